@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from authorizations import htc_directory
+from authorizations.models import HTC
+
+
+class Command(BaseCommand):
+    help = ("Import or refresh the HTC directory from a CSV with columns name, city, state and "
+            "optionally designated (yes/no), region, source_url.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("csv", nargs="?", default=str(htc_directory.STARTER_CSV),
+                            help="CSV file (default: the starter directory shipped with the app)")
+
+    def handle(self, *args, csv, **options):
+        try:
+            with open(csv, newline="", encoding="utf-8-sig") as handle:
+                rows = htc_directory.read_rows(handle)
+        except OSError as exc:
+            raise CommandError(f"cannot read {csv}: {exc.strerror}") from None
+        except htc_directory.DirectoryError as exc:
+            raise CommandError(f"{csv}: {exc}") from None
+        with transaction.atomic():
+            created, updated = htc_directory.load(rows, HTC)
+        self.stdout.write(f"HTC directory: {created} created, {updated} updated, "
+                          f"{HTC.objects.count()} in all")

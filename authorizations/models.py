@@ -1,0 +1,229 @@
+"""Data of the prior authorization service.
+
+Rules live in policy.py; writes go through services.py. Determinations,
+letters and audit events are append-only: nothing here updates them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from . import policy
+
+
+class HTC(models.Model):
+    """A hemophilia treatment center of the CDC's HTC directory."""
+
+    name = models.CharField(max_length=200)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2)
+    federally_designated = models.BooleanField(default=True)
+    region = models.CharField(max_length=100, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "HTC"
+        verbose_name_plural = "HTC directory"
+        ordering = ["state", "city", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "city", "state"], name="htc_unique_name_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city}, {self.state})"
+
+
+class PrescriberProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="prescriber")
+    htc = models.ForeignKey(HTC, on_delete=models.PROTECT, related_name="prescribers")
+    bleeding_disorder_specialist = models.BooleanField(default=True)
+    credentials = models.CharField(max_length=50, blank=True, help_text="e.g. MD, DO, NP")
+    npi = models.CharField("NPI", max_length=10, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()} at {self.htc.name}"
+
+
+class ReviewerProfile(models.Model):
+    """A clinical reviewer; the name and credentials are printed on denials."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="reviewer")
+    credentials = models.CharField(max_length=100, help_text="e.g. MD, Board-certified hematologist")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING_REVIEW = "pending_review", "Pending clinical review"
+    APPROVED = "approved", "Approved"
+    DENIED = "denied", "Denied"
+
+
+class Outcome(models.TextChoices):
+    MEETS_CRITERIA = policy.MEETS_CRITERIA, "Meets criteria"
+    NOT_MET = policy.NOT_MET, "Criteria not met"
+
+
+class InvalidTransition(Exception):
+    pass
+
+
+class AuthorizationRequest(models.Model):
+    # The state machine: software approves or pends; only a reviewer denies.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.APPROVED, Status.PENDING_REVIEW},
+        Status.PENDING_REVIEW: {Status.APPROVED, Status.DENIED},
+        Status.APPROVED: set(),
+        Status.DENIED: set(),
+    }
+
+    answers = models.JSONField(default=dict, blank=True)
+    # Indexed copies of a few answers, for lists, search and the lifetime check.
+    member_id = models.CharField(max_length=40, blank=True, db_index=True)
+    patient_name = models.CharField(max_length=201, blank=True, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, db_index=True)
+    unmet = models.JSONField(default=list, blank=True)
+    prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="authorization_requests")
+    htc = models.ForeignKey(HTC, on_delete=models.PROTECT, related_name="requests")
+    policy_version = models.CharField(max_length=20, default=policy.POLICY_NUMBER, db_index=True)
+    expedited = models.BooleanField(default=False)
+    expedited_reason = models.TextField(blank=True)
+    wizard_step = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # When a clinical decision is due (72 hours expedited, 15 days standard).
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["htc", "status"], name="request_htc_status")]
+        permissions = [("decide_authorizationrequest", "Can approve or deny a request")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"PA-{self.pk:07d}" if self.pk else "PA-(new)"
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[Status(self.status)]
+
+    def transition_to(self, status: str) -> None:
+        if not self.can_become(status):
+            raise InvalidTransition(f"A {self.get_status_display().lower()} request cannot "
+                                    f"become {Status(status).label.lower()}")
+        self.status = status
+
+
+class DecisionKind(models.TextChoices):
+    SYSTEM = "system", "System (automated criteria check)"
+    REVIEWER = "reviewer", "Clinical reviewer"
+
+
+class Determination(models.Model):
+    """One decision on a request, as it was made. Append-only."""
+
+    request = models.ForeignKey(AuthorizationRequest, on_delete=models.PROTECT,
+                                related_name="determinations")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    unmet = models.JSONField(default=list)
+    trace = models.JSONField(default=list, help_text="Per criterion: id, status, reason, text")
+    policy_version = models.CharField(max_length=20)
+    kind = models.CharField(max_length=10, choices=DecisionKind.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_by_name = models.CharField(max_length=200)
+    decided_by_credentials = models.CharField(max_length=100, blank=True)
+    rationale = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        get_latest_by = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request.number}: {self.get_status_display()} ({self.decided_by_name})"
+
+
+class Authorization(models.Model):
+    """An approval: one Hemgenix treatment, valid for 45 days."""
+
+    request = models.OneToOneField(AuthorizationRequest, on_delete=models.PROTECT,
+                                   related_name="authorization")
+    member_id = models.CharField(max_length=40)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    hcpcs_code = models.CharField(max_length=5, default=policy.HCPCS_CODE)
+    icd10_code = models.CharField(max_length=8, default=policy.ICD10_CODE)
+    quantity = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # One treatment per lifetime: the database, not only the code, says so.
+            models.UniqueConstraint(fields=["member_id"], name="one_authorization_per_member"),
+            models.CheckConstraint(condition=Q(quantity=1), name="authorization_quantity_one"),
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")),
+                                   name="authorization_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"HGX-{self.start_date:%Y}-{self.pk:06d}" if self.pk else "HGX-(new)"
+
+
+class LetterKind(models.TextChoices):
+    APPROVAL = "approval", "Approval"
+    PENDED = "pended", "Pended for clinical review"
+    DENIAL = "denial", "Denial"
+
+
+class Letter(models.Model):
+    """A rendered letter, stored once per determination. Append-only."""
+
+    determination = models.OneToOneField(Determination, on_delete=models.PROTECT,
+                                         related_name="letter")
+    kind = models.CharField(max_length=10, choices=LetterKind.choices)
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} letter for {self.determination.request.number}"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record. Append-only, and without foreign keys on
+    purpose: the log must never block a delete nor lose a row to a cascade."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_username = models.CharField(max_length=150)
+    action = models.CharField(max_length=40, db_index=True)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40, db_index=True)
+    # Identifiers and outcomes only: never answers or names.
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} " \
+               f"{self.object_type} {self.object_id}"

@@ -1,0 +1,255 @@
+"""Every write of the service: each runs in one transaction, takes the actor
+(`by=`), and writes its audit row in that same transaction."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import policy
+from .models import (
+    AuditEvent,
+    Authorization,
+    AuthorizationRequest,
+    DecisionKind,
+    Determination,
+    HTC,
+    InvalidTransition,
+    ReviewerProfile,
+    Status,
+)
+
+log = logging.getLogger(__name__)
+
+EXPEDITED_TURNAROUND = timedelta(hours=72)
+STANDARD_TURNAROUND = timedelta(days=15)
+
+
+class LifetimeLimitReached(Exception):
+    """Another authorization for the member won the race."""
+
+
+def audit(*, by: AbstractBaseUser | None, action: str, obj: Any, **detail: Any) -> AuditEvent:
+    """Record who did what. `detail` holds identifiers and outcomes, never PHI."""
+    return AuditEvent.objects.create(
+        actor_id=getattr(by, "pk", None),
+        actor_username=by.get_username() if by is not None else "system",
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=str(obj.pk),
+        detail=detail,
+    )
+
+
+def has_prior_authorization(member_id: str, *, excluding: AuthorizationRequest | None = None
+                            ) -> bool:
+    """The lifetime_limit fact: an approved authorization for this member exists."""
+    qs = Authorization.objects.filter(member_id=member_id)
+    if excluding is not None:
+        qs = qs.exclude(request=excluding)
+    return qs.exists()
+
+
+def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None
+                     ) -> policy.Evaluation:
+    """Evaluate a request's stored answers, looking up the lifetime fact."""
+    as_of = as_of or timezone.localdate()
+    answers = policy.validate(req.answers, as_of=as_of)
+    return policy.evaluate_answers(
+        answers, as_of=as_of,
+        has_prior_authorization=has_prior_authorization(answers["member_id"], excluding=req),
+    )
+
+
+def request_create(*, by: AbstractBaseUser, htc: HTC) -> AuthorizationRequest:
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.create(prescriber=by, htc=htc)
+        audit(by=by, action="create", obj=req)
+    return req
+
+
+def request_save_draft(*, by: AbstractBaseUser, request: AuthorizationRequest,
+                       answers: dict[str, Any], step: str) -> AuthorizationRequest:
+    """Keep the wizard's progress in the database, so it survives a logout."""
+    req = request
+    if req.status != Status.DRAFT:
+        raise policy.InvalidCase([policy.Problem("(request)", "is no longer a draft")])
+    req.answers = answers
+    req.wizard_step = step
+    req.member_id = str(answers.get("member_id") or "")[:40]
+    req.patient_name = _patient_name(answers)
+    req.save(update_fields=["answers", "wizard_step", "member_id", "patient_name",
+                            "updated_at"])
+    return req
+
+
+def request_discard(*, by: AbstractBaseUser, request: AuthorizationRequest) -> None:
+    with transaction.atomic():
+        if request.status != Status.DRAFT:
+            raise policy.InvalidCase([policy.Problem("(request)", "is no longer a draft")])
+        audit(by=by, action="discard", obj=request)
+        request.delete()
+
+
+def _patient_name(answers: dict[str, Any]) -> str:
+    return " ".join(str(answers.get(k) or "").strip()
+                    for k in ("patient_first_name", "patient_last_name")).strip()[:201]
+
+
+def _approve(req: AuthorizationRequest, today: date) -> Authorization | None:
+    """Create the authorization in a savepoint; None when the member already has
+    one (the unique constraint decides, also under concurrency)."""
+    try:
+        with transaction.atomic():
+            return Authorization.objects.create(
+                request=req, member_id=req.member_id, start_date=today,
+                end_date=today + timedelta(days=policy.AUTHORIZATION_DAYS),
+            )
+    except IntegrityError:
+        return None
+
+
+def _determine(req: AuthorizationRequest, evaluation: policy.Evaluation, *, status: str,
+               kind: str, by: AbstractBaseUser | None, rationale: str = "") -> Determination:
+    req.transition_to(status)
+    req.outcome = evaluation.outcome
+    req.unmet = evaluation.unmet
+    now = timezone.now()
+    if status in (Status.APPROVED, Status.DENIED):
+        req.decided_at = now
+    req.save()
+    profile = ReviewerProfile.objects.filter(user=by).first() if by is not None else None
+    return Determination.objects.create(
+        request=req, status=status, outcome=evaluation.outcome, unmet=evaluation.unmet,
+        trace=[r.as_dict() for r in evaluation.results], policy_version=evaluation.policy,
+        kind=kind, decided_by=by,
+        decided_by_name=(by.get_full_name() or by.get_username()) if by is not None
+        else "Automated criteria check",
+        decided_by_credentials=profile.credentials if profile else "", rationale=rationale,
+    )
+
+
+def _with_lifetime_unmet(evaluation: policy.Evaluation) -> policy.Evaluation:
+    results = [
+        policy.CriterionResult(r.id, policy.UNMET,
+                               "An approved Hemgenix authorization already exists for this member",
+                               r.text) if r.id == "lifetime_limit" else r
+        for r in evaluation.results
+    ]
+    unmet = sorted(r.id for r in results if r.status == policy.UNMET)
+    return policy.Evaluation(outcome=policy.NOT_MET, unmet=unmet, results=results)
+
+
+@dataclass
+class SubmitResult:
+    request: AuthorizationRequest
+    determination: Determination | None
+    already_submitted: bool = False
+
+
+def request_submit(*, by: AbstractBaseUser, request: AuthorizationRequest,
+                   as_of: date | None = None) -> SubmitResult:
+    """Submit a draft: evaluate it, approve it at once when every criterion is
+    met, otherwise pend it for a clinical reviewer. Software never denies.
+
+    Idempotent: a second submit (double click, replayed POST) finds the request
+    no longer a draft and returns it unchanged.
+    """
+    today = as_of or timezone.localdate()
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=request.pk)
+        if req.status != Status.DRAFT:
+            return SubmitResult(req, None, already_submitted=True)
+        evaluation = evaluate_request(req, as_of=today)
+        req.submitted_at = timezone.now()
+        req.due_at = req.submitted_at + (EXPEDITED_TURNAROUND if req.expedited
+                                         else STANDARD_TURNAROUND)
+        req.member_id = req.answers["member_id"].strip()
+        req.patient_name = _patient_name(req.answers)
+        status = Status.PENDING_REVIEW
+        if evaluation.outcome == policy.MEETS_CRITERIA:
+            if _approve(req, today) is not None:
+                status = Status.APPROVED
+            else:
+                evaluation = _with_lifetime_unmet(evaluation)
+        determination = _determine(req, evaluation, status=status, kind=DecisionKind.SYSTEM,
+                                   by=None)
+        audit(by=by, action="submit", obj=req, status=status, outcome=evaluation.outcome,
+              unmet=evaluation.unmet)
+        _issue_letter_after_commit(determination)
+    return SubmitResult(req, determination)
+
+
+def request_decide(*, by: AbstractBaseUser, request: AuthorizationRequest, approve: bool,
+                   rationale: str, as_of: date | None = None) -> Determination:
+    """A clinical reviewer approves or denies a pending request, with a reason.
+
+    Raises LifetimeLimitReached when approving a member who already holds an
+    authorization (also when another approval wins a concurrent race): the
+    request then stays pending with lifetime_limit not met, on the record.
+    """
+    rationale = rationale.strip()
+    if not rationale:
+        raise ValueError("A rationale is required for every decision")
+    today = as_of or timezone.localdate()
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=request.pk)
+        target = Status.APPROVED if approve else Status.DENIED
+        if not req.can_become(target):
+            raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
+                                    "only a request pending review can be decided")
+        evaluation = evaluate_request(req, as_of=today)
+        conflict = False
+        if approve:
+            if _approve(req, today) is None:
+                conflict = True
+                evaluation = _with_lifetime_unmet(evaluation)
+        if conflict:
+            # Record what happened; the request stays with the reviewers.
+            determination = Determination.objects.create(
+                request=req, status=Status.PENDING_REVIEW, outcome=evaluation.outcome,
+                unmet=evaluation.unmet, trace=[r.as_dict() for r in evaluation.results],
+                policy_version=evaluation.policy, kind=DecisionKind.SYSTEM, decided_by=None,
+                decided_by_name="Automated criteria check",
+                rationale="Approval refused: an approved Hemgenix authorization already "
+                          "exists for this member (one treatment per lifetime).",
+            )
+            req.outcome, req.unmet = evaluation.outcome, evaluation.unmet
+            req.save(update_fields=["outcome", "unmet", "updated_at"])
+            audit(by=by, action="approve_refused", obj=req, reason="lifetime_limit")
+        else:
+            determination = _determine(
+                req, evaluation, status=Status.APPROVED if approve else Status.DENIED,
+                kind=DecisionKind.REVIEWER, by=by, rationale=rationale)
+            audit(by=by, action="approve" if approve else "deny", obj=req,
+                  unmet=evaluation.unmet)
+            _issue_letter_after_commit(determination)
+    if conflict:
+        raise LifetimeLimitReached(
+            f"{req.number} was not approved: this member already has an approved Hemgenix "
+            "authorization (one treatment per lifetime). The request stays pending review.")
+    return determination
+
+
+def _issue_letter_after_commit(determination: Determination) -> None:
+    """Render the determination's letter once the decision is committed.
+
+    A rendering failure must never undo a decision: it is logged (ids only)
+    and the letter is rendered again on the next download or by
+    `manage.py render_letters`.
+    """
+    def render() -> None:
+        from .letters import issue_letter
+
+        try:
+            issue_letter(determination)
+        except Exception:  # noqa: BLE001 - any renderer fault leaves the letter for later
+            log.exception("letter rendering failed for determination %s", determination.pk)
+
+    transaction.on_commit(render)

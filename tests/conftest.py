@@ -1,0 +1,37 @@
+import os
+
+import pytest
+
+from tests.factories import PrescriberFactory, approvable_case, make_reviewer
+
+# live_server with sync Playwright runs Django ORM calls from an event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture
+def prescriber(db):
+    return PrescriberFactory(user__username="prescriber").user
+
+
+@pytest.fixture
+def other_prescriber(db):
+    """A prescriber at a different HTC: must never see the first one's requests."""
+    return PrescriberFactory(user__username="other-prescriber").user
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_reviewer()
+
+
+@pytest.fixture
+def case():
+    return approvable_case()

@@ -1,0 +1,104 @@
+"""Factories and a complete case that meets every criterion."""
+
+from datetime import date
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
+
+AS_OF = date(2026, 11, 27)
+
+
+def approvable_case(**changes):
+    """A case that meets every criterion of 2026D0120K on AS_OF (JSON values)."""
+    case = {
+        "patient_first_name": "Ada",
+        "patient_last_name": "Quinlan",
+        "member_id": "UHC-100200300",
+        "date_of_birth": "1985-04-12",
+        "weight_kg": 72,
+        "diagnosis": "hemophilia_b",
+        "severity": "severe",
+        "fix_activity_percent": 0.5,
+        "life_threatening_hemorrhage": None,
+        "repeated_serious_spontaneous_bleeding": None,
+        "current_prophylaxis": "factor_ix",
+        "non_factor_agent": None,
+        "fix_exposure_days": 150,
+        "htc_candidate_determination": True,
+        "continue_prophylaxis_after_treatment": False,
+        "inhibitor_history": False,
+        "inhibitor_screen_bu": 0.0,
+        "immune_tolerance_induction": False,
+        "liver_enzymes_tested": True,
+        "liver_imaging": "both",
+        "liver_abnormality_found": False,
+        "aav5_nab_evaluated": True,
+        "aav5_nab_csl_test": True,
+        "aav5_nab_titer": 57,
+        "aav5_nab_high_titer": False,
+        "hiv_status": "negative",
+        "hiv_on_antiretroviral_therapy": None,
+        "hiv_viral_load_copies_ml": None,
+        "hbsag": "negative",
+        "hcv_antibody": "negative",
+        "hcv_rna": None,
+        "hepatitis_antiviral_therapy": False,
+        "prior_gene_therapy": False,
+        "prescriber_bleeding_disorder_specialist": True,
+        "htc_federally_designated": True,
+        "dose_gc_per_kg": 2e13,
+        "attest_monitoring": True,
+        "attest_alcohol_counseling": True,
+        "planned_inpatient_admission": False,
+        "attest_efficacy_assessment": True,
+        "acknowledge_documentation_requests": True,
+    }
+    case.update(changes)
+    return case
+
+
+class HTCFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HTC
+
+    name = factory.Sequence(lambda n: f"Test Hemophilia Treatment Center {n}")
+    city = "Springfield"
+    state = "IL"
+    federally_designated = True
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Pat"
+    last_name = factory.Sequence(lambda n: f"Prescriber{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-9")
+
+
+class PrescriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PrescriberProfile
+
+    user = factory.SubFactory(UserFactory)
+    htc = factory.SubFactory(HTCFactory)
+    bleeding_disorder_specialist = True
+    credentials = "MD"
+
+
+def make_reviewer(username="reviewer", credentials="MD, Hematology") -> User:
+    from authorizations.roles import reviewers_group
+
+    user = UserFactory(username=username, first_name="Rita", last_name="Reviewer",
+                       is_staff=True)
+    user.groups.add(reviewers_group())
+    ReviewerProfile.objects.create(user=user, credentials=credentials)
+    return user
+
+
+__all__ = ["AS_OF", "Group", "approvable_case", "HTCFactory", "UserFactory",
+           "PrescriberFactory", "make_reviewer"]
