@@ -1,0 +1,146 @@
+"""`manage.py evaluate`, as section 3 of the data dictionary describes it."""
+
+import io
+import json
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from authorizations import services
+from tests.factories import approvable_case
+
+
+def evaluate(tmp_path, data, *args, stdin=None, monkeypatch=None):
+    out, err = io.StringIO(), io.StringIO()
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(data)))
+        source = "-"
+    else:
+        source = tmp_path / "case.json"
+        source.write_text(json.dumps(data))
+    call_command("evaluate", str(source), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db
+def test_one_case_meets_criteria(tmp_path):
+    out, err = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27")
+    assert json.loads(out) == {"outcome": "meets_criteria", "unmet": [], "policy": "2026D0120K"}
+    assert err == ""
+
+
+@pytest.mark.django_db
+def test_array_of_cases_gives_an_array(tmp_path):
+    cases = [approvable_case(), approvable_case(date_of_birth="2010-01-01", hbsag="positive")]
+    out, _ = evaluate(tmp_path, cases, "--as-of", "2026-11-27")
+    assert json.loads(out) == [
+        {"outcome": "meets_criteria", "unmet": [], "policy": "2026D0120K"},
+        {"outcome": "not_met", "unmet": ["age", "hepatitis_b"], "policy": "2026D0120K"},
+    ]
+
+
+@pytest.mark.django_db
+def test_reads_standard_input(tmp_path, monkeypatch):
+    out, _ = evaluate(tmp_path, approvable_case(hiv_status="positive",
+                                                hiv_on_antiretroviral_therapy=True,
+                                                hiv_viral_load_copies_ml=200),
+                      "--as-of", "2026-11-27", stdin=True, monkeypatch=monkeypatch)
+    assert json.loads(out)["unmet"] == ["hiv"]
+
+
+@pytest.mark.django_db
+def test_as_of_moves_the_eighteenth_birthday(tmp_path):
+    case = approvable_case(date_of_birth="2008-11-27")
+    out, _ = evaluate(tmp_path, case, "--as-of", "2026-11-26")
+    assert json.loads(out)["unmet"] == ["age"]
+    out, _ = evaluate(tmp_path, case, "--as-of", "2026-11-27")
+    assert json.loads(out)["unmet"] == []
+
+
+@pytest.mark.django_db
+def test_default_as_of_is_today(tmp_path):
+    today = date.today()
+    born = today.replace(year=today.year - 18) if not (today.month == 2 and today.day == 29) \
+        else date(today.year - 18, 3, 1)
+    out, _ = evaluate(tmp_path, approvable_case(date_of_birth=born.isoformat()))
+    assert json.loads(out)["unmet"] == []
+
+
+@pytest.mark.django_db
+def test_lifetime_limit_is_checked_against_the_database(tmp_path, prescriber):
+    req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    req.answers = approvable_case()
+    req.save()
+    assert services.request_submit(by=prescriber, request=req).request.status == "approved"
+    out, _ = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27")
+    assert json.loads(out) == {"outcome": "not_met", "unmet": ["lifetime_limit"],
+                               "policy": "2026D0120K"}
+
+
+@pytest.mark.django_db
+def test_invalid_case_exits_non_zero_with_one_line_per_problem(tmp_path):
+    with pytest.raises(CommandError) as info:
+        evaluate(tmp_path, approvable_case(weight_kg="heavy", colour="red", hbsag=None),
+                 "--as-of", "2026-11-27")
+    assert info.value.returncode == 2
+
+
+@pytest.mark.django_db
+def test_invalid_case_through_the_process(tmp_path):
+    """The real command line: exit code, stderr lines naming keys, no outcome."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "bad.json"
+    source.write_text(json.dumps(approvable_case(weight_kg="heavy", colour="red", hbsag=None)))
+    done = subprocess.run([sys.executable, "manage.py", "evaluate", str(source),
+                           "--as-of", "2026-11-27"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert "colour: is not a known answer key" in lines
+    assert "weight_kg: must be a number, not 'heavy'" in lines
+    assert "hbsag: is required" in lines
+
+
+@pytest.mark.django_db
+def test_invalid_case_in_an_array_is_null_and_named(tmp_path):
+    source = tmp_path / "cases.json"
+    source.write_text(json.dumps([approvable_case(), approvable_case(hbsag="maybe")]))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("evaluate", str(source), "--as-of", "2026-11-27", stdout=out, stderr=err)
+    assert json.loads(out.getvalue())[1] is None
+    assert err.getvalue().strip() == "case 1: hbsag: must be one of negative, positive, not 'maybe'"
+
+
+@pytest.mark.parametrize("content,message", [
+    ("{not json", "is not valid JSON"),
+])
+@pytest.mark.django_db
+def test_unreadable_input(tmp_path, content, message):
+    source = tmp_path / "case.json"
+    source.write_text(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("evaluate", str(source))
+
+
+@pytest.mark.django_db
+def test_missing_file_and_bad_date(tmp_path):
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("evaluate", str(tmp_path / "nope.json"))
+    source = tmp_path / "case.json"
+    source.write_text(json.dumps(approvable_case()))
+    with pytest.raises(CommandError, match="--as-of must be a date"):
+        call_command("evaluate", str(source), "--as-of", "27/11/2026")
+
+
+@pytest.mark.django_db
+def test_trace_prints_each_criterion(tmp_path):
+    out, _ = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27", "--trace")
+    criteria = json.loads(out)["criteria"]
+    assert len(criteria) == 21
+    assert criteria[0] == {"id": "age", "status": "met", "reason": "Age 41 on 2026-11-27",
+                           "text": "Patient is 18 years of age or older"}

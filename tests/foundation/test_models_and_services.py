@@ -1,0 +1,117 @@
+from datetime import date, timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from authorizations import services
+from authorizations.models import (
+    AuditEvent,
+    Authorization,
+    AuthorizationRequest,
+    Determination,
+    InvalidTransition,
+    Status,
+)
+from tests.factories import approvable_case
+
+
+def submitted(user, **changes):
+    req = services.request_create(by=user, htc=user.prescriber.htc)
+    req.answers = approvable_case(**changes)
+    req.save()
+    return services.request_submit(by=user, request=req, as_of=date(2026, 11, 27))
+
+
+@pytest.mark.django_db
+def test_database_allows_one_authorization_per_member(prescriber):
+    first = submitted(prescriber).request
+    other = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Authorization.objects.create(request=other, member_id=first.member_id,
+                                     start_date=date(2026, 1, 1), end_date=date(2026, 2, 15))
+    assert Authorization.objects.filter(member_id=first.member_id).count() == 1
+
+
+@pytest.mark.django_db
+def test_meets_criteria_is_approved_for_45_days(prescriber):
+    result = submitted(prescriber)
+    req = result.request
+    assert req.status == Status.APPROVED and req.outcome == "meets_criteria"
+    auth = req.authorization
+    assert auth.start_date == date(2026, 11, 27)
+    assert auth.end_date == date(2026, 11, 27) + timedelta(days=45) == date(2027, 1, 11)
+    assert (auth.hcpcs_code, auth.icd10_code, auth.quantity) == ("J1411", "D67", 1)
+    assert auth.number.startswith("HGX-2026-")
+    det = result.determination
+    assert det.kind == "system" and det.status == Status.APPROVED and det.unmet == []
+    assert len(det.trace) == 21
+    assert AuditEvent.objects.filter(action="submit", object_id=str(req.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_not_met_goes_to_review_never_denied(prescriber):
+    req = submitted(prescriber, hbsag="positive").request
+    assert req.status == Status.PENDING_REVIEW
+    assert req.unmet == ["hepatitis_b"]
+    assert not Authorization.objects.exists()
+    assert req.due_at - req.submitted_at == timedelta(days=15)
+
+
+@pytest.mark.django_db
+def test_expedited_request_is_due_in_72_hours(prescriber):
+    req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    req.answers, req.expedited = approvable_case(hbsag="positive"), True
+    req.save()
+    req = services.request_submit(by=prescriber, request=req).request
+    assert req.due_at - req.submitted_at == timedelta(hours=72)
+
+
+@pytest.mark.django_db
+def test_second_request_for_same_member_pends_with_lifetime_limit(prescriber, other_prescriber):
+    submitted(prescriber)
+    second = submitted(other_prescriber).request
+    assert second.status == Status.PENDING_REVIEW
+    assert second.unmet == ["lifetime_limit"]
+
+
+@pytest.mark.django_db
+def test_double_submit_is_one_determination(prescriber):
+    first = submitted(prescriber)
+    again = services.request_submit(by=prescriber, request=first.request)
+    assert again.already_submitted
+    assert Determination.objects.filter(request=first.request).count() == 1
+
+
+@pytest.mark.django_db
+def test_reviewer_denies_with_rationale(prescriber, reviewer):
+    req = submitted(prescriber, hbsag="positive").request
+    with pytest.raises(ValueError):
+        services.request_decide(by=reviewer, request=req, approve=False, rationale="  ")
+    det = services.request_decide(by=reviewer, request=req, approve=False,
+                                  rationale="HBsAg positive on 2026-11-01.")
+    req.refresh_from_db()
+    assert req.status == Status.DENIED and det.kind == "reviewer"
+    assert det.decided_by_credentials == "MD, Hematology"
+    with pytest.raises(InvalidTransition):
+        services.request_decide(by=reviewer, request=req, approve=True, rationale="changed mind")
+
+
+@pytest.mark.django_db
+def test_reviewer_approval_refused_when_member_already_authorized(prescriber, reviewer):
+    pending = submitted(prescriber, hbsag="positive").request
+    submitted(prescriber)  # same member, approved at once
+    with pytest.raises(services.LifetimeLimitReached):
+        services.request_decide(by=reviewer, request=pending, approve=True, rationale="ok")
+    pending.refresh_from_db()
+    assert pending.status == Status.PENDING_REVIEW
+    assert "lifetime_limit" in pending.unmet
+
+
+@pytest.mark.django_db
+def test_state_machine_allows_only_listed_transitions(prescriber):
+    req = AuthorizationRequest(prescriber=prescriber, htc=prescriber.prescriber.htc)
+    assert req.can_become(Status.PENDING_REVIEW) and req.can_become(Status.APPROVED)
+    assert not req.can_become(Status.DENIED)  # software never denies
+    req.status = Status.APPROVED
+    with pytest.raises(InvalidTransition):
+        req.transition_to(Status.DENIED)

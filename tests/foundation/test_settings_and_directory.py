@@ -1,0 +1,85 @@
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from authorizations.models import HTC
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start(env_changes):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(env_changes)
+    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize("name,value", [
+    ("DJANGO_DEBUG", "maybe"),
+    ("DJANGO_CONN_MAX_AGE", "forever"),
+    ("DATABASE_URL", "nosuchdb://x"),
+    ("DJANGO_SECRET_KEY", "short"),
+    ("DJANGO_HTTPS", "sure"),
+])
+def test_bad_setting_stops_start_up_naming_the_variable(name, value):
+    done = start({name: value})
+    assert done.returncode != 0
+    assert name in done.stderr
+
+
+def test_deploy_check_is_clean_with_production_variables():
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+             "DJANGO_DEBUG": "false", "DJANGO_HTTPS": "true",
+             "DJANGO_SECRET_KEY": "k7#Qz9!vR2@pL5$wX8^nB3&mT6*jH1(dF4)gS0_yU-eC+aZ-0x9c1d7e2f4a6b8",
+             "DJANGO_ALLOWED_HOSTS": "pa.example.org"})
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.django_db
+def test_starter_directory_is_loaded_by_migration():
+    assert HTC.objects.count() == 35
+    assert HTC.objects.filter(federally_designated=True).count() == 35
+    assert HTC.objects.filter(name__startswith="Indiana Hemophilia", state="IN").exists()
+
+
+@pytest.mark.django_db
+def test_import_htcs_adds_updates_and_marks_designation(tmp_path):
+    csv = tmp_path / "htcs.csv"
+    csv.write_text("name,city,state,designated\n"
+                   "New Center,Boise,id,yes\n"
+                   "Indiana Hemophilia & Thrombosis Center (IHTC),Indianapolis,IN,no\n")
+    out = io.StringIO()
+    call_command("import_htcs", str(csv), stdout=out)
+    assert "1 created, 1 updated, 36 in all" in out.getvalue()
+    assert HTC.objects.get(name="New Center").state == "ID"
+    assert not HTC.objects.get(name__startswith="Indiana Hemophilia").federally_designated
+
+
+@pytest.mark.django_db
+def test_import_htcs_reports_every_bad_line_and_changes_nothing(tmp_path):
+    csv = tmp_path / "htcs.csv"
+    csv.write_text("name,city,state,designated\nGood,Boise,ID,yes\n,Nowhere,Texas,perhaps\n")
+    with pytest.raises(CommandError) as info:
+        call_command("import_htcs", str(csv))
+    message = str(info.value)
+    assert "line 3: name is empty" in message
+    assert "line 3: state must be two letters" in message
+    assert "line 3: designated must be yes or no" in message
+    assert not HTC.objects.filter(name="Good").exists()
+
+
+@pytest.mark.django_db
+def test_import_htcs_missing_columns(tmp_path):
+    csv = tmp_path / "htcs.csv"
+    csv.write_text("center\nX\n")
+    with pytest.raises(CommandError, match="missing column"):
+        call_command("import_htcs", str(csv))
