@@ -52,7 +52,8 @@ class ReviewerProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="reviewer")
-    credentials = models.CharField(max_length=100, help_text="e.g. MD, Board-certified hematologist")
+    credentials = models.CharField(max_length=100,
+                                   help_text="e.g. MD, Board-certified hematologist")
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials}"

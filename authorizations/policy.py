@@ -542,6 +542,12 @@ def _lifetime(a: Mapping[str, Any], f: Facts) -> tuple[bool, str]:
     return True, "no earlier approved Hemgenix authorization for this member"
 
 
+def _named_agent(a: Mapping[str, Any], f: Facts) -> tuple[bool, str]:
+    agent = a.get("non_factor_agent")
+    label = QUESTION_BY_KEY["non_factor_agent"].choice_label(agent)
+    return agent in ("alhemo", "hympavzi", "qfitlia"), f"with {label}"
+
+
 def _hemophilia_b(a: Mapping[str, Any]) -> bool:
     return a.get("diagnosis") == "hemophilia_b"
 
@@ -612,9 +618,7 @@ CRITERIA: tuple[Criterion, ...] = (
             AllOf((
                 _is("current_prophylaxis", "non_factor",
                     "on non-factor prophylaxis", "not on non-factor prophylaxis"),
-                Check(lambda a, f: (
-                    a.get("non_factor_agent") in ("alhemo", "hympavzi", "qfitlia"),
-                    f"with {QUESTION_BY_KEY['non_factor_agent'].choice_label(a.get('non_factor_agent'))}")),
+                Check(_named_agent),
             )),
             AllOf((
                 _is("current_prophylaxis", "factor_ix",

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from . import policy
 from .models import (
+    HTC,
     AuditEvent,
     Authorization,
     AuthorizationRequest,
     DecisionKind,
     Determination,
-    HTC,
     InvalidTransition,
     ReviewerProfile,
     Status,

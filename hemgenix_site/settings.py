@@ -224,7 +224,9 @@ LOGGING = {
 
 # Payer identity printed on letters; a deployment sets its own.
 PAYER_NAME = os.environ.get("PAYER_NAME", "UnitedHealthcare")
-PAYER_UM_DEPARTMENT = os.environ.get("PAYER_UM_DEPARTMENT", "Prior Authorization, Medical Benefit Drugs")
+PAYER_UM_DEPARTMENT = os.environ.get(
+    "PAYER_UM_DEPARTMENT", "Prior Authorization, Medical Benefit Drugs"
+)
 # Without configured numbers the letters point to the member's ID card, which
 # always carries them, rather than print a made-up number.
 PAYER_PHONE = os.environ.get("PAYER_PHONE", "")
