@@ -81,7 +81,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "authorizations.middleware.IdleLogoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks.
@@ -149,7 +148,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # its log lines would name the username tried
 
-# Sessions: server-side, expire after 15 idle minutes (drafts live in the database).
+# Idle logoff: a server-side session that expires 15 minutes after the last
+# request (it is saved, and so extended, on every request). Drafts live in the
+# database, so logging in again resumes them.
 SESSION_IDLE_SECONDS = env_int("DJANGO_SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True

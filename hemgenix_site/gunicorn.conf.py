@@ -1,0 +1,14 @@
+"""gunicorn settings: `gunicorn -c hemgenix_site/gunicorn.conf.py`."""
+
+import multiprocessing
+import os
+
+wsgi_app = "hemgenix_site.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# Letters take WeasyPrint a few hundred milliseconds at most; a minute is generous.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# The path without its query string: an admin search (?q=) may hold a patient's
+# name, and logs must never carry patient data.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
