@@ -1,0 +1,414 @@
+#!/usr/bin/env python
+"""Benchmark suite: starts the service under gunicorn on 127.0.0.1 against
+PostgreSQL and prints every figure in one run (see docs/benchmarks.md).
+
+    .venv/bin/python bench/benchmark.py [--quick]
+
+It creates (and drops first) its own database, `hemgenix_bench`. Figures are
+printed, never asserted: tests hold no timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.httpclient import Client, form_fields, percentile  # noqa: E402
+
+PASSWORD = "bench-password-" + secrets.token_hex(4)
+
+
+def configure(database_url: str) -> dict[str, str]:
+    env = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "DJANGO_CONN_MAX_AGE": "600",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        # Simulated prescribers log in many times from one address.
+        "AXES_FAILURE_LIMIT": "1000",
+    }
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "hemgenix_site.settings"
+    return env
+
+
+def recreate_database(database_url: str) -> None:
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    url = urlparse(database_url)
+    name = url.path.lstrip("/")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare(clients: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    from django.contrib.auth.models import User
+
+    from authorizations.models import HTC, PrescriberProfile
+    from tests.factories import make_reviewer
+
+    htcs = list(HTC.objects.all()[:clients])
+    for i in range(clients):
+        user = User.objects.create_user(f"bench-prescriber-{i}", password=PASSWORD,
+                                        first_name="Bench", last_name=f"Prescriber {i}")
+        PrescriberProfile.objects.create(user=user, htc=htcs[i % len(htcs)], credentials="MD")
+    reviewer = make_reviewer(username="bench-reviewer")
+    reviewer.set_password(PASSWORD)
+    reviewer.save()
+
+
+class Server:
+    def __init__(self, env: dict[str, str], port: int, workers: int):
+        self.port = port
+        self.proc = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "-c", "hemgenix_site/gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+             "--access-logfile", "/dev/null"],
+            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                client = Client("127.0.0.1", port)
+                if client.get("/accounts/login/").status == 200:
+                    client.close()
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=20)
+
+
+def summarize(samples: list[float]) -> tuple[float, float]:
+    return percentile(samples, 50) * 1000, percentile(samples, 99) * 1000
+
+
+def timed_gets(client: Client, path: str, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        response = client.get(path)
+        if response.status != 200:
+            raise RuntimeError(f"GET {path} gave HTTP {response.status}")
+        out.append(response.seconds)
+    return out
+
+
+# --- The wizard, driven by its own HTML --------------------------------------
+
+def _case() -> dict:
+    from tests.factories import approvable_case
+
+    # A member ID per submission: one treatment per lifetime would pend repeats.
+    return approvable_case(member_id="BENCH-" + secrets.token_hex(6))
+
+
+def _fill(fields: dict[str, dict], case: dict) -> list[tuple[str, str]]:
+    """Answer a step's form from the case, by answer key (formtools adds a
+    `<step>-` prefix); keep the defaults of everything else."""
+    pairs = []
+    for name, field in fields.items():
+        key = name.split("-", 1)[-1]
+        if name == "csrfmiddlewaretoken" or field["type"] in ("submit", "button"):
+            continue
+        value = case.get(key, "__default__")
+        if value == "__default__" or value is None:
+            if field["value"] is not None:
+                pairs.append((name, field["value"]))
+            elif field["options"]:
+                pairs.append((name, field["options"][0] or ""))
+            continue
+        if isinstance(value, bool):
+            wanted = {"true", "yes", "1", "on"} if value else {"false", "no", "0"}
+            match = [o for o in field["options"] if o and o.lower() in wanted]
+            pairs.append((name, match[0] if match else str(value)))
+        else:
+            pairs.append((name, str(value)))
+    return pairs
+
+
+def walk_wizard(client: Client, record=None) -> str:
+    """Start a request and answer every step; return the result page path."""
+    case = _case()
+    response = client.get("/requests/new/")
+    path = "/requests/new/"
+    for _ in range(40):
+        while response.status == 302:
+            path = response.location
+            response = client.get(path)
+        if response.status != 200:
+            raise RuntimeError(f"GET {path} gave HTTP {response.status}")
+        if record:
+            record("GET", path, response)
+        fields = form_fields(response.text)
+        pairs = _fill(fields, case)
+        if not any(n.endswith("current_step") for n, _ in pairs):
+            return path  # no wizard form: the result page
+        posted = client.post(path, pairs)
+        if record:
+            record("POST", path, posted)
+        if posted.status == 200:
+            raise RuntimeError(f"step {path} refused the answers")
+        response = posted
+    raise RuntimeError("the wizard did not end")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url",
+                        default="postgres://postgres@127.0.0.1:5432/hemgenix_bench")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--load-seconds", type=int, default=60)
+    parser.add_argument("--large", type=int, default=100_000,
+                        help="requests in the big changelist run")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer samples, 10 s load, 10,000 requests: a smoke run")
+    args = parser.parse_args()
+    if args.quick:
+        args.samples, args.load_seconds, args.large = 40, 10, 10_000
+
+    env = configure(args.database_url)
+    recreate_database(args.database_url)
+    prepare(args.clients)
+
+    print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}; PostgreSQL at {args.database_url.split('@')[-1]}")
+    print(f"gunicorn: {args.workers} sync workers on 127.0.0.1:{args.port}; "
+          f"{args.samples} samples per figure\n")
+
+    server = Server(env, args.port, args.workers)
+    try:
+        run_http(args)
+        run_letters()
+        run_evaluator()
+        run_changelist(args)
+        run_load(args)
+    finally:
+        server.stop()
+
+
+def run_http(args) -> None:
+    client = Client("127.0.0.1", args.port)
+    base = timed_gets(client, "/accounts/login/", args.samples)
+    base_p50, base_p99 = summarize(base)
+    print("== Pages (ms)                         p50      p99   p50 ratio to login")
+    print(f"login page GET (baseline)        {base_p50:8.2f} {base_p99:8.2f}      1.0")
+
+    client.login("bench-prescriber-0", PASSWORD)
+    samples: dict[tuple[str, str], list[float]] = {}
+    order: list[tuple[str, str]] = []
+
+    def record(method, path, response):
+        step = path.rstrip("/").rsplit("/", 1)[-1] or "new"
+        key = (method, step)
+        if key not in samples:
+            order.append(key)
+        samples.setdefault(key, []).append(response.seconds)
+
+    end_to_end = []
+    runs = max(5, args.samples // 10)
+    for _ in range(runs):
+        started = time.perf_counter()
+        walk_wizard(client, record)
+        end_to_end.append(time.perf_counter() - started)
+    for method, step in order:
+        p50, p99 = summarize(samples[(method, step)])
+        print(f"{method:4} {step:27} {p50:8.2f} {p99:8.2f} {p50 / base_p50:8.1f}")
+    p50, p99 = summarize(end_to_end)
+    print(f"full submission, end to end      {p50:8.2f} {p99:8.2f}   ({runs} runs)\n")
+    client.close()
+
+
+def run_letters() -> None:
+    import weasyprint
+
+    from authorizations import letters, services
+    from authorizations.models import PrescriberProfile
+    from tests.factories import approvable_case
+
+    user = PrescriberProfile.objects.select_related("user", "htc").first().user
+    req = services.request_create(by=user, htc=user.prescriber.htc)
+    req.answers = approvable_case(member_id="LETTER-1", hbsag="positive", dose_gc_per_kg=3e13)
+    req.save()
+    determination = services.request_submit(by=user, request=req).determination
+
+    def timed(fn, n=20):
+        fn()  # warm: fonts and stylesheets load once per process
+        out = []
+        for _ in range(n):
+            started = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - started)
+        return statistics.median(out) * 1000
+
+    trivial = timed(lambda: weasyprint.HTML(string="<p>Hemgenix</p>").write_pdf())
+    letter = timed(lambda: letters.render_pdf(determination))
+    print("== Letters (ms, median of 20 warm renders, in one process)")
+    print(f"WeasyPrint one-line page         {trivial:8.1f}")
+    print(f"pended letter (2 unmet criteria) {letter:8.1f}   ratio {letter / trivial:.1f}\n")
+
+
+def run_evaluator() -> None:
+    from authorizations import policy
+    from tests.factories import approvable_case
+
+    cases = [approvable_case(), approvable_case(hbsag="positive", date_of_birth="2010-01-01"),
+             approvable_case(severity="moderately_severe", fix_activity_percent=1.5,
+                             life_threatening_hemorrhage=False,
+                             repeated_serious_spontaneous_bleeding=True)]
+    as_of = date(2026, 11, 27)
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < 3:
+        for case in cases:
+            policy.evaluate(case, as_of=as_of, has_prior_authorization=False)
+        count += len(cases)
+    rate = count / (time.perf_counter() - started)
+    print("== Evaluator (one core, validate + evaluate, JSON case)")
+    print(f"cases per second                 {rate:10,.0f}\n")
+
+
+def bulk_requests(total: int) -> None:
+    """Bring the number of submitted requests up to `total`, in bulk."""
+    from django.utils import timezone
+
+    from authorizations.models import AuthorizationRequest, PrescriberProfile
+    from tests.factories import approvable_case
+
+    have = AuthorizationRequest.objects.count()
+    profiles = list(PrescriberProfile.objects.select_related("user", "htc"))
+    now = timezone.now()
+    batch = []
+    for i in range(have, total):
+        profile = profiles[i % len(profiles)]
+        status = ("pending_review", "approved", "denied")[i % 3]
+        batch.append(AuthorizationRequest(
+            answers=approvable_case(member_id=f"BULK-{i}"), member_id=f"BULK-{i}",
+            patient_name=f"Patient {i}", status=status,
+            outcome="not_met" if status != "approved" else "meets_criteria",
+            unmet=["hepatitis_b"] if status != "approved" else [],
+            prescriber=profile.user, htc=profile.htc, submitted_at=now,
+            due_at=now + (timezone.timedelta(days=15) if i % 5 else timezone.timedelta(hours=72)),
+        ))
+        if len(batch) == 5000:
+            AuthorizationRequest.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        AuthorizationRequest.objects.bulk_create(batch)
+
+
+def changelist_queries(path: str) -> int:
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    client = DjangoClient()
+    client.force_login(User.objects.get(username="bench-reviewer"))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"changelist gave HTTP {response.status_code}")
+    return len(ctx.captured_queries)
+
+
+def run_changelist(args) -> None:
+    path = "/admin/authorizations/authorizationrequest/"
+    client = Client("127.0.0.1", args.port)
+    client.login("bench-reviewer", PASSWORD, "/admin/login/")
+    print("== Admin changelist (reviewer)    queries   p50 ms   p99 ms")
+    figures = {}
+    for total in (1_000, args.large):
+        bulk_requests(total)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        queries = changelist_queries(path)
+        p50, p99 = summarize(timed_gets(client, path, max(20, args.samples // 4)))
+        figures[total] = (queries, p50)
+        print(f"{total:>9,} requests             {queries:7d} {p50:8.2f} {p99:8.2f}")
+    (q1, t1), (q2, t2) = figures[1_000], figures[args.large]
+    print(f"query count {'unchanged' if q1 == q2 else 'CHANGED'}; p50 ratio {t2 / t1:.2f}\n")
+    client.close()
+
+
+def run_load(args) -> None:
+    latencies: list[float] = []
+    errors: list[str] = []
+    submissions = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + args.load_seconds
+
+    def prescriber(i: int) -> None:
+        client = Client("127.0.0.1", args.port)
+        try:
+            client.login(f"bench-prescriber-{i}", PASSWORD)
+
+            def record(method, path, response):
+                with lock:
+                    latencies.append(response.seconds)
+                    if response.status >= 400:
+                        errors.append(f"{method} {path} -> {response.status}")
+
+            while time.perf_counter() < stop_at:
+                walk_wizard(client, record)
+                with lock:
+                    submissions[0] += 1
+        except Exception as exc:  # noqa: BLE001 - every failure is counted and shown
+            with lock:
+                errors.append(f"prescriber {i}: {exc}")
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=prescriber, args=(i,)) for i in range(args.clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    p50, p99 = summarize(latencies)
+    print(f"== {args.clients} concurrent prescribers for {args.load_seconds} s")
+    print(f"HTTP requests {len(latencies):,} ({len(latencies) / elapsed:,.0f}/s), "
+          f"submissions {submissions[0]:,}, errors {len(errors)}, "
+          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    for line in errors[:10]:
+        print("  error:", line)
+
+
+if __name__ == "__main__":
+    main()

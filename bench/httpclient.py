@@ -1,0 +1,136 @@
+"""A small keep-alive HTTP client with cookies and CSRF, for the benchmark.
+
+The standard library only, so the figures measure the service, not a client
+library; one connection per simulated user, as a browser would keep.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import time
+import urllib.parse
+from html.parser import HTMLParser
+
+
+class Response:
+    def __init__(self, status: int, headers: dict[str, str], body: bytes, seconds: float):
+        self.status, self.headers, self.body, self.seconds = status, headers, body, seconds
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("location", "")
+
+
+class Client:
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.cookies: dict[str, str] = {}
+        self.conn = http.client.HTTPConnection(host, port, timeout=60)
+
+    def _request(self, method: str, path: str, body: bytes | None = None,
+                 headers: dict[str, str] | None = None) -> Response:
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.perf_counter()
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                raw = self.conn.getresponse()
+                data = raw.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # A worker recycled the keep-alive connection: reconnect once.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+                if attempt == 2:
+                    raise
+        seconds = time.perf_counter() - started
+        for name, value in raw.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                val = rest.split(";", 1)[0]
+                if 'expires=Thu, 01 Jan 1970' in value or "Max-Age=0" in value:
+                    self.cookies.pop(key, None)
+                else:
+                    self.cookies[key] = val
+        return Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, data, seconds)
+
+    def get(self, path: str) -> Response:
+        return self._request("GET", path)
+
+    def post(self, path: str, data: dict[str, str] | list[tuple[str, str]]) -> Response:
+        pairs = list(data.items()) if isinstance(data, dict) else list(data)
+        if not any(k == "csrfmiddlewaretoken" for k, _ in pairs):
+            pairs.append(("csrfmiddlewaretoken", self.cookies.get("csrftoken", "")))
+        body = urllib.parse.urlencode(pairs).encode()
+        return self._request("POST", path, body, {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://{self.host}:{self.port}{path}",
+        })
+
+    def login(self, username: str, password: str, path: str = "/accounts/login/") -> None:
+        self.get(path)
+        done = self.post(path, {"username": username, "password": password})
+        if done.status != 302:
+            raise RuntimeError(f"login of {username} failed with HTTP {done.status}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class FormParser(HTMLParser):
+    """Collect the fields of the page's main form: name -> options / value."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, dict] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name:
+            field = self.fields.setdefault(name, {"type": a.get("type", "text"), "options": [],
+                                                  "value": None})
+            if a.get("type") in ("radio", "checkbox"):
+                field["options"].append(a.get("value"))
+                if "checked" in a:
+                    field["value"] = a.get("value")
+            else:
+                field["value"] = a.get("value")
+        elif tag == "select" and name:
+            self._select = name
+            self.fields.setdefault(name, {"type": "select", "options": [], "value": None})
+        elif tag == "option" and self._select:
+            self.fields[self._select]["options"].append(a.get("value"))
+            if "selected" in a:
+                self.fields[self._select]["value"] = a.get("value")
+        elif tag == "textarea" and name:
+            self.fields.setdefault(name, {"type": "textarea", "options": [], "value": ""})
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def form_fields(html: str) -> dict[str, dict]:
+    parser = FormParser()
+    parser.feed(html)
+    return parser.fields
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S)
