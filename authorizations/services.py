@@ -75,17 +75,30 @@ def request_create(*, by: AbstractBaseUser, htc: HTC) -> AuthorizationRequest:
 
 
 def request_save_draft(*, by: AbstractBaseUser, request: AuthorizationRequest,
-                       answers: dict[str, Any], step: str) -> AuthorizationRequest:
-    """Keep the wizard's progress in the database, so it survives a logout."""
-    req = request
-    if req.status != Status.DRAFT:
-        raise policy.InvalidCase([policy.Problem("(request)", "is no longer a draft")])
-    req.answers = answers
-    req.wizard_step = step
-    req.member_id = str(answers.get("member_id") or "")[:40]
-    req.patient_name = _patient_name(answers)
-    req.save(update_fields=["answers", "wizard_step", "member_id", "patient_name",
-                            "updated_at"])
+                       answers: dict[str, Any], step: str, expedited: bool | None = None,
+                       expedited_reason: str = "") -> AuthorizationRequest:
+    """Keep the wizard's progress in the database, so it survives a logout.
+
+    `expedited` (None: unchanged) is the prescriber's request for a 72-hour
+    review, asked on the wizard's last step; without it no form could set it.
+    """
+    with transaction.atomic():
+        # Locked and re-read: a submit from another tab must not be overwritten.
+        req = AuthorizationRequest.objects.select_for_update().get(pk=request.pk)
+        if req.status != Status.DRAFT:
+            raise policy.InvalidCase([policy.Problem("(request)", "is no longer a draft")])
+        req.answers = answers
+        req.wizard_step = step
+        req.member_id = str(answers.get("member_id") or "")[:40]
+        req.patient_name = _patient_name(answers)
+        fields = ["answers", "wizard_step", "member_id", "patient_name", "updated_at"]
+        if expedited is not None:
+            req.expedited = expedited
+            req.expedited_reason = expedited_reason.strip() if expedited else ""
+            fields += ["expedited", "expedited_reason"]
+        req.save(update_fields=fields)
+        # The step name only: answers are patient data and never go in the log.
+        audit(by=by, action="save_draft", obj=req, step=step)
     return req
 
 

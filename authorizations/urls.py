@@ -1,9 +1,19 @@
 from django.urls import include, path
 
 from . import views
+from .wizard import RequestWizard
+
+wizard = RequestWizard.as_view(url_name="request_step")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("requests/", views.dashboard, name="dashboard"),
+    path("requests/new/", wizard, name="request_new"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/edit/", wizard, name="request_resume"),
+    path("requests/<int:pk>/edit/<str:step>/", wizard, name="request_step"),
+    path("requests/<int:pk>/export.json", views.request_export, name="request_export"),
+    path("requests/<int:pk>/discard/", views.request_discard, name="request_discard"),
     # Letters (PDF) have their own module: see urls_letters.py.
     path("", include("authorizations.urls_letters")),
 ]

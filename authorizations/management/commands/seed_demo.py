@@ -1,0 +1,69 @@
+"""Demo accounts for a local run: two prescribers at two HTCs and a reviewer."""
+
+import os
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
+from authorizations.roles import reviewers_group
+
+MIN_PASSWORD_LENGTH = 12
+
+PRESCRIBERS = (
+    # username, first name, last name, index of the HTC in the directory
+    ("demo-prescriber", "Dana", "Whitfield", 0),
+    ("demo-prescriber-2", "Sam", "Okafor", 1),
+)
+REVIEWER = ("demo-reviewer", "Rita", "Morales", "MD, board-certified hematologist")
+
+
+class Command(BaseCommand):
+    help = ("Create the demo accounts demo-prescriber, demo-prescriber-2 (two HTCs) and "
+            "demo-reviewer with the password in DEMO_PASSWORD. Local use only: refuses to run "
+            "unless DJANGO_DEBUG is on. Safe to run again (updates the passwords).")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo creates accounts with a shared password and is for "
+                               "local use only: set DJANGO_DEBUG=true to run it.")
+        password = os.environ.get("DEMO_PASSWORD", "")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise CommandError(f"Set DEMO_PASSWORD to a password of at least "
+                               f"{MIN_PASSWORD_LENGTH} characters (it is "
+                               f"{'unset' if not password else 'too short'}).")
+        if not HTC.objects.exists():
+            call_command("import_htcs", stdout=self.stdout)
+        htcs = list(HTC.objects.filter(federally_designated=True).order_by("state", "city",
+                                                                            "name")[:2])
+        if len(htcs) < 2:
+            raise CommandError("The HTC directory needs at least two federally designated "
+                               "HTCs: run manage.py import_htcs with a fuller directory.")
+        with transaction.atomic():
+            for username, first, last, index in PRESCRIBERS:
+                user = self._user(username, first, last, password)
+                PrescriberProfile.objects.update_or_create(
+                    user=user, defaults={"htc": htcs[index], "bleeding_disorder_specialist": True,
+                                         "credentials": "MD"})
+                self.stdout.write(f"{username}: prescriber at {htcs[index]}")
+            username, first, last, credentials = REVIEWER
+            user = self._user(username, first, last, password, staff=True)
+            user.groups.add(reviewers_group())
+            ReviewerProfile.objects.update_or_create(user=user,
+                                                     defaults={"credentials": credentials})
+            self.stdout.write(f"{username}: clinical reviewer (admin at /admin/)")
+        self.stdout.write(self.style.SUCCESS(
+            "Demo accounts ready: sign in at /accounts/login/ with the DEMO_PASSWORD password."))
+
+    def _user(self, username: str, first: str, last: str, password: str, *,
+              staff: bool = False) -> User:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "is_staff": staff,
+                      "is_active": True, "email": f"{username}@example.org"})
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        return user

@@ -1,0 +1,91 @@
+/* Progressive enhancement only: every page works without this script.
+ *
+ * - Conditional questions: a question asked only for some answer of an earlier
+ *   question on the same page is hidden until that answer is chosen. Its
+ *   container says which field and values ask it (data-asked-when,
+ *   data-asked-values, from the policy's AskedWhen); the server enforces the
+ *   same rule, so hiding here never decides anything.
+ * - The error summary takes focus, so a screen reader reads it first.
+ * - A second click on a submit button is ignored (the server is idempotent too).
+ * - "Print this page" buttons.
+ */
+(function () {
+  "use strict";
+
+  function currentValue(form, name) {
+    var fields = form.querySelectorAll('[name="' + name + '"]');
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.type === "radio" || field.type === "checkbox") {
+        if (field.checked) { return field.value; }
+      } else {
+        return field.value;
+      }
+    }
+    return null;
+  }
+
+  function updateConditionals(form) {
+    var boxes = form.querySelectorAll("[data-asked-when]");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var values = JSON.parse(box.getAttribute("data-asked-values"));
+      var asked = values.indexOf(currentValue(form, box.getAttribute("data-asked-when"))) !== -1;
+      box.hidden = !asked;
+    }
+  }
+
+  function initConditionals() {
+    var forms = document.querySelectorAll("form");
+    for (var i = 0; i < forms.length; i++) {
+      var form = forms[i];
+      if (!form.querySelector("[data-asked-when]")) { continue; }
+      updateConditionals(form);
+      // Focus stays where it is: revealing a question never moves it.
+      form.addEventListener("change", updateConditionals.bind(null, form));
+    }
+  }
+
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  }
+
+  function preventDoubleClick() {
+    var forms = document.querySelectorAll("form[data-prevent-double-click]");
+    for (var i = 0; i < forms.length; i++) {
+      forms[i].addEventListener("submit", function (event) {
+        if (this.getAttribute("data-submitting")) {
+          event.preventDefault();
+          return;
+        }
+        this.setAttribute("data-submitting", "true");
+      });
+    }
+    // Coming back through the browser's history: the form can be sent again.
+    window.addEventListener("pageshow", function () {
+      for (var j = 0; j < forms.length; j++) { forms[j].removeAttribute("data-submitting"); }
+    });
+  }
+
+  function initPrint() {
+    var buttons = document.querySelectorAll("[data-print]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = false;
+      buttons[i].addEventListener("click", function () { window.print(); });
+    }
+  }
+
+  function init() {
+    initConditionals();
+    focusErrorSummary();
+    preventDoubleClick();
+    initPrint();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+}());

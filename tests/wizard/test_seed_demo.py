@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.http import HttpRequest
+
+from authorizations.models import HTC, PrescriberProfile
+from authorizations.roles import is_reviewer
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-demo-password-1"
+
+
+def test_refuses_with_debug_off(settings, monkeypatch):
+    settings.DEBUG = False
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    with pytest.raises(CommandError, match="local use only"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("password", [None, "short"])
+def test_refuses_without_a_long_password(settings, monkeypatch, password):
+    settings.DEBUG = True
+    if password is None:
+        monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    else:
+        monkeypatch.setenv("DEMO_PASSWORD", password)
+    with pytest.raises(CommandError, match="DEMO_PASSWORD"):
+        call_command("seed_demo")
+
+
+def test_creates_the_accounts_once(settings, monkeypatch):
+    settings.DEBUG = True
+    HTC.objects.all().delete()
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    call_command("seed_demo")
+    assert HTC.objects.count() > 2  # directory loaded
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD + "x")
+    call_command("seed_demo")
+    assert User.objects.count() == 3
+    one = PrescriberProfile.objects.get(user__username="demo-prescriber")
+    two = PrescriberProfile.objects.get(user__username="demo-prescriber-2")
+    assert one.htc != two.htc
+    reviewer = User.objects.get(username="demo-reviewer")
+    assert reviewer.is_staff and is_reviewer(reviewer) and reviewer.reviewer.credentials
+    assert authenticate(HttpRequest(), username="demo-prescriber", password=PASSWORD + "x")
