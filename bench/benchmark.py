@@ -130,7 +130,7 @@ def _case() -> dict:
     from tests.factories import approvable_case
 
     # A member ID per submission: one treatment per lifetime would pend repeats.
-    return approvable_case(member_id="BENCH-" + secrets.token_hex(6))
+    return {**approvable_case(member_id="BENCH-" + secrets.token_hex(6)), "expedited": False}
 
 
 def _fill(fields: dict[str, dict], case: dict) -> list[tuple[str, str]]:
@@ -233,7 +233,9 @@ def run_http(args) -> None:
     order: list[tuple[str, str]] = []
 
     def record(method, path, response):
-        step = path.rstrip("/").rsplit("/", 1)[-1] or "new"
+        # /requests/new/, /requests/<id>/edit/<step>/, and the result /requests/<id>/
+        parts = path.strip("/").split("/")
+        step = parts[-1] if "edit" in parts or parts[-1] == "new" else "result page"
         key = (method, step)
         if key not in samples:
             order.append(key)
@@ -336,7 +338,7 @@ def changelist_queries(path: str) -> int:
     from django.test import Client as DjangoClient
     from django.test.utils import CaptureQueriesContext
 
-    client = DjangoClient()
+    client = DjangoClient(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username="bench-reviewer"))
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)

@@ -12,3 +12,12 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 # The path without its query string: an admin search (?q=) may hold a patient's
 # name, and logs must never carry patient data.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker):
+    """Load WeasyPrint and its fonts before the worker takes requests: the
+    first render in a process costs about half a second, which would otherwise
+    fall on a prescriber's submit."""
+    import weasyprint
+
+    weasyprint.HTML(string="<p>warm-up</p>").write_pdf()

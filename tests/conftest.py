@@ -35,3 +35,22 @@ def reviewer(db):
 @pytest.fixture
 def case():
     return approvable_case()
+
+
+@pytest.fixture
+def submit(django_capture_on_commit_callbacks):
+    """Create and submit a request for `user` with `case`; letters render on commit."""
+    from authorizations import services
+
+    def _submit(user, case, *, expedited=False, as_of=None):
+        req = services.request_create(by=user, htc=user.prescriber.htc)
+        req.answers = case
+        req.expedited = expedited
+        req.expedited_reason = "Surgery scheduled" if expedited else ""
+        req.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.request_submit(by=user, request=req, as_of=as_of)
+        req.refresh_from_db()
+        return req
+
+    return _submit

@@ -1,0 +1,612 @@
+"""The clinical reviewer's admin.
+
+Pared down on purpose: the admin lets staff do anything by default, so every
+record here is read-only, and the one write, approving or denying a pending
+request, goes through services.request_decide from the request's own page.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from . import policy, services
+from .models import (
+    HTC,
+    AuditEvent,
+    Authorization,
+    AuthorizationRequest,
+    Determination,
+    InvalidTransition,
+    Letter,
+    PrescriberProfile,
+    ReviewerProfile,
+    Status,
+)
+from .views_letters import pdf_response
+
+DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
+
+# Reviewers use a handful of models, all on the index page; the sidebar would
+# take the width the requests list needs.
+admin.site.enable_nav_sidebar = False
+
+# Titers above 1:678 may impede factor IX expression (EU label, HOPE-B). The
+# policy leaves "high" to published evidence, so the reviewer sees the number.
+AAV5_TITER_WATCH = 678
+
+# The wizard's steps, for reading the answers in the order they were given.
+ANSWER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Patient", ("patient_first_name", "patient_last_name", "member_id", "date_of_birth",
+                 "weight_kg")),
+    ("Diagnosis and factor IX", ("diagnosis", "severity", "fix_activity_percent")),
+    ("Bleeding history", ("life_threatening_hemorrhage",
+                          "repeated_serious_spontaneous_bleeding")),
+    ("Prophylaxis", ("current_prophylaxis", "non_factor_agent", "fix_exposure_days",
+                     "htc_candidate_determination", "continue_prophylaxis_after_treatment")),
+    ("Inhibitors and ITI", ("inhibitor_history", "inhibitor_screen_bu",
+                            "immune_tolerance_induction")),
+    ("AAV5 antibodies", ("aav5_nab_evaluated", "aav5_nab_csl_test", "aav5_nab_titer",
+                         "aav5_nab_high_titer")),
+    ("Liver health", ("liver_enzymes_tested", "liver_imaging", "liver_abnormality_found")),
+    ("Viral tests", ("hiv_status", "hiv_on_antiretroviral_therapy", "hiv_viral_load_copies_ml",
+                     "hbsag", "hcv_antibody", "hcv_rna", "hepatitis_antiviral_therapy")),
+    ("Prior gene therapy", ("prior_gene_therapy",)),
+    ("Prescriber and HTC", ("prescriber_bleeding_disorder_specialist",
+                            "htc_federally_designated")),
+    ("Dosing", ("dose_gc_per_kg",)),
+    ("Attestations", ("attest_monitoring", "attest_alcohol_counseling",
+                      "planned_inpatient_admission", "attest_efficacy_assessment",
+                      "acknowledge_documentation_requests")),
+)
+
+STATUS_LABELS = {policy.MET: "Met", policy.UNMET: "Not met",
+                 policy.NOT_APPLICABLE: "Not applicable"}
+
+
+# --------------------------------------------------------------------------
+# What the request page shows, computed here so the templates only print.
+# --------------------------------------------------------------------------
+
+def aav5_titer(answers: dict[str, Any]) -> int | None:
+    titer = answers.get("aav5_nab_titer")
+    return titer if isinstance(titer, int) and not isinstance(titer, bool) else None
+
+
+def aav5_titer_warning(answers: dict[str, Any]) -> str:
+    titer = aav5_titer(answers)
+    if titer is None or titer <= AAV5_TITER_WATCH:
+        return ""
+    said = {True: "high", False: "not high"}.get(answers.get("aav5_nab_high_titer"),
+                                                  "not answered")
+    return (f"AAV5 neutralizing antibody titer 1:{titer} is above 1:{AAV5_TITER_WATCH}: the EU "
+            f"label says titers above 1:{AAV5_TITER_WATCH} may impede factor IX expression "
+            f"(HOPE-B). The prescriber answered that the titer is {said}.")
+
+
+def format_answer(key: str, value: Any) -> str:
+    """An answer as a reviewer reads it; an unknown never looks like a no."""
+    question = policy.QUESTION_BY_KEY[key]
+    if key == "aav5_nab_titer":
+        return f"1:{value}" if value else "Not detected"
+    if value is None:
+        return "Not answered"
+    if question.kind == "bool":
+        return "Yes" if value else "No"
+    if question.kind == "choice":
+        return question.choice_label(value)
+    if key == "weight_kg":
+        return f"{value} kg"
+    if key == "dose_gc_per_kg":
+        return f"{Decimal(str(value)):.3e} gc/kg".replace("e+", " x 10^")
+    if key == "date_of_birth":
+        day = date.fromisoformat(value)
+        return f"{day:%B} {day.day}, {day.year}"
+    return str(value)
+
+
+def answer_groups(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    asked = set(policy.asked_keys(answers))
+    groups = []
+    for title, keys in ANSWER_GROUPS:
+        rows = [{"label": policy.QUESTION_BY_KEY[key].label,
+                 "value": format_answer(key, answers.get(key)),
+                 "flag": key == "aav5_nab_titer" and bool(aav5_titer_warning(answers))}
+                for key in keys if key in asked]
+        groups.append({"title": title, "rows": rows})
+    return groups
+
+
+def criteria_rows(determination: Determination | None) -> list[dict[str, str]]:
+    if determination is None:
+        return []
+    rows = [{"id": row["id"], "text": row["text"], "reason": row["reason"],
+             "status": row["status"], "status_label": STATUS_LABELS.get(row["status"],
+                                                                        row["status"])}
+            for row in determination.trace]
+    # What is not met first (what the reviewer decides on), then in policy order.
+    return sorted(rows, key=lambda row: row["status"] != policy.UNMET)
+
+
+def detail_text(detail: dict[str, Any]) -> str:
+    """An audit row's detail as words: `unmet: age, hiv; status: pending_review`."""
+    parts = []
+    for key, value in detail.items():
+        if isinstance(value, list):
+            value = ", ".join(map(str, value)) or "none"
+        parts.append(f"{key}: {value}")
+    return "; ".join(parts)
+
+
+def audit_rows(events) -> list[dict[str, Any]]:
+    return [{"event": event, "detail": detail_text(event.detail)} for event in events]
+
+
+def short_datetime(value: datetime | None) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else "-"
+
+
+def waiting_hours(req: AuthorizationRequest, now: datetime) -> int | None:
+    if req.submitted_at is None:
+        return None
+    end = req.decided_at or now
+    return int((end - req.submitted_at).total_seconds() // 3600)
+
+
+def turnaround_hours(req: AuthorizationRequest) -> int:
+    clock = services.EXPEDITED_TURNAROUND if req.expedited else services.STANDARD_TURNAROUND
+    return int(clock.total_seconds() // 3600)
+
+
+def is_overdue(req: AuthorizationRequest, now: datetime) -> bool:
+    if req.due_at is None:
+        return False
+    if req.status == Status.PENDING_REVIEW:
+        return now > req.due_at
+    return req.decided_at is not None and req.decided_at > req.due_at
+
+
+# --------------------------------------------------------------------------
+# Requests
+# --------------------------------------------------------------------------
+
+class StatusFilter(admin.SimpleListFilter):
+    # Drafts are the prescriber's unfinished work and never reach the reviewers.
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(s.value, s.label) for s in Status if s != Status.DRAFT]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "turnaround clock"
+    parameter_name = "turnaround"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("due_24h", "Due within 24 hours"),
+                ("on_time", "Pending, on time"), ("decided_late", "Decided after the due time")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        pending = queryset.filter(status=Status.PENDING_REVIEW)
+        if self.value() == "overdue":
+            return pending.filter(due_at__lt=now)
+        if self.value() == "due_24h":
+            return pending.filter(due_at__gte=now, due_at__lt=now + timedelta(hours=24))
+        if self.value() == "on_time":
+            return pending.filter(due_at__gte=now)
+        if self.value() == "decided_late":
+            return queryset.filter(decided_at__gt=F("due_at"))
+        return queryset
+
+
+_PENDING = Q(status=Status.PENDING_REVIEW)
+PENDING_DUE = Case(When(_PENDING, then=F("due_at")))
+# Pending first, the most urgent on top; decided requests newest first.
+QUEUE_ORDER = [
+    Case(When(_PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()).asc(),
+    PENDING_DUE.asc(nulls_last=True),
+    F("submitted_at").desc(nulls_last=True),
+]
+
+
+class HTCFilter(admin.RelatedOnlyFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "HTC"
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("deny", "Deny")])
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 90}), strip=True,
+        help_text="Required for both decisions. A denial prints it in the letter, with your "
+                  "name and credentials.")
+
+
+@admin.register(AuthorizationRequest)
+class AuthorizationRequestAdmin(admin.ModelAdmin):
+    change_form_template = "admin/authorizations/authorizationrequest/change_form.html"
+    change_list_template = "admin/authorizations/authorizationrequest/change_list.html"
+    list_display = ("number_link", "state", "member", "htc_name", "submitted", "clock",
+                    "overdue", "unmet_list", "flags")
+    list_display_links = None
+    list_select_related = ("htc",)
+    list_filter = (StatusFilter, "outcome", ("htc", HTCFilter),
+                   "policy_version", "submitted_at", OverdueFilter, "expedited")
+    search_fields = ("^member_id", "patient_name")
+    search_help_text = ("Member ID, patient name, request number (PA-0000012) or "
+                        "authorization number (HGX-2026-000012).")
+    list_per_page = 50
+    empty_value_display = ""
+    actions = ["approve_selected", "deny_selected"]
+    readonly_fields = ("number", "status", "outcome", "unmet_list", "member_id", "patient_name",
+                       "date_of_birth", "htc", "prescriber_display", "policy_version",
+                       "expedited", "expedited_reason", "submitted_at", "due_at", "waiting",
+                       "decided_at", "authorization_display")
+    fieldsets = (
+        ("Request", {"fields": ("number", "status", "outcome", "unmet_list",
+                                "authorization_display")}),
+        ("Member", {"fields": ("patient_name", "member_id", "date_of_birth")}),
+        ("Prescriber", {"fields": ("prescriber_display", "htc", "policy_version")}),
+        ("Turnaround", {"fields": ("expedited", "expedited_reason", "submitted_at", "due_at",
+                                   "waiting", "decided_at")}),
+    )
+
+    def get_queryset(self, request):
+        return (super().get_queryset(request)
+                .exclude(status=Status.DRAFT)
+                .select_related("htc", "prescriber__prescriber", "authorization")
+                .annotate(pending_due=PENDING_DUE))
+
+    def get_ordering(self, request):
+        # Expressions, not annotations: the admin also orders related-field
+        # choices (e.g. on the Authorization page) with this.
+        return QUEUE_ORDER
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset,
+                                                                  search_term)
+        term = search_term.strip().upper()
+        if match := re.fullmatch(r"PA-?0*(\d+)", term):
+            results |= queryset.filter(pk=int(match[1]))
+        elif match := re.fullmatch(r"HGX-\d{4}-0*(\d+)", term):
+            results |= queryset.filter(authorization__pk=int(match[1]))
+        return results, may_have_duplicates
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only: decisions go through the decide view, never a model form.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # Columns and fields.
+
+    @admin.display(description="Request", ordering="pk")
+    def number_link(self, obj):
+        url = reverse("admin:authorizations_authorizationrequest_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.number)
+
+    @admin.display(description="Request")
+    def number(self, obj):
+        return obj.number
+
+    @admin.display(description="Member", ordering="patient_name")
+    def member(self, obj):
+        return format_html("{}<br><small>{}</small>", obj.patient_name, obj.member_id)
+
+    @admin.display(description="HTC", ordering="htc__name")
+    def htc_name(self, obj):
+        return obj.htc.name
+
+    @admin.display(description="Submitted", ordering="submitted_at")
+    def submitted(self, obj):
+        return short_datetime(obj.submitted_at)
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, obj):
+        return format_html("{}<br><small>{}</small>", obj.get_status_display(),
+                           obj.get_outcome_display())
+
+    @admin.display(description="Hours waiting", ordering="-submitted_at")
+    def waiting(self, obj):
+        hours = waiting_hours(obj, timezone.now())
+        if hours is None:
+            return "-"
+        return f"{hours} h of {turnaround_hours(obj)} h" + (" (expedited)" if obj.expedited
+                                                              else "")
+
+    @admin.display(description="Hours waiting", ordering="-submitted_at")
+    def clock(self, obj):
+        if obj.decided_at is not None:
+            return f"decided in {self.waiting(obj)}"
+        return format_html("{}<br><small>due {}</small>", self.waiting(obj),
+                           short_datetime(obj.due_at))
+
+    @admin.display(description="Overdue", ordering="pending_due")
+    def overdue(self, obj):
+        # Words, not the admin's green tick: an overdue request is bad news.
+        if not is_overdue(obj, timezone.now()):
+            return ""
+        label = "Overdue" if obj.status == Status.PENDING_REVIEW else "Decided late"
+        return format_html('<span class="review-overdue">{}</span>', label)
+
+    @admin.display(description="Unmet criteria")
+    def unmet_list(self, obj):
+        if not obj.unmet:
+            return "-"
+        return format_html_join(mark_safe("<br>"), "{}", ((c,) for c in obj.unmet))
+
+    @admin.display(description="Flags")
+    def flags(self, obj):
+        if not aav5_titer_warning(obj.answers):
+            return ""
+        return format_html('<span class="review-flag" title="{}">AAV5 1:{}</span>',
+                           aav5_titer_warning(obj.answers), aav5_titer(obj.answers))
+
+    @admin.display(description="Date of birth")
+    def date_of_birth(self, obj):
+        dob = obj.answers.get("date_of_birth")
+        return format_answer("date_of_birth", dob) if dob else "-"
+
+    @admin.display(description="Prescriber")
+    def prescriber_display(self, obj):
+        user = obj.prescriber
+        profile = getattr(user, "prescriber", None)
+        name = user.get_full_name() or user.get_username()
+        parts = [name, profile.credentials if profile else ""]
+        npi = f"NPI {profile.npi}" if profile and profile.npi else ""
+        return ", ".join(p for p in parts + [npi] if p)
+
+    @admin.display(description="Authorization")
+    def authorization_display(self, obj):
+        auth = getattr(obj, "authorization", None)
+        if auth is None:
+            return "-"
+        return f"{auth.number}: {auth.hcpcs_code} x{auth.quantity}, {auth.icd10_code}, " \
+               f"valid {auth.start_date:%Y-%m-%d} through {auth.end_date:%Y-%m-%d}"
+
+    # The request page and the decision.
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(require_POST(self.decide_view))
+        return [path("<int:pk>/decide/", decide,
+                     name="authorizations_authorizationrequest_decide")] + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Requests for clinical review",
+                                                 **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        req = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if req is not None:
+            extra.update(self.review_context(request, req))
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def review_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:
+        determinations = list(req.determinations.select_related("letter").order_by("id"))
+        letter_url = "admin:authorizations_letter_pdf"
+        return {
+            "answer_groups": answer_groups(req.answers),
+            "aav5_warning": aav5_titer_warning(req.answers),
+            "criteria": criteria_rows(determinations[-1] if determinations else None),
+            "determinations": [{
+                "obj": d,
+                "letter": getattr(d, "letter", None),
+                "letter_url": reverse(letter_url, args=[d.letter.pk])
+                if hasattr(d, "letter") else "",
+            } for d in determinations],
+            "audit_events": audit_rows(AuditEvent.objects.filter(
+                object_type="AuthorizationRequest", object_id=str(req.pk))),
+            "latest_letter_url": reverse("request_letter", args=[req.pk]),
+            "can_decide": (req.status == Status.PENDING_REVIEW
+                           and self.has_decide_permission(request)),
+            "decision_form": DecisionForm(),
+            "decide_url": reverse("admin:authorizations_authorizationrequest_decide",
+                                  args=[req.pk]),
+            "overdue": is_overdue(req, timezone.now()),
+            "waiting_hours": waiting_hours(req, timezone.now()),
+            "turnaround_hours": turnaround_hours(req),
+        }
+
+    def has_decide_permission(self, request) -> bool:
+        return request.user.has_perm(DECIDE_PERMISSION)
+
+    @admin.action(description="Approve selected requests (with a rationale)",
+                  permissions=["decide"])
+    def approve_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, approve=True)
+
+    @admin.action(description="Deny selected requests (with a rationale)",
+                  permissions=["decide"])
+    def deny_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, approve=False)
+
+    def _decide_selected(self, request, queryset, *, approve: bool):
+        """First a page that lists the requests and asks for the rationale; then
+        each request is decided on its own, through the same service."""
+        form = DecisionForm({"decision": "approve" if approve else "deny",
+                             "rationale": request.POST.get("rationale", "")})
+        if "confirm" in request.POST and form.is_valid():
+            for req in queryset:
+                self._decide(request, req, approve=approve,
+                             rationale=form.cleaned_data["rationale"])
+            return None
+        return TemplateResponse(request, "admin/authorizations/authorizationrequest/"
+                                         "decide_selected.html", {
+            **self.admin_site.each_context(request),
+            "title": f"{'Approve' if approve else 'Deny'} {len(queryset)} request(s)",
+            "opts": self.model._meta,
+            "requests": queryset,
+            "action": "approve_selected" if approve else "deny_selected",
+            "verb": "Approve" if approve else "Deny",
+            "form": form,
+            "show_errors": "confirm" in request.POST,
+            "checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
+    def _decide(self, request, req: AuthorizationRequest, *, approve: bool,
+                rationale: str) -> None:
+        """One decision through the service, its outcome told in a message."""
+        try:
+            services.request_decide(by=request.user, request=req, approve=approve,
+                                    rationale=rationale)
+        except services.LifetimeLimitReached as exc:
+            messages.error(request, str(exc))
+        except (InvalidTransition, ValueError) as exc:
+            messages.error(request, f"Nothing was decided: {exc}")
+        else:
+            messages.success(request, f"{req.number} {'approved' if approve else 'denied'}. "
+                                      "Its letter is on the request's page.")
+
+    def decide_view(self, request, pk: int):
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        req = get_object_or_404(self.get_queryset(request), pk=pk)
+        back = HttpResponseRedirect(
+            reverse("admin:authorizations_authorizationrequest_change", args=[req.pk]))
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Nothing was decided: choose approve or deny and give a "
+                                    "rationale.")
+            return back
+        self._decide(request, req, approve=form.cleaned_data["decision"] == "approve",
+                     rationale=form.cleaned_data["rationale"])
+        return back
+
+
+# --------------------------------------------------------------------------
+# The records: read by reviewers, never changed here (even by superusers).
+# --------------------------------------------------------------------------
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Determination)
+class DeterminationAdmin(ReadOnlyAdmin):
+    list_display = ("request", "status", "outcome", "kind", "decided_by_name", "created_at")
+    list_select_related = ("request",)
+    list_filter = ("status", "kind", "policy_version", "created_at")
+    search_fields = ("decided_by_name",)
+    fields = ("request", "status", "outcome", "unmet", "kind", "decided_by_name",
+              "decided_by_credentials", "rationale", "policy_version", "trace", "created_at")
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "kind", "created_at", "sha256", "download")
+    list_select_related = ("determination__request",)
+    list_filter = ("kind", "created_at")
+    # The PDF's bytes are never shown as a field; they are downloaded.
+    fields = ("determination", "kind", "created_at", "sha256", "download")
+    readonly_fields = ("download",)
+
+    @admin.display(description="PDF")
+    def download(self, obj):
+        return format_html('<a href="{}">Open PDF</a>',
+                           reverse("admin:authorizations_letter_pdf", args=[obj.pk]))
+
+    def get_urls(self):
+        return [path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view),
+                     name="authorizations_letter_pdf")] + super().get_urls()
+
+    def pdf_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        letter = get_object_or_404(Letter.objects.select_related("determination__request"),
+                                   pk=pk)
+        req = letter.determination.request
+        services.audit(by=request.user, action="download", obj=req, letter=letter.pk,
+                       kind=letter.kind)
+        return pdf_response(letter, filename=f"{req.number}-{letter.kind}-{letter.pk}.pdf")
+
+
+@admin.register(Authorization)
+class AuthorizationAdmin(ReadOnlyAdmin):
+    list_display = ("number", "request", "member_id", "start_date", "end_date", "hcpcs_code",
+                    "icd10_code", "quantity")
+    list_select_related = ("request",)
+    search_fields = ("^member_id",)
+    list_filter = ("start_date",)
+
+    @admin.display(description="Authorization", ordering="pk")
+    def number(self, obj):
+        return obj.number
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor_username", "action", "object_type", "object_id", "detail")
+    list_filter = ("action", "object_type", "at")
+    search_fields = ("=object_id", "actor_username")
+
+
+@admin.register(HTC)
+class HTCAdmin(admin.ModelAdmin):
+    """The CDC directory: reviewers read it, only superusers edit it."""
+
+    list_display = ("name", "city", "state", "federally_designated", "region")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_filter = ("federally_designated", "state")
+    search_fields = ("name", "city")
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(PrescriberProfile)
+class PrescriberProfileAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "credentials", "npi", "bleeding_disorder_specialist")
+    list_select_related = ("user", "htc")
+    autocomplete_fields = ("htc",)
+    raw_id_fields = ("user",)
+    search_fields = ("user__username", "user__last_name", "npi")
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "credentials")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)

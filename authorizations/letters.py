@@ -1,0 +1,223 @@
+"""Determination letters: one PDF per determination, rendered once with
+WeasyPrint and stored with its SHA-256, never re-rendered or changed.
+
+Templates under templates/letters/ print what the context builders here
+compute; the wording that depends on the decision lives in the templates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Min, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import policy
+from .models import (
+    AuthorizationRequest,
+    DecisionKind,
+    Determination,
+    Letter,
+    LetterKind,
+    Status,
+)
+
+KIND_BY_STATUS = {
+    Status.APPROVED: LetterKind.APPROVAL,
+    Status.PENDING_REVIEW: LetterKind.PENDED,
+    Status.DENIED: LetterKind.DENIAL,
+}
+TEMPLATE_BY_KIND = {
+    LetterKind.APPROVAL: "letters/approval.html",
+    LetterKind.PENDED: "letters/pended.html",
+    LetterKind.DENIAL: "letters/denial.html",
+}
+TITLE_BY_KIND = {
+    LetterKind.APPROVAL: "Prior authorization approved",
+    LetterKind.PENDED: "Prior authorization request pended for clinical review",
+    LetterKind.DENIAL: "Prior authorization denied",
+}
+
+# ERISA claims rules (29 CFR 2560.503-1): at least 180 days to appeal a
+# pre-service denial, decided within 30 days, or 72 hours when urgent.
+APPEAL_DAYS = 180
+APPEAL_DECISION_DAYS = 30
+EXPEDITED_APPEAL_HOURS = 72
+
+
+def _long_date(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def _long_datetime(value: datetime) -> str:
+    local = timezone.localtime(value)
+    hour = local.hour % 12 or 12
+    return f"{_long_date(local)} at {hour}:{local:%M} {'a.m.' if local.hour < 12 else 'p.m.'} " \
+           f"{local:%Z}"
+
+
+def needs_letter(determination: Determination) -> bool:
+    """Whether a determination gets a letter: every reviewer decision and the
+    submission's own result. A system record written when an approval lost the
+    lifetime race changes nothing for the prescriber and gets none."""
+    if determination.kind == DecisionKind.REVIEWER:
+        return True
+    first = determination.request.determinations.order_by("id").first()
+    return first is not None and first.pk == determination.pk
+
+
+def _contact() -> dict[str, str]:
+    """Phone and fax only when configured: never a made-up number."""
+    missing = [what for what, value in (("mailing address", settings.PAYER_ADDRESS),
+                                        ("fax number", settings.PAYER_FAX)) if not value]
+    return {
+        "not_configured": " and ".join(missing),
+        "name": settings.PAYER_NAME,
+        "department": settings.PAYER_UM_DEPARTMENT,
+        "address_lines": [line.strip() for line in settings.PAYER_ADDRESS.split(",")
+                          if line.strip()],
+        "phone": settings.PAYER_PHONE,
+        "fax": settings.PAYER_FAX,
+    }
+
+
+def _prescriber(req: AuthorizationRequest) -> dict[str, str]:
+    user = req.prescriber
+    name = user.get_full_name() or user.get_username()
+    profile = getattr(user, "prescriber", None)
+    credentials = profile.credentials if profile else ""
+    return {
+        "name": f"{name}, {credentials}" if credentials else name,
+        "npi": profile.npi if profile else "",
+        "htc": req.htc.name,
+        "htc_place": f"{req.htc.city}, {req.htc.state}",
+    }
+
+
+def _unmet_items(determination: Determination) -> list[dict[str, str]]:
+    """Each unmet criterion in the policy's words, the answer that failed it,
+    and what documentation could resolve it, in the policy's order."""
+    items = []
+    for row in determination.trace:
+        if row["status"] != policy.UNMET:
+            continue
+        criterion = policy.CRITERION_BY_ID.get(row["id"])
+        items.append({
+            "id": row["id"],
+            "text": row["text"],
+            "reason": row["reason"],
+            "documentation": criterion.documentation if criterion else "",
+        })
+    return items
+
+
+def letter_context(determination: Determination) -> dict[str, Any]:
+    req = determination.request
+    kind = KIND_BY_STATUS[Status(determination.status)]
+    dob = req.answers.get("date_of_birth")
+    context: dict[str, Any] = {
+        "kind": kind,
+        "title": TITLE_BY_KIND[kind],
+        "payer": _contact(),
+        "letter_date": _long_date(determination.created_at),
+        "request_number": req.number,
+        "submitted": _long_date(req.submitted_at) if req.submitted_at else "",
+        "expedited": req.expedited,
+        "member": {
+            "name": req.patient_name,
+            "member_id": req.member_id,
+            "date_of_birth": _long_date(date.fromisoformat(dob)) if dob else "Not recorded",
+        },
+        "prescriber": _prescriber(req),
+        "policy": {
+            "number": determination.policy_version,
+            "title": policy.POLICY_TITLE,
+            "effective": _long_date(policy.POLICY_EFFECTIVE),
+        },
+        "drug": "Hemgenix (etranacogene dezaparvovec-drlb)",
+        "hcpcs": policy.HCPCS_CODE,
+        "icd10": policy.ICD10_CODE,
+        "unmet": _unmet_items(determination),
+        "reviewer": {
+            "name": determination.decided_by_name,
+            "credentials": determination.decided_by_credentials,
+            "rationale": determination.rationale,
+        },
+        "appeal_days": APPEAL_DAYS,
+        "appeal_decision_days": APPEAL_DECISION_DAYS,
+        "expedited_appeal_hours": EXPEDITED_APPEAL_HOURS,
+    }
+    if kind == LetterKind.APPROVAL:
+        # A reviewer may approve without an attestation; the letter must not claim one.
+        context["approved_on_review"] = determination.kind == DecisionKind.REVIEWER
+        context["attested_monitoring"] = req.answers.get("attest_monitoring") is True
+        context["attested_alcohol_counseling"] = \
+            req.answers.get("attest_alcohol_counseling") is True
+        auth = req.authorization
+        context["authorization"] = {
+            "number": auth.number,
+            "quantity": auth.quantity,
+            "hcpcs": auth.hcpcs_code,
+            "icd10": auth.icd10_code,
+            "start": _long_date(auth.start_date),
+            "end": _long_date(auth.end_date),
+            "days": (auth.end_date - auth.start_date).days,
+        }
+    if kind == LetterKind.PENDED and req.due_at:
+        context["decision_due"] = _long_datetime(req.due_at)
+        context["turnaround"] = "72 hours (expedited)" if req.expedited else "15 calendar days"
+    return context
+
+
+def render_pdf(determination: Determination) -> bytes:
+    # Imported here: WeasyPrint takes a third of a second to import, and
+    # only rendering needs it.
+    from weasyprint import HTML
+
+    context = letter_context(determination)
+    html = render_to_string(TEMPLATE_BY_KIND[context["kind"]], context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def issue_letter(determination: Determination) -> Letter:
+    """The determination's letter, rendered and stored the first time only."""
+    existing = Letter.objects.filter(determination=determination).first()
+    if existing is not None:
+        return existing
+    kind = KIND_BY_STATUS[Status(determination.status)]
+    pdf = render_pdf(determination)
+    try:
+        with transaction.atomic():
+            return Letter.objects.create(determination=determination, kind=kind, pdf=pdf,
+                                         sha256=hashlib.sha256(pdf).hexdigest())
+    except IntegrityError:
+        # Rendered at the same moment elsewhere (download and on-commit hook):
+        # the first stored letter is the letter.
+        return Letter.objects.get(determination=determination)
+
+
+def latest_letter(req: AuthorizationRequest) -> Letter | None:
+    """The letter of the request's latest lettered determination, rendered now
+    if an earlier render failed; None for a request not yet decided."""
+    for determination in req.determinations.order_by("-created_at", "-id"):
+        if needs_letter(determination):
+            return issue_letter(determination)
+    return None
+
+
+def determinations_missing_letters():
+    """Determinations that should have a letter and have none."""
+    first_ids = (Determination.objects.values("request")
+                 .annotate(first_id=Min("id")).values("first_id"))
+    return (Determination.objects
+            .filter(letter__isnull=True)
+            .filter(Q(kind=DecisionKind.REVIEWER) | Q(id__in=first_ids))
+            .select_related("request", "request__htc", "request__prescriber")
+            .order_by("id"))

@@ -1,0 +1,72 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from authorizations import services
+from authorizations.models import AuthorizationRequest
+from tests.factories import approvable_case
+
+
+def login(client, user):
+    # UserFactory sets the password after saving and does not save again: the
+    # in-memory hash differs from the stored one, which would void the session.
+    user.refresh_from_db()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    return login(client, reviewer)
+
+
+@pytest.fixture
+def queue(prescriber, other_prescriber, reviewer, submit, django_capture_on_commit_callbacks):
+    """A reviewer's queue: standard and overdue expedited pending requests, one
+    approved at submission, one denied by a reviewer, and a draft."""
+    pending = submit(prescriber, approvable_case(member_id="M-PENDING",
+                                                 attest_alcohol_counseling=False,
+                                                 aav5_nab_titer=900))
+    overdue = submit(other_prescriber, approvable_case(member_id="M-OVERDUE",
+                                                       patient_first_name="Otto",
+                                                       patient_last_name="Late",
+                                                       liver_imaging="none"), expedited=True)
+    AuthorizationRequest.objects.filter(pk=overdue.pk).update(
+        submitted_at=timezone.now() - timedelta(hours=80),
+        due_at=timezone.now() - timedelta(hours=8))
+    approved = submit(prescriber, approvable_case(member_id="M-APPROVED"))
+    denied = submit(prescriber, approvable_case(member_id="M-DENIED", hbsag="positive"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_decide(by=reviewer, request=denied, approve=False,
+                                rationale="HBsAg positive.")
+    draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    draft.answers = approvable_case(member_id="M-DRAFT")
+    draft.member_id = "M-DRAFT"
+    draft.save()
+    for req in (pending, overdue, approved, denied, draft):
+        req.refresh_from_db()
+    return {"pending": pending, "overdue": overdue, "approved": approved, "denied": denied,
+            "draft": draft}
+
+
+@pytest.fixture(autouse=True)
+def _no_collected_static(settings):
+    # Tests run without collectstatic: WhiteNoise would warn (an error here)
+    # about the missing STATIC_ROOT; static files come from the finders.
+    settings.STATIC_ROOT = None
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    # Test users need no slow password hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _quick_letters(monkeypatch):
+    # The admin shows and serves letters; what they say is tested in
+    # tests/letters. Skipping WeasyPrint here keeps these tests fast.
+    from authorizations import letters
+
+    monkeypatch.setattr(letters, "render_pdf",
+                        lambda determination: b"%PDF-1.7 letter " + str(determination.pk).encode())

@@ -1,0 +1,78 @@
+"""The reviewer's admin in Debian's Chromium: screenshots for a human to look
+at (test-artifacts/admin/) and no Content-Security-Policy violations."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from tests.admin.conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "admin"
+
+
+@pytest.fixture(scope="session")
+def _static_without_collectstatic():
+    # The live server starts once per session, before function-scoped
+    # settings apply; serve static files from the finders, as in tests.
+    with override_settings(STATIC_ROOT=None, WHITENOISE_USE_FINDERS=True, STORAGES={
+            **settings.STORAGES, "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}):
+        yield
+
+
+@pytest.fixture
+def reviewer_page(_static_without_collectstatic, page, live_server, reviewer):
+    client = login(Client(), reviewer)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                               "url": live_server.url}])
+    page.csp_errors = []
+    page.on("console", lambda msg: page.csp_errors.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    return page
+
+
+def test_reviewer_finds_the_overdue_request_and_reads_it(reviewer_page, live_server, queue):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = reviewer_page
+    changelist = reverse("admin:authorizations_authorizationrequest_changelist")
+    page.goto(f"{live_server.url}{changelist}")
+    page.screenshot(path=ARTIFACTS / "changelist.png", full_page=True)
+    first_row = page.locator("#result_list tbody tr").first
+    assert queue["overdue"].number in first_row.inner_text()
+
+    page.locator("#changelist-filter a", has_text="Overdue").click()
+    page.wait_for_url("**turnaround=overdue")
+    assert page.locator("#result_list tbody tr").count() == 1
+    page.click(f"text={queue['overdue'].number}")
+    page.wait_for_selector("#decide")
+    assert "Overdue" in page.inner_text(".review-banner")
+    page.screenshot(path=ARTIFACTS / "request.png", full_page=True)
+
+    pending = reverse("admin:authorizations_authorizationrequest_change",
+                      args=[queue["pending"].pk])
+    page.goto(f"{live_server.url}{pending}")
+    assert "above 1:678" in page.inner_text(".review-banner")
+    page.fill("textarea[name=rationale]", "Counseling documented in the clinic note.")
+    page.click("button[value=approve]")
+    page.wait_for_selector(".messagelist")
+    assert "approved" in page.inner_text(".messagelist")
+    page.screenshot(path=ARTIFACTS / "request-approved.png", full_page=True)
+
+    page.goto(f"{live_server.url}{changelist}")
+    page.check(f"input[name=_selected_action][value='{queue['overdue'].pk}']")
+    page.select_option("select[name=action]", "deny_selected")
+    page.click("button[name=index]")
+    page.wait_for_selector("textarea[name=rationale]")
+    page.screenshot(path=ARTIFACTS / "bulk-deny.png", full_page=True)
+    page.fill("textarea[name=rationale]", "No hepatic imaging on file.")
+    page.click("form button[type=submit]:has-text(\"Deny 1 request(s)\")")
+    page.wait_for_selector(".messagelist")
+    assert f"{queue['overdue'].number} denied." in page.inner_text(".messagelist")
+    assert page.csp_errors == []
