@@ -530,10 +530,12 @@ def _imaging(a: Mapping[str, Any], f: Facts) -> tuple[bool, str]:
 
 def _dose(a: Mapping[str, Any], f: Facts) -> tuple[bool, str]:
     dose = a["dose_gc_per_kg"]
-    shown = f"{dose:.3e}".replace("e+", "e")
+    mantissa, exponent = f"{dose:.3e}".split("e")
+    shown = f"{mantissa} x 10^{int(exponent)}"
     if abs(dose - LABEL_DOSE_GC_PER_KG) <= LABEL_DOSE_GC_PER_KG * DOSE_TOLERANCE:
-        return True, f"dose {shown} gc/kg is the label dose 2e13 gc/kg"
-    return False, f"dose {shown} gc/kg is not the label dose 2e13 gc/kg (within 1%)"
+        return True, f"dose {shown} gc/kg is the label dose of 2 x 10^13 gc/kg"
+    return False, (f"dose {shown} gc/kg is not the label dose of 2 x 10^13 gc/kg "
+                   "(within 1%)")
 
 
 def _lifetime(a: Mapping[str, Any], f: Facts) -> tuple[bool, str]:

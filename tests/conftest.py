@@ -16,6 +16,17 @@ def browser_type_launch_args(browser_type_launch_args):
                      "--disable-component-update", "--disable-sync"]}
 
 
+@pytest.fixture(autouse=True)
+def _no_collected_static(settings):
+    # Tests run without collectstatic: WhiteNoise would warn (an error here)
+    # about the missing STATIC_ROOT, and the manifest storage would fail;
+    # static files come from the finders instead.
+    settings.STATIC_ROOT = None
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
 @pytest.fixture
 def prescriber(db):
     return PrescriberFactory(user__username="prescriber").user

@@ -79,6 +79,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Prescriber{n}")
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-9")
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # Save the password set after creation (skip_postgeneration_save stops
+        # factory_boy's own, deprecated, save).
+        if create and results:
+            instance.save()
+
 
 class PrescriberFactory(factory.django.DjangoModelFactory):
     class Meta:

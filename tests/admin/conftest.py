@@ -51,13 +51,7 @@ def queue(prescriber, other_prescriber, reviewer, submit, django_capture_on_comm
 
 
 @pytest.fixture(autouse=True)
-def _no_collected_static(settings):
-    # Tests run without collectstatic: WhiteNoise would warn (an error here)
-    # about the missing STATIC_ROOT; static files come from the finders.
-    settings.STATIC_ROOT = None
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+def _fast_passwords(settings):
     # Test users need no slow password hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -312,7 +312,7 @@ def test_trace_has_policy_words_for_every_criterion():
     assert [c["id"] for c in trace] == list(policy.CRITERION_IDS)
     dosing = next(c for c in trace if c["id"] == "dosing")
     assert dosing["text"].startswith("Hemgenix dosing is in accordance with the United States")
-    assert "3.000e13" in dosing["reason"]
+    assert "Dose 3.000 x 10^13 gc/kg is not the label dose" in dosing["reason"]
 
 
 # --- dosing arithmetic shown to the prescriber ------------------------------------

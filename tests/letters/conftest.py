@@ -15,12 +15,3 @@ def pdf_text(pdf: bytes) -> str:
 def read_pdf():
     return pdf_text
 
-
-@pytest.fixture(autouse=True)
-def _no_collected_static(settings):
-    # Tests run without collectstatic: WhiteNoise would warn (an error here)
-    # about the missing STATIC_ROOT; static files come from the finders.
-    settings.STATIC_ROOT = None
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

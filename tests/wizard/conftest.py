@@ -3,15 +3,6 @@ import re
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _no_collected_static(settings):
-    # Tests run without collectstatic: WhiteNoise would warn (an error here)
-    # about the missing STATIC_ROOT; static files come from the finders.
-    settings.STATIC_ROOT = None
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-
 
 def login(client, user):
     # UserFactory sets the password after saving without saving again: the
