@@ -8,8 +8,7 @@ request, goes through services.request_decide from the request's own page.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -17,7 +16,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -30,6 +29,8 @@ from django.views.decorators.http import require_POST
 from . import policy, services
 from .models import (
     HTC,
+    PENDING_DUE,
+    QUEUE_ORDER,
     AuditEvent,
     Authorization,
     AuthorizationRequest,
@@ -40,7 +41,10 @@ from .models import (
     ReviewerProfile,
     Status,
 )
+from .selectors import STATUS_LABELS, display_answer
 from .views_letters import pdf_response
+from .wizard import REVIEW as REVIEW_STEP
+from .wizard import STEPS as WIZARD_STEPS
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
 
@@ -53,32 +57,11 @@ admin.site.enable_nav_sidebar = False
 AAV5_TITER_WATCH = 678
 
 # The wizard's steps, for reading the answers in the order they were given.
-ANSWER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Patient", ("patient_first_name", "patient_last_name", "member_id", "date_of_birth",
-                 "weight_kg")),
-    ("Diagnosis and factor IX", ("diagnosis", "severity", "fix_activity_percent")),
-    ("Bleeding history", ("life_threatening_hemorrhage",
-                          "repeated_serious_spontaneous_bleeding")),
-    ("Prophylaxis", ("current_prophylaxis", "non_factor_agent", "fix_exposure_days",
-                     "htc_candidate_determination", "continue_prophylaxis_after_treatment")),
-    ("Inhibitors and ITI", ("inhibitor_history", "inhibitor_screen_bu",
-                            "immune_tolerance_induction")),
-    ("AAV5 antibodies", ("aav5_nab_evaluated", "aav5_nab_csl_test", "aav5_nab_titer",
-                         "aav5_nab_high_titer")),
-    ("Liver health", ("liver_enzymes_tested", "liver_imaging", "liver_abnormality_found")),
-    ("Viral tests", ("hiv_status", "hiv_on_antiretroviral_therapy", "hiv_viral_load_copies_ml",
-                     "hbsag", "hcv_antibody", "hcv_rna", "hepatitis_antiviral_therapy")),
-    ("Prior gene therapy", ("prior_gene_therapy",)),
-    ("Prescriber and HTC", ("prescriber_bleeding_disorder_specialist",
-                            "htc_federally_designated")),
-    ("Dosing", ("dose_gc_per_kg",)),
-    ("Attestations", ("attest_monitoring", "attest_alcohol_counseling",
-                      "planned_inpatient_admission", "attest_efficacy_assessment",
-                      "acknowledge_documentation_requests")),
+ANSWER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (form.title, (*form.keys, *getattr(form, "derived", ())))
+    for step, form in WIZARD_STEPS if step != REVIEW_STEP
 )
 
-STATUS_LABELS = {policy.MET: "Met", policy.UNMET: "Not met",
-                 policy.NOT_APPLICABLE: "Not applicable"}
 
 
 # --------------------------------------------------------------------------
@@ -101,33 +84,12 @@ def aav5_titer_warning(answers: dict[str, Any]) -> str:
             f"(HOPE-B). The prescriber answered that the titer is {said}.")
 
 
-def format_answer(key: str, value: Any) -> str:
-    """An answer as a reviewer reads it; an unknown never looks like a no."""
-    question = policy.QUESTION_BY_KEY[key]
-    if key == "aav5_nab_titer":
-        return f"1:{value}" if value else "Not detected"
-    if value is None:
-        return "Not answered"
-    if question.kind == "bool":
-        return "Yes" if value else "No"
-    if question.kind == "choice":
-        return question.choice_label(value)
-    if key == "weight_kg":
-        return f"{value} kg"
-    if key == "dose_gc_per_kg":
-        return f"{Decimal(str(value)):.3e} gc/kg".replace("e+", " x 10^")
-    if key == "date_of_birth":
-        day = date.fromisoformat(value)
-        return f"{day:%B} {day.day}, {day.year}"
-    return str(value)
-
-
 def answer_groups(answers: dict[str, Any]) -> list[dict[str, Any]]:
     asked = set(policy.asked_keys(answers))
     groups = []
     for title, keys in ANSWER_GROUPS:
         rows = [{"label": policy.QUESTION_BY_KEY[key].label,
-                 "value": format_answer(key, answers.get(key)),
+                 "value": display_answer(key, answers.get(key)),
                  "flag": key == "aav5_nab_titer" and bool(aav5_titer_warning(answers))}
                 for key in keys if key in asked]
         groups.append({"title": title, "rows": rows})
@@ -221,20 +183,27 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-_PENDING = Q(status=Status.PENDING_REVIEW)
-PENDING_DUE = Case(When(_PENDING, then=F("due_at")))
-# Pending first, the most urgent on top; decided requests newest first.
-QUEUE_ORDER = [
-    Case(When(_PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()).asc(),
-    PENDING_DUE.asc(nulls_last=True),
-    F("submitted_at").desc(nulls_last=True),
-]
+class HTCFilter(admin.RelatedFieldListFilter):
+    """Every HTC of the directory. (The admin's "related only" filter reads
+    the HTC of every request, which grows with the requests.)"""
 
-
-class HTCFilter(admin.RelatedOnlyFieldListFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.title = "HTC"
+
+
+class PolicyFilter(admin.SimpleListFilter):
+    """The policy versions this service has applied, from the code rather than
+    a DISTINCT over every request."""
+
+    title = "policy"
+    parameter_name = "policy_version"
+
+    def lookups(self, request, model_admin):
+        return [(version, version) for version in policy.POLICY_VERSIONS]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(policy_version=self.value()) if self.value() else queryset
 
 
 class DecisionForm(forms.Form):
@@ -254,11 +223,13 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
     list_display_links = None
     list_select_related = ("htc",)
     list_filter = (StatusFilter, "outcome", ("htc", HTCFilter),
-                   "policy_version", "submitted_at", OverdueFilter, "expedited")
+                   PolicyFilter, "submitted_at", OverdueFilter, "expedited")
     search_fields = ("^member_id", "patient_name")
     search_help_text = ("Member ID, patient name, request number (PA-0000012) or "
                         "authorization number (HGX-2026-000012).")
     list_per_page = 50
+    # One COUNT per page, not two: "N of M" would count every request again.
+    show_full_result_count = False
     empty_value_display = ""
     actions = ["approve_selected", "deny_selected"]
     readonly_fields = ("number", "status", "outcome", "unmet_list", "member_id", "patient_name",
@@ -282,7 +253,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         # Expressions, not annotations: the admin also orders related-field
-        # choices (e.g. on the Authorization page) with this.
+        # choices (e.g. on the Authorization page) with this. Indexed.
         return QUEUE_ORDER
 
     def get_search_results(self, request, queryset, search_term):
@@ -372,7 +343,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
     @admin.display(description="Date of birth")
     def date_of_birth(self, obj):
         dob = obj.answers.get("date_of_birth")
-        return format_answer("date_of_birth", dob) if dob else "-"
+        return display_answer("date_of_birth", dob) if dob else "-"
 
     @admin.display(description="Prescriber")
     def prescriber_display(self, obj):

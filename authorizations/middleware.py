@@ -1,8 +1,15 @@
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 
 
 class ContentSecurityPolicyMiddleware:
-    """Django 5.2 has no CSP of its own; every script is a static file."""
+    """Django 5.2 has no CSP of its own; every script is a static file.
+
+    It also keeps pages of signed-in users out of every cache: they show
+    patient data, which must not stay on a shared workstation's disk for the
+    Back button to show after the idle logoff. (Named for its first job, as
+    settings.MIDDLEWARE lists it.)
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -10,4 +17,7 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            add_never_cache_headers(response)
         return response

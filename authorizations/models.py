@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from . import policy
 
@@ -75,6 +75,24 @@ class InvalidTransition(Exception):
     pass
 
 
+_PENDING = Q(status=Status.PENDING_REVIEW)
+# When a pending request is due; null once decided.
+PENDING_DUE = Case(When(_PENDING, then=F("due_at")))
+# The reviewers' queue: pending first, the most urgent on top; then decided
+# requests, newest first; the id keeps the order total. The index
+# `request_queue_order` holds exactly these expressions, so the admin reads its
+# first page from the index instead of sorting every request.
+# No NULLS LAST: SQLite cannot index it, and none is needed: the first key
+# puts pending requests (whose due time is set) before the rest (null), and a
+# submitted request always has its submitted time.
+QUEUE_ORDER = (
+    Case(When(_PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()).asc(),
+    PENDING_DUE.asc(),
+    F("submitted_at").desc(),
+    F("id").desc(),
+)
+
+
 class AuthorizationRequest(models.Model):
     # The state machine: software approves or pends; only a reviewer denies.
     TRANSITIONS = {
@@ -108,7 +126,10 @@ class AuthorizationRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["htc", "status"], name="request_htc_status")]
+        indexes = [
+            models.Index(fields=["htc", "status"], name="request_htc_status"),
+            models.Index(*QUEUE_ORDER, name="request_queue_order"),
+        ]
         permissions = [("decide_authorizationrequest", "Can approve or deny a request")]
 
     def __str__(self) -> str:

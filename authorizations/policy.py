@@ -25,6 +25,9 @@ from typing import Any
 POLICY_NUMBER = "2026D0120K"
 POLICY_TITLE = "Hemgenix (Etranacogene Dezaparvovec-Drlb)"
 POLICY_EFFECTIVE = date(2026, 6, 1)
+# Every version this service has evaluated requests under, newest first; an
+# archived version stays listed while requests decided under it exist.
+POLICY_VERSIONS = (POLICY_NUMBER,)
 
 MEETS_CRITERIA = "meets_criteria"
 NOT_MET = "not_met"

@@ -92,8 +92,11 @@ def format_gc(total: Decimal) -> str:
 
 def display_answer(key: str, value: Any) -> str:
     q = QUESTION_BY_KEY[key]
+    if key == "aav5_nab_titer":
+        # Null or 0 means not detected; a titer reads as a ratio, 678 -> 1:678.
+        return f"1:{value}" if value else "Not detected"
     if value is None:
-        return "Not detected" if q.nullable else "Not answered"
+        return "Not answered"
     if q.kind == "bool":
         return "Yes" if value else "No"
     if q.kind == "choice":

@@ -174,6 +174,15 @@ class RequestWizard(NamedUrlSessionWizardView):
                 self.get_form_list():
             # The step the page showed, even if another tab moved the session on.
             self.storage.current_step = management.cleaned_data["current_step"]
+        else:
+            # Not a post of one of this draft's pages (an old page, a tampered
+            # or truncated form): formtools would answer a bare 400. Show the
+            # step again from the saved answers instead.
+            messages.error(self.request, "This page was out of date, so nothing on it was "
+                                         "saved. Check the answers on this step and continue.")
+            step = kwargs.get("step")
+            return redirect(self.get_step_url(step if step in self.get_form_list()
+                                              else self._resume_step()))
         try:
             if "save_and_exit" in self.request.POST:
                 return self._save_and_exit()

@@ -107,7 +107,8 @@ def test_request_page_shows_criteria_answers_titer_flag_letters_and_history(revi
     response = reviewer_client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    for title in ("Patient", "Diagnosis and factor IX", "Prophylaxis", "Inhibitors and ITI",
+    for title in ("Patient", "Diagnosis and factor IX activity", "Prophylaxis",
+                  "Inhibitors and immune tolerance induction",
                   "AAV5 antibodies", "Liver health", "Viral tests", "Prior gene therapy",
                   "Prescriber and HTC", "Dosing", "Attestations"):
         assert f"<h3>{title}</h3>" in html
