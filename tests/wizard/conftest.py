@@ -3,7 +3,6 @@ import re
 import pytest
 
 
-
 def login(client, user):
     # UserFactory sets the password after saving without saving again: the
     # in-memory hash differs from the stored one, which would void the session.
