@@ -1,5 +1,6 @@
 """Demo accounts for a local run: two prescribers at two HTCs and a reviewer."""
 
+import json
 import os
 
 from django.conf import settings
@@ -8,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
+from authorizations import services
+from authorizations.models import HTC, AuthorizationRequest, PrescriberProfile, ReviewerProfile
 from authorizations.roles import reviewers_group
 
 MIN_PASSWORD_LENGTH = 12
@@ -19,6 +21,8 @@ PRESCRIBERS = (
     ("demo-prescriber-2", "Sam", "Okafor", 1),
 )
 REVIEWER = ("demo-reviewer", "Rita", "Morales", "MD, board-certified hematologist")
+# Fictional patients, so the dashboard and the review queue are not empty.
+DEMO_CASES = settings.BASE_DIR / "data" / "demo-cases.json"
 
 
 class Command(BaseCommand):
@@ -55,8 +59,26 @@ class Command(BaseCommand):
             ReviewerProfile.objects.update_or_create(user=user,
                                                      defaults={"credentials": credentials})
             self.stdout.write(f"{username}: clinical reviewer (admin at /admin/)")
+        self._demo_requests(User.objects.get(username=PRESCRIBERS[0][0]))
         self.stdout.write(self.style.SUCCESS(
             "Demo accounts ready: sign in at /accounts/login/ with the DEMO_PASSWORD password."))
+
+    def _demo_requests(self, user: User) -> None:
+        """An approved request, one pending review and a draft, once."""
+        if AuthorizationRequest.objects.filter(prescriber=user).exists():
+            return
+        cases = json.loads(DEMO_CASES.read_text(encoding="utf-8"))
+        htc = user.prescriber.htc
+        for status in ("approved", "pending_review"):
+            req = services.request_create(by=user, htc=htc)
+            req.answers = cases[status]
+            req.save(update_fields=["answers"])
+            done = services.request_submit(by=user, request=req)
+            self.stdout.write(f"{done.request.number}: {done.request.get_status_display()}")
+        draft = services.request_create(by=user, htc=htc)
+        services.request_save_draft(by=user, request=draft, answers=cases["draft"],
+                                    step="diagnosis")
+        self.stdout.write(f"{draft.number}: draft, resumable from the dashboard")
 
     def _user(self, username: str, first: str, last: str, password: str, *,
               staff: bool = False) -> User:
