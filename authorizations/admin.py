@@ -378,6 +378,9 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         extra = dict(extra_context or {})
         if req is not None:
             extra.update(self.review_context(request, req))
+            if request.method == "GET":
+                # The page shows the patient's answers: who read them is on record.
+                services.audit(by=request.user, action="view", obj=req, via="admin")
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def review_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:

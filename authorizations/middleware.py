@@ -21,3 +21,12 @@ class ContentSecurityPolicyMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             add_never_cache_headers(response)
         return response
+
+
+def client_ip_behind_proxy(request) -> str | None:
+    """The client's address as our one HTTPS proxy saw it: the last entry of
+    X-Forwarded-For (the proxy appends it; earlier entries are the client's to
+    forge). Used by django-axes when DJANGO_BEHIND_PROXY is set."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    last = forwarded.split(",")[-1].strip()
+    return last or request.META.get("REMOTE_ADDR")

@@ -95,7 +95,19 @@ class RequestWizard(NamedUrlSessionWizardView):
             if self.req.status != Status.DRAFT:
                 # Submitted already (a replayed POST, an old tab): show the result.
                 return redirect("request_detail", pk=self.req.pk)
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        self._forget_answers()
+        return response
+
+    def _forget_answers(self) -> None:
+        """Keep no answers in the session: they are rebuilt from the database on
+        every request (_load_draft), and an expired session stays in the
+        session table, patient data and all, until `clearsessions` runs. The
+        page is already built, its forms bound, when this runs."""
+        storage = getattr(self, "storage", None)
+        if storage is not None:
+            storage.data[storage.step_data_key] = {}
+            storage.data[storage.step_files_key] = {}
 
     # ---- state -------------------------------------------------------------
 

@@ -27,6 +27,21 @@ def _no_collected_static(settings):
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Test users need no slow password hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def quick_letters(monkeypatch):
+    """Letters without WeasyPrint: what they say is tested in tests/letters."""
+    from authorizations import letters
+
+    monkeypatch.setattr(letters, "render_pdf",
+                        lambda determination: b"%PDF-1.7 letter " + str(determination.pk).encode())
+
+
 @pytest.fixture
 def prescriber(db):
     return PrescriberFactory(user__username="prescriber").user

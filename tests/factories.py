@@ -97,6 +97,13 @@ class PrescriberFactory(factory.django.DjangoModelFactory):
     credentials = "MD"
 
 
+def login(client, user):
+    """Sign `user` in on the test client (django-axes wants a request for
+    client.login, so force_login)."""
+    client.force_login(user)
+    return client
+
+
 def make_reviewer(username="reviewer", credentials="MD, Hematology") -> User:
     from authorizations.roles import reviewers_group
 
@@ -108,4 +115,4 @@ def make_reviewer(username="reviewer", credentials="MD, Hematology") -> User:
 
 
 __all__ = ["AS_OF", "Group", "approvable_case", "HTCFactory", "UserFactory",
-           "PrescriberFactory", "make_reviewer"]
+           "PrescriberFactory", "login", "make_reviewer"]

@@ -5,15 +5,7 @@ from django.utils import timezone
 
 from authorizations import services
 from authorizations.models import AuthorizationRequest
-from tests.factories import approvable_case
-
-
-def login(client, user):
-    # UserFactory sets the password after saving and does not save again: the
-    # in-memory hash differs from the stored one, which would void the session.
-    user.refresh_from_db()
-    client.force_login(user)
-    return client
+from tests.factories import approvable_case, login  # noqa: F401 (re-exported)
 
 
 @pytest.fixture

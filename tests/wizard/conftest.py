@@ -2,13 +2,7 @@ import re
 
 import pytest
 
-
-def login(client, user):
-    # UserFactory sets the password after saving without saving again: the
-    # in-memory hash differs from the stored one, which would void the session.
-    user.refresh_from_db()
-    client.force_login(user)
-    return client
+from tests.factories import login  # noqa: F401 (re-exported)
 
 
 @pytest.fixture

@@ -47,3 +47,17 @@ def test_creates_the_accounts_once(settings, monkeypatch):
     reviewer = User.objects.get(username="demo-reviewer")
     assert reviewer.is_staff and is_reviewer(reviewer) and reviewer.reviewer.credentials
     assert authenticate(HttpRequest(), username="demo-prescriber", password=PASSWORD + "x")
+
+
+def test_demo_requests_fill_the_dashboard_and_the_queue_once(settings, monkeypatch):
+    from authorizations.models import AuthorizationRequest
+
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    call_command("seed_demo")
+    call_command("seed_demo")  # again: no second set
+    mine = AuthorizationRequest.objects.filter(prescriber__username="demo-prescriber")
+    assert sorted(mine.values_list("status", flat=True)) == ["approved", "draft",
+                                                              "pending_review"]
+    assert mine.get(status="pending_review").unmet == ["hepatitis_b"]
+    assert mine.get(status="draft").wizard_step == "diagnosis"
