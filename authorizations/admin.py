@@ -184,12 +184,17 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 class HTCFilter(admin.RelatedFieldListFilter):
-    """Every HTC of the directory. (The admin's "related only" filter reads
-    the HTC of every request, which grows with the requests.)"""
+    """The HTCs that have prescribers: only they can have requests. (The
+    admin's "related only" filter reads the HTC of every request instead,
+    which grows with the requests.)"""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.title = "HTC"
+
+    def field_choices(self, field, request, model_admin):
+        return [(htc.pk, str(htc))
+                for htc in HTC.objects.filter(prescribers__isnull=False).distinct()]
 
 
 class PolicyFilter(admin.SimpleListFilter):

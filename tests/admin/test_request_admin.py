@@ -56,6 +56,10 @@ def test_htc_and_submitted_date_filters(reviewer_client, queue, other_prescriber
     htc = other_prescriber.prescriber.htc
     response = reviewer_client.get(f"{CHANGELIST}?htc__id__exact={htc.pk}")
     assert numbers_listed(response) == {queue["overdue"].number}
+    # The filter offers the HTCs with prescribers, not the whole directory.
+    html = response.content.decode()
+    assert htc.name in html
+    assert "Indiana Hemophilia &amp; Thrombosis Center" not in html
     # As the "Submitted" filter's own links do: aware datetimes.
     yesterday = (timezone.localtime() - timedelta(days=1)).replace(microsecond=0)
     response = reviewer_client.get(CHANGELIST, {"submitted_at__lt": yesterday.isoformat()})
