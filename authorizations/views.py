@@ -6,10 +6,11 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
-from django.http import JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import policy, selectors, services
 from .forms import DiscardForm
@@ -108,6 +109,14 @@ def request_discard(request, pk: int):
         "page_title": f"Discard draft {req.number}? – {SERVICE_NAME}",
         "req": req,
     })
+
+
+@login_required
+@require_POST
+def session_keepalive(request):
+    """"Stay signed in" from the timeout warning: any request restarts the
+    idle clock (the session is saved on every request); nothing else to do."""
+    return HttpResponse(status=204)
 
 
 def csrf_failure(request, reason=""):

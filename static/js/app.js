@@ -8,6 +8,8 @@
  * - The error summary takes focus, so a screen reader reads it first.
  * - A second click on a submit button is ignored (the server is idempotent too).
  * - "Print this page" buttons.
+ * - A warning before the idle logoff, with "Stay signed in" (GOV.UK's timeout
+ *   warning pattern): what is typed on a page is saved only when it is sent.
  */
 (function () {
   "use strict";
@@ -76,11 +78,36 @@
     }
   }
 
+  function initTimeoutWarning() {
+    var box = document.querySelector("[data-timeout-warning]");
+    if (!box || !window.fetch) { return; }
+    var idle = parseInt(box.getAttribute("data-idle-seconds"), 10);
+    // Two minutes ahead, or halfway for a very short idle limit.
+    var warnAfter = Math.max(idle - 120, idle / 2) * 1000;
+    var timer = null;
+    function schedule() {
+      box.hidden = true;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { box.hidden = false; }, warnAfter);
+    }
+    box.querySelector("form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      window.fetch(this.action, {method: "POST", body: new FormData(this),
+                                 credentials: "same-origin"})
+        .then(function (response) {
+          // Signed out meanwhile: the page shows the sign-in, with the draft kept.
+          if (response.status === 204) { schedule(); } else { window.location.reload(); }
+        });
+    });
+    schedule();
+  }
+
   function init() {
     initConditionals();
     focusErrorSummary();
     preventDoubleClick();
     initPrint();
+    initTimeoutWarning();
   }
 
   if (document.readyState === "loading") {

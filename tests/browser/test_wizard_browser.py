@@ -275,3 +275,25 @@ def test_works_without_script(browser, live_server, axe_source, prescriber_user)
         assert "severity" not in answers and "fix_activity_percent" not in answers
     finally:
         context.close()
+
+
+def test_timeout_warning_before_the_idle_logoff(browser_page, prescriber_user, settings):
+    """GOV.UK's timeout warning: shown before the idle logoff, announced as an
+    alert, and "Stay signed in" restarts the clock without leaving the page."""
+    settings.SESSION_COOKIE_AGE = 8  # the warning comes halfway for so short a limit
+    b = browser_page
+    b.login("dr-lee")
+    b.goto("/requests/new/")
+    warning = b.page.locator("[data-timeout-warning]")
+    expect(warning).to_be_hidden()
+    expect(warning).to_be_visible(timeout=8000)
+    expect(warning).to_have_attribute("role", "alert")
+    expect(warning).to_contain_text("You will be signed out soon")
+    b.check("timeout-warning")
+    b.page.get_by_role("button", name="Stay signed in").click()
+    expect(warning).to_be_hidden()
+    # Past the first expiry, the session lives on: still signed in.
+    b.page.wait_for_timeout(4500)
+    b.goto("/requests/")
+    assert b.page.url.endswith("/requests/")
+    expect(b.page.get_by_role("heading", level=1)).to_have_text("Your requests")

@@ -360,3 +360,16 @@ def test_lockout_behind_a_proxy_uses_the_client_address():
                                    HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     assert client_ip_behind_proxy(request) == "203.0.113.9"
     assert client_ip_behind_proxy(RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+
+
+def test_stay_signed_in_restarts_the_idle_clock(client, prescriber):
+    from tests.factories import login
+
+    login(client, prescriber)
+    page = client.get("/requests/").content.decode()
+    assert 'data-timeout-warning' in page and 'data-idle-seconds="900"' in page
+    assert "signed out after 15 minutes without activity" in " ".join(page.split())
+    assert client.get("/session/keepalive/").status_code == 405
+    assert client.post("/session/keepalive/").status_code == 204
+    client.logout()
+    assert client.post("/session/keepalive/").status_code == 302

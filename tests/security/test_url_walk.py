@@ -103,6 +103,8 @@ EXPECTED: dict[str, Expect] = {
     "request_step": prescriber_page(owner=STEP, obj="draft"),  # walked for every step
     "request_export": prescriber_page(obj="submitted"),
     "request_discard": prescriber_page(obj="draft"),
+    "session_keepalive": Expect(anonymous=LOGIN, other=NOT_ALLOWED, reviewer=NOT_ALLOWED,
+                                owner=NOT_ALLOWED),
     # Letters: the owning HTC and the reviewers.
     "request_letter": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK, owner=OK,
                              obj="submitted", data=True),

@@ -1,0 +1,7 @@
+from django.conf import settings
+
+
+def idle_logoff(request):
+    """For the timeout warning: sessions expire this long after the last request."""
+    seconds = settings.SESSION_COOKIE_AGE
+    return {"idle_seconds": seconds, "idle_minutes": max(1, round(seconds / 60))}
