@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from . import policy, services
-from .models import HTC, AuthorizationRequest, Determination, Status
+from .models import HTC, AuthorizationRequest, Determination
 from .policy import QUESTION_BY_KEY
 
 CRITERION_NAMES: dict[str, str] = {
@@ -213,7 +213,3 @@ def dose_summary(answers: dict[str, Any]) -> DoseSummary | None:
 
 def dashboard_rows(htc: HTC) -> list[AuthorizationRequest]:
     return list(requests_for_htc(htc).order_by("-updated_at"))
-
-
-def is_draft(req: AuthorizationRequest) -> bool:
-    return req.status == Status.DRAFT
