@@ -454,7 +454,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
                 rationale: str) -> None:
         """One decision through the service, its outcome told in a message."""
         try:
-            services.request_decide(by=request.user, request=req, approve=approve,
+            services.request_decide(by=request.user, req=req, approve=approve,
                                     rationale=rationale)
         except services.LifetimeLimitReached as exc:
             messages.error(request, str(exc))

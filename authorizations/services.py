@@ -31,6 +31,10 @@ EXPEDITED_TURNAROUND = timedelta(hours=72)
 STANDARD_TURNAROUND = timedelta(days=15)
 
 
+class NotADraft(InvalidTransition):
+    """A draft-only change to a request that was submitted meanwhile."""
+
+
 class LifetimeLimitReached(Exception):
     """Another authorization for the member won the race."""
 
@@ -74,7 +78,7 @@ def request_create(*, by: AbstractBaseUser, htc: HTC) -> AuthorizationRequest:
     return req
 
 
-def request_save_draft(*, by: AbstractBaseUser, request: AuthorizationRequest,
+def request_save_draft(*, by: AbstractBaseUser, req: AuthorizationRequest,
                        answers: dict[str, Any], step: str, expedited: bool | None = None,
                        expedited_reason: str = "") -> AuthorizationRequest:
     """Keep the wizard's progress in the database, so it survives a logout.
@@ -84,9 +88,9 @@ def request_save_draft(*, by: AbstractBaseUser, request: AuthorizationRequest,
     """
     with transaction.atomic():
         # Locked and re-read: a submit from another tab must not be overwritten.
-        req = AuthorizationRequest.objects.select_for_update().get(pk=request.pk)
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.DRAFT:
-            raise policy.InvalidCase([policy.Problem("(request)", "is no longer a draft")])
+            raise NotADraft(f"{req.number} is no longer a draft")
         req.answers = answers
         req.wizard_step = step
         req.member_id = str(answers.get("member_id") or "")[:40]
@@ -102,12 +106,13 @@ def request_save_draft(*, by: AbstractBaseUser, request: AuthorizationRequest,
     return req
 
 
-def request_discard(*, by: AbstractBaseUser, request: AuthorizationRequest) -> None:
+def request_discard(*, by: AbstractBaseUser, req: AuthorizationRequest) -> None:
     with transaction.atomic():
-        if request.status != Status.DRAFT:
-            raise policy.InvalidCase([policy.Problem("(request)", "is no longer a draft")])
-        audit(by=by, action="discard", obj=request)
-        request.delete()
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        if req.status != Status.DRAFT:
+            raise NotADraft(f"{req.number} is no longer a draft")
+        audit(by=by, action="discard", obj=req)
+        req.delete()
 
 
 def _patient_name(answers: dict[str, Any]) -> str:
@@ -166,7 +171,7 @@ class SubmitResult:
     already_submitted: bool = False
 
 
-def request_submit(*, by: AbstractBaseUser, request: AuthorizationRequest,
+def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
                    as_of: date | None = None) -> SubmitResult:
     """Submit a draft: evaluate it, approve it at once when every criterion is
     met, otherwise pend it for a clinical reviewer. Software never denies.
@@ -176,7 +181,7 @@ def request_submit(*, by: AbstractBaseUser, request: AuthorizationRequest,
     """
     today = as_of or timezone.localdate()
     with transaction.atomic():
-        req = AuthorizationRequest.objects.select_for_update().get(pk=request.pk)
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.DRAFT:
             return SubmitResult(req, None, already_submitted=True)
         evaluation = evaluate_request(req, as_of=today)
@@ -199,7 +204,7 @@ def request_submit(*, by: AbstractBaseUser, request: AuthorizationRequest,
     return SubmitResult(req, determination)
 
 
-def request_decide(*, by: AbstractBaseUser, request: AuthorizationRequest, approve: bool,
+def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: bool,
                    rationale: str, as_of: date | None = None) -> Determination:
     """A clinical reviewer approves or denies a pending request, with a reason.
 
@@ -212,7 +217,7 @@ def request_decide(*, by: AbstractBaseUser, request: AuthorizationRequest, appro
         raise ValueError("A rationale is required for every decision")
     today = as_of or timezone.localdate()
     with transaction.atomic():
-        req = AuthorizationRequest.objects.select_for_update().get(pk=request.pk)
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         target = Status.APPROVED if approve else Status.DENIED
         if not req.can_become(target):
             raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "

@@ -102,7 +102,7 @@ def request_discard(request, pk: int):
         return redirect("request_detail", pk=req.pk)
     if request.method == "POST" and DiscardForm(request.POST).is_valid():
         number = req.number
-        services.request_discard(by=request.user, request=req)
+        services.request_discard(by=request.user, req=req)
         messages.success(request, f"Draft {number} was discarded.")
         return redirect("dashboard")
     return render(request, "authorizations/request_discard.html", {

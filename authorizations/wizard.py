@@ -199,7 +199,7 @@ class RequestWizard(NamedUrlSessionWizardView):
             if "save_and_exit" in self.request.POST:
                 return self._save_and_exit()
             return super().post(*args, **kwargs)
-        except policy.InvalidCase:
+        except services.NotADraft:
             # The draft was submitted meanwhile (a double click racing the
             # first submit): show the one result instead of an error.
             if self.req is not None:
@@ -222,7 +222,7 @@ class RequestWizard(NamedUrlSessionWizardView):
         user = self.request.user
         if step == REVIEW:
             services.request_save_draft(
-                by=user, request=self.req, answers=self.answers, step=REVIEW,
+                by=user, req=self.req, answers=self.answers, step=REVIEW,
                 expedited=form.cleaned_data["expedited"],
                 expedited_reason=form.cleaned_data.get("expedited_reason") or "")
             return super().process_step(form)
@@ -231,7 +231,7 @@ class RequestWizard(NamedUrlSessionWizardView):
                                 htc_federally_designated=htc.federally_designated)
         if self.req is None:
             self.req = services.request_create(by=user, htc=htc)
-        self.req = services.request_save_draft(by=user, request=self.req, answers=answers,
+        self.req = services.request_save_draft(by=user, req=self.req, answers=answers,
                                                step=step)
         # The saved answers decide the rest (e.g. whether the bleeding step is asked).
         self._load_draft()
@@ -275,7 +275,7 @@ class RequestWizard(NamedUrlSessionWizardView):
 
     def done(self, form_list, **kwargs):
         try:
-            result = services.request_submit(by=self.request.user, request=self.req)
+            result = services.request_submit(by=self.request.user, req=self.req)
         except policy.InvalidCase as exc:
             for problem in exc.problems:
                 question = QUESTION_BY_KEY.get(problem.key)

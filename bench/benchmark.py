@@ -266,7 +266,7 @@ def run_letters() -> None:
     req = services.request_create(by=user, htc=user.prescriber.htc)
     req.answers = approvable_case(member_id="LETTER-1", hbsag="positive", dose_gc_per_kg=3e13)
     req.save()
-    determination = services.request_submit(by=user, request=req).determination
+    determination = services.request_submit(by=user, req=req).determination
 
     def timed(fn, n=20):
         fn()  # warm: fonts and stylesheets load once per process

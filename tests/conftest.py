@@ -75,7 +75,7 @@ def submit(django_capture_on_commit_callbacks):
         req.expedited_reason = "Surgery scheduled" if expedited else ""
         req.save()
         with django_capture_on_commit_callbacks(execute=True):
-            services.request_submit(by=user, request=req, as_of=as_of)
+            services.request_submit(by=user, req=req, as_of=as_of)
         req.refresh_from_db()
         return req
 

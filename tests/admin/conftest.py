@@ -30,7 +30,7 @@ def queue(prescriber, other_prescriber, reviewer, submit, django_capture_on_comm
     approved = submit(prescriber, approvable_case(member_id="M-APPROVED"))
     denied = submit(prescriber, approvable_case(member_id="M-DENIED", hbsag="positive"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, request=denied, approve=False,
+        services.request_decide(by=reviewer, req=denied, approve=False,
                                 rationale="HBsAg positive.")
     draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
     draft.answers = approvable_case(member_id="M-DRAFT")

@@ -33,7 +33,7 @@ def _quick_letters(monkeypatch):
 def pending_request(user, **changes) -> AuthorizationRequest:
     """A submitted request waiting for a reviewer (one criterion not met)."""
     req = draft_request(user, attest_alcohol_counseling=False, **changes)
-    services.request_submit(by=user, request=req)
+    services.request_submit(by=user, req=req)
     req.refresh_from_db()
     assert req.status == Status.PENDING_REVIEW
     return req
@@ -92,8 +92,8 @@ def test_wizard_submit_and_admin_approve_at_once_give_one_authorization(
 
     results = race(
         monkeypatch, evaluated_together=evaluated_together,
-        wizard=lambda: services.request_submit(by=prescriber, request=draft),
-        admin=lambda: services.request_decide(by=reviewer, request=in_review, approve=True,
+        wizard=lambda: services.request_submit(by=prescriber, req=draft),
+        admin=lambda: services.request_decide(by=reviewer, req=in_review, approve=True,
                                               rationale="Counseling documented 11/20."),
     )
 
@@ -129,9 +129,9 @@ def test_two_reviewers_approving_at_once_give_one_authorization(prescriber, revi
 
     results = race(
         monkeypatch, evaluated_together=True,
-        one=lambda: services.request_decide(by=reviewer, request=first, approve=True,
+        one=lambda: services.request_decide(by=reviewer, req=first, approve=True,
                                             rationale="Counseling documented."),
-        two=lambda: services.request_decide(by=colleague, request=second, approve=True,
+        two=lambda: services.request_decide(by=colleague, req=second, approve=True,
                                             rationale="Counseling documented."),
     )
 

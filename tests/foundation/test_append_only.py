@@ -16,7 +16,7 @@ def decided(prescriber, django_capture_on_commit_callbacks):
     req.answers = approvable_case()
     req.save()
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_submit(by=prescriber, request=req)
+        services.request_submit(by=prescriber, req=req)
     return req
 
 

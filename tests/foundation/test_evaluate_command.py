@@ -73,7 +73,7 @@ def test_lifetime_limit_is_checked_against_the_database(tmp_path, prescriber):
     req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
     req.answers = approvable_case()
     req.save()
-    assert services.request_submit(by=prescriber, request=req).request.status == "approved"
+    assert services.request_submit(by=prescriber, req=req).request.status == "approved"
     out, _ = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27")
     assert json.loads(out) == {"outcome": "not_met", "unmet": ["lifetime_limit"],
                                "policy": "2026D0120K"}

@@ -19,7 +19,7 @@ def submitted(user, **changes):
     req = services.request_create(by=user, htc=user.prescriber.htc)
     req.answers = approvable_case(**changes)
     req.save()
-    return services.request_submit(by=user, request=req, as_of=date(2026, 11, 27))
+    return services.request_submit(by=user, req=req, as_of=date(2026, 11, 27))
 
 
 @pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_expedited_request_is_due_in_72_hours(prescriber):
     req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
     req.answers, req.expedited = approvable_case(hbsag="positive"), True
     req.save()
-    req = services.request_submit(by=prescriber, request=req).request
+    req = services.request_submit(by=prescriber, req=req).request
     assert req.due_at - req.submitted_at == timedelta(hours=72)
 
 
@@ -77,7 +77,7 @@ def test_second_request_for_same_member_pends_with_lifetime_limit(prescriber, ot
 @pytest.mark.django_db
 def test_double_submit_is_one_determination(prescriber):
     first = submitted(prescriber)
-    again = services.request_submit(by=prescriber, request=first.request)
+    again = services.request_submit(by=prescriber, req=first.request)
     assert again.already_submitted
     assert Determination.objects.filter(request=first.request).count() == 1
 
@@ -86,14 +86,14 @@ def test_double_submit_is_one_determination(prescriber):
 def test_reviewer_denies_with_rationale(prescriber, reviewer):
     req = submitted(prescriber, hbsag="positive").request
     with pytest.raises(ValueError):
-        services.request_decide(by=reviewer, request=req, approve=False, rationale="  ")
-    det = services.request_decide(by=reviewer, request=req, approve=False,
+        services.request_decide(by=reviewer, req=req, approve=False, rationale="  ")
+    det = services.request_decide(by=reviewer, req=req, approve=False,
                                   rationale="HBsAg positive on 2026-11-01.")
     req.refresh_from_db()
     assert req.status == Status.DENIED and det.kind == "reviewer"
     assert det.decided_by_credentials == "MD, Hematology"
     with pytest.raises(InvalidTransition):
-        services.request_decide(by=reviewer, request=req, approve=True, rationale="changed mind")
+        services.request_decide(by=reviewer, req=req, approve=True, rationale="changed mind")
 
 
 @pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_reviewer_approval_refused_when_member_already_authorized(prescriber, re
     pending = submitted(prescriber, hbsag="positive").request
     submitted(prescriber)  # same member, approved at once
     with pytest.raises(services.LifetimeLimitReached):
-        services.request_decide(by=reviewer, request=pending, approve=True, rationale="ok")
+        services.request_decide(by=reviewer, req=pending, approve=True, rationale="ok")
     pending.refresh_from_db()
     assert pending.status == Status.PENDING_REVIEW
     assert "lifetime_limit" in pending.unmet

@@ -75,7 +75,7 @@ def test_the_latest_letter_is_served(client, prescriber, reviewer, submit,
     assert client.get(letter_url(req)).content == bytes(
         Letter.objects.get(kind=LetterKind.PENDED).pdf)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, request=req, approve=False,
+        services.request_decide(by=reviewer, req=req, approve=False,
                                 rationale="HBsAg positive.")
     response = client.get(letter_url(req))
     assert 'denial.pdf"' in response["Content-Disposition"]

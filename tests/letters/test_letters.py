@@ -84,7 +84,7 @@ def test_denial_letter_gives_reasons_reviewer_appeal_and_peer_to_peer(
         prescriber, reviewer, submit, read_pdf, django_capture_on_commit_callbacks):
     req = submit(prescriber, approvable_case(liver_imaging="none", hbsag="positive"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, request=req, approve=False,
+        services.request_decide(by=reviewer, req=req, approve=False,
                                 rationale="No hepatic imaging; HBsAg positive.")
     letter = Letter.objects.get(determination__request=req, kind=LetterKind.DENIAL)
     text = read_pdf(letter.pdf)
@@ -159,7 +159,7 @@ def test_a_refused_approval_gets_no_letter(prescriber, reviewer, submit,
     second = submit(prescriber, approvable_case(attest_alcohol_counseling=False))
     with pytest.raises(services.LifetimeLimitReached):
         with django_capture_on_commit_callbacks(execute=True):
-            services.request_decide(by=reviewer, request=second, approve=True,
+            services.request_decide(by=reviewer, req=second, approve=True,
                                     rationale="Counseling documented by phone.")
     refused = Determination.objects.filter(request=second).latest()
     assert not letters.needs_letter(refused)
@@ -186,7 +186,7 @@ def test_denial_says_where_to_send_an_appeal(prescriber, reviewer, submit, read_
     settings.PAYER_FAX = ""
     req = submit(prescriber, approvable_case(hbsag="positive"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, request=req, approve=False, rationale="HBsAg.")
+        services.request_decide(by=reviewer, req=req, approve=False, rationale="HBsAg.")
     text = read_pdf(Letter.objects.get(kind=LetterKind.DENIAL).pdf)
     assert "PO Box 30432, Salt Lake City UT 84130" in text
     assert "For the fax number, call the number on the member's ID card" in text
@@ -196,7 +196,7 @@ def test_approval_after_review_does_not_claim_a_missing_attestation(
         prescriber, reviewer, submit, read_pdf, django_capture_on_commit_callbacks):
     req = submit(prescriber, approvable_case(attest_alcohol_counseling=False))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, request=req, approve=True,
+        services.request_decide(by=reviewer, req=req, approve=True,
                                 rationale="Counseling documented in the clinic note.")
     text = read_pdf(Letter.objects.get(kind=LetterKind.APPROVAL).pdf)
     assert "You attested that the patient's ALT and AST" in text

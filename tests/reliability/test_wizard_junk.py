@@ -52,7 +52,7 @@ def junk_for(step: str):
 
 def fresh_draft(prescriber) -> AuthorizationRequest:
     req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    return services.request_save_draft(by=prescriber, request=req, answers=dict(PATIENT),
+    return services.request_save_draft(by=prescriber, req=req, answers=dict(PATIENT),
                                        step="attestations")
 
 

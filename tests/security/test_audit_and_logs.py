@@ -74,7 +74,7 @@ def test_every_action_on_a_request_is_audited_with_actor_and_id(
             {"decision": "approve", "rationale": "Hepatitis B ruled out by the HTC."})
     assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, request=denied, approve=False,
+        services.request_decide(by=reviewer, req=denied, approve=False,
                                 rationale="HBsAg positive.")
     admin.get(f"/requests/{denied.pk}/letter.pdf")
 
@@ -190,12 +190,12 @@ def test_logs_of_a_whole_request_carry_no_patient_data(
         raise OSError("renderer unavailable")
 
     pended = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    services.request_save_draft(by=prescriber, request=pended,
+    services.request_save_draft(by=prescriber, req=pended,
                                 answers={**case, "member_id": "UHC-1", "hbsag": "positive"},
                                 step="review")
     monkeypatch.setattr(letters, "render_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_submit(by=prescriber, request=pended)
+        services.request_submit(by=prescriber, req=pended)
     assert owner.get(f"/requests/{pended.pk}/letter.pdf").status_code == 503
     # Another HTC's prescriber trying the request: 404s, logged as warnings.
     other = signed_in(other_prescriber)

@@ -101,7 +101,7 @@ def test_idle_logoff_after_the_idle_time_and_the_draft_survives(client, prescrib
     assert idle == 15 * 60  # the default the README promises
     assert sign_in(client, "prescriber").status_code == 302
     draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    services.request_save_draft(by=prescriber, request=draft, answers=dict(PATIENT),
+    services.request_save_draft(by=prescriber, req=draft, answers=dict(PATIENT),
                                 step="liver")
     assert client.get("/requests/").status_code == 200
     assert idle - 5 < seconds_left(client) <= idle

@@ -195,7 +195,7 @@ class World:
         self.pending = submit(prescriber, {**PATIENT, "member_id": "UHC-987654321-B",
                                            "hbsag": "positive"})
         self.draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-        services.request_save_draft(by=prescriber, request=self.draft,
+        services.request_save_draft(by=prescriber, req=self.draft,
                                     answers=dict(PATIENT), step="attestations")
         determination = Determination.objects.filter(request=self.submitted).first()
         self.objects = {

@@ -267,7 +267,7 @@ def test_a_submit_racing_another_shows_the_one_result(walker, case, monkeypatch)
     save = services.request_save_draft
 
     def submitted_meanwhile(**kwargs):
-        services.request_submit(by=kwargs["by"], request=req)
+        services.request_submit(by=kwargs["by"], req=req)
         return save(**kwargs)
 
     monkeypatch.setattr(services, "request_save_draft", submitted_meanwhile)

@@ -73,10 +73,10 @@ class Command(BaseCommand):
             req = services.request_create(by=user, htc=htc)
             req.answers = cases[status]
             req.save(update_fields=["answers"])
-            done = services.request_submit(by=user, request=req)
+            done = services.request_submit(by=user, req=req)
             self.stdout.write(f"{done.request.number}: {done.request.get_status_display()}")
         draft = services.request_create(by=user, htc=htc)
-        services.request_save_draft(by=user, request=draft, answers=cases["draft"],
+        services.request_save_draft(by=user, req=draft, answers=cases["draft"],
                                     step="diagnosis")
         self.stdout.write(f"{draft.number}: draft, resumable from the dashboard")
 
