@@ -6,11 +6,14 @@ letters and audit events are append-only: nothing here updates them.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from . import policy
+from .policy.values import ExactJSONDecoder, ExactJSONEncoder
 
 
 class HTC(models.Model):
@@ -102,14 +105,21 @@ class AuthorizationRequest(models.Model):
         Status.DENIED: set(),
     }
 
-    answers = models.JSONField(default=dict, blank=True)
+    # Exact numbers both ways: a Decimal is written as a JSON number from its
+    # own digits and read back as a Decimal, never through a float.
+    answers = models.JSONField(default=dict, blank=True, encoder=ExactJSONEncoder,
+                               decoder=ExactJSONDecoder)
     # Indexed copies of a few answers, for lists, search and the lifetime check.
     member_id = models.CharField(max_length=40, blank=True, db_index=True)
+    # The member ID compared: upper case, no spaces or dashes.
+    member_key = models.CharField(max_length=40, blank=True, db_index=True)
     patient_name = models.CharField(max_length=201, blank=True, db_index=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT,
                               db_index=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, db_index=True)
     unmet = models.JSONField(default=list, blank=True)
+    # Why a request that meets every criterion went to a person (data dictionary, 4).
+    review_flags = models.JSONField(default=list, blank=True)
     prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="authorization_requests")
     htc = models.ForeignKey(HTC, on_delete=models.PROTECT, related_name="requests")
@@ -180,12 +190,27 @@ class Determination(models.Model):
         return f"{self.request.number}: {self.get_status_display()} ({self.decided_by_name})"
 
 
+class AuthorizationStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ADMINISTERED = "administered", "Administered"
+    EXPIRED = "expired", "Expired unused"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# The states that use up the one treatment per lifetime.
+LIVE_OR_USED = (AuthorizationStatus.ACTIVE, AuthorizationStatus.ADMINISTERED)
+
+
 class Authorization(models.Model):
-    """An approval: one Hemgenix treatment, valid for 45 days."""
+    """An approval: one Hemgenix treatment, valid for 45 calendar days counting
+    the approval day."""
 
     request = models.OneToOneField(AuthorizationRequest, on_delete=models.PROTECT,
                                    related_name="authorization")
     member_id = models.CharField(max_length=40)
+    member_key = models.CharField(max_length=40, default="", db_index=True)
+    status = models.CharField(max_length=12, choices=AuthorizationStatus.choices,
+                              default=AuthorizationStatus.ACTIVE, db_index=True)
     start_date = models.DateField()
     end_date = models.DateField()
     hcpcs_code = models.CharField(max_length=5, default=policy.HCPCS_CODE)
@@ -196,7 +221,9 @@ class Authorization(models.Model):
     class Meta:
         constraints = [
             # One treatment per lifetime: the database, not only the code, says so.
-            models.UniqueConstraint(fields=["member_id"], name="one_authorization_per_member"),
+            # Expired or cancelled authorizations stay for the record and do not count.
+            models.UniqueConstraint(fields=["member_key"], condition=Q(status__in=LIVE_OR_USED),
+                                    name="one_live_authorization_per_member"),
             models.CheckConstraint(condition=Q(quantity=1), name="authorization_quantity_one"),
             models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")),
                                    name="authorization_end_after_start"),
@@ -208,6 +235,14 @@ class Authorization(models.Model):
     @property
     def number(self) -> str:
         return f"HGX-{self.start_date:%Y}-{self.pk:06d}" if self.pk else "HGX-(new)"
+
+    def status_on(self, day: date) -> str:
+        """The state on `day`. Expiry is decided by the date, the same way
+        everywhere: an active authorization whose last day has passed is
+        expired, whether or not `expire_authorizations` has recorded it yet."""
+        if self.status == AuthorizationStatus.ACTIVE and day > self.end_date:
+            return AuthorizationStatus.EXPIRED
+        return self.status
 
 
 class LetterKind(models.TextChoices):

@@ -4,43 +4,19 @@ and the plain values the templates print (templates compute nothing)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from . import policy, services
-from .models import HTC, AuthorizationRequest, Determination
+from .models import HTC, AuthorizationRequest, Determination, Status
 from .policy import QUESTION_BY_KEY
+from .policy.values import number_from_json, scientific
 
-CRITERION_NAMES: dict[str, str] = {
-    "age": "Age",
-    "diagnosis": "Diagnosis",
-    "severity": "Severity and factor IX activity",
-    "prophylaxis": "Current prophylaxis",
-    "no_combination_prophylaxis": "No routine prophylaxis after treatment",
-    "inhibitor_history": "Inhibitor history",
-    "inhibitor_screen": "Inhibitor screen",
-    "immune_tolerance_induction": "Immune Tolerance Induction",
-    "liver_health": "Liver health",
-    "aav5_antibodies": "AAV5 antibodies",
-    "hiv": "HIV",
-    "hepatitis_b": "Hepatitis B",
-    "hepatitis_c": "Hepatitis C",
-    "hepatitis_antiviral_therapy": "Hepatitis antiviral therapy",
-    "prior_gene_therapy": "Prior gene therapy",
-    "lifetime_limit": "One treatment per lifetime",
-    "prescriber_htc": "Prescriber and HTC",
-    "dosing": "Dosing",
-    "monitoring_attestation": "Monitoring attestation",
-    "alcohol_counseling_attestation": "Alcohol counseling attestation",
-    "no_inpatient_admission": "No inpatient admission",
-}
-
-STATUS_LABELS = {policy.MET: "Met", policy.UNMET: "Not met",
-                 policy.NOT_APPLICABLE: "Not applicable"}
+STATUS_LABELS = policy.STATUS_LABELS
 
 
 def requests_for_htc(htc: HTC) -> QuerySet[AuthorizationRequest]:
@@ -66,16 +42,27 @@ def authorization_or_none(req: AuthorizationRequest):
 
 
 def export_payload(req: AuthorizationRequest) -> dict[str, Any]:
-    """The request as exported JSON: the data dictionary's answers and outcome."""
+    """The request as exported JSON (data dictionary, section 5). Answers keep
+    their exact decimals and "<N" lab values; write it with
+    policy.values.ExactJSONEncoder."""
     auth = authorization_or_none(req)
+    decision = (req.determinations.filter(status__in=[Status.APPROVED, Status.DENIED])
+                .order_by("-created_at", "-id").first())
     return {
+        "request": req.number,
+        "status": req.status,
+        "submitted_at": req.submitted_at.isoformat() if req.submitted_at else None,
+        "policy": req.policy_version,
         "answers": req.answers,
         "outcome": req.outcome or None,
         "unmet": req.unmet,
-        "status": req.status,
-        "policy": req.policy_version,
+        "review_flags": req.review_flags,
+        "decision": {"kind": decision.kind, "by": decision.decided_by_name,
+                     "at": decision.created_at.isoformat(),
+                     "rationale": decision.rationale} if decision else None,
         "authorization": {"number": auth.number, "start": auth.start_date.isoformat(),
-                          "end": auth.end_date.isoformat()} if auth else None,
+                          "end": auth.end_date.isoformat(),
+                          "status": auth.status_on(timezone.localdate())} if auth else None,
     }
 
 
@@ -83,33 +70,8 @@ def export_payload(req: AuthorizationRequest) -> dict[str, Any]:
 # Values as shown to people.
 # --------------------------------------------------------------------------
 
-def format_gc(total: Decimal) -> str:
-    """2E+13 -> "2 x 10^13" (plain text, also read well by screen readers)."""
-    mantissa, exponent = f"{total:.3e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa} × 10^{int(exponent)}"
-
-
 def display_answer(key: str, value: Any) -> str:
-    q = QUESTION_BY_KEY[key]
-    if key == "aav5_nab_titer":
-        # Null or 0 means not detected; a titer reads as a ratio, 678 -> 1:678.
-        return f"1:{value}" if value else "Not detected"
-    if value is None:
-        return "Not answered"
-    if q.kind == "bool":
-        return "Yes" if value else "No"
-    if q.kind == "choice":
-        return q.choice_label(value)
-    if key == "fix_activity_percent":
-        return f"{value}% of normal"
-    if key == "weight_kg":
-        return f"{value} kg"
-    if key == "dose_gc_per_kg":
-        return f"{format_gc(Decimal(str(value)))} genome copies per kg"
-    if q.kind == "date":
-        return date.fromisoformat(value).strftime("%B %-d, %Y")
-    return str(value)
+    return policy.display(key, value)
 
 
 @dataclass(frozen=True)
@@ -135,7 +97,7 @@ def answer_groups(answers: dict[str, Any], steps: list[tuple[str, Any, str]]
     groups = []
     for step, form_class, url in steps:
         rows = []
-        for key in (*form_class.keys, *getattr(form_class, "derived", ())):
+        for key in policy.step_keys(step):
             q = QUESTION_BY_KEY[key]
             if not q.is_asked(answers):
                 continue
@@ -157,8 +119,13 @@ class CriterionRow:
 
 
 def criterion_rows(results: list[dict[str, str]]) -> list[CriterionRow]:
-    return [CriterionRow(r["id"], CRITERION_NAMES.get(r["id"], r["id"]), r["status"],
+    return [CriterionRow(r["id"], _criterion_name(r["id"]), r["status"],
                          STATUS_LABELS[r["status"]], r["reason"], r["text"]) for r in results]
+
+
+def _criterion_name(criterion_id: str) -> str:
+    criterion = policy.CRITERION_BY_ID.get(criterion_id)
+    return criterion.name if criterion else criterion_id
 
 
 @dataclass(frozen=True)
@@ -198,12 +165,12 @@ def dose_summary(answers: dict[str, Any]) -> DoseSummary | None:
     weight = answers.get("weight_kg")
     if weight is None:
         return None
-    plan = policy.dose_plan(Decimal(str(weight)))
+    plan = policy.dose_plan(number_from_json(weight))
     volume = plan.volume_ml.normalize()
     return DoseSummary(
         weight=display_answer("weight_kg", weight),
-        label_dose=format_gc(policy.LABEL_DOSE_GC_PER_KG),
-        total=format_gc(plan.total_gc),
+        label_dose=scientific(policy.LABEL_DOSE_GC_PER_KG),
+        total=scientific(plan.total_gc),
         volume_ml=format(volume, "f"),
         vials=plan.vials,
         beyond_largest_kit=plan.beyond_largest_kit,

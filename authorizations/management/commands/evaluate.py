@@ -1,3 +1,8 @@
+"""`manage.py evaluate CASE.json [--as-of DATE] [--trace]`: the data
+dictionary's evaluator (section 3). Never a traceback: every bad input exits 2
+with one line per problem on stderr, naming the key (or the position, for
+input that is not JSON at all)."""
+
 import json
 import sys
 from datetime import date
@@ -6,12 +11,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from authorizations import policy
-from authorizations.services import has_prior_authorization
+from authorizations.lifetime import lifetime_used
+from authorizations.policy import values
+
+MAX_INPUT_BYTES = 10 * 1024 * 1024
 
 
 class Command(BaseCommand):
-    help = ("Evaluate one case (a JSON object) or many (a JSON array) against policy "
-            "2026D0120K and print the outcome and unmet criterion IDs as JSON.")
+    help = ("Evaluate one case (a JSON object) or many (a JSON array) against the policy in "
+            "effect and print the outcome and unmet criterion IDs as JSON.")
 
     def add_arguments(self, parser):
         parser.add_argument("case_file", help="JSON file, or - for standard input")
@@ -24,18 +32,9 @@ class Command(BaseCommand):
         try:
             as_of_date = date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError:
-            raise CommandError(f"--as-of must be a date as YYYY-MM-DD, not {as_of!r}") from None
-        try:
-            if case_file == "-":
-                data = json.load(sys.stdin)
-            else:
-                with open(case_file, encoding="utf-8") as handle:
-                    data = json.load(handle)
-        except OSError as exc:
-            raise CommandError(f"cannot read {case_file}: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"{case_file} is not valid JSON: {exc}") from None
-
+            raise CommandError(f"--as-of must be a date as YYYY-MM-DD, not {as_of!r}",
+                               returncode=2) from None
+        data = self._read(case_file)
         cases = data if isinstance(data, list) else [data]
         results, failed = [], False
         for index, case in enumerate(cases):
@@ -50,7 +49,10 @@ class Command(BaseCommand):
                 continue
             evaluation = policy.evaluate_answers(
                 answers, as_of=as_of_date,
-                has_prior_authorization=has_prior_authorization(answers["member_id"]))
+                lifetime_used=lifetime_used(policy.member_key(answers["member_id"])),
+                # Review flags route a submitted request; they are not criteria
+                # and not part of this output (data dictionary, section 3).
+                review_flags=())
             results.append(evaluation.as_dict(trace=trace))
 
         # An array keeps its positions: an invalid case's place holds null.
@@ -60,3 +62,29 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(results[0]))
         if failed:
             raise CommandError("invalid input: see the problems above", returncode=2)
+
+    def _read(self, case_file: str):
+        def refuse(message: str):
+            return CommandError(f"{case_file}: {message}", returncode=2)
+
+        try:
+            if case_file == "-":
+                raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+            else:
+                with open(case_file, "rb") as handle:
+                    raw = handle.read(MAX_INPUT_BYTES + 1)
+        except OSError as exc:
+            raise refuse(f"cannot read: {exc.strerror}") from None
+        if len(raw) > MAX_INPUT_BYTES:
+            raise refuse(f"is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise refuse(f"byte {exc.start}: not valid UTF-8") from None
+        try:
+            return values.loads(text)
+        except json.JSONDecodeError as exc:
+            raise refuse(f"line {exc.lineno} column {exc.colno}: not valid JSON "
+                         f"({exc.msg})") from None
+        except ValueError as exc:  # a number out of range, nesting too deep
+            raise refuse(f"{exc}") from None

@@ -6,12 +6,12 @@ from datetime import date
 import pytest
 
 from authorizations import policy
-from tests.factories import AS_OF, approvable_case
+from tests.cases import AS_OF, approvable_case, case_tested_on
 
 
 def run(case=None, *, prior=False, as_of=AS_OF, **changes):
     return policy.evaluate(case or approvable_case(**changes), as_of=as_of,
-                           has_prior_authorization=prior)
+                           lifetime_used=prior, review_flags=[])
 
 
 def status_of(evaluation, criterion_id):
@@ -31,12 +31,13 @@ def test_approvable_case_meets_every_criterion():
 
 
 def test_criterion_ids_are_exactly_the_data_dictionary():
+    # In the order the policy states them, the "unproven" list last.
     assert policy.CRITERION_IDS == (
-        "age", "diagnosis", "severity", "prophylaxis", "no_combination_prophylaxis",
-        "inhibitor_history", "inhibitor_screen", "immune_tolerance_induction", "liver_health",
-        "aav5_antibodies", "hiv", "hepatitis_b", "hepatitis_c", "hepatitis_antiviral_therapy",
-        "prior_gene_therapy", "lifetime_limit", "prescriber_htc", "dosing",
-        "monitoring_attestation", "alcohol_counseling_attestation", "no_inpatient_admission",
+        "diagnosis", "age", "severity", "prophylaxis", "inhibitor_history", "inhibitor_screen",
+        "immune_tolerance_induction", "liver_health", "aav5_antibodies", "hiv", "hepatitis_b",
+        "hepatitis_c", "hepatitis_antiviral_therapy", "prior_gene_therapy", "prescriber_htc",
+        "monitoring_attestation", "alcohol_counseling_attestation", "dosing",
+        "no_inpatient_admission", "lifetime_limit", "no_combination_prophylaxis",
     )
 
 
@@ -52,9 +53,9 @@ FAILS_ONE = {
     "inhibitor_screen": dict(inhibitor_screen_bu=1.2),
     "immune_tolerance_induction": dict(immune_tolerance_induction=True),
     "liver_health": dict(liver_abnormality_found=True),
-    "aav5_antibodies": dict(aav5_nab_high_titer=True),
+    "aav5_antibodies": dict(aav5_nab_titer=679),
     "hiv": dict(hiv_status="positive", hiv_on_antiretroviral_therapy=False,
-                hiv_viral_load_copies_ml=50),
+                hiv_viral_load_copies_ml=50, hiv_viral_load_date="2026-10-20"),
     "hepatitis_b": dict(hbsag="positive"),
     "hepatitis_c": dict(hcv_antibody="positive", hcv_rna="positive"),
     "hepatitis_antiviral_therapy": dict(hepatitis_antiviral_therapy=True),
@@ -78,7 +79,8 @@ def test_each_criterion_can_fail_alone(criterion_id):
 def test_lifetime_limit_is_the_fact_passed_in():
     result = run(prior=True)
     assert result.unmet == ["lifetime_limit"]
-    assert "already exists" in reason_of(result, "lifetime_limit")
+    assert "already has a recorded Hemgenix infusion or a live authorization" in \
+        reason_of(result, "lifetime_limit")
 
 
 def test_every_criterion_is_covered_by_a_failing_case():
@@ -103,7 +105,7 @@ def test_day_before_eighteenth_birthday_is_too_young():
 
 
 def test_leap_day_birthday_turns_eighteen_on_march_first():
-    case = approvable_case(date_of_birth="2008-02-29")
+    case = case_tested_on("2026-01-15", date_of_birth="2008-02-29")
     assert status_of(run(case, as_of=date(2026, 2, 28)), "age") == "not_met"
     assert status_of(run(case, as_of=date(2026, 3, 1)), "age") == "met"
 
@@ -235,7 +237,7 @@ def test_untested_enzymes_fail_liver_health():
 
 def test_not_evaluated_for_aav5_fails_without_follow_up_answers():
     result = run(aav5_nab_evaluated=False, aav5_nab_csl_test=None, aav5_nab_titer=None,
-                 aav5_nab_high_titer=None)
+                 aav5_nab_test_date=None)
     assert result.unmet == ["aav5_antibodies"]
     assert "Not evaluated" in reason_of(result, "aav5_antibodies")
 
@@ -244,16 +246,29 @@ def test_aav5_other_lab_fails():
     assert run(aav5_nab_csl_test=False).unmet == ["aav5_antibodies"]
 
 
-def test_aav5_titer_is_recorded_not_judged():
-    # The policy leaves "high" to published evidence: the prescriber's answer decides.
-    assert run(aav5_nab_titer=3212).outcome == "meets_criteria"
+@pytest.mark.parametrize("titer", [None, 0, 57, 678])
+def test_aav5_titer_up_to_678_or_not_detected_is_met(titer):
+    assert status_of(run(aav5_nab_titer=titer), "aav5_antibodies") == "met"
+
+
+def test_aav5_titer_3212_goes_to_a_person_citing_the_trial():
+    # Version 1 approved this with "not high" answered; the titer decides now.
+    result = run(aav5_nab_titer=3212)
+    assert result.unmet == ["aav5_antibodies"]
+    reason = reason_of(result, "aav5_antibodies")
+    assert "1:3212 is above 1:678" in reason
+    assert "pivotal trial (HOPE-B)" in reason
+
+
+def test_aav5_titer_just_above_678_is_not_met():
+    assert run(aav5_nab_titer=679).unmet == ["aav5_antibodies"]
 
 
 # --- HIV: 200 copies/mL ----------------------------------------------------------
 
 def hiv_positive(load, art=True):
     return dict(hiv_status="positive", hiv_on_antiretroviral_therapy=art,
-                hiv_viral_load_copies_ml=load)
+                hiv_viral_load_copies_ml=load, hiv_viral_load_date="2026-10-20")
 
 
 def test_hiv_suppressed_below_200_is_met():
@@ -312,7 +327,7 @@ def test_trace_has_policy_words_for_every_criterion():
     assert [c["id"] for c in trace] == list(policy.CRITERION_IDS)
     dosing = next(c for c in trace if c["id"] == "dosing")
     assert dosing["text"].startswith("Hemgenix dosing is in accordance with the United States")
-    assert "Dose 3.000 x 10^13 gc/kg is not the label dose" in dosing["reason"]
+    assert "Dose 3 × 10¹³ gc/kg is not the label dose" in dosing["reason"]
 
 
 # --- dosing arithmetic shown to the prescriber ------------------------------------
@@ -331,3 +346,36 @@ def test_dose_plan_over_240_kg_exceeds_the_largest_kit():
     from decimal import Decimal
 
     assert policy.dose_plan(Decimal(241)).beyond_largest_kit
+
+
+# --- lab values as labs report them (data dictionary v2) ---------------------------
+
+@pytest.mark.parametrize("fix, status", [("<1", "met"), ("<0.5", "met"), ("<2", "not_met")])
+def test_severe_with_a_below_n_factor_ix(fix, status):
+    # "<N" is below T when N <= T: "<1" is below 1%, "<2" is not known to be.
+    assert status_of(run(fix_activity_percent=fix), "severity") == status
+
+
+def test_below_n_never_satisfies_at_least_one_percent():
+    assert status_of(run(**moderately_severe("<2")), "severity") == "not_met"
+
+
+@pytest.mark.parametrize("screen, met", [("<0.5", True), ("<0.6", True), ("<0.7", False),
+                                         (0, True)])
+def test_inhibitor_screen_reported_below_a_cutoff(screen, met):
+    assert (run(inhibitor_screen_bu=screen).unmet == []) is met
+
+
+def test_exact_decimals_are_not_rounded_to_the_threshold():
+    from decimal import Decimal
+
+    result = run(inhibitor_screen_bu=Decimal("0.59999999999999999999"))
+    assert status_of(result, "inhibitor_screen") == "met"
+
+
+def test_review_flags_are_not_criteria_and_block_auto_approval():
+    result = policy.evaluate(approvable_case(), as_of=AS_OF, lifetime_used=False,
+                             review_flags=["reauthorization"])
+    assert result.outcome == "meets_criteria" and result.unmet == []
+    assert result.review_flags == ["reauthorization"]
+    assert not result.approvable

@@ -4,13 +4,14 @@ gives an outcome for junk."""
 import subprocess
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from authorizations import policy
-from tests.factories import AS_OF, approvable_case
+from tests.cases import AS_OF, approvable_case
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,16 +37,31 @@ def _answer(q: policy.Question):
         return st.booleans()
     if q.kind == "choice":
         return st.sampled_from([c for c, _ in q.choices])
-    if q.kind == "integer":
+    if q.kind in ("integer", "titer"):
         return st.integers(min_value=int(q.minimum), max_value=min(int(q.maximum), 10**6))
+    if q.kind == "lab_value":
+        number = st.decimals(min_value=q.minimum, max_value=min(q.maximum, 1000) - 1,
+                             allow_nan=False, allow_infinity=False, places=3)
+        below = st.decimals(min_value="0.001", max_value=min(q.maximum, 1000) - 1,
+                            allow_nan=False, allow_infinity=False, places=3)
+        return number | below.map(lambda n: f"<{n}")
     if q.kind == "decimal":
-        low, high = float(q.minimum), min(float(q.maximum), 1e15)
-        return st.floats(min_value=low, max_value=high, allow_nan=False,
-                         exclude_min=q.minimum_exclusive, exclude_max=q.maximum_exclusive)
+        # Exact decimals, as JSON gives them (no float anywhere).
+        low = q.minimum + (Decimal("0.001") if q.minimum_exclusive else 0)
+        return st.decimals(min_value=low, max_value=min(q.maximum, Decimal("1e15")),
+                           allow_nan=False, allow_infinity=False, places=3)
+    if q.kind == "birth_date":
+        return st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31)).map(
+            date.isoformat)
+    if q.kind == "test_date":
+        return st.dates(min_value=date(2026, 1, 1), max_value=AS_OF).map(date.isoformat)
     if q.kind == "date":
-        return st.dates(min_value=date(1900, 1, 1), max_value=AS_OF).map(date.isoformat)
+        return st.none() | st.dates(min_value=AS_OF, max_value=date(2027, 12, 31)).map(
+            date.isoformat)
+    if q.kind == "npi":
+        return st.sampled_from(["1234567893", "1245319599", "1003000126"])
     if q.kind == "member_id":
-        return st.from_regex(r"[A-Za-z0-9-]{1,40}", fullmatch=True)
+        return st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 -]{0,39}", fullmatch=True)
     return st.text(alphabet=st.characters(categories=["L"]), min_size=1, max_size=100)
 
 
@@ -61,7 +77,7 @@ def valid_cases(draw):
 @settings(max_examples=300, deadline=None)
 @given(valid_cases(), st.booleans())
 def test_random_valid_cases_always_give_an_outcome(case, prior):
-    result = policy.evaluate(case, as_of=AS_OF, has_prior_authorization=prior)
+    result = policy.evaluate(case, as_of=AS_OF, lifetime_used=prior, review_flags=[])
     assert result.outcome in ("meets_criteria", "not_met")
     assert (result.outcome == "meets_criteria") == (result.unmet == [])
     assert result.unmet == sorted(result.unmet)
@@ -82,7 +98,7 @@ json_junk = st.recursive(
 @given(json_junk)
 def test_random_junk_never_gives_an_outcome(junk):
     try:
-        policy.evaluate(junk, as_of=AS_OF, has_prior_authorization=False)
+        policy.evaluate(junk, as_of=AS_OF, lifetime_used=False, review_flags=[])
     except policy.InvalidCase as exc:
         assert exc.problems
     else:

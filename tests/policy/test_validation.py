@@ -3,7 +3,7 @@
 import pytest
 
 from authorizations import policy
-from tests.factories import AS_OF, approvable_case
+from tests.cases import AS_OF, approvable_case
 
 
 def problems(case):
@@ -40,13 +40,28 @@ def test_not_an_object_is_an_error():
     ("inhibitor_screen_bu", -1, "must be at least 0"),
     ("dose_gc_per_kg", 0, "must be more than 0"),
     ("date_of_birth", "12/04/1985", "must be a date as YYYY-MM-DD"),
-    ("date_of_birth", "1899-12-31", "must not be before 1900-01-01"),
+    ("date_of_birth", "1899-12-31", "must not be before January 1, 1900"),
     ("date_of_birth", "2026-11-28", "must not be in the future"),
     ("diagnosis", "hemophilia_c", "must be one of hemophilia_b, hemophilia_a, other"),
     ("hiv_status", "unknown", "must be one of negative, positive"),
     ("attest_monitoring", "yes", "must be true or false"),
     ("attest_monitoring", 1, "must be true or false"),
-    ("member_id", "UHC 100", "may contain only letters, digits and dashes"),
+    ("member_id", "UHC_100", "may contain only letters, digits, dashes and spaces"),
+    ("member_id", " - ", "may contain only letters, digits, dashes and spaces"),
+    ("fix_activity_percent", "1", 'must be a number or "<N"'),
+    ("fix_activity_percent", "<0", '"<N" needs N above 0'),
+    ("fix_activity_percent", "<200", "must be less than 200"),
+    ("fix_activity_percent", "about 1", 'must be a number or "<N"'),
+    ("inhibitor_screen_bu", "negative", 'must be a number or "<N"'),
+    ("fix_exposure_days", 10**40, "is out of range"),
+    ("fix_activity_test_date", "2026-11-28", "must not be after the evaluation date"),
+    ("inhibitor_screen_date", "1980-01-01", "must not be before the date of birth"),
+    ("aav5_nab_test_date", "yesterday", "must be a date as YYYY-MM-DD"),
+    ("planned_infusion_date", "12/10/2026", "must be a date as YYYY-MM-DD"),
+    ("site_of_care_npi", "1234567890", "must be a 10-digit NPI with a valid check digit"),
+    ("site_of_care_npi", 1234567893, "must be a 10-digit NPI with a valid check digit"),
+    ("site_of_care_name", "", "must not be empty"),
+    ("aav5_nab_titer", 678.5, "must be a whole number"),
     ("member_id", "X" * 41, "must be at most 40 characters"),
     ("patient_first_name", "   ", "must not be empty"),
     ("patient_last_name", "Q" * 101, "must be at most 100 characters"),
@@ -79,10 +94,11 @@ def test_conditional_chain_moderately_severe_questions():
     assert set(found) == {"life_threatening_hemorrhage", "repeated_serious_spontaneous_bleeding"}
 
 
-@pytest.mark.parametrize("key", ["hiv_on_antiretroviral_therapy", "hiv_viral_load_copies_ml"])
+@pytest.mark.parametrize("key", ["hiv_on_antiretroviral_therapy", "hiv_viral_load_copies_ml",
+                                 "hiv_viral_load_date"])
 def test_hiv_follow_ups_required_when_positive(key):
     case = approvable_case(hiv_status="positive", hiv_on_antiretroviral_therapy=True,
-                           hiv_viral_load_copies_ml=10)
+                           hiv_viral_load_copies_ml=10, hiv_viral_load_date="2026-11-01")
     case[key] = None
     assert list(problems(case)) == [key]
 
@@ -92,8 +108,42 @@ def test_hcv_rna_required_when_antibody_positive():
 
 
 def test_aav5_follow_ups_required_when_evaluated():
-    found = problems(approvable_case(aav5_nab_csl_test=None, aav5_nab_high_titer=None))
-    assert set(found) == {"aav5_nab_csl_test", "aav5_nab_high_titer"}
+    found = problems(approvable_case(aav5_nab_csl_test=None, aav5_nab_test_date=None))
+    assert set(found) == {"aav5_nab_csl_test", "aav5_nab_test_date"}
+
+
+def test_the_high_titer_question_of_version_1_is_gone():
+    assert problems(approvable_case(aav5_nab_high_titer=False)) == {
+        "aav5_nab_high_titer": "is not a known answer key"}
+
+
+def test_lab_values_keep_their_meaning():
+    from decimal import Decimal
+
+    answers = policy.validate(approvable_case(fix_activity_percent="<1",
+                                              inhibitor_screen_bu=Decimal("0.59999999999999999999")),
+                              as_of=AS_OF)
+    assert answers["fix_activity_percent"] == policy.LabValue(Decimal(1), below=True)
+    assert answers["inhibitor_screen_bu"].value == Decimal("0.59999999999999999999")
+    assert policy.to_json(answers)["fix_activity_percent"] == "<1"
+
+
+def test_planned_infusion_date_may_be_null():
+    assert policy.validate(approvable_case(planned_infusion_date=None),
+                           as_of=AS_OF)["planned_infusion_date"] is None
+
+
+def test_test_dates_are_asked_with_their_tests():
+    case = approvable_case(liver_imaging="none", liver_imaging_date=None)
+    assert policy.validate(case, as_of=AS_OF)["liver_imaging_date"] is None
+    assert list(problems(approvable_case(liver_imaging_date=None))) == ["liver_imaging_date"]
+
+
+@pytest.mark.parametrize("member_id, key", [("uhc 1002-003", "UHC1002003"),
+                                            ("UHC1002003", "UHC1002003"),
+                                            ("probe-a1", "PROBEA1")])
+def test_member_key_ignores_case_spaces_and_dashes(member_id, key):
+    assert policy.member_key(member_id) == key
 
 
 def test_aav5_titer_may_be_null_when_not_detected():
@@ -131,3 +181,10 @@ def test_all_problems_reported_at_once():
 def test_text_is_trimmed():
     answers = policy.validate(approvable_case(member_id="  UHC-1  "), as_of=AS_OF)
     assert answers["member_id"] == "UHC-1"
+
+
+def test_huge_numbers_are_refused_before_conversion():
+    # 4,000 digits: int() of its text would be slow; it is refused by its size.
+    found = problems(approvable_case(weight_kg=int("9" * 4000), dose_gc_per_kg=10**31))
+    assert set(found) == {"weight_kg", "dose_gc_per_kg"}
+    assert all("out of range" in message for message in found.values())

@@ -1,0 +1,73 @@
+"""Cases of the data dictionary (version 2), as plain JSON-like dicts: no
+Django here, so the pure policy tests can use them too."""
+
+from datetime import date
+from decimal import Decimal
+
+AS_OF = date(2026, 11, 27)
+
+
+def approvable_case(**changes):
+    """A case that meets every criterion of 2026D0120K on AS_OF (JSON values)."""
+    case = {
+        "patient_first_name": "Ada",
+        "patient_last_name": "Quinlan",
+        "member_id": "UHC-100200300",
+        "date_of_birth": "1985-04-12",
+        "weight_kg": 72,
+        "diagnosis": "hemophilia_b",
+        "severity": "severe",
+        "fix_activity_percent": Decimal("0.5"),
+        "fix_activity_test_date": "2026-10-20",
+        "life_threatening_hemorrhage": None,
+        "repeated_serious_spontaneous_bleeding": None,
+        "current_prophylaxis": "factor_ix",
+        "non_factor_agent": None,
+        "fix_exposure_days": 150,
+        "htc_candidate_determination": True,
+        "continue_prophylaxis_after_treatment": False,
+        "inhibitor_history": False,
+        "inhibitor_screen_bu": 0,
+        "inhibitor_screen_date": "2026-10-20",
+        "immune_tolerance_induction": False,
+        "liver_enzymes_tested": True,
+        "liver_tests_date": "2026-10-20",
+        "liver_imaging": "both",
+        "liver_imaging_date": "2026-10-22",
+        "liver_abnormality_found": False,
+        "aav5_nab_evaluated": True,
+        "aav5_nab_csl_test": True,
+        "aav5_nab_titer": 57,
+        "aav5_nab_test_date": "2026-10-15",
+        "hiv_status": "negative",
+        "hiv_on_antiretroviral_therapy": None,
+        "hiv_viral_load_copies_ml": None,
+        "hiv_viral_load_date": None,
+        "hbsag": "negative",
+        "hcv_antibody": "negative",
+        "hcv_rna": None,
+        "hepatitis_antiviral_therapy": False,
+        "prior_gene_therapy": False,
+        "prescriber_bleeding_disorder_specialist": True,
+        "htc_federally_designated": True,
+        "dose_gc_per_kg": 20000000000000,
+        "planned_infusion_date": "2026-12-10",
+        "site_of_care_name": "Springfield Infusion Center",
+        "site_of_care_npi": "1234567893",
+        "planned_inpatient_admission": False,
+        "attest_monitoring": True,
+        "attest_alcohol_counseling": True,
+        "attest_efficacy_assessment": True,
+        "acknowledge_documentation_requests": True,
+    }
+    case.update(changes)
+    return case
+
+
+TEST_DATE_KEYS = ("fix_activity_test_date", "inhibitor_screen_date", "liver_tests_date",
+                  "liver_imaging_date", "aav5_nab_test_date")
+
+
+def case_tested_on(day: str, **changes):
+    """The approvable case with every test date on `day` (ISO)."""
+    return approvable_case(**{key: day for key in TEST_DATE_KEYS}, **changes)
