@@ -25,8 +25,8 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import policy
-from .policy import QUESTION_BY_KEY, Question
+from .. import policy
+from ..policy import QUESTION_BY_KEY, Question
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = ((YES, "Yes"), (NO, "No"))

@@ -19,10 +19,11 @@ from django.urls import reverse
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView, WizardView
 
-from . import forms, policy, selectors, services
-from .models import Status
-from .policy import QUESTION_BY_KEY, QUESTIONS
-from .roles import is_reviewer, prescriber_profile
+from .. import policy, selectors, services
+from ..models import Status
+from ..policy import QUESTION_BY_KEY, QUESTIONS
+from ..roles import is_reviewer, prescriber_profile
+from . import forms
 
 STEPS: tuple[tuple[str, type[forms.StepForm]], ...] = (
     ("patient", forms.PatientForm),
