@@ -2,6 +2,7 @@
 (its data, kept in the request's draft in the database), `forms` (the steps,
 built from the policy's questions)."""
 
-from .views import REVIEW, SERVICE_NAME, STEPS, RequestWizard, prescriber_or_refuse
+from .forms import REVIEW, STEPS
+from .views import SERVICE_NAME, RequestWizard, prescriber_or_refuse
 
 __all__ = ["REVIEW", "SERVICE_NAME", "STEPS", "RequestWizard", "prescriber_or_refuse"]
