@@ -1,4 +1,4 @@
-"""The prescriber's pages besides the wizard (see wizard.py): thin views that
+"""The prescriber's pages besides the wizard (see wizard/): thin views that
 read through selectors and write through services."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import policy, selectors, services
-from .forms import DiscardForm
 from .models import Status
 from .wizard import SERVICE_NAME, prescriber_or_refuse
+from .wizard.forms import DiscardForm
 
 
 def prescriber_required(view):

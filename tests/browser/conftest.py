@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.test.utils import override_settings
 
-from authorizations.forms import FIX_UNIT_PERCENT, raw_value
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.wizard import STEPS
+from authorizations.wizard.forms import FIX_UNIT_PERCENT, raw_value
 from tests.factories import PrescriberFactory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from authorizations.forms import raw_value
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.policy import QUESTION_BY_KEY
+from authorizations.wizard.forms import raw_value
 from tests.factories import UserFactory, approvable_case
 
 from .conftest import FORMS, PASSWORD, Browser

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from authorizations.forms import DiagnosisForm
 from authorizations.models import HTC
 from authorizations.policy import QUESTION_BY_KEY, QUESTIONS
 from authorizations.wizard import STEPS
+from authorizations.wizard.forms import DiagnosisForm
 from tests.factories import approvable_case
 
 from .conftest import step_post_data

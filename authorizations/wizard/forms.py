@@ -25,8 +25,8 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import policy
-from .policy import QUESTION_BY_KEY, Question
+from .. import policy
+from ..policy import QUESTION_BY_KEY, Question
 
 YES, NO = "yes", "no"
 YES_NO_CHOICES = ((YES, "Yes"), (NO, "No"))
@@ -218,8 +218,8 @@ def field_for(q: Question) -> forms.Field:
 
 
 def raw_value(q: Question, value: Any) -> str:
-    """What the form would post for a stored (JSON) answer: used to rebuild the
-    wizard from a saved draft."""
+    """What the form would post for a stored (JSON) answer: how the wizard's
+    storage gives a saved draft back to its forms."""
     if value is None:
         return ""
     if q.kind == "bool":
@@ -468,6 +468,31 @@ class ReviewForm(StepForm):
                 "required": "Enter why an expedited review is needed",
                 "max_length": "The reason for an expedited review must be 2000 characters or "
                               "fewer"})
+
+    def answers(self) -> dict[str, Any]:
+        """The request's `expedited` and `expedited_reason` (not policy answers)."""
+        return {"expedited": self.cleaned_data["expedited"],
+                "expedited_reason": self.cleaned_data.get("expedited_reason") or ""}
+
+
+REVIEW = "review"
+
+# The wizard's steps, in order; a step's name is its form's prefix.
+STEPS: tuple[tuple[str, type[StepForm]], ...] = (
+    ("patient", PatientForm),
+    ("diagnosis", DiagnosisForm),
+    ("bleeding", BleedingForm),
+    ("prophylaxis", ProphylaxisForm),
+    ("inhibitors", InhibitorsForm),
+    ("aav5", Aav5Form),
+    ("liver", LiverForm),
+    ("viral", ViralForm),
+    ("gene_therapy", GeneTherapyForm),
+    ("prescriber", PrescriberForm),
+    ("dosing", DosingForm),
+    ("attestations", AttestationsForm),
+    (REVIEW, ReviewForm),
+)
 
 
 class DiscardForm(forms.Form):
