@@ -19,6 +19,8 @@ REVIEWER_PERMISSIONS = [
 
 
 def reviewers_group() -> Group:
+    """The Reviewers group with its permissions, created or set right. It
+    writes: only services.user_create_reviewer calls it."""
     group, _ = Group.objects.get_or_create(name=REVIEWERS)
     perms = Permission.objects.filter(content_type__app_label="authorizations",
                                       codename__in=REVIEWER_PERMISSIONS)

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from authorizations import policy
-from authorizations.services import has_prior_authorization
+from authorizations.lifetime import has_prior_authorization
 
 
 class Command(BaseCommand):

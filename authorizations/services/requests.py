@@ -1,5 +1,8 @@
-"""Every write of the service: each runs in one transaction, takes the actor
-(`by=`), and writes its audit row in that same transaction."""
+"""The request's life: create, save a draft, discard, submit, decide.
+
+Each runs in one transaction, takes the actor (`by=`), and writes its audit
+row in that same transaction.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import policy
-from .models import (
+from .. import lifetime, policy
+from ..models import (
     HTC,
-    AuditEvent,
     Authorization,
     AuthorizationRequest,
     DecisionKind,
@@ -24,6 +26,8 @@ from .models import (
     ReviewerProfile,
     Status,
 )
+from .base import audit, service
+from .letters import letter_issue
 
 log = logging.getLogger(__name__)
 
@@ -39,38 +43,7 @@ class LifetimeLimitReached(Exception):
     """Another authorization for the member won the race."""
 
 
-def audit(*, by: AbstractBaseUser | None, action: str, obj: Any, **detail: Any) -> AuditEvent:
-    """Record who did what. `detail` holds identifiers and outcomes, never PHI."""
-    return AuditEvent.objects.create(
-        actor_id=getattr(by, "pk", None),
-        actor_username=by.get_username() if by is not None else "system",
-        action=action,
-        object_type=type(obj).__name__,
-        object_id=str(obj.pk),
-        detail=detail,
-    )
-
-
-def has_prior_authorization(member_id: str, *, excluding: AuthorizationRequest | None = None
-                            ) -> bool:
-    """The lifetime_limit fact: an approved authorization for this member exists."""
-    qs = Authorization.objects.filter(member_id=member_id)
-    if excluding is not None:
-        qs = qs.exclude(request=excluding)
-    return qs.exists()
-
-
-def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None
-                     ) -> policy.Evaluation:
-    """Evaluate a request's stored answers, looking up the lifetime fact."""
-    as_of = as_of or timezone.localdate()
-    answers = policy.validate(req.answers, as_of=as_of)
-    return policy.evaluate_answers(
-        answers, as_of=as_of,
-        has_prior_authorization=has_prior_authorization(answers["member_id"], excluding=req),
-    )
-
-
+@service
 def request_create(*, by: AbstractBaseUser, htc: HTC) -> AuthorizationRequest:
     with transaction.atomic():
         req = AuthorizationRequest.objects.create(prescriber=by, htc=htc)
@@ -78,6 +51,7 @@ def request_create(*, by: AbstractBaseUser, htc: HTC) -> AuthorizationRequest:
     return req
 
 
+@service
 def request_save_draft(*, by: AbstractBaseUser, req: AuthorizationRequest,
                        answers: dict[str, Any], step: str, expedited: bool | None = None,
                        expedited_reason: str = "") -> AuthorizationRequest:
@@ -106,6 +80,7 @@ def request_save_draft(*, by: AbstractBaseUser, req: AuthorizationRequest,
     return req
 
 
+@service
 def request_discard(*, by: AbstractBaseUser, req: AuthorizationRequest) -> None:
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
@@ -171,6 +146,7 @@ class SubmitResult:
     already_submitted: bool = False
 
 
+@service
 def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
                    as_of: date | None = None) -> SubmitResult:
     """Submit a draft: evaluate it, approve it at once when every criterion is
@@ -184,7 +160,7 @@ def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.DRAFT:
             return SubmitResult(req, None, already_submitted=True)
-        evaluation = evaluate_request(req, as_of=today)
+        evaluation = lifetime.evaluate_request(req, as_of=today)
         req.submitted_at = timezone.now()
         req.due_at = req.submitted_at + (EXPEDITED_TURNAROUND if req.expedited
                                          else STANDARD_TURNAROUND)
@@ -204,6 +180,7 @@ def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
     return SubmitResult(req, determination)
 
 
+@service
 def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: bool,
                    rationale: str, as_of: date | None = None) -> Determination:
     """A clinical reviewer approves or denies a pending request, with a reason.
@@ -222,7 +199,7 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
         if not req.can_become(target):
             raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
                                     "only a request pending review can be decided")
-        evaluation = evaluate_request(req, as_of=today)
+        evaluation = lifetime.evaluate_request(req, as_of=today)
         conflict = False
         if approve:
             if _approve(req, today) is None:
@@ -263,10 +240,8 @@ def _issue_letter_after_commit(determination: Determination) -> None:
     `manage.py render_letters`.
     """
     def render() -> None:
-        from .letters import issue_letter
-
         try:
-            issue_letter(determination)
+            letter_issue(determination)
         except Exception:  # noqa: BLE001 - any renderer fault leaves the letter for later
             log.exception("letter rendering failed for determination %s", determination.pk)
 
