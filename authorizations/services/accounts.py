@@ -82,6 +82,17 @@ def group_permissions_set(group: Group, *, by: AbstractBaseUser | None,
             audit(by=by, action="memberships", obj=group, **detail)
 
 
+def _reviewers_group(*, by) -> Group:
+    """The Reviewers group, created, with exactly roles.REVIEWER_PERMISSIONS."""
+    group = Group.objects.filter(name=roles.REVIEWERS).first() or Group(name=roles.REVIEWERS)
+    save_audited(group, by=by)
+    detail = _set_members(group, "permissions", Permission.objects.filter(
+        content_type__app_label="authorizations", codename__in=roles.REVIEWER_PERMISSIONS))
+    if detail:
+        audit(by=by, action="memberships", obj=group, **detail)
+    return group
+
+
 def _account(*, by, username: str, password: str | None, first_name: str, last_name: str,
              email: str, staff: bool):
     """The user of that username, created or brought up to date."""
@@ -124,7 +135,7 @@ def user_create_reviewer(*, by: AbstractBaseUser | None, username: str, credenti
     with transaction.atomic():
         user = _account(by=by, username=username, password=password, first_name=first_name,
                         last_name=last_name, email=email, staff=True)
-        group = roles.reviewers_group()
+        group = _reviewers_group(by=by)
         if not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
             audit(by=by, action="memberships", obj=user, groups_added=[group.pk],
