@@ -3,6 +3,7 @@
 Pared down on purpose: the admin lets staff do anything by default, so every
 record here is read-only, and the one write, approving or denying a pending
 request, goes through services.request_decide from the request's own page.
+The records, the HTC directory and the accounts are in admin_records.py.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,23 +26,22 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from . import policy, services
+from . import (
+    admin_records,  # noqa: F401 - registers the records, directory, accounts
+    policy,
+    services,
+)
 from .models import (
     HTC,
     PENDING_DUE,
     QUEUE_ORDER,
     AuditEvent,
-    Authorization,
     AuthorizationRequest,
     Determination,
     InvalidTransition,
-    Letter,
-    PrescriberProfile,
-    ReviewerProfile,
     Status,
 )
 from .selectors import STATUS_LABELS, display_answer
-from .views_letters import pdf_response
 from .wizard import REVIEW as REVIEW_STEP
 from .wizard import STEPS as WIZARD_STEPS
 
@@ -478,114 +477,3 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         self._decide(request, req, approve=form.cleaned_data["decision"] == "approve",
                      rationale=form.cleaned_data["rationale"])
         return back
-
-
-# --------------------------------------------------------------------------
-# The records: read by reviewers, never changed here (even by superusers).
-# --------------------------------------------------------------------------
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    actions = None
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Determination)
-class DeterminationAdmin(ReadOnlyAdmin):
-    list_display = ("request", "status", "outcome", "kind", "decided_by_name", "created_at")
-    list_select_related = ("request",)
-    list_filter = ("status", "kind", "policy_version", "created_at")
-    search_fields = ("decided_by_name",)
-    fields = ("request", "status", "outcome", "unmet", "kind", "decided_by_name",
-              "decided_by_credentials", "rationale", "policy_version", "trace", "created_at")
-
-
-@admin.register(Letter)
-class LetterAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "kind", "created_at", "sha256", "download")
-    list_select_related = ("determination__request",)
-    list_filter = ("kind", "created_at")
-    # The PDF's bytes are never shown as a field; they are downloaded.
-    fields = ("determination", "kind", "created_at", "sha256", "download")
-    readonly_fields = ("download",)
-
-    @admin.display(description="PDF")
-    def download(self, obj):
-        return format_html('<a href="{}">Open PDF</a>',
-                           reverse("admin:authorizations_letter_pdf", args=[obj.pk]))
-
-    def get_urls(self):
-        return [path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view),
-                     name="authorizations_letter_pdf")] + super().get_urls()
-
-    def pdf_view(self, request, pk: int):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        letter = get_object_or_404(Letter.objects.select_related("determination__request"),
-                                   pk=pk)
-        req = letter.determination.request
-        services.audit(by=request.user, action="download", obj=req, letter=letter.pk,
-                       kind=letter.kind)
-        return pdf_response(letter, filename=f"{req.number}-{letter.kind}-{letter.pk}.pdf")
-
-
-@admin.register(Authorization)
-class AuthorizationAdmin(ReadOnlyAdmin):
-    list_display = ("number", "request", "member_id", "start_date", "end_date", "hcpcs_code",
-                    "icd10_code", "quantity")
-    list_select_related = ("request",)
-    search_fields = ("^member_id",)
-    list_filter = ("start_date",)
-
-    @admin.display(description="Authorization", ordering="pk")
-    def number(self, obj):
-        return obj.number
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor_username", "action", "object_type", "object_id", "detail")
-    list_filter = ("action", "object_type", "at")
-    search_fields = ("=object_id", "actor_username")
-
-
-@admin.register(HTC)
-class HTCAdmin(admin.ModelAdmin):
-    """The CDC directory: reviewers read it, only superusers edit it."""
-
-    list_display = ("name", "city", "state", "federally_designated", "region")
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_filter = ("federally_designated", "state")
-    search_fields = ("name", "city")
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
-@admin.register(PrescriberProfile)
-class PrescriberProfileAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "credentials", "npi", "bleeding_disorder_specialist")
-    list_select_related = ("user", "htc")
-    autocomplete_fields = ("htc",)
-    raw_id_fields = ("user",)
-    search_fields = ("user__username", "user__last_name", "npi")
-
-
-@admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "credentials")
-    list_select_related = ("user",)
-    raw_id_fields = ("user",)

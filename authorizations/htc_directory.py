@@ -1,4 +1,7 @@
-"""Load the HTC directory from a CSV export (name, city, state, designated)."""
+"""Read the HTC directory from a CSV export (name, city, state, designated).
+
+Reading only: services.htc_import stores the rows.
+"""
 
 from __future__ import annotations
 
@@ -56,17 +59,3 @@ def read_rows(handle: IO[str]) -> list[Row]:
     if problems:
         raise DirectoryError("\n".join(problems))
     return rows
-
-
-def load(rows: list[Row], htc_model) -> tuple[int, int]:
-    """Create or update each center; return (created, updated)."""
-    created = updated = 0
-    for row in rows:
-        _, was_created = htc_model.objects.update_or_create(
-            name=row.name, city=row.city, state=row.state,
-            defaults={"federally_designated": row.federally_designated, "region": row.region,
-                      "source_url": row.source_url},
-        )
-        created += was_created
-        updated += not was_created
-    return created, updated

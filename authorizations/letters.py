@@ -1,5 +1,6 @@
 """Determination letters: one PDF per determination, rendered once with
-WeasyPrint and stored with its SHA-256, never re-rendered or changed.
+WeasyPrint. Rendering only: services.letter_issue stores each letter once,
+with its SHA-256, never re-rendered or changed.
 
 Templates under templates/letters/ print what the context builders here
 compute; the wording that depends on the decision lives in the templates.
@@ -7,12 +8,10 @@ compute; the wording that depends on the decision lives in the templates.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,7 +21,6 @@ from .models import (
     AuthorizationRequest,
     DecisionKind,
     Determination,
-    Letter,
     LetterKind,
     Status,
 )
@@ -186,29 +184,12 @@ def render_pdf(determination: Determination) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def issue_letter(determination: Determination) -> Letter:
-    """The determination's letter, rendered and stored the first time only."""
-    existing = Letter.objects.filter(determination=determination).first()
-    if existing is not None:
-        return existing
-    kind = KIND_BY_STATUS[Status(determination.status)]
-    pdf = render_pdf(determination)
-    try:
-        with transaction.atomic():
-            return Letter.objects.create(determination=determination, kind=kind, pdf=pdf,
-                                         sha256=hashlib.sha256(pdf).hexdigest())
-    except IntegrityError:
-        # Rendered at the same moment elsewhere (download and on-commit hook):
-        # the first stored letter is the letter.
-        return Letter.objects.get(determination=determination)
-
-
-def latest_letter(req: AuthorizationRequest) -> Letter | None:
-    """The letter of the request's latest lettered determination, rendered now
-    if an earlier render failed; None for a request not yet decided."""
+def latest_lettered_determination(req: AuthorizationRequest) -> Determination | None:
+    """The request's latest determination that gets a letter; None for a
+    request not yet decided. (services.letter_latest issues its letter.)"""
     for determination in req.determinations.order_by("-created_at", "-id"):
         if needs_letter(determination):
-            return issue_letter(determination)
+            return determination
     return None
 
 

@@ -1,7 +1,6 @@
 """The two roles: prescribers (a PrescriberProfile) and clinical reviewers
-(the Reviewers group, with just the permissions the admin needs)."""
-
-from django.contrib.auth.models import Group, Permission
+(the Reviewers group, with just the permissions the admin needs; the
+services create it, see services.user_create_reviewer)."""
 
 REVIEWERS = "Reviewers"
 
@@ -16,14 +15,6 @@ REVIEWER_PERMISSIONS = [
     "view_auditevent",
     "view_htc",
 ]
-
-
-def reviewers_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=REVIEWERS)
-    perms = Permission.objects.filter(content_type__app_label="authorizations",
-                                      codename__in=REVIEWER_PERMISSIONS)
-    group.permissions.set(perms)
-    return group
 
 
 def is_reviewer(user) -> bool:

@@ -4,14 +4,13 @@ and the plain values the templates print (templates compute nothing)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from . import policy, services
+from . import facts, policy
 from .models import HTC, AuthorizationRequest, Determination, Status
 from .policy import QUESTION_BY_KEY
 from .policy.values import number_from_json, scientific
@@ -140,7 +139,7 @@ class Preview:
 
 def review_preview(req: AuthorizationRequest) -> Preview:
     try:
-        evaluation = services.evaluate_request(req)
+        evaluation = facts.evaluate_request(req)
     except policy.InvalidCase as exc:
         return Preview(None, [], [], [
             (QUESTION_BY_KEY[p.key].label if p.key in QUESTION_BY_KEY else p.key, p.message)

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 from .wizard import RequestWizard
@@ -14,7 +14,6 @@ urlpatterns = [
     path("requests/<int:pk>/edit/<str:step>/", wizard, name="request_step"),
     path("requests/<int:pk>/export.json", views.request_export, name="request_export"),
     path("requests/<int:pk>/discard/", views.request_discard, name="request_discard"),
+    path("requests/<int:pk>/letter.pdf", views.request_letter, name="request_letter"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
-    # Letters (PDF) have their own module: see urls_letters.py.
-    path("", include("authorizations.urls_letters")),
 ]

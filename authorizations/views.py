@@ -1,21 +1,24 @@
-"""The prescriber's pages besides the wizard (see wizard/): thin views that
-read through selectors and write through services."""
+"""The prescriber's pages besides the wizard (see wizard/), and the letter
+download: thin views that read through selectors and write through services."""
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import policy, selectors, services
-from .models import Status
+from . import policy, roles, selectors, services
+from .models import AuthorizationRequest, Letter, Status
 from .wizard import SERVICE_NAME, prescriber_or_refuse
 from .wizard.forms import DiscardForm
+
+log = logging.getLogger(__name__)
 
 
 def prescriber_required(view):
@@ -48,14 +51,6 @@ def dashboard(request):
     })
 
 
-def _letter_url(req) -> str | None:
-    # The letters module adds this route; until it does, there is no link.
-    try:
-        return reverse("request_letter", args=[req.pk])
-    except NoReverseMatch:
-        return None
-
-
 RESULT_HEADINGS = {
     Status.APPROVED: "Approved",
     Status.PENDING_REVIEW: "Sent to clinical review",
@@ -79,7 +74,7 @@ def request_detail(request, pk: int):
         "criteria": criteria,
         "unmet": [c for c in criteria if c.status == policy.UNMET],
         "authorization": selectors.authorization_or_none(req),
-        "letter_url": _letter_url(req),
+        "letter_url": reverse("request_letter", args=[req.pk]),
     })
 
 
@@ -109,6 +104,46 @@ def request_discard(request, pk: int):
         "page_title": f"Discard draft {req.number}? – {SERVICE_NAME}",
         "req": req,
     })
+
+
+def can_read_letters(user, req: AuthorizationRequest) -> bool:
+    """The owning HTC's prescribers and the reviewers; nobody else."""
+    if roles.is_reviewer(user):
+        return True
+    profile = roles.prescriber_profile(user)
+    return profile is not None and profile.htc_id == req.htc_id
+
+
+def pdf_response(letter: Letter, *, filename: str) -> HttpResponse:
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Patient data: never kept by a shared cache or the browser's disk cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def request_letter(request, pk: int):
+    """The request's latest determination letter (PDF)."""
+    req = get_object_or_404(AuthorizationRequest, pk=pk)
+    # 404, not 403: a stranger must not learn that the request exists.
+    if not can_read_letters(request.user, req):
+        raise Http404
+    try:
+        letter = services.letter_latest(req, by=request.user)
+    except Exception:  # noqa: BLE001 - any renderer fault: the decision still stands
+        log.exception("letter rendering failed for request %s", req.pk)
+        back = "admin:authorizations_authorizationrequest_change" if roles.is_reviewer(
+            request.user) else "request_detail"
+        return render(request, "letters/unavailable.html",
+                      {"request_number": req.number, "back_url": reverse(back, args=[req.pk])},
+                      status=503)
+    if letter is None:
+        raise Http404("This request has no decision yet.")
+    services.audit(by=request.user, action="download", obj=req, letter=letter.pk,
+                   kind=letter.kind)
+    return pdf_response(letter, filename=f"{req.number}-{letter.kind}.pdf")
 
 
 @login_required

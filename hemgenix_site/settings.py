@@ -47,13 +47,23 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-# The fallback key is for local runs and tests only; `check --deploy` flags it
-# (security.W009), and production sets DJANGO_SECRET_KEY.
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "django-insecure-local-development-key-not-for-production"
-)
-if len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 32 characters long")
+# Fail closed: without DJANGO_DEBUG on, the service refuses to start unless
+# DJANGO_SECRET_KEY holds a real key. Only a local run (DJANGO_DEBUG=true, as
+# `make run` sets) falls back to a development key; the tests set their own key
+# (tests/settings.py).
+SECRET_KEY_MIN_LENGTH = 50
+_DEVELOPMENT_KEY = "django-insecure-local-development-key-not-for-production-use"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is not set: set it to {SECRET_KEY_MIN_LENGTH} or more random "
+            "characters (only a local run with DJANGO_DEBUG=true may go without)")
+    SECRET_KEY = _DEVELOPMENT_KEY
+if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters long, "
+        f"not {len(SECRET_KEY)}")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")

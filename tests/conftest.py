@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tests.factories import PrescriberFactory, approvable_case, make_reviewer
+from tests.factories import PrescriberFactory, approvable_case, make_reviewer, submitted_request
 
 # live_server with sync Playwright runs Django ORM calls from an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -66,16 +66,10 @@ def case():
 @pytest.fixture
 def submit(django_capture_on_commit_callbacks):
     """Create and submit a request for `user` with `case`; letters render on commit."""
-    from authorizations import services
 
     def _submit(user, case, *, expedited=False, as_of=None):
-        req = services.request_create(by=user, htc=user.prescriber.htc)
-        req.answers = case
-        req.expedited = expedited
-        req.expedited_reason = "Surgery scheduled" if expedited else ""
-        req.save()
         with django_capture_on_commit_callbacks(execute=True):
-            services.request_submit(by=user, req=req, as_of=as_of)
+            req = submitted_request(user, case, expedited=expedited, as_of=as_of).request
         req.refresh_from_db()
         return req
 

@@ -1,11 +1,13 @@
-"""Factories and a complete case that meets every criterion."""
+"""Factories, built through the services, and a complete case that meets every
+criterion."""
 
 from datetime import date
 
 import factory
 from django.contrib.auth.models import Group, User
 
-from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
+from authorizations import services
+from authorizations.models import HTC, AuthorizationRequest, PrescriberProfile
 
 AS_OF = date(2026, 11, 27)
 
@@ -59,7 +61,16 @@ def approvable_case(**changes):
     return case
 
 
-class HTCFactory(factory.django.DjangoModelFactory):
+class ThroughServices:
+    """factory_boy creates through the services, as the application does
+    (tests/security/test_write_rule.py holds the application to that)."""
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cls.service(model_class(*args, **kwargs))
+
+
+class HTCFactory(ThroughServices, factory.django.DjangoModelFactory):
     class Meta:
         model = HTC
 
@@ -68,26 +79,31 @@ class HTCFactory(factory.django.DjangoModelFactory):
     state = "IL"
     federally_designated = True
 
+    @staticmethod
+    def service(htc):
+        return services.htc_save(htc, by=None)
+
+
+PASSWORD = "correct-horse-battery-9"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = "Pat"
     last_name = factory.Sequence(lambda n: f"Prescriber{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-9")
+    password = PASSWORD
 
     @classmethod
-    def _after_postgeneration(cls, instance, create, results=None):
-        # Save the password set after creation (skip_postgeneration_save stops
-        # factory_boy's own, deprecated, save).
-        if create and results:
-            instance.save()
+    def _create(cls, model_class, *args, password, **kwargs):
+        user = model_class(*args, **kwargs)
+        user.set_password(password)
+        return services.user_save(user, by=None)
 
 
-class PrescriberFactory(factory.django.DjangoModelFactory):
+class PrescriberFactory(ThroughServices, factory.django.DjangoModelFactory):
     class Meta:
         model = PrescriberProfile
 
@@ -95,6 +111,10 @@ class PrescriberFactory(factory.django.DjangoModelFactory):
     htc = factory.SubFactory(HTCFactory)
     bleeding_disorder_specialist = True
     credentials = "MD"
+
+    @staticmethod
+    def service(profile):
+        return services.prescriber_profile_save(profile, by=None)
 
 
 def login(client, user):
@@ -105,14 +125,29 @@ def login(client, user):
 
 
 def make_reviewer(username="reviewer", credentials="MD, Hematology") -> User:
-    from authorizations.roles import reviewers_group
-
-    user = UserFactory(username=username, first_name="Rita", last_name="Reviewer",
-                       is_staff=True)
-    user.groups.add(reviewers_group())
-    ReviewerProfile.objects.create(user=user, credentials=credentials)
-    return user
+    return services.user_create_reviewer(by=None, username=username, password=PASSWORD,
+                                         first_name="Rita", last_name="Reviewer",
+                                         credentials=credentials)
 
 
-__all__ = ["AS_OF", "Group", "approvable_case", "HTCFactory", "UserFactory",
-           "PrescriberFactory", "login", "make_reviewer"]
+def draft_request(user, answers=None, *, expedited=False, expedited_reason="",
+                  step="review") -> AuthorizationRequest:
+    """A draft holding `answers` (default: approvable_case()), made through the
+    services as the wizard makes it."""
+    req = services.request_create(by=user, htc=user.prescriber.htc)
+    return services.request_save_draft(
+        by=user, req=req, answers=approvable_case() if answers is None else answers,
+        step=step, expedited=expedited,
+        expedited_reason=expedited_reason or ("Surgery scheduled" if expedited else ""))
+
+
+def submitted_request(user, answers=None, *, expedited=False, as_of=None
+                      ) -> services.SubmitResult:
+    """A request made and submitted through the services."""
+    req = draft_request(user, answers, expedited=expedited)
+    return services.request_submit(by=user, req=req, as_of=as_of)
+
+
+__all__ = ["AS_OF", "PASSWORD", "Group", "approvable_case", "HTCFactory", "UserFactory",
+           "PrescriberFactory", "login", "make_reviewer", "draft_request",
+           "submitted_request"]

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from authorizations import services
 from authorizations.models import AuthorizationRequest
-from tests.factories import approvable_case, login  # noqa: F401 (re-exported)
+from tests.factories import approvable_case, draft_request, login  # noqa: F401 (re-exported)
 
 
 @pytest.fixture
@@ -32,10 +32,7 @@ def queue(prescriber, other_prescriber, reviewer, submit, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         services.request_decide(by=reviewer, req=denied, approve=False,
                                 rationale="HBsAg positive.")
-    draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    draft.answers = approvable_case(member_id="M-DRAFT")
-    draft.member_id = "M-DRAFT"
-    draft.save()
+    draft = draft_request(prescriber, approvable_case(member_id="M-DRAFT"))
     for req in (pending, overdue, approved, denied, draft):
         req.refresh_from_db()
     return {"pending": pending, "overdue": overdue, "approved": approved, "denied": denied,

@@ -125,11 +125,8 @@ class Browser:
 
 @pytest.fixture
 def prescriber_user(transactional_db):
-    user = PrescriberFactory(user__username="dr-lee", user__first_name="Jordan",
-                             user__last_name="Lee").user
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+    return PrescriberFactory(user__username="dr-lee", user__first_name="Jordan",
+                             user__last_name="Lee", user__password=PASSWORD).user
 
 
 @pytest.fixture

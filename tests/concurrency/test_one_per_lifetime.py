@@ -9,8 +9,9 @@ import threading
 import pytest
 from django.db import connection
 
-from authorizations import letters, services
+from authorizations import facts, letters, services
 from authorizations.models import Authorization, AuthorizationRequest, Status
+from tests import factories
 from tests.factories import approvable_case
 
 pytestmark = [
@@ -40,10 +41,7 @@ def pending_request(user, **changes) -> AuthorizationRequest:
 
 
 def draft_request(user, **changes) -> AuthorizationRequest:
-    req = services.request_create(by=user, htc=user.prescriber.htc)
-    req.answers = approvable_case(member_id=MEMBER, **changes)
-    req.save()
-    return req
+    return factories.draft_request(user, approvable_case(member_id=MEMBER, **changes))
 
 
 def race(monkeypatch, *, evaluated_together: bool, **contenders):
@@ -56,14 +54,14 @@ def race(monkeypatch, *, evaluated_together: bool, **contenders):
     start = threading.Barrier(len(contenders), timeout=TIMEOUT)
     if evaluated_together:
         checked = threading.Barrier(len(contenders), timeout=TIMEOUT)
-        evaluate = services.evaluate_request
+        evaluate = facts.evaluate_request
 
         def evaluate_then_wait(req, **kwargs):
             evaluation = evaluate(req, **kwargs)
             checked.wait()
             return evaluation
 
-        monkeypatch.setattr(services, "evaluate_request", evaluate_then_wait)
+        monkeypatch.setattr(lifetime, "evaluate_request", evaluate_then_wait)
     results = {}
 
     def run(name, action):

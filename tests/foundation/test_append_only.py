@@ -3,21 +3,16 @@
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from authorizations import services
 from authorizations.models import AuditEvent, Determination, Letter
-from tests.factories import approvable_case
+from tests.factories import approvable_case, submitted_request
 
 REFUSED = (IntegrityError, DatabaseError)
 
 
 @pytest.fixture
 def decided(prescriber, django_capture_on_commit_callbacks):
-    req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    req.answers = approvable_case()
-    req.save()
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_submit(by=prescriber, req=req)
-    return req
+        return submitted_request(prescriber, approvable_case()).request
 
 
 @pytest.mark.django_db

@@ -8,8 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from authorizations import services
-from tests.factories import approvable_case
+from tests.factories import approvable_case, submitted_request
 
 
 def evaluate(tmp_path, data, *args, stdin=None, monkeypatch=None):
@@ -70,10 +69,7 @@ def test_default_as_of_is_today(tmp_path):
 
 @pytest.mark.django_db
 def test_lifetime_limit_is_checked_against_the_database(tmp_path, prescriber):
-    req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    req.answers = approvable_case()
-    req.save()
-    assert services.request_submit(by=prescriber, req=req).request.status == "approved"
+    assert submitted_request(prescriber, approvable_case()).request.status == "approved"
     out, _ = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27")
     assert json.loads(out) == {"outcome": "not_met", "unmet": ["lifetime_limit"],
                                "policy": "2026D0120K"}

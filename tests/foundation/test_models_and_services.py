@@ -12,14 +12,11 @@ from authorizations.models import (
     InvalidTransition,
     Status,
 )
-from tests.factories import approvable_case
+from tests.factories import approvable_case, submitted_request
 
 
 def submitted(user, **changes):
-    req = services.request_create(by=user, htc=user.prescriber.htc)
-    req.answers = approvable_case(**changes)
-    req.save()
-    return services.request_submit(by=user, req=req, as_of=date(2026, 11, 27))
+    return submitted_request(user, approvable_case(**changes), as_of=date(2026, 11, 27))
 
 
 @pytest.mark.django_db
@@ -59,10 +56,8 @@ def test_not_met_goes_to_review_never_denied(prescriber):
 
 @pytest.mark.django_db
 def test_expedited_request_is_due_in_72_hours(prescriber):
-    req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    req.answers, req.expedited = approvable_case(hbsag="positive"), True
-    req.save()
-    req = services.request_submit(by=prescriber, req=req).request
+    req = submitted_request(prescriber, approvable_case(hbsag="positive"),
+                            expedited=True).request
     assert req.due_at - req.submitted_at == timedelta(hours=72)
 
 

@@ -13,8 +13,13 @@ from authorizations.models import HTC
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start(env_changes):
+GOOD_KEY = "k7#Qz9!vR2@pL5$wX8^nB3&mT6*jH1(dF4)gS0_yU-eC+aZ-0x9c1d7e2f4a6b8"
+
+
+def start(env_changes, *, key=GOOD_KEY):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    if key is not None:
+        env["DJANGO_SECRET_KEY"] = key
     env.update(env_changes)
     return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=False)
@@ -33,13 +38,35 @@ def test_bad_setting_stops_start_up_naming_the_variable(name, value):
     assert name in done.stderr
 
 
+def test_no_secret_key_with_debug_off_stops_start_up():
+    done = start({"DJANGO_DEBUG": "false"}, key=None)
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr
+    assert "DJANGO_SECRET_KEY is not set" in done.stderr
+
+
+def test_a_secret_key_shorter_than_50_characters_stops_start_up():
+    done = start({"DJANGO_DEBUG": "false"}, key="x" * 49)
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr
+    assert "DJANGO_SECRET_KEY must be at least 50 characters long" in done.stderr
+    # Debug on does not excuse a short key that is set.
+    assert start({"DJANGO_DEBUG": "true"}, key="x" * 49).returncode != 0
+    assert start({"DJANGO_DEBUG": "false"}, key="x" * 50).returncode == 0
+
+
+def test_only_a_local_run_with_debug_on_goes_without_a_key():
+    done = start({"DJANGO_DEBUG": "true"}, key=None)
+    assert done.returncode == 0, done.stderr
+
+
 def test_deploy_check_is_clean_with_production_variables():
     done = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, capture_output=True, text=True, check=False,
         env={**{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
              "DJANGO_DEBUG": "false", "DJANGO_HTTPS": "true",
-             "DJANGO_SECRET_KEY": "k7#Qz9!vR2@pL5$wX8^nB3&mT6*jH1(dF4)gS0_yU-eC+aZ-0x9c1d7e2f4a6b8",
+             "DJANGO_SECRET_KEY": GOOD_KEY,
              "DJANGO_ALLOWED_HOSTS": "pa.example.org"})
     assert done.returncode == 0, done.stdout + done.stderr
 

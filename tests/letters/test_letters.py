@@ -127,7 +127,7 @@ def test_letter_is_stored_once_with_its_sha256(prescriber, case, submit, monkeyp
         raise AssertionError("an issued letter is never rendered again")
 
     monkeypatch.setattr(letters, "render_pdf", must_not_render)
-    again = letters.issue_letter(letter.determination)
+    again = services.letter_issue(letter.determination)
     assert again.pk == letter.pk and again.sha256 == letter.sha256
     assert Letter.objects.count() == 1
 
@@ -164,7 +164,7 @@ def test_a_refused_approval_gets_no_letter(prescriber, reviewer, submit,
     refused = Determination.objects.filter(request=second).latest()
     assert not letters.needs_letter(refused)
     assert refused not in letters.determinations_missing_letters()
-    assert letters.latest_letter(second).kind == LetterKind.PENDED
+    assert services.letter_latest(second).kind == LetterKind.PENDED
 
 
 def test_render_letters_reports_failures_by_id_and_exits_non_zero(prescriber, case, submit,

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from authorizations import policy
-from authorizations.lifetime import lifetime_used
+from authorizations.facts import lifetime_used
 from authorizations.policy import values
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024

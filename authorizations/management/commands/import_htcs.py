@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from authorizations import htc_directory
+from authorizations import htc_directory, services
 from authorizations.models import HTC
 
 
@@ -21,7 +20,7 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {csv}: {exc.strerror}") from None
         except htc_directory.DirectoryError as exc:
             raise CommandError(f"{csv}: {exc}") from None
-        with transaction.atomic():
-            created, updated = htc_directory.load(rows, HTC)
-        self.stdout.write(f"HTC directory: {created} created, {updated} updated, "
+        # All or nothing, each change audited (by "system").
+        done = services.htc_import(rows, by=None)
+        self.stdout.write(f"HTC directory: {done.created} created, {done.updated} updated, "
                           f"{HTC.objects.count()} in all")

@@ -10,8 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from authorizations import services
-from authorizations.models import HTC, AuthorizationRequest, PrescriberProfile, ReviewerProfile
-from authorizations.roles import reviewers_group
+from authorizations.models import HTC, AuthorizationRequest
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -48,16 +47,15 @@ class Command(BaseCommand):
                                "HTCs: run manage.py import_htcs with a fuller directory.")
         with transaction.atomic():
             for username, first, last, index in PRESCRIBERS:
-                user = self._user(username, first, last, password)
-                PrescriberProfile.objects.update_or_create(
-                    user=user, defaults={"htc": htcs[index], "bleeding_disorder_specialist": True,
-                                         "credentials": "MD"})
+                services.user_create_prescriber(
+                    by=None, username=username, password=password, htc=htcs[index],
+                    first_name=first, last_name=last, email=f"{username}@example.org",
+                    credentials="MD", bleeding_disorder_specialist=True)
                 self.stdout.write(f"{username}: prescriber at {htcs[index]}")
             username, first, last, credentials = REVIEWER
-            user = self._user(username, first, last, password, staff=True)
-            user.groups.add(reviewers_group())
-            ReviewerProfile.objects.update_or_create(user=user,
-                                                     defaults={"credentials": credentials})
+            services.user_create_reviewer(
+                by=None, username=username, password=password, credentials=credentials,
+                first_name=first, last_name=last, email=f"{username}@example.org")
             self.stdout.write(f"{username}: clinical reviewer (admin at /admin/)")
         self._demo_requests(User.objects.get(username=PRESCRIBERS[0][0]))
         self.stdout.write(self.style.SUCCESS(
@@ -71,21 +69,11 @@ class Command(BaseCommand):
         htc = user.prescriber.htc
         for status in ("approved", "pending_review"):
             req = services.request_create(by=user, htc=htc)
-            req.answers = cases[status]
-            req.save(update_fields=["answers"])
+            services.request_save_draft(by=user, req=req, answers=cases[status],
+                                        step="review")
             done = services.request_submit(by=user, req=req)
             self.stdout.write(f"{done.request.number}: {done.request.get_status_display()}")
         draft = services.request_create(by=user, htc=htc)
         services.request_save_draft(by=user, req=draft, answers=cases["draft"],
                                     step="diagnosis")
         self.stdout.write(f"{draft.number}: draft, resumable from the dashboard")
-
-    def _user(self, username: str, first: str, last: str, password: str, *,
-              staff: bool = False) -> User:
-        user, _ = User.objects.update_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last, "is_staff": staff,
-                      "is_active": True, "email": f"{username}@example.org"})
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        return user

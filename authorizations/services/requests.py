@@ -1,10 +1,13 @@
-"""Every write of the service: each runs in one transaction, takes the actor
-(`by=`), and writes its audit row in that same transaction."""
+"""The request's life: create, save a draft, discard, submit, decide.
+
+Each runs in one transaction, takes the actor (`by=`), and writes its audit
+row in that same transaction.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,10 +15,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import policy
-from .models import (
+from .. import facts, policy
+from ..models import (
     HTC,
-    AuditEvent,
+    LIVE_OR_USED,
     Authorization,
     AuthorizationRequest,
     DecisionKind,
@@ -24,6 +27,9 @@ from .models import (
     ReviewerProfile,
     Status,
 )
+from .authorizations import record_lapses
+from .base import audit, service
+from .letters import letter_issue
 
 log = logging.getLogger(__name__)
 
@@ -39,38 +45,7 @@ class LifetimeLimitReached(Exception):
     """Another authorization for the member won the race."""
 
 
-def audit(*, by: AbstractBaseUser | None, action: str, obj: Any, **detail: Any) -> AuditEvent:
-    """Record who did what. `detail` holds identifiers and outcomes, never PHI."""
-    return AuditEvent.objects.create(
-        actor_id=getattr(by, "pk", None),
-        actor_username=by.get_username() if by is not None else "system",
-        action=action,
-        object_type=type(obj).__name__,
-        object_id=str(obj.pk),
-        detail=detail,
-    )
-
-
-def has_prior_authorization(member_id: str, *, excluding: AuthorizationRequest | None = None
-                            ) -> bool:
-    """The lifetime_limit fact: an approved authorization for this member exists."""
-    qs = Authorization.objects.filter(member_id=member_id)
-    if excluding is not None:
-        qs = qs.exclude(request=excluding)
-    return qs.exists()
-
-
-def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None
-                     ) -> policy.Evaluation:
-    """Evaluate a request's stored answers, looking up the lifetime fact."""
-    as_of = as_of or timezone.localdate()
-    answers = policy.validate(req.answers, as_of=as_of)
-    return policy.evaluate_answers(
-        answers, as_of=as_of,
-        has_prior_authorization=has_prior_authorization(answers["member_id"], excluding=req),
-    )
-
-
+@service
 def request_create(*, by: AbstractBaseUser, htc: HTC) -> AuthorizationRequest:
     with transaction.atomic():
         req = AuthorizationRequest.objects.create(prescriber=by, htc=htc)
@@ -78,6 +53,7 @@ def request_create(*, by: AbstractBaseUser, htc: HTC) -> AuthorizationRequest:
     return req
 
 
+@service
 def request_save_draft(*, by: AbstractBaseUser, req: AuthorizationRequest,
                        answers: dict[str, Any], step: str, expedited: bool | None = None,
                        expedited_reason: str = "") -> AuthorizationRequest:
@@ -94,8 +70,10 @@ def request_save_draft(*, by: AbstractBaseUser, req: AuthorizationRequest,
         req.answers = answers
         req.wizard_step = step
         req.member_id = str(answers.get("member_id") or "")[:40]
+        req.member_key = policy.member_key(req.member_id)
         req.patient_name = _patient_name(answers)
-        fields = ["answers", "wizard_step", "member_id", "patient_name", "updated_at"]
+        fields = ["answers", "wizard_step", "member_id", "member_key", "patient_name",
+                  "updated_at"]
         if expedited is not None:
             req.expedited = expedited
             req.expedited_reason = expedited_reason.strip() if expedited else ""
@@ -106,6 +84,7 @@ def request_save_draft(*, by: AbstractBaseUser, req: AuthorizationRequest,
     return req
 
 
+@service
 def request_discard(*, by: AbstractBaseUser, req: AuthorizationRequest) -> None:
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
@@ -120,17 +99,30 @@ def _patient_name(answers: dict[str, Any]) -> str:
                     for k in ("patient_first_name", "patient_last_name")).strip()[:201]
 
 
-def _approve(req: AuthorizationRequest, today: date) -> Authorization | None:
-    """Create the authorization in a savepoint; None when the member already has
-    one (the unique constraint decides, also under concurrency)."""
+def _approve(req: AuthorizationRequest, today: date, *, by: AbstractBaseUser | None
+             ) -> Authorization | None:
+    """Create the authorization; None when the member key already holds a live
+    or used one. Checked under a row lock first; the partial unique constraint
+    is the backstop for a true race (two first approvals at once)."""
+    # Lapses whose last day has passed are recorded first, so the constraint
+    # never meets a stale "active".
+    record_lapses(member_key=req.member_key, as_of=today, by=by)
+    held = (Authorization.objects.select_for_update()
+            .filter(member_key=req.member_key, status__in=LIVE_OR_USED))
+    if any(True for _ in held):
+        return None
     try:
         with transaction.atomic():
-            return Authorization.objects.create(
-                request=req, member_id=req.member_id, start_date=today,
-                end_date=today + timedelta(days=policy.AUTHORIZATION_DAYS),
+            auth = Authorization.objects.create(
+                request=req, member_id=req.member_id, member_key=req.member_key,
+                start_date=today,
+                # 45 calendar days counting the approval day.
+                end_date=today + timedelta(days=policy.AUTHORIZATION_DAYS - 1),
             )
     except IntegrityError:
         return None
+    audit(by=by, action="authorize", obj=auth, request=req.pk)
+    return auth
 
 
 def _determine(req: AuthorizationRequest, evaluation: policy.Evaluation, *, status: str,
@@ -138,6 +130,8 @@ def _determine(req: AuthorizationRequest, evaluation: policy.Evaluation, *, stat
     req.transition_to(status)
     req.outcome = evaluation.outcome
     req.unmet = evaluation.unmet
+    req.review_flags = evaluation.review_flags
+    req.policy_version = evaluation.policy
     now = timezone.now()
     if status in (Status.APPROVED, Status.DENIED):
         req.decided_at = now
@@ -154,14 +148,18 @@ def _determine(req: AuthorizationRequest, evaluation: policy.Evaluation, *, stat
 
 
 def _with_lifetime_unmet(evaluation: policy.Evaluation) -> policy.Evaluation:
+    """The evaluation once an approval found the member's treatment taken."""
     results = [
-        policy.CriterionResult(r.id, policy.UNMET,
-                               "An approved Hemgenix authorization already exists for this member",
-                               r.text) if r.id == "lifetime_limit" else r
+        policy.CriterionResult(r.id, policy.UNMET, LIFETIME_TAKEN, r.text)
+        if r.id == "lifetime_limit" else r
         for r in evaluation.results
     ]
     unmet = sorted(r.id for r in results if r.status == policy.UNMET)
-    return policy.Evaluation(outcome=policy.NOT_MET, unmet=unmet, results=results)
+    return replace(evaluation, outcome=policy.NOT_MET, unmet=unmet, results=results)
+
+
+LIFETIME_TAKEN = ("This member already has a recorded Hemgenix infusion or a live "
+                  "authorization")
 
 
 @dataclass
@@ -171,6 +169,7 @@ class SubmitResult:
     already_submitted: bool = False
 
 
+@service
 def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
                    as_of: date | None = None) -> SubmitResult:
     """Submit a draft: evaluate it, approve it at once when every criterion is
@@ -184,15 +183,20 @@ def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.DRAFT:
             return SubmitResult(req, None, already_submitted=True)
-        evaluation = evaluate_request(req, as_of=today)
+        # The prescriber's status and the HTC's designation as they are now,
+        # recorded with the answers (never typed).
+        req.answers = {**req.answers, **facts.derived_answers(req)}
+        evaluation = facts.evaluate_request(req, as_of=today)
         req.submitted_at = timezone.now()
         req.due_at = req.submitted_at + (EXPEDITED_TURNAROUND if req.expedited
                                          else STANDARD_TURNAROUND)
         req.member_id = req.answers["member_id"].strip()
+        req.member_key = policy.member_key(req.member_id)
         req.patient_name = _patient_name(req.answers)
         status = Status.PENDING_REVIEW
-        if evaluation.outcome == policy.MEETS_CRITERIA:
-            if _approve(req, today) is not None:
+        # Software approves only when every criterion is met and no review flag is raised.
+        if evaluation.approvable:
+            if _approve(req, today, by=by) is not None:
                 status = Status.APPROVED
             else:
                 evaluation = _with_lifetime_unmet(evaluation)
@@ -204,6 +208,7 @@ def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
     return SubmitResult(req, determination)
 
 
+@service
 def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: bool,
                    rationale: str, as_of: date | None = None) -> Determination:
     """A clinical reviewer approves or denies a pending request, with a reason.
@@ -222,10 +227,10 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
         if not req.can_become(target):
             raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
                                     "only a request pending review can be decided")
-        evaluation = evaluate_request(req, as_of=today)
+        evaluation = facts.evaluate_request(req, as_of=today)
         conflict = False
         if approve:
-            if _approve(req, today) is None:
+            if _approve(req, today, by=by) is None:
                 conflict = True
                 evaluation = _with_lifetime_unmet(evaluation)
         if conflict:
@@ -235,8 +240,8 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
                 unmet=evaluation.unmet, trace=[r.as_dict() for r in evaluation.results],
                 policy_version=evaluation.policy, kind=DecisionKind.SYSTEM, decided_by=None,
                 decided_by_name="Automated criteria check",
-                rationale="Approval refused: an approved Hemgenix authorization already "
-                          "exists for this member (one treatment per lifetime).",
+                rationale=f"Approval refused: {LIFETIME_TAKEN[0].lower()}{LIFETIME_TAKEN[1:]} "
+                          "(one treatment per lifetime).",
             )
             req.outcome, req.unmet = evaluation.outcome, evaluation.unmet
             req.save(update_fields=["outcome", "unmet", "updated_at"])
@@ -250,8 +255,9 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
             _issue_letter_after_commit(determination)
     if conflict:
         raise LifetimeLimitReached(
-            f"{req.number} was not approved: this member already has an approved Hemgenix "
-            "authorization (one treatment per lifetime). The request stays pending review.")
+            f"{req.number} was not approved: this member already has a recorded Hemgenix "
+            "infusion or a live authorization (one treatment per lifetime). The request stays "
+            "pending review.")
     return determination
 
 
@@ -263,10 +269,8 @@ def _issue_letter_after_commit(determination: Determination) -> None:
     `manage.py render_letters`.
     """
     def render() -> None:
-        from .letters import issue_letter
-
         try:
-            issue_letter(determination)
+            letter_issue(determination)
         except Exception:  # noqa: BLE001 - any renderer fault leaves the letter for later
             log.exception("letter rendering failed for determination %s", determination.pk)
 

@@ -1,0 +1,57 @@
+"""Every write of the service. Each public function here runs in one
+transaction, takes the actor (`by=`; None for the system), writes its audit
+row in that same transaction, and is marked `@service` (see base.py): the
+services are the only writers, and tests/security/test_write_rule.py proves it.
+
+    from authorizations import services
+    services.request_submit(by=user, req=req)
+
+Migrations are the one exception: they write their historical models directly.
+"""
+
+from .accounts import (
+    group_delete,
+    group_permissions_set,
+    group_save,
+    user_create_prescriber,
+    user_create_reviewer,
+    user_delete,
+    user_memberships_set,
+    user_save,
+)
+from .authorizations import record_lapses
+from .base import audit, running, service
+from .directory import (
+    ImportResult,
+    htc_delete,
+    htc_import,
+    htc_save,
+    prescriber_profile_delete,
+    prescriber_profile_save,
+    reviewer_profile_delete,
+    reviewer_profile_save,
+)
+from .letters import letter_issue, letter_latest
+from .requests import (
+    EXPEDITED_TURNAROUND,
+    STANDARD_TURNAROUND,
+    LifetimeLimitReached,
+    NotADraft,
+    SubmitResult,
+    request_create,
+    request_decide,
+    request_discard,
+    request_save_draft,
+    request_submit,
+)
+
+__all__ = [
+    "EXPEDITED_TURNAROUND", "STANDARD_TURNAROUND", "ImportResult", "LifetimeLimitReached",
+    "NotADraft", "SubmitResult", "audit", "group_delete", "group_permissions_set",
+    "group_save", "htc_delete", "htc_import", "htc_save", "letter_issue", "letter_latest",
+    "prescriber_profile_delete", "record_lapses", "prescriber_profile_save", "request_create",
+    "request_decide", "request_discard", "request_save_draft", "request_submit",
+    "reviewer_profile_delete", "reviewer_profile_save", "running", "service",
+    "user_create_prescriber", "user_create_reviewer", "user_delete", "user_memberships_set",
+    "user_save",
+]

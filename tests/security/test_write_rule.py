@@ -1,0 +1,199 @@
+"""The services are the only writers (authorizations/services/).
+
+Every save, delete and many-to-many change of any model is watched while a
+whole journey runs: the wizard, the letter, a reviewer's decision, the admin's
+directory and account pages, and the management commands. A write made while
+no service runs (see services.base.service) fails the test.
+
+Signals do not see queryset.update() nor bulk_create(); the application uses
+neither (tests may, to set up a case).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import contextmanager
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.db.models.signals import m2m_changed, pre_delete, pre_save
+from django.test import Client
+
+from authorizations import services
+from authorizations.models import HTC, AuditEvent, AuthorizationRequest, Letter, Status
+from tests.factories import PrescriberFactory, approvable_case, login, make_reviewer
+from tests.wizard.conftest import Walker
+
+pytestmark = pytest.mark.django_db
+
+# Not application data, so written outside the services on purpose:
+# - sessions: saved on every request (django.contrib.sessions);
+# - axes: login attempts and lockouts (django-axes);
+# - admin: the admin's own change history (LogEntry), beside our audit rows.
+NOT_APP_DATA = {"sessions", "axes", "admin"}
+
+
+def login_stamp(sender, update_fields) -> bool:
+    """django.contrib.auth stamps last_login at each sign-in (update_last_login)."""
+    return sender is User and update_fields is not None and set(update_fields) == {"last_login"}
+
+
+class Watch:
+    def __init__(self):
+        self.outside: list[str] = []
+        self.inside = 0
+
+    def seen(self, what: str, sender, instance) -> None:
+        if sender._meta.app_label in NOT_APP_DATA:
+            return
+        if services.running() is None:
+            self.outside.append(f"{what} {sender._meta.label} pk={instance.pk}")
+        else:
+            self.inside += 1
+
+    def on_save(self, sender, instance, update_fields=None, **kwargs):
+        if not login_stamp(sender, update_fields):
+            self.seen("save", sender, instance)
+
+    def on_delete(self, sender, instance, **kwargs):
+        self.seen("delete", sender, instance)
+
+    def on_m2m(self, sender, instance, action, pk_set, **kwargs):
+        # pre_add with an empty set adds nothing (the manager sends it anyway).
+        if action.startswith("pre_") and (pk_set or action == "pre_clear"):
+            self.seen(action[4:], sender, instance)
+
+
+@contextmanager
+def watching():
+    watch = Watch()
+    hooks = ((pre_save, watch.on_save), (pre_delete, watch.on_delete),
+             (m2m_changed, watch.on_m2m))
+    for signal, receiver in hooks:
+        signal.connect(receiver, dispatch_uid=f"write-rule-{signal}")
+    try:
+        yield watch
+    finally:
+        for signal, _ in hooks:
+            signal.disconnect(dispatch_uid=f"write-rule-{signal}")
+
+
+def test_the_watch_catches_a_write_outside_the_services():
+    group = Group.objects.create(name="Somebody's group")
+    user = User.objects.create_user("bystander")
+    with watching() as watch:
+        HTC.objects.create(name="Around the services", city="Boise", state="ID")
+        user.groups.add(group)
+        services.htc_save(HTC(name="Through the services", city="Boise", state="ID"), by=None)
+    assert [line.split(" pk=")[0] for line in watch.outside] == [
+        "save authorizations.HTC", "add auth.User_groups"]
+    assert watch.inside >= 2  # the HTC and its audit row
+
+
+def admin_post(client: Client, url: str, data: dict) -> None:
+    """Post an admin form; it must be accepted (a redirect), else say why."""
+    response = client.post(url, data)
+    if response.status_code != 302:
+        form = response.context["adminform"].form if response.context else None
+        pytest.fail(f"{url}: {response.status_code} {form.errors if form else ''}")
+
+
+def test_a_whole_journey_writes_only_through_the_services(
+        client, quick_letters, settings, monkeypatch, tmp_path):
+    # Set-up that is Django's own, not the application's: a superuser.
+    root = User.objects.create_superuser("root", "root@example.org", "x" * 20)
+
+    with watching() as watch:
+        prescriber = PrescriberFactory(user__username="journey-prescriber").user
+        reviewer = make_reviewer(username="journey-reviewer")
+        owner = login(client, prescriber)
+
+        # The wizard, every step, then submit: approved at once. The letter is
+        # not rendered on commit here (the test's transaction never commits),
+        # so the download below issues it.
+        walker = Walker(owner)
+        walker.walk_to("review", approvable_case())
+        walker.submit_step(approvable_case())
+        approved = walker.request()
+        assert approved.status == Status.APPROVED
+        assert owner.get(f"/requests/{approved.pk}/letter.pdf").status_code == 200
+        assert Letter.objects.filter(determination__request=approved).exists()
+
+        # A second request pends; a third is a draft, discarded.
+        walker = Walker(owner)
+        pended_case = approvable_case(member_id="UHC-200", hbsag="positive")
+        walker.walk_to("review", pended_case)
+        walker.submit_step(pended_case)
+        pended = walker.request()
+        assert pended.status == Status.PENDING_REVIEW
+        walker = Walker(owner)
+        walker.walk_to("diagnosis", approvable_case(member_id="UHC-300"))
+        assert owner.post(f"/requests/{walker.pk}/discard/", {"confirm": "yes"}).status_code \
+            == 302
+
+        # The reviewer reads and denies it in the admin.
+        admin = login(Client(), reviewer)
+        change = f"/admin/authorizations/authorizationrequest/{pended.pk}/"
+        assert admin.get(f"{change}change/").status_code == 200
+        admin_post(admin, f"{change}decide/",
+                   {"decision": "deny", "rationale": "HBsAg positive."})
+        pended.refresh_from_db()
+        assert pended.status == Status.DENIED
+
+        # A superuser edits an HTC, moves the prescriber to it, and changes
+        # the reviewer's groups and password, in the admin.
+        superuser = login(Client(), root)
+        htc = HTC.objects.exclude(pk=prescriber.prescriber.htc_id).first()
+        admin_post(superuser, f"/admin/authorizations/htc/{htc.pk}/change/", {
+            "name": htc.name, "city": htc.city, "state": htc.state,
+            "federally_designated": "on", "region": "Region V", "source_url": htc.source_url})
+        profile = prescriber.prescriber
+        old_htc = profile.htc_id
+        admin_post(superuser, f"/admin/authorizations/prescriberprofile/{profile.pk}/change/", {
+            "user": prescriber.pk, "htc": htc.pk, "bleeding_disorder_specialist": "on",
+            "credentials": "DO", "npi": "1234567893"})
+        admin_post(superuser, f"/admin/auth/user/{reviewer.pk}/change/", {
+            "username": reviewer.username, "first_name": "Rita", "last_name": "Reviewer",
+            "email": "", "is_active": "on", "is_staff": "on", "groups": [],
+            "user_permissions": [], "date_joined_0": "2026-11-27",
+            "date_joined_1": "09:00:00", "last_login_0": "", "last_login_1": ""})
+        assert not reviewer.groups.exists()
+        admin_post(superuser, f"/admin/auth/user/{reviewer.pk}/password/", {
+            "password1": "A-new-long-passphrase-42", "password2": "A-new-long-passphrase-42",
+            "usable_password": "true"})
+
+        # The commands.
+        csv = tmp_path / "htcs.csv"
+        csv.write_text("name,city,state,designated\nNew Center,Boise,ID,yes\n")
+        call_command("import_htcs", stdout=io.StringIO())
+        call_command("import_htcs", str(csv), stdout=io.StringIO())
+        settings.DEBUG = True
+        monkeypatch.setenv("DEMO_PASSWORD", "a-long-demo-password-1")
+        call_command("seed_demo", stdout=io.StringIO())
+        case = tmp_path / "case.json"
+        case.write_text(json.dumps(approvable_case(member_id="UHC-400")))
+        call_command("evaluate", str(case), "--as-of", "2026-11-27", stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("render_letters", stdout=out)
+        assert "0 failed" in out.getvalue()
+
+    assert watch.outside == [], "written outside the services:\n" + "\n".join(watch.outside)
+    assert watch.inside > 0
+
+    # What the services audited along the way: ids and field names only.
+    def audited(action, obj, by=root):
+        return [event.detail for event in AuditEvent.objects.filter(
+            action=action, object_type=type(obj).__name__, object_id=str(obj.pk),
+            actor_id=getattr(by, "pk", None))]
+
+    assert [set(detail) for detail in audited("issue_letter", approved, by=prescriber)] == [
+        {"determination", "letter", "kind"}]
+    assert audited("update", htc) == [{"fields": ["region"]}]
+    # A prescriber's HTC decides which patients they see: both ids are kept.
+    assert audited("update", profile) == [{"fields": ["credentials", "htc", "npi"],
+                                           "htc": [old_htc, htc.pk]}]
+    assert audited("memberships", reviewer)[0]["groups_removed"]
+    assert {"fields": ["password"]} in audited("update", reviewer)
+    assert AuthorizationRequest.objects.filter(prescriber__username="demo-prescriber").exists()
