@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from . import (
     admin_records,  # noqa: F401 - registers the records, directory, accounts
     policy,
+    selectors,
     services,
 )
 from .models import (
@@ -51,54 +52,20 @@ DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
 # take the width the requests list needs.
 admin.site.enable_nav_sidebar = False
 
-# Titers above 1:678 may impede factor IX expression (EU label, HOPE-B). The
-# policy leaves "high" to published evidence, so the reviewer sees the number.
-AAV5_TITER_WATCH = 678
-
-# The wizard's steps, for reading the answers in the order they were given.
-ANSWER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
-    (form.title, (*form.keys, *getattr(form, "derived", ())))
-    for step, form in WIZARD_STEPS if step != REVIEW_STEP
-)
-
-
-
-# --------------------------------------------------------------------------
-# What the request page shows, computed here so the templates only print.
-# --------------------------------------------------------------------------
-
-def aav5_titer(answers: dict[str, Any]) -> int | None:
-    titer = answers.get("aav5_nab_titer")
-    return titer if isinstance(titer, int) and not isinstance(titer, bool) else None
-
-
-def aav5_titer_warning(answers: dict[str, Any]) -> str:
-    titer = aav5_titer(answers)
-    if titer is None or titer <= AAV5_TITER_WATCH:
-        return ""
-    said = {True: "high", False: "not high"}.get(answers.get("aav5_nab_high_titer"),
-                                                  "not answered")
-    return (f"AAV5 neutralizing antibody titer 1:{titer} is above 1:{AAV5_TITER_WATCH}: the EU "
-            f"label says titers above 1:{AAV5_TITER_WATCH} may impede factor IX expression "
-            f"(HOPE-B). The prescriber answered that the titer is {said}.")
-
-
-def answer_groups(answers: dict[str, Any]) -> list[dict[str, Any]]:
-    asked = set(policy.asked_keys(answers))
-    groups = []
-    for title, keys in ANSWER_GROUPS:
-        rows = [{"label": policy.QUESTION_BY_KEY[key].label,
-                 "value": display_answer(key, answers.get(key)),
-                 "flag": key == "aav5_nab_titer" and bool(aav5_titer_warning(answers))}
-                for key in keys if key in asked]
-        groups.append({"title": title, "rows": rows})
-    return groups
+def answer_groups(req: AuthorizationRequest) -> list[selectors.AnswerGroup]:
+    """The answers by wizard step, as the prescriber's review shows them, test
+    dates with their age at submission; the prescriber's facts last."""
+    as_of = timezone.localdate(req.submitted_at) if req.submitted_at else None
+    steps = [(step, "") for step, _form in WIZARD_STEPS if step != REVIEW_STEP]
+    steps.append(("prescriber", ""))
+    return selectors.answer_groups(req.answers, steps, as_of=as_of)
 
 
 def criteria_rows(determination: Determination | None) -> list[dict[str, str]]:
     if determination is None:
         return []
-    rows = [{"id": row["id"], "text": row["text"], "reason": row["reason"],
+    rows = [{"id": row["id"], "name": selectors.criterion_name(row["id"]),
+             "text": row["text"], "reason": row["reason"],
              "status": row["status"], "status_label": STATUS_LABELS.get(row["status"],
                                                                         row["status"])}
             for row in determination.trace]
@@ -204,7 +171,7 @@ class PolicyFilter(admin.SimpleListFilter):
     parameter_name = "policy_version"
 
     def lookups(self, request, model_admin):
-        return [(version, version) for version in policy.POLICY_VERSIONS]
+        return [(v.number, v.number) for v in policy.versions()]
 
     def queryset(self, request, queryset):
         return queryset.filter(policy_version=self.value()) if self.value() else queryset
@@ -335,14 +302,14 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
     def unmet_list(self, obj):
         if not obj.unmet:
             return "-"
-        return format_html_join(mark_safe("<br>"), "{}", ((c,) for c in obj.unmet))
+        return format_html_join(mark_safe("<br>"), "{}",
+                                ((selectors.criterion_name(c),) for c in obj.unmet))
 
-    @admin.display(description="Flags")
+    @admin.display(description="Review flags")
     def flags(self, obj):
-        if not aav5_titer_warning(obj.answers):
-            return ""
-        return format_html('<span class="review-flag" title="{}">AAV5 1:{}</span>',
-                           aav5_titer_warning(obj.answers), aav5_titer(obj.answers))
+        # Why a request that meets every criterion is here, in words.
+        return format_html_join(mark_safe("<br>"), '<span class="review-flag">{}</span>',
+                                ((f.replace("_", " "),) for f in obj.review_flags))
 
     @admin.display(description="Date of birth")
     def date_of_birth(self, obj):
@@ -391,8 +358,11 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         determinations = list(req.determinations.select_related("letter").order_by("id"))
         letter_url = "admin:authorizations_letter_pdf"
         return {
-            "answer_groups": answer_groups(req.answers),
-            "aav5_warning": aav5_titer_warning(req.answers),
+            "answer_groups": answer_groups(req),
+            "unmet_names": [selectors.criterion_name(c) for c in req.unmet],
+            "review_flags": [policy.REVIEW_FLAGS[f] for f in req.review_flags
+                             if f in policy.REVIEW_FLAGS],
+            "member_history": selectors.member_history(req),
             "criteria": criteria_rows(determinations[-1] if determinations else None),
             "determinations": [{
                 "obj": d,

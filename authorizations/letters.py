@@ -166,7 +166,7 @@ def letter_context(determination: Determination) -> dict[str, Any]:
             "icd10": auth.icd10_code,
             "start": _long_date(auth.start_date),
             "end": _long_date(auth.end_date),
-            "days": (auth.end_date - auth.start_date).days,
+            "days": (auth.end_date - auth.start_date).days + 1,  # counting the first day
         }
     if kind == LetterKind.PENDED and req.due_at:
         context["decision_due"] = _long_datetime(req.due_at)

@@ -4,6 +4,7 @@ and the plain values the templates print (templates compute nothing)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,9 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from . import facts, policy
-from .models import HTC, AuthorizationRequest, Determination, Status
+from .models import HTC, AuthorizationRequest, AuthorizationStatus, Determination, Status
 from .policy import QUESTION_BY_KEY
-from .policy.values import number_from_json, scientific
+from .policy.values import long_date, number_from_json, scientific
 
 STATUS_LABELS = policy.STATUS_LABELS
 
@@ -89,21 +90,35 @@ class AnswerGroup:
     rows: list[AnswerRow]
 
 
-def answer_groups(answers: dict[str, Any], steps: list[tuple[str, Any, str]]
-                  ) -> list[AnswerGroup]:
+def test_age(iso_day: str, as_of: date) -> str:
+    """How long before submission a sample was taken: "34 days before submission"."""
+    days = (as_of - date.fromisoformat(iso_day)).days
+    if days == 0:
+        return "on the day of submission"
+    if days < 0:
+        return "after the day of submission"
+    return f"{days} day{'s' if days != 1 else ''} before submission"
+
+
+def answer_groups(answers: dict[str, Any], steps: list[tuple[str, str]],
+                  as_of: date | None = None) -> list[AnswerGroup]:
     """The asked questions of each step with their answers, for "check your
-    answers". `steps` holds (step name, form class, edit URL)."""
+    answers". `steps` holds (step name, edit URL). Test dates show
+    their age on `as_of` (the submission day; today for a draft)."""
+    as_of = as_of or timezone.localdate()
     groups = []
-    for step, form_class, url in steps:
+    for step, url in steps:
         rows = []
         for key in policy.step_keys(step):
             q = QUESTION_BY_KEY[key]
             if not q.is_asked(answers):
                 continue
             answered = key in answers
-            rows.append(AnswerRow(key, q.label, display_answer(key, answers.get(key))
-                                  if answered else "Not answered yet", answered))
-        groups.append(AnswerGroup(step, form_class.title, url, rows))
+            value = display_answer(key, answers.get(key)) if answered else "Not answered yet"
+            if answered and q.kind == "test_date" and answers.get(key):
+                value = f"{value} ({test_age(answers[key], as_of)})"
+            rows.append(AnswerRow(key, q.label, value, answered))
+        groups.append(AnswerGroup(step, policy.STEP_TITLES[step], url, rows))
     return groups
 
 
@@ -118,11 +133,11 @@ class CriterionRow:
 
 
 def criterion_rows(results: list[dict[str, str]]) -> list[CriterionRow]:
-    return [CriterionRow(r["id"], _criterion_name(r["id"]), r["status"],
+    return [CriterionRow(r["id"], criterion_name(r["id"]), r["status"],
                          STATUS_LABELS[r["status"]], r["reason"], r["text"]) for r in results]
 
 
-def _criterion_name(criterion_id: str) -> str:
+def criterion_name(criterion_id: str) -> str:
     criterion = policy.CRITERION_BY_ID.get(criterion_id)
     return criterion.name if criterion else criterion_id
 
@@ -135,6 +150,11 @@ class Preview:
     criteria: list[CriterionRow]
     unmet: list[CriterionRow]
     problems: list[tuple[str, str]]  # (question, what is wrong)
+    flags: list[str] = ()  # why a request that meets every criterion goes to a person
+
+    @property
+    def approvable(self) -> bool:
+        return self.outcome == policy.MEETS_CRITERIA and not self.flags
 
 
 def review_preview(req: AuthorizationRequest) -> Preview:
@@ -145,7 +165,40 @@ def review_preview(req: AuthorizationRequest) -> Preview:
             (QUESTION_BY_KEY[p.key].label if p.key in QUESTION_BY_KEY else p.key, p.message)
             for p in exc.problems])
     rows = criterion_rows([r.as_dict() for r in evaluation.results])
-    return Preview(evaluation.outcome, rows, [r for r in rows if r.status == policy.UNMET], [])
+    return Preview(evaluation.outcome, rows, [r for r in rows if r.status == policy.UNMET], [],
+                   [policy.REVIEW_FLAGS[f] for f in evaluation.review_flags])
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What the review page states besides the answers: the prescriber and HTC
+    as the profile and directory say (never typed), the signature, and the
+    authorization window the planned infusion must fit."""
+
+    prescriber: str
+    specialist: bool
+    htc: HTC
+    signed_on: str
+    window_end: str
+    infusion_after_window: bool
+
+
+def review_facts(req: AuthorizationRequest | None) -> ReviewFacts | None:
+    if req is None:
+        return None
+    user = req.prescriber
+    profile = getattr(user, "prescriber", None)
+    name = user.get_full_name() or user.get_username()
+    credentials = profile.credentials if profile else ""
+    today = timezone.localdate()
+    # An approval today would cover today through today + 44 days.
+    window_end = today + timedelta(days=policy.AUTHORIZATION_DAYS - 1)
+    planned = req.answers.get("planned_infusion_date")
+    return ReviewFacts(
+        prescriber=f"{name}, {credentials}" if credentials else name,
+        specialist=bool(facts.derived_answers(req)["prescriber_bleeding_disorder_specialist"]),
+        htc=req.htc, signed_on=long_date(today), window_end=long_date(window_end),
+        infusion_after_window=bool(planned) and date.fromisoformat(planned) > window_end)
 
 
 @dataclass(frozen=True)
@@ -175,6 +228,31 @@ def dose_summary(answers: dict[str, Any]) -> DoseSummary | None:
         beyond_largest_kit=plan.beyond_largest_kit,
         largest_kit=policy.LARGEST_KIT_VIALS,
     )
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    request: AuthorizationRequest
+    authorization_number: str
+    authorization_state: str
+
+
+def member_history(req: AuthorizationRequest) -> list[MemberRecord]:
+    """The member key's other requests and authorizations (with their states
+    today), for the reviewer: earlier treatment, lapsed paperwork, duplicates."""
+    if not req.member_key:
+        return []
+    today = timezone.localdate()
+    others = (AuthorizationRequest.objects.filter(member_key=req.member_key)
+              .exclude(pk=req.pk).exclude(status=Status.DRAFT)
+              .select_related("authorization").order_by("-submitted_at"))
+    rows = []
+    for other in others:
+        auth = authorization_or_none(other)
+        rows.append(MemberRecord(
+            other, auth.number if auth else "",
+            AuthorizationStatus(auth.status_on(today)).label if auth else ""))
+    return rows
 
 
 def dashboard_rows(htc: HTC) -> list[AuthorizationRequest]:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import policy, roles, selectors, services
 from .models import AuthorizationRequest, Letter, Status
+from .policy.values import ExactJSONEncoder
 from .wizard import SERVICE_NAME, prescriber_or_refuse
 from .wizard.forms import DiscardForm
 
@@ -82,7 +83,9 @@ def request_detail(request, pk: int):
 def request_export(request, pk: int):
     req = selectors.request_for_htc(htc=request.prescriber_profile.htc, pk=pk)
     services.audit(by=request.user, action="export", obj=req)
-    response = JsonResponse(selectors.export_payload(req), json_dumps_params={"indent": 2})
+    # Exact numbers: a decimal is written from its own digits, "<N" stays text.
+    response = JsonResponse(selectors.export_payload(req), encoder=ExactJSONEncoder,
+                            json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'inline; filename="{req.number}.json"'
     response["Cache-Control"] = "no-store"  # patient data
     return response

@@ -1,66 +1,16 @@
 """Factories, built through the services, and a complete case that meets every
 criterion."""
 
-from datetime import date
 
 import factory
 from django.contrib.auth.models import Group, User
 
 from authorizations import services
 from authorizations.models import HTC, AuthorizationRequest, PrescriberProfile
-
-AS_OF = date(2026, 11, 27)
-
-
-def approvable_case(**changes):
-    """A case that meets every criterion of 2026D0120K on AS_OF (JSON values)."""
-    case = {
-        "patient_first_name": "Ada",
-        "patient_last_name": "Quinlan",
-        "member_id": "UHC-100200300",
-        "date_of_birth": "1985-04-12",
-        "weight_kg": 72,
-        "diagnosis": "hemophilia_b",
-        "severity": "severe",
-        "fix_activity_percent": 0.5,
-        "life_threatening_hemorrhage": None,
-        "repeated_serious_spontaneous_bleeding": None,
-        "current_prophylaxis": "factor_ix",
-        "non_factor_agent": None,
-        "fix_exposure_days": 150,
-        "htc_candidate_determination": True,
-        "continue_prophylaxis_after_treatment": False,
-        "inhibitor_history": False,
-        "inhibitor_screen_bu": 0.0,
-        "immune_tolerance_induction": False,
-        "liver_enzymes_tested": True,
-        "liver_imaging": "both",
-        "liver_abnormality_found": False,
-        "aav5_nab_evaluated": True,
-        "aav5_nab_csl_test": True,
-        "aav5_nab_titer": 57,
-        "aav5_nab_high_titer": False,
-        "hiv_status": "negative",
-        "hiv_on_antiretroviral_therapy": None,
-        "hiv_viral_load_copies_ml": None,
-        "hbsag": "negative",
-        "hcv_antibody": "negative",
-        "hcv_rna": None,
-        "hepatitis_antiviral_therapy": False,
-        "prior_gene_therapy": False,
-        "prescriber_bleeding_disorder_specialist": True,
-        "htc_federally_designated": True,
-        "dose_gc_per_kg": 2e13,
-        "attest_monitoring": True,
-        "attest_alcohol_counseling": True,
-        "planned_inpatient_admission": False,
-        "attest_efficacy_assessment": True,
-        "acknowledge_documentation_requests": True,
-    }
-    case.update(changes)
-    return case
+from tests.cases import AS_OF, approvable_case
 
 
+# The cases live in tests/cases.py (no Django), re-exported here for the app tests.
 class ThroughServices:
     """factory_boy creates through the services, as the application does
     (tests/security/test_write_rule.py holds the application to that)."""

@@ -21,9 +21,15 @@ from ..policy.values import LabValue, ValueProblem
 YES, NO = "yes", "no"
 YES_NO_CHOICES = ((YES, "Yes"), (NO, "No"))
 US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-# Units a lab value may carry in its text; the factor converts to the question's unit.
-UNIT_FACTORS = {"%": Decimal(1), "iu/ml": Decimal(100), "bu": Decimal(1), "bu/ml": Decimal(1)}
+# Units a lab value may carry in its text, per question; the factor converts
+# to the question's own unit (1% of normal is 0.01 IU/mL).
+UNIT_FACTORS = {
+    "fix_activity_percent": {"%": Decimal(1), "iu/ml": Decimal(100)},
+    "inhibitor_screen_bu": {"bu": Decimal(1), "bu/ml": Decimal(1)},
+}
 _UNIT_SUFFIX = re.compile(r"\s*(%|iu/ml|bu/ml|bu)\s*$", re.IGNORECASE)
+# A lab's "negative" screen, kept only with its cut-off: "negative (<0.5)" is "<0.5".
+_NEGATIVE = re.compile(r"^\s*neg(?:ative)?\b[\s,:;(]*(.*?)\)?\s*$", re.IGNORECASE)
 
 
 def capital(text: str) -> str:
@@ -102,11 +108,21 @@ class LabValueField(NumberField):
         q = self.question
         text = value.strip()[:200]
         factor = None
+        if q.key == "inhibitor_screen_bu" and (match := _NEGATIVE.match(text)):
+            text = match[1].strip()
+            if not text.startswith("<"):
+                raise forms.ValidationError(
+                    f"A negative result needs the lab's cut-off: enter {q.noun} as <0.5 when "
+                    "the lab reports negative below 0.5", code="negative")
         if match := _UNIT_SUFFIX.search(text):
-            factor = UNIT_FACTORS[match[1].lower()]
+            factor = UNIT_FACTORS.get(q.key, {}).get(match[1].lower())
+            if factor is None:
+                raise forms.ValidationError(f"Enter {q.noun} as a number, for example "
+                                            f"{q.example}", code="unit")
             text = text[:match.start()]
+        text = text.strip()
         below = text.startswith("<")
-        number = parse_number(q, text[1:] if below else text)
+        number = parse_number(q, text[1:].strip() if below else text)
         if below and number <= 0:
             raise forms.ValidationError(f"Enter {q.noun} below a number above 0, for example "
                                         "<1", code="invalid")

@@ -22,23 +22,20 @@ from formtools.wizard.storage.base import BaseStorage
 
 from .. import services
 from ..policy import QUESTIONS
-from .forms import NO, REVIEW, STEPS, YES
-
-STEP_FORMS = dict(STEPS)
+from .forms import NO, REVIEW, STEP_FORMS, YES
 
 
-def merge_answers(saved: dict[str, Any], step_keys: tuple[str, ...], new: dict[str, Any],
-                  *, htc_federally_designated: bool) -> dict[str, Any]:
+def merge_answers(saved: dict[str, Any], step_keys: tuple[str, ...], new: dict[str, Any]
+                  ) -> dict[str, Any]:
     """Saved answers with one step's answers replaced, keeping only questions
     still asked: changing an earlier answer that hides a later question drops
-    that later answer."""
+    that later answer. Derived answers (the prescriber's status, the HTC's
+    designation) are never kept in a draft: they are read at submission."""
     merged = {k: v for k, v in saved.items() if k not in step_keys}
     merged.update(new)
-    # Derived from the HTC directory, never typed.
-    merged["htc_federally_designated"] = htc_federally_designated
     kept: dict[str, Any] = {}
     for q in QUESTIONS:  # dictionary order: a condition is judged on answers already kept
-        if q.key in merged and q.is_asked(kept):
+        if q.key in merged and not q.derived and q.is_asked(kept):
             kept[q.key] = merged[q.key]
     return kept
 
@@ -80,8 +77,7 @@ class DraftStorage(BaseStorage):
                 by=by, req=self.draft, answers=self.answers, step=REVIEW,
                 expedited=answers["expedited"], expedited_reason=answers["expedited_reason"])
             return
-        merged = merge_answers(self.answers, STEP_FORMS[step].keys, answers,
-                               htc_federally_designated=self.htc.federally_designated)
+        merged = merge_answers(self.answers, STEP_FORMS[step].keys, answers)
         if self.draft is None:
             self.draft = services.request_create(by=by, htc=self.htc)
         self.draft = services.request_save_draft(by=by, req=self.draft, answers=merged,

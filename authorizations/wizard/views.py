@@ -21,6 +21,7 @@ from formtools.wizard.views import WizardView
 from .. import policy, selectors, services
 from ..models import Status
 from ..policy import QUESTION_BY_KEY
+from ..policy.values import scientific
 from ..roles import is_reviewer, prescriber_profile
 from . import forms
 from .forms import REVIEW, STEPS
@@ -35,7 +36,7 @@ def bleeding_history_asked(wizard: RequestWizard) -> bool:
     """The bleeding step is asked when its questions are (moderately severe):
     read from the saved answers, so it is cheap and has no side effects."""
     return any(QUESTION_BY_KEY[k].is_asked(wizard.storage.answers)
-               for k in forms.BleedingForm.keys)
+               for k in policy.step_keys("bleeding"))
 
 
 def prescriber_or_refuse(request):
@@ -98,15 +99,26 @@ class RequestWizard(WizardView):
         return step != REVIEW and self.storage.get_step_data(step) is not None
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
-        if step == "prescriber":
-            # The profile says it; the prescriber confirms it for this request.
-            specialist = self.request.prescriber_profile.bleeding_disorder_specialist
-            return {"prescriber_bleeding_disorder_specialist": forms.YES if specialist
-                    else forms.NO}
         if step == "dosing":
             return {"dose_gc_per_kg": forms.raw_value(QUESTION_BY_KEY["dose_gc_per_kg"],
                                                       policy.LABEL_DOSE_GC_PER_KG)}
         return {}
+
+    def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
+        if step == REVIEW:
+            # The expedited question is asked only of a request a person will review.
+            preview = self.preview()
+            return {"needs_review": preview is None or preview.outcome is None
+                    or not preview.approvable}
+        return {}
+
+    def preview(self) -> selectors.Preview | None:
+        """The criteria result if the draft were submitted now (once per HTTP request)."""
+        if self.req is None:
+            return None
+        if not hasattr(self, "_preview"):
+            self._preview = selectors.review_preview(self.req)
+        return self._preview
 
     def process_step(self, form: forms.StepForm) -> dict[str, Any]:
         # What the storage saves: the step's answers as JSON values.
@@ -216,13 +228,16 @@ class RequestWizard(WizardView):
             "changing": CHANGE in self.request.GET,
             "is_review": step == REVIEW,
             "htc": self.storage.htc,
+            "intro": form.intro,
         })
         if step == "dosing":
             context["dose"] = selectors.dose_summary(self.storage.answers)
+            context["label_dose"] = scientific(policy.LABEL_DOSE_GC_PER_KG)
+            context["concentration"] = scientific(policy.dosing.VECTOR_GC_PER_ML)
             context["patient_step_url"] = self.get_step_url("patient")
         if step == REVIEW:
             context["answer_groups"] = selectors.answer_groups(self.storage.answers, [
-                (s, f, f"{self.get_step_url(s)}?{CHANGE}") for s, f in form_list.items()
-                if s != REVIEW])
-            context["preview"] = selectors.review_preview(self.req)
+                (s, f"{self.get_step_url(s)}?{CHANGE}") for s in form_list if s != REVIEW])
+            context["preview"] = self.preview()
+            context["review"] = selectors.review_facts(self.req)
         return context

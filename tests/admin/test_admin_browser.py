@@ -58,7 +58,8 @@ def test_reviewer_finds_the_overdue_request_and_reads_it(reviewer_page, live_ser
     pending = reverse("admin:authorizations_authorizationrequest_change",
                       args=[queue["pending"].pk])
     page.goto(f"{live_server.url}{pending}")
-    assert "above 1:678" in page.inner_text(".review-banner")
+    assert "AAV5 antibodies" in page.inner_text(".review-banner")
+    assert "1:900 is above 1:678" in page.inner_text(".review-criteria")
     page.fill("textarea[name=rationale]", "Counseling documented in the clinic note.")
     page.click("button[value=approve]")
     page.wait_for_selector(".messagelist")

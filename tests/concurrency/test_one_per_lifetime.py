@@ -61,7 +61,7 @@ def race(monkeypatch, *, evaluated_together: bool, **contenders):
             checked.wait()
             return evaluation
 
-        monkeypatch.setattr(lifetime, "evaluate_request", evaluate_then_wait)
+        monkeypatch.setattr(facts, "evaluate_request", evaluate_then_wait)
     results = {}
 
     def run(name, action):

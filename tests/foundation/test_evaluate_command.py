@@ -8,17 +8,18 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from authorizations.policy import values
 from tests.factories import approvable_case, submitted_request
 
 
 def evaluate(tmp_path, data, *args, stdin=None, monkeypatch=None):
     out, err = io.StringIO(), io.StringIO()
     if stdin is not None:
-        monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(data)))
+        monkeypatch.setattr("sys.stdin", io.StringIO(values.dumps(data)))
         source = "-"
     else:
         source = tmp_path / "case.json"
-        source.write_text(json.dumps(data))
+        source.write_text(values.dumps(data))
     call_command("evaluate", str(source), *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
@@ -44,7 +45,8 @@ def test_array_of_cases_gives_an_array(tmp_path):
 def test_reads_standard_input(tmp_path, monkeypatch):
     out, _ = evaluate(tmp_path, approvable_case(hiv_status="positive",
                                                 hiv_on_antiretroviral_therapy=True,
-                                                hiv_viral_load_copies_ml=200),
+                                                hiv_viral_load_copies_ml=200,
+                                                hiv_viral_load_date="2026-11-01"),
                       "--as-of", "2026-11-27", stdin=True, monkeypatch=monkeypatch)
     assert json.loads(out)["unmet"] == ["hiv"]
 
@@ -90,7 +92,7 @@ def test_invalid_case_through_the_process(tmp_path):
     import sys
 
     source = tmp_path / "bad.json"
-    source.write_text(json.dumps(approvable_case(weight_kg="heavy", colour="red", hbsag=None)))
+    source.write_text(values.dumps(approvable_case(weight_kg="heavy", colour="red", hbsag=None)))
     done = subprocess.run([sys.executable, "manage.py", "evaluate", str(source),
                            "--as-of", "2026-11-27"], capture_output=True, text=True, check=False)
     assert done.returncode == 2
@@ -104,7 +106,7 @@ def test_invalid_case_through_the_process(tmp_path):
 @pytest.mark.django_db
 def test_invalid_case_in_an_array_is_null_and_named(tmp_path):
     source = tmp_path / "cases.json"
-    source.write_text(json.dumps([approvable_case(), approvable_case(hbsag="maybe")]))
+    source.write_text(values.dumps([approvable_case(), approvable_case(hbsag="maybe")]))
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError):
         call_command("evaluate", str(source), "--as-of", "2026-11-27", stdout=out, stderr=err)
@@ -113,14 +115,62 @@ def test_invalid_case_in_an_array_is_null_and_named(tmp_path):
 
 
 @pytest.mark.parametrize("content,message", [
-    ("{not json", "is not valid JSON"),
+    (b"{not json", "line 1 column 2: not valid JSON"),
+    (b'{"member_id": "caf\xe9"}', "byte 18: not valid UTF-8"),
+    (b"[" * 100_000 + b"]" * 100_000, "is nested too deeply"),
 ])
 @pytest.mark.django_db
-def test_unreadable_input(tmp_path, content, message):
+def test_unreadable_input_exits_2_with_one_line(tmp_path, content, message):
     source = tmp_path / "case.json"
-    source.write_text(content)
-    with pytest.raises(CommandError, match=message):
+    source.write_bytes(content)
+    with pytest.raises(CommandError, match=message) as info:
         call_command("evaluate", str(source))
+    assert info.value.returncode == 2
+
+
+@pytest.mark.django_db
+def test_huge_numbers_are_named_by_their_key_without_a_traceback(tmp_path):
+    """A 5,000-digit integer and an exponent of 600,000, through the real command line."""
+    import subprocess
+    import sys
+
+    case = values.dumps(approvable_case()).replace('"weight_kg": 72', '"weight_kg": ' + "9" * 5000)
+    case = case.replace('"fix_exposure_days": 150', '"fix_exposure_days": 1e600000')
+    source = tmp_path / "huge.json"
+    source.write_text(case)
+    done = subprocess.run([sys.executable, "manage.py", "evaluate", str(source),
+                           "--as-of", "2026-11-27"], capture_output=True, text=True, check=False,
+                          timeout=60)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert any(line.startswith("weight_kg: is out of range") for line in lines)
+    assert any(line.startswith("fix_exposure_days: is out of range") for line in lines)
+
+
+@pytest.mark.django_db
+def test_malformed_json_exits_2_through_the_process(tmp_path):
+    import subprocess
+    import sys
+
+    source = tmp_path / "bad.json"
+    source.write_text("{not json")
+    done = subprocess.run([sys.executable, "manage.py", "evaluate", str(source)],
+                          capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "not valid JSON" in done.stderr
+
+
+@pytest.mark.django_db
+def test_exact_decimals_from_json_are_not_rounded(tmp_path):
+    case = values.dumps(approvable_case()).replace('"inhibitor_screen_bu": 0',
+                                                   '"inhibitor_screen_bu": 0.59999999999999999999')
+    source = tmp_path / "exact.json"
+    source.write_text(case)
+    out = io.StringIO()
+    call_command("evaluate", str(source), "--as-of", "2026-11-27", stdout=out)
+    assert json.loads(out.getvalue())["unmet"] == []
 
 
 @pytest.mark.django_db
@@ -128,7 +178,7 @@ def test_missing_file_and_bad_date(tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         call_command("evaluate", str(tmp_path / "nope.json"))
     source = tmp_path / "case.json"
-    source.write_text(json.dumps(approvable_case()))
+    source.write_text(values.dumps(approvable_case()))
     with pytest.raises(CommandError, match="--as-of must be a date"):
         call_command("evaluate", str(source), "--as-of", "27/11/2026")
 
@@ -136,7 +186,8 @@ def test_missing_file_and_bad_date(tmp_path):
 @pytest.mark.django_db
 def test_trace_prints_each_criterion(tmp_path):
     out, _ = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27", "--trace")
-    criteria = json.loads(out)["criteria"]
+    criteria = {c["id"]: c for c in json.loads(out)["criteria"]}
     assert len(criteria) == 21
-    assert criteria[0] == {"id": "age", "status": "met", "reason": "Age 41 on 2026-11-27",
-                           "text": "Patient is 18 years of age or older"}
+    assert criteria["age"] == {"id": "age", "status": "met",
+                               "reason": "Age 41 on November 27, 2026",
+                               "text": "Patient is 18 years of age or older"}

@@ -24,9 +24,21 @@ def test_database_allows_one_authorization_per_member(prescriber):
     first = submitted(prescriber).request
     other = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Authorization.objects.create(request=other, member_id=first.member_id,
-                                     start_date=date(2026, 1, 1), end_date=date(2026, 2, 15))
-    assert Authorization.objects.filter(member_id=first.member_id).count() == 1
+        # Another spelling of the same member: the database compares member keys.
+        Authorization.objects.create(request=other, member_id=first.member_id.lower(),
+                                     member_key=first.member_key,
+                                     start_date=date(2026, 1, 1), end_date=date(2026, 2, 14))
+    assert Authorization.objects.filter(member_key=first.member_key).count() == 1
+
+
+@pytest.mark.django_db
+def test_lifetime_limit_compares_member_keys_not_letter_case(prescriber):
+    """PROBE-A1 approved, then probe-a1: refused by lifetime_limit (version 1 approved it)."""
+    assert submitted(prescriber, member_id="PROBE-A1").request.status == Status.APPROVED
+    second = submitted(prescriber, member_id="probe a1").request
+    assert second.status == Status.PENDING_REVIEW
+    assert second.unmet == ["lifetime_limit"]
+    assert Authorization.objects.filter(member_key="PROBEA1").count() == 1
 
 
 @pytest.mark.django_db
@@ -36,7 +48,9 @@ def test_meets_criteria_is_approved_for_45_days(prescriber):
     assert req.status == Status.APPROVED and req.outcome == "meets_criteria"
     auth = req.authorization
     assert auth.start_date == date(2026, 11, 27)
-    assert auth.end_date == date(2026, 11, 27) + timedelta(days=45) == date(2027, 1, 11)
+    # 45 calendar days counting the approval day.
+    assert auth.end_date == date(2026, 11, 27) + timedelta(days=44) == date(2027, 1, 10)
+    assert (auth.end_date - auth.start_date).days + 1 == 45
     assert (auth.hcpcs_code, auth.icd10_code, auth.quantity) == ("J1411", "D67", 1)
     assert auth.number.startswith("HGX-2026-")
     det = result.determination

@@ -28,7 +28,7 @@ def test_approval_letter_states_authorization_codes_and_dates(prescriber, case, 
     text = read_pdf(letter.pdf)
 
     assert letter.kind == LetterKind.APPROVAL
-    assert auth.end_date == auth.start_date + timedelta(days=45)
+    assert auth.end_date == auth.start_date + timedelta(days=44)  # 45 days counting the first
     for expected in [req.number, auth.number, "J1411", "D67", "one treatment per lifetime",
                      "Valid from Valid through", long_date(auth.start_date),
                      long_date(auth.end_date), "UHC-100200300", "Ada Quinlan",

@@ -12,7 +12,6 @@ neither (tests may, to set up a case).
 from __future__ import annotations
 
 import io
-import json
 from contextlib import contextmanager
 
 import pytest
@@ -23,6 +22,7 @@ from django.test import Client
 
 from authorizations import services
 from authorizations.models import HTC, AuditEvent, AuthorizationRequest, Letter, Status
+from authorizations.policy import values
 from tests.factories import PrescriberFactory, approvable_case, login, make_reviewer
 from tests.wizard.conftest import Walker
 
@@ -173,7 +173,7 @@ def test_a_whole_journey_writes_only_through_the_services(
         monkeypatch.setenv("DEMO_PASSWORD", "a-long-demo-password-1")
         call_command("seed_demo", stdout=io.StringIO())
         case = tmp_path / "case.json"
-        case.write_text(json.dumps(approvable_case(member_id="UHC-400")))
+        case.write_text(values.dumps(approvable_case(member_id="UHC-400")))
         call_command("evaluate", str(case), "--as-of", "2026-11-27", stdout=io.StringIO())
         out = io.StringIO()
         call_command("render_letters", stdout=out)

@@ -2,6 +2,7 @@
 back navigation, drafts, double submit."""
 
 import json
+from datetime import date
 
 import pytest
 
@@ -14,7 +15,7 @@ from .conftest import login, step_post_data
 pytestmark = pytest.mark.django_db
 
 ALL_STEPS = ["patient", "diagnosis", "prophylaxis", "inhibitors", "aav5", "liver", "viral",
-             "gene_therapy", "prescriber", "dosing", "attestations"]
+             "gene_therapy", "dosing", "administration", "attestations"]
 
 
 def test_approved_request_is_approved_with_an_authorization(walker, case):
@@ -30,8 +31,8 @@ def test_approved_request_is_approved_with_an_authorization(walker, case):
     assert "Valid from" in page
     assert "Met" in page
     # What was saved is exactly the case, as the data dictionary spells it.
-    assert policy.validate(req.answers, as_of=policy.date.today()) == \
-        policy.validate(case, as_of=policy.date.today())
+    assert policy.validate(req.answers, as_of=date.today()) == \
+        policy.validate(case, as_of=date.today())
 
 
 def test_not_met_request_goes_to_review_with_reasons(walker):
@@ -53,14 +54,19 @@ def test_export_returns_exactly_the_documented_shape(walker, case, prescriber_cl
     walker.submit_step(case)
     req = walker.request()
     data = json.loads(prescriber_client.get(f"/requests/{req.pk}/export.json").content)
-    assert set(data) == {"answers", "outcome", "unmet", "status", "policy", "authorization"}
+    # Data dictionary, section 5.
+    assert set(data) == {"request", "status", "submitted_at", "policy", "answers", "outcome",
+                         "unmet", "review_flags", "decision", "authorization"}
+    assert data["request"] == req.number
+    assert data["review_flags"] == []
+    assert data["decision"]["kind"] == "system" and data["decision"]["rationale"] == ""
     assert data["outcome"] == "meets_criteria"
     assert data["unmet"] == []
     assert data["status"] == "approved"
     assert data["policy"] == "2026D0120K"
     auth = Authorization.objects.get(request=req)
     assert data["authorization"] == {"number": auth.number, "start": auth.start_date.isoformat(),
-                                     "end": auth.end_date.isoformat()}
+                                     "end": auth.end_date.isoformat(), "status": "active"}
     assert set(data["answers"]) <= set(policy.ANSWER_KEYS)
 
 
@@ -199,7 +205,8 @@ def test_expedited_review_is_recorded_with_its_reason(walker):
     assert (req.due_at - req.submitted_at).total_seconds() == 72 * 3600
 
 
-def test_expedited_yes_needs_a_reason(walker, case):
+def test_expedited_yes_needs_a_reason(walker):
+    case = approvable_case(hbsag="positive")
     walker.walk_to("review", case)
     response = walker.post({**step_post_data("review", case, prefix=walker.prefix),
                             "review-expedited": "yes"})

@@ -8,7 +8,7 @@ import pytest
 from authorizations.models import HTC
 from authorizations.policy import QUESTION_BY_KEY, QUESTIONS
 from authorizations.wizard import STEPS
-from authorizations.wizard.forms import DiagnosisForm
+from authorizations.wizard.forms import STEP_FORMS
 from tests.factories import approvable_case
 
 from .conftest import step_post_data
@@ -18,18 +18,18 @@ pytestmark = pytest.mark.django_db
 STEP_OF = {key: step for step, form in STEPS for key in form.keys}
 IN_STEP = [q for q in QUESTIONS if q.asked_when and STEP_OF[q.asked_when.key] == STEP_OF[q.key]]
 OTHER_VALUE = {"diagnosis": "hemophilia_a", "current_prophylaxis": "none",
-               "aav5_nab_evaluated": False, "hiv_status": "negative", "hcv_antibody": "negative"}
+               "aav5_nab_evaluated": False, "hiv_status": "negative", "hcv_antibody": "negative",
+               "liver_enzymes_tested": False, "liver_imaging": "none"}
+HIV_POSITIVE = {"hiv_status": "positive", "hiv_on_antiretroviral_therapy": True,
+                "hiv_viral_load_copies_ml": 20, "hiv_viral_load_date": "2026-11-01"}
 ASKING_CASE = {"severity": {}, "fix_activity_percent": {},
                "non_factor_agent": {"current_prophylaxis": "non_factor",
                                     "non_factor_agent": "qfitlia", "fix_exposure_days": None},
                "fix_exposure_days": {},
-               "aav5_nab_csl_test": {}, "aav5_nab_titer": {}, "aav5_nab_high_titer": {},
-               "hiv_on_antiretroviral_therapy": {"hiv_status": "positive",
-                                                 "hiv_on_antiretroviral_therapy": True,
-                                                 "hiv_viral_load_copies_ml": 20},
-               "hiv_viral_load_copies_ml": {"hiv_status": "positive",
-                                            "hiv_on_antiretroviral_therapy": True,
-                                            "hiv_viral_load_copies_ml": 20},
+               "aav5_nab_csl_test": {}, "aav5_nab_titer": {}, "aav5_nab_test_date": {},
+               "fix_activity_test_date": {}, "liver_tests_date": {}, "liver_imaging_date": {},
+               "hiv_on_antiretroviral_therapy": HIV_POSITIVE,
+               "hiv_viral_load_copies_ml": HIV_POSITIVE, "hiv_viral_load_date": HIV_POSITIVE,
                "hcv_rna": {"hcv_antibody": "positive", "hcv_rna": "negative"}}
 
 
@@ -47,13 +47,18 @@ def test_conditional_question_carries_its_condition_for_the_script(walker, quest
     step = STEP_OF[question.key]
     _walk_to(walker, step, approvable_case(**ASKING_CASE[question.key]))
     html = walker.page.content.decode()
-    box = re.search(rf'<div[^>]*id="reveal-{question.key}"[^>]*>', html).group(0)
-    assert f'data-asked-when="{step}-{question.asked_when.key}"' in box
+    # The question sits in the last revealed group that opens before it; the
+    # questions asked on the same answer share one group and one caption.
+    at = html.index(f'name="{step}-{question.key}"')
+    box = [m for m in re.finditer(r'<div[^>]*id="(reveal-[^"]+)"[^>]*>', html)
+           if m.start() < at][-1]
+    assert f'data-asked-when="{step}-{question.asked_when.key}"' in box.group(0)
     # Shown by the server either way: without the script every question shows.
-    assert "hidden" not in box
+    assert "hidden" not in box.group(0)
     # The trigger names what it reveals.
     assert re.search(rf'name="{step}-{question.asked_when.key}"[^>]*aria-controls="[^"]*'
-                     rf'reveal-{question.key}', html)
+                     rf'{box.group(1)}', html)
+    assert html[box.start():at].count("conditional-reveal__hint") == 1
 
 
 @pytest.mark.parametrize("question", IN_STEP, ids=lambda q: q.key)
@@ -105,8 +110,7 @@ def test_bleeding_history_step_skipped_for_hemophilia_a(walker):
 
 
 def test_review_lists_only_asked_questions(walker):
-    case = approvable_case(hiv_status="positive", hiv_on_antiretroviral_therapy=True,
-                           hiv_viral_load_copies_ml=40)
+    case = approvable_case(**HIV_POSITIVE)
     walker.walk_to("review", case)
     html = walker.page.content.decode()
     assert QUESTION_BY_KEY["hiv_viral_load_copies_ml"].label in html
@@ -117,14 +121,19 @@ def test_review_lists_only_asked_questions(walker):
             assert f'href="/requests/{walker.pk}/edit/{step}/?change"' in html
 
 
-def test_yes_no_questions_are_explicit_choices(walker):
+def test_yes_no_questions_are_explicit_choices_and_attestations_are_ticked(walker):
     html = walker.page.content.decode()
     assert 'type="checkbox"' not in html
-    walker.walk_to("attestations", approvable_case())
+    walker.walk_to("administration", approvable_case())
     html = walker.page.content.decode()
-    assert 'type="checkbox"' not in html
-    assert html.count('value="yes"') == html.count('value="no"') == 5
-    assert 'checked' not in html  # nothing pre-answered for the prescriber
+    assert html.count('value="yes"') == html.count('value="no"') == 1
+    walker.submit_step(approvable_case())
+    html = walker.page.content.decode()
+    # Statements the prescriber ticks, none ticked for them.
+    assert html.count('type="checkbox"') == 4
+    assert 'checked' not in html
+    assert "I attest that" in html
+    assert html.count("it does not affect the coverage decision") == 2
 
 
 def test_empty_step_shows_an_error_summary_linking_each_field(walker):
@@ -145,7 +154,8 @@ def test_empty_step_shows_an_error_summary_linking_each_field(walker):
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("member_id", "UHC 1/2", "Enter the member ID using only letters, digits and dashes"),
+    ("member_id", "UHC 1/2", "Enter the member ID using only letters, digits, dashes and "
+                             "spaces"),
     ("date_of_birth", "31/31/1985", "Enter the date of birth as a real date"),
     ("date_of_birth", "2999-01-01", "The date of birth must be today or in the past"),
     ("weight_kg", "heavy", "Enter the body weight in kg as a number, for example 72"),
@@ -181,29 +191,29 @@ def test_a_failed_criterion_is_never_a_form_error(walker):
     assert b"not met" in walker.page.content
 
 
-def test_htc_designation_is_derived_from_the_directory(walker, prescriber):
-    HTC.objects.filter(pk=prescriber.prescriber.htc_id).update(federally_designated=False)
+def test_htc_designation_and_specialist_status_are_facts_not_questions(walker, prescriber):
     case = approvable_case(htc_federally_designated=True)
-    walker.walk_to("prescriber", case)
-    assert "htc_federally_designated" not in walker.page.context["wizard"]["form"].fields
-    walker.submit_step(case)
-    assert walker.request().answers["htc_federally_designated"] is False
-
-
-def test_specialist_question_defaults_from_the_profile(walker, case):
-    walker.walk_to("prescriber", case)
-    form = walker.page.context["wizard"]["form"]
-    assert form["prescriber_bleeding_disorder_specialist"].value() == "yes"
+    steps = walker.walk_to("review", case)
+    assert "prescriber" not in steps
+    html = walker.page.content.decode()
+    assert "Bleeding disorder specialist on staff at the HTC" in html
+    assert "htc_federally_designated" not in walker.request().answers
+    # Read at submission: a designation lost since the draft counts.
+    HTC.objects.filter(pk=prescriber.prescriber.htc_id).update(federally_designated=False)
+    walker.post(step_post_data("review", case, prefix=walker.prefix))
+    req = walker.request()
+    assert req.answers["htc_federally_designated"] is False
+    assert req.status == "pending_review" and "prescriber_htc" in req.unmet
 
 
 def test_dosing_step_shows_total_dose_volume_and_vials(walker, case):
     walker.walk_to("dosing", case)
     html = walker.page.content.decode()
-    assert "2 × 10^13 genome copies per kg" in html
-    assert "1.44 × 10^15 genome copies" in html
+    assert "2 × 10¹³ genome copies per kg" in html
+    assert "1.44 × 10¹⁵ genome copies" in html
     assert "144 mL" in html
     assert "<dd>15</dd>" in html
-    assert walker.page.context["wizard"]["form"]["dose_gc_per_kg"].value() == "2e13"
+    assert walker.page.context["wizard"]["form"]["dose_gc_per_kg"].value() == "2 × 10¹³"
 
 
 def test_dosing_step_says_when_the_largest_kit_is_not_enough(walker):
@@ -214,4 +224,4 @@ def test_dosing_step_says_when_the_largest_kit_is_not_enough(walker):
 
 def test_unit_choice_is_a_form_field_only():
     assert "fix_activity_unit" not in QUESTION_BY_KEY
-    assert "fix_activity_unit" in DiagnosisForm().fields
+    assert "fix_activity_unit" in STEP_FORMS["diagnosis"]().fields

@@ -59,5 +59,5 @@ def test_demo_requests_fill_the_dashboard_and_the_queue_once(settings, monkeypat
     mine = AuthorizationRequest.objects.filter(prescriber__username="demo-prescriber")
     assert sorted(mine.values_list("status", flat=True)) == ["approved", "draft",
                                                               "pending_review"]
-    assert mine.get(status="pending_review").unmet == ["hepatitis_b"]
+    assert mine.get(status="pending_review").unmet == ["aav5_antibodies", "hepatitis_b"]
     assert mine.get(status="draft").wizard_step == "diagnosis"

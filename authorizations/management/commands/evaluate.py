@@ -69,7 +69,9 @@ class Command(BaseCommand):
 
         try:
             if case_file == "-":
-                raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+                stream = getattr(sys.stdin, "buffer", None)  # bytes when there is a real stdin
+                raw = stream.read(MAX_INPUT_BYTES + 1) if stream is not None else \
+                    sys.stdin.read(MAX_INPUT_BYTES + 1).encode("utf-8")
             else:
                 with open(case_file, "rb") as handle:
                     raw = handle.read(MAX_INPUT_BYTES + 1)

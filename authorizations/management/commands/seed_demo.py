@@ -1,16 +1,18 @@
 """Demo accounts for a local run: two prescribers at two HTCs and a reviewer."""
 
-import json
 import os
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from authorizations import services
 from authorizations.models import HTC, AuthorizationRequest
+from authorizations.policy import values
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -65,7 +67,14 @@ class Command(BaseCommand):
         """An approved request, one pending review and a draft, once."""
         if AuthorizationRequest.objects.filter(prescriber=user).exists():
             return
-        cases = json.loads(DEMO_CASES.read_text(encoding="utf-8"))
+        cases = values.loads(DEMO_CASES.read_text(encoding="utf-8"))
+        today = timezone.localdate()
+        for case in cases.values():
+            if isinstance(case, dict):
+                # "days:-30" is 30 days before today: the demo's dates stay current.
+                case.update({k: (today + timedelta(days=int(v[5:]))).isoformat()
+                             for k, v in case.items()
+                             if isinstance(v, str) and v.startswith("days:")})
         htc = user.prescriber.htc
         for status in ("approved", "pending_review"):
             req = services.request_create(by=user, htc=htc)

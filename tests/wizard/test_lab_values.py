@@ -1,0 +1,137 @@
+"""The wizard reads values the way clinicians and labs write them (data
+dictionary version 2), and says how to fix what it cannot read."""
+
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import approvable_case
+
+from .conftest import step_post_data
+
+pytestmark = pytest.mark.django_db
+
+
+def post_step(walker, step, case, **fields):
+    walker.walk_to(step, case)
+    data = step_post_data(step, case, prefix=walker.prefix)
+    data.update({f"{step}-{k}": v for k, v in fields.items()})
+    return walker.post(data)
+
+
+@pytest.mark.parametrize("typed, unit, stored", [
+    ("0.5", "percent", Decimal("0.5")),
+    ("<1", "percent", "<1"),
+    ("< 1 %", "percent", "<1"),
+    ("0.005 IU/mL", "percent", Decimal("0.5")),  # a unit typed with the value counts
+    ("0.005", "iu_ml", Decimal("0.5")),
+    ("<0.01", "iu_ml", "<1"),
+])
+def test_factor_ix_as_labs_report_it(walker, typed, unit, stored):
+    response = post_step(walker, "diagnosis", approvable_case(), fix_activity_percent=typed,
+                         fix_activity_unit=unit)
+    assert response.status_code == 302
+    assert walker.request().answers["fix_activity_percent"] == stored
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("about one", "Enter factor IX activity as a number, for example 0.5 or &lt;1"),
+    ("2 IU/mL", "must be at least 0 and less than 200% of normal"),
+    ("1e600000", "must be at least 0 and less than 200"),
+    ("9" * 5000, "must be at least 0 and less than 200"),
+])
+def test_factor_ix_errors_say_how_to_fix(walker, typed, message):
+    response = post_step(walker, "diagnosis", approvable_case(), fix_activity_percent=typed)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("typed, stored", [("0", 0), ("<0.5", "<0.5"),
+                                           ("negative (<0.5)", "<0.5"),
+                                           ("Negative, < 0.5 BU", "<0.5"),
+                                           ("0.59999999999999999999",
+                                            Decimal("0.59999999999999999999"))])
+def test_inhibitor_screen_as_labs_report_it(walker, typed, stored):
+    response = post_step(walker, "inhibitors", approvable_case(), inhibitor_screen_bu=typed)
+    assert response.status_code == 302
+    assert walker.request().answers["inhibitor_screen_bu"] == stored
+
+
+def test_a_negative_screen_needs_its_cut_off(walker):
+    response = post_step(walker, "inhibitors", approvable_case(), inhibitor_screen_bu="negative")
+    assert "A negative result needs the lab&#x27;s cut-off" in response.content.decode()
+
+
+def test_exact_decimal_is_kept_through_the_database(walker):
+    from authorizations.models import AuthorizationRequest
+
+    post_step(walker, "inhibitors", approvable_case(), inhibitor_screen_bu="0.59999999999999999999")
+    fresh = AuthorizationRequest.objects.get(pk=walker.pk)
+    assert fresh.answers["inhibitor_screen_bu"] == Decimal("0.59999999999999999999")
+
+
+@pytest.mark.parametrize("typed, stored", [("1:678", 678), ("678", 678), ("1 : 198", 198)])
+def test_titer_as_written_on_the_report(walker, typed, stored):
+    response = post_step(walker, "aav5", approvable_case(), aav5_nab_titer=typed)
+    assert response.status_code == 302
+    assert walker.request().answers["aav5_nab_titer"] == stored
+
+
+def test_titer_not_detected_is_an_explicit_choice(walker):
+    case = approvable_case(aav5_nab_titer=None)
+    response = post_step(walker, "aav5", case, aav5_nab_titer="", aav5_nab_titer_not_detected="on")
+    assert response.status_code == 302
+    assert walker.request().answers["aav5_nab_titer"] is None
+    both = post_step(walker, "aav5", case, aav5_nab_titer="57",
+                     aav5_nab_titer_not_detected="on")
+    assert "Enter the AAV5 antibody titer or choose Not detected, not both" in \
+        both.content.decode()
+
+
+def test_aav5_step_states_the_678_reference_and_its_source(walker):
+    walker.walk_to("aav5", approvable_case())
+    html = walker.page.content.decode()
+    assert "1:678" in html and "HOPE-B" in html
+
+
+def test_the_3212_titer_goes_to_a_reviewer_not_an_authorization(walker):
+    case = approvable_case(aav5_nab_titer=3212)
+    walker.walk_to("review", case)
+    assert "1:3212 is above 1:678" in walker.page.content.decode()
+    walker.submit_step(case, **{"review-expedited": "no"})
+    req = walker.request()
+    assert req.status == "pending_review" and req.unmet == ["aav5_antibodies"]
+
+
+@pytest.mark.parametrize("typed", ["2e13", "2 x 10^13", "2×10¹³", "2.0E+13", "2 × 10¹³"])
+def test_dose_in_every_notation(walker, typed):
+    response = post_step(walker, "dosing", approvable_case(), dose_gc_per_kg=typed)
+    assert response.status_code == 302
+    assert Decimal(walker.request().answers["dose_gc_per_kg"]) == Decimal("2e13")
+
+
+def test_site_of_care_npi_check_digit(walker):
+    response = post_step(walker, "administration", approvable_case(),
+                         site_of_care_npi="1234567890")
+    assert "not a valid NPI" in response.content.decode()
+    ok = post_step(walker, "administration", approvable_case(), site_of_care_npi="1234567893")
+    assert ok.status_code == 302
+
+
+def test_review_shows_each_test_age_and_warns_about_a_late_infusion(walker):
+    case = approvable_case(planned_infusion_date="2099-01-01")
+    walker.walk_to("review", case)
+    html = walker.page.content.decode()
+    assert "days before submission)" in html
+    assert "The planned infusion date falls after the authorization would end" in html
+    assert "Submitting signs the attestations above as" in html
+
+
+def test_expedited_is_asked_only_when_a_reviewer_will_decide(walker):
+    walker.walk_to("review", approvable_case())
+    assert "expedited" not in walker.page.context["wizard"]["form"].fields
+    pended = approvable_case(hbsag="positive")
+    walker.follow(f"/requests/{walker.pk}/edit/viral/")
+    walker.submit_step(pended)
+    walker.follow(f"/requests/{walker.pk}/edit/review/")
+    assert "expedited" in walker.page.context["wizard"]["form"].fields
