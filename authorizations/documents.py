@@ -238,11 +238,12 @@ def accepts_documents(req: AuthorizationRequest) -> bool:
     return req.status in OPEN_STATUSES
 
 
-def content_chunks(doc: Document, chunk: int = CHUNK_BYTES) -> Iterator[bytes]:
+def content_chunks(doc: Document) -> Iterator[bytes]:
     """The document's bytes, read from the database a slice at a time, so a
     download never holds the whole file (PostgreSQL's client-side quoting
     would hold it several times over)."""
     sql = f"SELECT substr(content, %s, %s) FROM {Document._meta.db_table} WHERE id = %s"
+    chunk = CHUNK_BYTES
     for start in range(1, doc.size + 1, chunk):
         with connection.cursor() as cursor:
             cursor.execute(sql, [start, chunk, doc.pk])
