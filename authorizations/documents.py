@@ -9,8 +9,9 @@ offered on download, never used as a path.
 
 Memory stays bounded: Django streams an upload over FILE_UPLOAD_MAX_MEMORY_SIZE
 to a temporary file, `UploadLimit` stops one over MAX_BYTES before it is read
-whole, the checks read the temporary file, and the bytes are read once, for
-the database. A download streams from the database in slices.
+whole, the checks read the temporary file, and the bytes go to the database
+a slice at a time (SQLite) or once (PostgreSQL; see _insert). A download
+streams from the database in slices.
 
 File names and contents never go into logs or audit rows: identifiers only.
 Refusals carry a code in their exception text and the file's name only in
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +31,7 @@ from typing import IO
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import BinaryField, Func, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
 from . import policy, services
@@ -241,16 +243,27 @@ def accepts_documents(req: AuthorizationRequest) -> bool:
 def content_chunks(doc: Document) -> Iterator[bytes]:
     """The document's bytes, read from the database a slice at a time, so a
     download never holds the whole file (PostgreSQL's client-side quoting
-    would hold it several times over)."""
-    sql = f"SELECT substr(content, %s, %s) FROM {Document._meta.db_table} WHERE id = %s"
-    chunk = CHUNK_BYTES
-    for start in range(1, doc.size + 1, chunk):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [start, chunk, doc.pk])
-            row = cursor.fetchone()
-        if row is None or row[0] is None:
+    would hold it several times over). Each slice is its own short read."""
+    table, chunk = Document._meta.db_table, CHUNK_BYTES
+    for start in range(0, doc.size, chunk):
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            try:
+                with connection.connection.blobopen(table, "content", doc.pk,
+                                                    readonly=True) as blob:
+                    blob.seek(start)
+                    data = blob.read(chunk)
+            except sqlite3.OperationalError:  # removed meanwhile
+                return
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT substr(content, %s, %s) FROM {table} WHERE id = %s",
+                               [start + 1, chunk, doc.pk])
+                row = cursor.fetchone()
+            data = bytes(row[0]) if row is not None and row[0] is not None else b""
+        if not data:
             return
-        yield bytes(row[0])
+        yield data
 
 
 # --------------------------------------------------------------------------
@@ -266,15 +279,24 @@ def _refuse_if_closed(req: AuthorizationRequest, *, adding: int = 1) -> None:
                                           "documents, the most a request can have.")
 
 
+def _digest(file: IO[bytes], name: str) -> tuple[str, int]:
+    """SHA-256 and size of the file, read a slice at a time."""
+    file.seek(0)
+    digest, size = hashlib.sha256(), 0
+    while chunk := file.read(CHUNK_BYTES):
+        digest.update(chunk)
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise DocumentRefused("too_large", too_large_message(name))
+    return digest.hexdigest(), size
+
+
 @contextmanager
 def _server_side_binding():
-    """On PostgreSQL, bind the next queries' parameters on the server. Django's
+    """Bind the next queries' parameters on the PostgreSQL server. Django's
     psycopg cursors bind on the client, quoting a 20 MB bytea into a SQL string
     several times its size (8x the file in the worker); bound on the server the
-    bytes go as they are (2x)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
+    bytes go as they are."""
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     connection.ensure_connection()
@@ -287,10 +309,32 @@ def _server_side_binding():
         raw.cursor_factory = previous
 
 
+def _insert(file: IO[bytes], **fields) -> Document:
+    """Insert the document with the file's bytes, holding as few copies of
+    them as the database allows: on SQLite none (a zero-filled blob, then
+    written a slice at a time); on PostgreSQL the bytes once, sent as they are
+    (the driver holds a second copy while sending)."""
+    file.seek(0)
+    if connection.vendor == "sqlite":
+        doc = Document.objects.create(**fields, content=Func(
+            Value(fields["size"]), function="zeroblob", output_field=BinaryField()))
+        with connection.connection.blobopen(Document._meta.db_table, "content", doc.pk) as blob:
+            while chunk := file.read(CHUNK_BYTES):
+                blob.write(chunk)
+    elif connection.vendor == "postgresql":
+        with _server_side_binding():
+            doc = Document.objects.create(**fields, content=file.read(fields["size"]))
+    else:
+        doc = Document.objects.create(**fields, content=file.read(fields["size"]))
+    doc.content = b""  # read with content_chunks, a slice at a time
+    return doc
+
+
 def document_add(*, by: AbstractBaseUser, req: AuthorizationRequest, upload, kind: str,
                  criterion: str = "") -> Document:
     """Keep `upload` (a Django UploadedFile) as a document of `req`, once its
-    size, type and content are checked; DocumentRefused otherwise."""
+    size, type and content are checked; DocumentRefused otherwise. The
+    document comes back without its bytes (see content_chunks)."""
     name = display_name(upload.name)
     if kind not in DocumentKind.values:
         raise DocumentRefused("kind", "Choose what kind of document this is.", field="kind")
@@ -304,22 +348,16 @@ def document_add(*, by: AbstractBaseUser, req: AuthorizationRequest, upload, kin
         raise DocumentRefused("empty", f"{name} is empty. Choose the file again.")
     _refuse_if_closed(req)
     content_type = inspect(upload, name)
-    content = upload.read(MAX_BYTES + 1)
-    if len(content) > MAX_BYTES:
-        raise DocumentRefused("too_large", too_large_message(name))
+    sha256, size = _digest(upload, name)
     with transaction.atomic():
         # Locked: a submit, a removal or another upload waits its turn, so the
         # status and the count hold until this commits.
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         _refuse_if_closed(req)
-        with _server_side_binding():
-            doc = Document.objects.create(
-                request=req, kind=kind, criterion=criterion,
-                file_name=clean_file_name(upload.name, content_type),
-                content_type=content_type, size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(), content=content, uploaded_by=by)
+        doc = _insert(upload, request=req, kind=kind, criterion=criterion,
+                      file_name=clean_file_name(upload.name, content_type),
+                      content_type=content_type, size=size, sha256=sha256, uploaded_by=by)
         services.audit(by=by, action="document_add", obj=req, document=doc.pk)
-    doc.content = b""  # the caller needs the record, not a second hold on the bytes
     return doc
 
 

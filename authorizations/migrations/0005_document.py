@@ -5,6 +5,8 @@ PostgreSQL refuses UPDATE and DELETE, SQLite refuses UPDATE (it keeps DELETE, as
 in 0004: its test runs empty tables with DELETE, in no set order). A draft's
 documents can be removed, and go with a discarded draft.
 
+The content column comes last: SQLite then inserts a zero-filled blob
+without building it in memory, and the bytes are written a slice at a time.
 On PostgreSQL the content column is stored uncompressed out of line (STORAGE
 EXTERNAL; PDFs and images hardly compress), so a download reads it in slices
 without decompressing the whole value for each.
@@ -86,10 +88,12 @@ class Migration(migrations.Migration):
                 ('content_type', models.CharField(max_length=30)),
                 ('size', models.PositiveIntegerField()),
                 ('sha256', models.CharField(max_length=64)),
-                ('content', models.BinaryField()),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True)),
                 ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='authorizations.authorizationrequest')),
                 ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                # Last, on purpose: SQLite writes a zero-filled blob in the last
+                # column without building it in memory (documents._insert).
+                ('content', models.BinaryField()),
             ],
             options={
                 'ordering': ['uploaded_at', 'id'],
