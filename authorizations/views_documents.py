@@ -175,8 +175,8 @@ def _documents_page(request, pk: int):
             else:
                 # Kind and number only: a file name may name the patient, and
                 # messages travel in a cookie.
-                messages.success(request, f"Added a {doc.get_kind_display().lower()} to "
-                                          f"{req.number}.")
+                messages.success(request, f"Added the document ({doc.get_kind_display()}) "
+                                          f"to {req.number}.")
                 return redirect(next_url or reverse("request_documents", args=[req.pk]))
         status = status if status != 200 else 400
     else:
@@ -237,8 +237,8 @@ def request_document_remove(request, pk: int, doc_id: int):
             messages.error(request, f"{req.number} was submitted: its documents can no "
                                     "longer be removed.")
         else:
-            messages.success(request, f"Removed the {doc.get_kind_display().lower()} from "
-                                      f"{req.number}.")
+            messages.success(request, f"Removed the document ({doc.get_kind_display()}) "
+                                      f"from {req.number}.")
         return redirect(back)
     return render(request, "authorizations/documents/remove.html", {
         "page_title": f"Remove a document from {req.number}? – {SERVICE_NAME}",

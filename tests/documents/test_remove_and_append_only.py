@@ -41,7 +41,8 @@ def test_a_draft_document_is_removed_after_a_confirmation(owner, prescriber, dra
     event = AuditEvent.objects.get(action="document_remove")
     assert (event.actor_id, event.object_id, event.detail) == (
         prescriber.pk, str(draft.pk), {"document": doc.pk})
-    assert "Removed the liver panel from" in owner.get(response["Location"]).content.decode()
+    after = owner.get(response["Location"]).content.decode()
+    assert "Removed the document (Liver panel) from" in after
 
 
 def test_the_documents_page_offers_removal_only_for_a_draft(owner, draft, pending, add):

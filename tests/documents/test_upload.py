@@ -40,7 +40,7 @@ def test_a_real_pdf_is_kept_with_its_bytes_kind_and_criterion(owner, draft):
                                                           "application/pdf", len(data))
     assert bytes(doc.content) == data and doc.sha256 == hashlib.sha256(data).hexdigest()
     page = owner.get(response["Location"]).content.decode()
-    assert "Added a factor ix lab report to" in page and "FIX activity.pdf" in page
+    assert "Added the document (Factor IX lab report) to" in page and "FIX activity.pdf" in page
 
 
 def test_a_real_png_and_jpeg_are_kept(owner, draft):
