@@ -13,7 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import (
+    content_disposition_header,
+    url_has_allowed_host_and_scheme,
+    urlencode,
+)
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -87,26 +91,28 @@ def admin_document_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
     return document_rows(req, admin=True)
 
 
-def safe_next(request, req: AuthorizationRequest) -> str:
-    """Where to go back to after an upload: a page of this request only."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
+def safe_target(request, req: AuthorizationRequest, target: str | None) -> str:
+    """`target` if it is a page of this request, else ""."""
+    target = target or ""
     if target.startswith(f"/requests/{req.pk}/") and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return ""
 
 
-def back_link(req: AuthorizationRequest, next_url: str) -> tuple[str, str]:
-    if next_url:
-        return next_url, "Back to the review" if "/edit/" in next_url else "Back"
+def back_link(req: AuthorizationRequest, back: str) -> tuple[str, str]:
+    if back:
+        return back, "Back to the review" if "/edit/" in back else f"Back to {req.number}"
     if req.status == Status.DRAFT:
         return reverse("request_resume", args=[req.pk]), "Back to your draft"
     return reverse("request_detail", args=[req.pk]), f"Back to {req.number}"
 
 
 def upload_context(req: AuthorizationRequest, form: DocumentForm, count: int,
-                   next_url: str) -> dict[str, Any]:
-    """What the upload form needs, on the documents page and the review page."""
+                   next_url: str, back: str = "") -> dict[str, Any]:
+    """What the upload form needs, on the documents page and the review page.
+    `next`: where a successful upload goes (the page the form is on, when it
+    is not the documents page); `back`: the documents page's way back."""
     return {
         "req": req,
         "form": form,
@@ -115,6 +121,7 @@ def upload_context(req: AuthorizationRequest, form: DocumentForm, count: int,
         "max_count": documents.MAX_PER_REQUEST,
         "upload_url": reverse("request_documents", args=[req.pk]),
         "next": next_url,
+        "back": back,
     }
 
 
@@ -139,7 +146,8 @@ def document_response(doc: Document) -> StreamingHttpResponse:
 @csrf_exempt  # checked in _documents_page, once the upload limit is in place
 def request_documents(request, pk: int):
     """GET: the request's documents and the upload form. POST (multipart:
-    `file`, `kind`, optional `criterion`, optional `next`): add one."""
+    `file`, `kind`, optional `criterion`, optional `next`): add one, then go
+    to `next` (e.g. the review page the form was on) or back to this page."""
     if request.method == "POST":
         # Before anything reads the body (the CSRF check does).
         request.upload_limit = documents.UploadLimit(request)
@@ -152,7 +160,10 @@ def request_documents(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def _documents_page(request, pk: int):
     req = selectors.request_for_htc(htc=request.prescriber_profile.htc, pk=pk)
-    next_url = safe_next(request, req)
+    # `next` comes with an upload from another page (the review); `back`
+    # (from ?next= or the form) is where this page's "Back" link goes.
+    next_url = safe_target(request, req, request.POST.get("next"))
+    back = safe_target(request, req, request.POST.get("back") or request.GET.get("next"))
     status = 200
     if request.method == "POST":
         form = DocumentForm(request.POST, request.FILES)
@@ -177,15 +188,17 @@ def _documents_page(request, pk: int):
                 # messages travel in a cookie.
                 messages.success(request, f"Added the document ({doc.get_kind_display()}) "
                                           f"to {req.number}.")
-                return redirect(next_url or reverse("request_documents", args=[req.pk]))
+                here = reverse("request_documents", args=[req.pk])
+                return redirect(next_url or (f"{here}?{urlencode({'next': back})}" if back
+                                             else here))
         status = status if status != 200 else 400
     else:
         form = DocumentForm()
     rows = document_rows(req)
-    back_url, back_label = back_link(req, next_url)
+    back_url, back_label = back_link(req, next_url or back)
     errors = form.error_summary() if form.is_bound else []
     return render(request, "authorizations/documents/list.html", {
-        **upload_context(req, form, len(rows), next_url),
+        **upload_context(req, form, len(rows), next_url, back),
         "page_title": f"{'Error: ' if errors else ''}Supporting documents for {req.number} "
                       f"– {SERVICE_NAME}",
         "rows": rows,

@@ -3,6 +3,7 @@ to its documents page, on the wizard's review page and the request's page."""
 
 from django import template
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from ..views_documents import DocumentForm, document_rows, upload_context
 
@@ -20,7 +21,10 @@ def request_documents(context, req, with_form=False, compact=False):
     return {
         **upload_context(req, DocumentForm(), len(rows), next_url),
         "rows": rows,
-        "documents_url": reverse("request_documents", args=[req.pk]),
+        # The documents page's "Back" link comes back here.
+        "documents_url": f"{reverse('request_documents', args=[req.pk])}?"
+                         f"{urlencode({'next': next_url})}" if next_url
+        else reverse("request_documents", args=[req.pk]),
         "with_form": with_form,
         "compact": compact,
         "csrf_token": context.get("csrf_token"),

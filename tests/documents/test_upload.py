@@ -4,6 +4,7 @@ how the page says so, keeping what was chosen."""
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
@@ -184,25 +185,42 @@ def test_the_review_page_lists_documents_and_uploads_come_back_to_it(owner, draf
     assert page.status_code == 200
     html = page.content.decode()
     assert "Supporting documents (1 of 20)" in html and "labs.pdf" in html
-    assert f'href="/requests/{draft.pk}/documents/"' in html
+    documents_page = f"/requests/{draft.pk}/documents/?next={quote(review, safe='')}"
+    assert f'href="{documents_page}"' in html
     assert f'<input type="hidden" name="next" value="{review}">' in html
     response = post_document(owner, draft, "liver.png", image_bytes("PNG"), next=review)
     assert response.status_code == 302 and response["Location"] == review
     # A refusal shows the documents page, which still goes back to the review.
     refused = post_document(owner, draft, "x.pdf", HTML, next=review)
     assert refused.status_code == 400
-    assert f'value="{review}"' in refused.content.decode()
+    assert f'<input type="hidden" name="next" value="{review}">' in refused.content.decode()
+
+
+def test_the_documents_page_opened_from_the_review_stays_and_goes_back_to_it(owner, draft):
+    review = f"/requests/{draft.pk}/edit/review/"
+    page = owner.get(f"/requests/{draft.pk}/documents/", {"next": review})
+    html = page.content.decode()
+    assert f'<a href="{review}">Back to the review</a>' in html
+    assert f'<input type="hidden" name="back" value="{review}">' in html
+    assert 'name="next"' not in html
+    # An upload here stays here (several may follow), keeping the way back.
+    response = post_document(owner, draft, "labs.pdf", pdf_bytes(), back=review)
+    assert response["Location"] == (f"/requests/{draft.pk}/documents/"
+                                    f"?next={quote(review, safe='')}")
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/",
                                     "/requests/999999/edit/review/", "/admin/"])
-def test_next_goes_only_to_a_page_of_the_same_request(owner, draft, target):
-    response = post_document(owner, draft, "labs.pdf", pdf_bytes(), next=target)
+def test_next_and_back_go_only_to_a_page_of_the_same_request(owner, draft, target):
+    response = post_document(owner, draft, "labs.pdf", pdf_bytes(), next=target, back=target)
     assert response["Location"] == f"/requests/{draft.pk}/documents/"
+    page = owner.get(f"/requests/{draft.pk}/documents/", {"next": target}).content.decode()
+    assert target not in page
 
 
 def test_the_request_page_lists_documents(owner, pending, add):
     add(pending, "rfi.pdf", kind="clinic_note")
     html = owner.get(f"/requests/{pending.pk}/").content.decode()
     assert "Supporting documents (1 of 20)" in html and "rfi.pdf" in html
-    assert f'href="/requests/{pending.pk}/documents/">Add documents</a>' in html
+    back = quote(f"/requests/{pending.pk}/", safe="")
+    assert f'href="/requests/{pending.pk}/documents/?next={back}">Add documents</a>' in html
