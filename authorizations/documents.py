@@ -270,11 +270,11 @@ def content_chunks(doc: Document) -> Iterator[bytes]:
 # Services
 # --------------------------------------------------------------------------
 
-def _refuse_if_closed(req: AuthorizationRequest, *, adding: int = 1) -> None:
+def _refuse_if_closed(req: AuthorizationRequest) -> None:
     if not accepts_documents(req):
         raise DocumentRefused("closed", f"{req.number} is {req.get_status_display().lower()}: "
                                         "documents can no longer be added to it.")
-    if documents_of(req).count() + adding > MAX_PER_REQUEST:
+    if Document.objects.filter(request=req).count() >= MAX_PER_REQUEST:
         raise DocumentRefused("too_many", f"{req.number} already has {MAX_PER_REQUEST} "
                                           "documents, the most a request can have.")
 
