@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -31,6 +32,7 @@ from . import (
     policy,
     selectors,
     services,
+    views_documents,
 )
 from .models import (
     HTC,
@@ -337,8 +339,13 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         decide = self.admin_site.admin_view(require_POST(self.decide_view))
+        # Sets its own Cache-Control (private, no-store), hence cacheable.
+        document = self.admin_site.admin_view(
+            partial(views_documents.admin_document, self), cacheable=True)
         return [path("<int:pk>/decide/", decide,
-                     name="authorizations_authorizationrequest_decide")] + super().get_urls()
+                     name="authorizations_authorizationrequest_decide"),
+                path("<int:pk>/documents/<int:doc_id>/", document,
+                     name="authorizations_authorizationrequest_document")] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Requests for clinical review",
@@ -373,6 +380,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             "audit_events": audit_rows(AuditEvent.objects.filter(
                 object_type="AuthorizationRequest", object_id=str(req.pk))),
             "latest_letter_url": reverse("request_letter", args=[req.pk]),
+            "documents": views_documents.admin_document_rows(req),
             "can_decide": (req.status == Status.PENDING_REVIEW
                            and self.has_decide_permission(request)),
             "decision_form": DecisionForm(),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_documents
 from .wizard import RequestWizard
 
 wizard = RequestWizard.as_view(url_name="request_step")
@@ -15,5 +15,11 @@ urlpatterns = [
     path("requests/<int:pk>/export.json", views.request_export, name="request_export"),
     path("requests/<int:pk>/discard/", views.request_discard, name="request_discard"),
     path("requests/<int:pk>/letter.pdf", views.request_letter, name="request_letter"),
+    path("requests/<int:pk>/documents/", views_documents.request_documents,
+         name="request_documents"),
+    path("requests/<int:pk>/documents/<int:doc_id>/", views_documents.request_document,
+         name="request_document"),
+    path("requests/<int:pk>/documents/<int:doc_id>/remove/",
+         views_documents.request_document_remove, name="request_document_remove"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
 ]

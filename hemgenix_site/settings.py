@@ -219,6 +219,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 FORMTOOLS_STORAGE = "formtools.wizard.storage.session.SessionStorage"
 
+# Uploads (authorizations/documents.py): a file over 2 MB streams to a temporary
+# file, not memory; a document's own 20 MB limit is checked by its upload handler
+# before the file is read whole. Form fields alone (files not counted) stay small.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
 # Logs carry request paths, numbers and status codes, never answers: patient
 # data is protected health information.
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
@@ -236,6 +242,9 @@ LOGGING = {
         "django.template": {"level": "INFO"},
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
+        # They check uploaded documents, and may quote their bytes.
+        "PIL": {"level": "WARNING"},
+        "pypdf": {"level": "CRITICAL"},
     },
 }
 

@@ -22,14 +22,17 @@ from authorizations.models import (
     Authorization,
     AuthorizationRequest,
     Determination,
+    Document,
     Letter,
 )
 from authorizations.wizard import STEPS
+from tests.documents.conftest import image_bytes
 from tests.phi import PATIENT, phi_in
 
 pytestmark = pytest.mark.django_db
 
 STEP_NAMES = [name for name, _ in STEPS]
+PNG = image_bytes("PNG")
 
 # Outcomes. A number is a status code; the names are redirects to a place.
 LOGIN = "login"              # 302 to /accounts/login/
@@ -103,6 +106,12 @@ EXPECTED: dict[str, Expect] = {
     "request_step": prescriber_page(owner=STEP, obj="draft"),  # walked for every step
     "request_export": prescriber_page(obj="submitted"),
     "request_discard": prescriber_page(obj="draft"),
+    # Supporting documents: the page and removal are the prescriber's; a
+    # download is the owning HTC's and the reviewers'.
+    "request_documents": prescriber_page(obj="submitted"),
+    "request_document": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK, owner=OK,
+                               obj="submitted", data=True),
+    "request_document_remove": prescriber_page(obj="draft"),
     "session_keepalive": Expect(anonymous=LOGIN, other=NOT_ALLOWED, reviewer=NOT_ALLOWED,
                                 owner=NOT_ALLOWED),
     # Letters: the owning HTC and the reviewers.
@@ -134,7 +143,9 @@ EXPECTED: dict[str, Expect] = {
                   data=True, extra={
                       # POST only; a GET is refused before anything is decided.
                       "admin:authorizations_authorizationrequest_decide":
-                          admin_page(NOT_ALLOWED, obj="pending")}),
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_document":
+                          admin_page(OK, obj="submitted", data=True)}),
     **admin_model("authorizations", "determination", obj="determination", readable=True),
     **admin_model("authorizations", "letter", obj="letter", readable=True, extra={
         "admin:authorizations_letter_pdf": admin_page(OK, obj="letter", data=True)}),
@@ -198,6 +209,12 @@ class World:
         services.request_save_draft(by=prescriber, req=self.draft,
                                     answers=dict(PATIENT), step="attestations")
         determination = Determination.objects.filter(request=self.submitted).first()
+        # A document of each request, for the documents' URLs.
+        self.documents = {obj: Document.objects.create(
+            request=req, kind="other", file_name="labs.png", content_type="image/png",
+            size=len(PNG), sha256="0" * 64, content=PNG, uploaded_by=prescriber).pk
+            for obj, req in (("submitted", self.submitted), ("pending", self.pending),
+                             ("draft", self.draft))}
         self.objects = {
             "submitted": self.submitted.pk,
             "pending": self.pending.pk,
@@ -231,6 +248,8 @@ class World:
                 values[name] = self.objects[obj]
             elif name == "step":
                 values[name] = step
+            elif name == "doc_id":
+                values[name] = self.documents[obj]
             elif name == "content_type_id":
                 values[name] = ContentType.objects.get_for_model(AuthorizationRequest).pk
             elif name == "app_label":
