@@ -51,13 +51,19 @@ def _severity_is(value: str) -> Check:
                                else f"severity is not {words}"))
 
 
+def _below(what: str, lab, threshold: Decimal | int, unit: str, at_or_above: str
+           ) -> tuple[bool, str]:
+    """A lab value below a threshold: "<1" is below 1, "<2" is not known to be."""
+    shown = f"{what} {lab}{unit}"
+    if lab.is_below(threshold):
+        return True, f"{shown} is below {plain(threshold)}{unit}"
+    if lab.below:
+        return False, f"{shown} is not shown to be below {plain(threshold)}{unit}"
+    return False, f"{shown} {at_or_above}"
+
+
 def _fix_below_1(a: Answers, f: Facts) -> tuple[bool, str]:
-    fix = a["fix_activity_percent"]  # a LabValue: "<1" is below 1, "<2" is not known to be
-    if fix.is_below(1):
-        return True, f"factor IX activity {fix}% is below 1%"
-    if fix.below:
-        return False, f"factor IX activity {fix}% is not shown to be below 1%"
-    return False, f"factor IX activity {fix}% is not below 1%"
+    return _below("factor IX activity", a["fix_activity_percent"], 1, "%", "is not below 1%")
 
 
 def _fix_1_to_2(a: Answers, f: Facts) -> tuple[bool, str]:
@@ -85,12 +91,8 @@ def _exposure_days(a: Answers, f: Facts) -> tuple[bool, str]:
 
 
 def _screen(a: Answers, f: Facts) -> tuple[bool, str]:
-    bu = a["inhibitor_screen_bu"]
-    if bu.is_below(INHIBITOR_THRESHOLD_BU):
-        return True, f"inhibitor screen {bu} BU is below 0.6 BU"
-    if bu.below:
-        return False, f"inhibitor screen {bu} BU is not shown to be below 0.6 BU"
-    return False, f"inhibitor screen {bu} BU is 0.6 BU or more"
+    return _below("inhibitor screen", a["inhibitor_screen_bu"], INHIBITOR_THRESHOLD_BU, " BU",
+                  "is 0.6 BU or more")
 
 
 def _imaging(a: Answers, f: Facts) -> tuple[bool, str]:

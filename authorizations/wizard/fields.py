@@ -142,15 +142,19 @@ class TiterField(NumberField):
         return number
 
 
-class DayField(forms.CharField):
-    """A date typed as MM/DD/YYYY or YYYY-MM-DD. Birth and test dates may not
-    be in the future; a planned date may."""
+class QuestionField(forms.CharField):
+    """A text input for one policy question, typed with digits."""
 
     def __init__(self, question: Question, **kwargs):
         self.question = question
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off",
                                                            "inputmode": "numeric"}))
         super().__init__(**kwargs)
+
+
+class DayField(QuestionField):
+    """A date typed as MM/DD/YYYY or YYYY-MM-DD. Birth and test dates may not
+    be in the future; a planned date may."""
 
     def to_python(self, value: Any) -> date | None:
         value = super().to_python(value)
@@ -174,12 +178,8 @@ class DayField(forms.CharField):
         return parsed
 
 
-class NPIField(forms.CharField):
-    def __init__(self, question: Question, **kwargs):
-        self.question = question
-        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off",
-                                                           "inputmode": "numeric"}))
-        super().__init__(**kwargs)
+class NPIField(QuestionField):
+    """A 10-digit NPI with its check digit."""
 
     def to_python(self, value: Any) -> str | None:
         value = super().to_python(value)
