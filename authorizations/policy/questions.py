@@ -75,6 +75,8 @@ class Question:
             return f"1:{value}" if value else "Not detected"
         if value is None:
             return "Not scheduled" if self.kind == "date" else "Not answered"
+        if self.kind == "bool" and self.step == "attestations":
+            return "Ticked" if value else "Not ticked"
         if self.kind == "bool":
             return "Yes" if value else "No"
         if self.kind == "choice":
