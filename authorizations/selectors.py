@@ -4,7 +4,6 @@ and the plain values the templates print (templates compute nothing)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet

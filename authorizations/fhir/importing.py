@@ -27,29 +27,43 @@ class ImportRefused(UnreadableResponse):
     """The response was not imported; `problems` name each linkId."""
 
 
-def _link_id_at(data: Any, location: tuple) -> str:
-    """The linkId of the innermost item on a validation error's path."""
-    link_id, node = "", data
+def _item_at(data: Any, location: tuple) -> dict | None:
+    """The innermost item (a dict with a linkId) on a validation error's path."""
+    found, node = None, data
     for step in location:
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(node, dict) and isinstance(node.get("linkId"), str):
-            link_id = node["linkId"]
-    return link_id
+            found = node
+    return found
 
 
-def _resource_problems(data: Any, exc: pydantic.ValidationError) -> list[Problem]:
-    problems = []
-    for error in exc.errors()[:50]:
-        location = tuple(error.get("loc", ()))
-        where = ".".join(str(p) for p in location if not isinstance(p, int)) or "(resource)"
-        link_id = _link_id_at(data, location)
-        key = link_id or where
-        message = error.get("msg", "is not valid")
-        problems.append(Problem(key, f"{where}: {message}" if link_id else message))
-    return problems
+def _parse(data: dict) -> tuple[QuestionnaireResponse | None, list[Problem]]:
+    """The resource, after setting aside (and naming) each answer that is not
+    valid FHIR, so the other answers are still checked; None when something
+    outside the answers is wrong."""
+    problems: list[Problem] = []
+    for _ in range(10):
+        try:
+            return jsonio.parse(QuestionnaireResponse, data), problems
+        except pydantic.ValidationError as exc:
+            dropped = False
+            for error in exc.errors()[:50]:
+                location = tuple(error.get("loc", ()))
+                where = ".".join(str(p) for p in location if not isinstance(p, int))
+                item = _item_at(data, location)
+                message = error.get("msg", "is not valid")
+                if item is None or "answer" not in location:
+                    problems.append(Problem(item["linkId"] if item else where or "(resource)",
+                                            f"{where}: {message}" if item else message))
+                    continue
+                problems.append(Problem(item["linkId"], f"{where}: {message}"))
+                dropped = item.pop("answer", None) is not None or dropped
+            if not dropped:
+                return None, problems
+    return None, problems
 
 
 def read(text: str | bytes, *, as_of) -> tuple[policy.PolicyVersion, dict[str, Any]]:
@@ -64,14 +78,17 @@ def read(text: str | bytes, *, as_of) -> tuple[policy.PolicyVersion, dict[str, A
         found = data.get("resourceType") if isinstance(data, dict) else type(data).__name__
         raise ImportRefused([Problem("resourceType",
                                      f"must be QuestionnaireResponse, not {found}")])
+    resource, problems = _parse(data)
+    if resource is None:
+        raise ImportRefused(problems)
     try:
-        resource = jsonio.parse(QuestionnaireResponse, data)
-    except pydantic.ValidationError as exc:
-        raise ImportRefused(_resource_problems(data, exc)) from None
-    try:
-        return read_response(resource, as_of=as_of)
+        version, answers = read_response(resource, as_of=as_of,
+                                         unreadable=frozenset(p.key for p in problems))
     except UnreadableResponse as exc:
-        raise ImportRefused(exc.problems) from None
+        problems += exc.problems
+    if problems:
+        raise ImportRefused(problems)
+    return version, answers
 
 
 def first_open_step(answers: dict[str, Any]) -> str:

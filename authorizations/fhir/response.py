@@ -21,6 +21,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 
 from .. import policy
 from ..policy import PolicyVersion, Problem, Question
+from ..policy.evaluation import _coerce  # validate()'s own typing of one answer
 from ..policy.values import ValueProblem, number_from_json, parse_lab_value, plain
 from . import codes, questionnaire
 
@@ -164,10 +165,12 @@ def _answered_items(items, problems: list[Problem], found: dict[str, Any]) -> No
             _answered_items(answer.item, problems, found)
 
 
-def read_response(resource: QuestionnaireResponse, *, as_of: date
+def read_response(resource: QuestionnaireResponse, *, as_of: date,
+                  unreadable: frozenset[str] = frozenset()
                   ) -> tuple[PolicyVersion, dict[str, Any]]:
     """The policy version and the JSON-like answers of a QuestionnaireResponse,
     as a draft may hold them (questions not answered are simply absent).
+    `unreadable` are linkIds whose answers the caller could not read.
     Raises UnreadableResponse naming every problem by linkId."""
     problems: list[Problem] = []
     version = questionnaire.version_for_canonical(resource.questionnaire or "")
@@ -200,8 +203,12 @@ def read_response(resource: QuestionnaireResponse, *, as_of: date
             given[link_id] = read_answer(q, answers[0])
         except ValueProblem as exc:
             problems.append(Problem(link_id, str(exc)))
+    broken = set(unreadable) | {p.key for p in problems}
     kept: dict[str, Any] = {}
     for q in version.questions:  # in order: a condition is judged on answers already kept
+        if q.asked_when and q.asked_when.key in broken:
+            broken.add(q.key)  # asked or not cannot be told: say nothing more about it
+            continue
         if q.key not in given:
             continue
         if q.is_asked(kept):
@@ -209,13 +216,14 @@ def read_response(resource: QuestionnaireResponse, *, as_of: date
         else:
             problems.append(Problem(q.key, f"is answered but not asked: it is asked only when "
                                     f"{q.asked_when.description}"))
-    typed: dict[str, Any] = {}
     try:
-        typed = policy.validate(kept, as_of=as_of)
+        policy.validate(kept, as_of=as_of)
     except policy.InvalidCase as exc:
         # A draft may leave questions unanswered: only the answers given can be wrong.
         problems += [p for p in exc.problems if p.key in kept]
     if problems:
         raise UnreadableResponse(problems)
-    exact = policy.to_json({key: typed[key] for key in kept})
-    return version, exact
+    # Each answer as the policy types it (exact decimals, "<N", trimmed text),
+    # written back as JSON values: the form a draft stores.
+    typed = {key: _coerce(by_key[key], value, as_of) for key, value in kept.items()}
+    return version, policy.to_json(typed)

@@ -103,7 +103,7 @@ class ImportForm(forms.Form):
 @prescriber_required
 @require_http_methods(["GET", "POST"])
 def import_page(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems: list[policy.Problem] = []
     if request.method == "POST" and form.is_valid():
         try:
