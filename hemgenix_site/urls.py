@@ -10,4 +10,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("authorizations.urls")),
     path("", include("authorizations.fhir.urls")),
+    path("api/v1/", include("authorizations.api.urls")),
 ]
