@@ -179,9 +179,13 @@ def render_pdf(determination: Determination) -> bytes:
     # only rendering needs it.
     from weasyprint import HTML
 
+    from .fhir import letter_attachments
+
     context = letter_context(determination)
     html = render_to_string(TEMPLATE_BY_KIND[context["kind"]], context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    # PDF/A-3 with the decision and answers as FHIR JSON files inside (fhir/bundle.py).
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        pdf_variant="pdf/a-3a", attachments=letter_attachments(determination))
 
 
 def latest_lettered_determination(req: AuthorizationRequest) -> Determination | None:

@@ -5,6 +5,7 @@ deployment never silently falls back to a default. See README.md for the list.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -80,7 +81,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
     "authorizations",
+    "authorizations.api",  # after rest_framework_api_key: its admin replaces that one's
 ]
 
 MIDDLEWARE = [
@@ -224,6 +229,36 @@ FORMTOOLS_STORAGE = "formtools.wizard.storage.session.SessionStorage"
 # before the file is read whole. Form fields alone (files not counted) stay small.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# The API for EHRs (authorizations/api): a token per HTC, nothing else
+# authenticates there; throttle counters in the database, shared by every
+# app server (the migration creates the table).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api_throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                     "LOCATION": "api_throttle_cache"},
+}
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/min").strip()
+if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(f"API_THROTTLE_RATE must look like 120/min, not "
+                               f"{API_THROTTLE_RATE!r}")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["authorizations.api.auth.HTCAPIKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["authorizations.api.auth.APIKeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": API_THROTTLE_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hemgenix prior authorization API",
+    "DESCRIPTION": "Status and FHIR data of an HTC's requests, and drafts from DTR "
+                   "QuestionnaireResponses. Authenticate with `Authorization: Api-Key <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
 
 # Logs carry request paths, numbers and status codes, never answers: patient
 # data is protected health information.

@@ -9,4 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("authorizations.urls")),
+    path("", include("authorizations.fhir.urls")),
+    path("api/v1/", include("authorizations.api.urls")),
 ]

@@ -146,6 +146,12 @@ def _coerce(q: Question, value: Any, as_of: date) -> Any:
     return number
 
 
+def check_answer(q: Question, value: Any, *, as_of: date) -> Any:
+    """One answer typed as `validate` types it (for a partial draft, e.g. an
+    imported QuestionnaireResponse). Raises ValueError with a message."""
+    return _coerce(q, value, as_of)
+
+
 def validate(case: Any, *, as_of: date) -> dict[str, Any]:
     """Check a case against the data dictionary; return its typed answers.
 

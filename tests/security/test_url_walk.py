@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from authorizations import services
+from authorizations.api.models import HTCAPIKey
 from authorizations.models import (
     HTC,
     AuditEvent,
@@ -117,6 +118,19 @@ EXPECTED: dict[str, Expect] = {
     # Letters: the owning HTC and the reviewers.
     "request_letter": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK, owner=OK,
                              obj="submitted", data=True),
+    # FHIR: the Questionnaire is public (no patient data); a request's Bundle has
+    # the letters' readers; the upload is the prescriber's.
+    "fhir_questionnaire_search": public(),
+    "fhir_questionnaire": public(),
+    "request_fhir": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK, owner=OK,
+                           obj="submitted", data=True),
+    "request_import": prescriber_page(data=False),
+    # The API takes an HTC's token, never a session; its description is public.
+    "api_request": Expect(anonymous=401, other=401, reviewer=401, owner=401, obj="submitted"),
+    "api_request_fhir": Expect(anonymous=401, other=401, reviewer=401, owner=401,
+                               obj="submitted"),
+    "api_questionnaire_responses": Expect(anonymous=401, other=401, reviewer=401, owner=401),
+    "api_schema": public(),
     # Django's account pages (no patient data on any of them).
     "login": public(),
     "logout": public(anonymous=NOT_ALLOWED, signed_in=NOT_ALLOWED),  # POST only
@@ -156,6 +170,8 @@ EXPECTED: dict[str, Expect] = {
     **admin_model("authorizations", "prescriberprofile", obj="prescriberprofile",
                   readable=False),
     **admin_model("authorizations", "reviewerprofile", obj="reviewerprofile", readable=False),
+    # API tokens: superusers only.
+    **admin_model("authorizations_api", "htcapikey", obj="htcapikey", readable=False),
     **admin_model("auth", "user", obj="user", readable=False, extra={
         "admin:auth_user_password_change": admin_page(DENIED, obj="user")}),
     **admin_model("auth", "group", obj="group", readable=False),
@@ -228,6 +244,8 @@ class World:
             "reviewerprofile": reviewer.reviewer.pk,
             "user": prescriber.pk,
             "group": Group.objects.get(name="Reviewers").pk,
+            "htcapikey": HTCAPIKey.objects.create_key(htc=prescriber.prescriber.htc,
+                                                      name="walk")[0].pk,
         }
         # One record of each of django-axes' models (reviewers must not read them).
         from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -260,6 +278,10 @@ class World:
                 values[name] = "MQ"
             elif name == "token":
                 values[name] = "made-up-token"
+            elif name == "number":
+                values[name] = AuthorizationRequest.objects.get(pk=self.objects[obj]).number
+            elif name == "resource_id":
+                values[name] = "hemgenix-2026D0120K"
             else:
                 pytest.fail(f"{route}: no value for the URL parameter {name!r}; add one to "
                             "World.kwargs")

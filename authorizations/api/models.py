@@ -1,0 +1,44 @@
+"""API tokens, one HTC each. The token itself is shown once at creation and
+stored only as a SHA-512 hash (djangorestframework-api-key); its 8-character
+prefix identifies it in the admin and the audit log."""
+
+from django.db import models
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
+
+from ..models import HTC
+
+
+class HTCAPIKey(AbstractAPIKey):
+    htc = models.ForeignKey(HTC, on_delete=models.PROTECT, related_name="api_keys",
+                            verbose_name="HTC")
+
+    objects = APIKeyManager()
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "API token"
+        verbose_name_plural = "API tokens"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…, {self.htc.name})"
+
+
+class APIClient:
+    """Who calls the API: a token, seen by DRF as the request's user and by
+    services.audit as the actor ("api-key:<prefix>")."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    is_staff = False
+    is_superuser = False
+    pk = None
+
+    def __init__(self, key: HTCAPIKey):
+        self.key = key
+        self.htc = key.htc
+
+    def get_username(self) -> str:
+        return f"api-key:{self.key.prefix}"
+
+    def __str__(self) -> str:
+        return self.get_username()

@@ -1,0 +1,46 @@
+"""The writes of API tokens, each in one transaction with its audit row (on
+the HTC: a token's id holds its hash, so the log names its prefix only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from .. import services
+from ..models import HTC
+from .models import HTCAPIKey
+
+
+class NotAllowed(PermissionError):
+    pass
+
+
+def _superuser_only(by: AbstractBaseUser) -> None:
+    if not getattr(by, "is_superuser", False):
+        raise NotAllowed("Only a superuser manages API tokens")
+
+
+def api_key_create(*, by: AbstractBaseUser, htc: HTC, name: str,
+                   expiry_date: datetime | None = None) -> tuple[HTCAPIKey, str]:
+    """A new token for `htc`: (the record, the token). The token is not stored
+    and cannot be shown again."""
+    _superuser_only(by)
+    with transaction.atomic():
+        key, token = HTCAPIKey.objects.create_key(htc=htc, name=name.strip(),
+                                                  expiry_date=expiry_date)
+        services.audit(by=by, action="api_key_create", obj=htc, key=key.prefix, name=key.name)
+    return key, token
+
+
+def api_key_revoke(*, by: AbstractBaseUser, key: HTCAPIKey) -> HTCAPIKey:
+    """Revoke a token for good (the library refuses to un-revoke)."""
+    _superuser_only(by)
+    with transaction.atomic():
+        key = HTCAPIKey.objects.select_for_update().get(pk=key.pk)
+        if not key.revoked:
+            key.revoked = True
+            key.save(update_fields=["revoked"])
+            services.audit(by=by, action="api_key_revoke", obj=key.htc, key=key.prefix)
+    return key

@@ -1,0 +1,216 @@
+"""The API's endpoints (version 1). Every one is scoped to the token's HTC:
+another HTC's request does not exist here (404)."""
+
+from __future__ import annotations
+
+import re
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import parsers, renderers, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import services
+from ..fhir import bundle, importing, jsonio
+from ..models import AuthorizationRequest
+from ..selectors import authorization_or_none
+
+NUMBER = re.compile(r"^PA-(\d{7,12})$")
+
+
+class FHIRRenderer(renderers.BaseRenderer):
+    """application/fhir+json: FHIR text as it is; anything else (errors) as JSON."""
+
+    media_type = jsonio.CONTENT_TYPE
+    format = "fhir"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, str):
+            return data.encode()
+        return renderers.JSONRenderer().render(data)
+
+
+class RawJSONParser(parsers.BaseParser):
+    """The body unparsed: the import reads it with exact decimals."""
+
+    media_type = "application/fhir+json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read(importing.MAX_BYTES + 1)
+
+
+class RawPlainJSONParser(RawJSONParser):
+    media_type = "application/json"
+
+
+def request_of(request, number: str) -> AuthorizationRequest:
+    match = NUMBER.match(number)
+    if not match:
+        raise Http404
+    try:
+        return (AuthorizationRequest.objects.select_related("htc", "prescriber")
+                .get(pk=int(match[1]), htc=request.user.htc))
+    except AuthorizationRequest.DoesNotExist:
+        raise Http404 from None
+
+
+class AuthorizationSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="Goes on the claim (PAS preAuthRef)")
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="Last day of the window (inclusive)")
+    status = serializers.ChoiceField(["active", "administered", "expired", "cancelled"])
+    hcpcs = serializers.CharField()
+    icd10 = serializers.CharField()
+
+
+class StatusSerializer(serializers.Serializer):
+    request = serializers.CharField(help_text="The request number, PA-0000012")
+    status = serializers.ChoiceField(["draft", "pending_review", "approved", "denied"])
+    outcome = serializers.ChoiceField(["meets_criteria", "not_met"], allow_null=True)
+    unmet = serializers.ListField(child=serializers.CharField(),
+                                  help_text="Criterion IDs not met (data dictionary, 2)")
+    review_flags = serializers.ListField(child=serializers.CharField())
+    policy = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    authorization = AuthorizationSerializer(allow_null=True)
+
+
+class CreatedSerializer(serializers.Serializer):
+    request = serializers.CharField()
+    status = serializers.CharField()
+    prescriber = serializers.CharField()
+    resume_url = serializers.CharField(help_text="Where the prescriber finishes the draft")
+
+
+class ProblemSerializer(serializers.Serializer):
+    linkId = serializers.CharField()  # noqa: N815 - FHIR's name
+    message = serializers.CharField()
+
+
+class RefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    problems = ProblemSerializer(many=True)
+
+
+class RequestStatus(APIView):
+    @extend_schema(summary="Status, outcome, unmet criteria and authorization of a request "
+                           "(the PAS $inquire use)",
+                   responses={200: StatusSerializer, 401: OpenApiResponse(
+                       description="No, unknown, revoked or expired token"),
+                       404: OpenApiResponse(description="No such request at this HTC")})
+    def get(self, request, number: str):
+        req = request_of(request, number)
+        services.audit(by=request.user, action="api_status", obj=req, htc=req.htc_id)
+        auth = authorization_or_none(req)
+        return Response({
+            "request": req.number,
+            "status": req.status,
+            "outcome": req.outcome or None,
+            "unmet": req.unmet,
+            "review_flags": req.review_flags,
+            "policy": req.policy_version,
+            "submitted_at": req.submitted_at,
+            "decided_at": req.decided_at,
+            "authorization": {
+                "number": auth.number, "start": auth.start_date, "end": auth.end_date,
+                "status": auth.status_on(timezone.localdate()),
+                "hcpcs": auth.hcpcs_code, "icd10": auth.icd10_code,
+            } if auth else None,
+        })
+
+
+class RequestFhir(APIView):
+    renderer_classes = [FHIRRenderer, renderers.JSONRenderer]
+
+    @extend_schema(summary="The request as a FHIR R4 collection Bundle (Patient, "
+                           "Practitioner, Organizations, Coverage, QuestionnaireResponse, "
+                           "Claim, ClaimResponse)",
+                   responses={(200, jsonio.CONTENT_TYPE): OpenApiTypes.OBJECT,
+                              401: OpenApiResponse(description="Bad token"),
+                              404: OpenApiResponse(description="No such request here")})
+    def get(self, request, number: str):
+        req = request_of(request, number)
+        services.audit(by=request.user, action="fhir_export", obj=req, via="api")
+        response = Response(jsonio.dumps(bundle.request_bundle(req)),
+                            content_type=f"{jsonio.CONTENT_TYPE}; charset=utf-8")
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class QuestionnaireResponseCreate(APIView):
+    parser_classes = [RawJSONParser, RawPlainJSONParser]
+
+    @extend_schema(
+        summary="Create a draft from a DTR QuestionnaireResponse, as the upload does",
+        description="The prescriber is the QuestionnaireResponse's `author` identified by "
+                    "NPI (`author.identifier`, system http://hl7.org/fhir/sid/us-npi), or the "
+                    "`prescriber` query parameter (a username); either must be a prescriber at "
+                    "the token's HTC. Nothing is created unless every answer can be read.",
+        request={"application/fhir+json": OpenApiTypes.OBJECT},
+        parameters=[OpenApiParameter("prescriber", str, description="Username of the "
+                                     "prescriber who owns the draft (instead of author's NPI)")],
+        responses={201: CreatedSerializer, 400: RefusedSerializer,
+                   401: OpenApiResponse(description="Bad token"),
+                   429: OpenApiResponse(description="Too many requests for this token")},
+        examples=[OpenApiExample("Refused", response_only=True, status_codes=["400"], value={
+            "detail": "Nothing imported", "problems": [
+                {"linkId": "weight_kg", "message": "must be at least 20"}]})])
+    def post(self, request):
+        body = request.data if isinstance(request.data, bytes) else b""
+        try:
+            prescriber = _prescriber(request, body)
+            req = importing.import_questionnaire_response(
+                by=prescriber, htc=request.user.htc, text=body, via="api", actor=request.user)
+        except importing.ImportRefused as exc:
+            return Response({"detail": "Nothing imported", "problems": [
+                {"linkId": p.key, "message": p.message} for p in exc.problems]}, status=400)
+        resume = reverse("request_resume", args=[req.pk])
+        response = Response({"request": req.number, "status": req.status,
+                             "prescriber": prescriber.get_username(),
+                             "resume_url": request.build_absolute_uri(resume)}, status=201)
+        response["Location"] = request.build_absolute_uri(
+            reverse("api_request", args=[req.number]))
+        return response
+
+
+def _prescriber(request, body: bytes):
+    """The draft's owner: a prescriber at the token's HTC, by the author's NPI
+    or the `prescriber` query parameter."""
+    from django.contrib.auth import get_user_model
+
+    from ..models import PrescriberProfile
+    from ..policy import Problem, values
+
+    htc = request.user.htc
+    username = request.query_params.get("prescriber")
+    if username:
+        user = get_user_model().objects.filter(
+            username=username, is_active=True, prescriber__htc=htc).first()
+        if user is None:
+            raise importing.ImportRefused([Problem(
+                "prescriber", "is not a prescriber at this token's HTC")])
+        return user
+    try:
+        data = values.loads(body)
+        identifier = data["author"]["identifier"]
+    except (ValueError, KeyError, TypeError):
+        identifier = None
+    npi = identifier.get("value") if isinstance(identifier, dict) else None
+    profile = PrescriberProfile.objects.select_related("user").filter(
+        npi=npi, htc=htc, user__is_active=True).first() if npi else None
+    if profile is None:
+        raise importing.ImportRefused([Problem(
+            "author", "must identify a prescriber at this token's HTC by NPI "
+                      "(author.identifier), or pass ?prescriber=<username>")])
+    return profile.user

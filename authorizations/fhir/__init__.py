@@ -1,0 +1,40 @@
+"""The request as standard FHIR resources (R4B models of `fhir.resources`,
+validated by construction): the policy's DTR Questionnaire, a request's
+QuestionnaireResponse, PAS-shaped Claim and ClaimResponse in a Bundle, the
+JSON files embedded in letters, and the import of a QuestionnaireResponse
+made by an EHR's DTR app.
+
+- codes.py: every URL, code system, unit and the criterion each answer feeds;
+- jsonio.py: FHIR JSON in and out with exact decimals;
+- questionnaire.py, response.py: pure policy (no Django);
+- parties.py, claim.py, bundle.py: a request's resources;
+- importing.py: a QuestionnaireResponse into a draft, in one transaction.
+
+Callers use `from authorizations import fhir` and the names below; the
+Django-bound ones are imported lazily so the pure parts load without Django.
+"""
+
+from .codes import CANONICAL_BASE, QUESTIONNAIRE_URL
+from .jsonio import CONTENT_TYPE, dumps, parse, to_data
+from .questionnaire import build_questionnaire, canonical, questionnaire_id, version_for_id
+from .response import UnreadableResponse, build_response, read_response
+
+
+def __getattr__(name):
+    if name in ("request_bundle", "questionnaire_response", "claim_response",
+                "letter_attachments", "latest_determination"):
+        from . import bundle
+
+        return getattr(bundle, name)
+    if name in ("import_questionnaire_response", "ImportRefused"):
+        from . import importing
+
+        return getattr(importing, name)
+    raise AttributeError(name)
+
+
+__all__ = [
+    "CANONICAL_BASE", "CONTENT_TYPE", "QUESTIONNAIRE_URL", "UnreadableResponse",
+    "build_questionnaire", "build_response", "canonical", "dumps", "parse",
+    "questionnaire_id", "read_response", "to_data", "version_for_id",
+]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("fhir/Questionnaire", views.questionnaire_search, name="fhir_questionnaire_search"),
+    path("fhir/Questionnaire/<str:resource_id>", views.questionnaire_read,
+         name="fhir_questionnaire"),
+    path("requests/<int:pk>/fhir.json", views.request_fhir, name="request_fhir"),
+    path("requests/import/", views.import_page, name="request_import"),
+]

@@ -1,0 +1,131 @@
+"""FHIR pages: the public Questionnaire of each policy version, a request as
+a Bundle (same readers as its letters: the owning HTC's prescribers and the
+reviewers), and the prescriber's upload of a QuestionnaireResponse."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import quote_etag
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import policy, services
+from ..models import AuthorizationRequest
+from ..views import prescriber_required
+from ..views_letters import can_read_letters
+from . import bundle, importing, jsonio, questionnaire
+
+SERVICE_NAME = "Hemgenix prior authorization"
+
+
+def fhir_response(body: str, *, status: int = 200) -> HttpResponse:
+    return HttpResponse(body.encode(), status=status,
+                        content_type=f"{jsonio.CONTENT_TYPE}; charset=utf-8")
+
+
+def questionnaire_body(version: policy.PolicyVersion) -> tuple[str, str]:
+    """(JSON, ETag) of one version's Questionnaire."""
+    resource = questionnaire.build_questionnaire(version, publisher=settings.PAYER_NAME)
+    body = jsonio.dumps(resource)
+    return body, quote_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+
+
+@require_GET
+def questionnaire_read(request, resource_id: str):
+    """No patient data, no login: an EHR's DTR app fetches it as it is."""
+    version = questionnaire.version_for_id(resource_id)
+    if version is None:
+        raise Http404("No Questionnaire with this id")
+    body, etag = questionnaire_body(version)
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        response = fhir_response(body)
+    response["ETag"] = etag
+    response["X-Policy-Version"] = version.number
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def questionnaire_search(request):
+    """Every version's Questionnaire as a searchset Bundle, newest first."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    resources = [questionnaire.build_questionnaire(v, publisher=settings.PAYER_NAME)
+                 for v in policy.versions()]
+    base = request.build_absolute_uri("/fhir/Questionnaire/")
+    result = Bundle(type="searchset", total=len(resources),
+                    entry=[{"fullUrl": base + r.id, "resource": r, "search": {"mode": "match"}}
+                           for r in resources])
+    response = fhir_response(jsonio.dumps(result))
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+@login_required
+def request_fhir(request, pk: int):
+    req = get_object_or_404(AuthorizationRequest.objects.select_related(
+        "htc", "prescriber", "prescriber__prescriber"), pk=pk)
+    if not can_read_letters(request.user, req):
+        raise Http404  # a stranger must not learn that the request exists
+    services.audit(by=request.user, action="fhir_export", obj=req)
+    response = fhir_response(jsonio.dumps(bundle.request_bundle(req)))
+    response["Content-Disposition"] = f'inline; filename="{req.number}.fhir.json"'
+    response["Cache-Control"] = "private, no-store"  # patient data
+    return response
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="QuestionnaireResponse file (JSON)",
+        help_text="The FHIR QuestionnaireResponse your EHR's prior authorization app saved "
+                  f"for this Questionnaire, at most {importing.MAX_BYTES // 1000} kB.",
+        error_messages={"required": "Choose the QuestionnaireResponse file to upload"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file must be at most {importing.MAX_BYTES // 1000} kB")
+        return upload
+
+
+@prescriber_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    problems: list[policy.Problem] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = importing.import_questionnaire_response(
+                by=request.user, htc=request.prescriber_profile.htc,
+                text=form.cleaned_data["file"].read(), via="upload")
+        except importing.ImportRefused as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, f"Draft {req.number} was created from the uploaded "
+                                      "answers. Check each step and submit it.")
+            return redirect("request_resume", pk=req.pk)
+    summary = [("id_file", error) for error in form.errors.get("file", [])]
+    if problems:
+        summary.append(("import-problems", "The file could not be imported: fix the problems "
+                                           "listed below and upload it again"))
+    return render(request, "fhir/import.html", {
+        "page_title": f"{'Error: ' if summary else ''}Import answers from your EHR – "
+                      f"{SERVICE_NAME}",
+        "form": form,
+        "problems": problems,
+        "error_summary": summary,
+        "questionnaire_url": reverse("fhir_questionnaire", args=[
+            questionnaire.questionnaire_id(policy.CURRENT)]),
+    }, status=400 if summary else 200)
