@@ -1,7 +1,11 @@
 import os
+from datetime import date
 
 import pytest
 
+from authorizations import services
+from authorizations.models import Status
+from tests.cases import AS_OF, case_tested_on
 from tests.factories import PrescriberFactory, approvable_case, make_reviewer, submitted_request
 
 # live_server with sync Playwright runs Django ORM calls from an event loop.
@@ -74,3 +78,46 @@ def submit(django_capture_on_commit_callbacks):
         return req
 
     return _submit
+
+
+# Requests in each state for the FHIR and API tests, built through the services.
+UNMET = ["hepatitis_b", "inhibitor_screen"]
+
+
+@pytest.fixture
+def make_draft(prescriber):
+    def _make(case=None, user=None):
+        user = user or prescriber
+        req = services.request_create(by=user, htc=user.prescriber.htc)
+        services.request_save_draft(by=user, req=req, answers=case or approvable_case(),
+                                    step="review")
+        req.refresh_from_db()
+        return req
+
+    return _make
+
+
+@pytest.fixture
+def make_decided(make_draft, reviewer, prescriber):
+    """A submitted request, approved at once (with its authorization), pending
+    review, or denied by the reviewer. flags=["reauthorization"]: the member
+    first had an authorization that expired unused."""
+
+    def _make(status: str, case=None, *, flags=()):
+        if "reauthorization" in flags:
+            earlier = make_draft(case_tested_on("2026-01-15"))
+            services.request_submit(by=prescriber, req=earlier, as_of=date(2026, 3, 1))
+        if case is None:
+            case = approvable_case() if status == Status.APPROVED else approvable_case(
+                hbsag="positive", inhibitor_screen_bu=1.2)
+        req = make_draft(case)
+        services.request_submit(by=prescriber, req=req, as_of=AS_OF)
+        if status == Status.DENIED:
+            services.request_decide(by=reviewer, req=req, approve=False,
+                                    rationale="HBsAg positive on the latest panel.",
+                                    as_of=AS_OF)
+        req.refresh_from_db()
+        assert req.status == status
+        return req
+
+    return _make

@@ -140,6 +140,6 @@ def document_reference(doc, refs: Refs) -> DocumentReference:
         if criterion else None,
         subject=refs.ref("patient"),
         date=doc.uploaded_at,
-        content=[{"attachment": {"contentType": doc.content_type, "title": doc.filename,
+        content=[{"attachment": {"contentType": doc.content_type, "title": doc.file_name,
                                  "size": doc.size, "creation": doc.uploaded_at}}],
     )

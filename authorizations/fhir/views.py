@@ -18,8 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import policy, services
 from ..models import AuthorizationRequest
-from ..views import prescriber_required
-from ..views import can_read_letters
+from ..views import can_read_letters, prescriber_required
 from . import bundle, importing, jsonio, questionnaire
 
 SERVICE_NAME = "Hemgenix prior authorization"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.admin.conftest import login
+from tests.factories import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,8 +13,7 @@ from authorizations.models import (
     LetterKind,
     Status,
 )
-from tests.admin.conftest import login
-from tests.factories import UserFactory, approvable_case
+from tests.factories import UserFactory, approvable_case, login
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from authorizations.models import (
     Determination,
     Letter,
 )
-from tests.admin.conftest import login
+from tests.factories import login
 
 pytestmark = pytest.mark.django_db
 

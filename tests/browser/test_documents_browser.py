@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from authorizations import services
 from authorizations.models import AuditEvent, Document, Status
-from tests.documents.conftest import HTML, pdf_bytes
 from tests.factories import approvable_case, make_reviewer
+from tests.files import HTML, pdf_bytes
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,7 @@ from authorizations.models import AuthorizationRequest, Status
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.wizard.forms import raw_value
 from tests.factories import UserFactory, approvable_case
-
-from .conftest import FORMS, PASSWORD, Browser
+from tests.walker import FORMS, PASSWORD, Browser
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,7 @@ from django.test import Client
 
 from authorizations.models import AuditEvent, Document
 from tests.factories import login
-
-from .conftest import image_bytes, pdf_bytes, post_document
+from tests.files import image_bytes, pdf_bytes, post_document
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.core.files.uploadhandler import StopUpload
 
 from authorizations import documents
 from authorizations.documents import DocumentRefused
-
-from .conftest import HTML, image_bytes, pdf_bytes
+from tests.files import HTML, image_bytes, pdf_bytes
 
 
 @pytest.mark.parametrize("data,expected", [

@@ -25,8 +25,7 @@ from django.utils.crypto import get_random_string
 
 from authorizations.models import Document
 from tests.factories import login
-
-from .conftest import image_bytes, pdf_of_size, upload
+from tests.files import image_bytes, pdf_of_size, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
 from authorizations import documents
 from authorizations.models import Document, DocumentKind
-
-from .conftest import HTML, image_bytes, pdf_bytes, pdf_of_size, post_document
+from tests.files import HTML, image_bytes, pdf_bytes, pdf_of_size, post_document
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +157,7 @@ def test_a_post_without_a_file_says_so(owner, draft):
 
 
 def test_service_refuses_an_unknown_kind(draft, prescriber):
-    from .conftest import upload
+    from tests.files import upload
 
     with pytest.raises(documents.DocumentRefused) as caught:
         documents.document_add(by=prescriber, req=draft, upload=upload("a.pdf", pdf_bytes()),

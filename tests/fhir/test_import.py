@@ -244,7 +244,8 @@ def test_a_failure_while_writing_leaves_nothing(prescriber, monkeypatch):
             by=prescriber, htc=prescriber.prescriber.htc, text=json.dumps(base_response()),
             via="upload")
     assert not AuthorizationRequest.objects.exists()
-    assert not AuditEvent.objects.filter(action__in=["create", "fhir_import"]).exists()
+    assert not AuditEvent.objects.filter(action__in=["create", "fhir_import"],
+                                     object_type="AuthorizationRequest").exists()
 
 
 @pytestmark_db

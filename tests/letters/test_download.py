@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from authorizations import letters, services
 from authorizations.models import AuditEvent, Letter, LetterKind
-from tests.admin.conftest import login
-from tests.factories import PrescriberFactory, UserFactory, approvable_case
+from tests.factories import PrescriberFactory, UserFactory, approvable_case, login
 
 pytestmark = pytest.mark.django_db
 

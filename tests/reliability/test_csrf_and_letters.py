@@ -17,7 +17,7 @@ from django.test import Client
 from authorizations import letters
 from authorizations.models import AuthorizationRequest, Letter, LetterKind, Status
 from tests.phi import PATIENT
-from tests.wizard.conftest import Walker, step_post_data
+from tests.walker import Walker, step_post_data
 
 pytestmark = pytest.mark.django_db
 

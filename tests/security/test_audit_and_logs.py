@@ -12,7 +12,7 @@ from django.test import Client
 from authorizations import services
 from authorizations.models import AuditEvent, AuthorizationRequest, Status
 from tests.phi import PATIENT, phi_in
-from tests.wizard.conftest import Walker, step_post_data
+from tests.walker import Walker, step_post_data
 
 pytestmark = pytest.mark.django_db
 

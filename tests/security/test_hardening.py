@@ -263,7 +263,7 @@ def test_production_settings_secure_cookies_hsts_and_https(tmp_path):
 
 def test_a_step_posted_after_the_idle_logoff_asks_to_sign_in_and_keeps_the_draft(
         client, prescriber):
-    from tests.wizard.conftest import Walker, step_post_data
+    from tests.walker import Walker, step_post_data
 
     assert sign_in(client, "prescriber").status_code == 302
     walker = Walker(client)
@@ -318,7 +318,7 @@ def test_the_session_holds_no_answers(client, prescriber):
     """Answers live in the database only: an expired session, left in the
     session table until `clearsessions`, must not hold patient data."""
     from tests.phi import phi_in
-    from tests.wizard.conftest import Walker
+    from tests.walker import Walker
 
     prescriber.refresh_from_db()
     client.force_login(prescriber)

@@ -27,7 +27,7 @@ from authorizations.models import (
     Letter,
 )
 from authorizations.wizard import STEPS
-from tests.documents.conftest import image_bytes
+from tests.files import image_bytes
 from tests.phi import PATIENT, phi_in
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ from authorizations import services
 from authorizations.models import HTC, AuditEvent, AuthorizationRequest, Letter, Status
 from authorizations.policy import values
 from tests.factories import PrescriberFactory, approvable_case, login, make_reviewer
-from tests.wizard.conftest import Walker
+from tests.walker import Walker
 
 pytestmark = pytest.mark.django_db
 

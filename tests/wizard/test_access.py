@@ -4,8 +4,7 @@ else does not exist for them (404)."""
 import pytest
 
 from authorizations.models import AuditEvent, AuthorizationRequest, Status
-
-from .conftest import Walker, login, step_post_data
+from tests.walker import Walker, login, step_post_data
 
 pytestmark = pytest.mark.django_db
 

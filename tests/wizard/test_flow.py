@@ -9,8 +9,7 @@ import pytest
 from authorizations import policy
 from authorizations.models import Authorization, AuthorizationRequest, Determination, Status
 from tests.factories import approvable_case
-
-from .conftest import login, step_post_data
+from tests.walker import login, step_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +160,7 @@ def test_a_fresh_session_can_submit_a_saved_draft(walker, case, client, prescrib
 
 def test_submitting_with_a_step_missing_returns_to_that_step(prescriber_client, prescriber, case):
     walker_pk = None
-    from .conftest import Walker
+    from tests.walker import Walker
 
     w = Walker(prescriber_client)
     w.walk_to("prophylaxis", case)
@@ -288,7 +287,7 @@ def test_dashboard_lists_drafts_and_submitted_requests_with_status(walker, case,
     walker.walk_to("review", case)
     walker.submit_step(case)
     submitted = walker.pk
-    from .conftest import Walker
+    from tests.walker import Walker
 
     draft = Walker(prescriber_client)
     draft.submit_step(approvable_case(patient_first_name="Bea", member_id="M-2"))

@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import approvable_case
-
-from .conftest import step_post_data
+from tests.walker import step_post_data
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from authorizations.policy import QUESTION_BY_KEY, QUESTIONS
 from authorizations.wizard import STEPS
 from authorizations.wizard.forms import STEP_FORMS
 from tests.factories import approvable_case
-
-from .conftest import step_post_data
+from tests.walker import step_post_data
 
 pytestmark = pytest.mark.django_db
 

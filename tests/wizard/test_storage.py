@@ -10,8 +10,7 @@ from authorizations.models import AuditEvent
 from authorizations.wizard import REVIEW, STEPS
 from authorizations.wizard.storage import DraftStorage
 from tests.factories import approvable_case
-
-from .conftest import step_post_data
+from tests.walker import step_post_data
 
 pytestmark = pytest.mark.django_db
 
