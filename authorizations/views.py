@@ -119,7 +119,8 @@ def can_read_letters(user, req: AuthorizationRequest) -> bool:
 
 def pdf_response(letter: Letter, *, filename: str) -> HttpResponse:
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Downloaded as a file named after the request, not shown in a tab.
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Patient data: never kept by a shared cache or the browser's disk cache.
     response["Cache-Control"] = "private, no-store"
     return response

@@ -222,7 +222,10 @@ WHITENOISE_USE_FINDERS = DEBUG or not env_bool("DJANGO_MANIFEST_STATIC", True)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-FORMTOOLS_STORAGE = "formtools.wizard.storage.session.SessionStorage"
+# The wizard keeps its data in the request's draft (authorizations/wizard/storage.py).
+# A local demo: `seed_demo` creates accounts with a shared password only when
+# this is set (make run sets it for that one command).
+DEMO = env_bool("DJANGO_DEMO", False)
 
 # Uploads (authorizations/documents.py): a file over 2 MB streams to a temporary
 # file, not memory; a document's own 20 MB limit is checked by its upload handler

@@ -239,7 +239,7 @@ def test_every_demo_request_is_a_valid_bundle(settings, monkeypatch, quick_lette
 
     from authorizations.models import AuthorizationRequest
 
-    settings.DEBUG = True
+    settings.DEMO = True
     monkeypatch.setenv("DEMO_PASSWORD", "demo-password-long-enough")
     call_command("seed_demo", stdout=io.StringIO())
     requests = list(AuthorizationRequest.objects.all())

@@ -169,7 +169,7 @@ def test_a_whole_journey_writes_only_through_the_services(
         csv.write_text("name,city,state,designated\nNew Center,Boise,ID,yes\n")
         call_command("import_htcs", stdout=io.StringIO())
         call_command("import_htcs", str(csv), stdout=io.StringIO())
-        settings.DEBUG = True
+        settings.DEMO = True
         monkeypatch.setenv("DEMO_PASSWORD", "a-long-demo-password-1")
         call_command("seed_demo", stdout=io.StringIO())
         case = tmp_path / "case.json"

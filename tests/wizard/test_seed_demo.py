@@ -14,7 +14,7 @@ PASSWORD = "a-long-demo-password-1"
 
 
 def test_refuses_with_debug_off(settings, monkeypatch):
-    settings.DEBUG = False
+    settings.DEMO = False
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
     with pytest.raises(CommandError, match="local use only"):
         call_command("seed_demo")
@@ -23,7 +23,7 @@ def test_refuses_with_debug_off(settings, monkeypatch):
 
 @pytest.mark.parametrize("password", [None, "short"])
 def test_refuses_without_a_long_password(settings, monkeypatch, password):
-    settings.DEBUG = True
+    settings.DEMO = True
     if password is None:
         monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     else:
@@ -33,7 +33,7 @@ def test_refuses_without_a_long_password(settings, monkeypatch, password):
 
 
 def test_creates_the_accounts_once(settings, monkeypatch):
-    settings.DEBUG = True
+    settings.DEMO = True
     HTC.objects.all().delete()
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
     call_command("seed_demo")
@@ -52,7 +52,7 @@ def test_creates_the_accounts_once(settings, monkeypatch):
 def test_demo_requests_fill_the_dashboard_and_the_queue_once(settings, monkeypatch):
     from authorizations.models import AuthorizationRequest
 
-    settings.DEBUG = True
+    settings.DEMO = True
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
     call_command("seed_demo")
     call_command("seed_demo")  # again: no second set

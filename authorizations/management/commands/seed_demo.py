@@ -29,12 +29,12 @@ DEMO_CASES = settings.BASE_DIR / "data" / "demo-cases.json"
 class Command(BaseCommand):
     help = ("Create the demo accounts demo-prescriber, demo-prescriber-2 (two HTCs) and "
             "demo-reviewer with the password in DEMO_PASSWORD. Local use only: refuses to run "
-            "unless DJANGO_DEBUG is on. Safe to run again (updates the passwords).")
+            "unless DJANGO_DEMO is true. Safe to run again (updates the passwords).")
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
+        if not settings.DEMO:
             raise CommandError("seed_demo creates accounts with a shared password and is for "
-                               "local use only: set DJANGO_DEBUG=true to run it.")
+                               "local use only: set DJANGO_DEMO=true to run it.")
         password = os.environ.get("DEMO_PASSWORD", "")
         if len(password) < MIN_PASSWORD_LENGTH:
             raise CommandError(f"Set DEMO_PASSWORD to a password of at least "
