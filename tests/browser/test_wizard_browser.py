@@ -1,17 +1,19 @@
 """The wizard in Chromium: what a prescriber sees and does."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.wizard.forms import raw_value
+from tests.browsing import FORMS, PASSWORD, Browser
 from tests.factories import UserFactory, approvable_case
-from tests.walker import FORMS, PASSWORD, Browser
 
 pytestmark = pytest.mark.browser
 
@@ -290,25 +292,39 @@ def test_works_without_script(browser, live_server, axe_source, prescriber_user)
 
 def test_timeout_warning_before_the_idle_logoff(browser_page, prescriber_user, settings):
     """GOV.UK's timeout warning: shown before the idle logoff, announced as an
-    alert, and "Stay signed in" restarts the clock without leaving the page."""
-    import time
+    alert, and "Stay signed in" restarts the clock without leaving the page.
+    Time is controlled, not waited for: Playwright's clock runs the page's
+    timers, and the session's expiry is read and moved in the database."""
+    from django.contrib.sessions.models import Session
 
-    idle = 16
-    settings.SESSION_COOKIE_AGE = idle  # the warning comes halfway for so short a limit
+    idle = 15 * 60
+    settings.SESSION_COOKIE_AGE = idle
     b = browser_page
+    b.page.clock.install()
     b.login("dr-lee")
     b.goto("/requests/new/")
-    loaded = time.monotonic()  # the session now expires `idle` seconds from here
     warning = b.page.locator("[data-timeout-warning]")
     expect(warning).to_be_hidden()
-    expect(warning).to_be_visible(timeout=idle * 1000)
+    b.page.clock.fast_forward((idle - 121) * 1000)  # just before the two-minute warning
+    expect(warning).to_be_hidden()
+    b.page.clock.fast_forward(2000)
+    expect(warning).to_be_visible()
     expect(warning).to_have_attribute("role", "alert")
     expect(warning).to_contain_text("You will be signed out soon")
     b.check("timeout-warning")
+    session = Session.objects.get()
+    # The server's clock: this session would have expired a second ago.
+    Session.objects.filter(pk=session.pk).update(
+        expire_date=timezone.now() + timedelta(seconds=60))
     b.page.get_by_role("button", name="Stay signed in").click()
     expect(warning).to_be_hidden()
-    # Past the first expiry, the session lives on: still signed in.
-    time.sleep(max(0.0, loaded + idle + 1 - time.monotonic()))
+    # The keepalive restarted the whole idle period on the server.
+    renewed = Session.objects.get(pk=session.pk).expire_date
+    assert renewed > timezone.now() + timedelta(seconds=idle - 60)
     b.goto("/requests/")
     assert "/accounts/login/" not in b.page.url
     expect(b.page.get_by_role("heading", level=1)).to_have_text("Your requests")
+    # Without the keepalive, an expired session signs out: the next page asks to sign in.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now())
+    b.goto("/requests/")
+    assert "/accounts/login/" in b.page.url
