@@ -44,6 +44,7 @@ from .models import (
     InvalidTransition,
     Status,
 )
+from .policy.values import long_date
 from .selectors import STATUS_LABELS, display_answer
 from .wizard import REVIEW as REVIEW_STEP
 from .wizard import STEPS as WIZARD_STEPS
@@ -90,7 +91,9 @@ def audit_rows(events) -> list[dict[str, Any]]:
 
 
 def short_datetime(value: datetime | None) -> str:
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else "-"
+    # Dates read one way everywhere: "November 28, 2026, 9:05 AM".
+    return f"{long_date(timezone.localtime(value).date())}, " \
+           f"{timezone.localtime(value):%-I:%M %p}" if value else "-"
 
 
 def waiting_hours(req: AuthorizationRequest, now: datetime) -> int | None:
@@ -333,7 +336,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         if auth is None:
             return "-"
         return f"{auth.number}: {auth.hcpcs_code} x{auth.quantity}, {auth.icd10_code}, " \
-               f"valid {auth.start_date:%Y-%m-%d} through {auth.end_date:%Y-%m-%d}"
+               f"valid {long_date(auth.start_date)} through {long_date(auth.end_date)}"
 
     # The request page and the decision.
 

@@ -8,6 +8,7 @@ at once. Each step has its own address; submitting is a POST of the review.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -107,18 +108,15 @@ class RequestWizard(WizardView):
     def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
         if step == REVIEW:
             # The expedited question is asked only of a request a person will review.
-            preview = self.preview()
+            preview = self.preview
             return {"needs_review": preview is None or preview.outcome is None
                     or not preview.approvable}
         return {}
 
+    @cached_property
     def preview(self) -> selectors.Preview | None:
         """The criteria result if the draft were submitted now (once per HTTP request)."""
-        if self.req is None:
-            return None
-        if not hasattr(self, "_preview"):
-            self._preview = selectors.review_preview(self.req)
-        return self._preview
+        return selectors.review_preview(self.req) if self.req is not None else None
 
     def process_step(self, form: forms.StepForm) -> dict[str, Any]:
         # What the storage saves: the step's answers as JSON values.
@@ -238,6 +236,6 @@ class RequestWizard(WizardView):
         if step == REVIEW:
             context["answer_groups"] = selectors.answer_groups(self.storage.answers, [
                 (s, f"{self.get_step_url(s)}?{CHANGE}") for s in form_list if s != REVIEW])
-            context["preview"] = self.preview()
+            context["preview"] = self.preview
             context["review"] = selectors.review_facts(self.req)
         return context
