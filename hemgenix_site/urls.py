@@ -3,6 +3,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+
 class FaviconView(RedirectView):
     """Browsers ask for /favicon.ico whatever the page says: send the real icon
     (its URL read per request, as the static files storage names it)."""
