@@ -127,3 +127,4 @@ def export_treatment(auth: Authorization | None) -> dict[str, Any]:
         "follow_ups": [{"number": row.number, "due_date": row.due_on.isoformat(),
                         "state": row.state} for row in follow_up_rows(auth)],
     }
+
