@@ -25,7 +25,7 @@ urlpatterns = [
          name="authorization_cancel"),
     path("requests/<int:pk>/infusion/", views_treatment.infusion, name="infusion"),
     path("requests/<int:pk>/follow-ups/", views_treatment.follow_ups, name="follow_ups"),
-    path("requests/<int:pk>/follow-ups/<int:number>/", views_treatment.follow_up,
+    path("requests/<int:pk>/follow-ups/<int:n>/", views_treatment.follow_up,
          name="follow_up"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
 ]

@@ -112,9 +112,9 @@ def follow_ups(request, pk: int):
 
 @prescriber_required
 @require_http_methods(["GET", "POST"])
-def follow_up(request, pk: int, number: int):
+def follow_up(request, pk: int, n: int):
     req, auth = _authorized(request, pk)
-    fu = get_object_or_404(FollowUp, authorization=auth, number=number)
+    fu = get_object_or_404(FollowUp, authorization=auth, number=n)
     state = fu.state_on(selectors_treatment.today())
     editable = fu.status == "open"
     form = None

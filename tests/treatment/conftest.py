@@ -23,7 +23,7 @@ def approve(prescriber):
         services.request_save_draft(by=user, req=req, step="review",
                                     answers=case_tested_on(tested, member_id=member_id,
                                                            **changes))
-        result = services.request_submit(by=user, req=req, as_of=as_of)
+        services.request_submit(by=user, req=req, as_of=as_of)
         req.refresh_from_db()
         return req
 

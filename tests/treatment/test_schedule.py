@@ -10,7 +10,7 @@ def test_an_infusion_on_2027_01_15_gives_ten_dates_six_months_apart():
     assert len(dates) == 10
     assert dates[0] == date(2027, 7, 15)
     assert dates[-1] == date(2032, 1, 15)
-    for earlier, later in zip(dates, dates[1:]):
+    for earlier, later in zip(dates, dates[1:], strict=False):
         assert followup.add_months(earlier, 6) == later
 
 
