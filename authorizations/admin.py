@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 
 from . import (
     admin_records,  # noqa: F401 - registers the records, directory, accounts
+    admin_treatment,  # registers infusions and follow-ups; the request page's treatment
     policy,
     selectors,
     services,
@@ -348,7 +349,8 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         return [path("<int:pk>/decide/", decide,
                      name="authorizations_authorizationrequest_decide"),
                 path("<int:pk>/documents/<int:doc_id>/", document,
-                     name="authorizations_authorizationrequest_document")] + super().get_urls()
+                     name="authorizations_authorizationrequest_document")] + \
+            admin_treatment.urls(self) + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Requests for clinical review",
@@ -392,6 +394,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             "overdue": is_overdue(req, timezone.now()),
             "waiting_hours": waiting_hours(req, timezone.now()),
             "turnaround_hours": turnaround_hours(req),
+            **admin_treatment.request_context(request, req),
         }
 
     def has_decide_permission(self, request) -> bool:

@@ -335,3 +335,12 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"Document {self.pk} of {self.request.number}"
+
+
+from .models_treatment import (  # noqa: E402,F401 - the treatment's models, in their module
+    AuthorizationCancellation,
+    FollowUp,
+    FollowUpReminder,
+    FollowUpStatus,
+    Infusion,
+)

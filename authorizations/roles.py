@@ -14,6 +14,8 @@ REVIEWER_PERMISSIONS = [
     "view_authorization",
     "view_auditevent",
     "view_htc",
+    "view_infusion",
+    "view_followup",
 ]
 
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from . import facts, policy
+from . import facts, policy, selectors_treatment
 from .models import HTC, AuthorizationRequest, AuthorizationStatus, Determination, Status
 from .policy import QUESTION_BY_KEY
 from .policy.values import long_date, number_from_json, scientific
@@ -63,6 +63,7 @@ def export_payload(req: AuthorizationRequest) -> dict[str, Any]:
         "authorization": {"number": auth.number, "start": auth.start_date.isoformat(),
                           "end": auth.end_date.isoformat(),
                           "status": auth.status_on(timezone.localdate())} if auth else None,
+        **selectors_treatment.export_treatment(auth),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents
+from . import views, views_documents, views_treatment
 from .wizard import RequestWizard
 
 wizard = RequestWizard.as_view(url_name="request_step")
@@ -21,5 +21,11 @@ urlpatterns = [
          name="request_document"),
     path("requests/<int:pk>/documents/<int:doc_id>/remove/",
          views_documents.request_document_remove, name="request_document_remove"),
+    path("requests/<int:pk>/authorization/cancel/", views_treatment.authorization_cancel,
+         name="authorization_cancel"),
+    path("requests/<int:pk>/infusion/", views_treatment.infusion, name="infusion"),
+    path("requests/<int:pk>/follow-ups/", views_treatment.follow_ups, name="follow_ups"),
+    path("requests/<int:pk>/follow-ups/<int:n>/", views_treatment.follow_up,
+         name="follow_up"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
 ]

@@ -11,9 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import policy, roles, selectors, services
+from . import policy, roles, selectors, selectors_treatment, services
 from .models import AuthorizationRequest, Letter, Status
 from .policy.values import ExactJSONEncoder
 from .wizard import SERVICE_NAME, prescriber_or_refuse
@@ -49,6 +50,7 @@ def dashboard(request):
         "htc": htc,
         "drafts": [r for r in requests if r.status == Status.DRAFT],
         "submitted": [r for r in requests if r.status != Status.DRAFT],
+        "follow_ups_due": selectors_treatment.follow_ups_due(htc),
     })
 
 
@@ -67,6 +69,7 @@ def request_detail(request, pk: int):
     services.audit(by=request.user, action="view", obj=req)
     determination = selectors.latest_determination(req)
     criteria = selectors.criterion_rows(determination.trace) if determination else []
+    auth = selectors.authorization_or_none(req)
     return render(request, "authorizations/request_detail.html", {
         "page_title": f"{req.number}: {req.get_status_display()} – {SERVICE_NAME}",
         "heading": RESULT_HEADINGS[req.status],
@@ -74,7 +77,9 @@ def request_detail(request, pk: int):
         "determination": determination,
         "criteria": criteria,
         "unmet": [c for c in criteria if c.status == policy.UNMET],
-        "authorization": selectors.authorization_or_none(req),
+        "authorization": auth,
+        "authorization_state_code": auth.status_on(timezone.localdate()) if auth else None,
+        "authorization_state": selectors_treatment.authorization_state(auth),
         "letter_url": reverse("request_letter", args=[req.pk]),
     })
 

@@ -19,7 +19,12 @@ from .accounts import (
     user_memberships_set,
     user_save,
 )
-from .authorizations import record_lapses
+from .authorizations import (
+    AuthorizationStateError,
+    authorization_transition,
+    may_cancel,
+    record_lapses,
+)
 from .base import audit, running, service
 from .directory import (
     ImportResult,
@@ -44,8 +49,21 @@ from .requests import (
     request_save_draft,
     request_submit,
 )
+from .treatment import (
+    ReminderResult,
+    TreatmentError,
+    followup_save,
+    followup_send_reminders,
+    followup_waive,
+    infusion_correct,
+    infusion_record,
+    latest_infusion,
+)
 
 __all__ = [
+    "AuthorizationStateError", "ReminderResult", "TreatmentError", "authorization_transition",
+    "followup_save", "followup_send_reminders", "followup_waive", "infusion_correct",
+    "infusion_record", "latest_infusion", "may_cancel",
     "EXPEDITED_TURNAROUND", "STANDARD_TURNAROUND", "ImportResult", "LifetimeLimitReached",
     "NotADraft", "SubmitResult", "audit", "group_delete", "group_permissions_set",
     "group_save", "htc_delete", "htc_import", "htc_save", "letter_issue", "letter_latest",

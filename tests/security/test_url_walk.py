@@ -24,6 +24,8 @@ from authorizations.models import (
     AuthorizationRequest,
     Determination,
     Document,
+    FollowUp,
+    Infusion,
     Letter,
 )
 from authorizations.wizard import STEPS
@@ -113,6 +115,11 @@ EXPECTED: dict[str, Expect] = {
     "request_document": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK, owner=OK,
                                obj="submitted", data=True),
     "request_document_remove": prescriber_page(obj="draft"),
+    # The treatment after approval (the walk's approved request has its infusion).
+    "authorization_cancel": prescriber_page(obj="submitted"),
+    "infusion": prescriber_page(obj="submitted"),
+    "follow_ups": prescriber_page(obj="submitted"),
+    "follow_up": prescriber_page(obj="submitted"),
     "session_keepalive": Expect(anonymous=LOGIN, other=NOT_ALLOWED, reviewer=NOT_ALLOWED,
                                 owner=NOT_ALLOWED),
     # Letters: the owning HTC and the reviewers.
@@ -160,12 +167,21 @@ EXPECTED: dict[str, Expect] = {
                       "admin:authorizations_authorizationrequest_decide":
                           admin_page(NOT_ALLOWED, obj="pending"),
                       "admin:authorizations_authorizationrequest_document":
-                          admin_page(OK, obj="submitted", data=True)}),
+                          admin_page(OK, obj="submitted", data=True),
+                      # The treatment's forms on the request page: POST only.
+                      "admin:authorizations_authorizationrequest_cancel":
+                          admin_page(NOT_ALLOWED, obj="submitted"),
+                      "admin:authorizations_authorizationrequest_correct":
+                          admin_page(NOT_ALLOWED, obj="submitted"),
+                      "admin:authorizations_authorizationrequest_waive":
+                          admin_page(NOT_ALLOWED, obj="submitted")}),
     **admin_model("authorizations", "determination", obj="determination", readable=True),
     **admin_model("authorizations", "letter", obj="letter", readable=True, extra={
         "admin:authorizations_letter_pdf": admin_page(OK, obj="letter", data=True)}),
     **admin_model("authorizations", "authorization", obj="authorization", readable=True,
                   data=True),
+    **admin_model("authorizations", "infusion", obj="infusion", readable=True),
+    **admin_model("authorizations", "followup", obj="followup", readable=True),
     **admin_model("authorizations", "auditevent", obj="auditevent", readable=True),
     **admin_model("authorizations", "htc", obj="htc", readable=True),
     **admin_model("authorizations", "prescriberprofile", obj="prescriberprofile",
@@ -225,6 +241,10 @@ class World:
         self.draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
         services.request_save_draft(by=prescriber, req=self.draft,
                                     answers=dict(PATIENT), step="attestations")
+        services.infusion_record(by=prescriber, auth=self.submitted.authorization, data={
+            "infused_on": self.submitted.authorization.start_date, "lots": ["L1"],
+            "weight_kg": 72, "dose_gc_per_kg": 2 * 10**13, "site_name": "Site",
+            "site_npi": "", "baseline_treated_bleeds": 0, "full_dose": True})
         determination = Determination.objects.filter(request=self.submitted).first()
         # A document of each request, for the documents' URLs.
         self.documents = {obj: Document.objects.create(
@@ -239,6 +259,8 @@ class World:
             "determination": determination.pk,
             "letter": Letter.objects.get(determination=determination).pk,
             "authorization": Authorization.objects.get(request=self.submitted).pk,
+            "infusion": Infusion.objects.get(authorization__request=self.submitted).pk,
+            "followup": FollowUp.objects.filter(authorization__request=self.submitted).first().pk,
             "auditevent": AuditEvent.objects.filter(object_id=str(self.submitted.pk)).first().pk,
             "htc": HTC.objects.first().pk,
             "prescriberprofile": prescriber.prescriber.pk,
@@ -281,6 +303,8 @@ class World:
                 values[name] = "made-up-token"
             elif name == "number":
                 values[name] = AuthorizationRequest.objects.get(pk=self.objects[obj]).number
+            elif name == "n":
+                values[name] = 1  # the first follow-up
             elif name == "resource_id":
                 values[name] = "hemgenix-2026D0120K"
             else:

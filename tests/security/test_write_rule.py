@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db.models.signals import m2m_changed, pre_delete, pre_save
 from django.test import Client
+from django.utils import timezone
 
 from authorizations import services
 from authorizations.models import HTC, AuditEvent, AuthorizationRequest, Letter, Status
@@ -121,6 +122,15 @@ def test_a_whole_journey_writes_only_through_the_services(
         assert owner.get(f"/requests/{approved.pk}/letter.pdf").status_code == 200
         assert Letter.objects.filter(determination__request=approved).exists()
 
+        # The infusion is recorded and the first follow-up saved as a draft.
+        today = timezone.localdate()
+        assert owner.post(f"/requests/{approved.pk}/infusion/", {
+            "infused_on": today.isoformat(), "lots": "L1", "weight_kg": "72",
+            "dose_gc_per_kg": "2e13", "site_name": "Site", "site_npi": "1234567893",
+            "baseline_treated_bleeds": "2", "full_dose": "yes"}).status_code == 302
+        assert owner.post(f"/requests/{approved.pk}/follow-ups/1/",
+                          {"bleeds_total": "0", "save": "1"}).status_code == 302
+
         # A second request pends; a third is a draft, discarded.
         walker = Walker(owner)
         pended_case = approvable_case(member_id="UHC-200", hbsag="positive")
@@ -175,6 +185,8 @@ def test_a_whole_journey_writes_only_through_the_services(
         case = tmp_path / "case.json"
         case.write_text(values.dumps(approvable_case(member_id="UHC-400")))
         call_command("evaluate", str(case), "--as-of", "2026-11-27", stdout=io.StringIO())
+        call_command("expire_authorizations", "--as-of", "2030-01-01", stdout=io.StringIO())
+        call_command("send_followup_reminders", "--as-of", "2030-01-01", stdout=io.StringIO())
         out = io.StringIO()
         call_command("render_letters", stdout=out)
         assert "0 failed" in out.getvalue()

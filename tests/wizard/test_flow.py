@@ -55,7 +55,9 @@ def test_export_returns_exactly_the_documented_shape(walker, case, prescriber_cl
     data = json.loads(prescriber_client.get(f"/requests/{req.pk}/export.json").content)
     # Data dictionary, section 5.
     assert set(data) == {"request", "status", "submitted_at", "policy", "answers", "outcome",
-                         "unmet", "review_flags", "decision", "authorization"}
+                         "unmet", "review_flags", "decision", "authorization", "infusion",
+                         "follow_ups"}
+    assert data["infusion"] is None and data["follow_ups"] == []
     assert data["request"] == req.number
     assert data["review_flags"] == []
     assert data["decision"]["kind"] == "system" and data["decision"]["rationale"] == ""

@@ -57,7 +57,8 @@ def test_demo_requests_fill_the_dashboard_and_the_queue_once(settings, monkeypat
     call_command("seed_demo")
     call_command("seed_demo")  # again: no second set
     mine = AuthorizationRequest.objects.filter(prescriber__username="demo-prescriber")
-    assert sorted(mine.values_list("status", flat=True)) == ["approved", "draft",
+    # The second approved one was infused (see tests/treatment/test_seed_demo.py).
+    assert sorted(mine.values_list("status", flat=True)) == ["approved", "approved", "draft",
                                                               "pending_review"]
     assert mine.get(status="pending_review").unmet == ["aav5_antibodies", "hepatitis_b"]
     assert mine.get(status="draft").wizard_step == "diagnosis"

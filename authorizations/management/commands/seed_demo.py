@@ -2,6 +2,7 @@
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -67,14 +68,8 @@ class Command(BaseCommand):
         """An approved request, one pending review and a draft, once."""
         if AuthorizationRequest.objects.filter(prescriber=user).exists():
             return
-        cases = values.loads(DEMO_CASES.read_text(encoding="utf-8"))
         today = timezone.localdate()
-        for case in cases.values():
-            if isinstance(case, dict):
-                # "days:-30" is 30 days before today: the demo's dates stay current.
-                case.update({k: (today + timedelta(days=int(v[5:]))).isoformat()
-                             for k, v in case.items()
-                             if isinstance(v, str) and v.startswith("days:")})
+        cases = demo_cases(today)
         htc = user.prescriber.htc
         for status in ("approved", "pending_review"):
             req = services.request_create(by=user, htc=htc)
@@ -86,3 +81,41 @@ class Command(BaseCommand):
         services.request_save_draft(by=user, req=draft, answers=cases["draft"],
                                     step="diagnosis")
         self.stdout.write(f"{draft.number}: draft, resumable from the dashboard")
+        self._demo_treatment(user, today)
+
+    def _demo_treatment(self, user: User, today) -> None:
+        """A request approved and infused about 21 months ago, with its
+        follow-ups submitted, waived, overdue and upcoming."""
+        infused_on = today - timedelta(days=640)
+        approved_on = infused_on - timedelta(days=2)
+        case = {**demo_cases(approved_on)["approved"], "member_id": "DEMO-TREATED-01",
+                "patient_first_name": "Theo", "patient_last_name": "Marchetti"}
+        req = services.request_create(by=user, htc=user.prescriber.htc)
+        services.request_save_draft(by=user, req=req, answers=case, step="review")
+        services.request_submit(by=user, req=req, as_of=approved_on)
+        req.refresh_from_db()
+        services.infusion_record(by=user, auth=req.authorization, as_of=infused_on, data={
+            "infused_on": infused_on, "lots": ["HGX-DEMO-0419"], "weight_kg": Decimal("72"),
+            "dose_gc_per_kg": Decimal("2e13"), "site_name": case.get("site_of_care_name", ""),
+            "site_npi": case.get("site_of_care_npi", ""), "baseline_treated_bleeds": 5,
+            "baseline_factor_ix_product": "Recombinant factor IX", "full_dose": True})
+        first, second = req.authorization.follow_ups.order_by("number")[:2]
+        services.followup_save(by=user, follow_up=first, submit=True, answers={
+            "fix_activity": Decimal("36"), "fix_test_date": first.due_on.isoformat(),
+            "bleeds_total": 1, "bleeds_treated": 0, "factor_ix_iu": 0,
+            "inhibitor_tested": False, "prophylaxis": False, "alt_corticosteroids": False})
+        reviewer = User.objects.get(username=REVIEWER[0])
+        services.followup_waive(by=reviewer, follow_up=second,
+                                reason="Demo: assessment done at another center")
+        self.stdout.write(f"{req.number}: infused {infused_on}, follow-ups in several states")
+
+
+def demo_cases(day) -> dict:
+    """The demo cases with "days:-30" read as 30 days before `day`."""
+    cases = values.loads(DEMO_CASES.read_text(encoding="utf-8"))
+    for case in cases.values():
+        if isinstance(case, dict):
+            case.update({k: (day + timedelta(days=int(v[5:]))).isoformat()
+                         for k, v in case.items()
+                         if isinstance(v, str) and v.startswith("days:")})
+    return cases

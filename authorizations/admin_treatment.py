@@ -1,0 +1,230 @@
+"""The treatment in the reviewer's workspace: infusions and follow-ups listed
+(read-only; filters by state and HTC, overdue first), and on a request's page
+its infusion and follow-ups, with small forms to cancel the authorization,
+correct the infusion (a new version) and waive a follow-up, each posting to
+its own admin URL and writing through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from . import followup, selectors, selectors_treatment, services
+from .forms_treatment import DOSE, INFUSED_ON, WEIGHT
+from .models import AuthorizationRequest, AuthorizationStatus, FollowUp, FollowUpStatus, Infusion
+from .wizard.fields import DayField, NumberField
+
+DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
+
+
+class ReadOnly(admin.ModelAdmin):
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _state_q(state: str, day) -> Q:
+    open_ = Q(status=FollowUpStatus.OPEN)
+    return {
+        followup.SUBMITTED: Q(status=FollowUpStatus.SUBMITTED),
+        followup.WAIVED: Q(status=FollowUpStatus.WAIVED),
+        followup.OVERDUE: open_ & Q(due_on__lt=day - followup.OVERDUE_AFTER),
+        followup.DUE: open_ & Q(due_on__gte=day - followup.OVERDUE_AFTER,
+                                due_on__lte=day + followup.DUE_BEFORE),
+        followup.UPCOMING: open_ & Q(due_on__gt=day + followup.DUE_BEFORE),
+    }[state]
+
+
+class FollowUpStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return list(followup.STATE_LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in followup.STATE_LABELS:
+            return queryset.filter(_state_q(self.value(), selectors_treatment.today()))
+        return queryset
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnly):
+    list_display = ("__str__", "request_link", "htc", "due_on", "state")
+    list_filter = (FollowUpStateFilter,
+                   ("authorization__request__htc", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("authorization__request__htc",)
+    fields = ("authorization", "number", "due_on", "status", "answers", "submitted_at",
+              "waived_reason", "updated_at")
+
+    def get_queryset(self, request):
+        day = selectors_treatment.today()
+        # Overdue first, then due, then the rest; each by date.
+        return super().get_queryset(request).annotate(urgency=Case(
+            When(_state_q(followup.OVERDUE, day), then=Value(0)),
+            When(_state_q(followup.DUE, day), then=Value(1)),
+            default=Value(2), output_field=IntegerField())).order_by("urgency", "due_on", "pk")
+
+    @admin.display(description="Request")
+    def request_link(self, obj):
+        return obj.authorization.request.number
+
+    @admin.display(description="HTC")
+    def htc(self, obj):
+        return obj.authorization.request.htc.name
+
+    @admin.display(description="State")
+    def state(self, obj):
+        return followup.STATE_LABELS[obj.state_on(selectors_treatment.today())]
+
+
+@admin.register(Infusion)
+class InfusionAdmin(ReadOnly):
+    list_display = ("__str__", "infused_on", "version", "htc", "recorded_at")
+    list_filter = ("authorization__status",
+                   ("authorization__request__htc", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("authorization__request__htc",)
+    ordering = ("-infused_on", "-version")
+
+    @admin.display(description="HTC")
+    def htc(self, obj):
+        return obj.authorization.request.htc.name
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 2}), error_messages={"required": "Enter the reason"})
+
+
+class CorrectionForm(ReasonForm):
+    infused_on = DayField(INFUSED_ON, label=INFUSED_ON.label, required=False)
+    lots = forms.CharField(label="Lot number(s)", required=False, max_length=500,
+                           help_text="Separate several with commas; empty keeps them.")
+    weight_kg = NumberField(WEIGHT, label=WEIGHT.label, required=False)
+    dose_gc_per_kg = NumberField(DOSE, label=DOSE.label, required=False)
+
+    def changes(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "reason" and v not in
+                (None, "")}
+        if "lots" in data:
+            data["lots"] = [lot.strip() for lot in data["lots"].split(",") if lot.strip()]
+        return data
+
+
+def request_context(request, req: AuthorizationRequest) -> dict[str, Any]:
+    """What the request's admin page shows of the treatment."""
+    auth = selectors.authorization_or_none(req)
+    if auth is None:
+        return {}
+    infusion = selectors_treatment.current_infusion(auth)
+    may = request.user.has_perm(DECIDE_PERMISSION)
+    state = auth.status_on(selectors_treatment.today())
+    return {
+        "treatment": {
+            "auth": auth,
+            "state": AuthorizationStatus(state).label,
+            "can_cancel": may and state == AuthorizationStatus.ACTIVE,
+            "cancel_url": reverse("admin:authorizations_authorizationrequest_cancel",
+                                  args=[req.pk]),
+            "infusion": selectors_treatment.infusion_summary(infusion) if infusion else None,
+            "versions": selectors_treatment.infusion_versions(auth),
+            "correct_url": reverse("admin:authorizations_authorizationrequest_correct",
+                                   args=[req.pk]),
+            "can_change": may,
+            "rows": [{"row": row, "waive_url": reverse(
+                "admin:authorizations_authorizationrequest_waive", args=[req.pk, row.number])}
+                for row in selectors_treatment.follow_up_rows(auth)],
+            "reason_form": ReasonForm(),
+            "correction_form": CorrectionForm(),
+        },
+    }
+
+
+def urls(model_admin) -> list:
+    site = model_admin.admin_site
+
+    def guarded(view):
+        def run(request, pk: int, **kwargs):
+            if not request.user.has_perm(DECIDE_PERMISSION):
+                raise PermissionDenied
+            req = get_object_or_404(model_admin.get_queryset(request), pk=pk)
+            auth = selectors.authorization_or_none(req)
+            if auth is None:
+                messages.error(request, "This request has no authorization.")
+            else:
+                view(request, req, auth, **kwargs)
+            return HttpResponseRedirect(reverse(
+                "admin:authorizations_authorizationrequest_change", args=[req.pk]))
+        return site.admin_view(require_POST(run))
+
+    return [
+        path("<int:pk>/authorization/cancel/", guarded(_cancel),
+             name="authorizations_authorizationrequest_cancel"),
+        path("<int:pk>/infusion/correct/", guarded(_correct),
+             name="authorizations_authorizationrequest_correct"),
+        path("<int:pk>/follow-ups/<int:n>/waive/", guarded(_waive),
+             name="authorizations_authorizationrequest_waive"),
+    ]
+
+
+def _cancel(request, req, auth) -> None:
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing was cancelled: enter the reason.")
+        return
+    try:
+        services.authorization_transition(by=request.user, auth=auth,
+                                          to=AuthorizationStatus.CANCELLED,
+                                          reason=form.cleaned_data["reason"])
+    except services.AuthorizationStateError as exc:
+        messages.error(request, f"Nothing was cancelled: {exc}.")
+    else:
+        messages.success(request, f"Authorization {auth.number} was cancelled.")
+
+
+def _correct(request, req, auth) -> None:
+    form = CorrectionForm(request.POST)
+    infusion = selectors_treatment.current_infusion(auth)
+    if infusion is None or not form.is_valid():
+        problems = "; ".join(str(m) for errs in form.errors.values() for m in errs) \
+            if infusion else "no infusion is recorded"
+        messages.error(request, f"Nothing was corrected: {problems}.")
+        return
+    try:
+        new = services.infusion_correct(by=request.user, infusion=infusion,
+                                        data=form.changes(), reason=form.cleaned_data["reason"])
+    except services.TreatmentError as exc:
+        messages.error(request, f"Nothing was corrected: {exc}.")
+    else:
+        messages.success(request, f"The infusion record is corrected (version {new.version}).")
+
+
+def _waive(request, req, auth, n: int) -> None:
+    fu = get_object_or_404(FollowUp, authorization=auth, number=n)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing was waived: enter the reason.")
+        return
+    try:
+        services.followup_waive(by=request.user, follow_up=fu, reason=form.cleaned_data["reason"])
+    except services.TreatmentError as exc:
+        messages.error(request, f"Nothing was waived: {exc}.")
+    else:
+        messages.success(request, f"Follow-up {fu.number} was waived.")
+
+

@@ -1,0 +1,158 @@
+"""The prescriber's treatment pages: cancel an authorization, record the
+infusion, the follow-up schedule and one follow-up's assessment. Thin views:
+access first (another HTC's request is a 404), reads through the selectors,
+writes through the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, selectors_treatment, services
+from .forms_treatment import CancelForm, FollowUpForm, InfusionForm
+from .models import AuthorizationStatus, FollowUp
+from .views import prescriber_required
+from .wizard import SERVICE_NAME
+
+
+def _authorized(request, pk: int):
+    """The HTC's request and its authorization, or 404."""
+    req = selectors.request_for_htc(htc=request.prescriber_profile.htc, pk=pk)
+    auth = selectors.authorization_or_none(req)
+    if auth is None:
+        raise Http404("This request has no authorization.")
+    return req, auth
+
+
+def _refused(form, exc: services.TreatmentError | services.AuthorizationStateError) -> None:
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in form.fields else None, str(exc))
+
+
+@prescriber_required
+@require_http_methods(["GET", "POST"])
+def authorization_cancel(request, pk: int):
+    req, auth = _authorized(request, pk)
+    state = auth.status_on(selectors_treatment.today())
+    form = CancelForm(request.POST or None)
+    if state != AuthorizationStatus.ACTIVE:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.authorization_transition(by=request.user, auth=auth,
+                                              to=AuthorizationStatus.CANCELLED,
+                                              reason=form.cleaned_data["reason"])
+        except services.AuthorizationStateError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, f"Authorization {auth.number} was cancelled.")
+            return redirect("request_detail", pk=req.pk)
+    return render(request, "authorizations/treatment/cancel.html", {
+        "page_title": f"Cancel authorization {auth.number}? – {SERVICE_NAME}",
+        "req": req, "auth": auth, "form": form,
+        "state": selectors_treatment.authorization_state(auth),
+        "may_cancel": services.may_cancel(request.user, auth),
+        "error_summary": form.error_summary() if form is not None and form.is_bound else [],
+    })
+
+
+def _site_initial(req) -> dict[str, str]:
+    return {"site_name": req.answers.get("site_of_care_name", ""),
+            "site_npi": req.answers.get("site_of_care_npi", "")}
+
+
+@prescriber_required
+@require_http_methods(["GET", "POST"])
+def infusion(request, pk: int):
+    req, auth = _authorized(request, pk)
+    current = selectors_treatment.current_infusion(auth)
+    state = auth.status_on(selectors_treatment.today())
+    form = None
+    if current is None and state == AuthorizationStatus.ACTIVE:
+        form = InfusionForm(request.POST or None, initial=_site_initial(req))
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.infusion_record(by=request.user, auth=auth, data=form.service_data())
+            except services.TreatmentError as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, "The infusion is recorded and the follow-up "
+                                          "schedule created.")
+                return redirect("follow_ups", pk=req.pk)
+    elif request.method == "POST":
+        messages.error(request, "An infusion can be recorded only once, under an active "
+                                "authorization.")
+    preview = None
+    if form is not None and form.is_bound and not form.errors.get("weight_kg") \
+            and not form.errors.get("dose_gc_per_kg") and form.cleaned_data.get("weight_kg") \
+            and form.cleaned_data.get("dose_gc_per_kg"):
+        preview = selectors_treatment.dose_shown(form.cleaned_data["weight_kg"],
+                                                 form.cleaned_data["dose_gc_per_kg"])
+    return render(request, "authorizations/treatment/infusion.html", {
+        "page_title": f"Infusion for {req.number} – {SERVICE_NAME}",
+        "req": req, "auth": auth, "form": form, "preview": preview,
+        "state": selectors_treatment.authorization_state(auth),
+        "infusion": selectors_treatment.infusion_summary(current) if current else None,
+        "error_summary": form.error_summary() if form is not None and form.is_bound else [],
+    })
+
+
+@prescriber_required
+def follow_ups(request, pk: int):
+    req, auth = _authorized(request, pk)
+    return render(request, "authorizations/treatment/follow_ups.html", {
+        "page_title": f"Follow-up for {req.number} – {SERVICE_NAME}",
+        "req": req, "auth": auth,
+        "infusion": selectors_treatment.current_infusion(auth),
+        "rows": selectors_treatment.follow_up_rows(auth),
+    })
+
+
+@prescriber_required
+@require_http_methods(["GET", "POST"])
+def follow_up(request, pk: int, n: int):
+    req, auth = _authorized(request, pk)
+    fu = get_object_or_404(FollowUp, authorization=auth, number=n)
+    state = fu.state_on(selectors_treatment.today())
+    editable = fu.status == "open"
+    form = None
+    if editable:
+        submitting = "submit" in request.POST
+        form = FollowUpForm(request.POST or None, submitting=submitting,
+                            initial=FollowUpForm.initial_from(fu.answers))
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.followup_save(by=request.user, follow_up=fu, answers=form.answers(),
+                                       submit=submitting)
+            except services.TreatmentError as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, f"Follow-up {fu.number} was "
+                                          f"{'submitted' if submitting else 'saved as a draft'}.")
+                return redirect("follow_ups" if submitting else "follow_up",
+                                *([req.pk] if submitting else [req.pk, fu.number]))
+    elif request.method == "POST":
+        messages.error(request, f"Follow-up {fu.number} is {fu.get_status_display().lower()}: "
+                                "it cannot be changed.")
+    return render(request, "authorizations/treatment/follow_up.html", {
+        "page_title": f"Follow-up {fu.number} for {req.number} – {SERVICE_NAME}",
+        "req": req, "auth": auth, "fu": fu, "form": form, "state": state,
+        "state_label": selectors_treatment.followup.STATE_LABELS[state],
+        "answers": follow_up_answers(fu) if not editable else [],
+        "error_summary": form.error_summary() if form is not None and form.is_bound else [],
+    })
+
+
+def follow_up_answers(fu: FollowUp) -> list[tuple[str, str]]:
+    """A submitted assessment as (label, value) rows, labelled as the form."""
+    shown = FollowUpForm.initial_from(fu.answers)
+    rows = []
+    for name, field in FollowUpForm().fields.items():
+        if name in shown:
+            value = shown[name]
+            if name in ("inhibitor_tested", "prophylaxis", "alt_corticosteroids"):
+                value = "Yes" if value == "yes" else "No"
+            rows.append((str(field.label), str(value)))
+    return rows
