@@ -1,14 +1,10 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from authorizations import services
 from tests.cases import case_tested_on
-
-
-def today():
-    return timezone.localdate()
+from tests.treatment.helpers import infusion_data, today
 
 
 @pytest.fixture
@@ -28,17 +24,6 @@ def approve(prescriber):
         return req
 
     return _approve
-
-
-def infusion_data(day, **changes):
-    from decimal import Decimal
-    data = {"infused_on": day, "lots": ["L123", "L124"], "weight_kg": Decimal("72"),
-            "dose_gc_per_kg": Decimal("2e13"), "site_name": "Lakeside Infusion Center",
-            "site_npi": "1234567893", "baseline_treated_bleeds": 4,
-            "baseline_factor_ix_product": "rFIX", "full_dose": True, "fraction_given": None,
-            "partial_reason": ""}
-    data.update(changes)
-    return data
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from authorizations.models import AuthorizationStatus, FollowUp, FollowUpStatus, Infusion
 from tests.factories import login
-from tests.treatment.conftest import today
+from tests.treatment.helpers import today
 
 pytestmark = pytest.mark.django_db
 

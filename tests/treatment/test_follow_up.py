@@ -20,7 +20,7 @@ from authorizations.models import (
 )
 from tests.factories import login
 from tests.phi import phi_in
-from tests.treatment.conftest import today
+from tests.treatment.helpers import today
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from authorizations.models import (
     Infusion,
 )
 from tests.factories import login
-from tests.treatment.conftest import infusion_data, today
+from tests.treatment.helpers import infusion_data, today
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_has_a_treated_request_with_follow_ups_in_several_states(settings,
                                                                           monkeypatch):
-    settings.DEBUG = True
+    settings.DEMO = True
     monkeypatch.setenv("DEMO_PASSWORD", "a-long-demo-password-1")
     call_command("seed_demo")
     fus = list(FollowUp.objects.select_related("authorization").order_by("number"))
