@@ -188,6 +188,11 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
     # Lock out by the client's address, not the proxy's: otherwise anyone who
     # knows a username could lock its owner out for everyone.
     AXES_CLIENT_IP_CALLABLE = "authorizations.middleware.client_ip_behind_proxy"
+# How many proxies append to X-Forwarded-For in front of the app (nginx alone: 1),
+# and the addresses the app server accepts the header from (the proxy's; a unix
+# socket always counts). See docs/deploy.md and middleware.client_ip_behind_proxy.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1, minimum=1)
+TRUSTED_PROXIES = frozenset(env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
