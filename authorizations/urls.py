@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents
+from . import views, views_documents, views_operations
 from .wizard import RequestWizard
 
 wizard = RequestWizard.as_view(url_name="request_step")
@@ -21,5 +21,7 @@ urlpatterns = [
          name="request_document"),
     path("requests/<int:pk>/documents/<int:doc_id>/remove/",
          views_documents.request_document_remove, name="request_document_remove"),
+    path("operations/", views_operations.operations, name="operations"),
+    path("operations/metrics.csv", views_operations.operations_csv, name="operations_csv"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
 ]

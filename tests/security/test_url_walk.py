@@ -113,6 +113,9 @@ EXPECTED: dict[str, Expect] = {
     "request_document": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK, owner=OK,
                                obj="submitted", data=True),
     "request_document_remove": prescriber_page(obj="draft"),
+    # Operations metrics (aggregates only): reviewers and operations staff.
+    "operations": Expect(anonymous=LOGIN, other=DENIED, reviewer=OK, owner=DENIED),
+    "operations_csv": Expect(anonymous=LOGIN, other=DENIED, reviewer=OK, owner=DENIED),
     "session_keepalive": Expect(anonymous=LOGIN, other=NOT_ALLOWED, reviewer=NOT_ALLOWED,
                                 owner=NOT_ALLOWED),
     # Letters: the owning HTC and the reviewers.
