@@ -1,3 +1,5 @@
+import ipaddress
+
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
@@ -24,9 +26,28 @@ class ContentSecurityPolicyMiddleware:
 
 
 def client_ip_behind_proxy(request) -> str | None:
-    """The client's address as our one HTTPS proxy saw it: the last entry of
-    X-Forwarded-For (the proxy appends it; earlier entries are the client's to
-    forge). Used by django-axes when DJANGO_BEHIND_PROXY is set."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    last = forwarded.split(",")[-1].strip()
-    return last or request.META.get("REMOTE_ADDR")
+    """The client's address as our trusted proxies saw it (django-axes calls
+    this when DJANGO_BEHIND_PROXY is set).
+
+    Each proxy appends the address it was connected from to X-Forwarded-For;
+    everything to the left of what our DJANGO_PROXY_COUNT proxies appended is
+    the client's to forge. So the client is the entry DJANGO_PROXY_COUNT from
+    the right, and only when the connection itself came from a trusted proxy
+    (DJANGO_TRUSTED_PROXIES, or a unix socket, which has no address): a client
+    that reaches the app server directly is keyed on its own address, whatever
+    header it sends. A missing or malformed entry falls back to the connection's
+    address too, never to something the client wrote.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    if remote and remote not in settings.TRUSTED_PROXIES:
+        return remote
+    entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    entries = [e for e in entries if e]
+    count = settings.PROXY_COUNT
+    if len(entries) >= count:
+        candidate = entries[-count]
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            pass
+    return remote or None

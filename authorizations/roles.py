@@ -3,6 +3,8 @@
 services create it, see services.user_create_reviewer)."""
 
 REVIEWERS = "Reviewers"
+# Operations staff read the aggregate metrics (/operations/), nothing else.
+OPERATIONS = "Operations"
 
 # What a reviewer may do in the admin: read requests and decide them, read
 # determinations, letters, authorizations and the audit log. Nothing else.
@@ -32,3 +34,12 @@ def prescriber_profile(user):
         return user.prescriber
     except Exception:  # RelatedObjectDoesNotExist
         return None
+
+
+def may_see_operations(user) -> bool:
+    """Reviewers and operations staff; never a prescriber (a prescriber who is
+    also in one of those groups still is not shown the page)."""
+    if not user.is_authenticated or prescriber_profile(user) is not None:
+        return False
+    return user.is_superuser or user.groups.filter(
+        name__in=[REVIEWERS, OPERATIONS]).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents, views_treatment
+from . import views, views_documents, views_operations, views_treatment
 from .wizard import RequestWizard
 
 wizard = RequestWizard.as_view(url_name="request_step")
@@ -27,5 +27,7 @@ urlpatterns = [
     path("requests/<int:pk>/follow-ups/", views_treatment.follow_ups, name="follow_ups"),
     path("requests/<int:pk>/follow-ups/<int:n>/", views_treatment.follow_up,
          name="follow_up"),
+    path("operations/", views_operations.operations, name="operations"),
+    path("operations/metrics.csv", views_operations.operations_csv, name="operations_csv"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
 ]

@@ -6,6 +6,7 @@ deployment never silently falls back to a default. See README.md for the list.
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -123,7 +124,14 @@ TEMPLATES = [
 
 # Database: SQLite file by default (embedded), PostgreSQL in production.
 _default_db = f"sqlite:///{BASE_DIR / 'data' / 'hemgenix.sqlite3'}"
-_db_url = os.environ.get("DATABASE_URL", _default_db)
+_db_url, _db_var = os.environ.get("DATABASE_URL", _default_db), "DATABASE_URL"
+# Least privilege (docs/deploy.md): the application connects as a role that may
+# only read and write rows (DATABASE_URL); `manage.py migrate` alone connects as
+# the tables' owner, MIGRATE_DATABASE_URL, when that is set.
+MIGRATING = len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" \
+    and sys.argv[1] == "migrate"
+if MIGRATING and os.environ.get("MIGRATE_DATABASE_URL"):
+    _db_url, _db_var = os.environ["MIGRATE_DATABASE_URL"], "MIGRATE_DATABASE_URL"
 # Persistent connections: a new PostgreSQL connection costs more than a wizard step.
 CONN_MAX_AGE = env_int("DJANGO_CONN_MAX_AGE", 60)
 try:
@@ -133,7 +141,7 @@ try:
         )
     }
 except ValueError as exc:
-    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+    raise ImproperlyConfigured(f"{_db_var} is not a valid database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Wait for the write lock instead of failing under concurrent prescribers.
@@ -188,6 +196,11 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
     # Lock out by the client's address, not the proxy's: otherwise anyone who
     # knows a username could lock its owner out for everyone.
     AXES_CLIENT_IP_CALLABLE = "authorizations.middleware.client_ip_behind_proxy"
+# How many proxies append to X-Forwarded-For in front of the app (nginx alone: 1),
+# and the addresses the app server accepts the header from (the proxy's; a unix
+# socket always counts). See docs/deploy.md and middleware.client_ip_behind_proxy.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1, minimum=1)
+TRUSTED_PROXIES = frozenset(env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

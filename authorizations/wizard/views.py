@@ -23,7 +23,7 @@ from .. import policy, selectors, services
 from ..models import Status
 from ..policy import QUESTION_BY_KEY
 from ..policy.values import scientific
-from ..roles import is_reviewer, prescriber_profile
+from ..roles import is_reviewer, may_see_operations, prescriber_profile
 from . import forms
 from .forms import REVIEW, STEPS
 
@@ -50,6 +50,8 @@ def prescriber_or_refuse(request):
         if is_reviewer(user):
             # Reviewers work in the admin, not on the prescriber's pages.
             return None, redirect("admin:index")
+        if may_see_operations(user):  # operations staff: their one page
+            return None, redirect("operations")
         raise PermissionDenied("Only prescribers can use these pages.")
     return profile, None
 

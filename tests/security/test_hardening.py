@@ -356,10 +356,11 @@ def test_lockout_behind_a_proxy_uses_the_client_address():
 
     from authorizations.middleware import client_ip_behind_proxy
 
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2",
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1",
                                    HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     assert client_ip_behind_proxy(request) == "203.0.113.9"
     assert client_ip_behind_proxy(RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+    # More in tests/operations/test_proxy_lockout.py.
 
 
 def test_stay_signed_in_restarts_the_idle_clock(client, prescriber):

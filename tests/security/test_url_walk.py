@@ -120,6 +120,9 @@ EXPECTED: dict[str, Expect] = {
     "infusion": prescriber_page(obj="submitted"),
     "follow_ups": prescriber_page(obj="submitted"),
     "follow_up": prescriber_page(obj="submitted"),
+    # Operations metrics (aggregates only): reviewers and operations staff.
+    "operations": Expect(anonymous=LOGIN, other=DENIED, reviewer=OK, owner=DENIED),
+    "operations_csv": Expect(anonymous=LOGIN, other=DENIED, reviewer=OK, owner=DENIED),
     "session_keepalive": Expect(anonymous=LOGIN, other=NOT_ALLOWED, reviewer=NOT_ALLOWED,
                                 owner=NOT_ALLOWED),
     # Letters: the owning HTC and the reviewers.

@@ -1,0 +1,38 @@
+"""Operations staff: the Operations group (no model permissions: they read the
+aggregate metrics page, nothing else) and its accounts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.db import transaction
+
+from .. import roles
+from .accounts import _account
+from .base import audit, save_audited, service
+
+
+@service
+def operations_group(*, by: AbstractBaseUser | None) -> Group:
+    """The Operations group, created when missing."""
+    with transaction.atomic():
+        group = Group.objects.filter(name=roles.OPERATIONS).first() or \
+            Group(name=roles.OPERATIONS)
+        save_audited(group, by=by)
+        return group
+
+
+@service
+def user_create_operations(*, by: AbstractBaseUser | None, username: str,
+                           password: str | None, first_name: str = "", last_name: str = "",
+                           email: str = ""):
+    """A member of operations staff (not staff of the admin), created or brought
+    up to date when the username exists."""
+    with transaction.atomic():
+        user = _account(by=by, username=username, password=password, first_name=first_name,
+                        last_name=last_name, email=email, staff=False)
+        group = operations_group(by=by)
+        if not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
+            audit(by=by, action="memberships", obj=user, groups_added=[group.pk],
+                  groups_removed=[])
+    return user

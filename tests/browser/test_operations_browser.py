@@ -1,0 +1,53 @@
+"""The operations page in Chromium: axe on the page and on its error state,
+and the period chosen with the keyboard alone."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from authorizations import services
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def operations_user(transactional_db):
+    return services.user_create_operations(by=None, username="ops-kim", password=PASSWORD,
+                                           first_name="Kim", last_name="Ops")
+
+
+def test_operations_page_passes_axe_and_works_by_keyboard(browser_page, operations_user):
+    b, page = browser_page, browser_page.page
+    b.goto("/accounts/login/")
+    page.get_by_label("Username").fill("ops-kim")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/operations/")  # the dashboard sends operations staff here
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Operations")
+    expect(page.get_by_role("img", name="Requests and decisions")).to_be_visible()
+    b.check("operations")
+
+    # Keyboard only: focus From, type, Tab to To, type, Enter submits.
+    page.get_by_label("From date").focus()
+    keyboard = page.keyboard
+    keyboard.press("Control+A")
+    keyboard.type("2026-11-31")
+    keyboard.press("Tab")
+    keyboard.press("Control+A")
+    keyboard.type("2026-11-01")
+    with page.expect_navigation():
+        keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("From date must be a date")
+    b.check("operations-error", status=400)
+
+    page.get_by_label("From date").fill("2026-10-01")
+    page.get_by_label("To date").focus()
+    with page.expect_navigation():
+        keyboard.press("Enter")
+    expect(page.get_by_role("table", name="Requests and decisions")).to_contain_text(
+        "fewer than 11")
+    b.check("operations-period")
+    link = page.get_by_role("link", name="Download these metrics as CSV")
+    assert "from=2026-10-01" in link.get_attribute("href")

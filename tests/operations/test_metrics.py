@@ -1,0 +1,171 @@
+"""The operations metrics: the figures, their suppression, one function for the
+page, the CSV and the command, and a fixed number of queries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from authorizations import metrics, services
+from authorizations.models import AuthorizationRequest, Status
+from tests.cases import approvable_case
+from tests.factories import login, submitted_request
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2026, 11, 10)
+START, END = date(2026, 11, 1), date(2026, 11, 30)
+
+
+def at(hours: float) -> datetime:
+    base = timezone.make_aware(datetime(2026, 11, 10, 9, 0))
+    return base + timedelta(hours=hours)
+
+
+def _place(req, *, created, submitted, decided=None, due=None):
+    AuthorizationRequest.objects.filter(pk=req.pk).update(
+        created_at=at(created), submitted_at=at(submitted),
+        decided_at=None if decided is None else at(decided),
+        due_at=at(due if due is not None else submitted + 72))
+
+
+def _dob(i: int) -> str:
+    """A different person each time (the same name and birth date would raise
+    the possible-duplicate flag)."""
+    return (date(1960, 1, 1) + timedelta(days=37 * i)).isoformat()
+
+
+def approved_at_once(prescriber, n, start=0):
+    for i in range(start, start + n):
+        case = approvable_case(member_id=f"UHC-7{i:08d}", date_of_birth=_dob(i))
+        req = submitted_request(prescriber, case).request
+        # Submitted an hour after the first step, decided at once.
+        _place(req, created=i - 1, submitted=i, decided=i)
+
+
+def pended(prescriber, n, start=100, *, decide=None, reviewer=None, expedited=False):
+    reqs = []
+    for i in range(start, start + n):
+        case = approvable_case(member_id=f"UHC-8{i:08d}", hbsag="positive",
+                              date_of_birth=_dob(i))
+        req = submitted_request(prescriber, case, expedited=expedited).request
+        assert req.status == Status.PENDING_REVIEW
+        if decide is not None:
+            services.request_decide(by=reviewer, req=req, approve=decide, rationale="Reviewed.")
+        reqs.append(req)
+    return reqs
+
+
+def figure(m, key):
+    return next(f for f in m.figures if f.key == key)
+
+
+def test_small_cells_are_suppressed(prescriber):
+    approved_at_once(prescriber, 3)
+    m = metrics.compute(START, END)
+    assert all(f.suppressed for f in m.figures)
+    assert figure(m, "submitted").text == "fewer than 11"
+    assert figure(m, "submitted").csv == "<11"
+    assert "3" not in json.dumps(m.as_dict()["figures"])
+
+
+def test_the_figures(prescriber, reviewer):
+    approved_at_once(prescriber, 12)
+    denied = pended(prescriber, 11, decide=False, reviewer=reviewer)
+    for i, req in enumerate(denied):  # decided 10 + i hours after submission; 3 late
+        _place(req, created=100 + i - 2, submitted=100 + i, decided=110 + 2 * i,
+               due=100 + i + (5 if i >= 8 else 72))
+    m = metrics.compute(START, END)
+    assert figure(m, "submitted").value == 23
+    assert figure(m, "approved_at_once").value == 12
+    assert figure(m, "approved_after_review").suppressed  # none
+    assert figure(m, "denied").value == 11
+    assert figure(m, "pended").value == 11
+    # Standard: 12 decided at once (0 h) and 11 after 10..20 hours -> median 0 h.
+    assert figure(m, "median_hours_to_decision_standard").value == 0
+    average = figure(m, "average_hours_to_decision_standard").value
+    assert float(average) == pytest.approx(sum(10 + i for i in range(11)) / 23, abs=0.05)
+    assert figure(m, "median_hours_to_decision_expedited").suppressed
+    assert float(figure(m, "decided_within_clock_percent").value) == pytest.approx(
+        100 * 20 / 23, abs=0.05)
+    # First step to submission: 12 x 1 h and 11 x 2 h -> median 1 h.
+    assert figure(m, "median_hours_first_step_to_submission").value == 1
+    assert figure(m, "documents_per_request").value == 0
+    # Another period: nothing.
+    assert figure(metrics.compute(date(2026, 10, 1), date(2026, 10, 31)),
+                  "submitted").suppressed
+
+
+def test_a_fixed_number_of_queries(prescriber, reviewer, django_assert_max_num_queries):
+    approved_at_once(prescriber, 12)
+    with django_assert_max_num_queries(8) as few:
+        metrics.compute(START, END)
+    approved_at_once(prescriber, 30, start=50)
+    pended(prescriber, 12, decide=False, reviewer=reviewer)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        metrics.compute(START, END)
+
+
+@pytest.fixture
+def operations_user(db):
+    return services.user_create_operations(by=None, username="ops", password=PASSWORD)
+
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def test_the_page_and_its_csv(client, operations_user, prescriber):
+    approved_at_once(prescriber, 12)
+    client.force_login(operations_user)
+    response = client.get("/operations/", {"from": "2026-11-01", "to": "2026-11-30"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<svg class="ops-chart" role="img"' in html and "<title id=" in html
+    assert "Approved at once by software" in html and "fewer than 11" in html
+    assert "Quinlan" not in html and "UHC-7" not in html  # aggregates only
+    response = client.get("/operations/metrics.csv", {"from": "2026-11-01", "to": "2026-11-30"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["metric", "key", "value"]
+    cells = {r[1]: r[2] for r in rows[1:]}
+    assert cells["submitted"] == "12" and cells["denied"] == "<11"
+
+
+def test_period_errors_name_the_field(client, operations_user):
+    client.force_login(operations_user)
+    response = client.get("/operations/", {"from": "2026-13-01", "to": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "From date must be a date" in html and "Enter the To date" in html
+    response = client.get("/operations/", {"from": "2026-11-30", "to": "2026-11-01"})
+    assert "To date must be on or after the From date" in response.content.decode()
+    response = client.get("/operations/metrics.csv", {"from": "x", "to": "2026-11-01"})
+    assert response.status_code == 400 and b"From date" in response.content
+
+
+def test_who_may_see_it(client, prescriber, reviewer, operations_user):
+    assert client.get("/operations/").status_code == 302
+    login(client, prescriber)
+    assert client.get("/operations/").status_code == 403
+    assert client.get("/operations/metrics.csv").status_code == 403
+    client.force_login(reviewer)
+    assert client.get("/operations/").status_code == 200
+    client.force_login(operations_user)
+    assert client.get("/operations/metrics.csv").status_code == 200
+
+
+def test_the_command_gives_the_same_figures(prescriber, capsys):
+    approved_at_once(prescriber, 12)
+    call_command("metrics", "--from", "2026-11-01", "--to", "2026-11-30", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data == json.loads(json.dumps(metrics.compute(START, END).as_dict()))
+    call_command("metrics", "--from", "2026-11-01", "--to", "2026-11-30")
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("metric,key,value")
+    assert "submitted,12," in out
