@@ -55,6 +55,7 @@ def dashboard(request):
 RESULT_HEADINGS = {
     Status.APPROVED: "Approved",
     Status.PENDING_REVIEW: "Sent to clinical review",
+    Status.INFORMATION_REQUESTED: "Information needed",
     Status.DENIED: "Denied",
 }
 

@@ -32,6 +32,17 @@ from .directory import (
     reviewer_profile_save,
 )
 from .letters import letter_issue, letter_latest
+from .review import (
+    INFORMATION_DAYS_STANDARD,
+    INFORMATION_HOURS_EXPEDITED,
+    ConflictOfInterest,
+    conflict_of_interest,
+    information_due,
+    information_letter,
+    information_request,
+    information_respond,
+    open_information_request,
+)
 from .requests import (
     EXPEDITED_TURNAROUND,
     STANDARD_TURNAROUND,
@@ -46,6 +57,9 @@ from .requests import (
 )
 
 __all__ = [
+    "INFORMATION_DAYS_STANDARD", "INFORMATION_HOURS_EXPEDITED", "ConflictOfInterest",
+    "conflict_of_interest", "information_due", "information_letter", "information_request",
+    "information_respond", "open_information_request",
     "EXPEDITED_TURNAROUND", "STANDARD_TURNAROUND", "ImportResult", "LifetimeLimitReached",
     "NotADraft", "SubmitResult", "audit", "group_delete", "group_permissions_set",
     "group_save", "htc_delete", "htc_import", "htc_save", "letter_issue", "letter_latest",
