@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents
+from . import views, views_documents, views_response
 from .wizard import RequestWizard
 
 wizard = RequestWizard.as_view(url_name="request_step")
@@ -21,5 +21,8 @@ urlpatterns = [
          name="request_document"),
     path("requests/<int:pk>/documents/<int:doc_id>/remove/",
          views_documents.request_document_remove, name="request_document_remove"),
+    path("requests/<int:pk>/respond/", views_response.request_respond, name="request_respond"),
+    path("requests/<int:pk>/information/<int:ir_id>/letter.pdf",
+         views_response.information_letter, name="request_information_letter"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
 ]

@@ -77,7 +77,19 @@ def request_detail(request, pk: int):
         "unmet": [c for c in criteria if c.status == policy.UNMET],
         "authorization": selectors.authorization_or_none(req),
         "letter_url": reverse("request_letter", args=[req.pk]),
+        **response_context(req),
     })
+
+
+def response_context(req: AuthorizationRequest) -> dict:
+    """The open request for information and the timeline (admin_review's reads)."""
+    from . import admin_review
+
+    rows = admin_review.information_rows(req)
+    open_rows = [r for r in rows if r["obj"].responded_at is None]
+    return {"information": open_rows[-1] if open_rows else None,
+            "respond_url": reverse("request_respond", args=[req.pk]),
+            "timeline": admin_review.timeline(req)}
 
 
 @prescriber_required

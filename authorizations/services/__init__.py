@@ -32,17 +32,6 @@ from .directory import (
     reviewer_profile_save,
 )
 from .letters import letter_issue, letter_latest
-from .review import (
-    INFORMATION_DAYS_STANDARD,
-    INFORMATION_HOURS_EXPEDITED,
-    ConflictOfInterest,
-    conflict_of_interest,
-    information_due,
-    information_letter,
-    information_request,
-    information_respond,
-    open_information_request,
-)
 from .requests import (
     EXPEDITED_TURNAROUND,
     STANDARD_TURNAROUND,
@@ -54,6 +43,17 @@ from .requests import (
     request_discard,
     request_save_draft,
     request_submit,
+)
+from .review import (
+    INFORMATION_DAYS_STANDARD,
+    INFORMATION_HOURS_EXPEDITED,
+    ConflictOfInterest,
+    conflict_of_interest,
+    information_due,
+    information_letter,
+    information_request,
+    information_respond,
+    open_information_request,
 )
 
 __all__ = [

@@ -27,8 +27,8 @@ from ..models import (
     ReviewerProfile,
     Status,
 )
-from .authorizations import record_lapses
 from . import review
+from .authorizations import record_lapses
 from .base import audit, service
 from .letters import letter_issue
 
