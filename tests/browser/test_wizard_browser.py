@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.wizard.forms import raw_value
+from tests.browser.conftest import FORMS, PASSWORD, Browser
 from tests.factories import UserFactory, approvable_case
-from tests.walker import FORMS, PASSWORD, Browser
 
 pytestmark = pytest.mark.browser
 
