@@ -338,10 +338,14 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         document = self.admin_site.admin_view(
             partial(views_documents.admin_document, self), cacheable=True)
         information = self.admin_site.admin_view(require_POST(self.information_view))
+        p2p = self.admin_site.admin_view(require_POST(
+            partial(admin_review.peer_to_peer_view, self)))
         return [path("<int:pk>/decide/", decide,
                      name="authorizations_authorizationrequest_decide"),
                 path("<int:pk>/information/", information,
                      name="authorizations_authorizationrequest_information"),
+                path("<int:pk>/peer-to-peer/", p2p,
+                     name="authorizations_authorizationrequest_peer_to_peer"),
                 path("<int:pk>/documents/<int:doc_id>/", document,
                      name="authorizations_authorizationrequest_document")] + super().get_urls()
 
@@ -404,6 +408,8 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
                                        args=[req.pk]),
             "information_requests": admin_review.information_rows(req),
             "timeline": admin_review.timeline(req),
+            "peer_to_peers": admin_review.peer_to_peer_rows(req),
+            "p2p_form": admin_review.PeerToPeerForm(),
         }
 
     def has_decide_permission(self, request) -> bool:

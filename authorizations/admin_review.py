@@ -99,6 +99,8 @@ ACTIONS = {
     "deny": "Denied by a reviewer",
     "approve_refused": "Approval refused (one treatment per lifetime)",
     "issue_letter": "Letter issued",
+    "offer_peer_to_peer": "Peer-to-peer times offered",
+    "record_peer_to_peer": "Peer-to-peer discussion held",
 }
 
 
@@ -135,3 +137,59 @@ def information_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
                            if k in DocumentKind.values],
         "overdue": ir.responded_at is None and ir.due_at < timezone.now(),
     } for ir in req.information_requests.order_by("paused_at", "id")]
+
+
+class PeerToPeerForm(forms.Form):
+    """Offer times (up to three), or record a discussion held."""
+
+    time_1 = forms.DateTimeField(label="First time offered", required=False,
+                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    time_2 = forms.DateTimeField(label="Second time offered", required=False,
+                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    time_3 = forms.DateTimeField(label="Third time offered", required=False,
+                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    held_at = forms.DateTimeField(label="Held at", required=False,
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    notes = forms.CharField(label="What was discussed", required=False, strip=True,
+                            widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
+
+
+def peer_to_peer_view(model_admin, request, pk: int):
+    """POST: offer times (`action=offer`) or record the discussion (`record`)."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponseRedirect
+    from django.shortcuts import get_object_or_404
+    from django.urls import reverse
+
+    from .models import InvalidTransition
+
+    if not model_admin.has_decide_permission(request):
+        raise PermissionDenied
+    req = get_object_or_404(model_admin.get_queryset(request), pk=pk)
+    form = PeerToPeerForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        if request.POST.get("action") == "record":
+            services.peer_to_peer_record(by=request.user, req=req,
+                                         held_at=data.get("held_at") or timezone.now(),
+                                         notes=data.get("notes", ""))
+            messages.success(request, "The peer-to-peer discussion is recorded.")
+        else:
+            services.peer_to_peer_offer(by=request.user, req=req, times=[
+                data.get(f"time_{i}") for i in (1, 2, 3)])
+            messages.success(request, "The peer-to-peer times are offered.")
+    except (InvalidTransition, ValueError) as exc:
+        field = "Held at / What was discussed" if request.POST.get("action") == "record" \
+            else "First time offered"
+        messages.error(request, f"Nothing was recorded: {field}: {exc}.")
+    return HttpResponseRedirect(
+        reverse("admin:authorizations_authorizationrequest_change", args=[req.pk]) + "#p2p")
+
+
+def peer_to_peer_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
+    from datetime import datetime
+
+    return [{"obj": p, "times": [datetime.fromisoformat(t) for t in p.offered_times]}
+            for p in req.peer_to_peers.order_by("offered_at", "id")]

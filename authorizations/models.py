@@ -346,4 +346,4 @@ class Document(models.Model):
 
 
 # The review's records (reasons of a decision, requests for information).
-from .models_review import DecisionReason, InformationRequest  # noqa: E402, F401
+from .models_review import DecisionReason, InformationRequest, PeerToPeer  # noqa: E402, F401

@@ -53,3 +53,23 @@ class InformationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Information request {self.pk} of {self.request.number}"
+
+
+class PeerToPeer(models.Model):
+    """A peer-to-peer discussion: the times a reviewer offered, then what was
+    held and said (recorded by the reviewer)."""
+
+    request = models.ForeignKey("authorizations.AuthorizationRequest",
+                                on_delete=models.PROTECT, related_name="peer_to_peers")
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    offered_times = models.JSONField(default=list)
+    offered_at = models.DateTimeField(auto_now_add=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["offered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Peer-to-peer {self.pk} of {self.request.number}"

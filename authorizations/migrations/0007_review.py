@@ -88,4 +88,19 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('determination', 'position'), name='decision_reason_position')],
             },
         ),
+        migrations.CreateModel(
+            name='PeerToPeer',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('offered_times', models.JSONField(default=list)),
+                ('offered_at', models.DateTimeField(auto_now_add=True)),
+                ('held_at', models.DateTimeField(blank=True, null=True)),
+                ('notes', models.TextField(blank=True)),
+                ('offered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='peer_to_peers', to='authorizations.authorizationrequest')),
+            ],
+            options={
+                'ordering': ['offered_at', 'id'],
+            },
+        ),
     ]

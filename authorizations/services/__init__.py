@@ -54,12 +54,15 @@ from .review import (
     information_request,
     information_respond,
     open_information_request,
+    peer_to_peer_offer,
+    peer_to_peer_record,
 )
 
 __all__ = [
     "INFORMATION_DAYS_STANDARD", "INFORMATION_HOURS_EXPEDITED", "ConflictOfInterest",
     "conflict_of_interest", "information_due", "information_letter", "information_request",
-    "information_respond", "open_information_request",
+    "information_respond", "open_information_request", "peer_to_peer_offer",
+    "peer_to_peer_record",
     "EXPEDITED_TURNAROUND", "STANDARD_TURNAROUND", "ImportResult", "LifetimeLimitReached",
     "NotADraft", "SubmitResult", "audit", "group_delete", "group_permissions_set",
     "group_save", "htc_delete", "htc_import", "htc_save", "letter_issue", "letter_latest",

@@ -204,3 +204,39 @@ def information_letter(ir: InformationRequest, *, by: AbstractBaseUser | None = 
         audit(by=by, action="issue_letter", obj=ir.request, information_request=ir.pk,
               kind="info")
     return pdf
+
+
+@service
+def peer_to_peer_offer(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                       times: list[datetime]):
+    """Offer the prescriber times for a peer-to-peer discussion."""
+    from ..models import PeerToPeer
+
+    times = sorted(t for t in times if t is not None)
+    if not times:
+        raise ValueError("Offer at least one time")
+    if req.status == Status.DRAFT:
+        raise InvalidTransition(f"{req.number} is a draft")
+    with transaction.atomic():
+        p2p = PeerToPeer(request=req, offered_by=by,
+                         offered_times=[t.isoformat() for t in times])
+        p2p.save()
+        audit(by=by, action="offer_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+    return p2p
+
+
+@service
+def peer_to_peer_record(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                        held_at: datetime, notes: str):
+    """Record the latest offered peer-to-peer discussion as held."""
+    notes = notes.strip()
+    if not notes:
+        raise ValueError("Say what was discussed")
+    with transaction.atomic():
+        p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
+        if p2p is None:
+            raise InvalidTransition(f"{req.number} has no peer-to-peer offer to record")
+        p2p.held_at, p2p.notes = held_at, notes
+        p2p.save()
+        audit(by=by, action="record_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+    return p2p

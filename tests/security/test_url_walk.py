@@ -165,6 +165,8 @@ EXPECTED: dict[str, Expect] = {
                           admin_page(NOT_ALLOWED, obj="pending"),
                       "admin:authorizations_authorizationrequest_information":
                           admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_peer_to_peer":
+                          admin_page(NOT_ALLOWED, obj="pending"),
                       "admin:authorizations_authorizationrequest_document":
                           admin_page(OK, obj="submitted", data=True)}),
     **admin_model("authorizations", "determination", obj="determination", readable=True),
