@@ -13,9 +13,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpResponseRedirect
@@ -29,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from . import (
     admin_records,  # noqa: F401 - registers the records, directory, accounts
+    admin_review,
     admin_treatment,  # registers infusions and follow-ups; the request page's treatment
     policy,
     selectors,
@@ -112,7 +111,7 @@ def turnaround_hours(req: AuthorizationRequest) -> int:
 def is_overdue(req: AuthorizationRequest, now: datetime) -> bool:
     if req.due_at is None:
         return False
-    if req.status == Status.PENDING_REVIEW:
+    if req.status in (Status.PENDING_REVIEW, Status.INFORMATION_REQUESTED):
         return now > req.due_at
     return req.decided_at is not None and req.decided_at > req.due_at
 
@@ -143,7 +142,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         now = timezone.now()
-        pending = queryset.filter(status=Status.PENDING_REVIEW)
+        pending = queryset.filter(status__in=[Status.PENDING_REVIEW,
+                                             Status.INFORMATION_REQUESTED])
         if self.value() == "overdue":
             return pending.filter(due_at__lt=now)
         if self.value() == "due_24h":
@@ -183,14 +183,6 @@ class PolicyFilter(admin.SimpleListFilter):
         return queryset.filter(policy_version=self.value()) if self.value() else queryset
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("deny", "Deny")])
-    rationale = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5, "cols": 90}), strip=True,
-        help_text="Required for both decisions. A denial prints it in the letter, with your "
-                  "name and credentials.")
-
-
 @admin.register(AuthorizationRequest)
 class AuthorizationRequestAdmin(admin.ModelAdmin):
     change_form_template = "admin/authorizations/authorizationrequest/change_form.html"
@@ -208,7 +200,8 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
     # One COUNT per page, not two: "N of M" would count every request again.
     show_full_result_count = False
     empty_value_display = ""
-    actions = ["approve_selected", "deny_selected"]
+    # No bulk actions: each decision is made on the request's own page.
+    actions = None
     readonly_fields = ("number", "status", "outcome", "unmet_list", "member_id", "patient_name",
                        "date_of_birth", "htc", "prescriber_display", "policy_version",
                        "expedited", "expedited_reason", "submitted_at", "due_at", "waiting",
@@ -301,7 +294,9 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         # Words, not the admin's green tick: an overdue request is bad news.
         if not is_overdue(obj, timezone.now()):
             return ""
-        label = "Overdue" if obj.status == Status.PENDING_REVIEW else "Decided late"
+        label = {Status.PENDING_REVIEW: "Overdue",
+                 Status.INFORMATION_REQUESTED: "Information overdue"}.get(obj.status,
+                                                                         "Decided late")
         return format_html('<span class="review-overdue">{}</span>', label)
 
     @admin.display(description="Unmet criteria")
@@ -346,8 +341,15 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         # Sets its own Cache-Control (private, no-store), hence cacheable.
         document = self.admin_site.admin_view(
             partial(views_documents.admin_document, self), cacheable=True)
+        information = self.admin_site.admin_view(require_POST(self.information_view))
+        p2p = self.admin_site.admin_view(require_POST(
+            partial(admin_review.peer_to_peer_view, self)))
         return [path("<int:pk>/decide/", decide,
                      name="authorizations_authorizationrequest_decide"),
+                path("<int:pk>/information/", information,
+                     name="authorizations_authorizationrequest_information"),
+                path("<int:pk>/peer-to-peer/", p2p,
+                     name="authorizations_authorizationrequest_peer_to_peer"),
                 path("<int:pk>/documents/<int:doc_id>/", document,
                      name="authorizations_authorizationrequest_document")] + \
             admin_treatment.urls(self) + super().get_urls()
@@ -386,61 +388,51 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
                 object_type="AuthorizationRequest", object_id=str(req.pk))),
             "latest_letter_url": reverse("request_letter", args=[req.pk]),
             "documents": views_documents.admin_document_rows(req),
-            "can_decide": (req.status == Status.PENDING_REVIEW
-                           and self.has_decide_permission(request)),
-            "decision_form": DecisionForm(),
-            "decide_url": reverse("admin:authorizations_authorizationrequest_decide",
-                                  args=[req.pk]),
+            **self.decision_context(request, req),
             "overdue": is_overdue(req, timezone.now()),
             "waiting_hours": waiting_hours(req, timezone.now()),
             "turnaround_hours": turnaround_hours(req),
             **admin_treatment.request_context(request, req),
         }
 
+    def decision_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:
+        now = timezone.now()
+        may = self.has_decide_permission(request)
+        conflict = services.conflict_of_interest(request.user, req) if may else ""
+        decidable = req.status == Status.PENDING_REVIEW or (
+            req.status == Status.INFORMATION_REQUESTED and req.due_at and req.due_at < now)
+        return {
+            "conflict": conflict if decidable else "",
+            "can_decide": may and decidable and not conflict,
+            "can_request_information": (may and not conflict
+                                        and req.status == Status.PENDING_REVIEW),
+            "decision_form": admin_review.DecisionForm(req),
+            "information_form": admin_review.InformationForm(req),
+            "decide_url": reverse("admin:authorizations_authorizationrequest_decide",
+                                  args=[req.pk]),
+            "information_url": reverse("admin:authorizations_authorizationrequest_information",
+                                       args=[req.pk]),
+            "information_requests": admin_review.information_rows(req),
+            "timeline": admin_review.timeline(req),
+            "peer_to_peers": admin_review.peer_to_peer_rows(req),
+            "p2p_form": admin_review.PeerToPeerForm(),
+        }
+
     def has_decide_permission(self, request) -> bool:
         return request.user.has_perm(DECIDE_PERMISSION)
 
-    @admin.action(description="Approve selected requests (with a rationale)",
-                  permissions=["decide"])
-    def approve_selected(self, request, queryset):
-        return self._decide_selected(request, queryset, approve=True)
-
-    @admin.action(description="Deny selected requests (with a rationale)",
-                  permissions=["decide"])
-    def deny_selected(self, request, queryset):
-        return self._decide_selected(request, queryset, approve=False)
-
-    def _decide_selected(self, request, queryset, *, approve: bool):
-        """First a page that lists the requests and asks for the rationale; then
-        each request is decided on its own, through the same service."""
-        form = DecisionForm({"decision": "approve" if approve else "deny",
-                             "rationale": request.POST.get("rationale", "")})
-        if "confirm" in request.POST and form.is_valid():
-            for req in queryset:
-                self._decide(request, req, approve=approve,
-                             rationale=form.cleaned_data["rationale"])
-            return None
-        return TemplateResponse(request, "admin/authorizations/authorizationrequest/"
-                                         "decide_selected.html", {
-            **self.admin_site.each_context(request),
-            "title": f"{'Approve' if approve else 'Deny'} {len(queryset)} request(s)",
-            "opts": self.model._meta,
-            "requests": queryset,
-            "action": "approve_selected" if approve else "deny_selected",
-            "verb": "Approve" if approve else "Deny",
-            "form": form,
-            "show_errors": "confirm" in request.POST,
-            "checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        })
-
     def _decide(self, request, req: AuthorizationRequest, *, approve: bool,
-                rationale: str) -> None:
+                rationale: str, reasons: list[str] | None = None,
+                other_reason: str = "") -> None:
         """One decision through the service, its outcome told in a message."""
         try:
             services.request_decide(by=request.user, req=req, approve=approve,
-                                    rationale=rationale)
+                                    rationale=rationale, reasons=reasons,
+                                    other_reason=other_reason)
         except services.LifetimeLimitReached as exc:
             messages.error(request, str(exc))
+        except services.ConflictOfInterest as exc:
+            messages.error(request, f"Nothing was decided: {exc}")
         except (InvalidTransition, ValueError) as exc:
             messages.error(request, f"Nothing was decided: {exc}")
         else:
@@ -448,16 +440,51 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
                                       "Its letter is on the request's page.")
 
     def decide_view(self, request, pk: int):
+        """Approve at once; a denial first shows the letter's reasons and asks
+        to confirm. Errors show the form again, input kept."""
         if not self.has_decide_permission(request):
             raise PermissionDenied
         req = get_object_or_404(self.get_queryset(request), pk=pk)
         back = HttpResponseRedirect(
             reverse("admin:authorizations_authorizationrequest_change", args=[req.pk]))
-        form = DecisionForm(request.POST)
+        form = admin_review.DecisionForm(req, request.POST)
         if not form.is_valid():
-            messages.error(request, "Nothing was decided: choose approve or deny and give a "
-                                    "rationale.")
-            return back
-        self._decide(request, req, approve=form.cleaned_data["decision"] == "approve",
-                     rationale=form.cleaned_data["rationale"])
+            return self._review_page(request, req, "decide.html", form,
+                                     "Nothing was decided: correct the form.")
+        approve = form.cleaned_data["decision"] == "approve"
+        if not approve and request.POST.get("confirm") != "yes":
+            return self._review_page(request, req, "decide.html", form, "", confirm=True)
+        self._decide(request, req, approve=approve, rationale=form.cleaned_data["rationale"],
+                     reasons=None if approve else form.cleaned_data["reasons"],
+                     other_reason=form.cleaned_data["other_reason"])
         return back
+
+    def information_view(self, request, pk: int):
+        """Pend the request for the prescriber's information."""
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        req = get_object_or_404(self.get_queryset(request), pk=pk)
+        form = admin_review.InformationForm(req, request.POST)
+        if not form.is_valid():
+            return self._review_page(request, req, "information.html", form,
+                                     "Nothing was sent: correct the form.")
+        try:
+            services.information_request(by=request.user, req=req, **form.cleaned_data)
+        except (services.ConflictOfInterest, InvalidTransition, ValueError) as exc:
+            messages.error(request, f"Nothing was sent: {exc}")
+        else:
+            messages.success(request, f"{req.number} is pended for information; the "
+                                      "prescriber is told by email.")
+        return HttpResponseRedirect(
+            reverse("admin:authorizations_authorizationrequest_change", args=[req.pk]))
+
+    def _review_page(self, request, req, template: str, form, error: str, *,
+                     confirm: bool = False):
+        return TemplateResponse(request, f"admin/authorizations/authorizationrequest/{template}", {
+            **self.admin_site.each_context(request),
+            "title": f"{req.number}: {'confirm the denial' if confirm else 'review'}",
+            "opts": self.model._meta, "original": req, "form": form, "error": error,
+            "confirm": confirm, "reason_names": form.reason_names() if confirm else [],
+            "change_url": reverse("admin:authorizations_authorizationrequest_change",
+                                  args=[req.pk]),
+        }, status=200 if confirm else 400)

@@ -57,7 +57,7 @@ CHUNK_BYTES = 1024 * 1024
 
 # Documents are added to a draft, and to a request pending review (answering a
 # reviewer's request for information); removed only from a draft.
-OPEN_STATUSES = (Status.DRAFT, Status.PENDING_REVIEW)
+OPEN_STATUSES = (Status.DRAFT, Status.PENDING_REVIEW, Status.INFORMATION_REQUESTED)
 
 PDF, PNG, JPEG = DOCUMENT_CONTENT_TYPES
 TYPE_LABELS = {PDF: "PDF", PNG: "PNG image", JPEG: "JPEG image"}

@@ -65,7 +65,8 @@ def needs_letter(determination: Determination) -> bool:
     """Whether a determination gets a letter: every reviewer decision and the
     submission's own result. A system record written when an approval lost the
     lifetime race changes nothing for the prescriber and gets none."""
-    if determination.kind == DecisionKind.REVIEWER:
+    if determination.kind == DecisionKind.REVIEWER or determination.status == Status.APPROVED:
+        # Every approval too: software approves again on a prescriber's response.
         return True
     first = determination.request.determinations.order_by("id").first()
     return first is not None and first.pk == determination.pk
@@ -101,7 +102,11 @@ def _prescriber(req: AuthorizationRequest) -> dict[str, str]:
 
 def _unmet_items(determination: Determination) -> list[dict[str, str]]:
     """Each unmet criterion in the policy's words, the answer that failed it,
-    and what documentation could resolve it, in the policy's order."""
+    and what documentation could resolve it, in the policy's order; for a
+    reviewer's decision with recorded reasons, exactly those reasons."""
+    reasons = list(determination.reasons.all()) if determination.pk else []
+    if reasons:
+        return _reason_items(determination, reasons)
     items = []
     for row in determination.trace:
         if row["status"] != policy.UNMET:
@@ -113,6 +118,21 @@ def _unmet_items(determination: Determination) -> list[dict[str, str]]:
             "reason": row["reason"],
             "documentation": criterion.documentation if criterion else "",
         })
+    return items
+
+
+def _reason_items(determination: Determination, reasons) -> list[dict[str, str]]:
+    rows = {row["id"]: row for row in determination.trace}
+    items = []
+    for reason in reasons:
+        if not reason.criterion:
+            items.append({"id": "", "text": "", "reason": reason.text, "documentation": "",
+                          "own_words": True})
+            continue
+        row = rows.get(reason.criterion, {"text": "", "reason": ""})
+        criterion = policy.CRITERION_BY_ID.get(reason.criterion)
+        items.append({"id": reason.criterion, "text": row["text"], "reason": row["reason"],
+                      "documentation": criterion.documentation if criterion else ""})
     return items
 
 
@@ -174,6 +194,44 @@ def letter_context(determination: Determination) -> dict[str, Any]:
     return context
 
 
+def information_context(ir) -> dict[str, Any]:
+    """The "Information needed" letter: what, why and by when; no PHI beyond
+    what every letter carries."""
+    from .models import DocumentKind
+    from .selectors import criterion_name
+
+    req = ir.request
+    dob = req.answers.get("date_of_birth")
+    return {
+        "kind": LetterKind.INFORMATION,
+        "title": "Information needed for a prior authorization request",
+        "payer": _contact(),
+        "letter_date": _long_date(ir.paused_at),
+        "request_number": req.number,
+        "submitted": _long_date(req.submitted_at) if req.submitted_at else "",
+        "expedited": req.expedited,
+        "member": {"name": req.patient_name, "member_id": req.member_id,
+                   "date_of_birth": _long_date(date.fromisoformat(dob)) if dob
+                   else "Not recorded"},
+        "prescriber": _prescriber(req),
+        "policy": {"number": req.policy_version, "title": policy.POLICY_TITLE,
+                   "effective": _long_date(policy.POLICY_EFFECTIVE)},
+        "drug": "Hemgenix (etranacogene dezaparvovec-drlb)",
+        "criteria": [criterion_name(c) for c in ir.criteria],
+        "document_kinds": [DocumentKind(k).label for k in ir.document_kinds],
+        "message": ir.message,
+        "due": _long_datetime(ir.due_at),
+        "respond_path": f"/requests/{req.pk}/respond/",
+    }
+
+
+def render_information_pdf(ir) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("letters/information.html", information_context(ir))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/a-3a")
+
+
 def render_pdf(determination: Determination) -> bytes:
     # Imported here: WeasyPrint takes a third of a second to import, and
     # only rendering needs it.
@@ -203,6 +261,7 @@ def determinations_missing_letters():
                  .annotate(first_id=Min("id")).values("first_id"))
     return (Determination.objects
             .filter(letter__isnull=True)
-            .filter(Q(kind=DecisionKind.REVIEWER) | Q(id__in=first_ids))
+            .filter(Q(kind=DecisionKind.REVIEWER) | Q(status=Status.APPROVED)
+                    | Q(id__in=first_ids))
             .select_related("request", "request__htc", "request__prescriber")
             .order_by("id"))

@@ -65,6 +65,7 @@ class ReviewerProfile(models.Model):
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PENDING_REVIEW = "pending_review", "Pending clinical review"
+    INFORMATION_REQUESTED = "information_requested", "Information requested"
     APPROVED = "approved", "Approved"
     DENIED = "denied", "Denied"
 
@@ -100,7 +101,11 @@ class AuthorizationRequest(models.Model):
     # The state machine: software approves or pends; only a reviewer denies.
     TRANSITIONS = {
         Status.DRAFT: {Status.APPROVED, Status.PENDING_REVIEW},
-        Status.PENDING_REVIEW: {Status.APPROVED, Status.DENIED},
+        Status.PENDING_REVIEW: {Status.APPROVED, Status.DENIED, Status.INFORMATION_REQUESTED},
+        # Back to review on the prescriber's response (or approved at once when
+        # it now meets every criterion); decided as it is once overdue
+        # (services.request_decide checks the due time).
+        Status.INFORMATION_REQUESTED: {Status.PENDING_REVIEW, Status.APPROVED, Status.DENIED},
         Status.APPROVED: set(),
         Status.DENIED: set(),
     }
@@ -114,7 +119,7 @@ class AuthorizationRequest(models.Model):
     # The member ID compared: upper case, no spaces or dashes.
     member_key = models.CharField(max_length=40, blank=True, db_index=True)
     patient_name = models.CharField(max_length=201, blank=True, db_index=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT,
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT,
                               db_index=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, db_index=True)
     unmet = models.JSONField(default=list, blank=True)
@@ -169,7 +174,9 @@ class Determination(models.Model):
 
     request = models.ForeignKey(AuthorizationRequest, on_delete=models.PROTECT,
                                 related_name="determinations")
-    status = models.CharField(max_length=20, choices=Status.choices)
+    # A request for information is an InformationRequest, never a determination.
+    status = models.CharField(max_length=20, choices=[
+        c for c in Status.choices if c[0] != Status.INFORMATION_REQUESTED])
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     unmet = models.JSONField(default=list)
     trace = models.JSONField(default=list, help_text="Per criterion: id, status, reason, text")
@@ -249,6 +256,7 @@ class LetterKind(models.TextChoices):
     APPROVAL = "approval", "Approval"
     PENDED = "pended", "Pended for clinical review"
     DENIAL = "denial", "Denial"
+    INFORMATION = "info", "Information needed"
 
 
 class Letter(models.Model):
@@ -337,6 +345,8 @@ class Document(models.Model):
         return f"Document {self.pk} of {self.request.number}"
 
 
+# The review's records (reasons of a decision, requests for information).
+from .models_review import DecisionReason, InformationRequest, PeerToPeer  # noqa: E402, F401
 from .models_treatment import (  # noqa: E402,F401 - the treatment's models, in their module
     AuthorizationCancellation,
     FollowUp,

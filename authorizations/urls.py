@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents, views_operations, views_treatment
+from . import views, views_documents, views_operations, views_response, views_treatment
 from .wizard import RequestWizard
 
 wizard = RequestWizard.as_view(url_name="request_step")
@@ -29,5 +29,8 @@ urlpatterns = [
          name="follow_up"),
     path("operations/", views_operations.operations, name="operations"),
     path("operations/metrics.csv", views_operations.operations_csv, name="operations_csv"),
+    path("requests/<int:pk>/respond/", views_response.request_respond, name="request_respond"),
+    path("requests/<int:pk>/information/<int:ir_id>/letter.pdf",
+         views_response.information_letter, name="request_information_letter"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
 ]

@@ -57,6 +57,7 @@ def dashboard(request):
 RESULT_HEADINGS = {
     Status.APPROVED: "Approved",
     Status.PENDING_REVIEW: "Sent to clinical review",
+    Status.INFORMATION_REQUESTED: "Information needed",
     Status.DENIED: "Denied",
 }
 
@@ -81,7 +82,19 @@ def request_detail(request, pk: int):
         "authorization_state_code": auth.status_on(timezone.localdate()) if auth else None,
         "authorization_state": selectors_treatment.authorization_state(auth),
         "letter_url": reverse("request_letter", args=[req.pk]),
+        **response_context(req),
     })
+
+
+def response_context(req: AuthorizationRequest) -> dict:
+    """The open request for information and the timeline (admin_review's reads)."""
+    from . import admin_review
+
+    rows = admin_review.information_rows(req)
+    open_rows = [r for r in rows if r["obj"].responded_at is None]
+    return {"information": open_rows[-1] if open_rows else None,
+            "respond_url": reverse("request_respond", args=[req.pk]),
+            "timeline": admin_review.timeline(req)}
 
 
 @prescriber_required

@@ -309,3 +309,14 @@ PAYER_UM_DEPARTMENT = os.environ.get(
 PAYER_PHONE = os.environ.get("PAYER_PHONE", "")
 PAYER_FAX = os.environ.get("PAYER_FAX", "")
 PAYER_ADDRESS = os.environ.get("PAYER_ADDRESS", "")
+
+# Email notices (authorizations/notices.py): the console under a local run.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# The address links in notices start with.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000")

@@ -50,6 +50,19 @@ from .requests import (
     request_save_draft,
     request_submit,
 )
+from .review import (
+    INFORMATION_DAYS_STANDARD,
+    INFORMATION_HOURS_EXPEDITED,
+    ConflictOfInterest,
+    conflict_of_interest,
+    information_due,
+    information_letter,
+    information_request,
+    information_respond,
+    open_information_request,
+    peer_to_peer_offer,
+    peer_to_peer_record,
+)
 from .treatment import (
     ReminderResult,
     TreatmentError,
@@ -65,6 +78,10 @@ __all__ = [
     "AuthorizationStateError", "ReminderResult", "TreatmentError", "authorization_transition",
     "followup_save", "followup_send_reminders", "followup_waive", "infusion_correct",
     "infusion_record", "latest_infusion", "may_cancel",
+    "INFORMATION_DAYS_STANDARD", "INFORMATION_HOURS_EXPEDITED", "ConflictOfInterest",
+    "conflict_of_interest", "information_due", "information_letter", "information_request",
+    "information_respond", "open_information_request", "peer_to_peer_offer",
+    "peer_to_peer_record",
     "EXPEDITED_TURNAROUND", "STANDARD_TURNAROUND", "ImportResult", "LifetimeLimitReached",
     "NotADraft", "SubmitResult", "audit", "group_delete", "group_permissions_set",
     "group_save", "htc_delete", "htc_import", "htc_save", "letter_issue", "letter_latest",

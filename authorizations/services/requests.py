@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import facts, policy
+from .. import facts, notices, policy
 from ..models import (
     HTC,
     LIVE_OR_USED,
@@ -27,6 +27,7 @@ from ..models import (
     ReviewerProfile,
     Status,
 )
+from . import review
 from .authorizations import record_lapses
 from .base import audit, service
 from .letters import letter_issue
@@ -210,8 +211,14 @@ def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
 
 @service
 def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: bool,
-                   rationale: str, as_of: date | None = None) -> Determination:
+                   rationale: str, as_of: date | None = None,
+                   reasons: list[str] | None = None, other_reason: str = "") -> Determination:
     """A clinical reviewer approves or denies a pending request, with a reason.
+
+    A denial states its reasons: `reasons`, unmet criteria the reviewer chose
+    (None: every unmet criterion), and `other_reason`, the reviewer's own
+    words; the letter quotes exactly those. Refused (review.ConflictOfInterest)
+    to anyone who prescribed, answered or is listed on the request.
 
     Raises LifetimeLimitReached when approving a member who already holds an
     authorization (also when another approval wins a concurrent race): the
@@ -227,6 +234,10 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
         if not req.can_become(target):
             raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
                                     "only a request pending review can be decided")
+        review.refuse_conflict(by, req)
+        review.check_decidable(req, timezone.now())
+        chosen = review.check_reasons(req, approve=approve, criteria=reasons,
+                                      other_reason=other_reason)
         evaluation = facts.evaluate_request(req, as_of=today)
         conflict = False
         if approve:
@@ -250,9 +261,13 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
             determination = _determine(
                 req, evaluation, status=Status.APPROVED if approve else Status.DENIED,
                 kind=DecisionKind.REVIEWER, by=by, rationale=rationale)
+            if not approve:
+                review.record_reasons(determination, criteria=chosen, other_reason=other_reason)
             audit(by=by, action="approve" if approve else "deny", obj=req,
-                  unmet=evaluation.unmet)
+                  unmet=evaluation.unmet, reasons=chosen)
             _issue_letter_after_commit(determination)
+            decided = req
+            transaction.on_commit(lambda: notices.decided(decided))
     if conflict:
         raise LifetimeLimitReached(
             f"{req.number} was not approved: this member already has a recorded Hemgenix "

@@ -66,14 +66,16 @@ def test_reviewer_finds_the_overdue_request_and_reads_it(reviewer_page, live_ser
     assert "approved" in page.inner_text(".messagelist")
     page.screenshot(path=ARTIFACTS / "request-approved.png", full_page=True)
 
-    page.goto(f"{live_server.url}{changelist}")
-    page.check(f"input[name=_selected_action][value='{queue['overdue'].pk}']")
-    page.select_option("select[name=action]", "deny_selected")
-    page.click("button[name=index]")
-    page.wait_for_selector("textarea[name=rationale]")
-    page.screenshot(path=ARTIFACTS / "bulk-deny.png", full_page=True)
+    overdue = reverse("admin:authorizations_authorizationrequest_change",
+                      args=[queue["overdue"].pk])
+    page.goto(f"{live_server.url}{overdue}")
     page.fill("textarea[name=rationale]", "No hepatic imaging on file.")
-    page.click("form button[type=submit]:has-text(\"Deny 1 request(s)\")")
+    page.click("button[value=deny]")
+    page.wait_for_selector("button[name=confirm]")
+    assert "Liver health" in page.inner_text(".review-reasons") or page.inner_text(
+        ".review-reasons")
+    page.screenshot(path=ARTIFACTS / "deny-confirm.png", full_page=True)
+    page.click("button[name=confirm]")
     page.wait_for_selector(".messagelist")
     assert f"{queue['overdue'].number} denied." in page.inner_text(".messagelist")
     assert page.csp_errors == []

@@ -49,7 +49,7 @@ def test_deny_with_rationale_issues_the_denial_letter(reviewer_client, queue,
                                                       django_capture_on_commit_callbacks):
     req = queue["overdue"]
     post_decision(reviewer_client, req, django_capture_on_commit_callbacks, decision="deny",
-                  rationale="No hepatic imaging on file.")
+                  rationale="No hepatic imaging on file.", confirm="yes", reasons=req.unmet)
     req.refresh_from_db()
     assert req.status == Status.DENIED
     letter = Letter.objects.get(determination__request=req, kind=LetterKind.DENIAL)
@@ -62,10 +62,12 @@ def test_a_decision_without_rationale_decides_nothing(reviewer_client, queue, ra
                                                       django_capture_on_commit_callbacks):
     req = queue["pending"]
     response = post_decision(reviewer_client, req, django_capture_on_commit_callbacks,
-                             decision="deny", rationale=rationale)
+                             decision="deny", rationale=rationale, confirm="yes")
     req.refresh_from_db()
     assert req.status == Status.PENDING_REVIEW
-    assert "Nothing was decided" in " ".join(messages_of(response))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nothing was decided" in html and "Clinical rationale: This field is required" in html
 
 
 def test_decide_is_post_only(reviewer_client, queue):
@@ -125,63 +127,13 @@ def test_decide_requires_csrf(reviewer, queue):
 CHANGELIST = reverse("admin:authorizations_authorizationrequest_changelist")
 
 
-def test_bulk_action_asks_for_a_rationale_before_deciding(reviewer_client, queue):
-    ids = [queue["pending"].pk, queue["overdue"].pk]
-    page = reviewer_client.post(CHANGELIST, {"action": "deny_selected", "index": 0,
-                                             "_selected_action": ids})
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert "Deny 2 request(s)" in html
-    assert queue["pending"].number in html and "liver_health" in html
-    assert all(AuthorizationRequest.objects.get(pk=pk).status == Status.PENDING_REVIEW
-               for pk in ids)
+def test_no_bulk_decision_action_exists(reviewer_client, queue):
+    """Decisions are made one request at a time, on the request's page."""
+    from django.contrib import admin
 
-    again = reviewer_client.post(CHANGELIST, {"action": "deny_selected", "confirm": "yes",
-                                              "_selected_action": ids, "rationale": " "})
-    assert "A rationale is required" in again.content.decode()
-    assert all(AuthorizationRequest.objects.get(pk=pk).status == Status.PENDING_REVIEW
-               for pk in ids)
-
-
-def test_bulk_deny_decides_each_request_through_the_service(
-        reviewer_client, queue, django_capture_on_commit_callbacks):
-    ids = [queue["pending"].pk, queue["overdue"].pk, queue["approved"].pk]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = reviewer_client.post(CHANGELIST, {
-            "action": "deny_selected", "confirm": "yes", "_selected_action": ids,
-            "rationale": "Criteria not met on review."}, follow=True)
-    text = " ".join(messages_of(response))
-    for key in ("pending", "overdue"):
-        req = AuthorizationRequest.objects.get(pk=queue[key].pk)
-        assert req.status == Status.DENIED
-        assert Letter.objects.filter(determination__request=req, kind=LetterKind.DENIAL).exists()
-        assert f"{req.number} denied." in text
-    assert AuthorizationRequest.objects.get(pk=queue["approved"].pk).status == Status.APPROVED
-    assert "only a request pending review can be decided" in text
-
-
-def test_bulk_approve_refuses_a_second_authorization_for_a_member(
-        reviewer_client, prescriber, submit, django_capture_on_commit_callbacks):
-    first = submit(prescriber, approvable_case(member_id="M-BULK",
-                                                attest_alcohol_counseling=False))
-    second = submit(prescriber, approvable_case(member_id="M-BULK",
-                                                 attest_alcohol_counseling=False))
-    with django_capture_on_commit_callbacks(execute=True):
-        response = reviewer_client.post(CHANGELIST, {
-            "action": "approve_selected", "confirm": "yes",
-            "_selected_action": [first.pk, second.pk], "rationale": "Counseling done."},
-            follow=True)
-    assert Authorization.objects.filter(member_id="M-BULK").count() == 1
-    assert "one treatment per lifetime" in " ".join(messages_of(response))
-    statuses = sorted(AuthorizationRequest.objects.filter(member_id="M-BULK")
-                      .values_list("status", flat=True))
-    assert statuses == [Status.APPROVED, Status.PENDING_REVIEW]
-
-
-def test_bulk_actions_are_offered_only_to_those_who_may_decide(client, queue):
-    from django.contrib.auth.models import Permission
-
-    staff = UserFactory(username="viewer-2", is_staff=True)
-    staff.user_permissions.add(Permission.objects.get(codename="view_authorizationrequest"))
-    html = login(client, staff).get(CHANGELIST).content.decode()
-    assert "approve_selected" not in html
+    model_admin = admin.site._registry[AuthorizationRequest]
+    request = reviewer_client.get(CHANGELIST).wsgi_request
+    assert not model_admin.get_actions(request)
+    html = reviewer_client.get(CHANGELIST).content.decode()
+    assert "approve_selected" not in html and "deny_selected" not in html
+    assert 'name="action"' not in html

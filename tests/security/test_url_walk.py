@@ -123,6 +123,11 @@ EXPECTED: dict[str, Expect] = {
     # Operations metrics (aggregates only): reviewers and operations staff.
     "operations": Expect(anonymous=LOGIN, other=DENIED, reviewer=OK, owner=DENIED),
     "operations_csv": Expect(anonymous=LOGIN, other=DENIED, reviewer=OK, owner=DENIED),
+    # Answering a request for information: the prescriber's (a request not
+    # waiting for information sends them back to its page).
+    "request_respond": prescriber_page(owner=REDIRECT, obj="submitted"),
+    "request_information_letter": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK,
+                                         owner=OK, obj="information", data=True),
     "session_keepalive": Expect(anonymous=LOGIN, other=NOT_ALLOWED, reviewer=NOT_ALLOWED,
                                 owner=NOT_ALLOWED),
     # Letters: the owning HTC and the reviewers.
@@ -168,6 +173,10 @@ EXPECTED: dict[str, Expect] = {
                   data=True, extra={
                       # POST only; a GET is refused before anything is decided.
                       "admin:authorizations_authorizationrequest_decide":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_information":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_peer_to_peer":
                           admin_page(NOT_ALLOWED, obj="pending"),
                       "admin:authorizations_authorizationrequest_document":
                           admin_page(OK, obj="submitted", data=True),
@@ -241,6 +250,11 @@ class World:
         self.submitted = submit(prescriber, dict(PATIENT))
         self.pending = submit(prescriber, {**PATIENT, "member_id": "UHC-987654321-B",
                                            "hbsag": "positive"})
+        self.information = submit(prescriber, {**PATIENT, "member_id": "UHC-987654321-C",
+                                               "hbsag": "positive"})
+        self.information_request = services.information_request(
+            by=reviewer, req=self.information, criteria=[], document_kinds=["viral_tests"],
+            message="The viral tests report.")
         self.draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
         services.request_save_draft(by=prescriber, req=self.draft,
                                     answers=dict(PATIENT), step="attestations")
@@ -258,6 +272,7 @@ class World:
         self.objects = {
             "submitted": self.submitted.pk,
             "pending": self.pending.pk,
+            "information": self.information.pk,
             "draft": self.draft.pk,
             "determination": determination.pk,
             "letter": Letter.objects.get(determination=determination).pk,
@@ -292,6 +307,8 @@ class World:
                 values[name] = self.objects[obj]
             elif name == "step":
                 values[name] = step
+            elif name == "ir_id":
+                values[name] = self.information_request.pk
             elif name == "doc_id":
                 values[name] = self.documents[obj]
             elif name == "content_type_id":

@@ -97,7 +97,9 @@ def admin_post(client: Client, url: str, data: dict) -> None:
     """Post an admin form; it must be accepted (a redirect), else say why."""
     response = client.post(url, data)
     if response.status_code != 302:
-        form = response.context["adminform"].form if response.context else None
+        context = response.context
+        form = (context.get("adminform").form if context.get("adminform")
+                else context.get("form")) if context else None
         pytest.fail(f"{url}: {response.status_code} {form.errors if form else ''}")
 
 
@@ -147,8 +149,15 @@ def test_a_whole_journey_writes_only_through_the_services(
         admin = login(Client(), reviewer)
         change = f"/admin/authorizations/authorizationrequest/{pended.pk}/"
         assert admin.get(f"{change}change/").status_code == 200
+        # It asks the prescriber for information; the prescriber responds.
+        admin_post(admin, f"{change}information/", {
+            "criteria": pended.unmet, "document_kinds": ["viral_tests"],
+            "message": "The viral tests report.", "due_at": "2099-01-01T12:00"})
+        assert owner.post(f"/requests/{pended.pk}/respond/",
+                          {"note": "Attached."}).status_code == 302
         admin_post(admin, f"{change}decide/",
-                   {"decision": "deny", "rationale": "HBsAg positive."})
+                   {"decision": "deny", "rationale": "HBsAg positive.",
+                    "reasons": pended.unmet, "confirm": "yes"})
         pended.refresh_from_db()
         assert pended.status == Status.DENIED
 

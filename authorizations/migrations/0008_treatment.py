@@ -69,7 +69,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authorizations', '0006_document'),
+        ('authorizations', '0007_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

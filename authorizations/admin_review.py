@@ -1,0 +1,195 @@
+"""The reviewer's forms and reads for the request's admin page: the decision
+with its reasons, the request for information, and the request's timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from . import selectors, services
+from .models import AuditEvent, AuthorizationRequest, DocumentKind, LetterKind, Status
+
+
+def _unmet_choices(req: AuthorizationRequest) -> list[tuple[str, str]]:
+    return [(c, selectors.criterion_name(c)) for c in req.unmet]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("deny", "Deny")])
+    reasons = forms.MultipleChoiceField(
+        label="Reasons for a denial", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="The unmet criteria the denial letter gives as its reasons (all chosen at "
+                  "first). Not used for an approval.")
+    other_reason = forms.CharField(
+        label="Another reason, in your own words", required=False, strip=True,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 90}),
+        help_text="Optional. Printed in the denial letter after the chosen criteria.")
+    rationale = forms.CharField(
+        label="Clinical rationale",
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 90}), strip=True,
+        help_text="Required for both decisions. A denial prints it in the letter, with your "
+                  "name and credentials.")
+
+    def __init__(self, req: AuthorizationRequest, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.req = req
+        self.fields["reasons"].choices = _unmet_choices(req)
+        self.fields["reasons"].initial = list(req.unmet)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "deny" and not data.get("reasons") \
+                and not data.get("other_reason"):
+            self.add_error("reasons", "A denial needs at least one reason: choose an unmet "
+                                      "criterion or write one in your own words.")
+        return data
+
+    def reason_names(self) -> list[str]:
+        names = [selectors.criterion_name(c) for c in self.cleaned_data["reasons"]]
+        if self.cleaned_data.get("other_reason"):
+            names.append(self.cleaned_data["other_reason"])
+        return names
+
+
+class InformationForm(forms.Form):
+    criteria = forms.MultipleChoiceField(
+        label="Criteria the information is about", required=False,
+        widget=forms.CheckboxSelectMultiple)
+    document_kinds = forms.MultipleChoiceField(
+        label="Documents needed", required=False, choices=DocumentKind.choices,
+        widget=forms.CheckboxSelectMultiple)
+    message = forms.CharField(
+        label="What is missing and why", strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 90}),
+        help_text="Printed in the Information needed letter.")
+    due_at = forms.DateTimeField(
+        label="Response due", widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                         format="%Y-%m-%dT%H:%M"),
+        help_text="45 days for a standard request, 48 hours for an expedited one.")
+
+    def __init__(self, req: AuthorizationRequest, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].choices = _unmet_choices(req)
+        self.fields["due_at"].initial = timezone.localtime(
+            services.information_due(req, timezone.now())).replace(second=0, microsecond=0)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("criteria") and not data.get("document_kinds"):
+            self.add_error("criteria", "Choose at least one criterion or document kind.")
+        due = data.get("due_at")
+        if due is not None and due <= timezone.now():
+            self.add_error("due_at", "The response due time must be in the future.")
+        return data
+
+
+# --------------------------------------------------------------------------
+# The timeline: what happened to the request, who and when, from the audit log.
+# --------------------------------------------------------------------------
+
+LETTER_WORDS = {k.value: k.label for k in LetterKind}
+ACTIONS = {
+    "create": "Created",
+    "submit": "Submitted",
+    "request_information": "Information requested",
+    "respond": "Prescriber responded",
+    "approve": "Approved by a reviewer",
+    "deny": "Denied by a reviewer",
+    "approve_refused": "Approval refused (one treatment per lifetime)",
+    "issue_letter": "Letter issued",
+    "offer_peer_to_peer": "Peer-to-peer times offered",
+    "record_peer_to_peer": "Peer-to-peer discussion held",
+}
+
+
+def _what(event: AuditEvent) -> str:
+    detail = event.detail or {}
+    words = ACTIONS[event.action]
+    if event.action in ("submit", "respond"):
+        status = detail.get("status", "")
+        unmet = detail.get("unmet") or []
+        result = ("meets every criterion" if not unmet else "not met: " +
+                  ", ".join(selectors.criterion_name(c) for c in unmet))
+        label = Status(status).label.lower() if status in Status.values else status
+        return f"{words}; criteria result: {result}; {label}"
+    if event.action == "issue_letter":
+        return f"{words}: {LETTER_WORDS.get(detail.get('kind', ''), detail.get('kind', ''))}"
+    if event.action == "deny" and detail.get("reasons"):
+        return f"{words}: " + ", ".join(selectors.criterion_name(c) for c in detail["reasons"])
+    return words
+
+
+def timeline(req: AuthorizationRequest) -> list[dict[str, Any]]:
+    events = (AuditEvent.objects
+              .filter(object_type="AuthorizationRequest", object_id=str(req.pk),
+                      action__in=list(ACTIONS))
+              .order_by("at", "id"))
+    return [{"at": e.at, "who": e.actor_username, "what": _what(e)} for e in events]
+
+
+def information_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
+    return [{
+        "obj": ir,
+        "criteria": [selectors.criterion_name(c) for c in ir.criteria],
+        "document_kinds": [DocumentKind(k).label for k in ir.document_kinds
+                           if k in DocumentKind.values],
+        "overdue": ir.responded_at is None and ir.due_at < timezone.now(),
+    } for ir in req.information_requests.order_by("paused_at", "id")]
+
+
+class PeerToPeerForm(forms.Form):
+    """Offer times (up to three), or record a discussion held."""
+
+    time_1 = forms.DateTimeField(label="First time offered", required=False,
+                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    time_2 = forms.DateTimeField(label="Second time offered", required=False,
+                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    time_3 = forms.DateTimeField(label="Third time offered", required=False,
+                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    held_at = forms.DateTimeField(label="Held at", required=False,
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    notes = forms.CharField(label="What was discussed", required=False, strip=True,
+                            widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
+
+
+def peer_to_peer_view(model_admin, request, pk: int):
+    """POST: offer times (`action=offer`) or record the discussion (`record`)."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponseRedirect
+    from django.shortcuts import get_object_or_404
+    from django.urls import reverse
+
+    from .models import InvalidTransition
+
+    if not model_admin.has_decide_permission(request):
+        raise PermissionDenied
+    req = get_object_or_404(model_admin.get_queryset(request), pk=pk)
+    form = PeerToPeerForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        if request.POST.get("action") == "record":
+            services.peer_to_peer_record(by=request.user, req=req,
+                                         held_at=data.get("held_at") or timezone.now(),
+                                         notes=data.get("notes", ""))
+            messages.success(request, "The peer-to-peer discussion is recorded.")
+        else:
+            services.peer_to_peer_offer(by=request.user, req=req, times=[
+                data.get(f"time_{i}") for i in (1, 2, 3)])
+            messages.success(request, "The peer-to-peer times are offered.")
+    except (InvalidTransition, ValueError) as exc:
+        field = "Held at / What was discussed" if request.POST.get("action") == "record" \
+            else "First time offered"
+        messages.error(request, f"Nothing was recorded: {field}: {exc}.")
+    return HttpResponseRedirect(
+        reverse("admin:authorizations_authorizationrequest_change", args=[req.pk]) + "#p2p")
+
+
+def peer_to_peer_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
+    from datetime import datetime
+
+    return [{"obj": p, "times": [datetime.fromisoformat(t) for t in p.offered_times]}
+            for p in req.peer_to_peers.order_by("offered_at", "id")]

@@ -1,0 +1,44 @@
+"""Email notices to the prescriber, through Django's email framework.
+
+No patient data: only the request number, what happened, and a link. The
+link is built from settings.SITE_URL.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+log = logging.getLogger(__name__)
+
+
+def _link(req) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("request_detail", args=[req.pk])
+
+
+def _send(req, subject: str, body: str) -> None:
+    to = req.prescriber.email
+    if not to:
+        return
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    except Exception:  # noqa: BLE001 - a notice never undoes a decision
+        log.exception("notice for request %s not sent", req.pk)
+
+
+def decided(req) -> None:
+    """The request was approved or denied."""
+    word = "approved" if req.status == "approved" else "decided"
+    _send(req, f"Prior authorization {req.number} {word}",
+          f"Request {req.number} has been {word}: {req.get_status_display()}.\n\n"
+          f"The determination and its letter are on the request's page:\n{_link(req)}\n")
+
+
+def information_requested(req) -> None:
+    """The reviewer needs information before deciding."""
+    _send(req, f"Information needed for prior authorization {req.number}",
+          f"The clinical reviewer needs more information to decide request {req.number}.\n\n"
+          f"What is needed, why and by when, and where to respond:\n{_link(req)}\n")

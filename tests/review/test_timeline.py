@@ -1,0 +1,21 @@
+import pytest
+from django.urls import reverse
+
+from authorizations import services
+from tests.factories import login
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_timeline_says_who_did_what_and_when(client, reviewer_client, prescriber,
+                                                 reviewer, pending):
+    services.information_request(by=reviewer, req=pending, criteria=[],
+                                 document_kinds=["clinic_note"], message="Note please.")
+    services.information_respond(by=prescriber, req=pending, note="Sent.")
+    admin_html = reviewer_client.get(reverse(
+        "admin:authorizations_authorizationrequest_change", args=[pending.pk])).content.decode()
+    page = login(client, prescriber).get(reverse("request_detail", args=[pending.pk]))
+    for html in (admin_html, page.content.decode()):
+        for words in ("Created", "Submitted; criteria result: not met", "Information requested",
+                      "Prescriber responded", reviewer.username):
+            assert words in html
