@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from authorizations import services
 from authorizations.models import Status
-from tests.browser.conftest import WCAG_TAGS
+from tests.browsing import WCAG_TAGS
 from tests.factories import approvable_case, login, make_reviewer
 
 pytestmark = pytest.mark.browser

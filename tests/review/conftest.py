@@ -1,7 +1,6 @@
 import pytest
 
 from authorizations import services
-from tests.admin.conftest import _quick_letters, queue, reviewer_client  # noqa: F401
 from tests.factories import approvable_case
 
 
@@ -20,3 +19,8 @@ def _quick_information_letters(monkeypatch):
 
     monkeypatch.setattr(letters, "render_information_pdf",
                         lambda ir: b"%PDF-1.7 information " + str(ir.pk).encode())
+
+
+@pytest.fixture(autouse=True)
+def _quick_letters(quick_letters):
+    """Letters without WeasyPrint here: what they say is tested in tests/letters."""
