@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from authorizations import services
 from authorizations.models import AuthorizationRequest
 from authorizations.wizard import STEPS
+from tests.cases import approvable_case
 from tests.phi import PATIENT
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,8 @@ NASTY = ["", " ", "\x00", "0", "-0", "-1", "1e309", "-1e309", "nan", "NaN", "inf
          "9" * 400, "0." + "0" * 300 + "1", "1,5", "½", "٣", "１２", "yes", "no", "true", "None",
          "null", "[]", "{}", "2026-02-30", "0000-00-00", "99/99/9999", "1900-01-01",
          "2999-12-31", "<script>alert(1)</script>", "' OR 1=1 --", "é" * 500, "\u202e", "🩸",
-         "\r\n", "x" * 5000]
+         "\r\n", "x" * 5000, "1e600000", "1e2000000", "1e999999", "2 x 10^600000", "<1e99999",
+         "9" * 5000, "1:" + "9" * 5000]
 
 values = st.one_of(
     st.sampled_from(NASTY),
@@ -142,3 +144,30 @@ def test_a_post_without_the_wizards_own_fields_shows_the_step_again(signed_in, p
         assert "This page was out of date, so nothing on it was saved" in page
     req.refresh_from_db()
     assert req.answers == PATIENT
+
+
+HUGE = ["1e600000", "1e2000000", "1e999999 IU/mL", "9" * 5000, "<" + "9" * 5000,
+        "2 x 10^600000", "1:1e600000"]
+NUMBER_FIELDS = [(step, name) for step, form_class in STEPS
+                 for name, field in form_class(prefix=step).fields.items()
+                 if getattr(field, "question", None) is not None
+                 and field.question.kind in ("decimal", "integer", "lab_value", "titer")]
+
+
+@pytest.mark.parametrize("step, name", NUMBER_FIELDS)
+def test_huge_numbers_get_a_message_naming_the_field(signed_in, prescriber, step, name):
+    """The probe's posts (1e600000 blocked a worker in version 1): each is
+    answered at once with an error for its field, never a 500 or a hang."""
+    from tests.walker import step_post_data
+
+    req = fresh_draft(prescriber)
+    url = f"/requests/{req.pk}/edit/{step}/"
+    # Every other answer valid, so the field is asked (its condition holds).
+    case = approvable_case(hiv_status="positive", hiv_on_antiretroviral_therapy=True,
+                           hiv_viral_load_copies_ml=20, hiv_viral_load_date="2026-11-01")
+    for value in HUGE:
+        data = step_post_data(step, case, prefix=f"request_{req.pk}")
+        data[f"{step}-{name}"] = value
+        response = signed_in.post(url, data)
+        assert response.status_code == 200, (name, value)
+        assert name in response.context["wizard"]["form"].errors, (name, value)
