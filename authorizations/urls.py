@@ -29,6 +29,7 @@ urlpatterns = [
          name="follow_up"),
     path("operations/", views_operations.operations, name="operations"),
     path("operations/metrics.csv", views_operations.operations_csv, name="operations_csv"),
+    path("operations/outcomes/", views_operations.outcomes_page, name="operations_outcomes"),
     path("requests/<int:pk>/respond/", views_response.request_respond, name="request_respond"),
     path("requests/<int:pk>/information/<int:ir_id>/letter.pdf",
          views_response.information_letter, name="request_information_letter"),

@@ -5,6 +5,7 @@ Reviewers and operations staff only; figures come from metrics.compute."""
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import date
 
 from django import forms
@@ -15,7 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from . import metrics, roles
+from . import metrics, outcomes, roles
 
 SERVICE_NAME = "Hemgenix prior authorization"
 DATE_HELP = "For example, 2026-11-01"
@@ -125,3 +126,30 @@ def operations_csv(request):
         f'attachment; filename="hemgenix-pa-metrics-{start}-to-{end}.csv"')
     csv.writer(response).writerows(metrics.compute(start, end).csv_rows())
     return response
+
+
+def _short(figures, labels):
+    """The same figures with the chart's shorter labels (the table keeps the long ones)."""
+    return [replace(f, label=label) for f, label in zip(figures, labels, strict=True)]
+
+
+@require_GET
+def outcomes_page(request):
+    """Outcomes after treatment (aggregates only; cells under 11 patients
+    suppressed), from outcomes.compute. Same access as the operations page."""
+    refused = _allowed(request)
+    if refused:
+        return refused
+    o = outcomes.compute()
+    return render(request, "authorizations/operations/outcomes.html", {
+        "page_title": f"Outcomes – {SERVICE_NAME}", "outcomes": o,
+        "suppress_below": metrics.SUPPRESS_BELOW,
+        "treated_chart": chart(_short([o.treated] + o.prophylaxis[:1],
+                                      ("Patients treated", "Back on prophylaxis"))),
+        "treated_table": [o.treated] + o.prophylaxis,
+        "fix_chart": chart(_short(o.fix_medians, [f"At {m} months"
+                                                  for _, m in outcomes.TIME_POINTS])),
+        "bleeds_chart": chart(_short(o.bleeds, ("Before infusion", "After infusion"))),
+        "completion_chart": chart(_short(o.completion[:3], ("Due so far", "Submitted",
+                                                            "Waived"))),
+    })

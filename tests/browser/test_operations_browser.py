@@ -51,3 +51,22 @@ def test_operations_page_passes_axe_and_works_by_keyboard(browser_page, operatio
     b.check("operations-period")
     link = page.get_by_role("link", name="Download these metrics as CSV")
     assert "from=2026-10-01" in link.get_attribute("href")
+
+
+def test_outcomes_page_passes_axe(browser_page, operations_user):
+    b, page = browser_page, browser_page.page
+    b.goto("/accounts/login/")
+    page.get_by_label("Username").fill("ops-kim")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/operations/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Outcomes after treatment").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("outcomes after treatment")
+    expect(page.get_by_role("img", name="Median factor IX activity")).to_be_visible()
+    expect(page.get_by_role("table", name="Factor IX activity at 6, 12, 18 and 24 months")
+           ).to_contain_text("fewer than 11")
+    b.check("outcomes")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Back to the prior authorization metrics").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("prior authorization metrics")

@@ -123,6 +123,7 @@ EXPECTED: dict[str, Expect] = {
     # Operations metrics (aggregates only): reviewers and operations staff.
     "operations": Expect(anonymous=LOGIN, other=DENIED, reviewer=OK, owner=DENIED),
     "operations_csv": Expect(anonymous=LOGIN, other=DENIED, reviewer=OK, owner=DENIED),
+    "operations_outcomes": Expect(anonymous=LOGIN, other=DENIED, reviewer=OK, owner=DENIED),
     # Answering a request for information: the prescriber's (a request not
     # waiting for information sends them back to its page).
     "request_respond": prescriber_page(owner=REDIRECT, obj="submitted"),
