@@ -18,24 +18,12 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from . import followup, selectors, selectors_treatment, services
+from .admin_records import ReadOnlyAdmin
 from .forms_treatment import DOSE, INFUSED_ON, WEIGHT
 from .models import AuthorizationRequest, AuthorizationStatus, FollowUp, FollowUpStatus, Infusion
 from .wizard.fields import DayField, NumberField
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
-
-
-class ReadOnly(admin.ModelAdmin):
-    actions = None
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _state_q(state: str, day) -> Q:
@@ -64,7 +52,7 @@ class FollowUpStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ReadOnly):
+class FollowUpAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "request_link", "htc", "due_on", "state")
     list_filter = (FollowUpStateFilter,
                    ("authorization__request__htc", admin.RelatedOnlyFieldListFilter))
@@ -94,7 +82,7 @@ class FollowUpAdmin(ReadOnly):
 
 
 @admin.register(Infusion)
-class InfusionAdmin(ReadOnly):
+class InfusionAdmin(ReadOnlyAdmin):
     list_display = ("__str__", "infused_on", "version", "htc", "recorded_at")
     list_filter = ("authorization__status",
                    ("authorization__request__htc", admin.RelatedOnlyFieldListFilter))
