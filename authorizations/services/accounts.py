@@ -93,6 +93,13 @@ def _reviewers_group(*, by) -> Group:
     return group
 
 
+def join_group(user, group: Group, *, by: AbstractBaseUser | None) -> None:
+    """Add `user` to `group` once, with its audit row (inside a service)."""
+    if not user.groups.filter(pk=group.pk).exists():
+        user.groups.add(group)
+        audit(by=by, action="memberships", obj=user, groups_added=[group.pk], groups_removed=[])
+
+
 def _account(*, by, username: str, password: str | None, first_name: str, last_name: str,
              email: str, staff: bool):
     """The user of that username, created or brought up to date."""
@@ -136,10 +143,7 @@ def user_create_reviewer(*, by: AbstractBaseUser | None, username: str, credenti
         user = _account(by=by, username=username, password=password, first_name=first_name,
                         last_name=last_name, email=email, staff=True)
         group = _reviewers_group(by=by)
-        if not user.groups.filter(pk=group.pk).exists():
-            user.groups.add(group)
-            audit(by=by, action="memberships", obj=user, groups_added=[group.pk],
-                  groups_removed=[])
+        join_group(user, group, by=by)
         profile = ReviewerProfile.objects.filter(user=user).first() or ReviewerProfile(user=user)
         profile.credentials = credentials
         save_audited(profile, by=by)

@@ -7,8 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import transaction
 
 from .. import roles
-from .accounts import _account
-from .base import audit, save_audited, service
+from .accounts import _account, join_group
+from .base import save_audited, service
 
 
 @service
@@ -31,8 +31,5 @@ def user_create_operations(*, by: AbstractBaseUser | None, username: str,
         user = _account(by=by, username=username, password=password, first_name=first_name,
                         last_name=last_name, email=email, staff=False)
         group = operations_group(by=by)
-        if not user.groups.filter(pk=group.pk).exists():
-            user.groups.add(group)
-            audit(by=by, action="memberships", obj=user, groups_added=[group.pk],
-                  groups_removed=[])
+        join_group(user, group, by=by)
     return user

@@ -4,36 +4,18 @@ keyboard alone, no axe violations (WCAG 2.1 A/AA), problems announced."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from django.test.utils import override_settings
 
 from authorizations import fhir, policy
 from authorizations.models import AuthorizationRequest
+from tests.browsing import AXE_PATH as AXE
+from tests.browsing import PASSWORD
+from tests.browsing import WCAG_TAGS as WCAG
 from tests.cases import approvable_case
 from tests.factories import PrescriberFactory
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "correct-horse-battery-9"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _static_from_finders():
-    # No collectstatic in tests; the live server builds its middleware once.
-    override = override_settings(
-        STATIC_ROOT=None, WHITENOISE_USE_FINDERS=True,
-        STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                  "staticfiles": {"BACKEND":
-                                  "django.contrib.staticfiles.storage.StaticFilesStorage"}})
-    override.enable()
-    yield
-    override.disable()
-
 
 @pytest.fixture
 def page_as_prescriber(page, live_server, transactional_db):
