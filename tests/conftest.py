@@ -28,6 +28,25 @@ def browser_type_launch_args(browser_type_launch_args):
                      "--disable-component-update", "--disable-sync"]}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _sqlite_flush_authorizations_first():
+    """SQLite has no TRUNCATE: a transactional test's flush deletes rows, and
+    a submitted follow-up may be deleted only once its authorization is gone
+    (migration 0009). Empty the authorizations first; the foreign keys are
+    checked at the flush's commit."""
+    from django.db.backends.sqlite3.base import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        first = "authorizations_authorization"
+        return original(self, style, sorted(tables, key=lambda t: t != first), **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _no_collected_static(settings):
     # Tests run without collectstatic: WhiteNoise would warn (an error here)

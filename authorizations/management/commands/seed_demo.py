@@ -84,9 +84,10 @@ class Command(BaseCommand):
         self._demo_treatment(user, today)
 
     def _demo_treatment(self, user: User, today) -> None:
-        """A request approved and infused about 21 months ago, with its
-        follow-ups submitted, waived, overdue and upcoming."""
-        infused_on = today - timedelta(days=640)
+        """A request approved and infused a little over two years ago, with
+        its follow-ups in every state: the first submitted, the second waived,
+        the third overdue, the fourth (two years) due and the rest upcoming."""
+        infused_on = today - timedelta(days=745)
         approved_on = infused_on - timedelta(days=2)
         case = {**demo_cases(approved_on)["approved"], "member_id": "DEMO-TREATED-01",
                 "patient_first_name": "Theo", "patient_last_name": "Marchetti"}
@@ -107,7 +108,7 @@ class Command(BaseCommand):
         reviewer = User.objects.get(username=REVIEWER[0])
         services.followup_waive(by=reviewer, follow_up=second,
                                 reason="Demo: assessment done at another center")
-        self.stdout.write(f"{req.number}: infused {infused_on}, follow-ups in several states")
+        self.stdout.write(f"{req.number}: infused {infused_on}, follow-ups in every state")
 
 
 def demo_cases(day) -> dict:
