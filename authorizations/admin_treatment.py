@@ -1,11 +1,13 @@
 """The treatment in the reviewer's workspace: infusions and follow-ups listed
 (read-only; filters by state and HTC, overdue first), and on a request's page
-its infusion and follow-ups, with small forms to cancel the authorization,
-correct the infusion (a new version) and waive a follow-up, each posting to
-its own admin URL and writing through the services."""
+its infusion (every version) and follow-ups, with small forms to cancel the
+authorization and waive a follow-up, each posting to its own admin URL, and a
+page to correct the infusion record (a new version); all write through the
+services."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -14,14 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import followup, selectors, selectors_treatment, services
 from .admin_records import ReadOnlyAdmin
-from .forms_treatment import DOSE, INFUSED_ON, WEIGHT
+from .forms_treatment import InfusionForm, text
 from .models import AuthorizationRequest, AuthorizationStatus, FollowUp, FollowUpStatus, Infusion
-from .wizard.fields import DayField, NumberField
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
 
@@ -99,19 +101,16 @@ class ReasonForm(forms.Form):
         attrs={"rows": 2}), error_messages={"required": "Enter the reason"})
 
 
-class CorrectionForm(ReasonForm):
-    infused_on = DayField(INFUSED_ON, label=INFUSED_ON.label, required=False)
-    lots = forms.CharField(label="Lot number(s)", required=False, max_length=500,
-                           help_text="Separate several with commas; empty keeps them.")
-    weight_kg = NumberField(WEIGHT, label=WEIGHT.label, required=False)
-    dose_gc_per_kg = NumberField(DOSE, label=DOSE.label, required=False)
+class CorrectionForm(InfusionForm):
+    """The prescriber's infusion form, every field and the same checks, shown
+    with the current version's values; and the reason for the correction."""
 
-    def changes(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "reason" and v not in
-                (None, "")}
-        if "lots" in data:
-            data["lots"] = [lot.strip() for lot in data["lots"].split(",") if lot.strip()]
-        return data
+    reason = text("Reason for the correction", "the reason for the correction",
+                  max_length=2000, area=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "correct-%s")
+        super().__init__(*args, **kwargs)
 
 
 def request_context(request, req: AuthorizationRequest) -> dict[str, Any]:
@@ -130,7 +129,8 @@ def request_context(request, req: AuthorizationRequest) -> dict[str, Any]:
             "cancel_url": reverse("admin:authorizations_authorizationrequest_cancel",
                                   args=[req.pk]),
             "infusion": selectors_treatment.infusion_summary(infusion) if infusion else None,
-            "versions": selectors_treatment.infusion_versions(auth),
+            "versions": [selectors_treatment.infusion_summary(v)
+                         for v in selectors_treatment.infusion_versions(auth)],
             "correct_url": reverse("admin:authorizations_authorizationrequest_correct",
                                    args=[req.pk]),
             "can_change": may,
@@ -138,7 +138,6 @@ def request_context(request, req: AuthorizationRequest) -> dict[str, Any]:
                 "admin:authorizations_authorizationrequest_waive", args=[req.pk, row.number])}
                 for row in selectors_treatment.follow_up_rows(auth)],
             "reason_form": ReasonForm(),
-            "correction_form": CorrectionForm(),
         },
     }
 
@@ -163,7 +162,8 @@ def urls(model_admin) -> list:
     return [
         path("<int:pk>/authorization/cancel/", guarded(_cancel),
              name="authorizations_authorizationrequest_cancel"),
-        path("<int:pk>/infusion/correct/", guarded(_correct),
+        path("<int:pk>/infusion/correct/", site.admin_view(
+            require_http_methods(["GET", "POST"])(partial(correct_view, model_admin))),
              name="authorizations_authorizationrequest_correct"),
         path("<int:pk>/follow-ups/<int:n>/waive/", guarded(_waive),
              name="authorizations_authorizationrequest_waive"),
@@ -185,21 +185,38 @@ def _cancel(request, req, auth) -> None:
         messages.success(request, f"Authorization {auth.number} was cancelled.")
 
 
-def _correct(request, req, auth) -> None:
-    form = CorrectionForm(request.POST)
+def correct_view(model_admin, request, pk: int):
+    """The reviewer's correction of the infusion record: the whole record,
+    saved as a new version; the old one stays. An error shows the form again
+    with what was typed."""
+    if not request.user.has_perm(DECIDE_PERMISSION):
+        raise PermissionDenied
+    req = get_object_or_404(model_admin.get_queryset(request), pk=pk)
+    change_url = reverse("admin:authorizations_authorizationrequest_change", args=[req.pk])
+    auth = selectors.authorization_or_none(req)
     infusion = selectors_treatment.current_infusion(auth)
-    if infusion is None or not form.is_valid():
-        problems = "; ".join(str(m) for errs in form.errors.values() for m in errs) \
-            if infusion else "no infusion is recorded"
-        messages.error(request, f"Nothing was corrected: {problems}.")
-        return
-    try:
-        new = services.infusion_correct(by=request.user, infusion=infusion,
-                                        data=form.changes(), reason=form.cleaned_data["reason"])
-    except services.TreatmentError as exc:
-        messages.error(request, f"Nothing was corrected: {exc}.")
-    else:
-        messages.success(request, f"The infusion record is corrected (version {new.version}).")
+    if infusion is None:
+        messages.error(request, "Nothing can be corrected: no infusion is recorded.")
+        return HttpResponseRedirect(change_url)
+    form = CorrectionForm(request.POST or None, initial=InfusionForm.initial_from(infusion))
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.infusion_correct(by=request.user, infusion=infusion,
+                                            data=form.service_data(),
+                                            reason=form.cleaned_data["reason"])
+        except services.TreatmentError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, f"The infusion record is corrected "
+                                      f"(version {new.version}).")
+            return HttpResponseRedirect(change_url)
+    return TemplateResponse(request, "admin/authorizations/treatment/correct.html", {
+        **model_admin.admin_site.each_context(request),
+        "title": f"Correct the infusion record of {req.number}",
+        "opts": model_admin.model._meta, "original": req, "form": form,
+        "infusion": infusion, "change_url": change_url,
+        "error_summary": form.error_summary() if form.is_bound else [],
+    }, status=400 if form.is_bound else 200)
 
 
 def _waive(request, req, auth, n: int) -> None:

@@ -14,7 +14,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from .policy import QUESTION_BY_KEY, Question
-from .policy.values import LabValue, parse_lab_value
+from .policy.values import LabValue, parse_lab_value, plain, scientific
 from .wizard.fields import (
     YES,
     YES_NO_CHOICES,
@@ -131,6 +131,24 @@ class InfusionForm(TreatmentForm):
         if data.get("full_dose") is False:
             self.require("percent_given", "partial_reason")
         return data
+
+    @classmethod
+    def initial_from(cls, infusion) -> dict[str, Any]:
+        """What the form shows for a recorded infusion (a correction starts
+        from the current version), in the forms the fields read."""
+        day = infusion.infused_on
+        return {
+            "infused_on": f"{day.month:02d}/{day.day:02d}/{day.year}",
+            "lots": ", ".join(infusion.lots), "weight_kg": plain(infusion.weight_kg),
+            "dose_gc_per_kg": scientific(infusion.dose_gc_per_kg),
+            "site_name": infusion.site_name, "site_npi": infusion.site_npi,
+            "baseline_treated_bleeds": infusion.baseline_treated_bleeds,
+            "baseline_factor_ix_product": infusion.baseline_factor_ix_product,
+            "full_dose": YES if infusion.full_dose else "no",
+            "percent_given": plain(infusion.fraction_given * 100)
+            if infusion.fraction_given is not None else "",
+            "partial_reason": infusion.partial_reason,
+        }
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

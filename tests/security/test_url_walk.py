@@ -184,8 +184,9 @@ EXPECTED: dict[str, Expect] = {
                       # The treatment's forms on the request page: POST only.
                       "admin:authorizations_authorizationrequest_cancel":
                           admin_page(NOT_ALLOWED, obj="submitted"),
+                      # The infusion's correction is a page of its own.
                       "admin:authorizations_authorizationrequest_correct":
-                          admin_page(NOT_ALLOWED, obj="submitted"),
+                          admin_page(OK, obj="submitted"),
                       "admin:authorizations_authorizationrequest_waive":
                           admin_page(NOT_ALLOWED, obj="submitted")}),
     **admin_model("authorizations", "determination", obj="determination", readable=True),
