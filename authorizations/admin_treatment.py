@@ -18,11 +18,12 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import followup, selectors, selectors_treatment, services
 from .admin_records import ReadOnlyAdmin
-from .forms_treatment import InfusionForm, text
+from .forms_treatment import InfusionForm, follow_up_answers, text
 from .models import AuthorizationRequest, AuthorizationStatus, FollowUp, FollowUpStatus, Infusion
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
@@ -59,8 +60,17 @@ class FollowUpAdmin(ReadOnlyAdmin):
     list_filter = (FollowUpStateFilter,
                    ("authorization__request__htc", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("authorization__request__htc",)
-    fields = ("authorization", "number", "due_on", "status", "answers", "submitted_at",
+    fields = ("authorization", "number", "due_on", "status", "assessment", "submitted_at",
               "waived_reason", "updated_at")
+    readonly_fields = ("assessment",)
+
+    @admin.display(description="Assessment")
+    def assessment(self, obj):
+        rows = follow_up_answers(obj.answers)
+        if not rows:
+            return "Nothing entered yet."
+        return format_html("<dl class=\"assessment\">{}</dl>", format_html_join(
+            "", "<dt>{}</dt><dd>{}</dd>", rows))
 
     def get_queryset(self, request):
         day = selectors_treatment.today()

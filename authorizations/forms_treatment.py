@@ -14,7 +14,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from .policy import QUESTION_BY_KEY, Question
-from .policy.values import LabValue, parse_lab_value, plain, scientific
+from .policy.values import LabValue, long_date, parse_lab_value, plain, scientific
 from .wizard.fields import (
     YES,
     YES_NO_CHOICES,
@@ -258,3 +258,19 @@ class FollowUpForm(TreatmentForm):
             else:
                 out[key] = value
         return out
+
+
+def follow_up_answers(answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """A submitted assessment as (label, value) rows, labelled as the form
+    (the prescriber's page and the reviewer's admin show the same)."""
+    shown = FollowUpForm.initial_from(answers)
+    rows = []
+    for name, field in FollowUpForm().fields.items():
+        if name in shown:
+            value = shown[name]
+            if name in ("inhibitor_tested", "prophylaxis", "alt_corticosteroids"):
+                value = "Yes" if value == YES else "No"
+            elif name.endswith(("_date", "_start")):
+                value = long_date(date.fromisoformat(answers[name]))
+            rows.append((str(field.label), str(value)))
+    return rows

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from . import selectors, selectors_treatment, services
-from .forms_treatment import CancelForm, FollowUpForm, InfusionForm
+from .forms_treatment import CancelForm, FollowUpForm, InfusionForm, follow_up_answers
 from .models import AuthorizationStatus, FollowUp
 from .views import prescriber_required
 from .wizard import SERVICE_NAME
@@ -140,19 +140,7 @@ def follow_up(request, pk: int, n: int):
         "page_title": f"Follow-up {fu.number} for {req.number} – {SERVICE_NAME}",
         "req": req, "auth": auth, "fu": fu, "form": form, "state": state,
         "state_label": selectors_treatment.followup.STATE_LABELS[state],
-        "answers": follow_up_answers(fu) if not editable else [],
+        "answers": follow_up_answers(fu.answers) if not editable else [],
         "error_summary": form.error_summary() if form is not None and form.is_bound else [],
     })
 
-
-def follow_up_answers(fu: FollowUp) -> list[tuple[str, str]]:
-    """A submitted assessment as (label, value) rows, labelled as the form."""
-    shown = FollowUpForm.initial_from(fu.answers)
-    rows = []
-    for name, field in FollowUpForm().fields.items():
-        if name in shown:
-            value = shown[name]
-            if name in ("inhibitor_tested", "prophylaxis", "alt_corticosteroids"):
-                value = "Yes" if value == "yes" else "No"
-            rows.append((str(field.label), str(value)))
-    return rows

@@ -139,3 +139,17 @@ def test_prescribers_cannot_open_the_correction(infused, prescriber, client):
     response = login(client, prescriber).get(admin_url("correct", req.pk))
     assert response.status_code in (302, 403)
     assert Infusion.objects.count() == 1
+
+
+def test_follow_up_change_page_shows_the_assessment_labelled(infused, prescriber, reviewer,
+                                                             client):
+    fu = infused("ADM-8").authorization.follow_ups.get(number=1)
+    services.followup_save(by=prescriber, follow_up=fu, submit=True, answers={
+        "fix_activity": "<1", "fix_test_date": "2027-05-01", "bleeds_total": 2,
+        "bleeds_treated": 1, "factor_ix_iu": 3000, "inhibitor_tested": False,
+        "prophylaxis": False, "alt_corticosteroids": True})
+    page = login(client, reviewer).get(reverse("admin:authorizations_followup_change",
+                                               args=[fu.pk])).content.decode()
+    assert "<dt>Factor IX activity (% of normal)</dt><dd>&lt;1</dd>" in page
+    assert "<dt>Date of the factor IX activity test</dt><dd>May 1, 2027</dd>" in page
+    assert "<dt>ALT elevation needing corticosteroids?</dt><dd>Yes</dd>" in page
