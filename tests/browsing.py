@@ -54,6 +54,25 @@ class Browser:
         assert page.locator("html").get_attribute("lang") == "en"
         self.screenshot(label)
 
+    def check_admin(self, label):
+        """check() for an admin page. The console is read before axe runs
+        (axe's own checks may set style attributes, which the CSP blocks); the
+        browser's own /favicon.ico request (the admin links none) is a 404."""
+        errors = [e for e in self.console_errors if "status of 404" not in e]
+        assert errors == [], f"{label}: {errors}"
+        self.console_errors = []
+        page = self.page
+        if not page.evaluate("() => Boolean(window.axe)"):
+            page.evaluate(self.axe_source)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        violations = [(v["id"], [n["html"][:200] for n in v["nodes"][:5]])
+                      for v in result["violations"]]
+        assert violations == [], f"{label}: {violations}"
+        assert page.locator("h1").count() == 1, label
+        self.screenshot(label)
+        self.console_errors = []
+
     def screenshot(self, label):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.shots += 1
