@@ -3,6 +3,7 @@
 still take the services' writes (draft, submit, waive, a moved date)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -14,7 +15,7 @@ from tests.treatment.helpers import infusion_data, today
 pytestmark = pytest.mark.django_db
 REFUSED = (IntegrityError, DatabaseError)
 TABLE = FollowUp._meta.db_table
-ANSWERS = {"fix_activity": "30", "fix_test_date": "2027-05-01", "bleeds_total": 0,
+ANSWERS = {"fix_activity": Decimal("30"), "fix_test_date": "2027-05-01", "bleeds_total": 0,
            "bleeds_treated": 0, "factor_ix_iu": 0, "inhibitor_tested": False,
            "prophylaxis": False, "alt_corticosteroids": False}
 
@@ -44,7 +45,7 @@ def test_submitted_data_cannot_be_updated(submitted, assignment, value):
         raw(f"UPDATE {TABLE} SET {assignment} WHERE id = %s", value, submitted.pk)
     submitted.refresh_from_db()
     assert submitted.status == FollowUpStatus.SUBMITTED
-    assert submitted.answers["fix_activity"] == "30"
+    assert submitted.answers["fix_activity"] == Decimal("30")
 
 
 def test_submitted_follow_up_cannot_be_deleted(submitted):
