@@ -168,6 +168,7 @@ def test_infusion_follow_up_review_and_outcomes(browser_page, prescriber_user, s
     b.check("follow-up-submitted")
     b.goto("/requests/")
     expect(page.get_by_text("No follow-up assessment is due.")).to_be_visible()
+    b.check("dashboard-nothing-due")
     first.refresh_from_db()
     assert first.status == FollowUpStatus.SUBMITTED and str(first.answers["fix_activity"]) == "38"
 
