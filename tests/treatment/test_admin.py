@@ -153,3 +153,10 @@ def test_follow_up_change_page_shows_the_assessment_labelled(infused, prescriber
     assert "<dt>Factor IX activity (% of normal)</dt><dd>&lt;1</dd>" in page
     assert "<dt>Date of the factor IX activity test</dt><dd>May 1, 2027</dd>" in page
     assert "<dt>ALT elevation needing corticosteroids?</dt><dd>Yes</dd>" in page
+
+
+def test_correction_without_an_infusion_says_so(approve, reviewer, client):
+    req = approve("ADM-9")
+    response = login(client, reviewer).get(admin_url("correct", req.pk), follow=True)
+    assert "Nothing can be corrected: no infusion is recorded." in response.content.decode()
+    assert response.redirect_chain[-1][0] == admin_url("change", req.pk)
