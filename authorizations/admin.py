@@ -377,6 +377,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             "criteria": criteria_rows(determinations[-1] if determinations else None),
             "determinations": [{
                 "obj": d,
+                "unmet_names": [selectors.criterion_name(c) for c in d.unmet],
                 "letter": getattr(d, "letter", None),
                 "letter_url": reverse(letter_url, args=[d.letter.pk])
                 if hasattr(d, "letter") else "",
