@@ -26,7 +26,7 @@ from .authorizations import (
     record_lapses,
 )
 from .base import audit, running, service
-from .conversation import answers_change, first_version, request_expedite
+from .conversation import answers_change, document_received, first_version, request_expedite
 from .directory import (
     ImportResult,
     htc_delete,
@@ -85,7 +85,7 @@ __all__ = [
     "conflict_of_interest", "information_due", "information_letter", "information_request",
     "information_respond", "open_information_request", "peer_to_peer_offer",
     "peer_to_peer_record", "peer_to_peer_request", "peer_to_peer_schedule",
-    "answers_change", "first_version", "request_expedite",
+    "answers_change", "document_received", "first_version", "request_expedite",
     "EXPEDITED_TURNAROUND", "STANDARD_TURNAROUND", "ImportResult", "LifetimeLimitReached",
     "NotADraft", "SubmitResult", "audit", "group_delete", "group_permissions_set",
     "group_save", "htc_delete", "htc_import", "htc_save", "letter_issue", "letter_latest",
