@@ -261,12 +261,15 @@ def urls(model_admin) -> list:
     from .admin_documents import received_document_view
 
     site = model_admin.admin_site
+    received = partial(received_document_view, model_admin)
+    # Its CSRF check runs inside, after the upload limit is in place: the
+    # admin must not check (and so read the body) first.
+    received.csrf_exempt = True
     return [
         path("<int:pk>/peer-to-peer/", site.admin_view(require_POST(
             partial(peer_to_peer_view, model_admin))),
              name="authorizations_authorizationrequest_peer_to_peer"),
-        path("<int:pk>/received-document/", site.admin_view(require_POST(
-            partial(received_document_view, model_admin))),
+        path("<int:pk>/received-document/", site.admin_view(require_POST(received)),
              name="authorizations_authorizationrequest_received_document"),
     ]
 

@@ -109,7 +109,9 @@ def request_respond_step(request, pk: int, step: str):
     if _awaiting(request, req) is None:
         return redirect("request_detail", pk=req.pk)
     if step not in dict(changeable_steps(req)):
-        raise Http404("No such step for this request")
+        # The review step, or a step none of whose questions these answers ask.
+        messages.info(request, "That step has no questions for this request.")
+        return redirect("request_respond", pk=req.pk)
     form_class = STEP_FORMS[step]
     if request.method == "POST":
         form = form_class(request.POST, prefix=step)

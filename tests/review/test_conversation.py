@@ -245,3 +245,17 @@ def test_a_bad_reset_link_explains_itself(client):
     page = client.get(reverse("password_reset_confirm", args=["MQ", "bad-token"]))
     assert page.status_code == 200
     assert "This link does not work" in page.content.decode()
+
+
+def test_a_received_document_without_the_csrf_token_is_refused(reviewer, pending):
+    from django.test import Client
+
+    client = login(Client(enforce_csrf_checks=True), reviewer)
+    response = client.post(
+        reverse("admin:authorizations_authorizationrequest_received_document",
+                args=[pending.pk]),
+        {"kind": "clinic_note", "received_by": "fax",
+         "received_on": timezone.localdate().isoformat(),
+         "file": upload("note.pdf", pdf_bytes(), "application/pdf")})
+    assert response.status_code == 403
+    assert not Document.objects.filter(request=pending).exists()
