@@ -250,8 +250,10 @@ def conversation_context(req: AuthorizationRequest) -> dict:
         "expedite_url": reverse("request_expedite", args=[req.pk])
         if req.status in services.conversation.EXPEDITE_STATUSES and not req.expedited
         else "",
+        # Not while the prescriber's last request for one is still to be held.
         "peer_to_peer_url": reverse("request_peer_to_peer", args=[req.pk])
-        if req.status in services.review.P2P_REQUEST_STATUSES else "",
+        if req.status in services.review.P2P_REQUEST_STATUSES and not req.peer_to_peers.filter(
+            requested_by_prescriber=True, held_at__isnull=True).exists() else "",
     }
 
 

@@ -94,6 +94,9 @@ def test_peer_to_peer_asked_scheduled_and_held_shows_on_both_sides(
     assert response.status_code == 302
     p2p = pending.peer_to_peers.get()
     assert p2p.requested_by_prescriber and p2p.offered_by == prescriber
+    # One open request at a time: the link is gone until it is held.
+    page = client.get(reverse("request_detail", args=[pending.pk])).content.decode()
+    assert reverse("request_peer_to_peer", args=[pending.pk]) not in page
 
     text = change_page(client, reviewer, pending)
     assert "Asked for by the prescriber" in text
