@@ -26,6 +26,16 @@ from tests.files import pdf_bytes, upload
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Password reset counts live in the cache: each test starts from none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def change_page(client, reviewer, req) -> str:
     page = login(client, reviewer).get(
         reverse("admin:authorizations_authorizationrequest_change", args=[req.pk]))
@@ -262,3 +272,27 @@ def test_a_received_document_without_the_csrf_token_is_refused(reviewer, pending
          "file": upload("note.pdf", pdf_bytes(), "application/pdf")})
     assert response.status_code == 403
     assert not Document.objects.filter(request=pending).exists()
+
+
+def test_password_reset_is_rate_limited_without_saying_so(client, prescriber):
+    from authorizations import views_accounts
+
+    prescriber.email = "doctor@htc.example"
+    services.user_save(prescriber, by=None)
+    pages = [client.post(reverse("password_reset"), {"email": "doctor@htc.example"},
+                         follow=True) for _ in range(views_accounts.PER_ADDRESS + 2)]
+    assert len(mail.outbox) == views_accounts.PER_ADDRESS
+    assert {strip_tags(p.content.decode()) for p in pages} == {
+        strip_tags(pages[0].content.decode())}
+
+
+def test_password_reset_with_the_mail_server_down_shows_the_same_page(
+        client, prescriber, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    prescriber.email = "doctor@htc.example"
+    services.user_save(prescriber, by=None)
+    page = client.post(reverse("password_reset"), {"email": "doctor@htc.example"},
+                       follow=True)
+    assert page.status_code == 200
+    assert "Check your email" in page.content.decode()
