@@ -130,3 +130,21 @@ def test_answers_change_only_while_information_is_requested(client, prescriber, 
     with pytest.raises(InvalidTransition, match="only in a response"):
         services.answers_change(by=prescriber, req=pending, step="dosing",
                                 answers=pending.answers)
+
+
+def test_answer_versions_are_insert_only(prescriber, pended):
+    from django.db import DatabaseError, transaction
+
+    services.answers_change(by=prescriber, req=pended, step="dosing",
+                            answers={**pended.answers, "weight_kg": 81})
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AnswerVersion.objects.filter(request=pended).update(reason="edited")
+
+
+def test_the_determination_admin_names_criteria(client, reviewer, pended):
+    determination = pended.determinations.get()
+    page = login(client, reviewer).get(reverse(
+        "admin:authorizations_determination_change", args=[determination.pk]))
+    text = strip_tags(page.content.decode())
+    assert "Alcohol counseling attestation" in text
+    assert '"alcohol_counseling_attestation"' not in page.content.decode()
