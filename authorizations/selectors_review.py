@@ -14,6 +14,7 @@ from django.utils import timezone
 from . import policy
 from .models import AnswerVersion, AuthorizationRequest, InformationRequest, Status
 from .policy import QUESTION_BY_KEY
+from .policy.values import long_date
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,15 @@ def peer_to_peer_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
         "asked_by": "Prescriber" if p.requested_by_prescriber else "Reviewer",
         "outcome": p.get_outcome_display() if p.outcome else "",
     } for p in req.peer_to_peers.order_by("offered_at", "id")]
+
+
+def receipts(req: AuthorizationRequest) -> dict[int, str]:
+    """document id -> how and when a document recorded by a reviewer arrived."""
+    from .models import DocumentReceipt
+
+    return {r.document_id: f"Received by {r.get_received_by_display().lower()} on "
+                           f"{long_date(r.received_on)}"
+            for r in DocumentReceipt.objects.filter(document__request=req)}
 
 
 # --------------------------------------------------------------------------

@@ -179,9 +179,11 @@ def test_a_document_received_by_fax_is_recorded_and_visible(client, prescriber, 
     assert "counseling.pdf" in text
     day = f"{received_on:%B} {received_on.day}, {received_on.year}"
     assert f"Document received outside the system recorded: by fax on {day}" in text
+    assert f"Received by fax on {day}" in text
     page = strip_tags(login(client, prescriber).get(
         reverse("request_detail", args=[pending.pk])).content.decode())
     assert "counseling.pdf" in page
+    assert f"Received by fax on {day}" in page
 
 
 def test_a_received_document_is_checked_like_an_upload(client, reviewer, pending):
