@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -78,10 +79,12 @@ def _received(request, *, model_admin, pk: int):
             messages.success(request, f"Recorded the document ({doc.get_kind_display()}) "
                                       f"received by {how} on {req.number}.")
             return _back(req)
-    # The page is the admin's change form: the errors go in messages, each
-    # naming its field; the file must be chosen again (browsers never keep it).
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else "Document"
-        for error in errors:
-            messages.error(request, f"Nothing was recorded: {label}: {error}")
-    return _back(req)
+    # The form again with what was typed (the file must be chosen again:
+    # browsers never keep it), each error beside its field.
+    return TemplateResponse(request, "admin/authorizations/authorizationrequest/received.html", {
+        **model_admin.admin_site.each_context(request),
+        "title": f"{req.number}: record a document received by fax or mail",
+        "opts": model_admin.model._meta, "original": req, "form": form,
+        "change_url": reverse("admin:authorizations_authorizationrequest_change",
+                              args=[req.pk]),
+    }, status=413 if request.upload_limit.too_large else 400)

@@ -289,6 +289,7 @@ def peer_to_peer_schedule(*, by: AbstractBaseUser, req: AuthorizationRequest,
         p2p.scheduled_at, p2p.scheduled_by = at, by
         p2p.save()
         audit(by=by, action="schedule_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+        transaction.on_commit(lambda: notices.peer_to_peer_scheduled(req))
     return p2p
 
 

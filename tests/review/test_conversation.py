@@ -129,6 +129,20 @@ def test_peer_to_peer_asked_scheduled_and_held_shows_on_both_sides(
     assert "Will send the ITI records." in page
 
 
+def test_the_prescriber_is_told_by_email_without_patient_data(
+        prescriber, reviewer, pending, django_capture_on_commit_callbacks):
+    when = timezone.now() + timedelta(days=1)
+    services.peer_to_peer_request(by=prescriber, req=pending, times=[when])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.peer_to_peer_schedule(by=reviewer, req=pending, at=when)
+    sent = [m for m in mail.outbox if "Peer-to-peer" in m.subject]
+    assert len(sent) == 1 and pending.number in sent[0].subject
+    body = sent[0].body
+    assert reverse("request_detail", args=[pending.pk]) in body
+    for phi in (pending.patient_name, pending.member_id, pending.answers["date_of_birth"]):
+        assert str(phi) not in body
+
+
 def test_a_time_not_offered_cannot_be_scheduled(prescriber, reviewer, pending):
     services.peer_to_peer_request(by=prescriber, req=pending,
                                   times=[timezone.now() + timedelta(days=1)])
@@ -192,9 +206,14 @@ def test_a_received_document_is_checked_like_an_upload(client, reviewer, pending
                 args=[pending.pk]),
         {"kind": "clinic_note", "received_by": "mail",
          "received_on": timezone.localdate().isoformat(),
-         "file": upload("note.pdf", b"not a pdf at all", "application/pdf")}, follow=True)
+         "file": upload("note.pdf", b"not a pdf at all", "application/pdf")})
+    assert response.status_code == 400
     assert not Document.objects.filter(request=pending).exists()
-    assert "Nothing was recorded: File:" in response.content.decode()
+    text = response.content.decode()
+    assert "Nothing was recorded" in text and "File: " in text
+    # What was typed is kept.
+    assert '<option value="mail" selected>' in text
+    assert '<option value="clinic_note" selected>' in text
 
 
 # ---- admin home ------------------------------------------------------------
