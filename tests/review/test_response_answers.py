@@ -148,3 +148,19 @@ def test_the_determination_admin_names_criteria(client, reviewer, pended):
     text = strip_tags(page.content.decode())
     assert "Alcohol counseling attestation" in text
     assert '"alcohol_counseling_attestation"' not in page.content.decode()
+
+
+def test_a_change_that_asks_a_new_question_is_named_before_sending(client, prescriber, pended):
+    # Moderately severe: the bleeding history is now asked, and not answered.
+    answers = {**pended.answers, "severity": "moderately_severe", "fix_activity_percent": 1.5}
+    services.answers_change(by=prescriber, req=pended, step="diagnosis", answers=answers)
+    client = login(client, prescriber)
+    response = client.post(reverse("request_respond", args=[pended.pk]), {"note": "Kept"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    label = QUESTION_BY_KEY["life_threatening_hemorrhage"].label
+    assert label in text
+    assert reverse("request_respond_step", args=[pended.pk, "bleeding"]) in text
+    assert "Kept</textarea>" in text
+    pended.refresh_from_db()
+    assert pended.status == Status.INFORMATION_REQUESTED
