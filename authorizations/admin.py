@@ -192,7 +192,8 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
     list_display_links = None
     list_select_related = ("htc",)
     list_filter = (StatusFilter, "outcome", ("htc", HTCFilter),
-                   PolicyFilter, "submitted_at", OverdueFilter, "expedited")
+                   PolicyFilter, "submitted_at", OverdueFilter, "expedited",
+                   admin_review.RespondedFilter)
     search_fields = ("^member_id", "patient_name")
     search_help_text = ("Member ID, patient name, request number (PA-0000012) or "
                         "authorization number (HGX-2026-000012).")
@@ -342,17 +343,13 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         document = self.admin_site.admin_view(
             partial(views_documents.admin_document, self), cacheable=True)
         information = self.admin_site.admin_view(require_POST(self.information_view))
-        p2p = self.admin_site.admin_view(require_POST(
-            partial(admin_review.peer_to_peer_view, self)))
         return [path("<int:pk>/decide/", decide,
                      name="authorizations_authorizationrequest_decide"),
                 path("<int:pk>/information/", information,
                      name="authorizations_authorizationrequest_information"),
-                path("<int:pk>/peer-to-peer/", p2p,
-                     name="authorizations_authorizationrequest_peer_to_peer"),
                 path("<int:pk>/documents/<int:doc_id>/", document,
                      name="authorizations_authorizationrequest_document")] + \
-            admin_treatment.urls(self) + super().get_urls()
+            admin_review.urls(self) + admin_treatment.urls(self) + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Requests for clinical review",
@@ -380,6 +377,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             "criteria": criteria_rows(determinations[-1] if determinations else None),
             "determinations": [{
                 "obj": d,
+                "unmet_names": [selectors.criterion_name(c) for c in d.unmet],
                 "letter": getattr(d, "letter", None),
                 "letter_url": reverse(letter_url, args=[d.letter.pk])
                 if hasattr(d, "letter") else "",
@@ -414,8 +412,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
                                        args=[req.pk]),
             "information_requests": admin_review.information_rows(req),
             "timeline": admin_review.timeline(req),
-            "peer_to_peers": admin_review.peer_to_peer_rows(req),
-            "p2p_form": admin_review.PeerToPeerForm(),
+            **admin_review.conversation_context(req),
         }
 
     def has_decide_permission(self, request) -> bool:

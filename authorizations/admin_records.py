@@ -17,9 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
-from . import services
+from . import selectors, services
 from .models import (
     HTC,
     AuditEvent,
@@ -54,8 +55,21 @@ class DeterminationAdmin(ReadOnlyAdmin):
     list_select_related = ("request",)
     list_filter = ("status", "kind", "policy_version", "created_at")
     search_fields = ("decided_by_name",)
-    fields = ("request", "status", "outcome", "unmet", "kind", "decided_by_name",
-              "decided_by_credentials", "rationale", "policy_version", "trace", "created_at")
+    fields = ("request", "status", "outcome", "unmet_criteria", "kind", "decided_by_name",
+              "decided_by_credentials", "rationale", "policy_version", "criteria_trace",
+              "created_at")
+    readonly_fields = ("unmet_criteria", "criteria_trace")
+
+    # Criterion names as people read them, never the raw IDs alone.
+    @admin.display(description="Unmet criteria")
+    def unmet_criteria(self, obj):
+        return ", ".join(selectors.criterion_name(c) for c in obj.unmet) or "-"
+
+    @admin.display(description="Criteria")
+    def criteria_trace(self, obj):
+        return format_html_join(mark_safe("<br>"), "{}: {} ({})", (
+            (selectors.criterion_name(r.get("id", "")), r.get("status", ""), r.get("reason", ""))
+            for r in obj.trace))
 
 
 @admin.register(Letter)

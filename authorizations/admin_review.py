@@ -3,13 +3,25 @@ with its reasons, the request for information, and the request's timeline."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.contrib import admin
 from django.utils import timezone
 
-from . import selectors, services
-from .models import AuditEvent, AuthorizationRequest, DocumentKind, LetterKind, Status
+from . import selectors, selectors_review, services
+from .models import (
+    AuditEvent,
+    AuthorizationRequest,
+    DocumentKind,
+    LetterKind,
+    P2POutcome,
+    ReceivedBy,
+    Status,
+)
+from .policy import QUESTION_BY_KEY
+from .policy.values import long_date
 
 
 def _unmet_choices(req: AuthorizationRequest) -> list[tuple[str, str]]:
@@ -99,8 +111,13 @@ ACTIONS = {
     "deny": "Denied by a reviewer",
     "approve_refused": "Approval refused (one treatment per lifetime)",
     "issue_letter": "Letter issued",
-    "offer_peer_to_peer": "Peer-to-peer times offered",
+    "offer_peer_to_peer": "Peer-to-peer times offered by the reviewer",
+    "request_peer_to_peer": "Peer-to-peer discussion asked for by the prescriber",
+    "schedule_peer_to_peer": "Peer-to-peer discussion scheduled",
     "record_peer_to_peer": "Peer-to-peer discussion held",
+    "change_answers": "Answers changed",
+    "expedite": "Expedited review asked for",
+    "document_received": "Document received outside the system recorded",
 }
 
 
@@ -116,6 +133,19 @@ def _what(event: AuditEvent) -> str:
         return f"{words}; criteria result: {result}; {label}"
     if event.action == "issue_letter":
         return f"{words}: {LETTER_WORDS.get(detail.get('kind', ''), detail.get('kind', ''))}"
+    if event.action == "change_answers":
+        return f"{words}: version {detail.get('version')}, " + ", ".join(
+            QUESTION_BY_KEY[k].label for k in detail.get("keys", []) if k in QUESTION_BY_KEY)
+    if event.action == "expedite" and detail.get("due"):
+        due = timezone.localtime(datetime.fromisoformat(detail["due"]))
+        return f"{words}; decision due {long_date(due.date())}, {due:%H:%M %Z}"
+    if event.action == "record_peer_to_peer" and detail.get("outcome") in P2POutcome.values:
+        return f"{words}: {P2POutcome(detail['outcome']).label}"
+    if event.action == "document_received":
+        how = detail.get("received_by", "")
+        how = ReceivedBy(how).label.lower() if how in ReceivedBy.values else how
+        day = detail.get("received_on", "")
+        return f"{words}: by {how} on {long_date(date.fromisoformat(day)) if day else '-'}"
     if event.action == "deny" and detail.get("reasons"):
         return f"{words}: " + ", ".join(selectors.criterion_name(c) for c in detail["reasons"])
     return words
@@ -140,7 +170,8 @@ def information_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
 
 
 class PeerToPeerForm(forms.Form):
-    """Offer times (up to three), or record a discussion held."""
+    """Offer times (up to three), schedule one of the times offered, or record
+    a discussion held with its outcome."""
 
     time_1 = forms.DateTimeField(label="First time offered", required=False,
                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -148,14 +179,18 @@ class PeerToPeerForm(forms.Form):
                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     time_3 = forms.DateTimeField(label="Third time offered", required=False,
                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    scheduled_at = forms.DateTimeField(label="Time scheduled", required=False)
     held_at = forms.DateTimeField(label="Held at", required=False,
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    outcome = forms.ChoiceField(label="Outcome", required=False,
+                                choices=[("", "Choose the outcome")] + P2POutcome.choices)
     notes = forms.CharField(label="What was discussed", required=False, strip=True,
                             widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
 
 
 def peer_to_peer_view(model_admin, request, pk: int):
-    """POST: offer times (`action=offer`) or record the discussion (`record`)."""
+    """POST: offer times (`action=offer`), schedule one (`schedule`) or
+    record the discussion (`record`)."""
     from django.contrib import messages
     from django.core.exceptions import PermissionDenied
     from django.http import HttpResponseRedirect
@@ -170,26 +205,86 @@ def peer_to_peer_view(model_admin, request, pk: int):
     form = PeerToPeerForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
+    action = request.POST.get("action")
+    fields = {"record": "Held at / Outcome / What was discussed",
+              "schedule": "Time scheduled"}
     try:
-        if request.POST.get("action") == "record":
+        if action == "record":
             services.peer_to_peer_record(by=request.user, req=req,
                                          held_at=data.get("held_at") or timezone.now(),
-                                         notes=data.get("notes", ""))
+                                         notes=data.get("notes", ""),
+                                         outcome=data.get("outcome", ""))
             messages.success(request, "The peer-to-peer discussion is recorded.")
+        elif action == "schedule":
+            if data.get("scheduled_at") is None:
+                raise ValueError("Choose one of the times offered")
+            services.peer_to_peer_schedule(by=request.user, req=req, at=data["scheduled_at"])
+            messages.success(request, "The peer-to-peer discussion is scheduled; the "
+                                      "prescriber sees the time on the request's page.")
         else:
             services.peer_to_peer_offer(by=request.user, req=req, times=[
                 data.get(f"time_{i}") for i in (1, 2, 3)])
             messages.success(request, "The peer-to-peer times are offered.")
     except (InvalidTransition, ValueError) as exc:
-        field = "Held at / What was discussed" if request.POST.get("action") == "record" \
-            else "First time offered"
-        messages.error(request, f"Nothing was recorded: {field}: {exc}.")
+        messages.error(request, f"Nothing was recorded: {fields.get(action, 'First time offered')}"
+                                f": {exc}.")
     return HttpResponseRedirect(
         reverse("admin:authorizations_authorizationrequest_change", args=[req.pk]) + "#p2p")
 
 
 def peer_to_peer_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
-    from datetime import datetime
+    return selectors_review.peer_to_peer_rows(req)
 
-    return [{"obj": p, "times": [datetime.fromisoformat(t) for t in p.offered_times]}
-            for p in req.peer_to_peers.order_by("offered_at", "id")]
+
+def conversation_context(req: AuthorizationRequest) -> dict[str, Any]:
+    """The admin request page's part of the conversation: peer-to-peer
+    discussions, versions of the answers with their differences, and the form
+    recording a document received by fax or mail."""
+    from .admin_documents import ReceivedDocumentForm
+
+    return {
+        "peer_to_peers": peer_to_peer_rows(req),
+        "p2p_form": PeerToPeerForm(),
+        "p2p_outcomes": P2POutcome.choices,
+        "answer_versions": selectors_review.answer_versions(req),
+        "received_form": ReceivedDocumentForm(),
+    }
+
+
+def urls(model_admin) -> list:
+    """The review's POST routes on the request's admin page."""
+    from functools import partial
+
+    from django.urls import path
+    from django.views.decorators.http import require_POST
+
+    from .admin_documents import received_document_view
+
+    site = model_admin.admin_site
+    received = partial(received_document_view, model_admin)
+    # Its CSRF check runs inside, after the upload limit is in place: the
+    # admin must not check (and so read the body) first.
+    received.csrf_exempt = True
+    return [
+        path("<int:pk>/peer-to-peer/", site.admin_view(require_POST(
+            partial(peer_to_peer_view, model_admin))),
+             name="authorizations_authorizationrequest_peer_to_peer"),
+        path("<int:pk>/received-document/", site.admin_view(require_POST(received)),
+             name="authorizations_authorizationrequest_received_document"),
+    ]
+
+
+class RespondedFilter(admin.SimpleListFilter):
+    """The queue's "Responses to read": pending requests the prescriber
+    answered (selectors_review.RESPONDED)."""
+
+    title = "prescriber's response"
+    parameter_name = "responded"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Responded to a request for information")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(selectors_review.RESPONDED)
+        return queryset

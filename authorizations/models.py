@@ -346,7 +346,15 @@ class Document(models.Model):
 
 
 # The review's records (reasons of a decision, requests for information).
-from .models_review import DecisionReason, InformationRequest, PeerToPeer  # noqa: E402, F401
+from .models_review import (  # noqa: E402, F401
+    AnswerVersion,
+    DecisionReason,
+    DocumentReceipt,
+    InformationRequest,
+    P2POutcome,
+    PeerToPeer,
+    ReceivedBy,
+)
 from .models_treatment import (  # noqa: E402,F401 - the treatment's models, in their module
     AuthorizationCancellation,
     FollowUp,

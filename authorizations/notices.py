@@ -42,3 +42,12 @@ def information_requested(req) -> None:
     _send(req, f"Information needed for prior authorization {req.number}",
           f"The clinical reviewer needs more information to decide request {req.number}.\n\n"
           f"What is needed, why and by when, and where to respond:\n{_link(req)}\n")
+
+
+def peer_to_peer_scheduled(req) -> None:
+    """The reviewer scheduled the peer-to-peer discussion (the time is on the
+    request's page, where only signed-in users see it)."""
+    _send(req, f"Peer-to-peer discussion scheduled for prior authorization {req.number}",
+          f"The clinical reviewer scheduled a peer-to-peer discussion of request "
+          f"{req.number}.\n\nThe time, and the request, are on the request's page:\n"
+          f"{_link(req)}\n")

@@ -92,9 +92,12 @@ def response_context(req: AuthorizationRequest) -> dict:
 
     rows = admin_review.information_rows(req)
     open_rows = [r for r in rows if r["obj"].responded_at is None]
+    from .views_response import conversation_context
+
     return {"information": open_rows[-1] if open_rows else None,
             "respond_url": reverse("request_respond", args=[req.pk]),
-            "timeline": admin_review.timeline(req)}
+            "timeline": admin_review.timeline(req),
+            **conversation_context(req)}
 
 
 @prescriber_required

@@ -21,7 +21,7 @@ from django.utils.http import (
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import documents, policy, roles, selectors, services
+from . import documents, policy, roles, selectors, selectors_review, services
 from .documents import DocumentRefused
 from .models import AuthorizationRequest, Document, DocumentKind, Status
 from .views import prescriber_required
@@ -65,6 +65,7 @@ class DocumentForm(forms.Form):
 def document_rows(req: AuthorizationRequest, *, admin: bool = False) -> list[dict[str, Any]]:
     """One row per document, for the templates (they compute nothing)."""
     removable = req.status == Status.DRAFT and not admin
+    received = selectors_review.receipts(req)
     rows = []
     for doc in documents.documents_of(req):
         url = (reverse("admin:authorizations_authorizationrequest_document",
@@ -80,6 +81,9 @@ def document_rows(req: AuthorizationRequest, *, admin: bool = False) -> list[dic
             "type": documents.TYPE_LABELS.get(doc.content_type, doc.content_type),
             "uploaded_at": doc.uploaded_at,
             "uploaded_by": doc.uploaded_by.get_full_name() or doc.uploaded_by.get_username(),
+            # "Received by fax on November 27, 2026" for a document a reviewer
+            # recorded; "" for an upload.
+            "received": received.get(doc.pk, ""),
             "url": url,
             "remove_url": reverse("request_document_remove", args=[req.pk, doc.pk])
             if removable else "",

@@ -1,5 +1,7 @@
-"""The prescriber's answer to a reviewer's request for information, and the
-"Information needed" letter."""
+"""The prescriber's side of the conversation after submission: the response
+to a reviewer's request for information (changed answers through the wizard's
+own step forms, documents, a note), the "Information needed" letter, an
+expedited review asked for after submission, and a peer-to-peer discussion."""
 
 from __future__ import annotations
 
@@ -11,12 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import admin_review, services
-from .models import AuthorizationRequest, InformationRequest, Status
+from . import admin_review, policy, selectors, selectors_review, services
+from .models import AuthorizationRequest, InformationRequest, InvalidTransition, Status
+from .policy import QUESTION_BY_KEY
 from .views import can_read_letters, prescriber_required
 from .views_documents import SERVICE_NAME, document_rows
+from .wizard.forms import REVIEW, STEP_FORMS, STEPS
+from .wizard.storage import merge_answers
 
 log = logging.getLogger(__name__)
 
@@ -26,39 +32,229 @@ class ResponseForm(forms.Form):
         label="Your note to the reviewer", required=False, strip=True, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
         help_text="What you are sending and anything the reviewer should know. "
-                  "Attach documents first.")
+                  "Attach documents and change answers first.")
 
 
 def information_rows(req: AuthorizationRequest):
     return admin_review.information_rows(req)
 
 
-@prescriber_required
-@require_http_methods(["GET", "POST"])
-def request_respond(request, pk: int):
-    from . import selectors
+def changeable_steps(req: AuthorizationRequest) -> list[tuple[str, str]]:
+    """(step, title) of the wizard steps asked for these answers: a step none
+    of whose questions is asked (the bleeding history, unless moderately
+    severe) is not offered."""
+    return [(step, form.title) for step, form in STEPS if step != REVIEW
+            and any(QUESTION_BY_KEY[k].is_asked(req.answers) for k in form.keys)]
 
-    req = selectors.request_for_htc(htc=request.prescriber_profile.htc, pk=pk)
+
+def _awaiting(request, req: AuthorizationRequest) -> InformationRequest | None:
     ir = services.open_information_request(req)
     if req.status != Status.INFORMATION_REQUESTED or ir is None:
         messages.info(request, f"{req.number} is not waiting for information.")
+        return None
+    return ir
+
+
+def _step_links(req: AuthorizationRequest) -> list[dict]:
+    # Every step asked for these answers: the policy keeps no map from a
+    # criterion to its questions, and the reviewer's message says what to change.
+    return [{"title": title, "url": reverse("request_respond_step", args=[req.pk, step])}
+            for step, title in changeable_steps(req)]
+
+
+@prescriber_required
+@require_http_methods(["GET", "POST"])
+def request_respond(request, pk: int):
+    req = selectors.request_for_htc(htc=request.prescriber_profile.htc, pk=pk)
+    ir = _awaiting(request, req)
+    if ir is None:
         return redirect("request_detail", pk=req.pk)
     form = ResponseForm(request.POST or None)
+    problems: list[tuple[str, str]] = []
     if request.method == "POST" and form.is_valid():
-        req = services.information_respond(by=request.user, req=req,
-                                           note=form.cleaned_data["note"])
-        messages.success(request, f"Your response was sent. {req.number} is now "
-                                  f"{req.get_status_display().lower()}.")
-        return redirect("request_detail", pk=req.pk)
+        try:
+            req = services.information_respond(by=request.user, req=req,
+                                               note=form.cleaned_data["note"])
+        except policy.InvalidCase as exc:
+            # The changed answers need more (a question a change made asked):
+            # each problem names its question and links to its step.
+            problems = [(reverse("request_respond_step", args=[
+                req.pk, QUESTION_BY_KEY[p.key].step]) if p.key in QUESTION_BY_KEY else "",
+                f"{QUESTION_BY_KEY[p.key].label if p.key in QUESTION_BY_KEY else p.key}: "
+                f"{p.message}") for p in exc.problems]
+        else:
+            messages.success(request, f"Your response was sent. {req.number} is now "
+                                      f"{req.get_status_display().lower()}.")
+            return redirect("request_detail", pk=req.pk)
     row = next(r for r in information_rows(req) if r["obj"].pk == ir.pk)
+    here = reverse("request_respond", args=[req.pk])
     return render(request, "authorizations/response/respond.html", {
-        "page_title": f"Respond: {req.number} – {SERVICE_NAME}",
-        "req": req, "info": row, "form": form,
+        "page_title": f"{'Error: ' if form.errors or problems else ''}Respond: {req.number} "
+                      f"– {SERVICE_NAME}",
+        "req": req, "info": row, "form": form, "problems": problems,
+        "steps": _step_links(req),
+        "versions": selectors_review.answer_versions(req),
         "documents": document_rows(req),
-        "documents_url": reverse("request_documents", args=[req.pk]) + "?next="
-        + reverse("request_respond", args=[req.pk]),
+        "documents_url": reverse("request_documents", args=[req.pk]) + "?next=" + here,
         "letter_url": reverse("request_information_letter", args=[req.pk, ir.pk]),
-    }, status=400 if form.errors else 200)
+    }, status=400 if form.errors or problems else 200)
+
+
+@prescriber_required
+@require_http_methods(["GET", "POST"])
+def request_respond_step(request, pk: int, step: str):
+    """One wizard step's form, the wizard's own, with the current answers;
+    a valid change is kept as a new version of the answers."""
+    req = selectors.request_for_htc(htc=request.prescriber_profile.htc, pk=pk)
+    if _awaiting(request, req) is None:
+        return redirect("request_detail", pk=req.pk)
+    if step not in dict(changeable_steps(req)):
+        # The review step, or a step none of whose questions these answers ask.
+        messages.info(request, "That step has no questions for this request.")
+        return redirect("request_respond", pk=req.pk)
+    form_class = STEP_FORMS[step]
+    if request.method == "POST":
+        form = form_class(request.POST, prefix=step)
+        if form.is_valid():
+            answers = merge_answers(req.answers, form_class.keys, form.answers())
+            version = services.answers_change(by=request.user, req=req, step=step,
+                                              answers=answers)
+            if version is None:
+                messages.info(request, f"Nothing changed on {form.title}.")
+            else:
+                messages.success(request, f"Saved your changes to {form.title} as version "
+                                          f"{version.number} of the answers. Send your "
+                                          "response when you are ready.")
+            return redirect("request_respond", pk=req.pk)
+    else:
+        raw = form_class.raw_data(req.answers)
+        form = form_class(MultiValueDict({f"{step}-{k}": [v] for k, v in raw.items()}),
+                          prefix=step) if raw else form_class(prefix=step)
+    errors = form.error_summary() if request.method == "POST" and form.errors else []
+    return render(request, "authorizations/response/respond_step.html", {
+        "page_title": f"{'Error: ' if errors else ''}Change answers: {form.title} – "
+                      f"{req.number} – {SERVICE_NAME}",
+        "req": req, "form": form, "error_summary": errors, "intro": form.intro,
+        "back_url": reverse("request_respond", args=[req.pk]),
+    }, status=400 if errors else 200)
+
+
+class ExpediteForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is an expedited review needed?", strip=True, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        help_text="Ask for it when waiting the standard 15 days could seriously jeopardize "
+                  "the patient's life, health or ability to regain maximum function.",
+        error_messages={"required": "Enter why an expedited review is needed",
+                        "max_length": "The reason for an expedited review must be 2000 "
+                                      "characters or fewer"})
+
+
+def _form_errors(form: forms.Form) -> list[tuple[str, str]]:
+    return [(form[name].auto_id, f"{form.fields[name].label}: {message}")
+            for name in form.fields for message in form.errors.get(name, [])]
+
+
+@prescriber_required
+@require_http_methods(["GET", "POST"])
+def request_expedite(request, pk: int):
+    req = selectors.request_for_htc(htc=request.prescriber_profile.htc, pk=pk)
+    if req.status not in services.conversation.EXPEDITE_STATUSES or req.expedited:
+        messages.info(request, f"{req.number} cannot be expedited: it is "
+                               f"{'already expedited' if req.expedited else 'decided'}.")
+        return redirect("request_detail", pk=req.pk)
+    form = ExpediteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.request_expedite(by=request.user, req=req,
+                                            reason=form.cleaned_data["reason"])
+        except (InvalidTransition, ValueError) as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(request, f"{req.number} is now an expedited review.")
+            return redirect("request_detail", pk=req.pk)
+    errors = _form_errors(form) if form.is_bound else []
+    return render(request, "authorizations/response/expedite.html", {
+        "page_title": f"{'Error: ' if errors else ''}Ask for an expedited review: "
+                      f"{req.number} – {SERVICE_NAME}",
+        "req": req, "form": form, "error_summary": errors,
+        "pended": req.status == Status.INFORMATION_REQUESTED,
+    }, status=400 if errors else 200)
+
+
+class PeerToPeerRequestForm(forms.Form):
+    time_1 = forms.DateTimeField(
+        label="First time you are available",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
+        error_messages={"required": "Enter at least one time you are available",
+                        "invalid": "Enter the time as a date and time, e.g. 2026-12-01 14:30"})
+    time_2 = forms.DateTimeField(
+        label="Second time (optional)", required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
+        error_messages={"invalid": "Enter the time as a date and time, e.g. 2026-12-01 14:30"})
+    time_3 = forms.DateTimeField(
+        label="Third time (optional)", required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
+        error_messages={"invalid": "Enter the time as a date and time, e.g. 2026-12-01 14:30"})
+    note = forms.CharField(
+        label="What you would like to discuss (optional)", required=False, strip=True,
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text="No patient names here: the reviewer sees the request.")
+
+    def clean(self):
+        from django.utils import timezone
+
+        data = super().clean()
+        for name in ("time_1", "time_2", "time_3"):
+            if data.get(name) is not None and data[name] <= timezone.now():
+                self.add_error(name, "Enter a time in the future")
+        return data
+
+
+@prescriber_required
+@require_http_methods(["GET", "POST"])
+def request_peer_to_peer(request, pk: int):
+    req = selectors.request_for_htc(htc=request.prescriber_profile.htc, pk=pk)
+    if req.status not in services.review.P2P_REQUEST_STATUSES:
+        messages.info(request, f"{req.number} is {req.get_status_display().lower()}: a "
+                               "peer-to-peer discussion is for a pended or denied request.")
+        return redirect("request_detail", pk=req.pk)
+    form = PeerToPeerRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.peer_to_peer_request(by=request.user, req=req, note=data["note"],
+                                          times=[data.get(f"time_{i}") for i in (1, 2, 3)])
+        except (InvalidTransition, ValueError) as exc:
+            form.add_error("time_1", str(exc))
+        else:
+            messages.success(request, f"Your request for a peer-to-peer discussion of "
+                                      f"{req.number} was sent; the reviewer will schedule one "
+                                      "of your times.")
+            return redirect("request_detail", pk=req.pk)
+    errors = _form_errors(form) if form.is_bound else []
+    return render(request, "authorizations/response/peer_to_peer.html", {
+        "page_title": f"{'Error: ' if errors else ''}Ask for a peer-to-peer discussion: "
+                      f"{req.number} – {SERVICE_NAME}",
+        "req": req, "form": form, "error_summary": errors,
+        "discussions": selectors_review.peer_to_peer_rows(req),
+    }, status=400 if errors else 200)
+
+
+def conversation_context(req: AuthorizationRequest) -> dict:
+    """The request page's part of the conversation: versions of the answers,
+    peer-to-peer discussions, and the links to expedite or ask for one."""
+    return {
+        "versions": selectors_review.answer_versions(req),
+        "discussions": selectors_review.peer_to_peer_rows(req),
+        "expedite_url": reverse("request_expedite", args=[req.pk])
+        if req.status in services.conversation.EXPEDITE_STATUSES and not req.expedited
+        else "",
+        # Not while the prescriber's last request for one is still to be held.
+        "peer_to_peer_url": reverse("request_peer_to_peer", args=[req.pk])
+        if req.status in services.review.P2P_REQUEST_STATUSES and not req.peer_to_peers.filter(
+            requested_by_prescriber=True, held_at__isnull=True).exists() else "",
+    }
 
 
 @require_GET

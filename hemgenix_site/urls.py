@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import urls as auth_urls
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+from authorizations import views_accounts
 
 
 class FaviconView(RedirectView):
@@ -20,7 +23,11 @@ urlpatterns = [
     # Browsers ask for it whatever the page says: answer with the real icon.
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Django's own account pages; the password reset's, rate-limited.
+    path("accounts/", include([
+        path("password_reset/", views_accounts.PasswordResetView.as_view(),
+             name="password_reset"),
+        *(p for p in auth_urls.urlpatterns if p.name != "password_reset")])),
     path("", include("authorizations.urls")),
     path("", include("authorizations.fhir.urls")),
     path("api/v1/", include("authorizations.api.urls")),

@@ -26,6 +26,7 @@ from .authorizations import (
     record_lapses,
 )
 from .base import audit, running, service
+from .conversation import answers_change, document_received, first_version, request_expedite
 from .directory import (
     ImportResult,
     htc_delete,
@@ -62,6 +63,8 @@ from .review import (
     open_information_request,
     peer_to_peer_offer,
     peer_to_peer_record,
+    peer_to_peer_request,
+    peer_to_peer_schedule,
 )
 from .treatment import (
     ReminderResult,
@@ -81,7 +84,8 @@ __all__ = [
     "INFORMATION_DAYS_STANDARD", "INFORMATION_HOURS_EXPEDITED", "ConflictOfInterest",
     "conflict_of_interest", "information_due", "information_letter", "information_request",
     "information_respond", "open_information_request", "peer_to_peer_offer",
-    "peer_to_peer_record",
+    "peer_to_peer_record", "peer_to_peer_request", "peer_to_peer_schedule",
+    "answers_change", "document_received", "first_version", "request_expedite",
     "EXPEDITED_TURNAROUND", "STANDARD_TURNAROUND", "ImportResult", "LifetimeLimitReached",
     "NotADraft", "SubmitResult", "audit", "group_delete", "group_permissions_set",
     "group_save", "htc_delete", "htc_import", "htc_save", "letter_issue", "letter_latest",

@@ -147,6 +147,21 @@ def open_information_request(req: AuthorizationRequest) -> InformationRequest | 
             .order_by("-paused_at", "-id").first())
 
 
+def resumed_due(req: AuthorizationRequest, ir: InformationRequest, now: datetime) -> datetime:
+    """When the decision is due once the response restarts the clock: the
+    turnaround left when it stopped. A request expedited while it waited
+    (services.request_expedite) gets the full 72 hours from the response: the
+    time used before it was urgent must not leave the reviewer none."""
+    from .requests import EXPEDITED_TURNAROUND, STANDARD_TURNAROUND
+
+    if req.expedited and AuditEvent.objects.filter(
+            object_type="AuthorizationRequest", object_id=str(req.pk), action="expedite",
+            at__gte=ir.paused_at).exists():
+        return now + EXPEDITED_TURNAROUND
+    turnaround = EXPEDITED_TURNAROUND if req.expedited else STANDARD_TURNAROUND
+    return now + turnaround - timedelta(seconds=ir.clock_used)
+
+
 @service
 def information_respond(*, by: AbstractBaseUser, req: AuthorizationRequest,
                         note: str) -> AuthorizationRequest:
@@ -165,10 +180,9 @@ def information_respond(*, by: AbstractBaseUser, req: AuthorizationRequest,
         ir = open_information_request(req)
         ir.responded_at, ir.responded_by, ir.response_note = now, by, note.strip()
         ir.save()
-        from .requests import EXPEDITED_TURNAROUND, STANDARD_TURNAROUND
-
-        turnaround = EXPEDITED_TURNAROUND if req.expedited else STANDARD_TURNAROUND
-        req.due_at = now + turnaround - timedelta(seconds=ir.clock_used)
+        req.due_at = resumed_due(req, ir, now)
+        # The answers as they are now, changed in this response or not:
+        # validated (policy.validate, every problem named by key) and evaluated.
         evaluation = facts.evaluate_request(req, as_of=today)
         status = Status.PENDING_REVIEW
         if evaluation.approvable:
@@ -225,18 +239,78 @@ def peer_to_peer_offer(*, by: AbstractBaseUser, req: AuthorizationRequest,
     return p2p
 
 
+P2P_REQUEST_STATUSES = (Status.PENDING_REVIEW, Status.INFORMATION_REQUESTED, Status.DENIED)
+
+
+def _future_times(times: list[datetime | None], now: datetime) -> list[datetime]:
+    times = sorted(t for t in times if t is not None)
+    if not times:
+        raise ValueError("Offer at least one time")
+    if any(t <= now for t in times):
+        raise ValueError("Every time offered must be in the future")
+    return times
+
+
+@service
+def peer_to_peer_request(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                         times: list[datetime | None], note: str = ""):
+    """The prescriber asks for a peer-to-peer discussion on a pended or denied
+    request, offering times; a reviewer schedules one of them."""
+    from ..models import PeerToPeer
+
+    times = _future_times(times, timezone.now())
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        if req.status not in P2P_REQUEST_STATUSES:
+            raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: a "
+                                    "peer-to-peer discussion is for a pended or denied request")
+        if req.peer_to_peers.filter(requested_by_prescriber=True, held_at__isnull=True).exists():
+            raise InvalidTransition(f"A peer-to-peer discussion of {req.number} is already "
+                                    "asked for and not held yet")
+        p2p = PeerToPeer(request=req, offered_by=by, requested_by_prescriber=True,
+                         offered_times=[t.isoformat() for t in times],
+                         request_note=note.strip())
+        p2p.save()
+        audit(by=by, action="request_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+    return p2p
+
+
+@service
+def peer_to_peer_schedule(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                          at: datetime):
+    """The reviewer schedules the latest peer-to-peer not held at one of its
+    offered times."""
+    with transaction.atomic():
+        p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
+        if p2p is None:
+            raise InvalidTransition(f"{req.number} has no peer-to-peer to schedule")
+        if at not in {datetime.fromisoformat(t) for t in p2p.offered_times}:
+            raise ValueError("Choose one of the times offered")
+        p2p.scheduled_at, p2p.scheduled_by = at, by
+        p2p.save()
+        audit(by=by, action="schedule_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+        transaction.on_commit(lambda: notices.peer_to_peer_scheduled(req))
+    return p2p
+
+
 @service
 def peer_to_peer_record(*, by: AbstractBaseUser, req: AuthorizationRequest,
-                        held_at: datetime, notes: str):
-    """Record the latest offered peer-to-peer discussion as held."""
+                        held_at: datetime, notes: str, outcome: str = ""):
+    """Record the latest offered peer-to-peer discussion as held, with its
+    outcome (one of P2POutcome) and what was said."""
+    from ..models import P2POutcome
+
     notes = notes.strip()
     if not notes:
         raise ValueError("Say what was discussed")
+    if outcome and outcome not in P2POutcome.values:
+        raise ValueError("Choose the outcome from the list")
     with transaction.atomic():
         p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
         if p2p is None:
             raise InvalidTransition(f"{req.number} has no peer-to-peer offer to record")
-        p2p.held_at, p2p.notes = held_at, notes
+        p2p.held_at, p2p.notes, p2p.outcome = held_at, notes, outcome
         p2p.save()
-        audit(by=by, action="record_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+        audit(by=by, action="record_peer_to_peer", obj=req, peer_to_peer=p2p.pk,
+              outcome=outcome)
     return p2p

@@ -47,6 +47,7 @@ NOT_FOUND = 404
 NOT_ALLOWED = 405
 OK = 200
 STEP = "step"                # 200, or 302 to the draft's next step for a step it skips
+RESPOND_STEP = "respond_step"  # 200, or 302 to the response for a step not asked
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,11 @@ EXPECTED: dict[str, Expect] = {
     # Answering a request for information: the prescriber's (a request not
     # waiting for information sends them back to its page).
     "request_respond": prescriber_page(owner=REDIRECT, obj="submitted"),
+    # Changing answers in a response (a step's form with the answers).
+    "request_respond_step": prescriber_page(owner=RESPOND_STEP, obj="information"),
+    # Asked for after submission: the request's number only, no patient data.
+    "request_expedite": prescriber_page(obj="pending", data=False),
+    "request_peer_to_peer": prescriber_page(obj="pending", data=False),
     "request_information_letter": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK,
                                          owner=OK, obj="information", data=True),
     "session_keepalive": Expect(anonymous=LOGIN, other=NOT_ALLOWED, reviewer=NOT_ALLOWED,
@@ -178,6 +184,8 @@ EXPECTED: dict[str, Expect] = {
                       "admin:authorizations_authorizationrequest_information":
                           admin_page(NOT_ALLOWED, obj="pending"),
                       "admin:authorizations_authorizationrequest_peer_to_peer":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_received_document":
                           admin_page(NOT_ALLOWED, obj="pending"),
                       "admin:authorizations_authorizationrequest_document":
                           admin_page(OK, obj="submitted", data=True),
@@ -378,6 +386,7 @@ def problem(response, expected, *, url: str, role: str, data: bool) -> str | Non
         TO_ADMIN: status == 302 and location == "/admin/",
         REDIRECT: status == 302 and location.startswith("/"),
         STEP: status == 200 or (status == 302 and "/edit/" in location),
+        RESPOND_STEP: status == 200 or (status == 302 and location.endswith("/respond/")),
     }.get(expected, status == expected)
     if not wanted:
         return f"{where}: expected {expected}, got {status} {location}".strip()
