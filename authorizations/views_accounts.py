@@ -14,7 +14,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponseRedirect
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,9 @@ def client_address(request) -> str:
 
 
 def _over(key: str, limit: int) -> bool:
-    """Count one more use of `key` in this window; True once over `limit`."""
+    """Count one more use of `key` in this window; True once over `limit`.
+    In the database: every instance counts against the same limit."""
+    cache = caches["shared"]
     cache.add(key, 0, WINDOW_SECONDS)
     try:
         count = cache.incr(key)

@@ -253,6 +253,11 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "api_throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                      "LOCATION": "api_throttle_cache"},
+    # Counters every instance must share (password reset limits): the same
+    # database table, its own key prefix. Never locmem: two instances would
+    # each count half.
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+               "LOCATION": "api_throttle_cache", "KEY_PREFIX": "shared"},
 }
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/min").strip()
 if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):

@@ -27,13 +27,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Password reset counts live in the cache: each test starts from none."""
-    from django.core.cache import cache
+def _fresh_rate_limits(db):
+    """Password reset counts live in the shared (database) cache: each test
+    starts from none."""
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["shared"].clear()
     yield
-    cache.clear()
+    caches["shared"].clear()
 
 
 def change_page(client, reviewer, req) -> str:

@@ -55,7 +55,7 @@ def first_versions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authorizations', '0008_treatment'),
+        ('authorizations', '0009_followup_append_only'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
