@@ -42,3 +42,26 @@ def information_requested(req) -> None:
     _send(req, f"Information needed for prior authorization {req.number}",
           f"The clinical reviewer needs more information to decide request {req.number}.\n\n"
           f"What is needed, why and by when, and where to respond:\n{_link(req)}\n")
+
+
+def appeal_filed(req) -> None:
+    """To the reviewers' queue owner: an appeal awaits a reviewer who did not deny."""
+    to = getattr(settings, "REVIEW_QUEUE_EMAIL", "")
+    if not to:
+        return
+    link = settings.SITE_URL.rstrip("/") + reverse("admin:authorizations_appeal_changelist")
+    try:
+        send_mail(f"Appeal filed for prior authorization {req.number}",
+                  f"The prescriber appealed the denial of request {req.number}. A reviewer "
+                  f"other than the one who denied it must decide.\n\nThe appeals queue:\n"
+                  f"{link}\n", settings.DEFAULT_FROM_EMAIL, [to])
+    except Exception:  # noqa: BLE001 - a notice never undoes a filing
+        log.exception("appeal notice for request %s not sent", req.pk)
+
+
+def appeal_decided(req) -> None:
+    """To the prescriber: the appeal is decided; the letter is on the request's page."""
+    _send(req, f"Appeal decided for prior authorization {req.number}",
+          f"The appeal of request {req.number} has been decided: "
+          f"{req.get_status_display()}.\n\n"
+          f"The decision and its letter are on the request's page:\n{_link(req)}\n")
