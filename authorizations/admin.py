@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from . import (
+    admin_appeals,  # noqa: F401 - registers the appeals queue and its decision page
     admin_records,  # noqa: F401 - registers the records, directory, accounts
     admin_review,
     admin_treatment,  # registers infusions and follow-ups; the request page's treatment

@@ -101,6 +101,8 @@ ACTIONS = {
     "issue_letter": "Letter issued",
     "offer_peer_to_peer": "Peer-to-peer times offered",
     "record_peer_to_peer": "Peer-to-peer discussion held",
+    "appeal": "Appealed",
+    "appeal_decide": "Appeal decided",
 }
 
 
@@ -116,6 +118,14 @@ def _what(event: AuditEvent) -> str:
         return f"{words}; criteria result: {result}; {label}"
     if event.action == "issue_letter":
         return f"{words}: {LETTER_WORDS.get(detail.get('kind', ''), detail.get('kind', ''))}"
+    if event.action == "appeal":
+        return f"{words}: {'expedited (72 hours)' if detail.get('expedited') else 'standard'}"
+    if event.action == "appeal_decide":
+        from .models import AppealOutcome
+
+        outcome = detail.get("outcome", "")
+        return f"{words}: " + (AppealOutcome(outcome).label.lower()
+                               if outcome in AppealOutcome.values else outcome)
     if event.action == "deny" and detail.get("reasons"):
         return f"{words}: " + ", ".join(selectors.criterion_name(c) for c in detail["reasons"])
     return words
