@@ -64,11 +64,26 @@ def backwards(apps, schema_editor):
         schema_editor.execute("DROP FUNCTION IF EXISTS hemgenix_appeal_fixed()")
 
 
+def grant_reviewers(apps, schema_editor):
+    """Existing Reviewers read the appeals queue (roles.REVIEWER_PERMISSIONS);
+    a new Reviewers group gets it from services.user_create_reviewer."""
+    group = apps.get_model("auth", "Group").objects.filter(name="Reviewers").first()
+    if group is None:
+        return
+    content_type, _ = apps.get_model("contenttypes", "ContentType").objects.get_or_create(
+        app_label="authorizations", model="appeal")
+    permission, _ = apps.get_model("auth", "Permission").objects.get_or_create(
+        content_type=content_type, codename="view_appeal", defaults={"name": "Can view appeal"})
+    group.permissions.add(permission)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('authorizations', '0008_treatment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -102,4 +117,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(forwards, backwards),
+        migrations.RunPython(grant_reviewers, migrations.RunPython.noop),
     ]

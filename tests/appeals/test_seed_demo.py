@@ -1,7 +1,6 @@
 import pytest
-from django.core.management import call_command
-
 from django.contrib.auth.models import User
+from django.core.management import call_command
 
 from authorizations import roles, services
 from authorizations.models import Appeal, Status
