@@ -32,6 +32,7 @@ from . import (
     admin_treatment,  # registers infusions and follow-ups; the request page's treatment
     policy,
     selectors,
+    selectors_appeal,
     services,
     views_documents,
 )
@@ -394,6 +395,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             "waiting_hours": waiting_hours(req, timezone.now()),
             "turnaround_hours": turnaround_hours(req),
             **admin_treatment.request_context(request, req),
+            "appeal_rows": selectors_appeal.appeal_rows(req),
         }
 
     def decision_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:

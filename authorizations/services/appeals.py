@@ -23,6 +23,7 @@ from ..models import (
     DecisionKind,
     Determination,
     InvalidTransition,
+    PrescriberProfile,
     Status,
 )
 from . import review
@@ -82,9 +83,9 @@ def appeal_refusal(req: AuthorizationRequest, today: date) -> str:
 def appeal_file(*, by: AbstractBaseUser, req: AuthorizationRequest, statement: str,
                 expedited: bool, expedited_reason: str = "", representative: bool,
                 as_of: date | None = None) -> Appeal:
-    """File an appeal of the request's denial. Only the request's prescriber
-    files (the views scope by HTC), attesting that they act as the member's
-    authorized representative."""
+    """File an appeal of the request's denial. Only a prescriber of the
+    request's HTC files (the views scope by HTC too), attesting that they act
+    as the member's authorized representative."""
     statement = statement.strip()
     expedited_reason = expedited_reason.strip() if expedited else ""
     if not statement:
@@ -98,8 +99,9 @@ def appeal_file(*, by: AbstractBaseUser, req: AuthorizationRequest, statement: s
     today = as_of or timezone.localdate()
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
-        if by.pk != req.prescriber_id:
-            raise PermissionError(f"Only the prescriber of {req.number} may appeal its denial")
+        if not PrescriberProfile.objects.filter(user_id=by.pk, htc_id=req.htc_id).exists():
+            raise PermissionError(f"Only a prescriber of {req.number}'s HTC may appeal its "
+                                  "denial")
         refused = appeal_refusal(req, today)
         if refused:
             raise AppealRefused(refused)
@@ -157,6 +159,9 @@ def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, ratio
         chosen = review.check_reasons(req, approve=overturn, criteria=reasons,
                                       other_reason=other_reason)
         evaluation = facts.evaluate_request(req, as_of=today)
+        # The request's decided time stays the first decision's, which its review
+        # clock and the metrics measure; the appeal keeps its own.
+        first_decided_at = req.decided_at
         if overturn:
             if _approve(req, today, by=by) is None:
                 audit(by=by, action="approve_refused", obj=req, reason="lifetime_limit",
@@ -167,12 +172,13 @@ def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, ratio
                 determination = _determine(req, evaluation, status=Status.APPROVED,
                                            kind=DecisionKind.REVIEWER, by=by,
                                            rationale=rationale)
+                req.decided_at = first_decided_at
+                req.save(update_fields=["decided_at"])
         else:
             refused = False
             # The request stays denied: the decision is recorded, the status unchanged.
             req.outcome, req.unmet = evaluation.outcome, evaluation.unmet
-            req.decided_at = timezone.now()
-            req.save(update_fields=["outcome", "unmet", "decided_at", "updated_at"])
+            req.save(update_fields=["outcome", "unmet", "updated_at"])
             determination = _record(req, evaluation, by=by, rationale=rationale)
             review.record_reasons(determination, criteria=chosen, other_reason=other_reason)
         if not refused:

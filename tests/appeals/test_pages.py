@@ -163,3 +163,12 @@ def test_the_timeline_shows_the_appeal_and_its_decision(
     assert "Appealed: expedited (72 hours)" in page
     assert "Appeal decided: denial overturned: approved" in page
     assert "reviewer-2" in page
+
+
+def test_the_reviewers_request_page_links_to_its_open_appeal(client, reviewer, denied,
+                                                            file_appeal):
+    appeal = file_appeal(denied, expedited=True)
+    page = login(client, reviewer).get(
+        f"/admin/authorizations/authorizationrequest/{denied.pk}/change/").content.decode()
+    assert "72 hours (expedited): open: awaiting decision, due" in page
+    assert f'href="/admin/authorizations/appeal/{appeal.pk}/decide/"' in page

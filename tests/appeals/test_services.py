@@ -81,7 +81,7 @@ def test_filing_needs_a_statement_the_attestation_and_a_reason_to_expedite(
     assert not Appeal.objects.exists()
 
 
-def test_only_the_requests_prescriber_files_its_appeal(denied, other_prescriber, file_appeal):
+def test_only_a_prescriber_of_the_requests_htc_files_its_appeal(denied, other_prescriber, file_appeal):
     with pytest.raises(PermissionError):
         file_appeal(denied, by=other_prescriber)
     assert not Appeal.objects.exists()
@@ -139,6 +139,22 @@ def test_overturned_approves_with_an_authorization_and_an_approval_letter(
     assert appeal.outcome == AppealOutcome.OVERTURNED and appeal.decision == determination
     assert Authorization.objects.get(request=denied).status == "active"
     assert determination.letter.kind == LetterKind.APPEAL_OVERTURNED
+
+
+def test_the_requests_first_decision_time_stays_for_its_review_clock(
+        prescriber, reviewer, submit, denied, file_appeal, decide_appeal, second_reviewer):
+    first = denied.decided_at
+    decide_appeal(file_appeal(denied), second_reviewer, overturn=True)
+    denied.refresh_from_db()
+    assert denied.decided_at == first
+    other = submit(prescriber, approvable_case(member_id="M-APPEAL-3",
+                                               attest_alcohol_counseling=False))
+    services.request_decide(by=reviewer, req=other, approve=False, rationale="No.")
+    other.refresh_from_db()
+    first = other.decided_at
+    decide_appeal(file_appeal(other), second_reviewer, overturn=False)
+    other.refresh_from_db()
+    assert other.decided_at == first
 
 
 def test_overturning_still_keeps_one_treatment_per_lifetime(
