@@ -81,7 +81,8 @@ def test_filing_needs_a_statement_the_attestation_and_a_reason_to_expedite(
     assert not Appeal.objects.exists()
 
 
-def test_only_a_prescriber_of_the_requests_htc_files_its_appeal(denied, other_prescriber, file_appeal):
+def test_only_a_prescriber_of_the_requests_htc_files_its_appeal(denied, other_prescriber,
+                                                                file_appeal):
     with pytest.raises(PermissionError):
         file_appeal(denied, by=other_prescriber)
     assert not Appeal.objects.exists()
