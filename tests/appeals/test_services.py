@@ -194,3 +194,22 @@ def test_the_filed_appeal_never_changes_in_the_database(denied, file_appeal):
     appeal = file_appeal(denied)
     with pytest.raises(IntegrityError), transaction.atomic():
         Appeal.objects.filter(pk=appeal.pk).update(statement="Something else")
+
+
+def test_a_colleague_at_the_same_htc_may_file_the_appeal(prescriber, denied, file_appeal):
+    from tests.factories import PrescriberFactory
+
+    colleague = PrescriberFactory(user__username="colleague", htc=prescriber.prescriber.htc).user
+    assert file_appeal(denied, by=colleague).filed_by == colleague
+
+
+def test_documents_are_taken_while_the_denial_can_be_appealed_or_its_appeal_is_open(
+        denied, file_appeal, decide_appeal, second_reviewer):
+    from authorizations import documents
+
+    assert documents.accepts_documents(denied)
+    appeal = file_appeal(denied)
+    assert documents.accepts_documents(denied)
+    decide_appeal(appeal, second_reviewer, overturn=False)
+    denied.refresh_from_db()
+    assert not documents.accepts_documents(denied)
