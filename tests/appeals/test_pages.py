@@ -172,3 +172,10 @@ def test_the_reviewers_request_page_links_to_its_open_appeal(client, reviewer, d
         f"/admin/authorizations/authorizationrequest/{denied.pk}/change/").content.decode()
     assert "72 hours (expedited): open: awaiting decision, due" in page
     assert f'href="/admin/authorizations/appeal/{appeal.pk}/decide/"' in page
+
+
+def test_the_dashboard_says_a_denial_is_under_appeal(client, prescriber, denied, file_appeal):
+    dashboard = login(client, prescriber).get("/requests/").content.decode()
+    assert "(appeal open)" not in dashboard
+    file_appeal(denied)
+    assert "Denied</span> (appeal open)" in client.get("/requests/").content.decode()
