@@ -26,11 +26,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from . import (
+    admin_appeals,  # noqa: F401 - registers the appeals queue and its decision page
     admin_records,  # noqa: F401 - registers the records, directory, accounts
     admin_review,
     admin_treatment,  # registers infusions and follow-ups; the request page's treatment
     policy,
     selectors,
+    selectors_appeal,
     services,
     views_documents,
 )
@@ -391,6 +393,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             "waiting_hours": waiting_hours(req, timezone.now()),
             "turnaround_hours": turnaround_hours(req),
             **admin_treatment.request_context(request, req),
+            "appeal_rows": selectors_appeal.appeal_rows(req),
         }
 
     def decision_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:

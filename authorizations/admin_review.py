@@ -118,6 +118,8 @@ ACTIONS = {
     "change_answers": "Answers changed",
     "expedite": "Expedited review asked for",
     "document_received": "Document received outside the system recorded",
+    "appeal": "Appealed",
+    "appeal_decide": "Appeal decided",
 }
 
 
@@ -146,6 +148,14 @@ def _what(event: AuditEvent) -> str:
         how = ReceivedBy(how).label.lower() if how in ReceivedBy.values else how
         day = detail.get("received_on", "")
         return f"{words}: by {how} on {long_date(date.fromisoformat(day)) if day else '-'}"
+    if event.action == "appeal":
+        return f"{words}: {'expedited (72 hours)' if detail.get('expedited') else 'standard'}"
+    if event.action == "appeal_decide":
+        from .models import AppealOutcome
+
+        outcome = detail.get("outcome", "")
+        return f"{words}: " + (AppealOutcome(outcome).label.lower()
+                               if outcome in AppealOutcome.values else outcome)
     if event.action == "deny" and detail.get("reasons"):
         return f"{words}: " + ", ".join(selectors.criterion_name(c) for c in detail["reasons"])
     return words

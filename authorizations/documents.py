@@ -33,6 +33,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import connection, transaction
 from django.db.models import BinaryField, Func, QuerySet, Value
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from . import policy, services
 from .models import (
@@ -237,6 +238,10 @@ def document_of(req: AuthorizationRequest, doc_id: int) -> Document:
 
 
 def accepts_documents(req: AuthorizationRequest) -> bool:
+    if req.status == Status.DENIED:
+        # Documents support an appeal: while one is open or can still be filed.
+        return services.open_appeal(req) is not None or not services.appeal_refusal(
+            req, timezone.localdate())
     return req.status in OPEN_STATUSES
 
 

@@ -34,11 +34,20 @@ TEMPLATE_BY_KIND = {
     LetterKind.APPROVAL: "letters/approval.html",
     LetterKind.PENDED: "letters/pended.html",
     LetterKind.DENIAL: "letters/denial.html",
+    LetterKind.APPEAL_UPHELD: "letters/appeal_upheld.html",
+    LetterKind.APPEAL_OVERTURNED: "letters/appeal_overturned.html",
 }
 TITLE_BY_KIND = {
     LetterKind.APPROVAL: "Prior authorization approved",
     LetterKind.PENDED: "Prior authorization request pended for clinical review",
     LetterKind.DENIAL: "Prior authorization denied",
+    LetterKind.APPEAL_UPHELD: "Appeal decision: denial upheld",
+    LetterKind.APPEAL_OVERTURNED: "Appeal decision: prior authorization approved",
+}
+# A determination that decides an appeal has the appeal's letter.
+APPEAL_KIND_BY_STATUS = {
+    Status.APPROVED: LetterKind.APPEAL_OVERTURNED,
+    Status.DENIED: LetterKind.APPEAL_UPHELD,
 }
 
 # ERISA claims rules (29 CFR 2560.503-1): at least 180 days to appeal a
@@ -59,6 +68,29 @@ def _long_datetime(value: datetime) -> str:
     hour = local.hour % 12 or 12
     return f"{_long_date(local)} at {hour}:{local:%M} {'a.m.' if local.hour < 12 else 'p.m.'} " \
            f"{local:%Z}"
+
+
+def letter_kind(determination: Determination) -> LetterKind:
+    """The kind of the determination's letter: by its status, or the appeal's
+    decision letter when it decides an appeal."""
+    appeal = getattr(determination, "decided_appeal", None) if determination.pk else None
+    if appeal is not None:
+        return APPEAL_KIND_BY_STATUS[Status(determination.status)]
+    return KIND_BY_STATUS[Status(determination.status)]
+
+
+def _appeal(determination: Determination) -> dict[str, Any] | None:
+    """What the appeal decision letter says of the appeal; None for other letters."""
+    appeal = getattr(determination, "decided_appeal", None) if determination.pk else None
+    if appeal is None:
+        return None
+    return {
+        "filed": _long_date(appeal.filed_at),
+        "expedited": appeal.expedited,
+        "denial_date": _long_date(appeal.denial.created_at),
+        "denied_by": appeal.denial.decided_by_name,
+        "statement": appeal.statement,
+    }
 
 
 def needs_letter(determination: Determination) -> bool:
@@ -138,7 +170,7 @@ def _reason_items(determination: Determination, reasons) -> list[dict[str, str]]
 
 def letter_context(determination: Determination) -> dict[str, Any]:
     req = determination.request
-    kind = KIND_BY_STATUS[Status(determination.status)]
+    kind = letter_kind(determination)
     dob = req.answers.get("date_of_birth")
     context: dict[str, Any] = {
         "kind": kind,
@@ -171,8 +203,9 @@ def letter_context(determination: Determination) -> dict[str, Any]:
         "appeal_days": APPEAL_DAYS,
         "appeal_decision_days": APPEAL_DECISION_DAYS,
         "expedited_appeal_hours": EXPEDITED_APPEAL_HOURS,
+        "appeal": _appeal(determination),
     }
-    if kind == LetterKind.APPROVAL:
+    if kind in (LetterKind.APPROVAL, LetterKind.APPEAL_OVERTURNED):
         # A reviewer may approve without an attestation; the letter must not claim one.
         context["approved_on_review"] = determination.kind == DecisionKind.REVIEWER
         context["attested_monitoring"] = req.answers.get("attest_monitoring") is True

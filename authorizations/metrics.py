@@ -21,7 +21,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
-from .models import AuthorizationRequest, DecisionKind, Determination, Document, Status
+from .models import (
+    Appeal,
+    AppealOutcome,
+    AuthorizationRequest,
+    DecisionKind,
+    Determination,
+    Document,
+    Status,
+)
 
 SUPPRESS_BELOW = 11
 SUPPRESSED = "fewer than 11"
@@ -132,13 +140,16 @@ def compute(start: date, end: date) -> Metrics:
     system = Determination.objects.filter(request=OuterRef("pk"), kind=DecisionKind.SYSTEM)
     reviewed = Determination.objects.filter(request=OuterRef("pk"), kind=DecisionKind.REVIEWER,
                                             status=Status.APPROVED)
+    overturned = Appeal.objects.filter(request=OuterRef("pk"), outcome=AppealOutcome.OVERTURNED)
     decided = Q(decided_at__isnull=False, status__in=[Status.APPROVED, Status.DENIED])
     # The Exists go straight into the filters: annotated and then used only
     # inside an aggregate's filter, Django 5.2 prunes them from the subquery.
     c = cohort.aggregate(
         submitted=Count("pk"),
         at_once=Count("pk", filter=Q(Exists(system.filter(status=Status.APPROVED)))),
-        after_review=Count("pk", filter=Q(Exists(reviewed))),
+        # An approval on appeal is counted once, as approved after appeal.
+        after_review=Count("pk", filter=Q(Exists(reviewed)) & ~Q(Exists(overturned))),
+        after_appeal=Count("pk", filter=Q(Exists(overturned))),
         denied=Count("pk", filter=Q(status=Status.DENIED)),
         pended=Count("pk", filter=Q(Exists(system.filter(status=Status.PENDING_REVIEW)))),
         decided_expedited=Count("pk", filter=decided & Q(expedited=True)),
@@ -156,6 +167,7 @@ def compute(start: date, end: date) -> Metrics:
         _count("submitted", "Requests submitted", c["submitted"]),
         _count("approved_at_once", "Approved at once by software", c["at_once"]),
         _count("approved_after_review", "Approved after clinical review", c["after_review"]),
+        _count("approved_after_appeal", "Approved after appeal", c["after_appeal"]),
         _count("denied", "Denied", c["denied"]),
         _count("pended", "Pended for clinical review", c["pended"]),
     ]

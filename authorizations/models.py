@@ -107,7 +107,8 @@ class AuthorizationRequest(models.Model):
         # (services.request_decide checks the due time).
         Status.INFORMATION_REQUESTED: {Status.PENDING_REVIEW, Status.APPROVED, Status.DENIED},
         Status.APPROVED: set(),
-        Status.DENIED: set(),
+        # Only an overturned appeal (services.appeal_decide) approves a denial.
+        Status.DENIED: {Status.APPROVED},
     }
 
     # Exact numbers both ways: a Decimal is written as a JSON number from its
@@ -257,6 +258,8 @@ class LetterKind(models.TextChoices):
     PENDED = "pended", "Pended for clinical review"
     DENIAL = "denial", "Denial"
     INFORMATION = "info", "Information needed"
+    APPEAL_UPHELD = "upheld", "Appeal decision: denial upheld"
+    APPEAL_OVERTURNED = "overturned", "Appeal decision: approved"
 
 
 class Letter(models.Model):
@@ -355,6 +358,7 @@ from .models_review import (  # noqa: E402, F401
     PeerToPeer,
     ReceivedBy,
 )
+from .models_appeal import Appeal, AppealOutcome  # noqa: E402,F401 - appeals, in their module
 from .models_treatment import (  # noqa: E402,F401 - the treatment's models, in their module
     AuthorizationCancellation,
     FollowUp,

@@ -18,6 +18,7 @@ REVIEWER_PERMISSIONS = [
     "view_htc",
     "view_infusion",
     "view_followup",
+    "view_appeal",
 ]
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -257,4 +257,9 @@ def member_history(req: AuthorizationRequest) -> list[MemberRecord]:
 
 
 def dashboard_rows(htc: HTC) -> list[AuthorizationRequest]:
-    return list(requests_for_htc(htc).order_by("-updated_at"))
+    from .models import Appeal
+
+    # A denial under appeal says so (the request stays denied until decided).
+    open_appeal = Appeal.objects.filter(request=OuterRef("pk"), decided_at__isnull=True)
+    return list(requests_for_htc(htc).annotate(appeal_open=Exists(open_appeal))
+                .order_by("-updated_at"))

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_documents, views_operations, views_response, views_treatment
+from . import (
+    views,
+    views_appeal,
+    views_documents,
+    views_operations,
+    views_response,
+    views_treatment,
+)
 from .wizard import RequestWizard
 
 wizard = RequestWizard.as_view(url_name="request_step")
@@ -39,5 +46,6 @@ urlpatterns = [
          name="request_peer_to_peer"),
     path("requests/<int:pk>/information/<int:ir_id>/letter.pdf",
          views_response.information_letter, name="request_information_letter"),
+    path("requests/<int:pk>/appeal/", views_appeal.request_appeal, name="request_appeal"),
     path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
 ]

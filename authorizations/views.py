@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import policy, roles, selectors, selectors_treatment, services
+from . import policy, roles, selectors, selectors_appeal, selectors_treatment, services
 from .models import AuthorizationRequest, Letter, Status
 from .policy.values import ExactJSONEncoder
 from .wizard import SERVICE_NAME, prescriber_or_refuse
@@ -97,7 +97,10 @@ def response_context(req: AuthorizationRequest) -> dict:
     return {"information": open_rows[-1] if open_rows else None,
             "respond_url": reverse("request_respond", args=[req.pk]),
             "timeline": admin_review.timeline(req),
-            **conversation_context(req)}
+            **conversation_context(req),
+            # The appeal of a denial: its state and clock, or the link to file one.
+            "appeals": selectors_appeal.appeal_rows(req),
+            "appeal_offer": selectors_appeal.appeal_offer(req)}
 
 
 @prescriber_required

@@ -325,3 +325,6 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "no-reply@localhost")
 # The address links in notices start with.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000")
+# The reviewers' queue owner: told of responses and new appeals (no address:
+# nobody is told).
+REVIEW_QUEUE_EMAIL = os.environ.get("DJANGO_REVIEW_QUEUE_EMAIL", "")

@@ -19,6 +19,17 @@ from .accounts import (
     user_memberships_set,
     user_save,
 )
+from .appeals import (
+    AppealRefused,
+    appeal_conflict,
+    appeal_deadline,
+    appeal_decide,
+    appeal_due,
+    appeal_file,
+    appeal_refusal,
+    denial_of,
+    open_appeal,
+)
 from .authorizations import (
     AuthorizationStateError,
     authorization_transition,
@@ -78,6 +89,8 @@ from .treatment import (
 )
 
 __all__ = [
+    "AppealRefused", "appeal_conflict", "appeal_deadline", "appeal_decide", "appeal_due",
+    "appeal_file", "appeal_refusal", "denial_of", "open_appeal",
     "AuthorizationStateError", "ReminderResult", "TreatmentError", "authorization_transition",
     "followup_save", "followup_send_reminders", "followup_waive", "infusion_correct",
     "infusion_record", "latest_infusion", "may_cancel",

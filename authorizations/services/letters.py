@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from .. import letters
-from ..models import AuthorizationRequest, Determination, Letter, Status
+from ..models import AuthorizationRequest, Determination, Letter
 from .base import audit, service
 
 
@@ -23,7 +23,7 @@ def letter_issue(determination: Determination, *, by: AbstractBaseUser | None = 
     existing = Letter.objects.filter(determination=determination).first()
     if existing is not None:
         return existing
-    kind = letters.KIND_BY_STATUS[Status(determination.status)]
+    kind = letters.letter_kind(determination)
     pdf = letters.render_pdf(determination)
     try:
         with transaction.atomic():

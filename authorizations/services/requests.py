@@ -231,7 +231,8 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         target = Status.APPROVED if approve else Status.DENIED
-        if not req.can_become(target):
+        # A denial is reopened only by an appeal (services.appeal_decide).
+        if req.status == Status.DENIED or not req.can_become(target):
             raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
                                     "only a request pending review can be decided")
         review.refuse_conflict(by, req)

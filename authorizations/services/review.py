@@ -197,6 +197,8 @@ def information_respond(*, by: AbstractBaseUser, req: AuthorizationRequest,
         if status == Status.APPROVED:
             request_services._issue_letter_after_commit(determination)
             transaction.on_commit(lambda: notices.decided(req))
+        else:
+            transaction.on_commit(lambda: notices.responded(req))
     return req
 
 

@@ -31,3 +31,31 @@ def test_the_prescriber_is_told_of_a_pend_and_a_decision_without_patient_data(
         assert pending.number in text and f"/requests/{pending.pk}/" in text
         for phi in ("Ada", "Quinlan", "M-REVIEW-1", "1985", "April"):
             assert phi not in text
+
+
+def test_the_queue_owner_is_told_of_a_response_without_patient_data(
+        reviewer, prescriber, pending, settings, django_capture_on_commit_callbacks):
+    settings.REVIEW_QUEUE_EMAIL = "queue@payer.example"
+    services.information_request(by=reviewer, req=pending, criteria=[],
+                                 document_kinds=["clinic_note"], message="Note please.")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.information_respond(by=prescriber, req=pending, note="Attached the note.")
+    pending.refresh_from_db()
+    assert pending.status == "pending_review"
+    assert [m.to for m in mail.outbox] == [["queue@payer.example"]]
+    text = mail.outbox[0].subject + mail.outbox[0].body
+    assert pending.number in text and f"/admin/authorizations/authorizationrequest/{pending.pk}/" in text
+    for phi in ("Ada", "Quinlan", "M-REVIEW-1", "1985", "April", "Attached the note"):
+        assert phi not in text
+
+
+def test_no_queue_address_no_response_notice(reviewer, prescriber, pending, settings,
+                                             django_capture_on_commit_callbacks):
+    settings.REVIEW_QUEUE_EMAIL = ""
+    services.information_request(by=reviewer, req=pending, criteria=[],
+                                 document_kinds=["clinic_note"], message="Note please.")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.information_respond(by=prescriber, req=pending, note="")
+    assert mail.outbox == []

@@ -135,6 +135,9 @@ EXPECTED: dict[str, Expect] = {
     "request_peer_to_peer": prescriber_page(obj="pending", data=False),
     "request_information_letter": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK,
                                          owner=OK, obj="information", data=True),
+    # Appealing a denial: the prescriber's (a request that cannot be appealed
+    # sends them back to its page).
+    "request_appeal": prescriber_page(owner=REDIRECT, obj="submitted"),
     "session_keepalive": Expect(anonymous=LOGIN, other=NOT_ALLOWED, reviewer=NOT_ALLOWED,
                                 owner=NOT_ALLOWED),
     # Letters: the owning HTC and the reviewers.
@@ -198,6 +201,9 @@ EXPECTED: dict[str, Expect] = {
                       "admin:authorizations_authorizationrequest_waive":
                           admin_page(NOT_ALLOWED, obj="submitted")}),
     **admin_model("authorizations", "determination", obj="determination", readable=True),
+    # The appeals queue; an appeal's decision page (GET: the appeal and the form).
+    **admin_model("authorizations", "appeal", obj="appeal", readable=True, data=True, extra={
+        "admin:authorizations_appeal_decide": admin_page(OK, obj="appeal", data=True)}),
     **admin_model("authorizations", "letter", obj="letter", readable=True, extra={
         "admin:authorizations_letter_pdf": admin_page(OK, obj="letter", data=True)}),
     **admin_model("authorizations", "authorization", obj="authorization", readable=True,
@@ -265,6 +271,13 @@ class World:
         self.information_request = services.information_request(
             by=reviewer, req=self.information, criteria=[], document_kinds=["viral_tests"],
             message="The viral tests report.")
+        self.denied = submit(prescriber, {**PATIENT, "member_id": "UHC-987654321-D",
+                                          "hbsag": "positive"})
+        services.request_decide(by=reviewer, req=self.denied, approve=False,
+                                rationale="HBsAg positive.")
+        self.appeal = services.appeal_file(by=prescriber, req=self.denied,
+                                           statement="The repeat test is negative.",
+                                           expedited=False, representative=True)
         self.draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
         services.request_save_draft(by=prescriber, req=self.draft,
                                     answers=dict(PATIENT), step="attestations")
@@ -285,6 +298,7 @@ class World:
             "information": self.information.pk,
             "draft": self.draft.pk,
             "determination": determination.pk,
+            "appeal": self.appeal.pk,
             "letter": Letter.objects.get(determination=determination).pk,
             "authorization": Authorization.objects.get(request=self.submitted).pk,
             "infusion": Infusion.objects.get(authorization__request=self.submitted).pk,

@@ -160,6 +160,17 @@ def test_a_whole_journey_writes_only_through_the_services(
                     "reasons": pended.unmet, "confirm": "yes"})
         pended.refresh_from_db()
         assert pended.status == Status.DENIED
+        # The prescriber appeals; a second reviewer upholds the denial.
+        assert owner.post(f"/requests/{pended.pk}/appeal/", {
+            "statement": "The repeat test is negative.", "representative": "on"}
+        ).status_code == 302
+        appeal = pended.appeals.get()
+        admin_post(login(Client(), make_reviewer(username="journey-reviewer-2")),
+                   f"/admin/authorizations/appeal/{appeal.pk}/decide/",
+                   {"decision": "uphold", "rationale": "Still positive.",
+                    "reasons": pended.unmet})
+        appeal.refresh_from_db()
+        assert appeal.outcome == "upheld"
 
         # A superuser edits an HTC, moves the prescriber to it, and changes
         # the reviewer's groups and password, in the admin.

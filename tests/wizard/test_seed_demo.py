@@ -40,7 +40,7 @@ def test_creates_the_accounts_once(settings, monkeypatch):
     assert HTC.objects.count() > 2  # directory loaded
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD + "x")
     call_command("seed_demo")
-    assert User.objects.count() == 3
+    assert User.objects.count() == 4  # two prescribers, two reviewers (appeals)
     one = PrescriberProfile.objects.get(user__username="demo-prescriber")
     two = PrescriberProfile.objects.get(user__username="demo-prescriber-2")
     assert one.htc != two.htc
@@ -57,8 +57,9 @@ def test_demo_requests_fill_the_dashboard_and_the_queue_once(settings, monkeypat
     call_command("seed_demo")
     call_command("seed_demo")  # again: no second set
     mine = AuthorizationRequest.objects.filter(prescriber__username="demo-prescriber")
-    # The second approved one was infused (see tests/treatment/test_seed_demo.py).
-    assert sorted(mine.values_list("status", flat=True)) == ["approved", "approved", "draft",
-                                                              "pending_review"]
+    # The second approved one was infused (see tests/treatment/test_seed_demo.py); the
+    # denied one is appealed (tests/appeals/test_seed_demo.py).
+    assert sorted(mine.values_list("status", flat=True)) == ["approved", "approved", "denied",
+                                                              "draft", "pending_review"]
     assert mine.get(status="pending_review").unmet == ["aav5_antibodies", "hepatitis_b"]
     assert mine.get(status="draft").wizard_step == "diagnosis"

@@ -1,4 +1,4 @@
-"""Demo accounts for a local run: two prescribers at two HTCs and a reviewer."""
+"""Demo accounts for a local run: two prescribers at two HTCs and two reviewers."""
 
 import os
 from datetime import timedelta
@@ -23,14 +23,17 @@ PRESCRIBERS = (
     ("demo-prescriber-2", "Sam", "Okafor", 1),
 )
 REVIEWER = ("demo-reviewer", "Rita", "Morales", "MD, board-certified hematologist")
+# Decides appeals: an appeal goes to a reviewer other than the one who denied.
+REVIEWER_2 = ("demo-reviewer-2", "Jordan", "Ellis", "MD, hematologist-oncologist")
 # Fictional patients, so the dashboard and the review queue are not empty.
 DEMO_CASES = settings.BASE_DIR / "data" / "demo-cases.json"
 
 
 class Command(BaseCommand):
-    help = ("Create the demo accounts demo-prescriber, demo-prescriber-2 (two HTCs) and "
-            "demo-reviewer with the password in DEMO_PASSWORD. Local use only: refuses to run "
-            "unless DJANGO_DEMO is true. Safe to run again (updates the passwords).")
+    help = ("Create the demo accounts demo-prescriber, demo-prescriber-2 (two HTCs), "
+            "demo-reviewer and demo-reviewer-2 (appeals) with the password in DEMO_PASSWORD. "
+            "Local use only: refuses to run unless DJANGO_DEMO is true. Safe to run again "
+            "(updates the passwords).")
 
     def handle(self, *args, **options):
         if not settings.DEMO:
@@ -55,11 +58,11 @@ class Command(BaseCommand):
                     first_name=first, last_name=last, email=f"{username}@example.org",
                     credentials="MD", bleeding_disorder_specialist=True)
                 self.stdout.write(f"{username}: prescriber at {htcs[index]}")
-            username, first, last, credentials = REVIEWER
-            services.user_create_reviewer(
-                by=None, username=username, password=password, credentials=credentials,
-                first_name=first, last_name=last, email=f"{username}@example.org")
-            self.stdout.write(f"{username}: clinical reviewer (admin at /admin/)")
+            for username, first, last, credentials in (REVIEWER, REVIEWER_2):
+                services.user_create_reviewer(
+                    by=None, username=username, password=password, credentials=credentials,
+                    first_name=first, last_name=last, email=f"{username}@example.org")
+                self.stdout.write(f"{username}: clinical reviewer (admin at /admin/)")
         self._demo_requests(User.objects.get(username=PRESCRIBERS[0][0]))
         self.stdout.write(self.style.SUCCESS(
             "Demo accounts ready: sign in at /accounts/login/ with the DEMO_PASSWORD password."))
@@ -82,6 +85,22 @@ class Command(BaseCommand):
                                     step="diagnosis")
         self.stdout.write(f"{draft.number}: draft, resumable from the dashboard")
         self._demo_treatment(user, today)
+        self._demo_appeal(user, cases)
+
+    def _demo_appeal(self, user: User, cases: dict) -> None:
+        """A request denied by demo-reviewer and appealed: the appeals queue
+        has one for demo-reviewer-2 to decide."""
+        case = {**cases["pending_review"], "member_id": "DEMO-APPEAL-01",
+                "patient_first_name": "Mara", "patient_last_name": "Lindqvist",
+                "date_of_birth": "1988-09-03"}
+        req = services.request_create(by=user, htc=user.prescriber.htc)
+        services.request_save_draft(by=user, req=req, answers=case, step="review")
+        services.request_submit(by=user, req=req)
+        services.request_decide(by=User.objects.get(username=REVIEWER[0]), req=req,
+                                approve=False, rationale="Demo: the criteria are not shown met.")
+        services.appeal_file(by=user, req=req, expedited=False, representative=True,
+                             statement="Demo: the enclosed records show the criteria met.")
+        self.stdout.write(f"{req.number}: denied and appealed, for demo-reviewer-2 to decide")
 
     def _demo_treatment(self, user: User, today) -> None:
         """A request approved and infused a little over two years ago, with

@@ -1,0 +1,76 @@
+"""Appeals of a denial (29 CFR 2560.503-1(h)): the prescriber files, as the
+member's authorized representative; a reviewer other than the one who denied
+decides. Imported by models.py.
+
+What was filed never changes, and the decision is written once
+(services.appeal_decide); migration 0009 makes the database refuse the rest.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class AppealOutcome(models.TextChoices):
+    UPHELD = "upheld", "Denial upheld"
+    OVERTURNED = "overturned", "Denial overturned: approved"
+
+
+class Appeal(models.Model):
+    request = models.ForeignKey("authorizations.AuthorizationRequest",
+                                on_delete=models.PROTECT, related_name="appeals")
+    # The reviewer's denial this appeal is about (its decider may not decide the appeal).
+    denial = models.ForeignKey("authorizations.Determination", on_delete=models.PROTECT,
+                               related_name="appeals")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    filed_at = models.DateTimeField()
+    statement = models.TextField()
+    expedited = models.BooleanField(default=False)
+    expedited_reason = models.TextField(blank=True)
+    # The prescriber acts as the member's authorized representative: required.
+    representative_attested = models.BooleanField()
+    # 72 hours expedited, 30 days standard (a pre-service appeal).
+    due_at = models.DateTimeField(db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    outcome = models.CharField(max_length=10, choices=AppealOutcome.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    # The determination the appeal's decision made (its letter is the decision's letter).
+    decision = models.OneToOneField("authorizations.Determination", on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="decided_appeal")
+
+    class Meta:
+        ordering = ["filed_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(representative_attested=True),
+                                   name="appeal_representative_attested"),
+            # One open appeal per request at a time (the service says so first).
+            models.UniqueConstraint(fields=["request"], condition=Q(decided_at__isnull=True),
+                                    name="appeal_one_open_per_request"),
+            models.CheckConstraint(
+                condition=Q(decided_at__isnull=True, outcome="", decision__isnull=True)
+                | (Q(decided_at__isnull=False, decision__isnull=False)
+                   & ~Q(outcome="")),
+                name="appeal_decided_completely"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appeal {self.pk} of {self.request.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.decided_at is None
+
+    def overdue(self, now: datetime) -> bool:
+        end = self.decided_at or now
+        return end > self.due_at
+
+    @property
+    def state(self) -> str:
+        return self.get_outcome_display() if self.outcome else "Open: awaiting decision"
