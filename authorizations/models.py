@@ -349,6 +349,7 @@ class Document(models.Model):
 
 
 # The review's records (reasons of a decision, requests for information).
+from .models_appeal import Appeal, AppealOutcome  # noqa: E402,F401 - appeals, in their module
 from .models_review import (  # noqa: E402, F401
     AnswerVersion,
     DecisionReason,
@@ -358,7 +359,6 @@ from .models_review import (  # noqa: E402, F401
     PeerToPeer,
     ReceivedBy,
 )
-from .models_appeal import Appeal, AppealOutcome  # noqa: E402,F401 - appeals, in their module
 from .models_treatment import (  # noqa: E402,F401 - the treatment's models, in their module
     AuthorizationCancellation,
     FollowUp,

@@ -45,7 +45,8 @@ def test_the_queue_owner_is_told_of_a_response_without_patient_data(
     assert pending.status == "pending_review"
     assert [m.to for m in mail.outbox] == [["queue@payer.example"]]
     text = mail.outbox[0].subject + mail.outbox[0].body
-    assert pending.number in text and f"/admin/authorizations/authorizationrequest/{pending.pk}/" in text
+    assert pending.number in text
+    assert f"/admin/authorizations/authorizationrequest/{pending.pk}/" in text
     for phi in ("Ada", "Quinlan", "M-REVIEW-1", "1985", "April", "Attached the note"):
         assert phi not in text
 
