@@ -106,7 +106,11 @@ def safe_target(request, req: AuthorizationRequest, target: str | None) -> str:
 
 def back_link(req: AuthorizationRequest, back: str) -> tuple[str, str]:
     if back:
-        return back, "Back to the review" if "/edit/" in back else f"Back to {req.number}"
+        if "/edit/" in back:
+            return back, "Back to the review"
+        if "/respond/" in back:
+            return back, "Back to your response"
+        return back, f"Back to {req.number}"
     if req.status == Status.DRAFT:
         return reverse("request_resume", args=[req.pk]), "Back to your draft"
     return reverse("request_detail", args=[req.pk]), f"Back to {req.number}"
