@@ -29,7 +29,7 @@ from .models import (
     PrescriberProfile,
     ReviewerProfile,
 )
-from .views import pdf_response
+from .views import letter_download
 
 # --------------------------------------------------------------------------
 # The records: read by reviewers, never changed here (even by superusers).
@@ -82,9 +82,9 @@ class LetterAdmin(ReadOnlyAdmin):
         letter = get_object_or_404(Letter.objects.select_related("determination__request"),
                                    pk=pk)
         req = letter.determination.request
-        services.audit(by=request.user, action="download", obj=req, letter=letter.pk,
-                       kind=letter.kind)
-        return pdf_response(letter, filename=f"{req.number}-{letter.kind}-{letter.pk}.pdf")
+        # `?copy=member`: the member's copy, as on the request's page.
+        return letter_download(request, req, letter,
+                               filename=f"{req.number}-{letter.kind}-{letter.pk}")
 
 
 @admin.register(Authorization)
