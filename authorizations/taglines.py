@@ -94,5 +94,12 @@ TAGLINES = (
 def taglines(phone: str) -> list[dict[str, str]]:
     """The taglines as a letter prints them: each in its language and direction."""
     return [{"language": t.language, "code": t.code, "rtl": t.rtl,
-             "text": t.call.format(phone=phone) if phone else t.call_id_card}
+             "text": t.call.format(phone=_isolated(phone, t.rtl)) if phone
+             else t.call_id_card}
             for t in TAGLINES]
+
+
+def _isolated(phone: str, rtl: bool) -> str:
+    # In right-to-left text a phone number's groups would be read (and printed)
+    # in reverse order; a left-to-right isolate keeps "1-800-555-0123" intact.
+    return f"\u2066{phone}\u2069" if rtl else phone
