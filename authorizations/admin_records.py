@@ -69,8 +69,9 @@ class LetterAdmin(ReadOnlyAdmin):
 
     @admin.display(description="PDF")
     def download(self, obj):
-        return format_html('<a href="{}">Open PDF</a>',
-                           reverse("admin:authorizations_letter_pdf", args=[obj.pk]))
+        url = reverse("admin:authorizations_letter_pdf", args=[obj.pk])
+        return format_html('<a href="{}">Open PDF</a>, <a href="{}?copy=member">member\'s copy</a>',
+                           url, url)
 
     def get_urls(self):
         return [path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view),
