@@ -123,3 +123,22 @@ def test_member_copies_are_append_only(approved):
 def test_a_member_copy_belongs_to_exactly_one_letter(approved):
     with pytest.raises(IntegrityError), transaction.atomic():
         MemberCopy.objects.create(pdf=b"%PDF", sha256="0" * 64)
+
+
+def test_render_letters_fills_in_missing_member_copies(prescriber, case, submit, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr(letters, "render_pdf", lambda d: (_ for _ in ()).throw(OSError()))
+    req = submit(prescriber, case)
+    determination = req.determinations.get()
+    Letter.objects.create(determination=determination, kind="approval", pdf=b"%PDF-1.7 old",
+                          sha256=hashlib.sha256(b"%PDF-1.7 old").hexdigest())
+    out = io.StringIO()
+    call_command("render_letters", stdout=out)
+    assert "0 letter(s) rendered, 0 failed" in out.getvalue()
+    assert "1 member's copy rendered" in out.getvalue()
+    assert MemberCopy.objects.get().letter.determination == determination
+    call_command("render_letters", stdout=out)
+    assert MemberCopy.objects.count() == 1
