@@ -67,6 +67,12 @@ def test_strangers_get_404_for_the_member_copy(client, other_prescriber, approve
     assert not AuditEvent.objects.filter(action="download").exists()
 
 
+def test_anonymous_is_sent_to_log_in_for_the_member_copy(client, approved):
+    response = client.get(member_url(approved))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
 def test_an_unknown_copy_is_404(client, prescriber, approved):
     url = reverse("request_letter", args=[approved.pk]) + "?copy=neighbour"
     assert login(client, prescriber).get(url).status_code == 404
