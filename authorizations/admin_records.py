@@ -30,7 +30,7 @@ from .models import (
     PrescriberProfile,
     ReviewerProfile,
 )
-from .views import pdf_response
+from .views import letter_download
 
 # --------------------------------------------------------------------------
 # The records: read by reviewers, never changed here (even by superusers).
@@ -83,8 +83,9 @@ class LetterAdmin(ReadOnlyAdmin):
 
     @admin.display(description="PDF")
     def download(self, obj):
-        return format_html('<a href="{}">Open PDF</a>',
-                           reverse("admin:authorizations_letter_pdf", args=[obj.pk]))
+        url = reverse("admin:authorizations_letter_pdf", args=[obj.pk])
+        return format_html('<a href="{}">Open PDF</a>, <a href="{}?copy=member">member\'s copy</a>',
+                           url, url)
 
     def get_urls(self):
         return [path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view),
@@ -96,9 +97,9 @@ class LetterAdmin(ReadOnlyAdmin):
         letter = get_object_or_404(Letter.objects.select_related("determination__request"),
                                    pk=pk)
         req = letter.determination.request
-        services.audit(by=request.user, action="download", obj=req, letter=letter.pk,
-                       kind=letter.kind)
-        return pdf_response(letter, filename=f"{req.number}-{letter.kind}-{letter.pk}.pdf")
+        # `?copy=member`: the member's copy, as on the request's page.
+        return letter_download(request, req, letter,
+                               filename=f"{req.number}-{letter.kind}-{letter.pk}")
 
 
 @admin.register(Authorization)

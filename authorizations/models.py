@@ -276,6 +276,30 @@ class Letter(models.Model):
         return f"{self.get_kind_display()} letter for {self.determination.request.number}"
 
 
+class MemberCopy(models.Model):
+    """The member's copy of a letter: the same notice addressed to the member
+    with a copy to the prescriber. (The stored Letter, or an information
+    request's letter_pdf, is the prescriber's copy.) Append-only, issued once."""
+
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="member_copy")
+    information_request = models.OneToOneField("InformationRequest", on_delete=models.PROTECT,
+                                               null=True, blank=True,
+                                               related_name="member_copy")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(
+            condition=Q(letter__isnull=False, information_request__isnull=True)
+            | Q(letter__isnull=True, information_request__isnull=False),
+            name="member_copy_of_one_letter")]
+
+    def __str__(self) -> str:
+        return f"Member's copy {self.pk}"
+
+
 class AuditEvent(models.Model):
     """Who did what to which record. Append-only, and without foreign keys on
     purpose: the log must never block a delete nor lose a row to a cascade."""

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import policy, roles, selectors, selectors_appeal, selectors_treatment, services
+from . import letters, policy, roles, selectors, selectors_appeal, selectors_treatment, services
 from .models import AuthorizationRequest, Letter, Status
 from .policy.values import ExactJSONEncoder
 from .wizard import SERVICE_NAME, prescriber_or_refuse
@@ -82,6 +82,7 @@ def request_detail(request, pk: int):
         "authorization_state_code": auth.status_on(timezone.localdate()) if auth else None,
         "authorization_state": selectors_treatment.authorization_state(auth),
         "letter_url": reverse("request_letter", args=[req.pk]),
+        "member_letter_url": reverse("request_letter", args=[req.pk]) + "?copy=member",
         **response_context(req),
     })
 
@@ -141,8 +142,8 @@ def can_read_letters(user, req: AuthorizationRequest) -> bool:
     return profile is not None and profile.htc_id == req.htc_id
 
 
-def pdf_response(letter: Letter, *, filename: str) -> HttpResponse:
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
     # Downloaded as a file named after the request, not shown in a tab.
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Patient data: never kept by a shared cache or the browser's disk cache.
@@ -150,16 +151,46 @@ def pdf_response(letter: Letter, *, filename: str) -> HttpResponse:
     return response
 
 
+def wants_member_copy(request) -> bool:
+    """`?copy=member` asks for the member's copy; no parameter, the
+    prescriber's. Anything else is no letter of ours: 404."""
+    copy = request.GET.get("copy", letters.PRESCRIBER)
+    if copy not in letters.COPIES:
+        raise Http404("No such copy.")
+    return copy == letters.MEMBER
+
+
+def letter_download(request, req: AuthorizationRequest, letter: Letter, *,
+                    filename: str) -> HttpResponse:
+    """A stored letter, the prescriber's or (`?copy=member`) the member's copy,
+    audited as a download with ids only."""
+    if wants_member_copy(request):
+        copy = services.letter_member_copy(letter, by=request.user)
+        services.audit(by=request.user, action="download", obj=req, letter=letter.pk,
+                       kind=letter.kind, copy=letters.MEMBER)
+        return pdf_response(copy.pdf, filename=f"{filename}-member-copy.pdf")
+    services.audit(by=request.user, action="download", obj=req, letter=letter.pk,
+                   kind=letter.kind)
+    return pdf_response(letter.pdf, filename=f"{filename}.pdf")
+
+
 @require_GET
 @login_required
 def request_letter(request, pk: int):
-    """The request's latest determination letter (PDF)."""
+    """The request's latest determination letter (PDF): the prescriber's copy,
+    or with `?copy=member` the member's."""
     req = get_object_or_404(AuthorizationRequest, pk=pk)
     # 404, not 403: a stranger must not learn that the request exists.
     if not can_read_letters(request.user, req):
         raise Http404
+    wants_member_copy(request)  # an unknown copy is a 404 before anything renders
     try:
         letter = services.letter_latest(req, by=request.user)
+        if letter is None:
+            raise Http404("This request has no decision yet.")
+        return letter_download(request, req, letter, filename=f"{req.number}-{letter.kind}")
+    except Http404:
+        raise
     except Exception:  # noqa: BLE001 - any renderer fault: the decision still stands
         log.exception("letter rendering failed for request %s", req.pk)
         back = "admin:authorizations_authorizationrequest_change" if roles.is_reviewer(
@@ -167,11 +198,6 @@ def request_letter(request, pk: int):
         return render(request, "letters/unavailable.html",
                       {"request_number": req.number, "back_url": reverse(back, args=[req.pk])},
                       status=503)
-    if letter is None:
-        raise Http404("This request has no decision yet.")
-    services.audit(by=request.user, action="download", obj=req, letter=letter.pk,
-                   kind=letter.kind)
-    return pdf_response(letter, filename=f"{req.number}-{letter.kind}.pdf")
 
 
 @login_required

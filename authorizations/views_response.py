@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import admin_review, policy, selectors, selectors_review, services
 from .models import AuthorizationRequest, InformationRequest, InvalidTransition, Status
 from .policy import QUESTION_BY_KEY
-from .views import can_read_letters, prescriber_required
+from .views import can_read_letters, prescriber_required, wants_member_copy
 from .views_documents import SERVICE_NAME, document_rows
 from .wizard.forms import REVIEW, STEP_FORMS, STEPS
 from .wizard.storage import merge_answers
@@ -264,10 +264,17 @@ def information_letter(request, pk: int, ir_id: int):
     if not can_read_letters(request.user, req):
         raise Http404
     ir = get_object_or_404(InformationRequest, pk=ir_id, request=req)
-    pdf = services.information_letter(ir, by=request.user)
-    services.audit(by=request.user, action="download", obj=req, information_request=ir.pk,
-                   kind="info")
+    if wants_member_copy(request):  # `?copy=member`: the member's copy, for mailing
+        pdf = bytes(services.information_member_copy(ir, by=request.user).pdf)
+        services.audit(by=request.user, action="download", obj=req,
+                       information_request=ir.pk, kind="info", copy="member")
+        name = f"{req.number}-information-needed-member-copy.pdf"
+    else:
+        pdf = services.information_letter(ir, by=request.user)
+        services.audit(by=request.user, action="download", obj=req,
+                       information_request=ir.pk, kind="info")
+        name = f"{req.number}-information-needed.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{req.number}-information-needed.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response

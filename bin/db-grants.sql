@@ -29,7 +29,8 @@ DO $$
 DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['authorizations_auditevent', 'authorizations_determination',
-                             'authorizations_letter', 'django_migrations'] LOOP
+                             'authorizations_letter', 'authorizations_membercopy',
+                             'django_migrations'] LOOP
         IF to_regclass('public.' || t) IS NOT NULL THEN
             EXECUTE format('REVOKE UPDATE, DELETE ON public.%I FROM %I', t,
                            current_setting('hemgenix.app'));

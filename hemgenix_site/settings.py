@@ -314,6 +314,22 @@ PAYER_UM_DEPARTMENT = os.environ.get(
 PAYER_PHONE = os.environ.get("PAYER_PHONE", "")
 PAYER_FAX = os.environ.get("PAYER_FAX", "")
 PAYER_ADDRESS = os.environ.get("PAYER_ADDRESS", "")
+# What a denial letter needs beyond the payer's identity (29 CFR 2560.503-1(g)).
+# Each is the deployment's own; left empty, letters say how to get it (the number
+# on the member's ID card) rather than print something made up.
+# The appeals unit, when it is not the address and fax above.
+PAYER_APPEALS_ADDRESS = os.environ.get("PAYER_APPEALS_ADDRESS", "")
+PAYER_APPEALS_FAX = os.environ.get("PAYER_APPEALS_FAX", "")
+# The plan provision a denial relies on besides the medical policy, in the plan
+# document's words (its medical-necessity or unproven-services exclusion).
+PAYER_PLAN_PROVISION = os.environ.get("PAYER_PLAN_PROVISION", "")
+# How to ask for an external review (who receives it, where).
+PAYER_EXTERNAL_REVIEW = os.environ.get("PAYER_EXTERNAL_REVIEW", "")
+# The state's consumer-assistance program, where the deployment has one.
+PAYER_CONSUMER_ASSISTANCE = os.environ.get("PAYER_CONSUMER_ASSISTANCE", "")
+# Peer-to-peer discussions: the number falls back to PAYER_PHONE.
+PAYER_PEER_TO_PEER_PHONE = os.environ.get("PAYER_PEER_TO_PEER_PHONE", "")
+PAYER_PEER_TO_PEER_HOURS = os.environ.get("PAYER_PEER_TO_PEER_HOURS", "")
 
 # Email notices (authorizations/notices.py): the console under a local run.
 EMAIL_BACKEND = os.environ.get(

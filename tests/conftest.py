@@ -71,6 +71,9 @@ def quick_letters(monkeypatch):
 
     monkeypatch.setattr(letters, "render_pdf",
                         lambda determination: b"%PDF-1.7 letter " + str(determination.pk).encode())
+    monkeypatch.setattr(letters, "render_member_pdf",
+                        lambda determination: b"%PDF-1.7 member's copy "
+                        + str(determination.pk).encode())
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ from .directory import (
     reviewer_profile_delete,
     reviewer_profile_save,
 )
-from .letters import letter_issue, letter_latest
+from .letters import information_member_copy, letter_issue, letter_latest, letter_member_copy
 from .operations import operations_group, user_create_operations
 from .requests import (
     EXPEDITED_TURNAROUND,
@@ -102,6 +102,7 @@ __all__ = [
     "EXPEDITED_TURNAROUND", "STANDARD_TURNAROUND", "ImportResult", "LifetimeLimitReached",
     "NotADraft", "SubmitResult", "audit", "group_delete", "group_permissions_set",
     "group_save", "htc_delete", "htc_import", "htc_save", "letter_issue", "letter_latest",
+    "letter_member_copy", "information_member_copy",
     "operations_group", "user_create_operations",
     "prescriber_profile_delete", "record_lapses", "prescriber_profile_save", "request_create",
     "request_decide", "request_discard", "request_save_draft", "request_submit",

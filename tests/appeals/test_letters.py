@@ -33,8 +33,9 @@ def test_the_upheld_letter_gives_the_reasons_and_the_rights_after_the_appeal(
     assert "Counseling was given on 2026-10-20." in text  # the statement, as received
     # The rights after the appeal, and none of the denial's appeal instructions.
     assert "no further internal appeal is available" in text
-    assert "independent external review" in text and "section 502(a) of ERISA" in text
-    assert "Your right to appeal" not in text and "Peer-to-peer" not in text
+    assert "independent external review" in text and "Now that the appeal is decided" in text
+    assert "section 502(a) of the Employee Retirement Income Security Act" in text
+    assert "The right to appeal" not in text and "Peer-to-peer" not in text
 
 
 def test_the_overturned_letter_is_an_approval_with_the_appeal_context(

@@ -189,7 +189,7 @@ def test_denial_says_where_to_send_an_appeal(prescriber, reviewer, submit, read_
         services.request_decide(by=reviewer, req=req, approve=False, rationale="HBsAg.")
     text = read_pdf(Letter.objects.get(kind=LetterKind.DENIAL).pdf)
     assert "PO Box 30432, Salt Lake City UT 84130" in text
-    assert "For the fax number, call the number on the member's ID card" in text
+    assert "For the appeals fax number, call the number on the member's ID card" in text
 
 
 def test_approval_after_review_does_not_claim_a_missing_attestation(

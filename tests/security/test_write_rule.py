@@ -221,7 +221,7 @@ def test_a_whole_journey_writes_only_through_the_services(
             actor_id=getattr(by, "pk", None))]
 
     assert [set(detail) for detail in audited("issue_letter", approved, by=prescriber)] == [
-        {"determination", "letter", "kind"}]
+        {"determination", "letter", "kind", "member_copy"}]
     assert audited("update", htc) == [{"fields": ["region"]}]
     # A prescriber's HTC decides which patients they see: both ids are kept.
     assert audited("update", profile) == [{"fields": ["credentials", "htc", "npi"],

@@ -1,0 +1,121 @@
+"""Letters are tagged PDF/A-3a: a screen reader gets the structure (headings,
+table headers, paragraphs in the letter's order), the language and the title;
+and a letter renders within 10 times a one-line page."""
+
+import io
+import re
+import time
+
+import pytest
+from django.template.loader import render_to_string
+from pypdf import PdfReader
+
+from authorizations import letters, services
+from authorizations.models import Letter, LetterKind, MemberCopy
+from tests.factories import approvable_case
+
+pytestmark = pytest.mark.django_db
+
+
+def structure(pdf: bytes) -> list[str]:
+    """The structure tree's element types in document order."""
+    root = PdfReader(io.BytesIO(bytes(pdf))).trailer["/Root"]
+    found: list[str] = []
+
+    def walk(node):
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if "/S" in node:
+            found.append(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is None:
+            return
+        for kid in kids if isinstance(kids, list) else [kids]:
+            walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    return found
+
+
+@pytest.fixture
+def three_letters(prescriber, reviewer, submit, django_capture_on_commit_callbacks):
+    approved = submit(prescriber, approvable_case())
+    pended = submit(prescriber, approvable_case(hbsag="positive", member_id="UHC-2"))
+    denied = submit(prescriber, approvable_case(hbsag="positive", member_id="UHC-3"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_decide(by=reviewer, req=denied, approve=False, rationale="HBsAg.")
+    requests = {LetterKind.APPROVAL: approved, LetterKind.PENDED: pended,
+                LetterKind.DENIAL: denied}
+    return {kind: Letter.objects.get(kind=kind, determination__request=req)
+            for kind, req in requests.items()} | {"requests": requests}
+
+
+@pytest.mark.parametrize("kind", [LetterKind.APPROVAL, LetterKind.PENDED, LetterKind.DENIAL])
+@pytest.mark.parametrize("copy", ["prescriber", "member"])
+def test_letters_are_tagged_with_language_and_title(three_letters, kind, copy):
+    letter = three_letters[kind]
+    pdf = bytes(letter.pdf if copy == "prescriber" else MemberCopy.objects.get(letter=letter).pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en"
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    number = three_letters["requests"][kind].number
+    assert reader.metadata.title == f"{letters.TITLE_BY_KIND[kind]}: {number}"
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfaid:part[^0-9]*3", xmp) and re.search(r"pdfaid:conformance[^A-Z]*A",
+                                                                   xmp)
+
+    elements = structure(pdf)
+    headings = [name for name in elements if re.fullmatch(r"/H\d", name)]
+    # One title, then the sections, in the letter's order.
+    assert headings[0] == "/H1" and set(headings[1:]) == {"/H2"}
+    assert "/TH" in elements and "/TD" in elements  # the facts table's row headers
+
+
+def test_approval_tables_mark_their_column_headers(three_letters):
+    elements = structure(three_letters[LetterKind.APPROVAL].pdf)
+    # Authorization (6), the dose (5) and the site (4) column headers, and the
+    # facts table's 8 row headers.
+    assert elements.count("/TH") == 6 + 5 + 4 + 8
+    assert "/THead" in elements
+
+
+def test_reading_order_follows_the_letter(three_letters, read_pdf):
+    text = read_pdf(three_letters[LetterKind.DENIAL].pdf)
+    order = ["Prior authorization denied", "Why: the criteria not met",
+             "The reviewer's clinical rationale", "Policy and plan provision relied on",
+             "Peer-to-peer discussion", "The right to appeal", "The right to an external review",
+             "The right to bring a civil action", "Help with this decision", "cc: Member",
+             "Language assistance"]
+    positions = [text.index(heading) for heading in order]
+    assert positions == sorted(positions)
+
+
+def test_a_letter_renders_within_ten_times_a_one_line_page(three_letters):
+    """The longest letter, the denial, against one line on the letters' own
+    paper and stylesheet (so the fixed cost of the page, its margin boxes and
+    fonts is in both), measured in this process."""
+    from weasyprint import HTML
+
+    determination = three_letters[LetterKind.DENIAL].determination
+    context = letters.letter_context(determination)
+    one_line = re.sub(r"<body>.*</body>", "<body><p>One line.</p></body>",
+                      render_to_string("letters/denial.html", context), flags=re.S)
+
+    def timed(render):
+        start = time.perf_counter()
+        render()
+        return time.perf_counter() - start
+
+    # Interleaved, so that both face the same load; the best of each, over up
+    # to fifteen rounds (a busy machine slows some of them, never speeds one up).
+    page, letter = float("inf"), float("inf")
+    for _ in range(15):
+        page = min(page, timed(lambda: HTML(string=one_line).write_pdf(pdf_variant="pdf/a-3a")))
+        letter = min(letter, timed(lambda: letters.render_pdf(determination)))
+        if letter / page <= 10:
+            break
+    assert letter / page <= 10, f"{letter:.3f}s is {letter / page:.1f}x {page:.3f}s"
