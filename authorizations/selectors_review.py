@@ -116,14 +116,30 @@ def work_counts(now: datetime | None = None) -> dict[str, int]:
     )
 
 
+def appeal_counts(now: datetime | None = None) -> dict[str, int]:
+    """Open appeals, and those of them past their own clock."""
+    from .models import Appeal
+
+    now = now or timezone.now()
+    open_ = Q(decided_at__isnull=True)
+    return Appeal.objects.aggregate(open=Count("pk", filter=open_),
+                                    overdue=Count("pk", filter=open_ & Q(due_at__lt=now)))
+
+
 def work_items(now: datetime | None = None) -> list[WorkItem]:
-    """The admin home's list, the most urgent first. The appeals count joins
-    this list (one more WorkItem) once appeals exist."""
+    """The admin home's list, the most urgent first (two queries: requests,
+    appeals)."""
     from django.urls import reverse
 
     counts = work_counts(now)
+    appeals = appeal_counts(now)
     queue = reverse("admin:authorizations_authorizationrequest_changelist")
+    appeal_queue = reverse("admin:authorizations_appeal_changelist")
     return [
+        WorkItem("Appeals to decide", appeals["open"], f"{appeal_queue}?state=open",
+                 f"{appeals['overdue']} overdue; decided by a reviewer other than the one "
+                 "who denied" if appeals["overdue"]
+                 else "none overdue; decided by a reviewer other than the one who denied"),
         WorkItem("Pending clinical review", counts["pending"],
                  f"{queue}?status={Status.PENDING_REVIEW}",
                  f"{counts['overdue']} overdue, shown first" if counts["overdue"]

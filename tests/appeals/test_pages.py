@@ -179,3 +179,28 @@ def test_the_dashboard_says_a_denial_is_under_appeal(client, prescriber, denied,
     assert "(appeal open)" not in dashboard
     file_appeal(denied)
     assert "Denied</span> (appeal open)" in client.get("/requests/").content.decode()
+
+
+def test_the_admin_home_counts_open_appeals_and_the_overdue(client, reviewer, denied,
+                                                            file_appeal):
+    import re
+
+    from django.utils.html import strip_tags
+
+    def home() -> str:
+        page = login(client, reviewer).get("/admin/").content.decode()
+        return re.sub(r"\s+", " ", strip_tags(page.replace("<", " <")))
+
+    assert "Appeals to decide 0 none overdue" in home()
+    appeal = file_appeal(denied)
+    assert "Appeals to decide 1 none overdue" in home()
+    assert 'href="/admin/authorizations/appeal/?state=open"' in login(
+        client, reviewer).get("/admin/").content.decode()
+    # A filed appeal never changes (a trigger), so the clock moves instead.
+    from authorizations import selectors_review
+
+    later = appeal.due_at + timedelta(minutes=1)
+    assert selectors_review.appeal_counts(later) == {"open": 1, "overdue": 1}
+    item = selectors_review.work_items(later)[0]
+    assert (item.label, item.count) == ("Appeals to decide", 1)
+    assert item.note.startswith("1 overdue")
