@@ -59,7 +59,17 @@ def test_demo_requests_fill_the_dashboard_and_the_queue_once(settings, monkeypat
     mine = AuthorizationRequest.objects.filter(prescriber__username="demo-prescriber")
     # The second approved one was infused (see tests/treatment/test_seed_demo.py); the
     # denied one is appealed (tests/appeals/test_seed_demo.py).
-    assert sorted(mine.values_list("status", flat=True)) == ["approved", "approved", "denied",
-                                                              "draft", "pending_review"]
-    assert mine.get(status="pending_review").unmet == ["aav5_antibodies", "hepatitis_b"]
+    assert sorted(mine.values_list("status", flat=True)) == [
+        "approved", "approved", "denied", "draft", "information_requested", "pending_review",
+        "pending_review"]
+    pending = mine.filter(status="pending_review").order_by("id")
+    assert pending[0].unmet == ["aav5_antibodies", "hepatitis_b"]
+    # Answered with a new titer (1:450): only hepatitis B is left, a response to read,
+    # with a peer-to-peer discussion asked for.
+    answered = pending[1]
+    assert answered.unmet == ["hepatitis_b"] and answered.answer_versions.count() == 2
+    assert answered.information_requests.get().responded_at is not None
+    assert answered.peer_to_peers.get().requested_by_prescriber
+    waiting = mine.get(status="information_requested")
+    assert waiting.information_requests.get().criteria == ["hepatitis_b"]
     assert mine.get(status="draft").wizard_step == "diagnosis"

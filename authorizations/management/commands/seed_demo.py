@@ -86,6 +86,47 @@ class Command(BaseCommand):
         self.stdout.write(f"{draft.number}: draft, resumable from the dashboard")
         self._demo_treatment(user, today)
         self._demo_appeal(user, cases)
+        self._demo_conversation(user, cases)
+
+    def _submitted(self, user: User, case: dict) -> AuthorizationRequest:
+        req = services.request_create(by=user, htc=user.prescriber.htc)
+        services.request_save_draft(by=user, req=req, answers=case, step="review")
+        return services.request_submit(by=user, req=req).request
+
+    def _demo_conversation(self, user: User, cases: dict) -> None:
+        """Two requests the reviewer asked about: one awaiting the prescriber's
+        answer; one answered with a changed AAV5 titer (version 2 of the
+        answers), back in the queue as a response to read, with a
+        peer-to-peer discussion asked for."""
+        reviewer = User.objects.get(username=REVIEWER[0])
+        waiting = self._submitted(user, {
+            **cases["pending_review"], "member_id": "DEMO-INFO-01",
+            "patient_first_name": "Noor", "patient_last_name": "Haddad",
+            "date_of_birth": "1992-02-14"})
+        services.information_request(
+            by=reviewer, req=waiting, criteria=["hepatitis_b"], document_kinds=["viral_tests"],
+            message="Demo: the hepatitis B surface antigen is positive; send the HBV DNA "
+                    "result and the hepatologist's note.")
+        self.stdout.write(f"{waiting.number}: information requested, awaiting the prescriber")
+        answered = self._submitted(user, {
+            **cases["pending_review"], "member_id": "DEMO-RESP-01",
+            "patient_first_name": "Felix", "patient_last_name": "Brandt",
+            "date_of_birth": "1979-06-30"})
+        services.information_request(
+            by=reviewer, req=answered, criteria=["aav5_antibodies"],
+            document_kinds=["aav5_antibody"],
+            message="Demo: confirm the AAV5 titer with the CSL Behring assay report.")
+        answered.refresh_from_db()
+        services.answers_change(by=user, req=answered, step="aav5",
+                                answers={**answered.answers, "aav5_nab_titer": 450})
+        services.information_respond(by=user, req=answered,
+                                     note="Demo: the repeat assay gave 1:450; report attached.")
+        soon = timezone.now().replace(minute=0, second=0, microsecond=0)
+        services.peer_to_peer_request(
+            by=user, req=answered, note="Demo: the hepatitis B history.",
+            times=[soon + timedelta(days=2, hours=1), soon + timedelta(days=3, hours=2)])
+        self.stdout.write(f"{answered.number}: answered with a changed titer, a response to "
+                          "read, peer-to-peer asked for")
 
     def _demo_appeal(self, user: User, cases: dict) -> None:
         """A request denied by demo-reviewer and appealed: the appeals queue
@@ -93,9 +134,7 @@ class Command(BaseCommand):
         case = {**cases["pending_review"], "member_id": "DEMO-APPEAL-01",
                 "patient_first_name": "Mara", "patient_last_name": "Lindqvist",
                 "date_of_birth": "1988-09-03"}
-        req = services.request_create(by=user, htc=user.prescriber.htc)
-        services.request_save_draft(by=user, req=req, answers=case, step="review")
-        services.request_submit(by=user, req=req)
+        req = self._submitted(user, case)
         services.request_decide(by=User.objects.get(username=REVIEWER[0]), req=req,
                                 approve=False, rationale="Demo: the criteria are not shown met.")
         services.appeal_file(by=user, req=req, expedited=False, representative=True,
