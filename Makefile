@@ -8,7 +8,9 @@ PORT ?= 8000
 # own 403 and 404, never Django's debug page), with a secret key of its own in
 # var/ (not in git), static files straight from static/ and demo accounts only
 # through the explicit demo command.
-RUN := DJANGO_DEBUG=false DJANGO_MANIFEST_STATIC=false DJANGO_SECRET_KEY="$$(cat var/secret-key)"
+# Emails (notices, password reset) are printed in the terminal, never sent.
+RUN := DJANGO_DEBUG=false DJANGO_MANIFEST_STATIC=false DJANGO_SECRET_KEY="$$(cat var/secret-key)" \
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 # Demo payer contacts, so demo letters look like real ones: fictional 555-01xx
 # numbers and a made-up post box. Only `make run` sets them; a deployment sets
 # its own PAYER_* variables, and without them letters point to the ID card.
