@@ -18,6 +18,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import date
@@ -31,8 +32,9 @@ from bench.httpclient import Client, form_fields, percentile  # noqa: E402
 PASSWORD = "bench-password-" + secrets.token_hex(4)
 
 
-def configure(database_url: str) -> dict[str, str]:
-    env = {
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of the gunicorn instances (production settings)."""
+    return {
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -41,7 +43,14 @@ def configure(database_url: str) -> dict[str, str]:
         "DJANGO_LOG_LEVEL": "WARNING",
         # Simulated prescribers log in many times from one address.
         "AXES_FAILURE_LIMIT": "1000",
+        "DJANGO_SETTINGS_MODULE": "hemgenix_site.settings",
+        **extra,
     }
+
+
+def configure(database_url: str) -> dict[str, str]:
+    """server_env, also for this process (it seeds the database)."""
+    env = server_env(database_url)
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "hemgenix_site.settings"
     return env
@@ -85,12 +94,14 @@ def prepare(clients: int) -> None:
 class Server:
     def __init__(self, env: dict[str, str], port: int, workers: int):
         self.port = port
+        # A file, not a pipe nobody reads: a full pipe would stall the server.
+        self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "-c", "hemgenix_site/gunicorn.conf.py",
              "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              "--access-logfile", "/dev/null"],
             cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, start_new_session=True)
+            stderr=self.stderr, start_new_session=True)
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -101,7 +112,16 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError(f"gunicorn did not start:\n{self.errors()}")
+
+    def errors(self) -> str:
+        """What the instance wrote to stderr: warnings, errors, tracebacks."""
+        self.stderr.seek(0)
+        return self.stderr.read().decode("utf-8", "replace")
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return [int(p) for p in children.read_text().split()]
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -125,11 +145,12 @@ def timed_gets(client: Client, path: str, n: int) -> list[float]:
 
 # --- The wizard, driven by its own HTML --------------------------------------
 
-def _case() -> dict:
-    from tests.factories import approvable_case
+def _case(**changes) -> dict:
+    from tests.cases import approvable_case
 
     # A member ID per submission: one treatment per lifetime would pend repeats.
-    return {**approvable_case(member_id="BENCH-" + secrets.token_hex(6)), "expedited": False}
+    return {**approvable_case(member_id="BENCH-" + secrets.token_hex(6), **changes),
+            "expedited": False}
 
 
 def _fill(fields: dict[str, dict], case: dict) -> list[tuple[str, str]]:
@@ -156,9 +177,10 @@ def _fill(fields: dict[str, dict], case: dict) -> list[tuple[str, str]]:
     return pairs
 
 
-def walk_wizard(client: Client, record=None) -> str:
-    """Start a request and answer every step; return the result page path."""
-    case = _case()
+def walk_wizard(client: Client, record=None, **changes) -> str:
+    """Start a request and answer every step (the approvable case, with
+    `changes`); return the result page path."""
+    case = _case(**changes)
     response = client.get("/requests/new/")
     path = "/requests/new/"
     for _ in range(40):
