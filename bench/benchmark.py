@@ -43,6 +43,9 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
         "DJANGO_LOG_LEVEL": "WARNING",
         # Simulated prescribers log in many times from one address.
         "AXES_FAILURE_LIMIT": "1000",
+        # Notices are kept in memory: no mail server here, and sending is not
+        # what is measured.
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "DJANGO_SETTINGS_MODULE": "hemgenix_site.settings",
         **extra,
     }
@@ -127,6 +130,7 @@ class Server:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=20)
+        self.stderr.close()
 
 
 def summarize(samples: list[float]) -> tuple[float, float]:
