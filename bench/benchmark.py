@@ -19,7 +19,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -216,7 +215,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--samples", type=int, default=200)
-    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--clients", type=int, default=64,
+                        help="concurrent prescribers across two instances")
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--large", type=int, default=100_000,
                         help="requests in the big changelist run")
@@ -229,6 +229,9 @@ def main() -> None:
     env = configure(args.database_url)
     recreate_database(args.database_url)
     prepare(args.clients)
+    # After Django is set up (they read the models).
+    from bench.concurrency import run_load
+    from bench.pages import run_pages, run_upload
 
     print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; PostgreSQL at {args.database_url.split('@')[-1]}")
@@ -237,16 +240,23 @@ def main() -> None:
 
     server = Server(env, args.port, args.workers)
     try:
-        run_http(args)
+        base_p50 = run_http(args)
+        run_pages(args.port, base_p50, args.samples, PASSWORD)
+        run_upload(server, PASSWORD)
         run_letters()
         run_evaluator()
-        run_changelist(args)
-        run_load(args)
+        run_lists(args, base_p50)
+        # The second instance only now: the figures above are one instance's.
+        second = Server(env, args.port + 1, args.workers)
+        try:
+            run_load([args.port, args.port + 1], args.clients, args.load_seconds)
+        finally:
+            second.stop()
     finally:
         server.stop()
 
 
-def run_http(args) -> None:
+def run_http(args) -> float:
     client = Client("127.0.0.1", args.port)
     base = timed_gets(client, "/accounts/login/", args.samples)
     base_p50, base_p99 = summarize(base)
@@ -278,6 +288,7 @@ def run_http(args) -> None:
     p50, p99 = summarize(end_to_end)
     print(f"full submission, end to end      {p50:8.2f} {p99:8.2f}   ({runs} runs)\n")
     client.close()
+    return base_p50
 
 
 def run_letters() -> None:
@@ -319,14 +330,17 @@ def run_evaluator() -> None:
                              life_threatening_hemorrhage=False,
                              repeated_serious_spontaneous_bleeding=True)]
     as_of = date(2026, 11, 27)
-    count, started = 0, time.perf_counter()
-    while time.perf_counter() - started < 3:
+    # CPU time of this one thread: the rate on one core, whatever else the
+    # machine runs meanwhile (wall time is printed beside it).
+    count, cpu, wall = 0, time.process_time(), time.perf_counter()
+    while time.process_time() - cpu < 3:
         for case in cases:
-            policy.evaluate(case, as_of=as_of, has_prior_authorization=False)
+            policy.evaluate(case, as_of=as_of, lifetime_used=False, review_flags=[])
         count += len(cases)
-    rate = count / (time.perf_counter() - started)
+    rate = count / (time.process_time() - cpu)
     print("== Evaluator (one core, validate + evaluate, JSON case)")
-    print(f"cases per second                 {rate:10,.0f}\n")
+    print(f"cases per CPU second             {rate:10,.0f}   "
+          f"(per wall second {count / (time.perf_counter() - wall):,.0f})\n")
 
 
 def bulk_requests(total: int) -> None:
@@ -362,7 +376,9 @@ def bulk_requests(total: int) -> None:
         AuthorizationRequest.objects.bulk_create(batch)
 
 
-def changelist_queries(path: str) -> int:
+def page_queries(path: str) -> int:
+    """The number of SQL queries the page takes (Django's test client, the
+    reviewer signed in)."""
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client as DjangoClient
@@ -373,15 +389,18 @@ def changelist_queries(path: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     if response.status_code != 200:
-        raise RuntimeError(f"changelist gave HTTP {response.status_code}")
+        raise RuntimeError(f"{path} gave HTTP {response.status_code}")
     return len(ctx.captured_queries)
 
 
-def run_changelist(args) -> None:
-    path = "/admin/authorizations/authorizationrequest/"
+LISTS = {"admin changelist": "/admin/authorizations/authorizationrequest/",
+         "operations page": "/operations/"}
+
+
+def run_lists(args, base_p50: float) -> None:
     client = Client("127.0.0.1", args.port)
     client.login("bench-reviewer", PASSWORD, "/admin/login/")
-    print("== Admin changelist (reviewer)    queries   p50 ms   p99 ms")
+    print("== Reviewer's lists               queries   p50 ms   p99 ms  p50 ratio to login")
     figures = {}
     for total in (1_000, args.large):
         bulk_requests(total)
@@ -391,57 +410,18 @@ def run_changelist(args) -> None:
             # What autovacuum does after a bulk load: statistics and the
             # visibility map (index-only COUNT).
             cursor.execute("VACUUM ANALYZE authorizations_authorizationrequest")
-        queries = changelist_queries(path)
-        p50, p99 = summarize(timed_gets(client, path, max(20, args.samples // 4)))
-        figures[total] = (queries, p50)
-        print(f"{total:>9,} requests             {queries:7d} {p50:8.2f} {p99:8.2f}")
-    (q1, t1), (q2, t2) = figures[1_000], figures[args.large]
-    print(f"query count {'unchanged' if q1 == q2 else 'CHANGED'}; p50 ratio {t2 / t1:.2f}\n")
+        for name, path in LISTS.items():
+            queries = page_queries(path)
+            p50, p99 = summarize(timed_gets(client, path, max(20, args.samples // 4)))
+            figures[name, total] = (queries, p50)
+            print(f"{name:17} {total:>9,} {queries:7d} {p50:8.2f} {p99:8.2f} "
+                  f"{p50 / base_p50:8.1f}")
+    for name in LISTS:
+        (q1, t1), (q2, t2) = figures[name, 1_000], figures[name, args.large]
+        print(f"{name}: query count {'unchanged' if q1 == q2 else 'CHANGED'}; "
+              f"p50 ratio {t2 / t1:.2f} ({args.large:,} against 1,000 requests)")
+    print()
     client.close()
-
-
-def run_load(args) -> None:
-    latencies: list[float] = []
-    errors: list[str] = []
-    submissions = [0]
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + args.load_seconds
-
-    def prescriber(i: int) -> None:
-        client = Client("127.0.0.1", args.port)
-        try:
-            client.login(f"bench-prescriber-{i}", PASSWORD)
-
-            def record(method, path, response):
-                with lock:
-                    latencies.append(response.seconds)
-                    if response.status >= 400:
-                        errors.append(f"{method} {path} -> {response.status}")
-
-            while time.perf_counter() < stop_at:
-                walk_wizard(client, record)
-                with lock:
-                    submissions[0] += 1
-        except Exception as exc:  # noqa: BLE001 - every failure is counted and shown
-            with lock:
-                errors.append(f"prescriber {i}: {exc}")
-        finally:
-            client.close()
-
-    threads = [threading.Thread(target=prescriber, args=(i,)) for i in range(args.clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    p50, p99 = summarize(latencies)
-    print(f"== {args.clients} concurrent prescribers for {args.load_seconds} s")
-    print(f"HTTP requests {len(latencies):,} ({len(latencies) / elapsed:,.0f}/s), "
-          f"submissions {submissions[0]:,}, errors {len(errors)}, "
-          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms")
-    for line in errors[:10]:
-        print("  error:", line)
 
 
 if __name__ == "__main__":
