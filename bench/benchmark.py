@@ -18,7 +18,7 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -31,8 +31,9 @@ from bench.httpclient import Client, form_fields, percentile  # noqa: E402
 PASSWORD = "bench-password-" + secrets.token_hex(4)
 
 
-def configure(database_url: str) -> dict[str, str]:
-    env = {
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    """The environment of the gunicorn instances (production settings)."""
+    return {
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -41,7 +42,17 @@ def configure(database_url: str) -> dict[str, str]:
         "DJANGO_LOG_LEVEL": "WARNING",
         # Simulated prescribers log in many times from one address.
         "AXES_FAILURE_LIMIT": "1000",
+        # Notices are kept in memory: no mail server here, and sending is not
+        # what is measured.
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "DJANGO_SETTINGS_MODULE": "hemgenix_site.settings",
+        **extra,
     }
+
+
+def configure(database_url: str) -> dict[str, str]:
+    """server_env, also for this process (it seeds the database)."""
+    env = server_env(database_url)
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "hemgenix_site.settings"
     return env
@@ -58,6 +69,9 @@ def recreate_database(database_url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+        # As bin/create-db-roles sets it for the app role (the benchmark
+        # connects as a superuser): no JIT compilation.
+        conn.execute(f'ALTER DATABASE "{name}" SET jit = off')
 
 
 def prepare(clients: int) -> None:
@@ -85,12 +99,14 @@ def prepare(clients: int) -> None:
 class Server:
     def __init__(self, env: dict[str, str], port: int, workers: int):
         self.port = port
+        # A file, not a pipe nobody reads: a full pipe would stall the server.
+        self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "-c", "hemgenix_site/gunicorn.conf.py",
              "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
              "--access-logfile", "/dev/null"],
             cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, start_new_session=True)
+            stderr=self.stderr, start_new_session=True)
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -101,12 +117,22 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError(f"gunicorn did not start:\n{self.errors()}")
+
+    def errors(self) -> str:
+        """What the instance wrote to stderr: warnings, errors, tracebacks."""
+        self.stderr.seek(0)
+        return self.stderr.read().decode("utf-8", "replace")
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return [int(p) for p in children.read_text().split()]
 
     def stop(self) -> None:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=20)
+        self.stderr.close()
 
 
 def summarize(samples: list[float]) -> tuple[float, float]:
@@ -125,11 +151,12 @@ def timed_gets(client: Client, path: str, n: int) -> list[float]:
 
 # --- The wizard, driven by its own HTML --------------------------------------
 
-def _case() -> dict:
-    from tests.factories import approvable_case
+def _case(**changes) -> dict:
+    from tests.cases import approvable_case
 
     # A member ID per submission: one treatment per lifetime would pend repeats.
-    return {**approvable_case(member_id="BENCH-" + secrets.token_hex(6)), "expedited": False}
+    return {**approvable_case(member_id="BENCH-" + secrets.token_hex(6), **changes),
+            "expedited": False}
 
 
 def _fill(fields: dict[str, dict], case: dict) -> list[tuple[str, str]]:
@@ -156,9 +183,10 @@ def _fill(fields: dict[str, dict], case: dict) -> list[tuple[str, str]]:
     return pairs
 
 
-def walk_wizard(client: Client, record=None) -> str:
-    """Start a request and answer every step; return the result page path."""
-    case = _case()
+def walk_wizard(client: Client, record=None, **changes) -> str:
+    """Start a request and answer every step (the approvable case, with
+    `changes`); return the result page path."""
+    case = _case(**changes)
     response = client.get("/requests/new/")
     path = "/requests/new/"
     for _ in range(40):
@@ -190,7 +218,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--samples", type=int, default=200)
-    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--clients", type=int, default=64,
+                        help="concurrent prescribers across two instances")
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--large", type=int, default=100_000,
                         help="requests in the big changelist run")
@@ -203,6 +232,9 @@ def main() -> None:
     env = configure(args.database_url)
     recreate_database(args.database_url)
     prepare(args.clients)
+    # After Django is set up (they read the models).
+    from bench.concurrency import run_load
+    from bench.pages import run_pages, run_upload
 
     print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; PostgreSQL at {args.database_url.split('@')[-1]}")
@@ -211,16 +243,23 @@ def main() -> None:
 
     server = Server(env, args.port, args.workers)
     try:
-        run_http(args)
+        base_p50 = run_http(args)
+        run_pages(args.port, base_p50, args.samples, PASSWORD)
+        run_upload(server, PASSWORD)
         run_letters()
         run_evaluator()
-        run_changelist(args)
-        run_load(args)
+        run_lists(args, base_p50)
+        # The second instance only now: the figures above are one instance's.
+        second = Server(env, args.port + 1, args.workers)
+        try:
+            run_load([args.port, args.port + 1], args.clients, args.load_seconds, PASSWORD)
+        finally:
+            second.stop()
     finally:
         server.stop()
 
 
-def run_http(args) -> None:
+def run_http(args) -> float:
     client = Client("127.0.0.1", args.port)
     base = timed_gets(client, "/accounts/login/", args.samples)
     base_p50, base_p99 = summarize(base)
@@ -252,6 +291,7 @@ def run_http(args) -> None:
     p50, p99 = summarize(end_to_end)
     print(f"full submission, end to end      {p50:8.2f} {p99:8.2f}   ({runs} runs)\n")
     client.close()
+    return base_p50
 
 
 def run_letters() -> None:
@@ -293,14 +333,17 @@ def run_evaluator() -> None:
                              life_threatening_hemorrhage=False,
                              repeated_serious_spontaneous_bleeding=True)]
     as_of = date(2026, 11, 27)
-    count, started = 0, time.perf_counter()
-    while time.perf_counter() - started < 3:
+    # CPU time of this one thread: the rate on one core, whatever else the
+    # machine runs meanwhile (wall time is printed beside it).
+    count, cpu, wall = 0, time.process_time(), time.perf_counter()
+    while time.process_time() - cpu < 3:
         for case in cases:
-            policy.evaluate(case, as_of=as_of, has_prior_authorization=False)
+            policy.evaluate(case, as_of=as_of, lifetime_used=False, review_flags=[])
         count += len(cases)
-    rate = count / (time.perf_counter() - started)
+    rate = count / (time.process_time() - cpu)
     print("== Evaluator (one core, validate + evaluate, JSON case)")
-    print(f"cases per second                 {rate:10,.0f}\n")
+    print(f"cases per CPU second             {rate:10,.0f}   "
+          f"(per wall second {count / (time.perf_counter() - wall):,.0f})\n")
 
 
 def bulk_requests(total: int) -> None:
@@ -308,6 +351,9 @@ def bulk_requests(total: int) -> None:
 
     Volume for the list pages' timings, written straight to the table: the
     one writer besides the services, and only in the benchmark's own database.
+    Submitted at a steady rate of one every 43 minutes (about 1,000 a month),
+    going back in time: 100,000 requests are eight years of them, as a table
+    grows; decided ones were decided 1 to 72 hours after submission.
     """
     from django.utils import timezone
 
@@ -321,12 +367,15 @@ def bulk_requests(total: int) -> None:
     for i in range(have, total):
         profile = profiles[i % len(profiles)]
         status = ("pending_review", "approved", "denied")[i % 3]
+        submitted = now - timezone.timedelta(minutes=43 * i)
         batch.append(AuthorizationRequest(
             answers=approvable_case(member_id=f"BULK-{i}"), member_id=f"BULK-{i}",
             patient_name=f"Patient {i}", status=status,
             outcome="not_met" if status != "approved" else "meets_criteria",
             unmet=["hepatitis_b"] if status != "approved" else [],
-            prescriber=profile.user, htc=profile.htc, submitted_at=now,
+            prescriber=profile.user, htc=profile.htc, submitted_at=submitted,
+            decided_at=(submitted + timezone.timedelta(hours=1 + i % 72)
+                        if status != "pending_review" else None),
             due_at=now + (timezone.timedelta(days=15) if i % 5 else timezone.timedelta(hours=72)),
         ))
         if len(batch) == 5000:
@@ -336,7 +385,9 @@ def bulk_requests(total: int) -> None:
         AuthorizationRequest.objects.bulk_create(batch)
 
 
-def changelist_queries(path: str) -> int:
+def page_queries(path: str) -> int:
+    """The number of SQL queries the page takes (Django's test client, the
+    reviewer signed in)."""
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client as DjangoClient
@@ -347,15 +398,22 @@ def changelist_queries(path: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     if response.status_code != 200:
-        raise RuntimeError(f"changelist gave HTTP {response.status_code}")
+        raise RuntimeError(f"{path} gave HTTP {response.status_code}")
     return len(ctx.captured_queries)
 
 
-def run_changelist(args) -> None:
-    path = "/admin/authorizations/authorizationrequest/"
+LISTS = {"admin changelist": "/admin/authorizations/authorizationrequest/",
+         # Its default period: this month so far.
+         "operations page": "/operations/",
+         # Every request ever: the figures are medians and averages over every
+         # row of the period, so this one grows with the table.
+         "operations, 10 years": "/operations/?from={ten_years_ago}&to={today}"}
+
+
+def run_lists(args, base_p50: float) -> None:
     client = Client("127.0.0.1", args.port)
     client.login("bench-reviewer", PASSWORD, "/admin/login/")
-    print("== Admin changelist (reviewer)    queries   p50 ms   p99 ms")
+    print("== Reviewer's lists               queries   p50 ms   p99 ms  p50 ratio to login")
     figures = {}
     for total in (1_000, args.large):
         bulk_requests(total)
@@ -365,57 +423,20 @@ def run_changelist(args) -> None:
             # What autovacuum does after a bulk load: statistics and the
             # visibility map (index-only COUNT).
             cursor.execute("VACUUM ANALYZE authorizations_authorizationrequest")
-        queries = changelist_queries(path)
-        p50, p99 = summarize(timed_gets(client, path, max(20, args.samples // 4)))
-        figures[total] = (queries, p50)
-        print(f"{total:>9,} requests             {queries:7d} {p50:8.2f} {p99:8.2f}")
-    (q1, t1), (q2, t2) = figures[1_000], figures[args.large]
-    print(f"query count {'unchanged' if q1 == q2 else 'CHANGED'}; p50 ratio {t2 / t1:.2f}\n")
+        for name, path in LISTS.items():
+            today = date.today()
+            path = path.format(today=today, ten_years_ago=today.replace(year=today.year - 10))
+            queries = page_queries(path)
+            p50, p99 = summarize(timed_gets(client, path, max(20, args.samples // 4)))
+            figures[name, total] = (queries, p50)
+            print(f"{name:20} {total:>7,} {queries:6d} {p50:8.2f} {p99:8.2f} "
+                  f"{p50 / base_p50:8.1f}")
+    for name in LISTS:
+        (q1, t1), (q2, t2) = figures[name, 1_000], figures[name, args.large]
+        print(f"{name}: query count {'unchanged' if q1 == q2 else 'CHANGED'}; "
+              f"p50 ratio {t2 / t1:.2f} ({args.large:,} against 1,000 requests)")
+    print()
     client.close()
-
-
-def run_load(args) -> None:
-    latencies: list[float] = []
-    errors: list[str] = []
-    submissions = [0]
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + args.load_seconds
-
-    def prescriber(i: int) -> None:
-        client = Client("127.0.0.1", args.port)
-        try:
-            client.login(f"bench-prescriber-{i}", PASSWORD)
-
-            def record(method, path, response):
-                with lock:
-                    latencies.append(response.seconds)
-                    if response.status >= 400:
-                        errors.append(f"{method} {path} -> {response.status}")
-
-            while time.perf_counter() < stop_at:
-                walk_wizard(client, record)
-                with lock:
-                    submissions[0] += 1
-        except Exception as exc:  # noqa: BLE001 - every failure is counted and shown
-            with lock:
-                errors.append(f"prescriber {i}: {exc}")
-        finally:
-            client.close()
-
-    threads = [threading.Thread(target=prescriber, args=(i,)) for i in range(args.clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    p50, p99 = summarize(latencies)
-    print(f"== {args.clients} concurrent prescribers for {args.load_seconds} s")
-    print(f"HTTP requests {len(latencies):,} ({len(latencies) / elapsed:,.0f}/s), "
-          f"submissions {submissions[0]:,}, errors {len(errors)}, "
-          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms")
-    for line in errors[:10]:
-        print("  error:", line)
 
 
 if __name__ == "__main__":

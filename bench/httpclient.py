@@ -10,6 +10,7 @@ import http.client
 import re
 import time
 import urllib.parse
+import uuid
 from html.parser import HTMLParser
 
 
@@ -71,6 +72,22 @@ class Client:
         body = urllib.parse.urlencode(pairs).encode()
         return self._request("POST", path, body, {
             "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://{self.host}:{self.port}{path}",
+        })
+
+    def post_file(self, path: str, fields: dict[str, str], name: str, filename: str,
+                  data: bytes, content_type: str) -> Response:
+        """A multipart form: the fields first, the file last (as a browser sends
+        the upload form)."""
+        boundary = "----bench" + uuid.uuid4().hex
+        fields = {**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                 .encode() for k, v in fields.items()]
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                     f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode())
+        body = b"".join(parts) + data + f"\r\n--{boundary}--\r\n".encode()
+        return self._request("POST", path, body, {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
             "Referer": f"http://{self.host}:{self.port}{path}",
         })
 

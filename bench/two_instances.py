@@ -1,8 +1,10 @@
 #!/usr/bin/env python
-"""Two app servers, one PostgreSQL database: a prescriber's journey whose
-requests alternate between two gunicorn instances (as behind a round-robin
-load balancer), to show that nothing lives in one process: sessions, wizard
-drafts, CSRF, lockout counters and throttles are all in the database.
+"""Two app servers, one PostgreSQL database: full journeys (bench/journey.py:
+the wizard, a document, submit, a reviewer's approval in the admin, the letter,
+the document's download, the export) whose requests alternate between two
+gunicorn instances (as behind a round-robin load balancer), to show that
+nothing lives in one process: sessions, wizard drafts, CSRF, lockout counters
+and throttles are all in the database.
 
     .venv/bin/python bench/two_instances.py [--journeys 5]
 
@@ -28,9 +30,9 @@ from bench.benchmark import (  # noqa: E402
     prepare,
     recreate_database,
     summarize,
-    walk_wizard,
 )
 from bench.httpclient import Client  # noqa: E402
+from bench.journey import document_bytes, full_journey  # noqa: E402
 
 
 class Alternating(Client):
@@ -55,19 +57,24 @@ class Alternating(Client):
             c.close()
 
 
-def journey(client: Alternating, username: str) -> str:
-    client.login(username, PASSWORD)
-    result = walk_wizard(client)
-    for path in (result, "/requests/", result):
-        response = client.get(path)
-        if response.status != 200:
-            raise RuntimeError(f"GET {path} gave HTTP {response.status}")
-    # The first is approved; later ones share the case's name and birth date,
-    # so the possible-duplicate flag sends them to a reviewer.
-    text = client.get(result).text
-    if "Approved" not in text and "Sent to clinical review" not in text:
-        raise RuntimeError(f"{result} does not show the request's result")
-    return result
+def run(ports: list[int], journeys: int, *, prescribers: list[str], reviewer: str,
+        password: str) -> tuple[list[dict], Alternating, Alternating]:
+    """`journeys` full journeys (bench/journey.py), every request of each
+    person alternating between `ports`; returns what each journey saw."""
+    document = document_bytes()
+    browser, admin = Alternating(ports), Alternating(ports)
+    results = []
+    try:
+        for i in range(journeys):
+            browser.cookies.clear()
+            admin.cookies.clear()
+            results.append(full_journey(browser, admin, username=prescribers[i % len(prescribers)],
+                                        reviewer_username=reviewer, password=password,
+                                        document=document))
+    finally:
+        browser.close()
+        admin.close()
+    return results, browser, admin
 
 
 def main() -> None:
@@ -85,22 +92,27 @@ def main() -> None:
     prepare(args.journeys)
     servers = [Server(env, port, args.workers) for port in args.ports]
     try:
-        client = Alternating(args.ports)
         started = time.perf_counter()
-        for i in range(args.journeys):
-            client.cookies.clear()
-            print(f"journey {i + 1}: {journey(client, f'bench-prescriber-{i}')}")
+        results, browser, admin = run(
+            args.ports, args.journeys, reviewer="bench-reviewer", password=PASSWORD,
+            prescribers=[f"bench-prescriber-{i}" for i in range(args.journeys)])
         elapsed = time.perf_counter() - started
-        client.close()
     finally:
         for server in servers:
             server.stop()
-    print(f"\n{args.journeys} journeys in {elapsed:.1f} s, requests alternating between "
-          f"two instances on one database")
+    same = all(r == results[0] for r in results)
+    print(f"{args.journeys} full journeys in {elapsed:.1f} s, every request alternating "
+          f"between two instances on one database; results "
+          f"{'all the same' if same else 'DIFFER'}")
     print("instance          requests   p50 ms   p99 ms")
-    for port, samples in client.seconds.items():
+    for port in args.ports:
+        samples = browser.seconds[port] + admin.seconds[port]
         p50, p99 = summarize(samples)
         print(f"127.0.0.1:{port}   {len(samples):8d} {p50:8.2f} {p99:8.2f}")
+    if not same:
+        for i, result in enumerate(results):
+            print(f"journey {i + 1}: {result}")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ reviewers), and the prescriber's upload of a QuestionnaireResponse."""
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from django import forms
 from django.conf import settings
@@ -31,8 +32,14 @@ def fhir_response(body: str, *, status: int = 200) -> HttpResponse:
 
 def questionnaire_body(version: policy.PolicyVersion) -> tuple[str, str]:
     """(JSON, ETag) of one version's Questionnaire."""
-    resource = questionnaire.build_questionnaire(version, publisher=settings.PAYER_NAME)
-    body = jsonio.dumps(resource)
+    return _questionnaire_body(version, settings.PAYER_NAME)
+
+
+@lru_cache(maxsize=16)
+def _questionnaire_body(version: policy.PolicyVersion, publisher: str) -> tuple[str, str]:
+    # Written once per process, like the resource itself: writing its 60 KB of
+    # JSON was most of each request's time (docs/benchmarks.md).
+    body = jsonio.dumps(questionnaire.build_questionnaire(version, publisher=publisher))
     return body, quote_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
 
 
