@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("authorizations", "0008_treatment"),
+        ("authorizations", "0012_letter_copies"),
     ]
 
     operations = [
