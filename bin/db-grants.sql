@@ -30,7 +30,8 @@ DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['authorizations_auditevent', 'authorizations_determination',
                              'authorizations_letter', 'authorizations_membercopy',
-                             'django_migrations'] LOOP
+                             'authorizations_decisionreason', 'authorizations_answerversion',
+                             'authorizations_documentreceipt', 'django_migrations'] LOOP
         IF to_regclass('public.' || t) IS NOT NULL THEN
             EXECUTE format('REVOKE UPDATE, DELETE ON public.%I FROM %I', t,
                            current_setting('hemgenix.app'));
