@@ -137,9 +137,8 @@ def work_items(now: datetime | None = None) -> list[WorkItem]:
     appeal_queue = reverse("admin:authorizations_appeal_changelist")
     return [
         WorkItem("Appeals to decide", appeals["open"], f"{appeal_queue}?state=open",
-                 f"{appeals['overdue']} overdue; decided by a reviewer other than the one "
-                 "who denied" if appeals["overdue"]
-                 else "none overdue; decided by a reviewer other than the one who denied"),
+                 f"{appeals['overdue']} overdue, shown first" if appeals["overdue"]
+                 else "none overdue"),
         WorkItem("Pending clinical review", counts["pending"],
                  f"{queue}?status={Status.PENDING_REVIEW}",
                  f"{counts['overdue']} overdue, shown first" if counts["overdue"]
