@@ -45,6 +45,8 @@ def export_payload(req: AuthorizationRequest) -> dict[str, Any]:
     """The request as exported JSON (data dictionary, section 5). Answers keep
     their exact decimals and "<N" lab values; write it with
     policy.values.ExactJSONEncoder."""
+    from .selectors_appeal import export_appeals  # it reads this module
+
     auth = authorization_or_none(req)
     decision = (req.determinations.filter(status__in=[Status.APPROVED, Status.DENIED])
                 .order_by("-created_at", "-id").first())
@@ -64,6 +66,7 @@ def export_payload(req: AuthorizationRequest) -> dict[str, Any]:
                           "end": auth.end_date.isoformat(),
                           "status": auth.status_on(timezone.localdate())} if auth else None,
         **selectors_treatment.export_treatment(auth),
+        "appeals": export_appeals(req),
     }
 
 

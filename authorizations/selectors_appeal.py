@@ -87,3 +87,12 @@ def appeal_row(appeal: Appeal, now: datetime | None = None) -> AppealRow:
 def appeal_rows(req: AuthorizationRequest) -> list[AppealRow]:
     now = timezone.now()
     return [appeal_row(a, now) for a in req.appeals.select_related("filed_by")]
+
+
+def export_appeals(req: AuthorizationRequest) -> list[dict]:
+    """The request's appeals in export.json (data dictionary, section 5):
+    outcome null while open."""
+    return [{"filed_at": a.filed_at.isoformat(), "expedited": a.expedited,
+             "due_at": a.due_at.isoformat(), "outcome": a.outcome or None,
+             "decided_at": a.decided_at.isoformat() if a.decided_at else None}
+            for a in req.appeals.order_by("filed_at", "id")]

@@ -204,3 +204,17 @@ def test_the_admin_home_counts_open_appeals_and_the_overdue(client, reviewer, de
     item = selectors_review.work_items(later)[0]
     assert (item.label, item.count) == ("Appeals to decide", 1)
     assert item.note.startswith("1 overdue")
+
+
+def test_the_export_lists_the_appeal_open_then_decided(client, prescriber, denied, file_appeal,
+                                                       decide_appeal, second_reviewer):
+    appeal = file_appeal(denied, expedited=True)
+    export = login(client, prescriber).get(f"/requests/{denied.pk}/export.json").json()
+    assert export["appeals"] == [{"filed_at": appeal.filed_at.isoformat(), "expedited": True,
+                                  "due_at": appeal.due_at.isoformat(), "outcome": None,
+                                  "decided_at": None}]
+    decide_appeal(appeal, second_reviewer, overturn=True)
+    export = client.get(f"/requests/{denied.pk}/export.json").json()
+    assert export["status"] == "approved" and export["authorization"]["status"] == "active"
+    assert export["appeals"][0]["outcome"] == "overturned"
+    assert export["appeals"][0]["decided_at"] is not None
