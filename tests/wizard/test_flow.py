@@ -56,8 +56,8 @@ def test_export_returns_exactly_the_documented_shape(walker, case, prescriber_cl
     # Data dictionary, section 5.
     assert set(data) == {"request", "status", "submitted_at", "policy", "answers", "outcome",
                          "unmet", "review_flags", "decision", "authorization", "infusion",
-                         "follow_ups"}
-    assert data["infusion"] is None and data["follow_ups"] == []
+                         "follow_ups", "appeals"}
+    assert data["infusion"] is None and data["follow_ups"] == [] and data["appeals"] == []
     assert data["request"] == req.number
     assert data["review_flags"] == []
     assert data["decision"]["kind"] == "system" and data["decision"]["rationale"] == ""
