@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import values
 from .questions import EARLIEST_BIRTH_DATE, QUESTION_BY_KEY, QUESTIONS, Question
@@ -216,8 +216,10 @@ def to_json(answers: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-@dataclass(frozen=True)
-class CriterionResult:
+class CriterionResult(NamedTuple):
+    """One criterion's result. Immutable, as a named tuple: one per criterion
+    per evaluation, and cheaper to create than a frozen dataclass."""
+
     id: str
     status: str  # met | not_met | not_applicable
     reason: str

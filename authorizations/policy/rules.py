@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 Answers = Mapping[str, Any]
 
@@ -24,8 +24,11 @@ class Facts:
     lifetime_used: bool
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
+    """A rule's answer and why. A named tuple, not a frozen dataclass: the
+    evaluator makes one per check (about 30 a case), and a frozen dataclass
+    costs ten times as much to create (docs/benchmarks.md, the evaluator)."""
+
     ok: bool
     reasons: tuple[str, ...]
 
