@@ -79,6 +79,20 @@ class Browser:
         self.page.screenshot(path=SCREENSHOTS / f"{self.name}-{self.shots:02d}-{label}.png",
                              full_page=True)
 
+    def sign_in_as(self, user):
+        """Be `user` in this browser without the login form (a reviewer, for
+        the admin): a session made by Django's test client, as its cookie."""
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        self.page.context.clear_cookies()
+        self.page.context.add_cookies([{
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": self.base_url}])
+
     def login(self, username):
         self.goto("/accounts/login/")
         self.page.get_by_label("Username").fill(username)

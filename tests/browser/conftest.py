@@ -4,8 +4,9 @@ for the launch arguments). axe-core comes from node_modules (npm install)."""
 import pytest
 from django.test.utils import override_settings
 
+from authorizations import services
 from tests.browsing import AXE_PATH, PASSWORD, Browser
-from tests.factories import PrescriberFactory
+from tests.factories import PrescriberFactory, approvable_case
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -39,3 +40,28 @@ def prescriber_user(transactional_db):
 def browser_page(page, live_server, axe_source, request):
     page.set_default_timeout(5000)
     return Browser(page, live_server.url, axe_source, request.node.name)
+
+
+@pytest.fixture
+def submitted(prescriber_user, quick_letters, monkeypatch):
+    """submitted(**changes): a request of dr-lee's submitted through the
+    services with approvable_case(**changes); letters without WeasyPrint
+    (their text is tested in tests/letters)."""
+    from authorizations import letters
+
+    monkeypatch.setattr(letters, "render_information_pdf",
+                        lambda ir, copy="prescriber": b"%PDF-1.7 information " + copy.encode())
+
+    def _submit(**changes):
+        req = services.request_create(by=prescriber_user, htc=prescriber_user.prescriber.htc)
+        services.request_save_draft(by=prescriber_user, req=req,
+                                    answers=approvable_case(**changes), step="attestations")
+        return services.request_submit(by=prescriber_user, req=req).request
+
+    return _submit
+
+
+@pytest.fixture
+def pended(submitted):
+    """A request pending review: the alcohol counseling attestation is not ticked."""
+    return submitted(attest_alcohol_counseling=False)

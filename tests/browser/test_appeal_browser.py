@@ -5,59 +5,26 @@ the admin; axe on each page."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from authorizations import services
 from authorizations.models import Appeal, Status
-from tests.browsing import WCAG_TAGS
-from tests.factories import approvable_case, login, make_reviewer
+from tests.factories import make_reviewer
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def denied(prescriber_user, monkeypatch):
-    from authorizations import letters
-
-    monkeypatch.setattr(letters, "render_pdf", lambda d: b"%PDF-1.7 letter " + str(d.pk).encode())
-    req = services.request_create(by=prescriber_user, htc=prescriber_user.prescriber.htc)
-    services.request_save_draft(by=prescriber_user, req=req,
-                                answers=approvable_case(attest_alcohol_counseling=False),
-                                step="attestations")
-    req = services.request_submit(by=prescriber_user, req=req).request
+def denied(pended):
     reviewer = make_reviewer()
-    services.request_decide(by=reviewer, req=req, approve=False,
+    services.request_decide(by=reviewer, req=pended, approve=False,
                             rationale="Counseling on alcohol is not documented.")
-    req.refresh_from_db()
-    return req, reviewer
+    pended.refresh_from_db()
+    return pended, reviewer
 
 
-def as_reviewer(page, base_url, reviewer):
-    client = login(Client(), reviewer)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": base_url}])
 
 
-def admin_check(b, label):
-    """axe on an admin page (its lang is en-us; the browser's own /favicon.ico
-    request is a 404)."""
-    errors = [e for e in b.console_errors if "status of 404" not in e]
-    assert errors == [], f"{label}: {errors}"
-    page = b.page
-    if not page.evaluate("() => Boolean(window.axe)"):
-        page.evaluate(b.axe_source)
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    violations = [(v["id"], [n["html"][:200] for n in v["nodes"][:5]])
-                  for v in result["violations"]]
-    assert violations == [], f"{label}: {violations}"
-    assert page.locator("h1").count() == 1, label
-    b.screenshot(label)
-    b.console_errors = []
 
 
 def test_file_an_appeal_and_overturn_it_as_a_second_reviewer(browser_page, denied):
@@ -103,24 +70,24 @@ def test_file_an_appeal_and_overturn_it_as_a_second_reviewer(browser_page, denie
 
     # The reviewer who denied: refused, with the reason.
     decide = f"/admin/authorizations/appeal/{appeal.pk}/decide/"
-    as_reviewer(page, b.base_url, first_reviewer)
+    b.sign_in_as(first_reviewer)
     b.goto(decide)
     expect(page.locator(".errornote")).to_contain_text("You denied")
     expect(page.get_by_role("button", name="Uphold the denial")).to_have_count(0)
-    admin_check(b, "admin-appeal-refused")
+    b.check_admin("admin-appeal-refused")
 
     # A second reviewer: the queue, then the decision.
     second = make_reviewer("reviewer-2", credentials="MD, Hematology and Oncology")
-    as_reviewer(page, b.base_url, second)
+    b.sign_in_as(second)
     b.goto("/admin/authorizations/appeal/")
-    admin_check(b, "admin-appeals-queue")
+    b.check_admin("admin-appeals-queue")
     with page.expect_navigation():
         page.get_by_role("link", name=f"Appeal of {req.number}").click()
-    admin_check(b, "admin-appeal-decide")
+    b.check_admin("admin-appeal-decide")
     page.get_by_label("Clinical rationale").fill("The clinic note documents the counseling.")
     with page.expect_navigation():
         page.get_by_role("button", name=f"Overturn: approve {req.number}").click()
     expect(page.locator(".messagelist")).to_contain_text("is decided: approved")
-    admin_check(b, "admin-appeal-decided")
+    b.check_admin("admin-appeal-decided")
     req.refresh_from_db()
     assert req.status == Status.APPROVED

@@ -13,31 +13,19 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from authorizations import services
 from authorizations.models import AnswerVersion, Appeal, Authorization, Status
-from tests.browser.test_review_browser import as_reviewer
-from tests.factories import approvable_case, make_reviewer
+from tests.factories import make_reviewer
 from tests.files import pdf_bytes
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def pended(prescriber_user, monkeypatch):
+def pended(submitted):
     """Three criteria unmet: both attestations left unticked and an AAV5
     titer above the HOPE-B evidence (1:3212)."""
-    from authorizations import letters
-
-    # Letters are checked as text in tests/letters and tests/appeals; here the
-    # journey only needs them to exist.
-    monkeypatch.setattr(letters, "render_pdf", lambda d: b"%PDF-1.7 letter " + str(d.pk).encode())
-    monkeypatch.setattr(letters, "render_information_pdf", lambda ir: b"%PDF-1.7 info")
-    req = services.request_create(by=prescriber_user, htc=prescriber_user.prescriber.htc)
-    answers = approvable_case(attest_monitoring=False, attest_alcohol_counseling=False,
-                              aav5_nab_titer=3212)
-    services.request_save_draft(by=prescriber_user, req=req, answers=answers,
-                                step="attestations")
-    return services.request_submit(by=prescriber_user, req=req).request
+    return submitted(attest_monitoring=False, attest_alcohol_counseling=False,
+                     aav5_nab_titer=3212)
 
 
 def local_input(moment) -> str:
@@ -55,7 +43,7 @@ def test_pended_to_denied_to_overturned_on_appeal(browser_page, pended, tmp_path
     change = f"/admin/authorizations/authorizationrequest/{req.pk}/change/"
 
     # 1. The reviewer asks for information about two criteria and a clinic note.
-    as_reviewer(page, b.base_url, first)
+    b.sign_in_as(first)
     b.goto(change)
     b.check_admin("1-admin-pending")
     form = page.locator("#information")
@@ -111,7 +99,7 @@ def test_pended_to_denied_to_overturned_on_appeal(browser_page, pended, tmp_path
 
     # 3. The reviewer sees what changed and the document, offers a
     # peer-to-peer and records it.
-    as_reviewer(page, b.base_url, first)
+    b.sign_in_as(first)
     b.goto(change)
     versions = page.locator(".review-versions")
     expect(versions).to_contain_text("Not ticked → Ticked")
@@ -173,7 +161,7 @@ def test_pended_to_denied_to_overturned_on_appeal(browser_page, pended, tmp_path
     appeal = Appeal.objects.get(request=req)
 
     # 6. A second reviewer overturns it: the authorization is issued.
-    as_reviewer(page, b.base_url, second)
+    b.sign_in_as(second)
     b.goto("/admin/authorizations/appeal/")
     b.check_admin("12-admin-appeals-queue")
     with page.expect_navigation():

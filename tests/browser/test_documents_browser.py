@@ -5,8 +5,6 @@ person would type), and a reviewer downloads one from the admin."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from authorizations import services
@@ -108,12 +106,7 @@ def test_prescriber_attaches_documents_and_reviewer_downloads_one(
 
     # The reviewer finds it beside its criterion and downloads it.
     reviewer = make_reviewer()
-    staff = Client()
-    staff.force_login(reviewer)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": staff.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": b.base_url}])
+    b.sign_in_as(reviewer)
     b.goto(f"/admin/authorizations/authorizationrequest/{req.pk}/change/")
     documents = page.locator(".review-documents")
     expect(documents).to_contain_text("hbv results (real).pdf")

@@ -13,24 +13,9 @@ from playwright.sync_api import expect
 
 from authorizations import services
 from authorizations.models import AnswerVersion, Status
-from tests.browser.test_review_browser import admin_check, as_reviewer
-from tests.factories import approvable_case, make_reviewer
+from tests.factories import make_reviewer
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def pended(prescriber_user, monkeypatch):
-    """A request the reviewer asked about: the alcohol counseling attestation."""
-    from authorizations import letters
-
-    monkeypatch.setattr(letters, "render_pdf", lambda d: b"%PDF-1.7 letter " + str(d.pk).encode())
-    monkeypatch.setattr(letters, "render_information_pdf", lambda ir: b"%PDF-1.7 info")
-    req = services.request_create(by=prescriber_user, htc=prescriber_user.prescriber.htc)
-    services.request_save_draft(by=prescriber_user, req=req,
-                                answers=approvable_case(attest_alcohol_counseling=False),
-                                step="attestations")
-    return services.request_submit(by=prescriber_user, req=req).request
 
 
 def test_changing_an_answer_in_a_response(browser_page, pended):
@@ -110,16 +95,16 @@ def test_expedite_peer_to_peer_and_the_reviewers_side(browser_page, pended, pres
     b.check("request-with-discussion")
 
     reviewer = make_reviewer()
-    as_reviewer(page, b.base_url, reviewer)
+    b.sign_in_as(reviewer)
     b.goto("/admin/")
     expect(page.locator("#work")).to_contain_text("Pending clinical review")
-    admin_check(b, "admin-home")
+    b.check_admin("admin-home")
     b.goto(f"/admin/authorizations/authorizationrequest/{req.pk}/change/")
-    admin_check(b, "admin-request-conversation")
+    b.check_admin("admin-request-conversation")
     with page.expect_navigation():
         page.get_by_role("button", name="Schedule the discussion").click()
     expect(page.locator(".messagelist")).to_contain_text("is scheduled")
-    admin_check(b, "admin-scheduled")
+    b.check_admin("admin-scheduled")
     req.refresh_from_db()
     assert req.expedited and req.peer_to_peers.get().scheduled_at == when
 
