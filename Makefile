@@ -43,6 +43,8 @@ var/secret-key:
 	mkdir -p var
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" > $@
 
+# Links in the printed emails point at this server.
+run: RUN += DJANGO_SITE_URL=http://$(HOST):$(PORT)
 run: system $(VENV)/.installed var/secret-key
 	$(RUN) $(PY) manage.py migrate --no-input
 	$(RUN) $(PY) manage.py import_htcs
