@@ -141,28 +141,33 @@ class AppealAdmin(ReadOnlyAdmin):
         req = appeal.request
         conflict = services.appeal_conflict(request.user, appeal) if appeal.is_open else ""
         form = AppealDecisionForm(req, request.POST or None)
-        error = ""
+        error, confirm = "", False
         if request.method == "POST" and appeal.is_open and not conflict:
-            if form.is_valid():
+            if not form.is_valid():
+                error = "Nothing was decided: correct the form."
+            else:
                 data = form.cleaned_data
                 overturn = data["decision"] == "overturn"
-                try:
-                    services.appeal_decide(
-                        by=request.user, appeal=appeal, overturn=overturn,
-                        rationale=data["rationale"],
-                        reasons=None if overturn else data["reasons"],
-                        other_reason=data["other_reason"])
-                except (services.ConflictOfInterest, services.LifetimeLimitReached,
-                        InvalidTransition, ValueError) as exc:
-                    error = f"Nothing was decided: {exc}"
-                else:
-                    messages.success(request, f"The appeal of {req.number} is decided: "
-                                              f"{'approved' if overturn else 'denial upheld'}. "
-                                              "Its letter is on the request's page.")
-                    return HttpResponseRedirect(
-                        reverse("admin:authorizations_appeal_decide", args=[appeal.pk]))
-            else:
-                error = "Nothing was decided: correct the form."
+                # Upholding is a denial: its letter's reasons are shown, and
+                # confirmed, before it is final (as for a first denial).
+                confirm = not overturn and request.POST.get("confirm") != "yes"
+                if not confirm:
+                    try:
+                        services.appeal_decide(
+                            by=request.user, appeal=appeal, overturn=overturn,
+                            rationale=data["rationale"],
+                            reasons=None if overturn else data["reasons"],
+                            other_reason=data["other_reason"])
+                    except (services.ConflictOfInterest, services.LifetimeLimitReached,
+                            InvalidTransition, ValueError) as exc:
+                        error = f"Nothing was decided: {exc}"
+                    else:
+                        messages.success(
+                            request, f"The appeal of {req.number} is decided: "
+                                     f"{'approved' if overturn else 'denial upheld'}. "
+                                     "Its letter is on the request's page.")
+                        return HttpResponseRedirect(
+                            reverse("admin:authorizations_appeal_decide", args=[appeal.pk]))
         elif request.method == "POST":
             error = f"Nothing was decided: {conflict or 'the appeal is already decided.'}"
         if request.method == "GET":
@@ -174,6 +179,7 @@ class AppealAdmin(ReadOnlyAdmin):
             "appeal": selectors_appeal.appeal_row(appeal), "req": req,
             "denial_reasons": selectors_appeal.denial_reasons(appeal.denial),
             "denial": appeal.denial, "conflict": conflict, "form": form, "error": error,
+            "confirm": confirm, "reason_names": form.reason_names() if confirm else [],
             "documents": views_documents.admin_document_rows(req),
             "request_url": reverse("admin:authorizations_authorizationrequest_change",
                                    args=[req.pk]),

@@ -118,7 +118,7 @@ def test_the_reviewer_who_denied_is_refused_the_decision_with_a_clear_message(
     url = f"/admin/authorizations/appeal/{appeal.pk}/decide/"
     page = login(client, reviewer).get(url).content.decode()
     assert "You denied" in page and "a reviewer other than the one who denied" in page
-    assert "Uphold the denial</button>" not in page
+    assert "Uphold the denial" not in page and "Overturn: approve" not in page
     response = client.post(url, {"decision": "overturn", "rationale": "Fine."})
     assert response.status_code == 400 and "Nothing was decided: You denied" in \
         response.content.decode()
@@ -133,8 +133,17 @@ def test_a_second_reviewer_upholds_the_denial_from_the_decision_page(
     page = login(client, second_reviewer).get(url).content.decode()
     assert "Counseling was given on 2026-10-20." in page and "Uphold the denial" in page
     assert AuditEvent.objects.filter(action="view", actor_id=second_reviewer.pk).exists()
-    response = client.post(url, {"decision": "uphold", "rationale": "Not documented.",
-                                 "reasons": denied.unmet}, follow=True)
+    # First the letter's reasons, to confirm; nothing is decided yet.
+    form = {"decision": "uphold", "rationale": "Not documented.", "reasons": denied.unmet,
+            "other_reason": "No counseling date."}
+    response = client.post(url, form)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Confirm: uphold the denial of " + denied.number in page
+    assert "Alcohol counseling attestation" in page and "No counseling date." in page
+    appeal.refresh_from_db()
+    assert appeal.is_open
+    response = client.post(url, {**form, "confirm": "yes"}, follow=True)
     page = response.content.decode()
     assert "is decided: denial upheld" in page
     appeal.refresh_from_db()

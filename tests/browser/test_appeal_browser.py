@@ -91,3 +91,29 @@ def test_file_an_appeal_and_overturn_it_as_a_second_reviewer(browser_page, denie
     b.check_admin("admin-appeal-decided")
     req.refresh_from_db()
     assert req.status == Status.APPROVED
+
+
+def test_upholding_shows_the_letters_reasons_to_confirm(browser_page, denied, prescriber_user):
+    b, page = browser_page, browser_page.page
+    req, _ = denied
+    page.set_default_timeout(20000)
+    page.set_default_navigation_timeout(20000)
+    appeal = services.appeal_file(by=prescriber_user, req=req, statement="Please reconsider.",
+                                  expedited=False, representative=True)
+    b.sign_in_as(make_reviewer("reviewer-2", credentials="MD, Hematology and Oncology"))
+    b.goto(f"/admin/authorizations/appeal/{appeal.pk}/decide/")
+    page.get_by_label("Clinical rationale").fill("No counseling is documented.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Uphold the denial…").click()
+    expect(page.locator(".review-reasons")).to_contain_text("Alcohol counseling attestation")
+    b.check_admin("admin-appeal-confirm-uphold")
+    appeal.refresh_from_db()
+    assert appeal.is_open  # nothing decided before the confirmation
+    confirm = page.get_by_role("button", name=f"Confirm: uphold the denial of {req.number}")
+    confirm.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".messagelist")).to_contain_text("is decided: denial upheld")
+    b.check_admin("admin-appeal-upheld")
+    appeal.refresh_from_db()
+    assert appeal.outcome == "upheld"

@@ -168,7 +168,7 @@ def test_a_whole_journey_writes_only_through_the_services(
         admin_post(login(Client(), make_reviewer(username="journey-reviewer-2")),
                    f"/admin/authorizations/appeal/{appeal.pk}/decide/",
                    {"decision": "uphold", "rationale": "Still positive.",
-                    "reasons": pended.unmet})
+                    "reasons": pended.unmet, "confirm": "yes"})
         appeal.refresh_from_db()
         assert appeal.outcome == "upheld"
 
