@@ -192,8 +192,10 @@ def reminder_body(*, number: str, fu_number: int, state: str, link: str) -> str:
 @service
 def followup_send_reminders(*, as_of: date | None = None, base_url: str = "") -> ReminderResult:
     """Email the prescriber once when a follow-up becomes due and once when it
-    becomes overdue; each sent reminder is recorded, so a rerun sends nothing new."""
+    becomes overdue; each sent reminder is recorded, so a rerun sends nothing new.
+    Links start with `base_url`, by default settings.SITE_URL as every notice's do."""
     today = as_of or timezone.localdate()
+    base_url = base_url or settings.SITE_URL
     sent = skipped = 0
     open_ = (FollowUp.objects.filter(status=FollowUpStatus.OPEN,
                                      due_on__lte=today + followup.DUE_BEFORE)

@@ -144,3 +144,15 @@ def test_schedule_page_lists_ten(infused, prescriber, client):
     req = infused("FU-7")
     page = login(client, prescriber).get(reverse("follow_ups", args=[req.pk])).content.decode()
     assert page.count("Upcoming") == 10
+
+
+def test_reminder_links_start_with_the_site_url_by_default(infused, prescriber, settings):
+    settings.SITE_URL = "https://hemgenix-pa.example.org"
+    req = infused("FU-6")
+    prescriber.email = "doc@example.org"
+    prescriber.save()
+    first = FollowUp.objects.get(authorization=req.authorization, number=1)
+    call_command("send_followup_reminders", "--as-of",
+                 (first.due_on - timedelta(days=10)).isoformat(), stdout=io.StringIO())
+    assert (f"https://hemgenix-pa.example.org/requests/{req.pk}/follow-ups/1/"
+            in mail.outbox[0].body)
