@@ -183,12 +183,10 @@ class PeerToPeerForm(forms.Form):
     """Offer times (up to three), schedule one of the times offered, or record
     a discussion held with its outcome."""
 
-    time_1 = forms.DateTimeField(label="First time offered", required=False,
-                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    time_2 = forms.DateTimeField(label="Second time offered", required=False,
-                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    time_3 = forms.DateTimeField(label="Third time offered", required=False,
-                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    time_1, time_2, time_3 = (
+        forms.DateTimeField(label=f"{nth} time offered", required=False,
+                            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+        for nth in ("First", "Second", "Third"))
     scheduled_at = forms.DateTimeField(label="Time scheduled", required=False)
     held_at = forms.DateTimeField(label="Held at", required=False,
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

@@ -182,20 +182,23 @@ def request_expedite(request, pk: int):
     }, status=400 if errors else 200)
 
 
+TIME_INVALID = "Enter the time as a date and time, e.g. 2026-12-01 14:30"
+
+
+def _time_field(label: str, *, required: bool) -> forms.DateTimeField:
+    """One time the prescriber is available (a browser's date-and-time input)."""
+    errors = {"invalid": TIME_INVALID}
+    if required:
+        errors["required"] = "Enter at least one time you are available"
+    return forms.DateTimeField(
+        label=label, required=required, error_messages=errors,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}))
+
+
 class PeerToPeerRequestForm(forms.Form):
-    time_1 = forms.DateTimeField(
-        label="First time you are available",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
-        error_messages={"required": "Enter at least one time you are available",
-                        "invalid": "Enter the time as a date and time, e.g. 2026-12-01 14:30"})
-    time_2 = forms.DateTimeField(
-        label="Second time (optional)", required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
-        error_messages={"invalid": "Enter the time as a date and time, e.g. 2026-12-01 14:30"})
-    time_3 = forms.DateTimeField(
-        label="Third time (optional)", required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}),
-        error_messages={"invalid": "Enter the time as a date and time, e.g. 2026-12-01 14:30"})
+    time_1 = _time_field("First time you are available", required=True)
+    time_2 = _time_field("Second time (optional)", required=False)
+    time_3 = _time_field("Third time (optional)", required=False)
     note = forms.CharField(
         label="What you would like to discuss (optional)", required=False, strip=True,
         max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
