@@ -135,8 +135,9 @@ def request_discard(request, pk: int):
 
 
 def can_read_letters(user, req: AuthorizationRequest) -> bool:
-    """The owning HTC's prescribers and the reviewers; nobody else."""
-    if roles.is_reviewer(user):
+    """The owning HTC's prescribers, and the reviewers once it is submitted
+    (a draft is the prescriber's own work: 404 to a reviewer); nobody else."""
+    if roles.is_reviewer(user) and req.status != Status.DRAFT:
         return True
     profile = roles.prescriber_profile(user)
     return profile is not None and profile.htc_id == req.htc_id

@@ -14,8 +14,9 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.cache import caches
 from django.http import HttpResponseRedirect
+
+from . import ratelimit
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +33,7 @@ def client_address(request) -> str:
 
 
 def _over(key: str, limit: int) -> bool:
-    """Count one more use of `key` in this window; True once over `limit`.
-    In the database: every instance counts against the same limit."""
-    cache = caches["shared"]
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        count = 1
-    return count > limit
+    return ratelimit.over(key, limit, WINDOW_SECONDS)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import policy, services
+from .. import policy, ratelimit, services
 from ..models import AuthorizationRequest
 from ..views import can_read_letters, prescriber_required
 from . import bundle, importing, jsonio, questionnaire
 
 SERVICE_NAME = "Hemgenix prior authorization"
+UPLOADS_PER_HOUR = 30
 
 
 def fhir_response(body: str, *, status: int = 200) -> HttpResponse:
@@ -110,8 +111,16 @@ class ImportForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def import_page(request):
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    status = None
     problems: list[policy.Problem] = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and ratelimit.over(
+            f"fhir-import:user:{request.user.pk}", UPLOADS_PER_HOUR, 3600):
+        # Each upload is parsed and validated on the web worker: a ceiling per
+        # prescriber keeps one account from tying the workers up (N1).
+        form.add_error("file", f"You have uploaded {UPLOADS_PER_HOUR} files in the last "
+                               "hour, the most allowed. Try again later")
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         try:
             req = importing.import_questionnaire_response(
                 by=request.user, htc=request.prescriber_profile.htc,
@@ -134,4 +143,4 @@ def import_page(request):
         "error_summary": summary,
         "questionnaire_url": reverse("fhir_questionnaire", args=[
             questionnaire.questionnaire_id(policy.CURRENT)]),
-    }, status=400 if summary else 200)
+    }, status=status if summary and status else 400 if summary else 200)

@@ -147,7 +147,10 @@ def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, ratio
     today = as_of or timezone.localdate()
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=appeal.request_id)
-        appeal = Appeal.objects.select_for_update().select_related("denial").get(pk=appeal.pk)
+        # Only the appeal's own row: "denial" joined into FOR UPDATE would lock the
+        # determination too, which the app role may not update (N2).
+        appeal = (Appeal.objects.select_for_update(of=("self",)).select_related("denial")
+                  .get(pk=appeal.pk))
         if not appeal.is_open:
             raise AppealRefused(f"The appeal of {req.number} is already decided")
         appeal.request = req

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from authorizations import services
 from authorizations.models import (
@@ -29,7 +30,9 @@ def test_an_appeal_is_filed_up_to_day_180_after_the_denial_and_refused_on_day_18
     assert not Appeal.objects.exists()
     appeal = file_appeal(denied, as_of=deadline)
     assert appeal.request == denied and appeal.denial == services.denial_of(denied)
-    assert (deadline - denied.decided_at.date()).days == 180
+    # The deadline is a date where the service is; so is the denial's day (a UTC
+    # date would differ between midnight UTC and midnight in the service's zone).
+    assert (deadline - timezone.localdate(denied.decided_at)).days == 180
 
 
 def test_only_a_denied_request_can_be_appealed(prescriber, submit, file_appeal):

@@ -187,6 +187,16 @@ def test_readers_are_the_owning_htc_and_the_reviewers(client, prescriber, other_
     assert client.get("/requests/999999/fhir.json").status_code == 404
 
 
+def test_a_draft_is_404_to_a_reviewer(client, reviewer, make_draft):
+    """N4 (hardening round 3): a draft's patient and answers were returned to
+    any reviewer. A draft is the prescriber's own until submitted."""
+    draft = make_draft()
+    client.force_login(reviewer)
+    response = client.get(f"/requests/{draft.pk}/fhir.json")
+    assert response.status_code == 404
+    assert b"Quinlan" not in response.content
+
+
 def test_documents_are_document_references_in_supporting_info(make_draft, monkeypatch):
     """Against the fields of the Document model (documents branch): pk, kind,
     criterion, file_name, content_type, size, uploaded_at."""

@@ -286,3 +286,75 @@ def test_date_answers_are_full_dates():
     response = set_answer(base_response(), "date_of_birth", [{"valueDate": "1985-04"}])
     assert "full date" in problems_of(response)["date_of_birth"]
     assert date(1985, 4, 12).isoformat() == exact(approvable_case())["date_of_birth"]
+
+
+def test_a_flood_of_items_is_refused_before_any_model_is_built(monkeypatch):
+    """N1 (hardening round 3): 19,000 copies of one bad item (836 KB) cost 24 s of
+    validation, up to 10 passes. Now the item count is checked on the raw JSON
+    and the resource is never validated."""
+    validated = []
+    monkeypatch.setattr(importing.jsonio, "parse",
+                        lambda *args: validated.append(args) or pytest.fail("validated"))
+    response = base_response()
+    response["item"] = [{"linkId": "w", "answer": [{"valueDate": "x"}]}] * 19_000
+    text = json.dumps(response)
+    assert 800_000 < len(text) < importing.MAX_BYTES
+    found = problems_of(response)
+    assert found == {"(file)": f"has more than {importing.MAX_NODES} items and answers; "
+                               "a full response has about 60"}
+    assert validated == []
+
+
+def test_bad_answers_are_set_aside_in_one_validation_pass(monkeypatch):
+    """Every bad answer is named, and the resource is validated once."""
+    calls = []
+    real = importing.jsonio.parse
+    monkeypatch.setattr(importing.jsonio, "parse", lambda *a: calls.append(1) or real(*a))
+    response = base_response()
+    for key in ("date_of_birth", "fix_activity_test_date", "inhibitor_screen_date"):
+        set_answer(response, key, [{"valueDate": "x"}])
+    found = problems_of(response)
+    assert {"date_of_birth", "fix_activity_test_date", "inhibitor_screen_date"} <= set(found)
+    assert "valueDate" in found["date_of_birth"]
+    assert calls == [1]
+
+
+def _nested(depth: int) -> list:
+    items: list = [{"linkId": "deepest", "answer": [{"valueString": "x"}]}]
+    for level in range(depth):
+        items = [{"linkId": f"group-{level}", "item": items}]
+    return items
+
+
+def test_items_nested_150_deep_are_a_problem_not_a_recursion_error():
+    """N5 (hardening round 3): 150 levels of items raised RecursionError (a 500)."""
+    response = {**base_response(), "item": _nested(150)}
+    found = problems_of(response)
+    assert list(found.values()) == [f"items are nested more than {importing.MAX_DEPTH} "
+                                    "levels deep"]
+    assert next(iter(found)).startswith("group-")
+
+
+def test_a_nul_character_is_named_by_its_link_id():
+    """N5: PostgreSQL refuses NUL in text; the import says which answer."""
+    response = set_answer(base_response(), "patient_first_name", [{"valueString": "A\x00da"}])
+    assert problems_of(response) == {"patient_first_name": "contains a NUL character"}
+
+
+@pytestmark_db
+def test_the_upload_page_is_throttled_per_prescriber(client, prescriber, monkeypatch):
+    """N1: each upload is parsed on a web worker; one account may not tie them up."""
+    from authorizations.fhir import views as fhir_views
+
+    monkeypatch.setattr(fhir_views, "UPLOADS_PER_HOUR", 2)
+    client.force_login(prescriber)
+    bad = json.dumps(set_answer(base_response(), "weight_kg", [{"valueDecimal": 300}]))
+    for _ in range(2):
+        response = client.post("/requests/import/",
+                               {"file": SimpleUploadedFile("r.json", bad.encode())})
+        assert response.status_code == 400
+    response = client.post("/requests/import/",
+                           {"file": SimpleUploadedFile("r.json", bad.encode())})
+    assert response.status_code == 429
+    assert "You have uploaded 2 files in the last hour" in response.content.decode()
+    assert not AuthorizationRequest.objects.exists()

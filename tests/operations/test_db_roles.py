@@ -83,3 +83,40 @@ def test_the_app_role_reads_and_writes_rows_but_cannot_remove_history(app_connec
         _refused(conn, f"DELETE FROM authorizations_{table}")
         _refused(conn, f"UPDATE authorizations_{table} SET id = id")
     assert AuditEvent.objects.filter(action="probe").count() == 2
+
+
+@pytest.fixture
+def as_app_role(app_connection):
+    """Django's own connection, reconnected as the app role for the test's body."""
+    settings_dict = connection.settings_dict
+    owner, password = settings_dict["USER"], settings_dict.get("PASSWORD", "")
+    connection.close()
+    settings_dict["USER"], settings_dict["PASSWORD"] = APP, ""
+    try:
+        yield
+    finally:
+        connection.close()
+        settings_dict["USER"], settings_dict["PASSWORD"] = owner, password
+
+
+def test_an_appeal_is_decided_as_the_app_role(prescriber, reviewer, submit, quick_letters,
+                                              request):
+    """N2 (hardening round 3): `select_for_update().select_related("denial")`
+    locked the determination row too, which the app role may not UPDATE: every
+    appeal decision was a 500 on PostgreSQL as the documented role."""
+    from tests.factories import approvable_case, make_reviewer
+
+    second = make_reviewer("reviewer-2", credentials="MD, Hematology")
+    req = submit(prescriber, approvable_case(member_id="M-APPEAL-ROLE",
+                                             attest_alcohol_counseling=False))
+    services.request_decide(by=reviewer, req=req, approve=False,
+                            rationale="Counseling on alcohol is not documented.")
+    req.refresh_from_db()
+    appeal = services.appeal_file(by=prescriber, req=req, statement="Counseling was given.",
+                                  expedited=False, expedited_reason="", representative=True)
+    request.getfixturevalue("as_app_role")
+    assert connection.cursor().execute("SELECT current_user").fetchone()[0] == APP
+    services.appeal_decide(by=second, appeal=appeal, overturn=False,
+                           rationale="The clinic note does not document counseling.")
+    appeal.refresh_from_db()
+    assert appeal.outcome == "upheld"
