@@ -52,7 +52,7 @@ run: system $(VENV)/.installed var/secret-key
 	$(RUN) $(DEMO_PAYER) $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
 test: system $(VENV)/.installed node_modules/.installed
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

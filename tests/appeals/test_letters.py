@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from authorizations.models import Authorization, Letter, LetterKind
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -16,7 +16,7 @@ from authorizations import fhir, letters
 from authorizations.fhir import codes
 from authorizations.models import Status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
 
 
 def attachments(pdf: bytes) -> dict[str, bytes]:

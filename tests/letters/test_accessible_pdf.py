@@ -14,7 +14,7 @@ from authorizations import letters, services
 from authorizations.models import Letter, LetterKind, MemberCopy
 from tests.factories import approvable_case
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
 
 
 def structure(pdf: bytes) -> list[str]:

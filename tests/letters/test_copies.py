@@ -11,7 +11,7 @@ from authorizations import letters, services
 from authorizations.models import AuditEvent, Letter, MemberCopy
 from tests.factories import approvable_case, login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from authorizations import letters, services
 from authorizations.models import AuditEvent, Letter, LetterKind
 from tests.factories import PrescriberFactory, UserFactory, approvable_case, login
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
 
 
 def letter_url(req):

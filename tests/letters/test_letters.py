@@ -13,7 +13,7 @@ from authorizations import letters, policy, services
 from authorizations.models import Determination, Letter, LetterKind, Status
 from tests.factories import approvable_case
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
 
 
 def long_date(day):

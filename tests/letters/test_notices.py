@@ -11,7 +11,7 @@ from authorizations.taglines import TAGLINES
 from tests.factories import approvable_case
 from tests.files import pdf_bytes, upload
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
 
 DENIAL_CASE = {"liver_imaging": "none", "hbsag": "positive"}
 
