@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Upper
 
-from . import policy
-from .policy.values import ExactJSONDecoder, ExactJSONEncoder
+from authorizations import policy
+from authorizations.policy.values import ExactJSONDecoder, ExactJSONEncoder
 
 
 class HTC(models.Model):
@@ -378,9 +378,10 @@ class Document(models.Model):
         return f"Document {self.pk} of {self.request.number}"
 
 
-# The review's records (reasons of a decision, requests for information).
-from .models_appeal import Appeal, AppealOutcome  # noqa: E402,F401 - appeals, in their module
-from .models_review import (  # noqa: E402, F401
+# Every model of the app, importable from here: each slice keeps its own in
+# its models module (the tables and migrations did not move).
+from authorizations.appeals.models import Appeal, AppealOutcome  # noqa: E402,F401
+from authorizations.review.models import (  # noqa: E402,F401
     AnswerVersion,
     DecisionReason,
     DocumentReceipt,
@@ -389,7 +390,7 @@ from .models_review import (  # noqa: E402, F401
     PeerToPeer,
     ReceivedBy,
 )
-from .models_treatment import (  # noqa: E402,F401 - the treatment's models, in their module
+from authorizations.treatment.models import (  # noqa: E402,F401
     AuthorizationCancellation,
     FollowUp,
     FollowUpReminder,

@@ -82,16 +82,16 @@ def prepare(clients: int) -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
-    from authorizations import services
+    from authorizations.accounts.services import user_create_prescriber, user_create_reviewer
     from authorizations.models import HTC
 
     htcs = list(HTC.objects.all()[:clients])
     for i in range(clients):
-        services.user_create_prescriber(
+        user_create_prescriber(
             by=None, username=f"bench-prescriber-{i}", password=PASSWORD,
             htc=htcs[i % len(htcs)], first_name="Bench", last_name=f"Prescriber {i}",
             credentials="MD")
-    services.user_create_reviewer(by=None, username="bench-reviewer", password=PASSWORD,
+    user_create_reviewer(by=None, username="bench-reviewer", password=PASSWORD,
                                   first_name="Rita", last_name="Reviewer",
                                   credentials="MD, Hematology")
 
@@ -297,16 +297,17 @@ def run_http(args) -> float:
 def run_letters() -> None:
     import weasyprint
 
-    from authorizations import letters, services
+    from authorizations.letters import rendering as letters
     from authorizations.models import PrescriberProfile
+    from authorizations.requests.services import request_create, request_save_draft, request_submit
     from tests.factories import approvable_case
 
     user = PrescriberProfile.objects.select_related("user", "htc").first().user
-    req = services.request_create(by=user, htc=user.prescriber.htc)
-    services.request_save_draft(
+    req = request_create(by=user, htc=user.prescriber.htc)
+    request_save_draft(
         by=user, req=req, step="review",
         answers=approvable_case(member_id="LETTER-1", hbsag="positive", dose_gc_per_kg=3e13))
-    determination = services.request_submit(by=user, req=req).determination
+    determination = request_submit(by=user, req=req).determination
 
     def timed(fn, n=20):
         fn()  # warm: fonts and stylesheets load once per process

@@ -32,28 +32,28 @@ def _prescriber():
 def _submitted(user, **changes):
     from django.utils import timezone
 
-    from authorizations import services
+    from authorizations.requests.services import request_create, request_save_draft, request_submit
     from tests.cases import case_tested_on
 
     tested = (timezone.localdate() - timedelta(days=10)).isoformat()
-    req = services.request_create(by=user, htc=user.prescriber.htc)
+    req = request_create(by=user, htc=user.prescriber.htc)
     # A member and a patient of its own: one treatment per lifetime, and the
     # possible-duplicate flag, would send repeats to a reviewer.
-    services.request_save_draft(by=user, req=req, step="review", answers=case_tested_on(
+    request_save_draft(by=user, req=req, step="review", answers=case_tested_on(
         tested, member_id="PAGES-" + secrets.token_hex(6).upper(),
         patient_last_name=patient_name(), **changes))
-    services.request_submit(by=user, req=req)
+    request_submit(by=user, req=req)
     req.refresh_from_db()
     return req
 
 
 def waiting_for_information(user, reviewer, n: int) -> list[int]:
-    from authorizations import services
+    from authorizations.review.services import information_request
 
     out = []
     for _ in range(n):
         req = _submitted(user, hbsag="positive")  # pends for a reviewer
-        services.information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
+        information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
                                      document_kinds=[], message="Send the HBV DNA result.")
         out.append(req.pk)
     return out
@@ -66,14 +66,14 @@ def approved(user, n: int) -> list[int]:
 def infused(user, n: int) -> list[int]:
     from django.utils import timezone
 
-    from authorizations import services
     from authorizations.models import AuthorizationRequest
+    from authorizations.treatment.services import infusion_record
     from tests.treatment.helpers import infusion_data
 
     out = []
     for pk in approved(user, n):
         req = AuthorizationRequest.objects.get(pk=pk)
-        services.infusion_record(by=user, auth=req.authorization,
+        infusion_record(by=user, auth=req.authorization,
                                  data=infusion_data(timezone.localdate()))
         out.append(pk)
     return out
@@ -164,7 +164,7 @@ def run_upload(server, password: str, uploads: int = 3) -> None:
     """Upload a 20 MB PDF (the largest allowed) `uploads` times; print how far
     the resident set of the worker that took it grew above its size before
     (peak, VmHWM, reset through /proc/<pid>/clear_refs)."""
-    from authorizations import documents
+    from authorizations.documents import services as documents
     from tests.files import pdf_of_size
 
     size = documents.MAX_BYTES

@@ -92,7 +92,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "authorizations.middleware.ContentSecurityPolicyMiddleware",
+    "authorizations.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "authorizations.context_processors.idle_logoff",
+                "authorizations.core.context_processors.idle_logoff",
             ],
         },
     },
@@ -181,7 +181,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "authorizations.views.csrf_failure"
+CSRF_FAILURE_VIEW = "authorizations.requests.views.csrf_failure"
 
 # HTTPS deployments set DJANGO_HTTPS=true: secure cookies, HSTS, redirect.
 HTTPS = env_bool("DJANGO_HTTPS", False)
@@ -195,7 +195,7 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # Lock out by the client's address, not the proxy's: otherwise anyone who
     # knows a username could lock its owner out for everyone.
-    AXES_CLIENT_IP_CALLABLE = "authorizations.middleware.client_ip_behind_proxy"
+    AXES_CLIENT_IP_CALLABLE = "authorizations.core.middleware.client_ip_behind_proxy"
 # How many proxies append to X-Forwarded-For in front of the app (nginx alone: 1),
 # and the addresses the app server accepts the header from (the proxy's; a unix
 # socket always counts). See docs/deploy.md and middleware.client_ip_behind_proxy.

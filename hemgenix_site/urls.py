@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from authorizations import views_accounts
+from authorizations.accounts import views
 
 
 class FaviconView(RedirectView):
@@ -25,7 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Django's own account pages; the password reset's, rate-limited.
     path("accounts/", include([
-        path("password_reset/", views_accounts.PasswordResetView.as_view(),
+        path("password_reset/", views.PasswordResetView.as_view(),
              name="password_reset"),
         *(p for p in auth_urls.urlpatterns if p.name != "password_reset")])),
     path("", include("authorizations.urls")),

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from authorizations.policy import QUESTION_BY_KEY
-from authorizations.wizard import STEPS
-from authorizations.wizard.forms import FIX_UNIT_PERCENT, raw_value
+from authorizations.requests.wizard import STEPS
+from authorizations.requests.wizard.forms import FIX_UNIT_PERCENT, raw_value
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"

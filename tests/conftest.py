@@ -5,8 +5,13 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from authorizations import services
 from authorizations.models import AuthorizationRequest, Status
+from authorizations.requests.services import (
+    request_create,
+    request_decide,
+    request_save_draft,
+    request_submit,
+)
 from tests.cases import AS_OF, case_tested_on
 from tests.factories import (
     PrescriberFactory,
@@ -66,7 +71,7 @@ def _letters_without_weasyprint(request, monkeypatch):
     differ), except in tests marked `real_letters`, which read what a letter says."""
     if request.node.get_closest_marker("real_letters"):
         return
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     def stand_in(html: str, **options) -> bytes:
         return b"%PDF-1.7 stand-in letter " + hashlib.sha256(html.encode()).hexdigest().encode()
@@ -83,7 +88,7 @@ def _fast_passwords(settings):
 @pytest.fixture
 def quick_letters(monkeypatch):
     """Letters without WeasyPrint: what they say is tested in tests/letters."""
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_pdf",
                         lambda determination: b"%PDF-1.7 letter " + str(determination.pk).encode())
@@ -134,8 +139,8 @@ UNMET = ["hepatitis_b", "inhibitor_screen"]
 def make_draft(prescriber):
     def _make(case=None, user=None):
         user = user or prescriber
-        req = services.request_create(by=user, htc=user.prescriber.htc)
-        services.request_save_draft(by=user, req=req, answers=case or approvable_case(),
+        req = request_create(by=user, htc=user.prescriber.htc)
+        request_save_draft(by=user, req=req, answers=case or approvable_case(),
                                     step="review")
         req.refresh_from_db()
         return req
@@ -152,14 +157,14 @@ def make_decided(make_draft, reviewer, prescriber):
     def _make(status: str, case=None, *, flags=()):
         if "reauthorization" in flags:
             earlier = make_draft(case_tested_on("2026-01-15"))
-            services.request_submit(by=prescriber, req=earlier, as_of=date(2026, 3, 1))
+            request_submit(by=prescriber, req=earlier, as_of=date(2026, 3, 1))
         if case is None:
             case = approvable_case() if status == Status.APPROVED else approvable_case(
                 hbsag="positive", inhibitor_screen_bu=1.2)
         req = make_draft(case)
-        services.request_submit(by=prescriber, req=req, as_of=AS_OF)
+        request_submit(by=prescriber, req=req, as_of=AS_OF)
         if status == Status.DENIED:
-            services.request_decide(by=reviewer, req=req, approve=False,
+            request_decide(by=reviewer, req=req, approve=False,
                                     rationale="HBsAg positive on the latest panel.",
                                     as_of=AS_OF)
         req.refresh_from_db()
@@ -192,7 +197,7 @@ def queue(prescriber, other_prescriber, reviewer, submit, django_capture_on_comm
     approved = submit(prescriber, approvable_case(member_id="M-APPROVED"))
     denied = submit(prescriber, approvable_case(member_id="M-DENIED", hbsag="positive"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, req=denied, approve=False,
+        request_decide(by=reviewer, req=denied, approve=False,
                                 rationale="HBsAg positive.")
     draft = draft_request(prescriber, approvable_case(member_id="M-DRAFT"))
     for req in (pending, overdue, approved, denied, draft):

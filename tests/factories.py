@@ -5,8 +5,15 @@ criterion."""
 import factory
 from django.contrib.auth.models import Group, User
 
-from authorizations import services
+from authorizations.accounts.directory import htc_save, prescriber_profile_save
+from authorizations.accounts.services import user_create_reviewer, user_save
 from authorizations.models import HTC, AuthorizationRequest, PrescriberProfile
+from authorizations.requests.services import (
+    SubmitResult,
+    request_create,
+    request_save_draft,
+    request_submit,
+)
 from tests.cases import AS_OF, approvable_case
 
 
@@ -31,7 +38,7 @@ class HTCFactory(ThroughServices, factory.django.DjangoModelFactory):
 
     @staticmethod
     def service(htc):
-        return services.htc_save(htc, by=None)
+        return htc_save(htc, by=None)
 
 
 PASSWORD = "correct-horse-battery-9"
@@ -50,7 +57,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, password, **kwargs):
         user = model_class(*args, **kwargs)
         user.set_password(password)
-        return services.user_save(user, by=None)
+        return user_save(user, by=None)
 
 
 class PrescriberFactory(ThroughServices, factory.django.DjangoModelFactory):
@@ -64,7 +71,7 @@ class PrescriberFactory(ThroughServices, factory.django.DjangoModelFactory):
 
     @staticmethod
     def service(profile):
-        return services.prescriber_profile_save(profile, by=None)
+        return prescriber_profile_save(profile, by=None)
 
 
 def login(client, user):
@@ -75,7 +82,7 @@ def login(client, user):
 
 
 def make_reviewer(username="reviewer", credentials="MD, Hematology") -> User:
-    return services.user_create_reviewer(by=None, username=username, password=PASSWORD,
+    return user_create_reviewer(by=None, username=username, password=PASSWORD,
                                          first_name="Rita", last_name="Reviewer",
                                          credentials=credentials)
 
@@ -84,18 +91,18 @@ def draft_request(user, answers=None, *, expedited=False, expedited_reason="",
                   step="review") -> AuthorizationRequest:
     """A draft holding `answers` (default: approvable_case()), made through the
     services as the wizard makes it."""
-    req = services.request_create(by=user, htc=user.prescriber.htc)
-    return services.request_save_draft(
+    req = request_create(by=user, htc=user.prescriber.htc)
+    return request_save_draft(
         by=user, req=req, answers=approvable_case() if answers is None else answers,
         step=step, expedited=expedited,
         expedited_reason=expedited_reason or ("Surgery scheduled" if expedited else ""))
 
 
 def submitted_request(user, answers=None, *, expedited=False, as_of=None
-                      ) -> services.SubmitResult:
+                      ) -> SubmitResult:
     """A request made and submitted through the services."""
     req = draft_request(user, answers, expedited=expedited)
-    return services.request_submit(by=user, req=req, as_of=as_of)
+    return request_submit(by=user, req=req, as_of=as_of)
 
 
 __all__ = ["AS_OF", "PASSWORD", "Group", "approvable_case", "HTCFactory", "UserFactory",

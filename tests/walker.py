@@ -9,8 +9,8 @@ from tests.factories import login  # noqa: F401 (re-exported for the wizard test
 def step_post_data(step, case, *, prefix):
     """The POST a person filling `step` with the JSON `case` would send."""
     from authorizations.policy import QUESTION_BY_KEY
-    from authorizations.wizard import STEPS
-    from authorizations.wizard.forms import FIX_UNIT_PERCENT, raw_value
+    from authorizations.requests.wizard import STEPS
+    from authorizations.requests.wizard.forms import FIX_UNIT_PERCENT, raw_value
 
     form_class = dict(STEPS)[step]
     data = {f"{prefix}-current_step": step}

@@ -6,8 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from rest_framework_api_key.models import APIKey
 
-from . import services
-from .models import HTCAPIKey
+from authorizations.api import services
+from authorizations.api.models import HTCAPIKey
 
 # The library's own key model is not used: tokens here belong to an HTC.
 if admin.site.is_registered(APIKey):

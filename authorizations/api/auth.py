@@ -11,7 +11,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, throttling
 from rest_framework_api_key.permissions import KeyParser
 
-from .models import APIClient, HTCAPIKey
+from authorizations.api.models import APIClient, HTCAPIKey
 
 KEYWORD = "Api-Key"
 

@@ -5,7 +5,7 @@ prefix identifies it in the admin and the audit log."""
 from django.db import models
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
-from ..models import HTC
+from authorizations.models import HTC
 
 
 class HTCAPIKey(AbstractAPIKey):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views
+from authorizations.api import views
 
 urlpatterns = [
     path("requests/<str:number>", views.RequestStatus.as_view(), name="api_request"),

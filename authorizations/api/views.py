@@ -19,10 +19,10 @@ from rest_framework import parsers, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import services
-from ..fhir import bundle, importing, jsonio
-from ..models import AuthorizationRequest
-from ..selectors import authorization_or_none
+from authorizations.core.audit import audit
+from authorizations.fhir import bundle, importing, jsonio
+from authorizations.models import AuthorizationRequest
+from authorizations.requests.selectors import authorization_or_none
 
 NUMBER = re.compile(r"^PA-(\d{7,12})$")
 
@@ -111,7 +111,7 @@ class RequestStatus(APIView):
                        404: OpenApiResponse(description="No such request at this HTC")})
     def get(self, request, number: str):
         req = request_of(request, number)
-        services.audit(by=request.user, action="api_status", obj=req, htc=req.htc_id)
+        audit(by=request.user, action="api_status", obj=req, htc=req.htc_id)
         auth = authorization_or_none(req)
         return Response({
             "request": req.number,
@@ -141,7 +141,7 @@ class RequestFhir(APIView):
                               404: OpenApiResponse(description="No such request here")})
     def get(self, request, number: str):
         req = request_of(request, number)
-        services.audit(by=request.user, action="fhir_export", obj=req, via="api")
+        audit(by=request.user, action="fhir_export", obj=req, via="api")
         response = Response(jsonio.dumps(bundle.request_bundle(req)),
                             content_type=f"{jsonio.CONTENT_TYPE}; charset=utf-8")
         response["Cache-Control"] = "no-store"
@@ -189,8 +189,8 @@ def _prescriber(request, body: bytes):
     or the `prescriber` query parameter."""
     from django.contrib.auth import get_user_model
 
-    from ..models import PrescriberProfile
-    from ..policy import Problem, values
+    from authorizations.models import PrescriberProfile
+    from authorizations.policy import Problem, values
 
     htc = request.user.htc
     username = request.query_params.get("prescriber")

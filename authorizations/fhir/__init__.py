@@ -14,20 +14,25 @@ Callers use `from authorizations import fhir` and the names below; the
 Django-bound ones are imported lazily so the pure parts load without Django.
 """
 
-from .codes import CANONICAL_BASE, QUESTIONNAIRE_URL
-from .jsonio import CONTENT_TYPE, dumps, parse, to_data
-from .questionnaire import build_questionnaire, canonical, questionnaire_id, version_for_id
-from .response import UnreadableResponse, build_response, read_response
+from authorizations.fhir.codes import CANONICAL_BASE, QUESTIONNAIRE_URL
+from authorizations.fhir.jsonio import CONTENT_TYPE, dumps, parse, to_data
+from authorizations.fhir.questionnaire import (
+    build_questionnaire,
+    canonical,
+    questionnaire_id,
+    version_for_id,
+)
+from authorizations.fhir.response import UnreadableResponse, build_response, read_response
 
 
 def __getattr__(name):
     if name in ("request_bundle", "questionnaire_response", "claim_response",
                 "letter_attachments", "latest_determination"):
-        from . import bundle
+        from authorizations.fhir import bundle
 
         return getattr(bundle, name)
     if name in ("import_questionnaire_response", "ImportRefused"):
-        from . import importing
+        from authorizations.fhir import importing
 
         return getattr(importing, name)
     raise AttributeError(name)

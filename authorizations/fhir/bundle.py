@@ -11,11 +11,11 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.claimresponse import ClaimResponse
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-from .. import policy
-from ..models import AuthorizationRequest, Determination, Status
-from . import claim, jsonio, parties
-from .parties import Refs
-from .response import build_response
+from authorizations import policy
+from authorizations.fhir import claim, jsonio, parties
+from authorizations.fhir.parties import Refs
+from authorizations.fhir.response import build_response
+from authorizations.models import AuthorizationRequest, Determination, Status
 
 
 def policy_version(req: AuthorizationRequest) -> policy.PolicyVersion:

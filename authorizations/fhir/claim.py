@@ -13,10 +13,10 @@ from django.conf import settings
 from fhir.resources.R4B.claim import Claim
 from fhir.resources.R4B.claimresponse import ClaimResponse
 
-from .. import policy
-from ..models import AuthorizationRequest, Determination, Status
-from . import codes
-from .parties import Refs
+from authorizations import policy
+from authorizations.fhir import codes
+from authorizations.fhir.parties import Refs
+from authorizations.models import AuthorizationRequest, Determination, Status
 
 CLAIM_TYPE = {"coding": [{"system": codes.CLAIM_TYPE, "code": "professional",
                           "display": "Professional"}]}

@@ -16,12 +16,14 @@ from fhir.resources.R4B.questionnaireresponse import (
     QuestionnaireResponseItemAnswer,
 )
 
-from .. import policy, services
-from ..models import HTC, AuthorizationRequest
-from ..policy import Problem
-from ..policy.values import ValueProblem
-from . import jsonio
-from .response import UnreadableResponse, read_response
+from authorizations import policy
+from authorizations.core.audit import audit
+from authorizations.fhir import jsonio
+from authorizations.fhir.response import UnreadableResponse, read_response
+from authorizations.models import HTC, AuthorizationRequest
+from authorizations.policy import Problem
+from authorizations.policy.values import ValueProblem
+from authorizations.requests.services import request_create, request_save_draft
 
 MAX_BYTES = 1_000_000  # a full response is about 20 kB
 
@@ -167,9 +169,9 @@ def import_questionnaire_response(*, by: AbstractBaseUser, htc: HTC, text: str |
     when not the prescriber (an API key). Raises ImportRefused."""
     version, answers = read(text, as_of=timezone.localdate())
     with transaction.atomic():
-        req = services.request_create(by=by, htc=htc)
-        req = services.request_save_draft(by=by, req=req, answers=answers,
+        req = request_create(by=by, htc=htc)
+        req = request_save_draft(by=by, req=req, answers=answers,
                                           step=first_open_step(answers))
-        services.audit(by=actor or by, action="fhir_import", obj=req, via=via,
+        audit(by=actor or by, action="fhir_import", obj=req, via=via,
                        policy=version.number, answered=len(answers))
     return req

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from fhir_core.fhirabstractmodel import FHIRAbstractModel
 
-from ..policy import values
+from authorizations.policy import values
 
 M = TypeVar("M", bound=FHIRAbstractModel)
 CONTENT_TYPE = "application/fhir+json"

@@ -18,8 +18,8 @@ from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
 
-from .. import policy
-from . import codes
+from authorizations import policy
+from authorizations.fhir import codes
 
 
 @dataclass(frozen=True)

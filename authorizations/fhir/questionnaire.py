@@ -11,9 +11,9 @@ from typing import Any
 
 from fhir.resources.R4B.questionnaire import Questionnaire
 
-from .. import policy
-from ..policy import PolicyVersion, Question
-from . import codes
+from authorizations import policy
+from authorizations.fhir import codes
+from authorizations.policy import PolicyVersion, Question
 
 ITEM_TYPE = {
     "text": "string", "member_id": "string", "npi": "string",

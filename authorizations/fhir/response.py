@@ -19,11 +19,11 @@ from fhir.resources.R4B.questionnaireresponse import (
     QuestionnaireResponseItem,
 )
 
-from .. import policy
-from ..policy import PolicyVersion, Problem, Question
-from ..policy.evaluation import check_answer
-from ..policy.values import ValueProblem, number_from_json, parse_lab_value, plain
-from . import codes, questionnaire
+from authorizations import policy
+from authorizations.fhir import codes, questionnaire
+from authorizations.policy import PolicyVersion, Problem, Question
+from authorizations.policy.evaluation import check_answer
+from authorizations.policy.values import ValueProblem, number_from_json, parse_lab_value, plain
 
 READABLE_STATUSES = ("in-progress", "completed", "amended")
 

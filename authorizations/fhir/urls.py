@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from authorizations.fhir import views
 
 urlpatterns = [
     path("fhir/Questionnaire", views.questionnaire_search, name="fhir_questionnaire_search"),

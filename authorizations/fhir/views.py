@@ -17,10 +17,12 @@ from django.urls import reverse
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import policy, ratelimit, services
-from ..models import AuthorizationRequest
-from ..views import can_read_letters, prescriber_required
-from . import bundle, importing, jsonio, questionnaire
+from authorizations import policy
+from authorizations.core import ratelimit
+from authorizations.core.audit import audit
+from authorizations.fhir import bundle, importing, jsonio, questionnaire
+from authorizations.models import AuthorizationRequest
+from authorizations.requests.views import can_read_letters, prescriber_required
 
 SERVICE_NAME = "Hemgenix prior authorization"
 UPLOADS_PER_HOUR = 30
@@ -84,7 +86,7 @@ def request_fhir(request, pk: int):
         "htc", "prescriber", "prescriber__prescriber"), pk=pk)
     if not can_read_letters(request.user, req):
         raise Http404  # a stranger must not learn that the request exists
-    services.audit(by=request.user, action="fhir_export", obj=req)
+    audit(by=request.user, action="fhir_export", obj=req)
     response = fhir_response(jsonio.dumps(bundle.request_bundle(req)))
     response["Content-Disposition"] = f'inline; filename="{req.number}.fhir.json"'
     response["Cache-Control"] = "private, no-store"  # patient data

@@ -8,7 +8,7 @@ def load_starter(apps, schema_editor):
     # A migration writes its historical model directly, the one exception to
     # "the services are the only writers": services use today's models, and a
     # migration must run the same whatever the services become.
-    from authorizations import htc_directory
+    from authorizations.accounts import htc_csv as htc_directory
 
     HTC = apps.get_model("authorizations", "HTC")
     with open(htc_directory.STARTER_CSV, newline="", encoding="utf-8") as handle:

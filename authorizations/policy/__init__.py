@@ -12,7 +12,7 @@ rules can be read, tested and run without a database.
 Callers use `from authorizations import policy` and the names below.
 """
 
-from .criteria import (
+from authorizations.policy.criteria import (
     ADULT_AGE,
     CRITERIA,
     CRITERION_BY_ID,
@@ -23,8 +23,8 @@ from .criteria import (
     LABEL_DOSE_GC_PER_KG,
     MIN_EXPOSURE_DAYS,
 )
-from .dosing import LARGEST_KIT_VIALS, VIAL_ML, DosePlan, dose_plan
-from .evaluation import (
+from authorizations.policy.dosing import LARGEST_KIT_VIALS, VIAL_ML, DosePlan, dose_plan
+from authorizations.policy.evaluation import (
     MEETS_CRITERIA,
     MEMBER_ID_RE,
     MET,
@@ -40,7 +40,7 @@ from .evaluation import (
     to_json,
     validate,
 )
-from .questions import (
+from authorizations.policy.questions import (
     AAV5_TITER_LIMIT,
     ANSWER_KEYS,
     EARLIEST_BIRTH_DATE,
@@ -54,9 +54,9 @@ from .questions import (
     display,
     step_keys,
 )
-from .rules import Criterion, Facts
-from .values import LabValue, member_key
-from .versions import (
+from authorizations.policy.rules import Criterion, Facts
+from authorizations.policy.values import LabValue, member_key
+from authorizations.policy.versions import (
     CURRENT,
     PolicyVersion,
     evaluate,

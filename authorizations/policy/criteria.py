@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .questions import AAV5_TITER_LIMIT, QUESTION_BY_KEY
-from .rules import AllOf, Answers, AnyOf, Check, Criterion, Facts, equals, no, yes
-from .values import plain, scientific
+from authorizations.policy.questions import AAV5_TITER_LIMIT, QUESTION_BY_KEY
+from authorizations.policy.rules import (
+    AllOf,
+    Answers,
+    AnyOf,
+    Check,
+    Criterion,
+    Facts,
+    equals,
+    no,
+    yes,
+)
+from authorizations.policy.values import plain, scientific
 
 ADULT_AGE = 18
 MIN_EXPOSURE_DAYS = 50

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from .criteria import LABEL_DOSE_GC_PER_KG
+from authorizations.policy.criteria import LABEL_DOSE_GC_PER_KG
 
 VECTOR_GC_PER_ML = Decimal("1e13")
 VIAL_ML = 10

@@ -17,10 +17,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from . import values
-from .questions import EARLIEST_BIRTH_DATE, QUESTION_BY_KEY, QUESTIONS, Question
-from .rules import Facts
-from .values import LabValue, ValueProblem
+from authorizations.policy import values
+from authorizations.policy.questions import (
+    EARLIEST_BIRTH_DATE,
+    QUESTION_BY_KEY,
+    QUESTIONS,
+    Question,
+)
+from authorizations.policy.rules import Facts
+from authorizations.policy.values import LabValue, ValueProblem
 
 MEETS_CRITERIA = "meets_criteria"
 NOT_MET = "not_met"

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from . import values
+from authorizations.policy import values
 
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 # The highest AAV5 titer with factor IX expression in the pivotal trial (HOPE-B).

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from . import criteria, questions
-from .evaluation import Evaluation, judge, validate
-from .rules import Criterion, Facts
+from authorizations.policy import criteria, questions
+from authorizations.policy.evaluation import Evaluation, judge, validate
+from authorizations.policy.rules import Criterion, Facts
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from ..views_documents import DocumentForm, document_rows, upload_context
+from authorizations.documents.views import DocumentForm, document_rows, upload_context
 
 register = template.Library()
 

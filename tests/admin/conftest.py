@@ -11,7 +11,7 @@ def _fast_passwords(settings):
 def _quick_letters(monkeypatch):
     # The admin shows and serves letters; what they say is tested in
     # tests/letters. Skipping WeasyPrint here keeps these tests fast.
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_pdf",
                         lambda determination: b"%PDF-1.7 letter " + str(determination.pk).encode())

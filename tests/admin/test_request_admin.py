@@ -130,7 +130,7 @@ def test_request_page_shows_criteria_answers_titer_flag_letters_and_history(revi
 
 def test_every_answer_key_has_one_wizard_step():
     from authorizations.policy import ANSWER_KEYS, QUESTIONS, STEP_TITLES
-    from authorizations.wizard import STEPS
+    from authorizations.requests.wizard import STEPS
 
     assert all(q.step in STEP_TITLES for q in QUESTIONS)
     typed = [key for _, form in STEPS for key in form.keys]

@@ -1,6 +1,8 @@
 import pytest
 
-from authorizations import services
+from authorizations.accounts.services import user_save
+from authorizations.appeals.services import appeal_decide, appeal_file
+from authorizations.requests.services import request_decide
 from tests.factories import approvable_case, make_reviewer
 
 
@@ -14,11 +16,11 @@ def second_reviewer(db):
 def denied(prescriber, reviewer, submit, django_capture_on_commit_callbacks):
     """A request the first reviewer denied (alcohol counseling not attested)."""
     prescriber.email = "prescriber@htc.example"
-    services.user_save(prescriber, by=None)
+    user_save(prescriber, by=None)
     req = submit(prescriber, approvable_case(member_id="M-APPEAL-1",
                                              attest_alcohol_counseling=False))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, req=req, approve=False,
+        request_decide(by=reviewer, req=req, approve=False,
                                 rationale="Counseling on alcohol is not documented.")
     req.refresh_from_db()
     return req
@@ -28,7 +30,7 @@ def denied(prescriber, reviewer, submit, django_capture_on_commit_callbacks):
 def file_appeal(prescriber, django_capture_on_commit_callbacks):
     def _file(req, *, expedited=False, as_of=None, by=None):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.appeal_file(
+            return appeal_file(
                 by=by or prescriber, req=req, statement="Counseling was given on 2026-10-20.",
                 expedited=expedited, expedited_reason="Surgery scheduled" if expedited else "",
                 representative=True, as_of=as_of)
@@ -40,7 +42,7 @@ def file_appeal(prescriber, django_capture_on_commit_callbacks):
 def decide_appeal(django_capture_on_commit_callbacks):
     def _decide(appeal, by, *, overturn, rationale="Reviewed the clinic note.", **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.appeal_decide(by=by, appeal=appeal, overturn=overturn,
+            return appeal_decide(by=by, appeal=appeal, overturn=overturn,
                                           rationale=rationale, **kwargs)
 
     return _decide

@@ -6,7 +6,14 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from authorizations import metrics, services
+from authorizations.appeals.services import appeal_decide, appeal_file
+from authorizations.operations import metrics
+from authorizations.requests.services import (
+    request_create,
+    request_decide,
+    request_save_draft,
+    request_submit,
+)
 from tests.factories import approvable_case
 
 pytestmark = pytest.mark.django_db
@@ -22,14 +29,14 @@ def appealed(prescriber, reviewer, second_reviewer, n, *, overturn=True):
         case = approvable_case(member_id=f"UHC-9{i:08d}", attest_alcohol_counseling=False,
                                date_of_birth=(date(1960, 1, 1) + timedelta(days=41 * i))
                                .isoformat())
-        req = services.request_submit(by=prescriber, req=services.request_save_draft(
-            by=prescriber, req=services.request_create(by=prescriber,
+        req = request_submit(by=prescriber, req=request_save_draft(
+            by=prescriber, req=request_create(by=prescriber,
                                                        htc=prescriber.prescriber.htc),
             answers=case, step="review")).request
-        services.request_decide(by=reviewer, req=req, approve=False, rationale="No.")
-        appeal = services.appeal_file(by=prescriber, req=req, statement="Why.",
+        request_decide(by=reviewer, req=req, approve=False, rationale="No.")
+        appeal = appeal_file(by=prescriber, req=req, statement="Why.",
                                       expedited=False, representative=True)
-        services.appeal_decide(by=second_reviewer, appeal=appeal, overturn=overturn,
+        appeal_decide(by=second_reviewer, appeal=appeal, overturn=overturn,
                                rationale="Reviewed.")
 
 

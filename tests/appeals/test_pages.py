@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from authorizations import services
 from authorizations.models import Appeal, AuditEvent, Status
 from authorizations.policy.values import long_date
+from authorizations.requests.services import request_decide
 from tests.factories import approvable_case, login
 
 pytestmark = pytest.mark.django_db
@@ -95,16 +95,16 @@ def test_the_appeals_queue_lists_open_appeals_overdue_first(client, reviewer, pr
     standard = file_appeal(denied)
     other = submit(prescriber, approvable_case(member_id="M-APPEAL-2",
                                                attest_alcohol_counseling=False))
-    services.request_decide(by=reviewer, req=other, approve=False, rationale="No.")
+    request_decide(by=reviewer, req=other, approve=False, rationale="No.")
     expedited = file_appeal(other, expedited=True)
     assert expedited.due_at < standard.due_at
     # Four days on, the queue as the reviewer sees it: the expedited appeal is overdue.
     from types import SimpleNamespace
 
-    from authorizations import admin_appeals
+    from authorizations.appeals import admin as appeal_admin
 
     later = timezone.now() + timedelta(days=4)
-    monkeypatch.setattr(admin_appeals, "timezone", SimpleNamespace(now=lambda: later))
+    monkeypatch.setattr(appeal_admin, "timezone", SimpleNamespace(now=lambda: later))
     page = login(client, reviewer).get("/admin/authorizations/appeal/").content.decode()
     assert "Appeals for decision" in page and "72 hours (expedited)" in page
     first, second = (page.index(f"Appeal of {r.number}") for r in (other, denied))
@@ -206,11 +206,11 @@ def test_the_admin_home_counts_open_appeals_and_the_overdue(client, reviewer, de
     assert 'href="/admin/authorizations/appeal/?state=open"' in login(
         client, reviewer).get("/admin/").content.decode()
     # A filed appeal never changes (a trigger), so the clock moves instead.
-    from authorizations import selectors_review
+    from authorizations.review import selectors as review_selectors
 
     later = appeal.due_at + timedelta(minutes=1)
-    assert selectors_review.appeal_counts(later) == {"open": 1, "overdue": 1}
-    item = selectors_review.work_items(later)[0]
+    assert review_selectors.appeal_counts(later) == {"open": 1, "overdue": 1}
+    item = review_selectors.work_items(later)[0]
     assert (item.label, item.count) == ("Appeals to decide", 1)
     assert item.note.startswith("1 overdue")
 

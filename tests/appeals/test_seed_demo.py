@@ -2,7 +2,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from authorizations import roles, services
+from authorizations.appeals.services import appeal_conflict
+from authorizations.core import access
 from authorizations.models import Appeal, Status
 
 pytestmark = pytest.mark.django_db
@@ -16,5 +17,5 @@ def test_seed_demo_has_a_second_reviewer_and_an_open_appeal_for_them(settings, m
     assert appeal.is_open and appeal.request.status == Status.DENIED
     assert appeal.denial.decided_by.username == "demo-reviewer"
     second = User.objects.get(username="demo-reviewer-2")
-    assert roles.is_reviewer(second) and second.reviewer.credentials
-    assert services.appeal_conflict(second, appeal) == ""
+    assert access.is_reviewer(second) and second.reviewer.credentials
+    assert appeal_conflict(second, appeal) == ""

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from authorizations import services
+from authorizations.accounts.services import user_memberships_set
+from authorizations.appeals.services import AppealRefused, appeal_deadline, appeal_file, denial_of
 from authorizations.models import (
     Appeal,
     AppealOutcome,
@@ -17,6 +18,8 @@ from authorizations.models import (
     LetterKind,
     Status,
 )
+from authorizations.requests.services import LifetimeLimitReached, request_decide
+from authorizations.review.services import ConflictOfInterest
 from tests.factories import approvable_case
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +27,12 @@ pytestmark = pytest.mark.django_db
 
 def test_an_appeal_is_filed_up_to_day_180_after_the_denial_and_refused_on_day_181(
         denied, file_appeal):
-    deadline = services.appeal_deadline(services.denial_of(denied))
-    with pytest.raises(services.AppealRefused, match="The time to appeal .* ended on"):
+    deadline = appeal_deadline(denial_of(denied))
+    with pytest.raises(AppealRefused, match="The time to appeal .* ended on"):
         file_appeal(denied, as_of=deadline + timedelta(days=1))
     assert not Appeal.objects.exists()
     appeal = file_appeal(denied, as_of=deadline)
-    assert appeal.request == denied and appeal.denial == services.denial_of(denied)
+    assert appeal.request == denied and appeal.denial == denial_of(denied)
     # The deadline is a date where the service is; so is the denial's day (a UTC
     # date would differ between midnight UTC and midnight in the service's zone).
     assert (deadline - timezone.localdate(denied.decided_at)).days == 180
@@ -40,7 +43,7 @@ def test_only_a_denied_request_can_be_appealed(prescriber, submit, file_appeal):
     pending = submit(prescriber, approvable_case(member_id="M-PEND",
                                                  attest_alcohol_counseling=False))
     for req in (approved, pending):
-        with pytest.raises(services.AppealRefused, match="only a denial can be appealed"):
+        with pytest.raises(AppealRefused, match="only a denial can be appealed"):
             file_appeal(req)
     assert not Appeal.objects.exists()
 
@@ -48,10 +51,10 @@ def test_only_a_denied_request_can_be_appealed(prescriber, submit, file_appeal):
 def test_one_open_appeal_at_a_time_and_no_second_internal_appeal(
         denied, file_appeal, decide_appeal, second_reviewer):
     appeal = file_appeal(denied)
-    with pytest.raises(services.AppealRefused, match="already has an appeal awaiting"):
+    with pytest.raises(AppealRefused, match="already has an appeal awaiting"):
         file_appeal(denied)
     decide_appeal(appeal, second_reviewer, overturn=False)
-    with pytest.raises(services.AppealRefused, match="no further internal appeal"):
+    with pytest.raises(AppealRefused, match="no further internal appeal"):
         file_appeal(denied)
     assert Appeal.objects.count() == 1
 
@@ -62,7 +65,7 @@ def test_the_appeal_is_due_in_72_hours_expedited_and_30_days_standard(
     assert standard.due_at - standard.filed_at == timedelta(days=30)
     other = submit(prescriber, approvable_case(member_id="M-APPEAL-2",
                                                attest_alcohol_counseling=False))
-    services.request_decide(by=reviewer, req=other, approve=False, rationale="Not attested.")
+    request_decide(by=reviewer, req=other, approve=False, rationale="Not attested.")
     expedited = file_appeal(other, expedited=True)
     assert expedited.due_at - expedited.filed_at == timedelta(hours=72)
     assert expedited.expedited_reason == "Surgery scheduled"
@@ -73,7 +76,7 @@ def test_filing_needs_a_statement_the_attestation_and_a_reason_to_expedite(
     def file(**changes):
         args = {"by": prescriber, "req": denied, "statement": "Why.", "expedited": False,
                 "representative": True, **changes}
-        services.appeal_file(**args)
+        appeal_file(**args)
 
     with pytest.raises(ValueError, match="^Statement:"):
         file(statement="  ")
@@ -94,7 +97,7 @@ def test_only_a_prescriber_of_the_requests_htc_files_its_appeal(denied, other_pr
 def test_the_reviewer_who_denied_may_not_decide_the_appeal(denied, reviewer, file_appeal,
                                                            decide_appeal):
     appeal = file_appeal(denied)
-    with pytest.raises(services.ConflictOfInterest, match="You denied PA-"):
+    with pytest.raises(ConflictOfInterest, match="You denied PA-"):
         decide_appeal(appeal, reviewer, overturn=True)
     appeal.refresh_from_db()
     denied.refresh_from_db()
@@ -106,10 +109,10 @@ def test_a_reviewer_who_prescribed_the_request_may_not_decide_its_appeal(
     # The prescriber made a reviewer too (a superuser would be refused the same way).
     from django.contrib.auth.models import Group
 
-    services.user_memberships_set(prescriber, by=None,
+    user_memberships_set(prescriber, by=None,
                                   groups=[Group.objects.get(name="Reviewers")])
     appeal = file_appeal(denied)
-    with pytest.raises(services.ConflictOfInterest, match="You prescribed PA-"):
+    with pytest.raises(ConflictOfInterest, match="You prescribed PA-"):
         decide_appeal(appeal, prescriber, overturn=True)
     assert Appeal.objects.get().is_open
 
@@ -153,7 +156,7 @@ def test_the_requests_first_decision_time_stays_for_its_review_clock(
     assert denied.decided_at == first
     other = submit(prescriber, approvable_case(member_id="M-APPEAL-3",
                                                attest_alcohol_counseling=False))
-    services.request_decide(by=reviewer, req=other, approve=False, rationale="No.")
+    request_decide(by=reviewer, req=other, approve=False, rationale="No.")
     other.refresh_from_db()
     first = other.decided_at
     decide_appeal(file_appeal(other), second_reviewer, overturn=False)
@@ -166,7 +169,7 @@ def test_overturning_still_keeps_one_treatment_per_lifetime(
     # Meanwhile the same member was approved on another request.
     submit(prescriber, approvable_case(member_id="M-APPEAL-1"))
     appeal = file_appeal(denied)
-    with pytest.raises(services.LifetimeLimitReached, match="The appeal stays open"):
+    with pytest.raises(LifetimeLimitReached, match="The appeal stays open"):
         decide_appeal(appeal, second_reviewer, overturn=True)
     appeal.refresh_from_db()
     denied.refresh_from_db()
@@ -178,14 +181,14 @@ def test_a_decided_appeal_is_not_decided_again(denied, file_appeal, decide_appea
                                                second_reviewer):
     appeal = file_appeal(denied)
     decide_appeal(appeal, second_reviewer, overturn=False)
-    with pytest.raises(services.AppealRefused, match="already decided"):
+    with pytest.raises(AppealRefused, match="already decided"):
         decide_appeal(appeal, second_reviewer, overturn=True)
     assert AuthorizationRequest.objects.get(pk=denied.pk).status == Status.DENIED
 
 
 def test_a_denial_is_not_reopened_by_an_ordinary_decision(denied, second_reviewer):
     with pytest.raises(InvalidTransition, match="only a request pending review"):
-        services.request_decide(by=second_reviewer, req=denied, approve=True,
+        request_decide(by=second_reviewer, req=denied, approve=True,
                                 rationale="Changed my mind.")
     denied.refresh_from_db()
     assert denied.status == Status.DENIED
@@ -208,7 +211,7 @@ def test_a_colleague_at_the_same_htc_may_file_the_appeal(prescriber, denied, fil
 
 def test_documents_are_taken_while_the_denial_can_be_appealed_or_its_appeal_is_open(
         denied, file_appeal, decide_appeal, second_reviewer):
-    from authorizations import documents
+    from authorizations.documents import services as documents
 
     assert documents.accepts_documents(denied)
     appeal = file_appeal(denied)

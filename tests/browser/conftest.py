@@ -4,7 +4,7 @@ for the launch arguments). axe-core comes from node_modules (npm install)."""
 import pytest
 from django.test.utils import override_settings
 
-from authorizations import services
+from authorizations.requests.services import request_create, request_save_draft, request_submit
 from tests.browsing import AXE_PATH, PASSWORD, Browser
 from tests.factories import PrescriberFactory, approvable_case
 
@@ -47,16 +47,16 @@ def submitted(prescriber_user, quick_letters, monkeypatch):
     """submitted(**changes): a request of dr-lee's submitted through the
     services with approvable_case(**changes); letters without WeasyPrint
     (their text is tested in tests/letters)."""
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_information_pdf",
                         lambda ir, copy="prescriber": b"%PDF-1.7 information " + copy.encode())
 
     def _submit(**changes):
-        req = services.request_create(by=prescriber_user, htc=prescriber_user.prescriber.htc)
-        services.request_save_draft(by=prescriber_user, req=req,
+        req = request_create(by=prescriber_user, htc=prescriber_user.prescriber.htc)
+        request_save_draft(by=prescriber_user, req=req,
                                     answers=approvable_case(**changes), step="attestations")
-        return services.request_submit(by=prescriber_user, req=req).request
+        return request_submit(by=prescriber_user, req=req).request
 
     return _submit
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from authorizations import services
+from authorizations.appeals.services import appeal_file
 from authorizations.models import Appeal, Status
+from authorizations.requests.services import request_decide
 from tests.factories import make_reviewer
 
 pytestmark = pytest.mark.browser
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def denied(pended):
     reviewer = make_reviewer()
-    services.request_decide(by=reviewer, req=pended, approve=False,
+    request_decide(by=reviewer, req=pended, approve=False,
                             rationale="Counseling on alcohol is not documented.")
     pended.refresh_from_db()
     return pended, reviewer
@@ -98,7 +99,7 @@ def test_upholding_shows_the_letters_reasons_to_confirm(browser_page, denied, pr
     req, _ = denied
     page.set_default_timeout(20000)
     page.set_default_navigation_timeout(20000)
-    appeal = services.appeal_file(by=prescriber_user, req=req, statement="Please reconsider.",
+    appeal = appeal_file(by=prescriber_user, req=req, statement="Please reconsider.",
                                   expedited=False, representative=True)
     b.sign_in_as(make_reviewer("reviewer-2", credentials="MD, Hematology and Oncology"))
     b.goto(f"/admin/authorizations/appeal/{appeal.pk}/decide/")

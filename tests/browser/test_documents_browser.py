@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from authorizations import services
 from authorizations.models import AuditEvent, Document, Status
+from authorizations.requests.services import request_create, request_save_draft
 from tests.factories import approvable_case, make_reviewer
 from tests.files import HTML, pdf_bytes
 
@@ -18,11 +18,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def pended_draft(prescriber_user, monkeypatch):
     """A draft answered up to the review that a reviewer will have to decide."""
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_pdf", lambda d: b"%PDF-1.7 letter " + str(d.pk).encode())
-    req = services.request_create(by=prescriber_user, htc=prescriber_user.prescriber.htc)
-    return services.request_save_draft(by=prescriber_user, req=req,
+    req = request_create(by=prescriber_user, htc=prescriber_user.prescriber.htc)
+    return request_save_draft(by=prescriber_user, req=req,
                                        answers=approvable_case(hbsag="positive"),
                                        step="attestations")
 

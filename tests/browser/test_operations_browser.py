@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from authorizations import services
+from authorizations.operations.services import user_create_operations
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def operations_user(transactional_db):
-    return services.user_create_operations(by=None, username="ops-kim", password=PASSWORD,
+    return user_create_operations(by=None, username="ops-kim", password=PASSWORD,
                                            first_name="Kim", last_name="Ops")
 
 

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from authorizations import services
 from authorizations.models import AnswerVersion, Status
+from authorizations.review.services import information_request
 from tests.factories import make_reviewer
 
 pytestmark = pytest.mark.browser
@@ -22,7 +22,7 @@ def test_changing_an_answer_in_a_response(browser_page, pended):
     b, page, req = browser_page, browser_page.page, pended
     page.set_default_timeout(20000)
     reviewer = make_reviewer()
-    services.information_request(by=reviewer, req=req,
+    information_request(by=reviewer, req=req,
                                  criteria=["alcohol_counseling_attestation"],
                                  document_kinds=[], message="Was the patient counseled?")
     b.login("dr-lee")

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from authorizations import services
+from authorizations.requests.services import request_create, request_save_draft, request_submit
 from tests.cases import case_tested_on
 
 pytestmark = pytest.mark.browser
@@ -18,17 +18,17 @@ pytestmark = pytest.mark.browser
 
 def approved(user, member_id, **changes):
     today = timezone.localdate()
-    req = services.request_create(by=user, htc=user.prescriber.htc)
-    services.request_save_draft(by=user, req=req, step="review", answers=case_tested_on(
+    req = request_create(by=user, htc=user.prescriber.htc)
+    request_save_draft(by=user, req=req, step="review", answers=case_tested_on(
         (today - timedelta(days=10)).isoformat(), member_id=member_id, **changes))
-    services.request_submit(by=user, req=req, as_of=today)
+    request_submit(by=user, req=req, as_of=today)
     req.refresh_from_db()
     return req
 
 
 @pytest.fixture
 def quick_pdf(monkeypatch):
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_pdf", lambda d: b"%PDF-1.7 letter " + str(d.pk).encode())
 

@@ -14,8 +14,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from authorizations import services
 from authorizations.models import FollowUp, FollowUpStatus, Infusion
+from authorizations.requests.services import request_create, request_save_draft, request_submit
+from authorizations.treatment.services import followup_save, infusion_record
 from tests.browsing import PASSWORD
 from tests.cases import case_tested_on
 from tests.factories import make_reviewer
@@ -50,7 +51,7 @@ def server_date(monkeypatch):
 
 @pytest.fixture
 def quick_pdf(monkeypatch):
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_pdf", lambda d: b"%PDF-1.7 letter " + str(d.pk).encode())
 
@@ -61,11 +62,11 @@ FIRST_NAMES = ["Ada", "Ben", "Cal", "Dan", "Eli", "Finn", "Gus", "Hal", "Ivan", 
 
 def approved(user, member_id, first_name):
     today = timezone.localdate()
-    req = services.request_create(by=user, htc=user.prescriber.htc)
-    services.request_save_draft(by=user, req=req, step="review", answers=case_tested_on(
+    req = request_create(by=user, htc=user.prescriber.htc)
+    request_save_draft(by=user, req=req, step="review", answers=case_tested_on(
         (today - timedelta(days=10)).isoformat(), member_id=member_id,
         patient_first_name=first_name))
-    services.request_submit(by=user, req=req, as_of=today)
+    request_submit(by=user, req=req, as_of=today)
     req.refresh_from_db()
     return req
 
@@ -73,9 +74,9 @@ def approved(user, member_id, first_name):
 def treated_with_first_follow_up_submitted(user, n):
     """Another patient, infused today, whose first follow-up is submitted."""
     req = approved(user, f"JRN-{n:03d}", FIRST_NAMES[n])
-    services.infusion_record(by=user, auth=req.authorization,
+    infusion_record(by=user, auth=req.authorization,
                              data=infusion_data(timezone.localdate()))
-    services.followup_save(by=user, follow_up=req.authorization.follow_ups.get(number=1),
+    followup_save(by=user, follow_up=req.authorization.follow_ups.get(number=1),
                            submit=True, answers={
                                "fix_activity": Decimal(20 + n), "fix_test_date": "2027-05-01",
                                "bleeds_total": 0, "bleeds_treated": 0, "factor_ix_iu": 0,

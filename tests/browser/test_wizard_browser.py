@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.policy import QUESTION_BY_KEY
-from authorizations.wizard.forms import raw_value
+from authorizations.requests.wizard.forms import raw_value
 from tests.browsing import FORMS, PASSWORD, Browser
 from tests.factories import UserFactory, approvable_case
 

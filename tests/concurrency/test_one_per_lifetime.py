@@ -9,8 +9,10 @@ import threading
 import pytest
 from django.db import connection
 
-from authorizations import facts, letters, services
+from authorizations.letters import rendering as letters
 from authorizations.models import Authorization, AuthorizationRequest, Status
+from authorizations.requests import facts
+from authorizations.requests.services import LifetimeLimitReached, request_decide, request_submit
 from tests import factories
 from tests.factories import approvable_case
 
@@ -34,7 +36,7 @@ def _quick_letters(monkeypatch):
 def pending_request(user, **changes) -> AuthorizationRequest:
     """A submitted request waiting for a reviewer (one criterion not met)."""
     req = draft_request(user, attest_alcohol_counseling=False, **changes)
-    services.request_submit(by=user, req=req)
+    request_submit(by=user, req=req)
     req.refresh_from_db()
     assert req.status == Status.PENDING_REVIEW
     return req
@@ -90,8 +92,8 @@ def test_wizard_submit_and_admin_approve_at_once_give_one_authorization(
 
     results = race(
         monkeypatch, evaluated_together=evaluated_together,
-        wizard=lambda: services.request_submit(by=prescriber, req=draft),
-        admin=lambda: services.request_decide(by=reviewer, req=in_review, approve=True,
+        wizard=lambda: request_submit(by=prescriber, req=draft),
+        admin=lambda: request_decide(by=reviewer, req=in_review, approve=True,
                                               rationale="Counseling documented 11/20."),
     )
 
@@ -103,7 +105,7 @@ def test_wizard_submit_and_admin_approve_at_once_give_one_authorization(
     in_review.refresh_from_db()
     if winner.pk == draft.pk:
         assert draft.status == Status.APPROVED
-        assert isinstance(results["admin"], services.LifetimeLimitReached)
+        assert isinstance(results["admin"], LifetimeLimitReached)
         assert "one treatment per lifetime" in str(results["admin"])
         loser = in_review
     else:
@@ -127,15 +129,15 @@ def test_two_reviewers_approving_at_once_give_one_authorization(prescriber, revi
 
     results = race(
         monkeypatch, evaluated_together=True,
-        one=lambda: services.request_decide(by=reviewer, req=first, approve=True,
+        one=lambda: request_decide(by=reviewer, req=first, approve=True,
                                             rationale="Counseling documented."),
-        two=lambda: services.request_decide(by=colleague, req=second, approve=True,
+        two=lambda: request_decide(by=colleague, req=second, approve=True,
                                             rationale="Counseling documented."),
     )
 
     assert Authorization.objects.filter(member_id=MEMBER).count() == 1
     refused = [name for name, result in results.items()
-               if isinstance(result, services.LifetimeLimitReached)]
+               if isinstance(result, LifetimeLimitReached)]
     assert len(refused) == 1, results
     statuses = sorted(AuthorizationRequest.objects.filter(member_id=MEMBER)
                       .values_list("status", flat=True))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from authorizations import services
 from authorizations.models import Status
+from authorizations.requests.services import request_create, request_save_draft
 from tests.factories import login
 from tests.files import HTML, image_bytes, pdf_bytes, pdf_of_size, post_document, upload  # noqa: F401
 from tests.phi import PATIENT
@@ -19,8 +19,8 @@ def owner(client, prescriber):
 
 @pytest.fixture
 def draft(prescriber):
-    req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    return services.request_save_draft(by=prescriber, req=req, answers=dict(PATIENT),
+    req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    return request_save_draft(by=prescriber, req=req, answers=dict(PATIENT),
                                        step="attestations")
 
 
@@ -41,7 +41,7 @@ def approved(prescriber, submit, quick_letters):
 @pytest.fixture
 def add(prescriber):
     """Add a document through the service, as the prescriber."""
-    from authorizations import documents
+    from authorizations.documents import services as documents
 
     def _add(req, name="labs.pdf", data=None, *, kind="factor_ix_lab", criterion=""):
         return documents.document_add(by=prescriber, req=req,

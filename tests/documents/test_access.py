@@ -64,7 +64,7 @@ def test_download_headers(owner, draft, add):
 
 
 def test_a_download_larger_than_a_slice_comes_back_whole(owner, draft, add, monkeypatch):
-    from authorizations import documents
+    from authorizations.documents import services as documents
 
     monkeypatch.setattr(documents, "CHUNK_BYTES", 1000)
     data = pdf_bytes(pages=40)

@@ -63,7 +63,7 @@ def test_no_file_name_or_content_in_the_logs(all_logs, prescriber, other_prescri
         other.force_login(other_prescriber)
         assert other.get(url).status_code == 404
     # A failure inside the service is logged with its traceback, and no name.
-    from authorizations import documents
+    from authorizations.documents import services as documents
 
     def broken(*args, **kwargs):
         raise RuntimeError("database unavailable")

@@ -7,8 +7,8 @@ import io
 import pytest
 from django.core.files.uploadhandler import StopUpload
 
-from authorizations import documents
-from authorizations.documents import DocumentRefused
+from authorizations.documents import services as documents
+from authorizations.documents.services import DocumentRefused
 from tests.files import HTML, image_bytes, pdf_bytes
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from authorizations import documents, services
+from authorizations.documents import services as documents
 from authorizations.models import AuditEvent, Document, Status
+from authorizations.requests.services import NotADraft, request_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def submitted_with_document(prescriber, draft, add, quick_letters,
                             django_capture_on_commit_callbacks):
     doc = add(draft, "labs.pdf")
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_submit(by=prescriber, req=draft)
+        request_submit(by=prescriber, req=draft)
     draft.refresh_from_db()
     assert draft.status != Status.DRAFT
     return draft, doc
@@ -59,7 +60,7 @@ def test_removal_after_submission_is_refused_by_the_view_and_the_service(
     for response in (owner.get(url), owner.post(url, {"confirm": "yes"})):
         assert response.status_code == 302
         assert response["Location"] == f"/requests/{req.pk}/documents/"
-    with pytest.raises(services.NotADraft):
+    with pytest.raises(NotADraft):
         documents.document_remove(by=prescriber, doc=doc)
     assert Document.objects.filter(pk=doc.pk).exists()
     assert not AuditEvent.objects.filter(action="document_remove").exists()

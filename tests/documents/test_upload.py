@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
-from authorizations import documents
+from authorizations.documents import services as documents
 from authorizations.models import Document, DocumentKind
 from tests.files import HTML, image_bytes, pdf_bytes, pdf_of_size, post_document
 

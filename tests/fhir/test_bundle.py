@@ -227,7 +227,7 @@ def test_documents_are_document_references_in_supporting_info(make_draft, monkey
 
 
 def test_documents_of_the_database_are_in_the_bundle(make_draft, prescriber):
-    from authorizations import documents
+    from authorizations.documents import services as documents
     from tests.files import pdf_bytes, upload
 
     req = make_draft()

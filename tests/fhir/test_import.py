@@ -233,12 +233,11 @@ def test_command_prints_each_problem_and_imports_nothing(prescriber, tmp_path, c
 
 @pytestmark_db
 def test_a_failure_while_writing_leaves_nothing(prescriber, monkeypatch):
-    from authorizations import services
 
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "request_save_draft", broken)
+    monkeypatch.setattr(importing, "request_save_draft", broken)
     with pytest.raises(RuntimeError):
         importing.import_questionnaire_response(
             by=prescriber, htc=prescriber.prescriber.htc, text=json.dumps(base_response()),

@@ -12,8 +12,9 @@ from fhir.resources.R4B.claimresponse import ClaimResponse
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pypdf import PdfReader
 
-from authorizations import fhir, letters
+from authorizations import fhir
 from authorizations.fhir import codes
+from authorizations.letters import rendering as letters
 from authorizations.models import Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]

@@ -10,8 +10,9 @@ import pytest
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from authorizations import letters, services
+from authorizations.letters import rendering as letters
 from authorizations.models import Letter, LetterKind, MemberCopy
+from authorizations.requests.services import request_decide
 from tests.factories import approvable_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
@@ -44,7 +45,7 @@ def three_letters(prescriber, reviewer, submit, django_capture_on_commit_callbac
     pended = submit(prescriber, approvable_case(hbsag="positive", member_id="UHC-2"))
     denied = submit(prescriber, approvable_case(hbsag="positive", member_id="UHC-3"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, req=denied, approve=False, rationale="HBsAg.")
+        request_decide(by=reviewer, req=denied, approve=False, rationale="HBsAg.")
     requests = {LetterKind.APPROVAL: approved, LetterKind.PENDED: pended,
                 LetterKind.DENIAL: denied}
     return {kind: Letter.objects.get(kind=kind, determination__request=req)

@@ -7,8 +7,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from authorizations import letters, services
+from authorizations.letters import rendering as letters
 from authorizations.models import AuditEvent, Letter, MemberCopy
+from authorizations.review.services import information_request
 from tests.factories import approvable_case, login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
@@ -102,7 +103,7 @@ def test_a_letter_issued_before_member_copies_gets_one_on_download(client, presc
 def test_the_information_letter_member_copy_is_stored_once(client, prescriber, reviewer,
                                                            submit, read_pdf):
     req = submit(prescriber, approvable_case(hbsag="positive"))
-    ir = services.information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
+    ir = information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
                                       document_kinds=["viral_tests"], message="HBsAg report.")
     url = reverse("request_information_letter", args=[req.pk, ir.pk])
     login(client, prescriber)

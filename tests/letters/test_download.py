@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from authorizations import letters, services
+from authorizations.letters import rendering as letters
 from authorizations.models import AuditEvent, Letter, LetterKind
+from authorizations.requests.services import request_create, request_decide
 from tests.factories import PrescriberFactory, UserFactory, approvable_case, login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
@@ -53,7 +54,7 @@ def test_anonymous_is_sent_to_log_in(client, approved):
 
 
 def test_a_draft_has_no_letter(client, prescriber):
-    draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    draft = request_create(by=prescriber, htc=prescriber.prescriber.htc)
     assert login(client, prescriber).get(letter_url(draft)).status_code == 404
 
 
@@ -74,7 +75,7 @@ def test_the_latest_letter_is_served(client, prescriber, reviewer, submit,
     assert client.get(letter_url(req)).content == bytes(
         Letter.objects.get(kind=LetterKind.PENDED).pdf)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, req=req, approve=False,
+        request_decide(by=reviewer, req=req, approve=False,
                                 rationale="HBsAg positive.")
     response = client.get(letter_url(req))
     assert 'denial.pdf"' in response["Content-Disposition"]

@@ -9,8 +9,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from authorizations import letters, policy, services
+from authorizations import policy
+from authorizations.letters import rendering as letters
+from authorizations.letters.services import letter_issue, letter_latest
 from authorizations.models import Determination, Letter, LetterKind, Status
+from authorizations.requests.services import LifetimeLimitReached, request_decide
 from tests.factories import approvable_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
@@ -84,7 +87,7 @@ def test_denial_letter_gives_reasons_reviewer_appeal_and_peer_to_peer(
         prescriber, reviewer, submit, read_pdf, django_capture_on_commit_callbacks):
     req = submit(prescriber, approvable_case(liver_imaging="none", hbsag="positive"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, req=req, approve=False,
+        request_decide(by=reviewer, req=req, approve=False,
                                 rationale="No hepatic imaging; HBsAg positive.")
     letter = Letter.objects.get(determination__request=req, kind=LetterKind.DENIAL)
     text = read_pdf(letter.pdf)
@@ -127,7 +130,7 @@ def test_letter_is_stored_once_with_its_sha256(prescriber, case, submit, monkeyp
         raise AssertionError("an issued letter is never rendered again")
 
     monkeypatch.setattr(letters, "render_pdf", must_not_render)
-    again = services.letter_issue(letter.determination)
+    again = letter_issue(letter.determination)
     assert again.pk == letter.pk and again.sha256 == letter.sha256
     assert Letter.objects.count() == 1
 
@@ -157,14 +160,14 @@ def test_a_refused_approval_gets_no_letter(prescriber, reviewer, submit,
                                            django_capture_on_commit_callbacks):
     submit(prescriber, approvable_case())  # approved: the member's one authorization
     second = submit(prescriber, approvable_case(attest_alcohol_counseling=False))
-    with pytest.raises(services.LifetimeLimitReached):
+    with pytest.raises(LifetimeLimitReached):
         with django_capture_on_commit_callbacks(execute=True):
-            services.request_decide(by=reviewer, req=second, approve=True,
+            request_decide(by=reviewer, req=second, approve=True,
                                     rationale="Counseling documented by phone.")
     refused = Determination.objects.filter(request=second).latest()
     assert not letters.needs_letter(refused)
     assert refused not in letters.determinations_missing_letters()
-    assert services.letter_latest(second).kind == LetterKind.PENDED
+    assert letter_latest(second).kind == LetterKind.PENDED
 
 
 def test_render_letters_reports_failures_by_id_and_exits_non_zero(prescriber, case, submit,
@@ -186,7 +189,7 @@ def test_denial_says_where_to_send_an_appeal(prescriber, reviewer, submit, read_
     settings.PAYER_FAX = ""
     req = submit(prescriber, approvable_case(hbsag="positive"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, req=req, approve=False, rationale="HBsAg.")
+        request_decide(by=reviewer, req=req, approve=False, rationale="HBsAg.")
     text = read_pdf(Letter.objects.get(kind=LetterKind.DENIAL).pdf)
     assert "PO Box 30432, Salt Lake City UT 84130" in text
     assert "For the appeals fax number, call the number on the member's ID card" in text
@@ -196,7 +199,7 @@ def test_approval_after_review_does_not_claim_a_missing_attestation(
         prescriber, reviewer, submit, read_pdf, django_capture_on_commit_callbacks):
     req = submit(prescriber, approvable_case(attest_alcohol_counseling=False))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, req=req, approve=True,
+        request_decide(by=reviewer, req=req, approve=True,
                                 rationale="Counseling documented in the clinic note.")
     text = read_pdf(Letter.objects.get(kind=LetterKind.APPROVAL).pdf)
     assert "You attested that the patient's ALT and AST" in text

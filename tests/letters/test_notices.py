@@ -5,9 +5,12 @@ contacts."""
 
 import pytest
 
-from authorizations import documents, services
+from authorizations.documents import services as documents
+from authorizations.letters.services import information_member_copy
+from authorizations.letters.taglines import TAGLINES
 from authorizations.models import Letter, LetterKind, MemberCopy, Status
-from authorizations.taglines import TAGLINES
+from authorizations.requests.services import request_decide
+from authorizations.review.services import information_letter, information_request
 from tests.factories import approvable_case
 from tests.files import pdf_bytes, upload
 
@@ -23,7 +26,7 @@ def deny(prescriber, reviewer, submit, django_capture_on_commit_callbacks):
         if before_decision:
             before_decision(req)
         with django_capture_on_commit_callbacks(execute=True):
-            services.request_decide(by=reviewer, req=req, approve=False,
+            request_decide(by=reviewer, req=req, approve=False,
                                     rationale="No hepatic imaging; HBsAg positive.")
         letter = Letter.objects.get(determination__request=req, kind=LetterKind.DENIAL)
         return req, letter
@@ -179,7 +182,7 @@ def test_an_attestation_received_as_a_document_is_not_called_missing(
                            criterion="alcohol_counseling_attestation",
                            upload=upload("counseling.pdf", pdf_bytes(), "application/pdf"))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, req=req, approve=True,
+        request_decide(by=reviewer, req=req, approve=True,
                                 rationale="Counseling attested by fax.")
     text = read_pdf(Letter.objects.get(kind=LetterKind.APPROVAL).pdf)
     assert "did not include your attestation that the patient was counseled" not in text
@@ -226,11 +229,11 @@ def test_the_member_copy_is_addressed_to_the_member_with_a_copy_to_the_prescribe
 def test_information_needed_letter_in_both_copies(prescriber, reviewer, submit, read_pdf,
                                                   keep_pdf):
     req = submit(prescriber, approvable_case(hbsag="positive"))
-    ir = services.information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
+    ir = information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
                                       document_kinds=["viral_tests"],
                                       message="Please send the HBsAg report.")
-    prescriber_pdf = services.information_letter(ir)
-    member_pdf = services.information_member_copy(ir).pdf
+    prescriber_pdf = information_letter(ir)
+    member_pdf = information_member_copy(ir).pdf
     keep_pdf("information-prescriber", prescriber_pdf)
     keep_pdf("information-member", member_pdf)
     prescriber_text, member_text = read_pdf(prescriber_pdf), read_pdf(member_pdf)

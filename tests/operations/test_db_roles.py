@@ -14,8 +14,10 @@ import psycopg
 import pytest
 from django.db import connection
 
-from authorizations import services
+from authorizations.appeals.services import appeal_decide, appeal_file
+from authorizations.core.audit import audit
 from authorizations.models import AuditEvent
+from authorizations.requests.services import request_decide
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -59,7 +61,7 @@ def _refused(conn, sql: str) -> str:
 
 
 def test_the_app_role_reads_and_writes_rows_but_cannot_remove_history(app_connection):
-    services.audit(by=None, action="probe", obj=AuditEvent(pk=0))
+    audit(by=None, action="probe", obj=AuditEvent(pk=0))
     conn = app_connection
     assert conn.execute("SELECT current_user").fetchone()[0] == APP
     # What the application needs works.
@@ -109,14 +111,14 @@ def test_an_appeal_is_decided_as_the_app_role(prescriber, reviewer, submit, quic
     second = make_reviewer("reviewer-2", credentials="MD, Hematology")
     req = submit(prescriber, approvable_case(member_id="M-APPEAL-ROLE",
                                              attest_alcohol_counseling=False))
-    services.request_decide(by=reviewer, req=req, approve=False,
+    request_decide(by=reviewer, req=req, approve=False,
                             rationale="Counseling on alcohol is not documented.")
     req.refresh_from_db()
-    appeal = services.appeal_file(by=prescriber, req=req, statement="Counseling was given.",
+    appeal = appeal_file(by=prescriber, req=req, statement="Counseling was given.",
                                   expedited=False, expedited_reason="", representative=True)
     request.getfixturevalue("as_app_role")
     assert connection.cursor().execute("SELECT current_user").fetchone()[0] == APP
-    services.appeal_decide(by=second, appeal=appeal, overturn=False,
+    appeal_decide(by=second, appeal=appeal, overturn=False,
                            rationale="The clinic note does not document counseling.")
     appeal.refresh_from_db()
     assert appeal.outcome == "upheld"

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from authorizations import facts, policy
+from authorizations import policy
+from authorizations.requests import facts
 from tests.cases import AS_OF, approvable_case
 
 pytestmark = [

@@ -12,8 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from authorizations import metrics, services
 from authorizations.models import AuthorizationRequest, Status
+from authorizations.operations import metrics
+from authorizations.operations.services import user_create_operations
+from authorizations.requests.services import request_decide
 from tests.cases import approvable_case
 from tests.factories import login, submitted_request
 
@@ -57,7 +59,7 @@ def pended(prescriber, n, start=100, *, decide=None, reviewer=None, expedited=Fa
         req = submitted_request(prescriber, case, expedited=expedited).request
         assert req.status == Status.PENDING_REVIEW
         if decide is not None:
-            services.request_decide(by=reviewer, req=req, approve=decide, rationale="Reviewed.")
+            request_decide(by=reviewer, req=req, approve=decide, rationale="Reviewed.")
         reqs.append(req)
     return reqs
 
@@ -114,7 +116,7 @@ def test_a_fixed_number_of_queries(prescriber, reviewer, django_assert_max_num_q
 
 @pytest.fixture
 def operations_user(db):
-    return services.user_create_operations(by=None, username="ops", password=PASSWORD)
+    return user_create_operations(by=None, username="ops", password=PASSWORD)
 
 
 PASSWORD = "correct-horse-battery-9"

@@ -9,9 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from authorizations import outcomes, services
 from authorizations.models import FollowUp
+from authorizations.operations import outcomes
+from authorizations.operations.services import user_create_operations
 from authorizations.policy.values import LabValue
+from authorizations.requests.services import request_create, request_save_draft, request_submit
+from authorizations.treatment.services import followup_save, infusion_record
 from tests.cases import case_tested_on
 from tests.factories import login
 from tests.phi import PATIENT, phi_forms
@@ -29,13 +32,13 @@ def _dob(i: int) -> str:
 def treat(prescriber, i: int, *, baseline: int = 4, **case_changes):
     """An approved request, its infusion recorded today, through the services."""
     day = today()
-    req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
     changes = {"member_id": f"UHC-6{i:08d}", "date_of_birth": _dob(i), **case_changes}
-    services.request_save_draft(by=prescriber, req=req, step="review", answers=case_tested_on(
+    request_save_draft(by=prescriber, req=req, step="review", answers=case_tested_on(
         (day - timedelta(days=10)).isoformat(), **changes))
-    services.request_submit(by=prescriber, req=req, as_of=day)
+    request_submit(by=prescriber, req=req, as_of=day)
     req.refresh_from_db()
-    services.infusion_record(by=prescriber, auth=req.authorization,
+    infusion_record(by=prescriber, auth=req.authorization,
                              data=infusion_data(day, baseline_treated_bleeds=baseline))
     return req
 
@@ -45,7 +48,7 @@ def submit_follow_up(prescriber, req, number, **answers):
     base = {"fix_test_date": today().isoformat(), "bleeds_total": 1, "bleeds_treated": 1,
             "factor_ix_iu": 0, "inhibitor_tested": False, "prophylaxis": False,
             "alt_corticosteroids": False}
-    services.followup_save(by=prescriber, follow_up=fu, answers={**base, **answers},
+    followup_save(by=prescriber, follow_up=fu, answers={**base, **answers},
                            submit=True)
 
 
@@ -146,7 +149,7 @@ def test_access(prescriber, reviewer, client):
     client.force_login(reviewer)
     assert client.get(URL).status_code == 200
     assert client.post(URL).status_code == 405
-    ops = services.user_create_operations(by=None, username="ops-lee", password="x-Long-pass-1",
+    ops = user_create_operations(by=None, username="ops-lee", password="x-Long-pass-1",
                                           first_name="Lee", last_name="Ops")
     client.force_login(ops)
     page = client.get(URL).content.decode()

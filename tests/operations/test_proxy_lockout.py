@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from authorizations.middleware import client_ip_behind_proxy
+from authorizations.core.middleware import client_ip_behind_proxy
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ CLIENT = "203.0.113.9"
 
 @pytest.fixture(autouse=True)
 def _behind_proxy(settings):
-    settings.AXES_CLIENT_IP_CALLABLE = "authorizations.middleware.client_ip_behind_proxy"
+    settings.AXES_CLIENT_IP_CALLABLE = "authorizations.core.middleware.client_ip_behind_proxy"
     settings.PROXY_COUNT = 1
     settings.TRUSTED_PROXIES = frozenset({"127.0.0.1", "::1"})
 

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from authorizations import letters
+from authorizations.letters import rendering as letters
 from authorizations.models import AuthorizationRequest, Letter, LetterKind, Status
 from tests.phi import PATIENT
 from tests.walker import Walker, step_post_data

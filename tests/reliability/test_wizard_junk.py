@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from authorizations import services
 from authorizations.models import AuthorizationRequest
-from authorizations.wizard import STEPS
+from authorizations.requests.services import request_create, request_save_draft
+from authorizations.requests.wizard import STEPS
 from tests.cases import approvable_case
 from tests.phi import PATIENT
 
@@ -53,8 +53,8 @@ def junk_for(step: str):
 
 
 def fresh_draft(prescriber) -> AuthorizationRequest:
-    req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    return services.request_save_draft(by=prescriber, req=req, answers=dict(PATIENT),
+    req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    return request_save_draft(by=prescriber, req=req, answers=dict(PATIENT),
                                        step="attestations")
 
 

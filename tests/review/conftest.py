@@ -1,6 +1,6 @@
 import pytest
 
-from authorizations import services
+from authorizations.accounts.services import user_save
 from tests.factories import approvable_case
 
 
@@ -8,14 +8,14 @@ from tests.factories import approvable_case
 def pending(prescriber, submit):
     """A request pended for review: the alcohol counseling attestation is missing."""
     prescriber.email = "prescriber@htc.example"
-    services.user_save(prescriber, by=None)
+    user_save(prescriber, by=None)
     return submit(prescriber, approvable_case(member_id="M-REVIEW-1",
                                               attest_alcohol_counseling=False))
 
 
 @pytest.fixture(autouse=True)
 def _quick_information_letters(monkeypatch):
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_information_pdf",
                         lambda ir: b"%PDF-1.7 information " + str(ir.pk).encode())

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from authorizations import services
+from authorizations.accounts.services import user_save
 from authorizations.models import (
     AuditEvent,
     AuthorizationRequest,
@@ -19,6 +19,13 @@ from authorizations.models import (
     DocumentReceipt,
     InvalidTransition,
     Status,
+)
+from authorizations.review.conversation import request_expedite
+from authorizations.review.services import (
+    information_request,
+    information_respond,
+    peer_to_peer_request,
+    peer_to_peer_schedule,
 )
 from tests.factories import login
 from tests.files import pdf_bytes, upload
@@ -65,7 +72,7 @@ def test_expedite_recomputes_the_clock_and_is_audited(client, prescriber, review
         client.get(reverse("request_detail", args=[pending.pk])).content.decode())
     assert "Expedited review asked for" in change_page(client, reviewer, pending)
     with pytest.raises(InvalidTransition, match="already expedited"):
-        services.request_expedite(by=prescriber, req=pending, reason="Again")
+        request_expedite(by=prescriber, req=pending, reason="Again")
 
 
 def test_expedite_needs_a_reason_and_keeps_nothing_else(client, prescriber, pending):
@@ -82,10 +89,10 @@ def test_expedited_while_pended_gets_72_hours_from_the_response(reviewer, prescr
     AuthorizationRequest.objects.filter(pk=pending.pk).update(
         due_at=timezone.now() + timedelta(days=2))  # 13 of 15 days used
     pending.refresh_from_db()
-    services.information_request(by=reviewer, req=pending, criteria=list(pending.unmet),
+    information_request(by=reviewer, req=pending, criteria=list(pending.unmet),
                                  document_kinds=[], message="The counseling note.")
-    services.request_expedite(by=prescriber, req=pending, reason="Bleeds.")
-    services.information_respond(by=prescriber, req=pending, note="")
+    request_expedite(by=prescriber, req=pending, reason="Bleeds.")
+    information_respond(by=prescriber, req=pending, note="")
     pending.refresh_from_db()
     assert abs(pending.due_at - (timezone.now() + timedelta(hours=72))) < timedelta(minutes=1)
 
@@ -133,9 +140,9 @@ def test_peer_to_peer_asked_scheduled_and_held_shows_on_both_sides(
 def test_the_prescriber_is_told_by_email_without_patient_data(
         prescriber, reviewer, pending, django_capture_on_commit_callbacks):
     when = timezone.now() + timedelta(days=1)
-    services.peer_to_peer_request(by=prescriber, req=pending, times=[when])
+    peer_to_peer_request(by=prescriber, req=pending, times=[when])
     with django_capture_on_commit_callbacks(execute=True):
-        services.peer_to_peer_schedule(by=reviewer, req=pending, at=when)
+        peer_to_peer_schedule(by=reviewer, req=pending, at=when)
     sent = [m for m in mail.outbox if "Peer-to-peer" in m.subject]
     assert len(sent) == 1 and pending.number in sent[0].subject
     body = sent[0].body
@@ -145,10 +152,10 @@ def test_the_prescriber_is_told_by_email_without_patient_data(
 
 
 def test_a_time_not_offered_cannot_be_scheduled(prescriber, reviewer, pending):
-    services.peer_to_peer_request(by=prescriber, req=pending,
+    peer_to_peer_request(by=prescriber, req=pending,
                                   times=[timezone.now() + timedelta(days=1)])
     with pytest.raises(ValueError, match="one of the times offered"):
-        services.peer_to_peer_schedule(by=reviewer, req=pending,
+        peer_to_peer_schedule(by=reviewer, req=pending,
                                        at=timezone.now() + timedelta(days=5))
 
 
@@ -169,7 +176,7 @@ def test_no_peer_to_peer_on_an_approved_request(prescriber, submit):
     req = submit(prescriber, approvable_case(member_id="M-OK-P2P"))
     assert req.status == Status.APPROVED
     with pytest.raises(InvalidTransition):
-        services.peer_to_peer_request(by=prescriber, req=req,
+        peer_to_peer_request(by=prescriber, req=req,
                                       times=[timezone.now() + timedelta(days=1)])
 
 
@@ -233,14 +240,14 @@ def test_the_admin_home_counts_the_work(client, prescriber, reviewer, pending, s
                                                attest_alcohol_counseling=False))
     AuthorizationRequest.objects.filter(pk=other.pk).update(
         due_at=timezone.now() - timedelta(hours=1))
-    services.information_request(by=reviewer, req=third, criteria=[], document_kinds=[
+    information_request(by=reviewer, req=third, criteria=[], document_kinds=[
         "clinic_note"], message="The note.")
     page = login(client, reviewer).get(reverse("admin:index"))
     text = work_text(page)
     assert "Pending clinical review 2 1 overdue, shown first" in text
     assert "Information requested 1" in text
     assert "Responses to read 0" in text
-    services.information_respond(by=prescriber, req=third, note="Attached.")
+    information_respond(by=prescriber, req=third, note="Attached.")
     text = work_text(client.get(reverse("admin:index")))
     assert "Pending clinical review 3" in text
     assert "Responses to read 1" in text
@@ -254,7 +261,7 @@ def test_the_admin_home_counts_the_work(client, prescriber, reviewer, pending, s
 def test_password_reset_emails_a_known_address_and_says_the_same_for_an_unknown(
         client, prescriber):
     prescriber.email = "doctor@htc.example"
-    services.user_save(prescriber, by=None)
+    user_save(prescriber, by=None)
     known = client.post(reverse("password_reset"), {"email": "doctor@htc.example"},
                         follow=True)
     assert len(mail.outbox) == 1
@@ -297,13 +304,13 @@ def test_a_received_document_without_the_csrf_token_is_refused(reviewer, pending
 
 
 def test_password_reset_is_rate_limited_without_saying_so(client, prescriber):
-    from authorizations import views_accounts
+    from authorizations.accounts import views
 
     prescriber.email = "doctor@htc.example"
-    services.user_save(prescriber, by=None)
+    user_save(prescriber, by=None)
     pages = [client.post(reverse("password_reset"), {"email": "doctor@htc.example"},
-                         follow=True) for _ in range(views_accounts.PER_ADDRESS + 2)]
-    assert len(mail.outbox) == views_accounts.PER_ADDRESS
+                         follow=True) for _ in range(views.PER_ADDRESS + 2)]
+    assert len(mail.outbox) == views.PER_ADDRESS
     assert {strip_tags(p.content.decode()) for p in pages} == {
         strip_tags(pages[0].content.decode())}
 
@@ -313,7 +320,7 @@ def test_password_reset_with_the_mail_server_down_shows_the_same_page(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     prescriber.email = "doctor@htc.example"
-    services.user_save(prescriber, by=None)
+    user_save(prescriber, by=None)
     page = client.post(reverse("password_reset"), {"email": "doctor@htc.example"},
                        follow=True)
     assert page.status_code == 200

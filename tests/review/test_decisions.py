@@ -4,8 +4,10 @@ confirmation step before a denial, and the letter quoting exactly those."""
 import pytest
 from django.urls import reverse
 
-from authorizations import letters, selectors, services
+from authorizations.letters import rendering as letters
 from authorizations.models import DecisionReason, Status
+from authorizations.requests import selectors
+from authorizations.requests.services import request_decide
 
 pytestmark = pytest.mark.django_db
 
@@ -68,10 +70,10 @@ def test_a_denial_without_any_reason_is_refused_naming_the_field(reviewer_client
 def test_the_service_quotes_only_chosen_unmet_criteria(reviewer, queue):
     req = queue["overdue"]
     with pytest.raises(ValueError):
-        services.request_decide(by=reviewer, req=req, approve=False, rationale="x",
+        request_decide(by=reviewer, req=req, approve=False, rationale="x",
                                 reasons=["not_a_criterion"])
     # None: every unmet criterion.
-    determination = services.request_decide(by=reviewer, req=req, approve=False,
+    determination = request_decide(by=reviewer, req=req, approve=False,
                                              rationale="No imaging.")
     assert list(DecisionReason.objects.filter(determination=determination)
                 .values_list("criterion", flat=True)) == req.unmet

@@ -4,8 +4,19 @@ are listed on; a superuser neither."""
 import pytest
 from django.urls import reverse
 
-from authorizations import services
+from authorizations.accounts.services import user_save
 from authorizations.models import Status
+from authorizations.requests.services import (
+    request_create,
+    request_decide,
+    request_save_draft,
+    request_submit,
+)
+from authorizations.review.services import (
+    ConflictOfInterest,
+    conflict_of_interest,
+    information_request,
+)
 from tests.factories import PrescriberFactory, approvable_case, login, make_reviewer
 
 pytestmark = pytest.mark.django_db
@@ -14,13 +25,13 @@ pytestmark = pytest.mark.django_db
 def test_a_reviewer_who_prescribed_the_request_may_not_decide_it(client, submit):
     both = make_reviewer(username="dual")
     both.is_superuser = True
-    services.user_save(both, by=None)
+    user_save(both, by=None)
     PrescriberFactory(user=both)
     req = submit(both, approvable_case(member_id="M-DUAL", attest_alcohol_counseling=False))
-    with pytest.raises(services.ConflictOfInterest, match="You prescribed"):
-        services.request_decide(by=both, req=req, approve=True, rationale="ok")
-    with pytest.raises(services.ConflictOfInterest):
-        services.information_request(by=both, req=req, criteria=[], document_kinds=["other"],
+    with pytest.raises(ConflictOfInterest, match="You prescribed"):
+        request_decide(by=both, req=req, approve=True, rationale="ok")
+    with pytest.raises(ConflictOfInterest):
+        information_request(by=both, req=req, criteria=[], document_kinds=["other"],
                                      message="x")
     html = login(client, both).get(reverse(
         "admin:authorizations_authorizationrequest_change", args=[req.pk])).content.decode()
@@ -31,19 +42,19 @@ def test_a_reviewer_who_prescribed_the_request_may_not_decide_it(client, submit)
 
 
 def test_a_reviewer_who_answered_the_request_may_not_decide_it(prescriber, reviewer):
-    req = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    services.request_save_draft(by=reviewer, req=req, answers=approvable_case(
+    req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    request_save_draft(by=reviewer, req=req, answers=approvable_case(
         member_id="M-HELPED", attest_alcohol_counseling=False), step="review")
-    services.request_submit(by=prescriber, req=req)
+    request_submit(by=prescriber, req=req)
     req.refresh_from_db()
     assert req.status == Status.PENDING_REVIEW
-    with pytest.raises(services.ConflictOfInterest, match="answered"):
-        services.request_decide(by=reviewer, req=req, approve=True, rationale="ok")
+    with pytest.raises(ConflictOfInterest, match="answered"):
+        request_decide(by=reviewer, req=req, approve=True, rationale="ok")
 
 
 def test_another_reviewer_may(pending):
     other = make_reviewer(username="second")
-    assert services.conflict_of_interest(other, pending) == ""
-    services.request_decide(by=other, req=pending, approve=True, rationale="Counseled.")
+    assert conflict_of_interest(other, pending) == ""
+    request_decide(by=other, req=pending, approve=True, rationale="Counseled.")
     pending.refresh_from_db()
     assert pending.status == Status.APPROVED

@@ -7,15 +7,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from authorizations import services
+from authorizations.accounts.directory import prescriber_profile_save
 from authorizations.models import AuthorizationRequest, InvalidTransition, Status
+from authorizations.requests.services import STANDARD_TURNAROUND, request_decide
+from authorizations.review.services import information_request, information_respond
 from tests.factories import approvable_case, login
 
 pytestmark = pytest.mark.django_db
 
 
 def ask(reviewer, req, **kw):
-    return services.information_request(
+    return information_request(
         by=reviewer, req=req, criteria=kw.pop("criteria", list(req.unmet)),
         document_kinds=["clinic_note"], message="The counseling note.", **kw)
 
@@ -23,7 +25,7 @@ def ask(reviewer, req, **kw):
 def test_the_clock_stops_and_restarts_with_the_time_used(reviewer, pending, prescriber):
     used = timedelta(days=3)
     AuthorizationRequest.objects.filter(pk=pending.pk).update(
-        due_at=timezone.now() + services.STANDARD_TURNAROUND - used)
+        due_at=timezone.now() + STANDARD_TURNAROUND - used)
     pending.refresh_from_db()
     ir = ask(reviewer, pending)
     pending.refresh_from_db()
@@ -33,10 +35,10 @@ def test_the_clock_stops_and_restarts_with_the_time_used(reviewer, pending, pres
     assert abs((ir.due_at - timezone.now()) - timedelta(days=45)) < timedelta(minutes=1)
     assert pending.due_at == ir.due_at
 
-    services.information_respond(by=prescriber, req=pending, note="Attached.")
+    information_respond(by=prescriber, req=pending, note="Attached.")
     pending.refresh_from_db()
     assert pending.status == Status.PENDING_REVIEW
-    expected = timezone.now() + services.STANDARD_TURNAROUND - used
+    expected = timezone.now() + STANDARD_TURNAROUND - used
     assert abs(pending.due_at - expected) < timedelta(seconds=5)
     ir.refresh_from_db()
     assert ir.responded_at and ir.response_note == "Attached."
@@ -53,14 +55,14 @@ def test_a_response_that_meets_every_criterion_is_approved_at_once(
         reviewer, prescriber, submit, django_capture_on_commit_callbacks):
     profile = prescriber.prescriber
     profile.bleeding_disorder_specialist = False
-    services.prescriber_profile_save(profile, by=None)
+    prescriber_profile_save(profile, by=None)
     req = submit(prescriber, approvable_case(member_id="M-NOWOK"))
     assert req.status == Status.PENDING_REVIEW
     ask(reviewer, req, criteria=[])
     profile.bleeding_disorder_specialist = True
-    services.prescriber_profile_save(profile, by=None)
+    prescriber_profile_save(profile, by=None)
     with django_capture_on_commit_callbacks(execute=True):
-        services.information_respond(by=prescriber, req=req, note="Now on staff.")
+        information_respond(by=prescriber, req=req, note="Now on staff.")
     req.refresh_from_db()
     assert req.status == Status.APPROVED
     assert req.authorization is not None
@@ -70,10 +72,10 @@ def test_a_response_that_meets_every_criterion_is_approved_at_once(
 def test_a_pended_request_is_decided_only_once_overdue(reviewer, pending):
     ask(reviewer, pending)
     with pytest.raises(InvalidTransition, match="awaits the prescriber"):
-        services.request_decide(by=reviewer, req=pending, approve=False, rationale="x")
+        request_decide(by=reviewer, req=pending, approve=False, rationale="x")
     AuthorizationRequest.objects.filter(pk=pending.pk).update(
         due_at=timezone.now() - timedelta(hours=1))
-    services.request_decide(by=reviewer, req=pending, approve=False, rationale="No response.")
+    request_decide(by=reviewer, req=pending, approve=False, rationale="No response.")
     pending.refresh_from_db()
     assert pending.status == Status.DENIED
 

@@ -3,7 +3,8 @@
 import pytest
 from django.core import mail
 
-from authorizations import services
+from authorizations.requests.services import request_decide
+from authorizations.review.services import information_request, information_respond
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_the_prescriber_is_told_of_a_pend_and_a_decision_without_patient_data(
         reviewer, pending, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.information_request(by=reviewer, req=pending, criteria=[],
+        information_request(by=reviewer, req=pending, criteria=[],
                                      document_kinds=["clinic_note"], message="Note please.")
     pending.refresh_from_db()
     from datetime import timedelta
@@ -23,7 +24,7 @@ def test_the_prescriber_is_told_of_a_pend_and_a_decision_without_patient_data(
     AuthorizationRequest.objects.filter(pk=pending.pk).update(
         due_at=timezone.now() - timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, req=pending, approve=False, rationale="None.")
+        request_decide(by=reviewer, req=pending, approve=False, rationale="None.")
     assert len(mail.outbox) == 2
     assert mail.outbox[0].to == ["prescriber@htc.example"]
     for message in mail.outbox:
@@ -36,11 +37,11 @@ def test_the_prescriber_is_told_of_a_pend_and_a_decision_without_patient_data(
 def test_the_queue_owner_is_told_of_a_response_without_patient_data(
         reviewer, prescriber, pending, settings, django_capture_on_commit_callbacks):
     settings.REVIEW_QUEUE_EMAIL = "queue@payer.example"
-    services.information_request(by=reviewer, req=pending, criteria=[],
+    information_request(by=reviewer, req=pending, criteria=[],
                                  document_kinds=["clinic_note"], message="Note please.")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.information_respond(by=prescriber, req=pending, note="Attached the note.")
+        information_respond(by=prescriber, req=pending, note="Attached the note.")
     pending.refresh_from_db()
     assert pending.status == "pending_review"
     assert [m.to for m in mail.outbox] == [["queue@payer.example"]]
@@ -54,9 +55,9 @@ def test_the_queue_owner_is_told_of_a_response_without_patient_data(
 def test_no_queue_address_no_response_notice(reviewer, prescriber, pending, settings,
                                              django_capture_on_commit_callbacks):
     settings.REVIEW_QUEUE_EMAIL = ""
-    services.information_request(by=reviewer, req=pending, criteria=[],
+    information_request(by=reviewer, req=pending, criteria=[],
                                  document_kinds=["clinic_note"], message="Note please.")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.information_respond(by=prescriber, req=pending, note="")
+        information_respond(by=prescriber, req=pending, note="")
     assert mail.outbox == []

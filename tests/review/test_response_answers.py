@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from authorizations import services
 from authorizations.models import AnswerVersion, AuditEvent, InvalidTransition, Status
 from authorizations.policy import QUESTION_BY_KEY
-from authorizations.wizard.forms import STEP_FORMS, raw_value
+from authorizations.requests.wizard.forms import STEP_FORMS, raw_value
+from authorizations.review.conversation import answers_change
+from authorizations.review.services import information_request
 from tests.factories import login
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pended(reviewer, pending):
-    services.information_request(by=reviewer, req=pending,
+    information_request(by=reviewer, req=pending,
                                  criteria=["alcohol_counseling_attestation"],
                                  document_kinds=[], message="Was the patient counseled?")
     pending.refresh_from_db()
@@ -81,11 +82,11 @@ def test_a_changed_answer_is_version_2_and_the_response_approves_at_once(
 
 
 def test_the_diff_lists_exactly_the_changed_keys(prescriber, pended):
-    from authorizations import selectors_review
+    from authorizations.review import selectors as review_selectors
 
     answers = {**pended.answers, "weight_kg": 81, "hbsag": "negative"}
-    services.answers_change(by=prescriber, req=pended, step="dosing", answers=answers)
-    rows = selectors_review.answer_versions(pended)
+    answers_change(by=prescriber, req=pended, step="dosing", answers=answers)
+    rows = review_selectors.answer_versions(pended)
     assert [(c.key, c.label, c.new) for c in rows[-1].changes] == [
         ("weight_kg", QUESTION_BY_KEY["weight_kg"].label, "81 kg")]
 
@@ -128,14 +129,14 @@ def test_answers_change_only_while_information_is_requested(client, prescriber, 
         reverse("request_respond_step", args=[pending.pk, "dosing"]))
     assert response.status_code == 302
     with pytest.raises(InvalidTransition, match="only in a response"):
-        services.answers_change(by=prescriber, req=pending, step="dosing",
+        answers_change(by=prescriber, req=pending, step="dosing",
                                 answers=pending.answers)
 
 
 def test_answer_versions_are_insert_only(prescriber, pended):
     from django.db import DatabaseError, transaction
 
-    services.answers_change(by=prescriber, req=pended, step="dosing",
+    answers_change(by=prescriber, req=pended, step="dosing",
                             answers={**pended.answers, "weight_kg": 81})
     with pytest.raises(DatabaseError), transaction.atomic():
         AnswerVersion.objects.filter(request=pended).update(reason="edited")
@@ -153,7 +154,7 @@ def test_the_determination_admin_names_criteria(client, reviewer, pended):
 def test_a_change_that_asks_a_new_question_is_named_before_sending(client, prescriber, pended):
     # Moderately severe: the bleeding history is now asked, and not answered.
     answers = {**pended.answers, "severity": "moderately_severe", "fix_activity_percent": 1.5}
-    services.answers_change(by=prescriber, req=pended, step="diagnosis", answers=answers)
+    answers_change(by=prescriber, req=pended, step="diagnosis", answers=answers)
     client = login(client, prescriber)
     response = client.post(reverse("request_respond", args=[pended.pk]), {"note": "Kept"})
     assert response.status_code == 400

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from authorizations import services
+from authorizations.review.services import information_request, information_respond
 from tests.factories import login
 
 pytestmark = pytest.mark.django_db
@@ -9,9 +9,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_timeline_says_who_did_what_and_when(client, reviewer_client, prescriber,
                                                  reviewer, pending):
-    services.information_request(by=reviewer, req=pending, criteria=[],
+    information_request(by=reviewer, req=pending, criteria=[],
                                  document_kinds=["clinic_note"], message="Note please.")
-    services.information_respond(by=prescriber, req=pending, note="Sent.")
+    information_respond(by=prescriber, req=pending, note="Sent.")
     admin_html = reviewer_client.get(reverse(
         "admin:authorizations_authorizationrequest_change", args=[pending.pk])).content.decode()
     page = login(client, prescriber).get(reverse("request_detail", args=[pending.pk]))

@@ -9,8 +9,13 @@ import logging
 import pytest
 from django.test import Client
 
-from authorizations import services
 from authorizations.models import AuditEvent, AuthorizationRequest, Status
+from authorizations.requests.services import (
+    request_create,
+    request_decide,
+    request_save_draft,
+    request_submit,
+)
 from tests.phi import PATIENT, phi_in
 from tests.walker import Walker, step_post_data
 
@@ -47,7 +52,7 @@ def walk_and_submit(client, case, django_capture_on_commit_callbacks) -> Authori
 
 @pytest.fixture
 def _quick(monkeypatch):
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_pdf", lambda d: b"%PDF-1.7 test " + str(d.pk).encode())
 
@@ -74,7 +79,7 @@ def test_every_action_on_a_request_is_audited_with_actor_and_id(
             {"decision": "approve", "rationale": "Hepatitis B ruled out by the HTC."})
     assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_decide(by=reviewer, req=denied, approve=False,
+        request_decide(by=reviewer, req=denied, approve=False,
                                 rationale="HBsAg positive.")
     admin.get(f"/requests/{denied.pk}/letter.pdf")
 
@@ -184,18 +189,18 @@ def test_logs_of_a_whole_request_carry_no_patient_data(
     assert owner.get(f"/requests/{req.pk}/export.json").status_code == 200
     assert owner.get(f"/requests/{req.pk}/letter.pdf").status_code == 200
     # A renderer failure on another request, logged with its traceback.
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     def broken(determination):
         raise OSError("renderer unavailable")
 
-    pended = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    services.request_save_draft(by=prescriber, req=pended,
+    pended = request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    request_save_draft(by=prescriber, req=pended,
                                 answers={**case, "member_id": "UHC-1", "hbsag": "positive"},
                                 step="review")
     monkeypatch.setattr(letters, "render_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_submit(by=prescriber, req=pended)
+        request_submit(by=prescriber, req=pended)
     assert owner.get(f"/requests/{pended.pk}/letter.pdf").status_code == 503
     # Another HTC's prescriber trying the request: 404s, logged as warnings.
     other = signed_in(other_prescriber)
@@ -221,11 +226,12 @@ def test_logs_of_a_whole_request_carry_no_patient_data(
 
 def test_a_server_error_during_a_step_logs_no_patient_data(all_logs, prescriber, monkeypatch):
     """The error is logged with its traceback; the posted answers are not."""
+    from authorizations.requests.wizard import storage
 
     def down(**kwargs):
         raise RuntimeError("database unavailable")
 
-    monkeypatch.setattr(services, "request_create", down)
+    monkeypatch.setattr(storage, "request_create", down)
     prescriber.refresh_from_db()
     client = Client(raise_request_exception=False)
     client.force_login(prescriber)

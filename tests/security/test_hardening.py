@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from authorizations import services
+from authorizations.requests.services import request_create, request_save_draft
 from tests.phi import PATIENT
 
 pytestmark = pytest.mark.django_db
@@ -100,8 +100,8 @@ def test_idle_logoff_after_the_idle_time_and_the_draft_survives(client, prescrib
     idle = django_settings.SESSION_IDLE_SECONDS
     assert idle == 15 * 60  # the default the README promises
     assert sign_in(client, "prescriber").status_code == 302
-    draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-    services.request_save_draft(by=prescriber, req=draft, answers=dict(PATIENT),
+    draft = request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    request_save_draft(by=prescriber, req=draft, answers=dict(PATIENT),
                                 step="liver")
     assert client.get("/requests/").status_code == 200
     assert idle - 5 < seconds_left(client) <= idle
@@ -150,7 +150,7 @@ def test_session_cookie_is_http_only_and_ends_with_the_browser(client, prescribe
 @pytest.mark.parametrize("who", ["anonymous", "prescriber", "reviewer"])
 def test_every_page_sends_the_security_headers(client, prescriber, reviewer, who, submit,
                                                monkeypatch):
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_pdf", lambda d: b"%PDF-1.7 test")
     req = submit(prescriber, dict(PATIENT))
@@ -184,7 +184,7 @@ def test_pages_have_no_inline_script(client, prescriber, reviewer, submit, monke
     """The CSP forbids inline script: a page that had some would break."""
     import re
 
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_pdf", lambda d: b"%PDF-1.7 test")
     pending = submit(prescriber, {**PATIENT, "hbsag": "positive"})
@@ -289,11 +289,11 @@ def test_a_step_posted_after_the_idle_logoff_asks_to_sign_in_and_keeps_the_draft
 def test_pages_of_signed_in_users_are_never_cached(client, prescriber, reviewer, submit,
                                                     monkeypatch):
     """Patient data must not stay in the browser's cache after the idle logoff."""
-    from authorizations import letters
+    from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_pdf", lambda d: b"%PDF-1.7 test")
     req = submit(prescriber, dict(PATIENT))
-    draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    draft = request_create(by=prescriber, htc=prescriber.prescriber.htc)
     prescriber.refresh_from_db()
     client.force_login(prescriber)
     for url in ["/requests/", "/requests/new/", f"/requests/{req.pk}/",
@@ -354,7 +354,7 @@ def test_lockout_behind_a_proxy_uses_the_client_address():
     lock a prescriber out for everyone."""
     from django.test import RequestFactory
 
-    from authorizations.middleware import client_ip_behind_proxy
+    from authorizations.core.middleware import client_ip_behind_proxy
 
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1",
                                    HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")

@@ -15,8 +15,8 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from authorizations import services
 from authorizations.api.models import HTCAPIKey
+from authorizations.appeals.services import appeal_file
 from authorizations.models import (
     HTC,
     AuditEvent,
@@ -28,7 +28,10 @@ from authorizations.models import (
     Infusion,
     Letter,
 )
-from authorizations.wizard import STEPS
+from authorizations.requests.services import request_create, request_decide, request_save_draft
+from authorizations.requests.wizard import STEPS
+from authorizations.review.services import information_request
+from authorizations.treatment.services import infusion_record
 from tests.files import image_bytes
 from tests.phi import PATIENT, phi_in
 
@@ -268,20 +271,20 @@ class World:
                                            "hbsag": "positive"})
         self.information = submit(prescriber, {**PATIENT, "member_id": "UHC-987654321-C",
                                                "hbsag": "positive"})
-        self.information_request = services.information_request(
+        self.information_request = information_request(
             by=reviewer, req=self.information, criteria=[], document_kinds=["viral_tests"],
             message="The viral tests report.")
         self.denied = submit(prescriber, {**PATIENT, "member_id": "UHC-987654321-D",
                                           "hbsag": "positive"})
-        services.request_decide(by=reviewer, req=self.denied, approve=False,
+        request_decide(by=reviewer, req=self.denied, approve=False,
                                 rationale="HBsAg positive.")
-        self.appeal = services.appeal_file(by=prescriber, req=self.denied,
+        self.appeal = appeal_file(by=prescriber, req=self.denied,
                                            statement="The repeat test is negative.",
                                            expedited=False, representative=True)
-        self.draft = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
-        services.request_save_draft(by=prescriber, req=self.draft,
+        self.draft = request_create(by=prescriber, htc=prescriber.prescriber.htc)
+        request_save_draft(by=prescriber, req=self.draft,
                                     answers=dict(PATIENT), step="attestations")
-        services.infusion_record(by=prescriber, auth=self.submitted.authorization, data={
+        infusion_record(by=prescriber, auth=self.submitted.authorization, data={
             "infused_on": self.submitted.authorization.start_date, "lots": ["L1"],
             "weight_kg": 72, "dose_gc_per_kg": 2 * 10**13, "site_name": "Site",
             "site_npi": "", "baseline_treated_bleeds": 0, "full_dose": True})

@@ -3,7 +3,7 @@
 Every save, delete and many-to-many change of any model is watched while a
 whole journey runs: the wizard, the letter, a reviewer's decision, the admin's
 directory and account pages, and the management commands. A write made while
-no service runs (see services.base.service) fails the test.
+no service runs (see base.service) fails the test.
 
 Signals do not see queryset.update() nor bulk_create(); the application uses
 neither (tests may, to set up a case).
@@ -21,7 +21,8 @@ from django.db.models.signals import m2m_changed, pre_delete, pre_save
 from django.test import Client
 from django.utils import timezone
 
-from authorizations import services
+from authorizations.accounts.directory import htc_save
+from authorizations.core.audit import running
 from authorizations.models import HTC, AuditEvent, AuthorizationRequest, Letter, Status
 from authorizations.policy import values
 from tests.factories import PrescriberFactory, approvable_case, login, make_reviewer
@@ -49,7 +50,7 @@ class Watch:
     def seen(self, what: str, sender, instance) -> None:
         if sender._meta.app_label in NOT_APP_DATA:
             return
-        if services.running() is None:
+        if running() is None:
             self.outside.append(f"{what} {sender._meta.label} pk={instance.pk}")
         else:
             self.inside += 1
@@ -87,7 +88,7 @@ def test_the_watch_catches_a_write_outside_the_services():
     with watching() as watch:
         HTC.objects.create(name="Around the services", city="Boise", state="ID")
         user.groups.add(group)
-        services.htc_save(HTC(name="Through the services", city="Boise", state="ID"), by=None)
+        htc_save(HTC(name="Through the services", city="Boise", state="ID"), by=None)
     assert [line.split(" pk=")[0] for line in watch.outside] == [
         "save authorizations.HTC", "add auth.User_groups"]
     assert watch.inside >= 2  # the HTC and its audit row

@@ -3,7 +3,6 @@ from datetime import date, timedelta
 import pytest
 from django.db import IntegrityError, transaction
 
-from authorizations import services
 from authorizations.models import (
     AuditEvent,
     Authorization,
@@ -11,6 +10,12 @@ from authorizations.models import (
     Determination,
     InvalidTransition,
     Status,
+)
+from authorizations.requests.services import (
+    LifetimeLimitReached,
+    request_create,
+    request_decide,
+    request_submit,
 )
 from tests.factories import approvable_case, submitted_request
 
@@ -22,7 +27,7 @@ def submitted(user, **changes):
 @pytest.mark.django_db
 def test_database_allows_one_authorization_per_member(prescriber):
     first = submitted(prescriber).request
-    other = services.request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    other = request_create(by=prescriber, htc=prescriber.prescriber.htc)
     with pytest.raises(IntegrityError), transaction.atomic():
         # Another spelling of the same member: the database compares member keys.
         Authorization.objects.create(request=other, member_id=first.member_id.lower(),
@@ -86,7 +91,7 @@ def test_second_request_for_same_member_pends_with_lifetime_limit(prescriber, ot
 @pytest.mark.django_db
 def test_double_submit_is_one_determination(prescriber):
     first = submitted(prescriber)
-    again = services.request_submit(by=prescriber, req=first.request)
+    again = request_submit(by=prescriber, req=first.request)
     assert again.already_submitted
     assert Determination.objects.filter(request=first.request).count() == 1
 
@@ -95,22 +100,22 @@ def test_double_submit_is_one_determination(prescriber):
 def test_reviewer_denies_with_rationale(prescriber, reviewer):
     req = submitted(prescriber, hbsag="positive").request
     with pytest.raises(ValueError):
-        services.request_decide(by=reviewer, req=req, approve=False, rationale="  ")
-    det = services.request_decide(by=reviewer, req=req, approve=False,
+        request_decide(by=reviewer, req=req, approve=False, rationale="  ")
+    det = request_decide(by=reviewer, req=req, approve=False,
                                   rationale="HBsAg positive on 2026-11-01.")
     req.refresh_from_db()
     assert req.status == Status.DENIED and det.kind == "reviewer"
     assert det.decided_by_credentials == "MD, Hematology"
     with pytest.raises(InvalidTransition):
-        services.request_decide(by=reviewer, req=req, approve=True, rationale="changed mind")
+        request_decide(by=reviewer, req=req, approve=True, rationale="changed mind")
 
 
 @pytest.mark.django_db
 def test_reviewer_approval_refused_when_member_already_authorized(prescriber, reviewer):
     pending = submitted(prescriber, hbsag="positive").request
     submitted(prescriber)  # same member, approved at once
-    with pytest.raises(services.LifetimeLimitReached):
-        services.request_decide(by=reviewer, req=pending, approve=True, rationale="ok")
+    with pytest.raises(LifetimeLimitReached):
+        request_decide(by=reviewer, req=pending, approve=True, rationale="ok")
     pending.refresh_from_db()
     assert pending.status == Status.PENDING_REVIEW
     assert "lifetime_limit" in pending.unmet

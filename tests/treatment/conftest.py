@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from authorizations import services
+from authorizations.requests.services import request_create, request_save_draft, request_submit
+from authorizations.treatment.services import infusion_record
 from tests.cases import case_tested_on
 from tests.treatment.helpers import infusion_data, today
 
@@ -15,11 +16,11 @@ def approve(prescriber):
         user = user or prescriber
         as_of = as_of or today()
         tested = (as_of - timedelta(days=10)).isoformat()
-        req = services.request_create(by=user, htc=user.prescriber.htc)
-        services.request_save_draft(by=user, req=req, step="review",
+        req = request_create(by=user, htc=user.prescriber.htc)
+        request_save_draft(by=user, req=req, step="review",
                                     answers=case_tested_on(tested, member_id=member_id,
                                                            **changes))
-        services.request_submit(by=user, req=req, as_of=as_of)
+        request_submit(by=user, req=req, as_of=as_of)
         req.refresh_from_db()
         return req
 
@@ -32,7 +33,7 @@ def infused(approve, prescriber):
 
     def _infused(member_id="TRT-0002"):
         req = approve(member_id)
-        services.infusion_record(by=prescriber, auth=req.authorization,
+        infusion_record(by=prescriber, auth=req.authorization,
                                  data=infusion_data(today()))
         req.refresh_from_db()
         return req

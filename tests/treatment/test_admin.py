@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from authorizations import services
 from authorizations.models import AuthorizationStatus, FollowUp, FollowUpStatus, Infusion
+from authorizations.treatment.services import followup_save, infusion_record
 from tests.factories import login
 from tests.treatment.helpers import infusion_data, today
 
@@ -60,11 +60,11 @@ def test_reviewer_sees_infusion_and_waives_and_corrects(infused, reviewer, clien
 
 
 def test_follow_up_list_puts_overdue_first(infused, reviewer, client, monkeypatch):
-    from authorizations import selectors_treatment
+    from authorizations.treatment import selectors as treatment_selectors
 
     infused("ADM-3")
     last = FollowUp.objects.order_by("-number").first()
-    monkeypatch.setattr(selectors_treatment, "today",
+    monkeypatch.setattr(treatment_selectors, "today",
                         lambda: FollowUp.objects.get(number=3).due_on + timedelta(days=61))
     page = login(client, reviewer).get(
         reverse("admin:authorizations_followup_changelist")).content.decode()
@@ -82,7 +82,7 @@ def test_prescribers_cannot_post_to_the_admin(approve, prescriber, client):
 
 def test_correction_covers_every_field_as_a_new_version(approve, prescriber, reviewer, client):
     req = approve("ADM-5", as_of=today() - timedelta(days=5))
-    services.infusion_record(by=prescriber, auth=req.authorization,
+    infusion_record(by=prescriber, auth=req.authorization,
                              data=infusion_data(today() - timedelta(days=3)))
     login(client, reviewer)
     form = client.get(admin_url("correct", req.pk)).content.decode()
@@ -144,7 +144,7 @@ def test_prescribers_cannot_open_the_correction(infused, prescriber, client):
 def test_follow_up_change_page_shows_the_assessment_labelled(infused, prescriber, reviewer,
                                                              client):
     fu = infused("ADM-8").authorization.follow_ups.get(number=1)
-    services.followup_save(by=prescriber, follow_up=fu, submit=True, answers={
+    followup_save(by=prescriber, follow_up=fu, submit=True, answers={
         "fix_activity": "<1", "fix_test_date": "2027-05-01", "bleeds_total": 2,
         "bleeds_treated": 1, "factor_ix_iu": 3000, "inhibitor_tested": False,
         "prophylaxis": False, "alt_corticosteroids": True})

@@ -8,8 +8,15 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from authorizations import followup, services
 from authorizations.models import FollowUp, FollowUpStatus
+from authorizations.treatment import schedule
+from authorizations.treatment.services import (
+    followup_save,
+    followup_send_reminders,
+    followup_waive,
+    infusion_correct,
+    infusion_record,
+)
 from tests.treatment.helpers import infusion_data, today
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +31,7 @@ ANSWERS = {"fix_activity": Decimal("30"), "fix_test_date": "2027-05-01", "bleeds
 def submitted(infused, prescriber):
     req = infused("APP-1")
     fu = req.authorization.follow_ups.get(number=1)
-    services.followup_save(by=prescriber, follow_up=fu, answers=ANSWERS, submit=True)
+    followup_save(by=prescriber, follow_up=fu, answers=ANSWERS, submit=True)
     return fu
 
 
@@ -58,16 +65,16 @@ def test_the_services_writes_to_open_follow_ups_still_pass(approve, prescriber, 
     prescriber.email = "prescriber@htc.example.org"
     prescriber.save()
     req = approve("APP-3", as_of=today() - timedelta(days=5))
-    infusion = services.infusion_record(by=prescriber, auth=req.authorization,
+    infusion = infusion_record(by=prescriber, auth=req.authorization,
                                         data=infusion_data(today() - timedelta(days=3)))
     auth = req.authorization
     first, second, third = auth.follow_ups.filter(number__lte=3).order_by("number")
-    services.followup_save(by=prescriber, follow_up=first, answers=ANSWERS, submit=True)
-    services.followup_save(by=prescriber, follow_up=second, answers={"bleeds_total": 1})
-    services.followup_waive(by=reviewer, follow_up=third, reason="Moved abroad")
-    services.followup_send_reminders(as_of=second.due_on)
+    followup_save(by=prescriber, follow_up=first, answers=ANSWERS, submit=True)
+    followup_save(by=prescriber, follow_up=second, answers={"bleeds_total": 1})
+    followup_waive(by=reviewer, follow_up=third, reason="Moved abroad")
+    followup_send_reminders(as_of=second.due_on)
     corrected_day = today() - timedelta(days=4)
-    services.infusion_correct(by=reviewer, infusion=infusion,
+    infusion_correct(by=reviewer, infusion=infusion,
                               data={"infused_on": corrected_day}, reason="Date typo")
     for fu in (first, second, third):
         fu.refresh_from_db()
@@ -75,8 +82,8 @@ def test_the_services_writes_to_open_follow_ups_still_pass(approve, prescriber, 
     assert second.reminders.exists()
     assert third.status == FollowUpStatus.WAIVED
     # The open one moved with the corrected date; the submitted one kept its own.
-    assert second.due_on == followup.schedule(corrected_day)[1]
-    assert first.due_on == followup.schedule(today() - timedelta(days=3))[0]
+    assert second.due_on == schedule.schedule(corrected_day)[1]
+    assert first.due_on == schedule.schedule(today() - timedelta(days=3))[0]
     assert first.status == FollowUpStatus.SUBMITTED and first.answers == ANSWERS
 
 

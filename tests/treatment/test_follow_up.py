@@ -10,7 +10,6 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from authorizations import services
 from authorizations.models import (
     Authorization,
     Determination,
@@ -18,6 +17,7 @@ from authorizations.models import (
     FollowUpReminder,
     FollowUpStatus,
 )
+from authorizations.treatment.services import TreatmentError, followup_save, followup_waive
 from tests.factories import login
 from tests.phi import phi_in
 from tests.treatment.helpers import today
@@ -60,8 +60,8 @@ def test_draft_then_submit_once(infused, prescriber, client):
     fu.refresh_from_db()
     assert fu.status == FollowUpStatus.SUBMITTED and fu.answers["bleeds_total"] == 2
     # Append-only after: the service refuses, the page says so.
-    with pytest.raises(services.TreatmentError, match="submitted"):
-        services.followup_save(by=prescriber, follow_up=fu, answers={})
+    with pytest.raises(TreatmentError, match="submitted"):
+        followup_save(by=prescriber, follow_up=fu, answers={})
     response = client.post(url, {**filled(note="changed"), "submit": "1"}, follow=True)
     assert "cannot be changed" in response.content.decode()
     fu.refresh_from_db()
@@ -84,7 +84,7 @@ def test_follow_up_never_changes_the_authorization_or_decision(infused, prescrib
     login(client, prescriber)
     client.post(reverse("follow_up", args=[req.pk, 1]), {**filled(), "submit": "1"})
     client.post(reverse("follow_up", args=[req.pk, 2]), {**ANSWERS, "save": "1"})
-    services.followup_waive(by=reviewer, follow_up=FollowUp.objects.get(number=3),
+    followup_waive(by=reviewer, follow_up=FollowUp.objects.get(number=3),
                             reason="Moved away")
     call_command("send_followup_reminders", "--as-of",
                  (today() + timedelta(days=400)).isoformat(), stdout=io.StringIO())
@@ -94,11 +94,11 @@ def test_follow_up_never_changes_the_authorization_or_decision(infused, prescrib
 def test_waiving_needs_a_reviewer_and_a_reason(infused, prescriber, reviewer):
     req = infused("FU-4")
     fu = FollowUp.objects.get(authorization=req.authorization, number=1)
-    with pytest.raises(services.TreatmentError, match="reviewer"):
-        services.followup_waive(by=prescriber, follow_up=fu, reason="x")
-    with pytest.raises(services.TreatmentError, match="reason"):
-        services.followup_waive(by=reviewer, follow_up=fu, reason="")
-    services.followup_waive(by=reviewer, follow_up=fu, reason="Lost to follow-up")
+    with pytest.raises(TreatmentError, match="reviewer"):
+        followup_waive(by=prescriber, follow_up=fu, reason="x")
+    with pytest.raises(TreatmentError, match="reason"):
+        followup_waive(by=reviewer, follow_up=fu, reason="")
+    followup_waive(by=reviewer, follow_up=fu, reason="Lost to follow-up")
     fu.refresh_from_db()
     assert fu.state_on(today()) == "waived"
 
@@ -131,11 +131,11 @@ def test_reminders_once_per_state_without_patient_data(infused, prescriber):
 
 
 def test_dashboard_lists_follow_up_due(infused, prescriber, client, monkeypatch):
-    from authorizations import selectors_treatment
+    from authorizations.treatment import selectors as treatment_selectors
 
     req = infused("FU-6")
     first = FollowUp.objects.get(authorization=req.authorization, number=1)
-    monkeypatch.setattr(selectors_treatment, "today", lambda: first.due_on)
+    monkeypatch.setattr(treatment_selectors, "today", lambda: first.due_on)
     page = login(client, prescriber).get(reverse("dashboard")).content.decode()
     assert "Follow-up due" in page and reverse("follow_up", args=[req.pk, 1]) in page
 

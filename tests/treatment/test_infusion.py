@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from authorizations import followup, services
 from authorizations.models import (
     AuditEvent,
     AuthorizationStatus,
@@ -16,6 +15,8 @@ from authorizations.models import (
     FollowUp,
     Infusion,
 )
+from authorizations.treatment import schedule
+from authorizations.treatment.services import TreatmentError, infusion_correct, infusion_record
 from tests.factories import login
 from tests.treatment.helpers import infusion_data, today
 
@@ -43,7 +44,7 @@ def test_recording_administers_and_schedules(approve, prescriber, client):
     infusion = Infusion.objects.get(authorization=req.authorization)
     assert infusion.lots == ["L123", "L124"] and infusion.dose_gc_per_kg == 2 * 10**13
     assert [f.due_on for f in FollowUp.objects.filter(authorization=req.authorization)] == \
-        followup.schedule(today())
+        schedule.schedule(today())
     assert AuditEvent.objects.filter(action="record_infusion").exists()
     assert AuditEvent.objects.filter(action="administer").exists()
     shown = client.get(url).content.decode()
@@ -66,21 +67,21 @@ def test_outside_the_window_is_refused_naming_the_field(approve, prescriber, cli
     assert response.status_code == 200
     assert "The infusion date must be within the authorization window" in page
     assert 'href="#infusion-infused_on"' in page and "KEEP-ME" in page
-    with pytest.raises(services.TreatmentError) as exc:
-        services.infusion_record(by=prescriber, auth=req.authorization,
+    with pytest.raises(TreatmentError) as exc:
+        infusion_record(by=prescriber, auth=req.authorization,
                                  data=infusion_data(before))
     assert exc.value.field == "infused_on"
     future = today() + timedelta(days=1)
-    with pytest.raises(services.TreatmentError, match="today or in the past"):
-        services.infusion_record(by=prescriber, auth=req.authorization,
+    with pytest.raises(TreatmentError, match="today or in the past"):
+        infusion_record(by=prescriber, auth=req.authorization,
                                  data=infusion_data(future))
     assert not Infusion.objects.exists()
 
 
 def test_a_second_record_is_refused(infused, prescriber, client):
     req = infused("INF-4")
-    with pytest.raises(services.TreatmentError, match="already recorded"):
-        services.infusion_record(by=prescriber, auth=req.authorization,
+    with pytest.raises(TreatmentError, match="already recorded"):
+        infusion_record(by=prescriber, auth=req.authorization,
                                  data=infusion_data(today()))
     response = login(client, prescriber).post(reverse("infusion", args=[req.pk]),
                                               post_data(today()), follow=True)
@@ -113,27 +114,27 @@ def test_partial_dose_needs_share_and_reason(approve, prescriber, client):
 
 def test_expired_authorization_takes_no_infusion(approve, prescriber):
     req = approve("INF-7", as_of=today() - timedelta(days=60))
-    with pytest.raises(services.TreatmentError, match="expired"):
-        services.infusion_record(by=prescriber, auth=req.authorization,
+    with pytest.raises(TreatmentError, match="expired"):
+        infusion_record(by=prescriber, auth=req.authorization,
                                  data=infusion_data(req.authorization.end_date))
 
 
 def test_a_reviewer_corrects_as_a_new_version(approve, prescriber, reviewer):
     req = approve("INF-8", as_of=today() - timedelta(days=5))
-    first = services.infusion_record(by=prescriber, auth=req.authorization,
+    first = infusion_record(by=prescriber, auth=req.authorization,
                                      data=infusion_data(today() - timedelta(days=3)))
-    with pytest.raises(services.TreatmentError, match="clinical reviewer"):
-        services.infusion_correct(by=prescriber, infusion=first, data={"lots": ["X"]},
+    with pytest.raises(TreatmentError, match="clinical reviewer"):
+        infusion_correct(by=prescriber, infusion=first, data={"lots": ["X"]},
                                   reason="typo")
     new_day = today() - timedelta(days=4)
-    second = services.infusion_correct(by=reviewer, infusion=first,
+    second = infusion_correct(by=reviewer, infusion=first,
                                        data={"lots": ["L999"], "infused_on": new_day},
                                        reason="Lot typo")
     assert second.version == 2 and second.supersedes == first and second.lots == ["L999"]
     first.refresh_from_db()
     assert first.lots == ["L123", "L124"]  # kept
     assert FollowUp.objects.get(authorization=req.authorization, number=1).due_on == \
-        followup.schedule(new_day)[0]
-    with pytest.raises(services.TreatmentError, match="latest"):
-        services.infusion_correct(by=reviewer, infusion=first, data={}, reason="again")
+        schedule.schedule(new_day)[0]
+    with pytest.raises(TreatmentError, match="latest"):
+        infusion_correct(by=reviewer, infusion=first, data={}, reason="again")
     assert Determination.objects.filter(request=req).count() == 1

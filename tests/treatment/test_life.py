@@ -9,13 +9,17 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction  # noqa: F401 - skipif reads it
 
-from authorizations import services
 from authorizations.models import (
     AuditEvent,
     Authorization,
     AuthorizationCancellation,
     AuthorizationStatus,
     Status,
+)
+from authorizations.treatment.authorizations import (
+    AuthorizationStateError,
+    authorization_transition,
+    record_lapses,
 )
 from tests.treatment.helpers import infusion_data, today
 
@@ -29,7 +33,7 @@ def test_an_expired_unused_authorization_does_not_block_a_new_request(approve, p
     # Flagged as a reauthorization, so a person reviews it.
     assert again.status == Status.PENDING_REVIEW
     assert "reauthorization" in again.review_flags
-    assert services.record_lapses() == 1
+    assert record_lapses() == 1
     first.authorization.refresh_from_db()
     assert first.authorization.status == AuthorizationStatus.EXPIRED
 
@@ -46,7 +50,7 @@ def test_an_administered_authorization_blocks_for_life(infused, approve):
 
 def test_a_cancelled_authorization_does_not_block(approve, prescriber):
     req = approve("LIFE-3")
-    services.authorization_transition(by=prescriber, auth=req.authorization,
+    authorization_transition(by=prescriber, auth=req.authorization,
                                       to=AuthorizationStatus.CANCELLED, reason="Postponed")
     again = approve("LIFE-3")
     assert again.status == Status.PENDING_REVIEW and "reauthorization" in again.review_flags
@@ -55,13 +59,13 @@ def test_a_cancelled_authorization_does_not_block(approve, prescriber):
 def test_cancelling_needs_a_reason_and_the_right_person(approve, prescriber, other_prescriber,
                                                         reviewer):
     auth = approve("LIFE-4").authorization
-    with pytest.raises(services.AuthorizationStateError, match="reason"):
-        services.authorization_transition(by=prescriber, auth=auth,
+    with pytest.raises(AuthorizationStateError, match="reason"):
+        authorization_transition(by=prescriber, auth=auth,
                                           to=AuthorizationStatus.CANCELLED, reason=" ")
-    with pytest.raises(services.AuthorizationStateError, match="prescriber or a clinical"):
-        services.authorization_transition(by=other_prescriber, auth=auth,
+    with pytest.raises(AuthorizationStateError, match="prescriber or a clinical"):
+        authorization_transition(by=other_prescriber, auth=auth,
                                           to=AuthorizationStatus.CANCELLED, reason="No")
-    services.authorization_transition(by=reviewer, auth=auth, to=AuthorizationStatus.CANCELLED,
+    authorization_transition(by=reviewer, auth=auth, to=AuthorizationStatus.CANCELLED,
                                       reason="Member left the plan")
     auth.refresh_from_db()
     assert auth.status == AuthorizationStatus.CANCELLED
@@ -70,15 +74,15 @@ def test_cancelling_needs_a_reason_and_the_right_person(approve, prescriber, oth
     event = AuditEvent.objects.get(action="cancel", object_id=str(auth.pk))
     assert event.detail["from"] == "active" and event.detail["to"] == "cancelled"
     # Never back, nor onwards.
-    with pytest.raises(services.AuthorizationStateError):
-        services.authorization_transition(by=reviewer, auth=auth,
+    with pytest.raises(AuthorizationStateError):
+        authorization_transition(by=reviewer, auth=auth,
                                           to=AuthorizationStatus.ADMINISTERED)
 
 
 def test_an_administered_authorization_cannot_be_cancelled(infused, prescriber):
     auth = infused("LIFE-5").authorization
-    with pytest.raises(services.AuthorizationStateError, match="administered"):
-        services.authorization_transition(by=prescriber, auth=auth,
+    with pytest.raises(AuthorizationStateError, match="administered"):
+        authorization_transition(by=prescriber, auth=auth,
                                           to=AuthorizationStatus.CANCELLED, reason="Oops")
 
 

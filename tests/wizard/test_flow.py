@@ -268,17 +268,18 @@ def test_a_new_request_always_starts_with_the_patient(walker, case):
 
 def test_a_submit_racing_another_shows_the_one_result(walker, case, monkeypatch):
     """The second click passed the draft check before the first committed."""
-    from authorizations import services
+    from authorizations.requests.services import request_save_draft, request_submit
+    from authorizations.requests.wizard import storage
 
     walker.walk_to("review", case)
     req = walker.request()
-    save = services.request_save_draft
+    save = request_save_draft
 
     def submitted_meanwhile(**kwargs):
-        services.request_submit(by=kwargs["by"], req=req)
+        request_submit(by=kwargs["by"], req=req)
         return save(**kwargs)
 
-    monkeypatch.setattr(services, "request_save_draft", submitted_meanwhile)
+    monkeypatch.setattr(storage, "request_save_draft", submitted_meanwhile)
     response = walker.post(step_post_data("review", case, prefix=walker.prefix))
     assert response.url == f"/requests/{req.pk}/"
     assert Determination.objects.count() == 1

@@ -7,8 +7,8 @@ import pytest
 
 from authorizations.models import HTC
 from authorizations.policy import QUESTION_BY_KEY, QUESTIONS
-from authorizations.wizard import STEPS
-from authorizations.wizard.forms import STEP_FORMS
+from authorizations.requests.wizard import STEPS
+from authorizations.requests.wizard.forms import STEP_FORMS
 from tests.factories import approvable_case
 from tests.walker import step_post_data
 

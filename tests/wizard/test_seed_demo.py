@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.http import HttpRequest
 
+from authorizations.core.access import is_reviewer
 from authorizations.models import HTC, PrescriberProfile
-from authorizations.roles import is_reviewer
 
 pytestmark = pytest.mark.django_db
 

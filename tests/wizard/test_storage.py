@@ -7,8 +7,8 @@ from django.contrib.sessions.models import Session
 from django.test import RequestFactory
 
 from authorizations.models import AuditEvent
-from authorizations.wizard import REVIEW, STEPS
-from authorizations.wizard.storage import DraftStorage
+from authorizations.requests.wizard import REVIEW, STEPS
+from authorizations.requests.wizard.storage import DraftStorage
 from tests.factories import approvable_case
 from tests.walker import step_post_data
 

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from authorizations import policy
-from authorizations.facts import lifetime_used
 from authorizations.policy import values
+from authorizations.requests.facts import lifetime_used
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 

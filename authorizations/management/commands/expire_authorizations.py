@@ -5,9 +5,8 @@ from cron: expiry is decided by the date; this writes it down, once."""
 
 from django.core.management.base import BaseCommand
 
-from authorizations import services
-
-from ._as_of import add_as_of, parse_as_of
+from authorizations.management.commands._as_of import add_as_of, parse_as_of
+from authorizations.treatment.authorizations import record_lapses
 
 
 class Command(BaseCommand):
@@ -18,5 +17,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of=None, **options):
         day = parse_as_of(as_of)
-        count = services.record_lapses(as_of=day)
+        count = record_lapses(as_of=day)
         self.stdout.write(f"{count} authorization{'s' if count != 1 else ''} recorded as expired")

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from authorizations.core.access import prescriber_profile
 from authorizations.fhir import importing
-from authorizations.roles import prescriber_profile
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from authorizations import metrics
+from authorizations.operations import metrics
 
 
 def _date(name: str, raw: str) -> date:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from authorizations import services
-from authorizations.letters import determinations_missing_letters
+from authorizations.letters.rendering import determinations_missing_letters
+from authorizations.letters.services import letter_issue, letter_member_copy
 from authorizations.models import Letter
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         rendered = failed = 0
         for determination in determinations_missing_letters():
             try:
-                services.letter_issue(determination, by=None)
+                letter_issue(determination, by=None)
             except Exception as exc:  # noqa: BLE001 - report and go on with the others
                 failed += 1
                 # Ids only: the letter holds patient data, its error might too.
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         for letter in (Letter.objects.filter(member_copy__isnull=True)
                        .select_related("determination__request").order_by("id")):
             try:
-                services.letter_member_copy(letter, by=None)
+                letter_member_copy(letter, by=None)
             except Exception as exc:  # noqa: BLE001 - report and go on with the others
                 failed += 1
                 self.stderr.write(f"letter {letter.pk}: member's copy rendering failed "

@@ -11,9 +11,23 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from authorizations import services
+from authorizations.accounts.services import user_create_prescriber, user_create_reviewer
+from authorizations.appeals.services import appeal_file
 from authorizations.models import HTC, AuthorizationRequest
 from authorizations.policy import values
+from authorizations.requests.services import (
+    request_create,
+    request_decide,
+    request_save_draft,
+    request_submit,
+)
+from authorizations.review.conversation import answers_change
+from authorizations.review.services import (
+    information_request,
+    information_respond,
+    peer_to_peer_request,
+)
+from authorizations.treatment.services import followup_save, followup_waive, infusion_record
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -53,13 +67,13 @@ class Command(BaseCommand):
                                "HTCs: run manage.py import_htcs with a fuller directory.")
         with transaction.atomic():
             for username, first, last, index in PRESCRIBERS:
-                services.user_create_prescriber(
+                user_create_prescriber(
                     by=None, username=username, password=password, htc=htcs[index],
                     first_name=first, last_name=last, email=f"{username}@example.org",
                     credentials="MD", bleeding_disorder_specialist=True)
                 self.stdout.write(f"{username}: prescriber at {htcs[index]}")
             for username, first, last, credentials in (REVIEWER, REVIEWER_2):
-                services.user_create_reviewer(
+                user_create_reviewer(
                     by=None, username=username, password=password, credentials=credentials,
                     first_name=first, last_name=last, email=f"{username}@example.org")
                 self.stdout.write(f"{username}: clinical reviewer (admin at /admin/)")
@@ -75,13 +89,13 @@ class Command(BaseCommand):
         cases = demo_cases(today)
         htc = user.prescriber.htc
         for status in ("approved", "pending_review"):
-            req = services.request_create(by=user, htc=htc)
-            services.request_save_draft(by=user, req=req, answers=cases[status],
+            req = request_create(by=user, htc=htc)
+            request_save_draft(by=user, req=req, answers=cases[status],
                                         step="review")
-            done = services.request_submit(by=user, req=req)
+            done = request_submit(by=user, req=req)
             self.stdout.write(f"{done.request.number}: {done.request.get_status_display()}")
-        draft = services.request_create(by=user, htc=htc)
-        services.request_save_draft(by=user, req=draft, answers=cases["draft"],
+        draft = request_create(by=user, htc=htc)
+        request_save_draft(by=user, req=draft, answers=cases["draft"],
                                     step="diagnosis")
         self.stdout.write(f"{draft.number}: draft, resumable from the dashboard")
         self._demo_treatment(user, today)
@@ -89,9 +103,9 @@ class Command(BaseCommand):
         self._demo_conversation(user, cases)
 
     def _submitted(self, user: User, case: dict) -> AuthorizationRequest:
-        req = services.request_create(by=user, htc=user.prescriber.htc)
-        services.request_save_draft(by=user, req=req, answers=case, step="review")
-        return services.request_submit(by=user, req=req).request
+        req = request_create(by=user, htc=user.prescriber.htc)
+        request_save_draft(by=user, req=req, answers=case, step="review")
+        return request_submit(by=user, req=req).request
 
     def _demo_conversation(self, user: User, cases: dict) -> None:
         """Two requests the reviewer asked about: one awaiting the prescriber's
@@ -103,7 +117,7 @@ class Command(BaseCommand):
             **cases["pending_review"], "member_id": "DEMO-INFO-01",
             "patient_first_name": "Noor", "patient_last_name": "Haddad",
             "date_of_birth": "1992-02-14"})
-        services.information_request(
+        information_request(
             by=reviewer, req=waiting, criteria=["hepatitis_b"], document_kinds=["viral_tests"],
             message="Demo: the hepatitis B surface antigen is positive; send the HBV DNA "
                     "result and the hepatologist's note.")
@@ -112,17 +126,17 @@ class Command(BaseCommand):
             **cases["pending_review"], "member_id": "DEMO-RESP-01",
             "patient_first_name": "Felix", "patient_last_name": "Brandt",
             "date_of_birth": "1979-06-30"})
-        services.information_request(
+        information_request(
             by=reviewer, req=answered, criteria=["aav5_antibodies"],
             document_kinds=["aav5_antibody"],
             message="Demo: confirm the AAV5 titer with the CSL Behring assay report.")
         answered.refresh_from_db()
-        services.answers_change(by=user, req=answered, step="aav5",
+        answers_change(by=user, req=answered, step="aav5",
                                 answers={**answered.answers, "aav5_nab_titer": 450})
-        services.information_respond(by=user, req=answered,
+        information_respond(by=user, req=answered,
                                      note="Demo: the repeat assay gave 1:450; report attached.")
         soon = timezone.now().replace(minute=0, second=0, microsecond=0)
-        services.peer_to_peer_request(
+        peer_to_peer_request(
             by=user, req=answered, note="Demo: the hepatitis B history.",
             times=[soon + timedelta(days=2, hours=1), soon + timedelta(days=3, hours=2)])
         self.stdout.write(f"{answered.number}: answered with a changed titer, a response to "
@@ -135,9 +149,9 @@ class Command(BaseCommand):
                 "patient_first_name": "Mara", "patient_last_name": "Lindqvist",
                 "date_of_birth": "1988-09-03"}
         req = self._submitted(user, case)
-        services.request_decide(by=User.objects.get(username=REVIEWER[0]), req=req,
+        request_decide(by=User.objects.get(username=REVIEWER[0]), req=req,
                                 approve=False, rationale="Demo: the criteria are not shown met.")
-        services.appeal_file(by=user, req=req, expedited=False, representative=True,
+        appeal_file(by=user, req=req, expedited=False, representative=True,
                              statement="Demo: the enclosed records show the criteria met.")
         self.stdout.write(f"{req.number}: denied and appealed, for demo-reviewer-2 to decide")
 
@@ -149,22 +163,22 @@ class Command(BaseCommand):
         approved_on = infused_on - timedelta(days=2)
         case = {**demo_cases(approved_on)["approved"], "member_id": "DEMO-TREATED-01",
                 "patient_first_name": "Theo", "patient_last_name": "Marchetti"}
-        req = services.request_create(by=user, htc=user.prescriber.htc)
-        services.request_save_draft(by=user, req=req, answers=case, step="review")
-        services.request_submit(by=user, req=req, as_of=approved_on)
+        req = request_create(by=user, htc=user.prescriber.htc)
+        request_save_draft(by=user, req=req, answers=case, step="review")
+        request_submit(by=user, req=req, as_of=approved_on)
         req.refresh_from_db()
-        services.infusion_record(by=user, auth=req.authorization, as_of=infused_on, data={
+        infusion_record(by=user, auth=req.authorization, as_of=infused_on, data={
             "infused_on": infused_on, "lots": ["HGX-DEMO-0419"], "weight_kg": Decimal("72"),
             "dose_gc_per_kg": Decimal("2e13"), "site_name": case.get("site_of_care_name", ""),
             "site_npi": case.get("site_of_care_npi", ""), "baseline_treated_bleeds": 5,
             "baseline_factor_ix_product": "Recombinant factor IX", "full_dose": True})
         first, second = req.authorization.follow_ups.order_by("number")[:2]
-        services.followup_save(by=user, follow_up=first, submit=True, answers={
+        followup_save(by=user, follow_up=first, submit=True, answers={
             "fix_activity": Decimal("36"), "fix_test_date": first.due_on.isoformat(),
             "bleeds_total": 1, "bleeds_treated": 0, "factor_ix_iu": 0,
             "inhibitor_tested": False, "prophylaxis": False, "alt_corticosteroids": False})
         reviewer = User.objects.get(username=REVIEWER[0])
-        services.followup_waive(by=reviewer, follow_up=second,
+        followup_waive(by=reviewer, follow_up=second,
                                 reason="Demo: assessment done at another center")
         self.stdout.write(f"{req.number}: infused {infused_on}, follow-ups in every state")
 

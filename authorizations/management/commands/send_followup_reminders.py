@@ -5,9 +5,8 @@ patient data: the request number and a link only."""
 
 from django.core.management.base import BaseCommand
 
-from authorizations import services
-
-from ._as_of import add_as_of, parse_as_of
+from authorizations.management.commands._as_of import add_as_of, parse_as_of
+from authorizations.treatment.services import followup_send_reminders
 
 
 class Command(BaseCommand):
@@ -20,6 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of=None, base_url="", **options):
         day = parse_as_of(as_of)
-        result = services.followup_send_reminders(as_of=day, base_url=base_url)
+        result = followup_send_reminders(as_of=day, base_url=base_url)
         self.stdout.write(f"{result.sent} reminder{'s' if result.sent != 1 else ''} sent, "
                           f"{result.skipped} without an email address")

@@ -1,0 +1,1 @@
+"""People and places: users, groups, profiles, the HTC directory, password reset."""

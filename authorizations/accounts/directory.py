@@ -1,0 +1,89 @@
+"""The HTC directory and the people's profiles.
+
+A prescriber's HTC decides which patients they see, and a reviewer's
+credentials are printed on denials: every change is audited, naming the
+fields that changed (never their values) and the ids involved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from authorizations.accounts.htc_csv import Row
+from authorizations.core.audit import changes, delete_audited, save_audited, service
+from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
+
+
+@service
+def htc_save(htc: HTC, *, by: AbstractBaseUser | None) -> HTC:
+    """Add a center to the directory, or store the changes made to one."""
+    with transaction.atomic():
+        save_audited(htc, by=by)
+    return htc
+
+
+@service
+def htc_delete(htc: HTC, *, by: AbstractBaseUser | None) -> None:
+    """Remove a center (the database refuses while prescribers or requests name it)."""
+    with transaction.atomic():
+        delete_audited(htc, by=by)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@service
+def htc_import(rows: Iterable[Row], *, by: AbstractBaseUser | None = None) -> ImportResult:
+    """Create or update each center of a directory export (htc_directory.read_rows),
+    all or nothing; a center is known by its name, city and state."""
+    counts = {"create": 0, "update": 0, None: 0}
+    with transaction.atomic():
+        for row in rows:
+            htc = (HTC.objects.filter(name=row.name, city=row.city, state=row.state).first()
+                   or HTC(name=row.name, city=row.city, state=row.state))
+            htc.federally_designated = row.federally_designated
+            htc.region = row.region
+            htc.source_url = row.source_url
+            counts[save_audited(htc, by=by, via="import")] += 1
+    return ImportResult(counts["create"], counts["update"], counts[None])
+
+
+@service
+def prescriber_profile_save(profile: PrescriberProfile, *, by: AbstractBaseUser | None
+                            ) -> PrescriberProfile:
+    """Make a user a prescriber at an HTC, or store the changes to their profile.
+    A change of HTC is recorded with both HTC ids."""
+    with transaction.atomic():
+        htc = changes(profile).get("htc")
+        detail = {"htc": list(htc)} if htc and htc[0] is not None else {}
+        save_audited(profile, by=by, **detail)
+    return profile
+
+
+@service
+def prescriber_profile_delete(profile: PrescriberProfile, *, by: AbstractBaseUser | None
+                              ) -> None:
+    with transaction.atomic():
+        delete_audited(profile, by=by)
+
+
+@service
+def reviewer_profile_save(profile: ReviewerProfile, *, by: AbstractBaseUser | None
+                          ) -> ReviewerProfile:
+    with transaction.atomic():
+        save_audited(profile, by=by)
+    return profile
+
+
+@service
+def reviewer_profile_delete(profile: ReviewerProfile, *, by: AbstractBaseUser | None) -> None:
+    with transaction.atomic():
+        delete_audited(profile, by=by)

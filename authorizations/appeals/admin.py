@@ -1,0 +1,193 @@
+"""The appeals queue in the admin, and the decision on one appeal at a time.
+
+A queue of its own (appeals run on their own clock: 72 hours expedited, 30
+days standard), read-only; the one write is the decision, through
+appeal_decide, refused to the reviewer who denied and to anyone who
+took part in the request.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, IntegerField, Value, When
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_http_methods
+
+from authorizations.appeals import selectors as appeal_selectors
+from authorizations.appeals.services import appeal_conflict, appeal_decide
+from authorizations.core.audit import audit
+from authorizations.documents import views as document_views
+from authorizations.models import Appeal, InvalidTransition
+from authorizations.requests.services import LifetimeLimitReached
+from authorizations.review.admin import decide as decision_forms
+from authorizations.review.admin.records import ReadOnlyAdmin
+from authorizations.review.services import ConflictOfInterest
+
+DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
+
+# Open appeals first, the soonest due (so the overdue) on top; then decided
+# ones, the latest first.
+APPEAL_QUEUE_ORDER = (
+    Case(When(decided_at__isnull=True, then=Value(0)), default=Value(1),
+         output_field=IntegerField()).asc(),
+    F("due_at").asc(),
+    F("id").desc(),
+)
+
+
+class AppealDecisionForm(decision_forms.DecisionForm):
+    decision = forms.ChoiceField(choices=[("overturn", "Overturn: approve"),
+                                          ("uphold", "Uphold the denial")])
+
+    def __init__(self, req, *args, **kwargs):
+        super().__init__(req, *args, **kwargs)
+        self.fields["reasons"].label = "Reasons for upholding the denial"
+        self.fields["reasons"].help_text = (
+            "The unmet criteria the appeal decision letter gives as its reasons (all chosen "
+            "at first). Not used when the denial is overturned.")
+        self.fields["other_reason"].help_text = "Optional. Printed in the letter after the " \
+                                                "chosen criteria."
+        self.fields["rationale"].help_text = (
+            "Required for both decisions. Printed in the appeal decision letter, with your "
+            "name and credentials.")
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        if data.get("decision") == "uphold" and not data.get("reasons") \
+                and not data.get("other_reason"):
+            self.add_error("reasons", "Upholding the denial needs at least one reason: choose "
+                                      "an unmet criterion or write one in your own words.")
+        return data
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("overdue", "Open and overdue"), ("decided", "Decided")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(decided_at__isnull=True)
+        if self.value() == "overdue":
+            return queryset.filter(decided_at__isnull=True, due_at__lt=timezone.now())
+        if self.value() == "decided":
+            return queryset.filter(decided_at__isnull=False)
+        return queryset
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ("number_link", "filed", "expedited_display", "due", "overdue", "state")
+    list_display_links = None
+    list_filter = (OpenFilter, "expedited")
+    list_select_related = ("request",)
+    list_per_page = 50
+    show_full_result_count = False
+    fields = ("request", "filed_at", "expedited", "expedited_reason", "due_at", "statement",
+              "decided_at", "outcome", "rationale")
+
+    def get_ordering(self, request):
+        return APPEAL_QUEUE_ORDER
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Appeals for decision",
+                                                 **(extra_context or {})})
+
+    @admin.display(description="Request")
+    def number_link(self, obj):
+        url = reverse("admin:authorizations_appeal_decide", args=[obj.pk])
+        return format_html('<a href="{}">Appeal of {}</a>', url, obj.request.number)
+
+    @admin.display(description="Filed", ordering="filed_at")
+    def filed(self, obj):
+        return appeal_selectors.when(obj.filed_at)
+
+    @admin.display(description="Clock", ordering="expedited")
+    def expedited_display(self, obj):
+        return "72 hours (expedited)" if obj.expedited else "30 days"
+
+    @admin.display(description="Decision due", ordering="due_at")
+    def due(self, obj):
+        return appeal_selectors.when(obj.due_at)
+
+    @admin.display(description="Overdue")
+    def overdue(self, obj):
+        # Words, not the admin's green tick: an overdue appeal is bad news.
+        if not obj.overdue(timezone.now()):
+            return ""
+        return format_html('<span class="review-overdue">{}</span>',
+                           "Overdue" if obj.is_open else "Decided late")
+
+    @admin.display(description="State")
+    def state(self, obj):
+        return obj.state
+
+    def get_urls(self):
+        decide = self.admin_site.admin_view(require_http_methods(["GET", "POST"])(
+            self.decide_view))
+        return [path("<int:pk>/decide/", decide, name="authorizations_appeal_decide")] + \
+            super().get_urls()
+
+    def decide_view(self, request, pk: int):
+        """The appeal, the denial it is about, and the decision form (GET);
+        the decision through the service (POST). Errors keep what was typed."""
+        if not request.user.has_perm(DECIDE_PERMISSION):
+            raise PermissionDenied
+        appeal = get_object_or_404(Appeal.objects.select_related(
+            "request", "denial", "filed_by", "decision"), pk=pk)
+        req = appeal.request
+        conflict = appeal_conflict(request.user, appeal) if appeal.is_open else ""
+        form = AppealDecisionForm(req, request.POST or None)
+        error, confirm = "", False
+        if request.method == "POST" and appeal.is_open and not conflict:
+            if not form.is_valid():
+                error = "Nothing was decided: correct the form."
+            else:
+                data = form.cleaned_data
+                overturn = data["decision"] == "overturn"
+                # Upholding is a denial: its letter's reasons are shown, and
+                # confirmed, before it is final (as for a first denial).
+                confirm = not overturn and request.POST.get("confirm") != "yes"
+                if not confirm:
+                    try:
+                        appeal_decide(
+                            by=request.user, appeal=appeal, overturn=overturn,
+                            rationale=data["rationale"],
+                            reasons=None if overturn else data["reasons"],
+                            other_reason=data["other_reason"])
+                    except (ConflictOfInterest, LifetimeLimitReached,
+                            InvalidTransition, ValueError) as exc:
+                        error = f"Nothing was decided: {exc}"
+                    else:
+                        messages.success(
+                            request, f"The appeal of {req.number} is decided: "
+                                     f"{'approved' if overturn else 'denial upheld'}. "
+                                     "Its letter is on the request's page.")
+                        return HttpResponseRedirect(
+                            reverse("admin:authorizations_appeal_decide", args=[appeal.pk]))
+        elif request.method == "POST":
+            error = f"Nothing was decided: {conflict or 'the appeal is already decided.'}"
+        if request.method == "GET":
+            # The page shows the patient's request: who read it is on record.
+            audit(by=request.user, action="view", obj=req, via="appeal")
+        return TemplateResponse(request, "admin/authorizations/appeal/decide.html", {
+            **self.admin_site.each_context(request),
+            "title": f"Appeal of {req.number}", "opts": self.model._meta,
+            "appeal": appeal_selectors.appeal_row(appeal), "req": req,
+            "denial_reasons": appeal_selectors.denial_reasons(appeal.denial),
+            "denial": appeal.denial, "conflict": conflict, "form": form, "error": error,
+            "confirm": confirm, "reason_names": form.reason_names() if confirm else [],
+            "documents": document_views.admin_document_rows(req),
+            "request_url": reverse("admin:authorizations_authorizationrequest_change",
+                                   args=[req.pk]),
+            "letter_url": reverse("request_letter", args=[req.pk]),
+        }, status=400 if error else 200)

@@ -1,0 +1,98 @@
+"""What the appeal pages print: the denial's reasons, the time left to appeal,
+and each appeal's state and clock (the prescriber's page and the admin)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from authorizations.appeals.services import appeal_deadline, appeal_refusal, denial_of
+from authorizations.models import Appeal, AuthorizationRequest, Determination
+from authorizations.policy.values import long_date
+from authorizations.requests.selectors import criterion_name
+
+
+def when(value: datetime | None) -> str:
+    """November 28, 2026, 9:05 AM, in local time."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{long_date(local.date())}, {local:%-I:%M %p}"
+
+
+def denial_reasons(determination: Determination | None) -> list[str]:
+    """The denial's reasons as its letter gives them: the chosen criteria with
+    why each was not met, then the reviewer's own words."""
+    if determination is None:
+        return []
+    why = {row["id"]: row["reason"] for row in determination.trace}
+    out = []
+    for reason in determination.reasons.all():
+        if reason.criterion:
+            detail = why.get(reason.criterion, "")
+            out.append(f"{criterion_name(reason.criterion)}: {detail}" if detail
+                       else criterion_name(reason.criterion))
+        else:
+            out.append(reason.text)
+    return out
+
+
+@dataclass(frozen=True)
+class AppealOffer:
+    """A denial that can be appealed today, and until when."""
+
+    deadline: str
+    reasons: list[str]
+    rationale: str
+    denied_on: str
+    denied_by: str
+
+
+def appeal_offer(req: AuthorizationRequest, today: date | None = None) -> AppealOffer | None:
+    today = today or timezone.localdate()
+    if appeal_refusal(req, today):
+        return None
+    denial = denial_of(req)
+    return AppealOffer(deadline=long_date(appeal_deadline(denial)),
+                       reasons=denial_reasons(denial), rationale=denial.rationale,
+                       denied_on=long_date(timezone.localdate(denial.created_at)),
+                       denied_by=denial.decided_by_name)
+
+
+@dataclass(frozen=True)
+class AppealRow:
+    obj: Appeal
+    filed: str
+    filed_by: str
+    clock: str
+    due: str
+    overdue: bool
+    state: str
+    decided: str
+
+
+def appeal_row(appeal: Appeal, now: datetime | None = None) -> AppealRow:
+    now = now or timezone.now()
+    user = appeal.filed_by
+    return AppealRow(
+        obj=appeal, filed=when(appeal.filed_at),
+        filed_by=user.get_full_name() or user.get_username(),
+        clock="72 hours (expedited)" if appeal.expedited else "30 days (standard)",
+        due=when(appeal.due_at), overdue=appeal.overdue(now), state=appeal.state,
+        decided=when(appeal.decided_at))
+
+
+def appeal_rows(req: AuthorizationRequest) -> list[AppealRow]:
+    now = timezone.now()
+    return [appeal_row(a, now) for a in req.appeals.select_related("filed_by")]
+
+
+def export_appeals(req: AuthorizationRequest) -> list[dict]:
+    """The request's appeals in export.json (data dictionary, section 5):
+    outcome null while open."""
+    return [{"filed_at": a.filed_at.isoformat(), "expedited": a.expedited,
+             "due_at": a.due_at.isoformat(), "outcome": a.outcome or None,
+             "decided_at": a.decided_at.isoformat() if a.decided_at else None}
+            for a in req.appeals.order_by("filed_at", "id")]

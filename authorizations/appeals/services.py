@@ -1,0 +1,222 @@
+"""Appeals of a denial: filing (the prescriber, as the member's authorized
+representative) and the decision (a reviewer other than the one who denied).
+
+ERISA's claims rules (29 CFR 2560.503-1(h), (i)): at least 180 days after the
+denial to appeal; a pre-service appeal decided within 30 days, or 72 hours
+when urgent; decided by someone who did not make the denial.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from authorizations.core.audit import audit, service
+from authorizations.letters import notices
+from authorizations.letters.rendering import (
+    APPEAL_DAYS,
+    APPEAL_DECISION_DAYS,
+    EXPEDITED_APPEAL_HOURS,
+)
+from authorizations.models import (
+    Appeal,
+    AppealOutcome,
+    AuthorizationRequest,
+    DecisionKind,
+    Determination,
+    InvalidTransition,
+    PrescriberProfile,
+    Status,
+)
+from authorizations.requests import facts
+from authorizations.review import services as review_services
+
+APPEAL_EXPEDITED = timedelta(hours=EXPEDITED_APPEAL_HOURS)
+APPEAL_STANDARD = timedelta(days=APPEAL_DECISION_DAYS)
+
+
+class AppealRefused(InvalidTransition):
+    """The appeal cannot be filed or decided as asked; the message says why."""
+
+
+def appeal_due(filed_at: datetime, *, expedited: bool) -> datetime:
+    return filed_at + (APPEAL_EXPEDITED if expedited else APPEAL_STANDARD)
+
+
+def denial_of(req: AuthorizationRequest) -> Determination | None:
+    """The reviewer's denial that stands: the latest determination, when it denies."""
+    latest = req.determinations.order_by("-created_at", "-id").first()
+    if latest is None or latest.status != Status.DENIED:
+        return None
+    return latest
+
+
+def appeal_deadline(denial: Determination) -> date:
+    """The last day to appeal: 180 days after the day of the denial."""
+    return timezone.localdate(denial.created_at) + timedelta(days=APPEAL_DAYS)
+
+
+def open_appeal(req: AuthorizationRequest) -> Appeal | None:
+    return req.appeals.filter(decided_at__isnull=True).first()
+
+
+def appeal_refusal(req: AuthorizationRequest, today: date) -> str:
+    """Why `req` cannot be appealed today, in words; "" when it can."""
+    if req.status != Status.DENIED:
+        return f"{req.number} is {req.get_status_display().lower()}: only a denial can be " \
+               "appealed"
+    denial = denial_of(req)
+    if denial is None or denial.kind != DecisionKind.REVIEWER:
+        return f"{req.number} has no reviewer's denial to appeal"
+    if open_appeal(req) is not None:
+        return f"{req.number} already has an appeal awaiting its decision"
+    if req.appeals.exists():
+        # One level of internal appeal: after it, external review or a civil action.
+        return f"The denial of {req.number} was already appealed and the appeal decided: " \
+               "no further internal appeal is available"
+    deadline = appeal_deadline(denial)
+    if today > deadline:
+        return f"The time to appeal {req.number} ended on " \
+               f"{deadline:%B} {deadline.day}, {deadline.year}"
+    return ""
+
+
+@service
+def appeal_file(*, by: AbstractBaseUser, req: AuthorizationRequest, statement: str,
+                expedited: bool, expedited_reason: str = "", representative: bool,
+                as_of: date | None = None) -> Appeal:
+    """File an appeal of the request's denial. Only a prescriber of the
+    request's HTC files (the views scope by HTC too), attesting that they act
+    as the member's authorized representative."""
+    statement = statement.strip()
+    expedited_reason = expedited_reason.strip() if expedited else ""
+    if not statement:
+        raise ValueError("Statement: say why the denial should be overturned")
+    if not representative:
+        raise ValueError("Authorized representative: confirm that you act as the member's "
+                         "authorized representative")
+    if expedited and not expedited_reason:
+        raise ValueError("Reason for an expedited appeal: say why waiting 30 days could "
+                         "seriously jeopardize the patient")
+    today = as_of or timezone.localdate()
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        if not PrescriberProfile.objects.filter(user_id=by.pk, htc_id=req.htc_id).exists():
+            raise PermissionError(f"Only a prescriber of {req.number}'s HTC may appeal its "
+                                  "denial")
+        refused = appeal_refusal(req, today)
+        if refused:
+            raise AppealRefused(refused)
+        now = timezone.now()
+        appeal = Appeal(request=req, denial=denial_of(req), filed_by=by, filed_at=now,
+                        statement=statement, expedited=expedited,
+                        expedited_reason=expedited_reason, representative_attested=True,
+                        due_at=appeal_due(now, expedited=expedited))
+        appeal.save()
+        audit(by=by, action="appeal", obj=req, appeal=appeal.pk, expedited=expedited)
+        transaction.on_commit(lambda: notices.appeal_filed(req))
+    return appeal
+
+
+def appeal_conflict(user: AbstractBaseUser, appeal: Appeal) -> str:
+    """Why `user` may not decide `appeal`, in words; "" when they may."""
+    if user.pk == appeal.denial.decided_by_id:
+        return f"You denied {appeal.request.number}: a reviewer other than the one who " \
+               "denied must decide its appeal."
+    return review_services.conflict_of_interest(user, appeal.request)
+
+
+@service
+def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, rationale: str,
+                  reasons: list[str] | None = None, other_reason: str = "",
+                  as_of: date | None = None) -> Determination:
+    """Decide an appeal. Upheld: a new reviewer's denial with its reasons and
+    rationale, and its own letter. Overturned: approved as any approval (the
+    one-treatment-per-lifetime check, the authorization, the approval letter).
+
+    Raises LifetimeLimitReached when the member already holds an authorization:
+    the appeal then stays open, on the record."""
+    from authorizations.requests.services import (
+        LifetimeLimitReached,
+        _approve,
+        _determine,
+        _issue_letter_after_commit,
+    )
+
+    rationale = rationale.strip()
+    if not rationale:
+        raise ValueError("Rationale: a rationale is required for every appeal decision")
+    today = as_of or timezone.localdate()
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=appeal.request_id)
+        # Only the appeal's own row: "denial" joined into FOR UPDATE would lock the
+        # determination too, which the app role may not update (N2).
+        appeal = (Appeal.objects.select_for_update(of=("self",)).select_related("denial")
+                  .get(pk=appeal.pk))
+        if not appeal.is_open:
+            raise AppealRefused(f"The appeal of {req.number} is already decided")
+        appeal.request = req
+        conflict = appeal_conflict(by, appeal)
+        if conflict:
+            raise review_services.ConflictOfInterest(conflict)
+        if req.status != Status.DENIED:
+            raise AppealRefused(f"{req.number} is {req.get_status_display().lower()}")
+        chosen = review_services.check_reasons(req, approve=overturn, criteria=reasons,
+                                      other_reason=other_reason)
+        evaluation = facts.evaluate_request(req, as_of=today)
+        # The request's decided time stays the first decision's, which its review
+        # clock and the metrics measure; the appeal keeps its own.
+        first_decided_at = req.decided_at
+        if overturn:
+            if _approve(req, today, by=by) is None:
+                audit(by=by, action="approve_refused", obj=req, reason="lifetime_limit",
+                      appeal=appeal.pk)
+                refused = True
+            else:
+                refused = False
+                determination = _determine(req, evaluation, status=Status.APPROVED,
+                                           kind=DecisionKind.REVIEWER, by=by,
+                                           rationale=rationale)
+                req.decided_at = first_decided_at
+                req.save(update_fields=["decided_at"])
+        else:
+            refused = False
+            # The request stays denied: the decision is recorded, the status unchanged.
+            req.outcome, req.unmet = evaluation.outcome, evaluation.unmet
+            req.save(update_fields=["outcome", "unmet", "updated_at"])
+            determination = _record(req, evaluation, by=by, rationale=rationale)
+            review_services.record_reasons(determination, criteria=chosen,
+                                           other_reason=other_reason)
+        if not refused:
+            appeal.decided_at, appeal.decided_by = timezone.now(), by
+            appeal.outcome = AppealOutcome.OVERTURNED if overturn else AppealOutcome.UPHELD
+            appeal.rationale, appeal.decision = rationale, determination
+            appeal.save(update_fields=["decided_at", "decided_by", "outcome", "rationale",
+                                       "decision"])
+            audit(by=by, action="appeal_decide", obj=req, appeal=appeal.pk,
+                  outcome=appeal.outcome, reasons=chosen)
+            _issue_letter_after_commit(determination)
+            transaction.on_commit(lambda: notices.appeal_decided(req))
+    if refused:
+        raise LifetimeLimitReached(
+            f"{req.number} was not approved: this member already has a recorded Hemgenix "
+            "infusion or a live authorization (one treatment per lifetime). The appeal stays "
+            "open.")
+    return determination
+
+
+def _record(req: AuthorizationRequest, evaluation, *, by: AbstractBaseUser,
+            rationale: str) -> Determination:
+    """The upheld denial's determination, as services.requests writes a reviewer's."""
+    from authorizations.models import ReviewerProfile
+
+    profile = ReviewerProfile.objects.filter(user=by).first()
+    return Determination.objects.create(
+        request=req, status=Status.DENIED, outcome=evaluation.outcome, unmet=evaluation.unmet,
+        trace=[r.as_dict() for r in evaluation.results], policy_version=evaluation.policy,
+        kind=DecisionKind.REVIEWER, decided_by=by,
+        decided_by_name=by.get_full_name() or by.get_username(),
+        decided_by_credentials=profile.credentials if profile else "", rationale=rationale)

@@ -1,0 +1,2 @@
+"""What every slice may use: the audit log and the @service rule, who may do
+what (access), rate limits, middleware."""

@@ -1,0 +1,93 @@
+"""What every service shares: the write guard and the audit log.
+
+The rule: the services are the only writers of the app's records (and of
+users, groups and their memberships). Each public service function is
+decorated with `@service`, which marks, for the duration of the call, that a
+service is writing; tests/security/test_write_rule.py watches every save,
+delete and membership change during a full journey and fails on any made
+while no service runs.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
+
+from authorizations.models import AuditEvent
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# The name of the service writing now, per thread and task; None outside.
+_running: ContextVar[str | None] = ContextVar("authorizations_service", default=None)
+
+
+def service(func: Callable[P, R]) -> Callable[P, R]:
+    """Mark `func` as a service: the writes it makes are the services' own."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        token = _running.set(func.__name__)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _running.reset(token)
+
+    return run
+
+
+def running() -> str | None:
+    """The service writing now, or None when no service runs."""
+    return _running.get()
+
+
+@service
+def audit(*, by: AbstractBaseUser | None, action: str, obj: Any, **detail: Any) -> AuditEvent:
+    """Record who did what. `detail` holds identifiers and outcomes, never PHI."""
+    return AuditEvent.objects.create(
+        actor_id=getattr(by, "pk", None),
+        actor_username=by.get_username() if by is not None else "system",
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=str(obj.pk),
+        detail=detail,
+    )
+
+
+def changes(obj: models.Model) -> dict[str, tuple[Any, Any]]:
+    """The fields of `obj` that differ from its stored row, as name: (stored,
+    new) of their database values; every field for a row not yet stored."""
+    fields = [f for f in obj._meta.concrete_fields if not f.primary_key]
+    stored = None
+    if not obj._state.adding and obj.pk is not None:
+        stored = (type(obj)._base_manager.filter(pk=obj.pk)
+                  .values(*(f.attname for f in fields)).first())
+    if stored is None:
+        return {f.name: (None, getattr(obj, f.attname)) for f in fields}
+    return {f.name: (stored[f.attname], getattr(obj, f.attname)) for f in fields
+            if stored[f.attname] != getattr(obj, f.attname)}
+
+
+def save_audited(obj: models.Model, *, by: AbstractBaseUser | None,
+                 **detail: Any) -> str | None:
+    """Save `obj` and audit it as "create" or "update" with the names of the
+    fields that changed (never their values). Nothing is written, and None
+    returned, when nothing changed. The caller holds the transaction."""
+    changed = changes(obj)
+    if not changed:
+        return None
+    action = "create" if obj._state.adding or obj.pk is None else "update"
+    obj.save()
+    audit(by=by, action=action, obj=obj, fields=sorted(changed), **detail)
+    return action
+
+
+def delete_audited(obj: models.Model, *, by: AbstractBaseUser | None) -> None:
+    """Audit, then delete `obj`. The caller holds the transaction."""
+    audit(by=by, action="delete", obj=obj)
+    obj.delete()

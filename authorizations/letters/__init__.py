@@ -1,0 +1,2 @@
+"""Letters and notices: rendering determination letters (WeasyPrint), the
+taglines, issuing and storing letters, email notices."""

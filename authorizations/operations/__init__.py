@@ -1,0 +1,1 @@
+"""Operations staff: metrics, outcomes, the operations page and its group."""

@@ -1,0 +1,156 @@
+"""The operations page: aggregate prior authorization metrics for a period,
+as a page (charts drawn on the server as SVG, each with its table) and as CSV.
+Reviewers and operations staff only; figures come from metrics.compute."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from datetime import date
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from authorizations.core import access
+from authorizations.operations import metrics, outcomes
+
+SERVICE_NAME = "Hemgenix prior authorization"
+DATE_HELP = "For example, 2026-11-01"
+
+
+class PeriodForm(forms.Form):
+    """From and to dates (GET). Field names are the query's: from, to."""
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        self.fields["from"] = forms.DateField(
+            label="From date", help_text=DATE_HELP, input_formats=["%Y-%m-%d"],
+            error_messages={"required": "Enter the From date",
+                            "invalid": "From date must be a date like 2026-11-01"})
+        self.fields["to"] = forms.DateField(
+            label="To date", help_text=DATE_HELP, input_formats=["%Y-%m-%d"],
+            error_messages={"required": "Enter the To date",
+                            "invalid": "To date must be a date like 2026-11-30"})
+        for name, f in self.fields.items():
+            f.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off",
+                                   "aria-describedby": f"id_{name}_helptext"})
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("to", "To date must be on or after the From date")
+        return data
+
+
+def _period(request) -> tuple[PeriodForm, date | None, date | None]:
+    today = timezone.localdate()
+    data = request.GET if request.GET else {"from": today.replace(day=1).isoformat(),
+                                            "to": today.isoformat()}
+    form = PeriodForm(data)
+    if form.is_valid():
+        return form, form.cleaned_data["from"], form.cleaned_data["to"]
+    return form, None, None
+
+
+def _allowed(request):
+    """None when the user may see the page, else the response."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not access.may_see_operations(request.user):
+        raise PermissionDenied("Only reviewers and operations staff can see this page.")
+    return None
+
+
+BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_SPACE = 28, 12, 300, 340
+
+
+def chart(figures: list[metrics.Figure]) -> dict:
+    """Geometry of a horizontal bar chart of `figures` (suppressed: no bar)."""
+    known = [float(f.value) for f in figures if not f.suppressed and f.value is not None]
+    top = max(known, default=0) or 1
+    bars = []
+    for i, f in enumerate(figures):
+        y = i * (BAR_HEIGHT + GAP)
+        width = 0 if f.suppressed or f.value is None else round(BAR_SPACE * float(f.value) / top)
+        bars.append({"figure": f, "y": y, "text_y": y + BAR_HEIGHT * 0.68, "width": width,
+                     "value_x": LABEL_WIDTH + width + 8})
+    return {"bars": bars, "figures": figures, "height": len(figures) * (BAR_HEIGHT + GAP),
+            "width": LABEL_WIDTH + BAR_SPACE + 140, "label_width": LABEL_WIDTH,
+            "label_x": LABEL_WIDTH - 8, "bar_height": BAR_HEIGHT}
+
+
+@require_GET
+def operations(request):
+    refused = _allowed(request)
+    if refused:
+        return refused
+    form, start, end = _period(request)
+    context = {"page_title": f"Operations – {SERVICE_NAME}", "form": form,
+               "suppress_below": metrics.SUPPRESS_BELOW}
+    if start is None:
+        context["error_summary"] = [(f"id_{name}", message) for name, errors
+                                    in form.errors.items() for message in errors]
+        return render(request, "authorizations/operations/page.html", context, status=400)
+    m = metrics.compute(start, end)
+    by_key = {f.key: f for f in m.figures}
+    context.update({
+        "metrics": m,
+        "csv_query": request.GET.urlencode() or f"from={start}&to={end}",
+        "counts_chart": chart(m.counts),
+        "time_chart": chart([by_key[k] for k in (
+            "median_hours_to_decision_expedited", "average_hours_to_decision_expedited",
+            "median_hours_to_decision_standard", "average_hours_to_decision_standard")]),
+        "other": [by_key[k] for k in ("decided_within_clock_percent",
+                                      "median_hours_first_step_to_submission",
+                                      "documents_per_request")],
+    })
+    return render(request, "authorizations/operations/page.html", context)
+
+
+@require_GET
+def operations_csv(request):
+    refused = _allowed(request)
+    if refused:
+        return refused
+    form, start, end = _period(request)
+    if start is None:
+        problems = "; ".join(m for errors in form.errors.values() for m in errors)
+        return HttpResponse(problems + "\n", status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="hemgenix-pa-metrics-{start}-to-{end}.csv"')
+    csv.writer(response).writerows(metrics.compute(start, end).csv_rows())
+    return response
+
+
+def _short(figures, labels):
+    """The same figures with the chart's shorter labels (the table keeps the long ones)."""
+    return [replace(f, label=label) for f, label in zip(figures, labels, strict=True)]
+
+
+@require_GET
+def outcomes_page(request):
+    """Outcomes after treatment (aggregates only; cells under 11 patients
+    suppressed), from outcomes.compute. Same access as the operations page."""
+    refused = _allowed(request)
+    if refused:
+        return refused
+    o = outcomes.compute()
+    return render(request, "authorizations/operations/outcomes.html", {
+        "page_title": f"Outcomes – {SERVICE_NAME}", "outcomes": o,
+        "suppress_below": metrics.SUPPRESS_BELOW,
+        "treated_chart": chart(_short([o.treated] + o.prophylaxis[:1],
+                                      ("Patients treated", "Back on prophylaxis"))),
+        "treated_table": [o.treated] + o.prophylaxis,
+        "fix_chart": chart(_short(o.fix_medians, [f"At {m} months"
+                                                  for _, m in outcomes.TIME_POINTS])),
+        "bleeds_chart": chart(_short(o.bleeds, ("Before infusion", "After infusion"))),
+        "completion_chart": chart(_short(o.completion[:3], ("Due so far", "Submitted",
+                                                            "Waived"))),
+    })

@@ -1,0 +1,91 @@
+"""The facts the policy needs from the database, read (never written) here:
+whether the member key has used its one treatment (lifetime_limit), the
+review flags, and the prescriber's and HTC's status at the moment of
+evaluation. The services and the selectors both use it; the policy package
+takes these facts as arguments and never touches the database."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from authorizations import policy
+from authorizations.models import (
+    Authorization,
+    AuthorizationRequest,
+    AuthorizationStatus,
+    PrescriberProfile,
+    Status,
+)
+
+
+def _live_or_used(day: date) -> Q:
+    """Administered, or active and not past its last day (expiry is by the date)."""
+    return Q(status=AuthorizationStatus.ADMINISTERED) | Q(status=AuthorizationStatus.ACTIVE,
+                                                         end_date__gte=day)
+
+
+def _lapsed(day: date) -> Q:
+    return Q(status__in=[AuthorizationStatus.EXPIRED, AuthorizationStatus.CANCELLED]) | Q(
+        status=AuthorizationStatus.ACTIVE, end_date__lt=day)
+
+
+def lifetime_used(member_key: str, *, as_of: date | None = None,
+                  excluding: AuthorizationRequest | None = None) -> bool:
+    """lifetime_limit's fact: for this member key a recorded infusion or a live
+    authorization exists. Expired or cancelled paperwork does not count."""
+    qs = Authorization.objects.filter(_live_or_used(as_of or timezone.localdate()),
+                                      member_key=member_key)
+    if excluding is not None and excluding.pk:
+        qs = qs.exclude(request=excluding)
+    return qs.exists()
+
+
+def review_flags(answers: dict[str, Any], *, as_of: date,
+                 excluding: AuthorizationRequest | None = None) -> list[str]:
+    """The data dictionary's review flags (section 4) for validated answers."""
+    key = policy.member_key(answers["member_id"])
+    flags = []
+    lapsed = Authorization.objects.filter(_lapsed(as_of), member_key=key)
+    if excluding is not None and excluding.pk:
+        lapsed = lapsed.exclude(request=excluding)
+    if lapsed.exists():
+        flags.append("reauthorization")
+    name = f"{answers['patient_first_name']} {answers['patient_last_name']}".strip()
+    same_person = (AuthorizationRequest.objects
+                   .filter(status=Status.APPROVED, patient_name__iexact=name,
+                           answers__date_of_birth=answers["date_of_birth"].isoformat())
+                   .exclude(member_key=key))
+    if same_person.exists():
+        flags.append("possible_duplicate_member")
+    return sorted(flags)
+
+
+def derived_answers(req: AuthorizationRequest) -> dict[str, bool]:
+    """Answers read from the profile and the HTC directory, never typed: the
+    prescriber's specialist status and the HTC's federal designation, as they
+    are now (at submission, they are recorded as they were then)."""
+    profile = PrescriberProfile.objects.filter(user_id=req.prescriber_id).first()
+    return {
+        # No profile means no known specialist status: never "yes".
+        "prescriber_bleeding_disorder_specialist": bool(
+            profile and profile.bleeding_disorder_specialist),
+        "htc_federally_designated": bool(req.htc.federally_designated),
+    }
+
+
+def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None
+                     ) -> policy.Evaluation:
+    """Evaluate a request's stored answers with today's profile, directory and
+    lifetime facts, under the policy version in effect on `as_of`. Raises
+    policy.InvalidCase."""
+    as_of = as_of or timezone.localdate()
+    answers = policy.validate({**req.answers, **derived_answers(req)}, as_of=as_of)
+    key = policy.member_key(answers["member_id"])
+    return policy.evaluate_answers(
+        answers, as_of=as_of,
+        lifetime_used=lifetime_used(key, as_of=as_of, excluding=req),
+        review_flags=review_flags(answers, as_of=as_of, excluding=req))

@@ -1,0 +1,276 @@
+"""Reads for the prescriber's pages: querysets scoped to the prescriber's HTC,
+and the plain values the templates print (templates compute nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from authorizations import policy
+from authorizations.models import (
+    HTC,
+    AuthorizationRequest,
+    AuthorizationStatus,
+    Determination,
+    Status,
+)
+from authorizations.policy import QUESTION_BY_KEY
+from authorizations.policy.values import long_date, number_from_json, scientific
+from authorizations.requests import facts
+from authorizations.treatment import selectors as treatment_selectors
+
+STATUS_LABELS = policy.STATUS_LABELS
+
+
+def requests_for_htc(htc: HTC) -> QuerySet[AuthorizationRequest]:
+    """Every request of one HTC: the only requests a prescriber there may see."""
+    return (AuthorizationRequest.objects.filter(htc=htc)
+            .select_related("prescriber", "authorization"))
+
+
+def request_for_htc(*, htc: HTC, pk: int) -> AuthorizationRequest:
+    """One request of the HTC, or 404: another HTC's request does not exist here."""
+    return get_object_or_404(requests_for_htc(htc), pk=pk)
+
+
+def latest_determination(req: AuthorizationRequest) -> Determination | None:
+    return req.determinations.order_by("-created_at", "-id").first()
+
+
+def authorization_or_none(req: AuthorizationRequest):
+    try:
+        return req.authorization
+    except AuthorizationRequest.authorization.RelatedObjectDoesNotExist:
+        return None
+
+
+def export_payload(req: AuthorizationRequest) -> dict[str, Any]:
+    """The request as exported JSON (data dictionary, section 5). Answers keep
+    their exact decimals and "<N" lab values; write it with
+    policy.values.ExactJSONEncoder."""
+    from authorizations.appeals.selectors import export_appeals  # it reads this module
+
+    auth = authorization_or_none(req)
+    decision = (req.determinations.filter(status__in=[Status.APPROVED, Status.DENIED])
+                .order_by("-created_at", "-id").first())
+    return {
+        "request": req.number,
+        "status": req.status,
+        "submitted_at": req.submitted_at.isoformat() if req.submitted_at else None,
+        "policy": req.policy_version,
+        "answers": req.answers,
+        "outcome": req.outcome or None,
+        "unmet": req.unmet,
+        "review_flags": req.review_flags,
+        "decision": {"kind": decision.kind, "by": decision.decided_by_name,
+                     "at": decision.created_at.isoformat(),
+                     "rationale": decision.rationale} if decision else None,
+        "authorization": {"number": auth.number, "start": auth.start_date.isoformat(),
+                          "end": auth.end_date.isoformat(),
+                          "status": auth.status_on(timezone.localdate())} if auth else None,
+        **treatment_selectors.export_treatment(auth),
+        "appeals": export_appeals(req),
+    }
+
+
+# --------------------------------------------------------------------------
+# Values as shown to people.
+# --------------------------------------------------------------------------
+
+def display_answer(key: str, value: Any) -> str:
+    return policy.display(key, value)
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    key: str
+    label: str
+    value: str
+    answered: bool
+
+
+@dataclass(frozen=True)
+class AnswerGroup:
+    step: str
+    title: str
+    edit_url: str
+    rows: list[AnswerRow]
+
+
+def test_age(iso_day: str, as_of: date) -> str:
+    """How long before submission a sample was taken: "34 days before submission"."""
+    days = (as_of - date.fromisoformat(iso_day)).days
+    if days == 0:
+        return "on the day of submission"
+    if days < 0:
+        return "after the day of submission"
+    return f"{days} day{'s' if days != 1 else ''} before submission"
+
+
+def answer_groups(answers: dict[str, Any], steps: list[tuple[str, str]],
+                  as_of: date | None = None) -> list[AnswerGroup]:
+    """The asked questions of each step with their answers, for "check your
+    answers". `steps` holds (step name, edit URL). Test dates show
+    their age on `as_of` (the submission day; today for a draft)."""
+    as_of = as_of or timezone.localdate()
+    groups = []
+    for step, url in steps:
+        rows = []
+        for key in policy.step_keys(step):
+            q = QUESTION_BY_KEY[key]
+            if not q.is_asked(answers):
+                continue
+            answered = key in answers
+            value = display_answer(key, answers.get(key)) if answered else "Not answered yet"
+            if answered and q.kind == "test_date" and answers.get(key):
+                value = f"{value} ({test_age(answers[key], as_of)})"
+            rows.append(AnswerRow(key, q.label, value, answered))
+        groups.append(AnswerGroup(step, policy.STEP_TITLES[step], url, rows))
+    return groups
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    id: str
+    name: str
+    status: str
+    status_label: str
+    reason: str
+    text: str
+
+
+def criterion_rows(results: list[dict[str, str]]) -> list[CriterionRow]:
+    return [CriterionRow(r["id"], criterion_name(r["id"]), r["status"],
+                         STATUS_LABELS[r["status"]], r["reason"], r["text"]) for r in results]
+
+
+def criterion_name(criterion_id: str) -> str:
+    criterion = policy.CRITERION_BY_ID.get(criterion_id)
+    return criterion.name if criterion else criterion_id
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The live criteria result shown before submitting."""
+
+    outcome: str | None
+    criteria: list[CriterionRow]
+    unmet: list[CriterionRow]
+    problems: list[tuple[str, str]]  # (question, what is wrong)
+    flags: list[str] = ()  # why a request that meets every criterion goes to a person
+
+    @property
+    def approvable(self) -> bool:
+        return self.outcome == policy.MEETS_CRITERIA and not self.flags
+
+
+def review_preview(req: AuthorizationRequest) -> Preview:
+    try:
+        evaluation = facts.evaluate_request(req)
+    except policy.InvalidCase as exc:
+        return Preview(None, [], [], [
+            (QUESTION_BY_KEY[p.key].label if p.key in QUESTION_BY_KEY else p.key, p.message)
+            for p in exc.problems])
+    rows = criterion_rows([r.as_dict() for r in evaluation.results])
+    return Preview(evaluation.outcome, rows, [r for r in rows if r.status == policy.UNMET], [],
+                   [policy.REVIEW_FLAGS[f] for f in evaluation.review_flags])
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What the review page states besides the answers: the prescriber and HTC
+    as the profile and directory say (never typed), the signature, and the
+    authorization window the planned infusion must fit."""
+
+    prescriber: str
+    specialist: bool
+    htc: HTC
+    signed_on: str
+    window_end: str
+    infusion_after_window: bool
+
+
+def review_facts(req: AuthorizationRequest | None) -> ReviewFacts | None:
+    if req is None:
+        return None
+    user = req.prescriber
+    profile = getattr(user, "prescriber", None)
+    name = user.get_full_name() or user.get_username()
+    credentials = profile.credentials if profile else ""
+    today = timezone.localdate()
+    # An approval today would cover today through today + 44 days.
+    window_end = today + timedelta(days=policy.AUTHORIZATION_DAYS - 1)
+    planned = req.answers.get("planned_infusion_date")
+    return ReviewFacts(
+        prescriber=f"{name}, {credentials}" if credentials else name,
+        specialist=bool(facts.derived_answers(req)["prescriber_bleeding_disorder_specialist"]),
+        htc=req.htc, signed_on=long_date(today), window_end=long_date(window_end),
+        infusion_after_window=bool(planned) and date.fromisoformat(planned) > window_end)
+
+
+@dataclass(frozen=True)
+class DoseSummary:
+    weight: str
+    label_dose: str
+    total: str
+    volume_ml: str
+    vials: int
+    beyond_largest_kit: bool
+    largest_kit: int
+
+
+def dose_summary(answers: dict[str, Any]) -> DoseSummary | None:
+    """The label dose for the entered weight, or None before a weight is given."""
+    weight = answers.get("weight_kg")
+    if weight is None:
+        return None
+    plan = policy.dose_plan(number_from_json(weight))
+    volume = plan.volume_ml.normalize()
+    return DoseSummary(
+        weight=display_answer("weight_kg", weight),
+        label_dose=scientific(policy.LABEL_DOSE_GC_PER_KG),
+        total=scientific(plan.total_gc),
+        volume_ml=format(volume, "f"),
+        vials=plan.vials,
+        beyond_largest_kit=plan.beyond_largest_kit,
+        largest_kit=policy.LARGEST_KIT_VIALS,
+    )
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    request: AuthorizationRequest
+    authorization_number: str
+    authorization_state: str
+
+
+def member_history(req: AuthorizationRequest) -> list[MemberRecord]:
+    """The member key's other requests and authorizations (with their states
+    today), for the reviewer: earlier treatment, lapsed paperwork, duplicates."""
+    if not req.member_key:
+        return []
+    today = timezone.localdate()
+    others = (AuthorizationRequest.objects.filter(member_key=req.member_key)
+              .exclude(pk=req.pk).exclude(status=Status.DRAFT)
+              .select_related("authorization").order_by("-submitted_at"))
+    rows = []
+    for other in others:
+        auth = authorization_or_none(other)
+        rows.append(MemberRecord(
+            other, auth.number if auth else "",
+            AuthorizationStatus(auth.status_on(today)).label if auth else ""))
+    return rows
+
+
+def dashboard_rows(htc: HTC) -> list[AuthorizationRequest]:
+    from authorizations.models import Appeal
+
+    # A denial under appeal says so (the request stays denied until decided).
+    open_appeal = Appeal.objects.filter(request=OuterRef("pk"), decided_at__isnull=True)
+    return list(requests_for_htc(htc).annotate(appeal_open=Exists(open_appeal))
+                .order_by("-updated_at"))

@@ -1,0 +1,296 @@
+"""The request's life: create, save a draft, discard, submit, decide.
+
+Each runs in one transaction, takes the actor (`by=`), and writes its audit
+row in that same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from authorizations import policy
+from authorizations.core.audit import audit, service
+from authorizations.letters import notices
+from authorizations.letters.services import letter_issue
+from authorizations.models import (
+    HTC,
+    LIVE_OR_USED,
+    Authorization,
+    AuthorizationRequest,
+    DecisionKind,
+    Determination,
+    InvalidTransition,
+    ReviewerProfile,
+    Status,
+)
+from authorizations.requests import facts
+from authorizations.review import services as review_services
+from authorizations.treatment.authorizations import record_lapses
+
+log = logging.getLogger(__name__)
+
+EXPEDITED_TURNAROUND = timedelta(hours=72)
+STANDARD_TURNAROUND = timedelta(days=15)
+
+
+class NotADraft(InvalidTransition):
+    """A draft-only change to a request that was submitted meanwhile."""
+
+
+class LifetimeLimitReached(Exception):
+    """Another authorization for the member won the race."""
+
+
+@service
+def request_create(*, by: AbstractBaseUser, htc: HTC) -> AuthorizationRequest:
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.create(prescriber=by, htc=htc)
+        audit(by=by, action="create", obj=req)
+    return req
+
+
+@service
+def request_save_draft(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                       answers: dict[str, Any], step: str, expedited: bool | None = None,
+                       expedited_reason: str = "") -> AuthorizationRequest:
+    """Keep the wizard's progress in the database, so it survives a logout.
+
+    `expedited` (None: unchanged) is the prescriber's request for a 72-hour
+    review, asked on the wizard's last step; without it no form could set it.
+    """
+    with transaction.atomic():
+        # Locked and re-read: a submit from another tab must not be overwritten.
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        if req.status != Status.DRAFT:
+            raise NotADraft(f"{req.number} is no longer a draft")
+        req.answers = answers
+        req.wizard_step = step
+        req.member_id = str(answers.get("member_id") or "")[:40]
+        req.member_key = policy.member_key(req.member_id)
+        req.patient_name = _patient_name(answers)
+        fields = ["answers", "wizard_step", "member_id", "member_key", "patient_name",
+                  "updated_at"]
+        if expedited is not None:
+            req.expedited = expedited
+            req.expedited_reason = expedited_reason.strip() if expedited else ""
+            fields += ["expedited", "expedited_reason"]
+        req.save(update_fields=fields)
+        # The step name only: answers are patient data and never go in the log.
+        audit(by=by, action="save_draft", obj=req, step=step)
+    return req
+
+
+@service
+def request_discard(*, by: AbstractBaseUser, req: AuthorizationRequest) -> None:
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        if req.status != Status.DRAFT:
+            raise NotADraft(f"{req.number} is no longer a draft")
+        audit(by=by, action="discard", obj=req)
+        req.delete()
+
+
+def _patient_name(answers: dict[str, Any]) -> str:
+    return " ".join(str(answers.get(k) or "").strip()
+                    for k in ("patient_first_name", "patient_last_name")).strip()[:201]
+
+
+def _approve(req: AuthorizationRequest, today: date, *, by: AbstractBaseUser | None
+             ) -> Authorization | None:
+    """Create the authorization; None when the member key already holds a live
+    or used one. Checked under a row lock first; the partial unique constraint
+    is the backstop for a true race (two first approvals at once)."""
+    # Lapses whose last day has passed are recorded first, so the constraint
+    # never meets a stale "active".
+    record_lapses(member_key=req.member_key, as_of=today, by=by)
+    held = (Authorization.objects.select_for_update()
+            .filter(member_key=req.member_key, status__in=LIVE_OR_USED))
+    if any(True for _ in held):
+        return None
+    try:
+        with transaction.atomic():
+            auth = Authorization.objects.create(
+                request=req, member_id=req.member_id, member_key=req.member_key,
+                start_date=today,
+                # 45 calendar days counting the approval day.
+                end_date=today + timedelta(days=policy.AUTHORIZATION_DAYS - 1),
+            )
+    except IntegrityError:
+        return None
+    audit(by=by, action="authorize", obj=auth, request=req.pk)
+    return auth
+
+
+def _determine(req: AuthorizationRequest, evaluation: policy.Evaluation, *, status: str,
+               kind: str, by: AbstractBaseUser | None, rationale: str = "") -> Determination:
+    req.transition_to(status)
+    req.outcome = evaluation.outcome
+    req.unmet = evaluation.unmet
+    req.review_flags = evaluation.review_flags
+    req.policy_version = evaluation.policy
+    now = timezone.now()
+    if status in (Status.APPROVED, Status.DENIED):
+        req.decided_at = now
+    req.save()
+    profile = ReviewerProfile.objects.filter(user=by).first() if by is not None else None
+    return Determination.objects.create(
+        request=req, status=status, outcome=evaluation.outcome, unmet=evaluation.unmet,
+        trace=[r.as_dict() for r in evaluation.results], policy_version=evaluation.policy,
+        kind=kind, decided_by=by,
+        decided_by_name=(by.get_full_name() or by.get_username()) if by is not None
+        else "Automated criteria check",
+        decided_by_credentials=profile.credentials if profile else "", rationale=rationale,
+    )
+
+
+def _with_lifetime_unmet(evaluation: policy.Evaluation) -> policy.Evaluation:
+    """The evaluation once an approval found the member's treatment taken."""
+    results = [
+        policy.CriterionResult(r.id, policy.UNMET, LIFETIME_TAKEN, r.text)
+        if r.id == "lifetime_limit" else r
+        for r in evaluation.results
+    ]
+    unmet = sorted(r.id for r in results if r.status == policy.UNMET)
+    return replace(evaluation, outcome=policy.NOT_MET, unmet=unmet, results=results)
+
+
+LIFETIME_TAKEN = ("This member already has a recorded Hemgenix infusion or a live "
+                  "authorization")
+
+
+@dataclass
+class SubmitResult:
+    request: AuthorizationRequest
+    determination: Determination | None
+    already_submitted: bool = False
+
+
+@service
+def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                   as_of: date | None = None) -> SubmitResult:
+    """Submit a draft: evaluate it, approve it at once when every criterion is
+    met, otherwise pend it for a clinical reviewer. Software never denies.
+
+    Idempotent: a second submit (double click, replayed POST) finds the request
+    no longer a draft and returns it unchanged.
+    """
+    today = as_of or timezone.localdate()
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        if req.status != Status.DRAFT:
+            return SubmitResult(req, None, already_submitted=True)
+        # The prescriber's status and the HTC's designation as they are now,
+        # recorded with the answers (never typed).
+        req.answers = {**req.answers, **facts.derived_answers(req)}
+        evaluation = facts.evaluate_request(req, as_of=today)
+        req.submitted_at = timezone.now()
+        req.due_at = req.submitted_at + (EXPEDITED_TURNAROUND if req.expedited
+                                         else STANDARD_TURNAROUND)
+        req.member_id = req.answers["member_id"].strip()
+        req.member_key = policy.member_key(req.member_id)
+        req.patient_name = _patient_name(req.answers)
+        status = Status.PENDING_REVIEW
+        # Software approves only when every criterion is met and no review flag is raised.
+        if evaluation.approvable:
+            if _approve(req, today, by=by) is not None:
+                status = Status.APPROVED
+            else:
+                evaluation = _with_lifetime_unmet(evaluation)
+        determination = _determine(req, evaluation, status=status, kind=DecisionKind.SYSTEM,
+                                   by=None)
+        audit(by=by, action="submit", obj=req, status=status, outcome=evaluation.outcome,
+              unmet=evaluation.unmet)
+        _issue_letter_after_commit(determination)
+    return SubmitResult(req, determination)
+
+
+@service
+def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: bool,
+                   rationale: str, as_of: date | None = None,
+                   reasons: list[str] | None = None, other_reason: str = "") -> Determination:
+    """A clinical reviewer approves or denies a pending request, with a reason.
+
+    A denial states its reasons: `reasons`, unmet criteria the reviewer chose
+    (None: every unmet criterion), and `other_reason`, the reviewer's own
+    words; the letter quotes exactly those. Refused (review_services.ConflictOfInterest)
+    to anyone who prescribed, answered or is listed on the request.
+
+    Raises LifetimeLimitReached when approving a member who already holds an
+    authorization (also when another approval wins a concurrent race): the
+    request then stays pending with lifetime_limit not met, on the record.
+    """
+    rationale = rationale.strip()
+    if not rationale:
+        raise ValueError("A rationale is required for every decision")
+    today = as_of or timezone.localdate()
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        target = Status.APPROVED if approve else Status.DENIED
+        # A denial is reopened only by an appeal (services.appeal_decide).
+        if req.status == Status.DENIED or not req.can_become(target):
+            raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
+                                    "only a request pending review can be decided")
+        review_services.refuse_conflict(by, req)
+        review_services.check_decidable(req, timezone.now())
+        chosen = review_services.check_reasons(req, approve=approve, criteria=reasons,
+                                      other_reason=other_reason)
+        evaluation = facts.evaluate_request(req, as_of=today)
+        conflict = False
+        if approve:
+            if _approve(req, today, by=by) is None:
+                conflict = True
+                evaluation = _with_lifetime_unmet(evaluation)
+        if conflict:
+            # Record what happened; the request stays with the reviewers.
+            determination = Determination.objects.create(
+                request=req, status=Status.PENDING_REVIEW, outcome=evaluation.outcome,
+                unmet=evaluation.unmet, trace=[r.as_dict() for r in evaluation.results],
+                policy_version=evaluation.policy, kind=DecisionKind.SYSTEM, decided_by=None,
+                decided_by_name="Automated criteria check",
+                rationale=f"Approval refused: {LIFETIME_TAKEN[0].lower()}{LIFETIME_TAKEN[1:]} "
+                          "(one treatment per lifetime).",
+            )
+            req.outcome, req.unmet = evaluation.outcome, evaluation.unmet
+            req.save(update_fields=["outcome", "unmet", "updated_at"])
+            audit(by=by, action="approve_refused", obj=req, reason="lifetime_limit")
+        else:
+            determination = _determine(
+                req, evaluation, status=Status.APPROVED if approve else Status.DENIED,
+                kind=DecisionKind.REVIEWER, by=by, rationale=rationale)
+            if not approve:
+                review_services.record_reasons(determination, criteria=chosen,
+                                               other_reason=other_reason)
+            audit(by=by, action="approve" if approve else "deny", obj=req,
+                  unmet=evaluation.unmet, reasons=chosen)
+            _issue_letter_after_commit(determination)
+            decided = req
+            transaction.on_commit(lambda: notices.decided(decided))
+    if conflict:
+        raise LifetimeLimitReached(
+            f"{req.number} was not approved: this member already has a recorded Hemgenix "
+            "infusion or a live authorization (one treatment per lifetime). The request stays "
+            "pending review_services.")
+    return determination
+
+
+def _issue_letter_after_commit(determination: Determination) -> None:
+    """Render the determination's letter once the decision is committed.
+
+    A rendering failure must never undo a decision: it is logged (ids only)
+    and the letter is rendered again on the next download or by
+    `manage.py render_letters`.
+    """
+    def render() -> None:
+        try:
+            letter_issue(determination)
+        except Exception:  # noqa: BLE001 - any renderer fault leaves the letter for later
+            log.exception("letter rendering failed for determination %s", determination.pk)
+
+    transaction.on_commit(render)

@@ -1,0 +1,326 @@
+"""The wizard's step forms, built from the policy's question list.
+
+Labels, choices, ranges, nouns, examples and "asked when" conditions come from
+`policy.QUESTIONS` (questions.py), so nothing is written twice; the fields that
+read each kind of answer are in fields.py. Forms check input only (type, range,
+format): a coverage criterion is never a form error, because an applicant who
+fails one must still be able to submit and get a reasoned answer.
+
+A question asked on an earlier answer of the same step is shown and hidden by
+static/js/app.js; the server enforces it either way: when its condition does
+not hold it is not required and its answer is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Layout
+from django import forms
+from django.utils.html import format_html
+
+from authorizations import policy
+from authorizations.policy import AAV5_TITER_LIMIT, QUESTION_BY_KEY, LabValue
+from authorizations.requests.wizard.fields import (
+    NO,
+    YES,
+    YES_NO_CHOICES,
+    _to_bool,
+    check_range,
+    field_for,
+    raw_condition_values,
+    raw_value,
+)
+
+__all__ = ["NO", "YES", "REVIEW", "STEPS", "DiscardForm", "StepForm", "raw_value"]
+
+class _Reveal:
+    """A conditional group being laid out (its members grow until it closes)."""
+
+    def __init__(self, members: list, box_id: str, trigger: str, values: list[str]):
+        self.members, self.box_id, self.trigger, self.values = members, box_id, trigger, values
+
+    def div(self) -> Div:
+        return Div(*self.members, css_id=self.box_id, css_class="conditional-reveal",
+                   data_asked_when=self.trigger, data_asked_values=json.dumps(self.values))
+
+
+def _lab(value: Any) -> Any:
+    """A lab value field gives (LabValue, unit factor); the answer is the LabValue."""
+    return value[0] if isinstance(value, tuple) else value
+
+
+class StepForm(forms.Form):
+    """One wizard step: the policy questions `keys`, in that order."""
+
+    step: str = ""
+    title: str = ""
+    intro: str = ""  # shown above the questions
+    keys: tuple[str, ...] = ()
+    # Extra form-only fields that travel with a question, e.g. the unit of a value.
+    companions: dict[str, tuple[str, ...]] = {}
+    # Form-only conditional fields: dependent -> (trigger, posted values that ask
+    # it, when it is asked in words).
+    extra_conditions: dict[str, tuple[str, tuple[str, ...], str]] = {}
+
+    # Errors, not the browser's own bubbles, explain what to fix; a hidden
+    # required input would also block the browser from submitting.
+    use_required_attribute = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_fields()
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(*self._layout())
+
+    def _add_fields(self) -> None:
+        for key in self.keys:
+            self.fields[key] = field_for(QUESTION_BY_KEY[key])
+
+    def conditions(self) -> dict[str, tuple[str, list[str], str]]:
+        """dependent field -> (trigger field, posted values asking it, when in
+        words), for questions whose trigger is on this same step."""
+        out: dict[str, tuple[str, list[str], str]] = {}
+        for key in self.keys:
+            q = QUESTION_BY_KEY[key]
+            if q.asked_when and q.asked_when.key in self.fields:
+                out[key] = (q.asked_when.key, raw_condition_values(q), q.asked_when.description)
+        for key, (trigger, values, description) in self.extra_conditions.items():
+            out[key] = (trigger, list(values), description)
+        return out
+
+    def _layout(self) -> list:
+        """Questions in order; consecutive questions asked on the same answer
+        are revealed together, under one "Only if ..." caption."""
+        conditions = self.conditions()
+        controls: dict[str, list[str]] = {}
+        items: list = []
+        open_group: tuple[tuple[str, tuple[str, ...]], list] | None = None
+        for name in self.fields:
+            if any(name in group for group in self.companions.values()):
+                continue  # laid out with its question
+            names = (name, *self.companions.get(name, ()))
+            item = names[0] if len(names) == 1 else Div(*names)
+            if name not in conditions:
+                items.append(item)
+                open_group = None
+                continue
+            trigger, values, description = conditions[name]
+            key = (trigger, tuple(values))
+            if open_group is not None and open_group[0] == key:
+                open_group[1].append(item)
+                continue
+            box_id = f"reveal-{name}"
+            controls.setdefault(trigger, []).append(box_id)
+            # Says when to answer, for a page shown without the script.
+            hint = HTML(format_html('<p class="conditional-reveal__hint">Only if {}.</p>',
+                                    description))
+            members: list = [hint, item]
+            open_group = (key, members)
+            items.append(_Reveal(members, box_id, self.add_prefix(trigger), values))
+        for trigger, box_ids in controls.items():
+            # Tells assistive technology which questions this answer reveals.
+            self.fields[trigger].widget.attrs["aria-controls"] = " ".join(box_ids)
+        return [item.div() if isinstance(item, _Reveal) else item for item in items]
+
+    def _asked(self, name: str, cleaned: dict[str, Any]) -> bool | None:
+        """Whether a conditional field is asked; None when its trigger is in error."""
+        trigger, values, _ = self.conditions()[name]
+        if trigger in self.errors:
+            return None
+        if trigger in QUESTION_BY_KEY and name in QUESTION_BY_KEY:
+            return QUESTION_BY_KEY[name].asked_when.holds(cleaned)
+        return self.data.get(self.add_prefix(trigger)) in values
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in self.conditions():
+            if not self._asked(name, cleaned):
+                # Not asked (or not yet decidable): not required, answer dropped.
+                for dropped in (name, *self.companions.get(name, ())):
+                    self._errors.pop(dropped, None)
+                    cleaned[dropped] = None
+        return cleaned
+
+    def answers(self) -> dict[str, Any]:
+        """This step's answers as JSON values, only the questions asked."""
+        asked = {k: _lab(self.cleaned_data.get(k)) for k in self.keys
+                 if k not in self.conditions() or self._asked(k, self.cleaned_data)}
+        return policy.to_json(asked)
+
+    @classmethod
+    def raw_data(cls, answers: dict[str, Any]) -> dict[str, str]:
+        """The unprefixed POST data that would give these stored answers; empty
+        when none of this step's questions has been answered yet."""
+        return {k: raw_value(QUESTION_BY_KEY[k], answers[k]) for k in cls.keys if k in answers}
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(id of the input to focus, message) for each error, in page order."""
+        out = []
+        for name, field in self.fields.items():
+            for message in self.errors.get(name, []):
+                bound = self[name]
+                target = bound.auto_id
+                if isinstance(field.widget, forms.RadioSelect):
+                    target = f"{bound.auto_id}_0"
+                out.append((target, message))
+        return out
+
+
+
+def _step(name: str, **attrs) -> type[StepForm]:
+    """A step's form: the typed questions of the policy's step `name`."""
+    base = attrs.pop("base", StepForm)
+    return type(f"{name.title().replace('_', '')}Form", (base,), {
+        "step": name, "title": policy.STEP_TITLES[name],
+        "keys": policy.step_keys(name, typed_only=True), **attrs})
+
+
+FIX_UNIT_PERCENT, FIX_UNIT_IU_ML = "percent", "iu_ml"
+FIX_UNITS = ((FIX_UNIT_PERCENT, "% of normal"), (FIX_UNIT_IU_ML, "IU/mL"))
+
+
+class DiagnosisBase(StepForm):
+    companions = {"fix_activity_percent": ("fix_activity_unit",)}
+
+    def _add_fields(self) -> None:
+        super()._add_fields()
+        self.fields["fix_activity_unit"] = forms.ChoiceField(
+            label="Unit of factor IX activity", choices=FIX_UNITS, initial=FIX_UNIT_PERCENT,
+            widget=forms.RadioSelect, required=False,
+            help_text="A unit typed with the value (\"0.005 IU/mL\") counts over this choice.")
+
+    @classmethod
+    def raw_data(cls, answers: dict[str, Any]) -> dict[str, str]:
+        data = super().raw_data(answers)
+        if "fix_activity_percent" in data:
+            data["fix_activity_unit"] = FIX_UNIT_PERCENT  # stored as percent
+        return data
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        read = cleaned.get("fix_activity_percent")
+        if read is None:
+            return cleaned
+        lab, typed_factor = read
+        q = QUESTION_BY_KEY["fix_activity_percent"]
+        factor = typed_factor if typed_factor is not None else (
+            Decimal(100) if cleaned.get("fix_activity_unit") == FIX_UNIT_IU_ML else Decimal(1))
+        percent = LabValue((lab.value * factor).normalize(), below=lab.below)
+        try:
+            check_range(q, percent.value)
+        except forms.ValidationError as exc:
+            self.add_error("fix_activity_percent", f"{exc.messages[0]}% of normal (2 IU/mL)")
+            return cleaned
+        # Stored as percent of normal, whatever unit was typed.
+        cleaned["fix_activity_percent"] = percent
+        cleaned["fix_activity_unit"] = FIX_UNIT_PERCENT
+        return cleaned
+
+
+class Aav5Base(StepForm):
+    companions = {"aav5_nab_titer": ("aav5_nab_titer_not_detected",)}
+    intro = (f"In the pivotal trial (HOPE-B) patients with titers up to 1:{AAV5_TITER_LIMIT} "
+             "still expressed factor IX; the one patient at 1:3212 had none. A titer above "
+             f"1:{AAV5_TITER_LIMIT} is therefore reviewed by a clinician (source: Hemgenix "
+             "EU label and the policy's clinical evidence).")
+
+    def _add_fields(self) -> None:
+        super()._add_fields()
+        # An auxiliary control, not an answer key: "not detected" is a null titer.
+        self.fields["aav5_nab_titer_not_detected"] = forms.BooleanField(
+            required=False, label="Not detected (no anti-AAV5 neutralizing antibodies found)")
+
+    @classmethod
+    def raw_data(cls, answers: dict[str, Any]) -> dict[str, str]:
+        data = super().raw_data(answers)
+        if answers.get("aav5_nab_evaluated") and not answers.get("aav5_nab_titer"):
+            data["aav5_nab_titer"] = ""
+            data["aav5_nab_titer_not_detected"] = "on"
+        return data
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("aav5_nab_evaluated") or "aav5_nab_titer" in self.errors:
+            return cleaned
+        titer, none_found = cleaned.get("aav5_nab_titer"), cleaned.get(
+            "aav5_nab_titer_not_detected")
+        if titer is not None and none_found:
+            self.add_error("aav5_nab_titer", "Enter the AAV5 antibody titer or choose Not "
+                                             "detected, not both")
+        elif titer is None and not none_found:
+            self.add_error("aav5_nab_titer", "Enter the AAV5 antibody titer, for example 1:678, "
+                                             "or choose Not detected")
+        return cleaned
+
+
+class AttestationsBase(StepForm):
+    intro = ("Tick each statement that is true. The last two are for quality purposes only: "
+             "they do not affect the coverage decision.")
+
+
+class ReviewForm(StepForm):
+    """Not policy answers: whether the clinical review, if any, is urgent. Asked
+    only when the request will go to a reviewer (`needs_review`)."""
+
+    step = "review"
+    title = "Check your answers and submit"
+    extra_conditions = {"expedited_reason": ("expedited", (YES,),
+                                             "you ask for an expedited review")}
+
+    def __init__(self, *args, needs_review: bool = True, **kwargs):
+        self.needs_review = needs_review
+        super().__init__(*args, **kwargs)
+
+    def _add_fields(self) -> None:
+        if not self.needs_review:
+            return
+        self.fields["expedited"] = forms.TypedChoiceField(
+            label="Does this request need an expedited (72-hour) review?",
+            help_text="Ask for it when waiting the standard 15 days could seriously jeopardize "
+                      "the patient's life, health or ability to regain maximum function.",
+            choices=YES_NO_CHOICES, coerce=_to_bool, empty_value=None, widget=forms.RadioSelect,
+            error_messages={"required": "Select Yes or No for an expedited review"})
+        self.fields["expedited_reason"] = forms.CharField(
+            label="Why is an expedited review needed?", widget=forms.Textarea(attrs={"rows": 3}),
+            max_length=2000, error_messages={
+                "required": "Enter why an expedited review is needed",
+                "max_length": "The reason for an expedited review must be 2000 characters or "
+                              "fewer"})
+
+    def answers(self) -> dict[str, Any]:
+        """The request's `expedited` and `expedited_reason` (not policy answers)."""
+        return {"expedited": bool(self.cleaned_data.get("expedited")),
+                "expedited_reason": self.cleaned_data.get("expedited_reason") or ""}
+
+
+REVIEW = "review"
+
+# The wizard's steps, in order; a step's name is its form's prefix. The
+# prescriber and HTC are facts from the profile and the directory, shown on
+# the review, never asked.
+STEPS: tuple[tuple[str, type[StepForm]], ...] = (
+    ("patient", _step("patient")),
+    ("diagnosis", _step("diagnosis", base=DiagnosisBase)),
+    ("bleeding", _step("bleeding")),
+    ("prophylaxis", _step("prophylaxis")),
+    ("inhibitors", _step("inhibitors")),
+    ("aav5", _step("aav5", base=Aav5Base)),
+    ("liver", _step("liver")),
+    ("viral", _step("viral")),
+    ("gene_therapy", _step("gene_therapy")),
+    ("dosing", _step("dosing")),
+    ("administration", _step("administration")),
+    ("attestations", _step("attestations", base=AttestationsBase)),
+    (REVIEW, ReviewForm),
+)
+STEP_FORMS: dict[str, type[StepForm]] = dict(STEPS)
+
+
+class DiscardForm(forms.Form):
+    """A POST with a CSRF token is the confirmation; no fields."""

@@ -1,0 +1,141 @@
+"""The review's records: the reasons a reviewer chose for a decision, and the
+reviewer's requests for information. Imported by models.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from authorizations.policy.values import ExactJSONDecoder, ExactJSONEncoder
+
+
+class DecisionReason(models.Model):
+    """One reason of a reviewer's decision, as the letter quotes it: an unmet
+    criterion the reviewer chose (`criterion` set) or the reviewer's own words
+    (`criterion` blank). Insert-only, like the Determination it belongs to."""
+
+    determination = models.ForeignKey("authorizations.Determination", on_delete=models.PROTECT,
+                                      related_name="reasons")
+    position = models.PositiveSmallIntegerField()
+    criterion = models.CharField(max_length=40, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["determination", "position"]
+        constraints = [models.UniqueConstraint(fields=["determination", "position"],
+                                               name="decision_reason_position")]
+
+    def __str__(self) -> str:
+        return self.criterion or self.text[:40]
+
+
+class InformationRequest(models.Model):
+    """A reviewer's request for information. The turnaround clock stops at
+    `paused_at` with `clock_used` seconds used; the response restarts it."""
+
+    request = models.ForeignKey("authorizations.AuthorizationRequest",
+                                on_delete=models.PROTECT, related_name="information_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    criteria = models.JSONField(default=list, blank=True)
+    document_kinds = models.JSONField(default=list, blank=True)
+    message = models.TextField()
+    due_at = models.DateTimeField()
+    paused_at = models.DateTimeField()
+    clock_used = models.PositiveIntegerField(help_text="Seconds of the turnaround used")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    response_note = models.TextField(blank=True)
+    letter_pdf = models.BinaryField(null=True, blank=True)
+    letter_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["paused_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Information request {self.pk} of {self.request.number}"
+
+
+class P2POutcome(models.TextChoices):
+    UNCHANGED = "unchanged", "No change: the request goes on as it was"
+    INFORMATION = "information", "The prescriber will send more information"
+    RECONSIDER = "reconsider", "The reviewer will reconsider the decision"
+    WITHDRAWN = "withdrawn", "The prescriber withdrew the request for discussion"
+
+
+class PeerToPeer(models.Model):
+    """A peer-to-peer discussion: the times offered (by a reviewer, or by the
+    prescriber asking for one), the time the reviewer scheduled, then what was
+    held and said (recorded by the reviewer)."""
+
+    request = models.ForeignKey("authorizations.AuthorizationRequest",
+                                on_delete=models.PROTECT, related_name="peer_to_peers")
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    offered_times = models.JSONField(default=list)
+    offered_at = models.DateTimeField(auto_now_add=True)
+    # True when the prescriber asked for the discussion (and offered the times).
+    requested_by_prescriber = models.BooleanField(default=False)
+    request_note = models.TextField(blank=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    held_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=P2POutcome.choices, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["offered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Peer-to-peer {self.pk} of {self.request.number}"
+
+
+class AnswerVersion(models.Model):
+    """One version of a submitted request's answers. Version 1 is what was
+    submitted; each change the prescriber makes in a response is a new version,
+    so the reviewer sees what changed. Insert-only (a trigger refuses UPDATE).
+    The answers are patient data: shown on the request's pages, never logged."""
+
+    request = models.ForeignKey("authorizations.AuthorizationRequest",
+                                on_delete=models.PROTECT, related_name="answer_versions")
+    number = models.PositiveIntegerField()
+    # The same exact encoding as AuthorizationRequest.answers: no float on the way.
+    answers = models.JSONField(encoder=ExactJSONEncoder, decoder=ExactJSONDecoder)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    # Not auto_now_add: version 1, made later for an older request, carries its
+    # submission time.
+    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["request", "number"]
+        constraints = [models.UniqueConstraint(fields=["request", "number"],
+                                               name="answer_version_number")]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.request.number}'s answers"
+
+
+class ReceivedBy(models.TextChoices):
+    FAX = "fax", "Fax"
+    MAIL = "mail", "Mail"
+
+
+class DocumentReceipt(models.Model):
+    """How a document recorded by a reviewer reached the payer outside the
+    system (fax, mail) and when. Insert-only."""
+
+    document = models.OneToOneField("authorizations.Document", on_delete=models.PROTECT,
+                                    related_name="receipt")
+    received_by = models.CharField(max_length=10, choices=ReceivedBy.choices)
+    received_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Received by {self.get_received_by_display().lower()} on {self.received_on}"

@@ -1,0 +1,152 @@
+"""What the pages of the conversation after submission print: the versions of
+a request's answers and what changed between them, the peer-to-peer
+discussions, and the reviewers' work counts on the admin home."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from authorizations import policy
+from authorizations.models import AnswerVersion, AuthorizationRequest, InformationRequest, Status
+from authorizations.policy import QUESTION_BY_KEY
+from authorizations.policy.values import long_date
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    key: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class VersionRow:
+    number: int
+    reason: str
+    at: datetime
+    who: str
+    changes: list[AnswerChange] = field(default_factory=list)
+
+
+def _shown(key: str, answers: dict[str, Any]) -> str:
+    if key not in answers:
+        return "Not asked"
+    return QUESTION_BY_KEY[key].display(answers[key])
+
+
+def answer_changes(old: dict[str, Any], new: dict[str, Any]) -> list[AnswerChange]:
+    """The answers that differ, in the questions' order, as people read them."""
+    return [AnswerChange(q.key, q.label, _shown(q.key, old), _shown(q.key, new))
+            for q in policy.QUESTIONS if old.get(q.key) != new.get(q.key)]
+
+
+def answer_versions(req: AuthorizationRequest) -> list[VersionRow]:
+    """Each version of the answers with what changed from the one before.
+    A request never changed has no stored version: its one version is what
+    was submitted."""
+    versions = list(AnswerVersion.objects.filter(request=req).select_related("created_by")
+                    .order_by("number"))
+    if not versions:
+        if req.submitted_at is None:
+            return []
+        return [VersionRow(1, "submitted", req.submitted_at, req.prescriber.get_username())]
+    rows, previous = [], None
+    for v in versions:
+        who = v.created_by.get_username() if v.created_by else "system"
+        changes = answer_changes(previous.answers, v.answers) if previous else []
+        rows.append(VersionRow(v.number, v.reason, v.created_at, who, changes))
+        previous = v
+    return rows
+
+
+def peer_to_peer_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
+    """The discussions, offered times as datetimes, who asked in words."""
+    return [{
+        "obj": p,
+        "times": [datetime.fromisoformat(t) for t in p.offered_times],
+        "asked_by": "Prescriber" if p.requested_by_prescriber else "Reviewer",
+        "outcome": p.get_outcome_display() if p.outcome else "",
+    } for p in req.peer_to_peers.order_by("offered_at", "id")]
+
+
+def receipts(req: AuthorizationRequest) -> dict[int, str]:
+    """document id -> how and when a document recorded by a reviewer arrived."""
+    from authorizations.models import DocumentReceipt
+
+    return {r.document_id: f"Received by {r.get_received_by_display().lower()} on "
+                           f"{long_date(r.received_on)}"
+            for r in DocumentReceipt.objects.filter(document__request=req)}
+
+
+# --------------------------------------------------------------------------
+# The admin home: the reviewers' work, counted in one query.
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WorkItem:
+    label: str
+    count: int
+    url: str
+    note: str = ""
+
+
+# Responses to read: a pending request the prescriber answered. Pending means
+# no request for information is open, and the reviewer's next action (a
+# decision, or a new request for information) takes it out of the list.
+RESPONDED = Exists(InformationRequest.objects.filter(request=OuterRef("pk"),
+                                                     responded_at__isnull=False))
+
+
+def work_counts(now: datetime | None = None) -> dict[str, int]:
+    """pending, overdue (pending and past due), information requested, and
+    responses to read (RESPONDED)."""
+    now = now or timezone.now()
+    pending = Q(status=Status.PENDING_REVIEW)
+    return AuthorizationRequest.objects.aggregate(
+        pending=Count("pk", filter=pending),
+        overdue=Count("pk", filter=pending & Q(due_at__lt=now)),
+        information=Count("pk", filter=Q(status=Status.INFORMATION_REQUESTED)),
+        responses=Count("pk", filter=pending & Q(RESPONDED)),
+    )
+
+
+def appeal_counts(now: datetime | None = None) -> dict[str, int]:
+    """Open appeals, and those of them past their own clock."""
+    from authorizations.models import Appeal
+
+    now = now or timezone.now()
+    open_ = Q(decided_at__isnull=True)
+    return Appeal.objects.aggregate(open=Count("pk", filter=open_),
+                                    overdue=Count("pk", filter=open_ & Q(due_at__lt=now)))
+
+
+def work_items(now: datetime | None = None) -> list[WorkItem]:
+    """The admin home's list, the most urgent first (two queries: requests,
+    appeals)."""
+    from django.urls import reverse
+
+    counts = work_counts(now)
+    appeals = appeal_counts(now)
+    queue = reverse("admin:authorizations_authorizationrequest_changelist")
+    appeal_queue = reverse("admin:authorizations_appeal_changelist")
+    return [
+        WorkItem("Appeals to decide", appeals["open"], f"{appeal_queue}?state=open",
+                 f"{appeals['overdue']} overdue, shown first" if appeals["overdue"]
+                 else "none overdue"),
+        WorkItem("Pending clinical review", counts["pending"],
+                 f"{queue}?status={Status.PENDING_REVIEW}",
+                 f"{counts['overdue']} overdue, shown first" if counts["overdue"]
+                 else "none overdue"),
+        WorkItem("Responses to read", counts["responses"],
+                 f"{queue}?status={Status.PENDING_REVIEW}&responded=yes",
+                 "the prescriber answered a request for information"),
+        WorkItem("Information requested", counts["information"],
+                 f"{queue}?status={Status.INFORMATION_REQUESTED}",
+                 "waiting for the prescriber"),
+    ]

@@ -1,0 +1,319 @@
+"""The review after submission: who may decide, the reasons of a decision,
+requests for information and the prescriber's response.
+
+Separation of duties: nobody decides (or pends) a request they prescribed,
+answered (saved a draft of) or are listed on; a superuser neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from authorizations.core.audit import audit, service
+from authorizations.letters import notices
+from authorizations.models import (
+    AuditEvent,
+    AuthorizationRequest,
+    DecisionKind,
+    DecisionReason,
+    Determination,
+    DocumentKind,
+    InformationRequest,
+    InvalidTransition,
+    PrescriberProfile,
+    Status,
+)
+from authorizations.requests import facts
+
+# How long the prescriber has to answer a request for information.
+INFORMATION_DAYS_STANDARD = timedelta(days=45)
+INFORMATION_HOURS_EXPEDITED = timedelta(hours=48)
+
+
+class ConflictOfInterest(PermissionError):
+    """The reviewer took part in the request: someone else decides it."""
+
+
+def conflict_of_interest(user: AbstractBaseUser, req: AuthorizationRequest) -> str:
+    """Why `user` may not decide `req`, in words; "" when they may."""
+    if user.pk == req.prescriber_id:
+        return f"You prescribed {req.number}: another reviewer must decide it."
+    if AuditEvent.objects.filter(object_type="AuthorizationRequest", object_id=str(req.pk),
+                                 action="save_draft", actor_id=user.pk).exists():
+        return f"You answered {req.number}'s questions: another reviewer must decide it."
+    npi = PrescriberProfile.objects.filter(user_id=user.pk).values_list("npi", flat=True).first()
+    if npi and npi in {str(v) for v in req.answers.values() if isinstance(v, (str, int))}:
+        return f"You are listed on {req.number}: another reviewer must decide it."
+    return ""
+
+
+def refuse_conflict(user: AbstractBaseUser | None, req: AuthorizationRequest) -> None:
+    if user is None:
+        return
+    reason = conflict_of_interest(user, req)
+    if reason:
+        raise ConflictOfInterest(reason)
+
+
+def check_decidable(req: AuthorizationRequest, now: datetime) -> None:
+    """A request awaiting the prescriber's information is decided only once
+    the response is overdue."""
+    if req.status == Status.INFORMATION_REQUESTED and req.due_at and req.due_at > now:
+        raise InvalidTransition(
+            f"{req.number} awaits the prescriber's information until "
+            f"{timezone.localtime(req.due_at):%Y-%m-%d %H:%M}: it can be decided once the "
+            "response is overdue")
+
+
+def record_reasons(determination: Determination, *, criteria: list[str],
+                   other_reason: str) -> list[DecisionReason]:
+    """The reasons the reviewer chose, in the order given, then their own words."""
+    rows = [DecisionReason(determination=determination, position=i, criterion=c)
+            for i, c in enumerate(criteria)]
+    if other_reason.strip():
+        rows.append(DecisionReason(determination=determination, position=len(rows),
+                                   text=other_reason.strip()))
+    for row in rows:
+        row.save()
+    return rows
+
+
+def check_reasons(req: AuthorizationRequest, *, approve: bool, criteria: list[str] | None,
+                  other_reason: str) -> list[str]:
+    if approve:
+        return []
+    chosen = list(req.unmet) if criteria is None else list(criteria)
+    unknown = [c for c in chosen if c not in req.unmet]
+    if unknown:
+        raise ValueError("A reason must be one of the request's unmet criteria")
+    if not chosen and not other_reason.strip():
+        raise ValueError("A denial needs at least one reason: choose an unmet criterion or "
+                         "give a reason in your own words")
+    return chosen
+
+
+def information_due(req: AuthorizationRequest, now: datetime) -> datetime:
+    return now + (INFORMATION_HOURS_EXPEDITED if req.expedited else INFORMATION_DAYS_STANDARD)
+
+
+@service
+def information_request(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                        criteria: list[str], document_kinds: list[str], message: str,
+                        due_at: datetime | None = None) -> InformationRequest:
+    """Pend a request for the prescriber's information: the turnaround clock
+    stops with the time used so far."""
+    message = message.strip()
+    if not message:
+        raise ValueError("Say what is missing and why")
+    if any(k not in DocumentKind.values for k in document_kinds):
+        raise ValueError("Unknown document kind")
+    now = timezone.now()
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        refuse_conflict(by, req)
+        if req.status != Status.PENDING_REVIEW:
+            raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
+                                    "only a request pending review can be pended")
+        if any(c not in req.unmet for c in criteria):
+            raise ValueError("A criterion asked about must be one of the unmet criteria")
+        due_at = due_at or information_due(req, now)
+        if due_at <= now:
+            raise ValueError("The response due date must be in the future")
+        from authorizations.requests.services import EXPEDITED_TURNAROUND, STANDARD_TURNAROUND
+
+        turnaround = EXPEDITED_TURNAROUND if req.expedited else STANDARD_TURNAROUND
+        remaining = (req.due_at - now) if req.due_at else turnaround
+        used = max(0, int((turnaround - remaining).total_seconds()))
+        ir = InformationRequest(request=req, requested_by=by, criteria=list(criteria),
+                                document_kinds=list(document_kinds), message=message,
+                                due_at=due_at, paused_at=now, clock_used=used)
+        ir.save()
+        req.transition_to(Status.INFORMATION_REQUESTED)
+        # While pended, the request's due time is the response's.
+        req.due_at = due_at
+        req.save(update_fields=["status", "due_at", "updated_at"])
+        audit(by=by, action="request_information", obj=req, information_request=ir.pk,
+              criteria=list(criteria), document_kinds=list(document_kinds))
+        transaction.on_commit(lambda: notices.information_requested(req))
+    return ir
+
+
+def open_information_request(req: AuthorizationRequest) -> InformationRequest | None:
+    return (req.information_requests.filter(responded_at__isnull=True)
+            .order_by("-paused_at", "-id").first())
+
+
+def resumed_due(req: AuthorizationRequest, ir: InformationRequest, now: datetime) -> datetime:
+    """When the decision is due once the response restarts the clock: the
+    turnaround left when it stopped. A request expedited while it waited
+    (services.request_expedite) gets the full 72 hours from the response: the
+    time used before it was urgent must not leave the reviewer none."""
+    from authorizations.requests.services import EXPEDITED_TURNAROUND, STANDARD_TURNAROUND
+
+    if req.expedited and AuditEvent.objects.filter(
+            object_type="AuthorizationRequest", object_id=str(req.pk), action="expedite",
+            at__gte=ir.paused_at).exists():
+        return now + EXPEDITED_TURNAROUND
+    turnaround = EXPEDITED_TURNAROUND if req.expedited else STANDARD_TURNAROUND
+    return now + turnaround - timedelta(seconds=ir.clock_used)
+
+
+@service
+def information_respond(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                        note: str) -> AuthorizationRequest:
+    """The prescriber's response: the request is evaluated again; approved at
+    once when it now meets every criterion with no flag, otherwise back to
+    review with the turnaround clock running from where it stopped."""
+    from authorizations.requests import services as request_services
+
+    now = timezone.now()
+    today = timezone.localdate()
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        if req.status != Status.INFORMATION_REQUESTED:
+            raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
+                                    "no information is awaited")
+        ir = open_information_request(req)
+        ir.responded_at, ir.responded_by, ir.response_note = now, by, note.strip()
+        ir.save()
+        req.due_at = resumed_due(req, ir, now)
+        # The answers as they are now, changed in this response or not:
+        # validated (policy.validate, every problem named by key) and evaluated.
+        evaluation = facts.evaluate_request(req, as_of=today)
+        status = Status.PENDING_REVIEW
+        if evaluation.approvable:
+            if request_services._approve(req, today, by=by) is not None:
+                status = Status.APPROVED
+            else:
+                evaluation = request_services._with_lifetime_unmet(evaluation)
+        determination = request_services._determine(
+            req, evaluation, status=status, kind=DecisionKind.SYSTEM, by=None)
+        audit(by=by, action="respond", obj=req, information_request=ir.pk, status=status,
+              unmet=evaluation.unmet)
+        if status == Status.APPROVED:
+            request_services._issue_letter_after_commit(determination)
+            transaction.on_commit(lambda: notices.decided(req))
+        else:
+            transaction.on_commit(lambda: notices.responded(req))
+    return req
+
+
+@service
+def information_letter(ir: InformationRequest, *, by: AbstractBaseUser | None = None
+                       ) -> bytes:
+    """The "Information needed" letter, rendered and stored the first time."""
+    from authorizations.letters import rendering as letters
+
+    if ir.letter_pdf:
+        return bytes(ir.letter_pdf)
+    pdf = letters.render_information_pdf(ir)
+    with transaction.atomic():
+        ir = InformationRequest.objects.select_for_update().get(pk=ir.pk)
+        if ir.letter_pdf:
+            return bytes(ir.letter_pdf)
+        ir.letter_pdf, ir.letter_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
+        ir.save(update_fields=["letter_pdf", "letter_sha256"])
+        audit(by=by, action="issue_letter", obj=ir.request, information_request=ir.pk,
+              kind="info")
+    return pdf
+
+
+@service
+def peer_to_peer_offer(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                       times: list[datetime]):
+    """Offer the prescriber times for a peer-to-peer discussion."""
+    from authorizations.models import PeerToPeer
+
+    times = sorted(t for t in times if t is not None)
+    if not times:
+        raise ValueError("Offer at least one time")
+    if req.status == Status.DRAFT:
+        raise InvalidTransition(f"{req.number} is a draft")
+    with transaction.atomic():
+        p2p = PeerToPeer(request=req, offered_by=by,
+                         offered_times=[t.isoformat() for t in times])
+        p2p.save()
+        audit(by=by, action="offer_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+    return p2p
+
+
+P2P_REQUEST_STATUSES = (Status.PENDING_REVIEW, Status.INFORMATION_REQUESTED, Status.DENIED)
+
+
+def _future_times(times: list[datetime | None], now: datetime) -> list[datetime]:
+    times = sorted(t for t in times if t is not None)
+    if not times:
+        raise ValueError("Offer at least one time")
+    if any(t <= now for t in times):
+        raise ValueError("Every time offered must be in the future")
+    return times
+
+
+@service
+def peer_to_peer_request(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                         times: list[datetime | None], note: str = ""):
+    """The prescriber asks for a peer-to-peer discussion on a pended or denied
+    request, offering times; a reviewer schedules one of them."""
+    from authorizations.models import PeerToPeer
+
+    times = _future_times(times, timezone.now())
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        if req.status not in P2P_REQUEST_STATUSES:
+            raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: a "
+                                    "peer-to-peer discussion is for a pended or denied request")
+        if req.peer_to_peers.filter(requested_by_prescriber=True, held_at__isnull=True).exists():
+            raise InvalidTransition(f"A peer-to-peer discussion of {req.number} is already "
+                                    "asked for and not held yet")
+        p2p = PeerToPeer(request=req, offered_by=by, requested_by_prescriber=True,
+                         offered_times=[t.isoformat() for t in times],
+                         request_note=note.strip())
+        p2p.save()
+        audit(by=by, action="request_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+    return p2p
+
+
+@service
+def peer_to_peer_schedule(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                          at: datetime):
+    """The reviewer schedules the latest peer-to-peer not held at one of its
+    offered times."""
+    with transaction.atomic():
+        p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
+        if p2p is None:
+            raise InvalidTransition(f"{req.number} has no peer-to-peer to schedule")
+        if at not in {datetime.fromisoformat(t) for t in p2p.offered_times}:
+            raise ValueError("Choose one of the times offered")
+        p2p.scheduled_at, p2p.scheduled_by = at, by
+        p2p.save()
+        audit(by=by, action="schedule_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+        transaction.on_commit(lambda: notices.peer_to_peer_scheduled(req))
+    return p2p
+
+
+@service
+def peer_to_peer_record(*, by: AbstractBaseUser, req: AuthorizationRequest,
+                        held_at: datetime, notes: str, outcome: str = ""):
+    """Record the latest offered peer-to-peer discussion as held, with its
+    outcome (one of P2POutcome) and what was said."""
+    from authorizations.models import P2POutcome
+
+    notes = notes.strip()
+    if not notes:
+        raise ValueError("Say what was discussed")
+    if outcome and outcome not in P2POutcome.values:
+        raise ValueError("Choose the outcome from the list")
+    with transaction.atomic():
+        p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
+        if p2p is None:
+            raise InvalidTransition(f"{req.number} has no peer-to-peer offer to record")
+        p2p.held_at, p2p.notes, p2p.outcome = held_at, notes, outcome
+        p2p.save()
+        audit(by=by, action="record_peer_to_peer", obj=req, peer_to_peer=p2p.pk,
+              outcome=outcome)
+    return p2p

@@ -1,0 +1,119 @@
+"""What happened to a request, read for both sides of the conversation: the
+timeline (who did what and when, from the audit log) and the requests for
+information. The reviewer's admin page and the prescriber's pages print it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from authorizations.models import (
+    AppealOutcome,
+    AuditEvent,
+    AuthorizationRequest,
+    DocumentKind,
+    LetterKind,
+    P2POutcome,
+    ReceivedBy,
+    Status,
+)
+from authorizations.policy import QUESTION_BY_KEY
+from authorizations.policy.values import long_date
+from authorizations.requests import selectors
+from authorizations.review import conversation
+from authorizations.review import selectors as review_selectors
+from authorizations.review import services as review_services
+
+LETTER_WORDS = {k.value: k.label for k in LetterKind}
+ACTIONS = {
+    "create": "Created",
+    "submit": "Submitted",
+    "request_information": "Information requested",
+    "respond": "Prescriber responded",
+    "approve": "Approved by a reviewer",
+    "deny": "Denied by a reviewer",
+    "approve_refused": "Approval refused (one treatment per lifetime)",
+    "issue_letter": "Letter issued",
+    "offer_peer_to_peer": "Peer-to-peer times offered by the reviewer",
+    "request_peer_to_peer": "Peer-to-peer discussion asked for by the prescriber",
+    "schedule_peer_to_peer": "Peer-to-peer discussion scheduled",
+    "record_peer_to_peer": "Peer-to-peer discussion held",
+    "change_answers": "Answers changed",
+    "expedite": "Expedited review asked for",
+    "document_received": "Document received outside the system recorded",
+    "appeal": "Appealed",
+    "appeal_decide": "Appeal decided",
+}
+
+
+def _what(event: AuditEvent) -> str:
+    detail = event.detail or {}
+    words = ACTIONS[event.action]
+    if event.action in ("submit", "respond"):
+        status = detail.get("status", "")
+        unmet = detail.get("unmet") or []
+        result = ("meets every criterion" if not unmet else "not met: " +
+                  ", ".join(selectors.criterion_name(c) for c in unmet))
+        label = Status(status).label.lower() if status in Status.values else status
+        return f"{words}; criteria result: {result}; {label}"
+    if event.action == "issue_letter":
+        return f"{words}: {LETTER_WORDS.get(detail.get('kind', ''), detail.get('kind', ''))}"
+    if event.action == "change_answers":
+        return f"{words}: version {detail.get('version')}, " + ", ".join(
+            QUESTION_BY_KEY[k].label for k in detail.get("keys", []) if k in QUESTION_BY_KEY)
+    if event.action == "expedite" and detail.get("due"):
+        due = timezone.localtime(datetime.fromisoformat(detail["due"]))
+        return f"{words}; decision due {long_date(due.date())}, {due:%H:%M %Z}"
+    if event.action == "record_peer_to_peer" and detail.get("outcome") in P2POutcome.values:
+        return f"{words}: {P2POutcome(detail['outcome']).label}"
+    if event.action == "document_received":
+        how = detail.get("received_by", "")
+        how = ReceivedBy(how).label.lower() if how in ReceivedBy.values else how
+        day = detail.get("received_on", "")
+        return f"{words}: by {how} on {long_date(date.fromisoformat(day)) if day else '-'}"
+    if event.action == "appeal":
+        return f"{words}: {'expedited (72 hours)' if detail.get('expedited') else 'standard'}"
+    if event.action == "appeal_decide":
+        outcome = detail.get("outcome", "")
+        return f"{words}: " + (AppealOutcome(outcome).label.lower()
+                               if outcome in AppealOutcome.values else outcome)
+    if event.action == "deny" and detail.get("reasons"):
+        return f"{words}: " + ", ".join(selectors.criterion_name(c) for c in detail["reasons"])
+    return words
+
+
+def timeline(req: AuthorizationRequest) -> list[dict[str, Any]]:
+    events = (AuditEvent.objects
+              .filter(object_type="AuthorizationRequest", object_id=str(req.pk),
+                      action__in=list(ACTIONS))
+              .order_by("at", "id"))
+    return [{"at": e.at, "who": e.actor_username, "what": _what(e)} for e in events]
+
+
+def information_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
+    return [{
+        "obj": ir,
+        "criteria": [selectors.criterion_name(c) for c in ir.criteria],
+        "document_kinds": [DocumentKind(k).label for k in ir.document_kinds
+                           if k in DocumentKind.values],
+        "overdue": ir.responded_at is None and ir.due_at < timezone.now(),
+    } for ir in req.information_requests.order_by("paused_at", "id")]
+
+
+def conversation_context(req: AuthorizationRequest) -> dict:
+    """The request page's part of the conversation: versions of the answers,
+    peer-to-peer discussions, and the links to expedite or ask for one."""
+    return {
+        "versions": review_selectors.answer_versions(req),
+        "discussions": review_selectors.peer_to_peer_rows(req),
+        "expedite_url": reverse("request_expedite", args=[req.pk])
+        if req.status in conversation.EXPEDITE_STATUSES and not req.expedited
+        else "",
+        # Not while the prescriber's last request for one is still to be held.
+        "peer_to_peer_url": reverse("request_peer_to_peer", args=[req.pk])
+        if req.status in review_services.P2P_REQUEST_STATUSES and not req.peer_to_peers.filter(
+            requested_by_prescriber=True, held_at__isnull=True).exists() else "",
+    }

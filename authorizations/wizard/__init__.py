@@ -1,8 +1,0 @@
-"""The prescriber's request wizard: `views` (the formtools view), `storage`
-(its data, kept in the request's draft in the database), `forms` (the steps,
-built from the policy's questions)."""
-
-from .forms import REVIEW, STEPS
-from .views import SERVICE_NAME, RequestWizard, prescriber_or_refuse
-
-__all__ = ["REVIEW", "SERVICE_NAME", "STEPS", "RequestWizard", "prescriber_or_refuse"]
