@@ -92,8 +92,8 @@ def prepare(clients: int) -> None:
             htc=htcs[i % len(htcs)], first_name="Bench", last_name=f"Prescriber {i}",
             credentials="MD")
     user_create_reviewer(by=None, username="bench-reviewer", password=PASSWORD,
-                                  first_name="Rita", last_name="Reviewer",
-                                  credentials="MD, Hematology")
+                         first_name="Rita", last_name="Reviewer",
+                         credentials="MD, Hematology")
 
 
 class Server:

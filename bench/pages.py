@@ -54,7 +54,7 @@ def waiting_for_information(user, reviewer, n: int) -> list[int]:
     for _ in range(n):
         req = _submitted(user, hbsag="positive")  # pends for a reviewer
         information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
-                                     document_kinds=[], message="Send the HBV DNA result.")
+                            document_kinds=[], message="Send the HBV DNA result.")
         out.append(req.pk)
     return out
 
@@ -74,7 +74,7 @@ def infused(user, n: int) -> list[int]:
     for pk in approved(user, n):
         req = AuthorizationRequest.objects.get(pk=pk)
         infusion_record(by=user, auth=req.authorization,
-                                 data=infusion_data(timezone.localdate()))
+                        data=infusion_data(timezone.localdate()))
         out.append(pk)
     return out
 

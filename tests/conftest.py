@@ -141,7 +141,7 @@ def make_draft(prescriber):
         user = user or prescriber
         req = request_create(by=user, htc=user.prescriber.htc)
         request_save_draft(by=user, req=req, answers=case or approvable_case(),
-                                    step="review")
+                           step="review")
         req.refresh_from_db()
         return req
 
@@ -165,8 +165,8 @@ def make_decided(make_draft, reviewer, prescriber):
         request_submit(by=prescriber, req=req, as_of=AS_OF)
         if status == Status.DENIED:
             request_decide(by=reviewer, req=req, approve=False,
-                                    rationale="HBsAg positive on the latest panel.",
-                                    as_of=AS_OF)
+                           rationale="HBsAg positive on the latest panel.",
+                           as_of=AS_OF)
         req.refresh_from_db()
         assert req.status == status
         return req
@@ -198,7 +198,7 @@ def queue(prescriber, other_prescriber, reviewer, submit, django_capture_on_comm
     denied = submit(prescriber, approvable_case(member_id="M-DENIED", hbsag="positive"))
     with django_capture_on_commit_callbacks(execute=True):
         request_decide(by=reviewer, req=denied, approve=False,
-                                rationale="HBsAg positive.")
+                       rationale="HBsAg positive.")
     draft = draft_request(prescriber, approvable_case(member_id="M-DRAFT"))
     for req in (pending, overdue, approved, denied, draft):
         req.refresh_from_db()

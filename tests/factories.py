@@ -83,8 +83,8 @@ def login(client, user):
 
 def make_reviewer(username="reviewer", credentials="MD, Hematology") -> User:
     return user_create_reviewer(by=None, username=username, password=PASSWORD,
-                                         first_name="Rita", last_name="Reviewer",
-                                         credentials=credentials)
+                                first_name="Rita", last_name="Reviewer",
+                                credentials=credentials)
 
 
 def draft_request(user, answers=None, *, expedited=False, expedited_reason="",

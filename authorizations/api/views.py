@@ -108,7 +108,7 @@ class RequestStatus(APIView):
                            "(the PAS $inquire use)",
                    responses={200: StatusSerializer, 401: OpenApiResponse(
                        description="No, unknown, revoked or expired token"),
-                       404: OpenApiResponse(description="No such request at this HTC")})
+                              404: OpenApiResponse(description="No such request at this HTC")})
     def get(self, request, number: str):
         req = request_of(request, number)
         audit(by=request.user, action="api_status", obj=req, htc=req.htc_id)

@@ -22,12 +22,12 @@ from django.views.decorators.http import require_http_methods
 
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.appeals.services import appeal_conflict, appeal_decide
+from authorizations.core.admin import ReadOnlyAdmin
 from authorizations.core.audit import audit
-from authorizations.documents import views as document_views
+from authorizations.documents.selectors import admin_document_rows
 from authorizations.models import Appeal, InvalidTransition
 from authorizations.requests.services import LifetimeLimitReached
-from authorizations.review.admin import decide as decision_forms
-from authorizations.review.admin.records import ReadOnlyAdmin
+from authorizations.review.forms import DecisionForm
 from authorizations.review.services import ConflictOfInterest
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
@@ -42,7 +42,7 @@ APPEAL_QUEUE_ORDER = (
 )
 
 
-class AppealDecisionForm(decision_forms.DecisionForm):
+class AppealDecisionForm(DecisionForm):
     decision = forms.ChoiceField(choices=[("overturn", "Overturn: approve"),
                                           ("uphold", "Uphold the denial")])
 
@@ -186,7 +186,7 @@ class AppealAdmin(ReadOnlyAdmin):
             "denial_reasons": appeal_selectors.denial_reasons(appeal.denial),
             "denial": appeal.denial, "conflict": conflict, "form": form, "error": error,
             "confirm": confirm, "reason_names": form.reason_names() if confirm else [],
-            "documents": document_views.admin_document_rows(req),
+            "documents": admin_document_rows(req),
             "request_url": reverse("admin:authorizations_authorizationrequest_change",
                                    args=[req.pk]),
             "letter_url": reverse("request_letter", args=[req.pk]),

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.appeals.services import AppealRefused, appeal_file, appeal_refusal
-from authorizations.documents.views import SERVICE_NAME, document_rows
+from authorizations.core.pages import SERVICE_NAME, prescriber_required
+from authorizations.documents.selectors import document_rows
 from authorizations.requests import selectors
-from authorizations.requests.views import prescriber_required
 from authorizations.treatment.forms import TreatmentForm
 
 

@@ -1,42 +1,27 @@
-"""The reviewer records a document received outside the system (fax, mail)
-on the request's admin page. The file's checks are the upload's
-(documents.document_add, through document_received)."""
+"""The documents on the request's admin page: the reviewer opens one, or
+records one received outside the system (fax, mail; the file's checks are the
+upload's, through document_received). authorizations/admin.py adds `urls` and
+`request_context` to the request's admin page."""
 
 from __future__ import annotations
 
-from django import forms
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
 
 from authorizations.documents import services as documents
+from authorizations.documents.forms import ReceivedDocumentForm
+from authorizations.documents.selectors import admin_document_rows
 from authorizations.documents.services import DocumentRefused
-from authorizations.documents.views import DocumentForm
-from authorizations.models import ReceivedBy
+from authorizations.documents.views import document_response
 from authorizations.review.conversation import document_received
-
-
-class ReceivedDocumentForm(DocumentForm):
-    """The upload form (kind, criterion, file) with how and when it came."""
-
-    received_by = forms.ChoiceField(
-        label="Received by", choices=[("", "Choose fax or mail")] + ReceivedBy.choices,
-        error_messages={"required": "Choose how the document was received.",
-                        "invalid_choice": "Choose how the document was received."})
-    received_on = forms.DateField(
-        label="Date received", widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Enter the date the document was received.",
-                        "invalid": "Enter the date received as a date, e.g. 2026-11-28."})
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "received-%s")
-        super().__init__(*args, **kwargs)
-        self.fields["received_on"].initial = timezone.localdate()
 
 
 def _back(req, fragment: str = "#received") -> HttpResponseRedirect:
@@ -89,3 +74,34 @@ def _received(request, *, model_admin, pk: int):
         "change_url": reverse("admin:authorizations_authorizationrequest_change",
                               args=[req.pk]),
     }, status=413 if request.upload_limit.too_large else 400)
+
+
+def admin_document(model_admin, request, pk: int, doc_id: int):
+    """A document of a request the reviewer can open in the admin; audited."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    req = get_object_or_404(model_admin.get_queryset(request), pk=pk)
+    doc = documents.document_read(by=request.user, doc=documents.document_of(req, doc_id),
+                                  via="admin")
+    return document_response(doc)
+
+
+def urls(model_admin) -> list:
+    """The documents' routes on the request's admin page."""
+    site = model_admin.admin_site
+    received = partial(received_document_view, model_admin)
+    # Its CSRF check runs inside, after the upload limit is in place: the
+    # admin must not check (and so read the body) first.
+    received.csrf_exempt = True
+    return [
+        path("<int:pk>/received-document/", site.admin_view(require_POST(received)),
+             name="authorizations_authorizationrequest_received_document"),
+        # Sets its own Cache-Control (private, no-store), hence cacheable.
+        path("<int:pk>/documents/<int:doc_id>/",
+             site.admin_view(partial(admin_document, model_admin), cacheable=True),
+             name="authorizations_authorizationrequest_document"),
+    ]
+
+
+def request_context(request, req) -> dict:
+    return {"documents": admin_document_rows(req), "received_form": ReceivedDocumentForm()}

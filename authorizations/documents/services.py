@@ -374,7 +374,7 @@ def document_read(*, by: AbstractBaseUser, doc: Document, via: str = "") -> Docu
     with transaction.atomic():
         detail = {"via": via} if via else {}
         audit(by=by, action="document_download", obj=doc.request,
-                       document=doc.pk, **detail)
+              document=doc.pk, **detail)
     return doc
 
 
@@ -385,6 +385,6 @@ def document_remove(*, by: AbstractBaseUser, doc: Document) -> None:
         req = AuthorizationRequest.objects.select_for_update().get(pk=doc.request_id)
         if req.status != Status.DRAFT:
             raise NotADraft(f"{req.number} is no longer a draft: its documents "
-                                     "cannot be removed")
+                            "cannot be removed")
         Document.objects.filter(pk=doc.pk, request=req).delete()
         audit(by=by, action="document_remove", obj=req, document=doc.pk)

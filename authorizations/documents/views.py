@@ -1,15 +1,11 @@
 """Supporting documents: the prescriber's documents page (list and upload),
-download, removal from a draft, and the reviewer's download in the admin.
-Thin views: the checks and writes are in documents.py."""
+download and removal from a draft. Thin views: the checks and writes are in
+services.py, the form in forms.py, the rows in selectors.py."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,83 +17,15 @@ from django.utils.http import (
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from authorizations import policy
 from authorizations.core import access
+from authorizations.core.pages import SERVICE_NAME, prescriber_required
 from authorizations.documents import services as documents
+from authorizations.documents.forms import DocumentForm, upload_context
+from authorizations.documents.selectors import document_rows
 from authorizations.documents.services import DocumentRefused
-from authorizations.models import AuthorizationRequest, Document, DocumentKind, Status
+from authorizations.models import AuthorizationRequest, Document, Status
 from authorizations.requests import selectors
 from authorizations.requests.services import NotADraft
-from authorizations.requests.views import prescriber_required
-from authorizations.review import selectors as review_selectors
-
-SERVICE_NAME = "Hemgenix prior authorization"
-
-
-class DocumentForm(forms.Form):
-    """The upload form: `file`, `kind` and an optional `criterion`. The file's
-    own checks are the service's (documents.document_add)."""
-
-    kind = forms.ChoiceField(
-        label="What kind of document is it?",
-        choices=[("", "Choose a kind")] + list(DocumentKind.choices),
-        error_messages={"required": "Choose what kind of document this is.",
-                        "invalid_choice": "Choose what kind of document this is."})
-    criterion = forms.ChoiceField(
-        label="Which criterion does it support? (optional)", required=False,
-        choices=[("", "None in particular")] + [
-            (cid, selectors.criterion_name(cid)) for cid in policy.CRITERION_IDS],
-        error_messages={"invalid_choice": "Choose a criterion from the list, or none."})
-    file = forms.FileField(
-        label="File", required=False, allow_empty_file=True,
-        help_text=f"A PDF, PNG or JPEG file of up to {documents.MAX_SIZE_LABEL}. "
-                  f"A request can have up to {documents.MAX_PER_REQUEST} documents.")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "document-%s")
-        super().__init__(*args, **kwargs)
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(element id, message) of each error, in the page's order."""
-        return [(self[name].auto_id, str(message)) for name in self.fields
-                for message in self.errors.get(name, [])]
-
-
-# --------------------------------------------------------------------------
-# What the pages show
-# --------------------------------------------------------------------------
-
-def document_rows(req: AuthorizationRequest, *, admin: bool = False) -> list[dict[str, Any]]:
-    """One row per document, for the templates (they compute nothing)."""
-    removable = req.status == Status.DRAFT and not admin
-    received = review_selectors.receipts(req)
-    rows = []
-    for doc in documents.documents_of(req):
-        url = (reverse("admin:authorizations_authorizationrequest_document",
-                       args=[req.pk, doc.pk]) if admin
-               else reverse("request_document", args=[req.pk, doc.pk]))
-        rows.append({
-            "obj": doc,
-            "name": doc.file_name,
-            "kind": doc.get_kind_display(),
-            "criterion": doc.criterion,
-            "criterion_name": selectors.criterion_name(doc.criterion),
-            "size": doc.size,
-            "type": documents.TYPE_LABELS.get(doc.content_type, doc.content_type),
-            "uploaded_at": doc.uploaded_at,
-            "uploaded_by": doc.uploaded_by.get_full_name() or doc.uploaded_by.get_username(),
-            # "Received by fax on November 27, 2026" for a document a reviewer
-            # recorded; "" for an upload.
-            "received": received.get(doc.pk, ""),
-            "url": url,
-            "remove_url": reverse("request_document_remove", args=[req.pk, doc.pk])
-            if removable else "",
-        })
-    return rows
-
-
-def admin_document_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
-    return document_rows(req, admin=True)
 
 
 def safe_target(request, req: AuthorizationRequest, target: str | None) -> str:
@@ -119,23 +47,6 @@ def back_link(req: AuthorizationRequest, back: str) -> tuple[str, str]:
     if req.status == Status.DRAFT:
         return reverse("request_resume", args=[req.pk]), "Back to your draft"
     return reverse("request_detail", args=[req.pk]), f"Back to {req.number}"
-
-
-def upload_context(req: AuthorizationRequest, form: DocumentForm, count: int,
-                   next_url: str, back: str = "") -> dict[str, Any]:
-    """What the upload form needs, on the documents page and the review page.
-    `next`: where a successful upload goes (the page the form is on, when it
-    is not the documents page); `back`: the documents page's way back."""
-    return {
-        "req": req,
-        "form": form,
-        "can_add": documents.accepts_documents(req) and count < documents.MAX_PER_REQUEST,
-        "count": count,
-        "max_count": documents.MAX_PER_REQUEST,
-        "upload_url": reverse("request_documents", args=[req.pk]),
-        "next": next_url,
-        "back": back,
-    }
 
 
 def document_response(doc: Document) -> StreamingHttpResponse:
@@ -272,17 +183,3 @@ def request_document_remove(request, pk: int, doc_id: int):
         "doc": doc,
         "back_url": back,
     })
-
-
-# --------------------------------------------------------------------------
-# The reviewer's download, in the admin (see admin.py)
-# --------------------------------------------------------------------------
-
-def admin_document(model_admin, request, pk: int, doc_id: int):
-    """A document of a request the reviewer can open in the admin; audited."""
-    if not model_admin.has_view_permission(request):
-        raise PermissionDenied
-    req = get_object_or_404(model_admin.get_queryset(request), pk=pk)
-    doc = documents.document_read(by=request.user, doc=documents.document_of(req, doc_id),
-                                  via="admin")
-    return document_response(doc)

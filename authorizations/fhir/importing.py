@@ -171,7 +171,7 @@ def import_questionnaire_response(*, by: AbstractBaseUser, htc: HTC, text: str |
     with transaction.atomic():
         req = request_create(by=by, htc=htc)
         req = request_save_draft(by=by, req=req, answers=answers,
-                                          step=first_open_step(answers))
+                                 step=first_open_step(answers))
         audit(by=actor or by, action="fhir_import", obj=req, via=via,
-                       policy=version.number, answered=len(answers))
+              policy=version.number, answered=len(answers))
     return req

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from authorizations import policy
 from authorizations.core import ratelimit
 from authorizations.core.audit import audit
+from authorizations.core.pages import SERVICE_NAME, prescriber_required
 from authorizations.fhir import bundle, importing, jsonio, questionnaire
+from authorizations.letters.pages import can_read_letters
 from authorizations.models import AuthorizationRequest
-from authorizations.requests.views import can_read_letters, prescriber_required
 
-SERVICE_NAME = "Hemgenix prior authorization"
 UPLOADS_PER_HOUR = 30
 
 

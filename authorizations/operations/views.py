@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from authorizations.core import access
+from authorizations.core.pages import SERVICE_NAME
 from authorizations.operations import metrics, outcomes
 
-SERVICE_NAME = "Hemgenix prior authorization"
 DATE_HELP = "For example, 2026-11-01"
 
 

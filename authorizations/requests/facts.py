@@ -25,7 +25,7 @@ from authorizations.models import (
 def _live_or_used(day: date) -> Q:
     """Administered, or active and not past its last day (expiry is by the date)."""
     return Q(status=AuthorizationStatus.ADMINISTERED) | Q(status=AuthorizationStatus.ACTIVE,
-                                                         end_date__gte=day)
+                                                          end_date__gte=day)
 
 
 def _lapsed(day: date) -> Q:

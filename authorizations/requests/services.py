@@ -240,7 +240,7 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
         review_services.refuse_conflict(by, req)
         review_services.check_decidable(req, timezone.now())
         chosen = review_services.check_reasons(req, approve=approve, criteria=reasons,
-                                      other_reason=other_reason)
+                                               other_reason=other_reason)
         evaluation = facts.evaluate_request(req, as_of=today)
         conflict = False
         if approve:

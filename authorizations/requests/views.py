@@ -4,7 +4,6 @@ download: thin views that read through selectors and write through services."""
 from __future__ import annotations
 
 import logging
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,32 +17,18 @@ from authorizations import policy
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.core import access
 from authorizations.core.audit import audit
-from authorizations.letters import rendering as letters
-from authorizations.letters.services import letter_latest, letter_member_copy
-from authorizations.models import AuthorizationRequest, Letter, Status
+from authorizations.core.pages import SERVICE_NAME, prescriber_required
+from authorizations.letters.pages import can_read_letters, letter_download, wants_member_copy
+from authorizations.letters.services import letter_latest
+from authorizations.models import AuthorizationRequest, Status
 from authorizations.policy.values import ExactJSONEncoder
 from authorizations.requests import selectors
 from authorizations.requests import services as request_services
-from authorizations.requests.wizard import SERVICE_NAME, prescriber_or_refuse
 from authorizations.requests.wizard.forms import DiscardForm
 from authorizations.review import timeline
 from authorizations.treatment import selectors as treatment_selectors
 
 log = logging.getLogger(__name__)
-
-
-def prescriber_required(view):
-    """Only prescribers; `request.htc` is theirs, and every read filters on it."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        profile, refused = prescriber_or_refuse(request)
-        if refused:
-            return refused
-        request.prescriber_profile = profile
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def home(request):
@@ -137,47 +122,6 @@ def request_discard(request, pk: int):
         "page_title": f"Discard draft {req.number}? – {SERVICE_NAME}",
         "req": req,
     })
-
-
-def can_read_letters(user, req: AuthorizationRequest) -> bool:
-    """The owning HTC's prescribers, and the reviewers once it is submitted
-    (a draft is the prescriber's own work: 404 to a reviewer); nobody else."""
-    if access.is_reviewer(user) and req.status != Status.DRAFT:
-        return True
-    profile = access.prescriber_profile(user)
-    return profile is not None and profile.htc_id == req.htc_id
-
-
-def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
-    response = HttpResponse(bytes(pdf), content_type="application/pdf")
-    # Downloaded as a file named after the request, not shown in a tab.
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Patient data: never kept by a shared cache or the browser's disk cache.
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def wants_member_copy(request) -> bool:
-    """`?copy=member` asks for the member's copy; no parameter, the
-    prescriber's. Anything else is no letter of ours: 404."""
-    copy = request.GET.get("copy", letters.PRESCRIBER)
-    if copy not in letters.COPIES:
-        raise Http404("No such copy.")
-    return copy == letters.MEMBER
-
-
-def letter_download(request, req: AuthorizationRequest, letter: Letter, *,
-                    filename: str) -> HttpResponse:
-    """A stored letter, the prescriber's or (`?copy=member`) the member's copy,
-    audited as a download with ids only."""
-    if wants_member_copy(request):
-        copy = letter_member_copy(letter, by=request.user)
-        audit(by=request.user, action="download", obj=req, letter=letter.pk,
-                       kind=letter.kind, copy=letters.MEMBER)
-        return pdf_response(copy.pdf, filename=f"{filename}-member-copy.pdf")
-    audit(by=request.user, action="download", obj=req, letter=letter.pk,
-                   kind=letter.kind)
-    return pdf_response(letter.pdf, filename=f"{filename}.pdf")
 
 
 @require_GET

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from authorizations import policy
 from authorizations.core.audit import audit
-from authorizations.documents.views import SERVICE_NAME, document_rows
+from authorizations.core.pages import SERVICE_NAME, prescriber_required
+from authorizations.documents.selectors import document_rows
+from authorizations.letters.pages import can_read_letters, wants_member_copy
 from authorizations.letters.services import information_member_copy
 from authorizations.models import (
     AuthorizationRequest,
@@ -28,7 +30,6 @@ from authorizations.models import (
 )
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.requests import selectors
-from authorizations.requests.views import can_read_letters, prescriber_required, wants_member_copy
 from authorizations.requests.wizard.forms import REVIEW, STEP_FORMS, STEPS
 from authorizations.requests.wizard.storage import merge_answers
 from authorizations.review import conversation, timeline
@@ -91,14 +92,14 @@ def request_respond(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             req = information_respond(by=request.user, req=req,
-                                               note=form.cleaned_data["note"])
+                                      note=form.cleaned_data["note"])
         except policy.InvalidCase as exc:
             # The changed answers need more (a question a change made asked):
             # each problem names its question and links to its step.
             problems = [(reverse("request_respond_step", args=[
                 req.pk, QUESTION_BY_KEY[p.key].step]) if p.key in QUESTION_BY_KEY else "",
-                f"{QUESTION_BY_KEY[p.key].label if p.key in QUESTION_BY_KEY else p.key}: "
-                f"{p.message}") for p in exc.problems]
+                         f"{QUESTION_BY_KEY[p.key].label if p.key in QUESTION_BY_KEY else p.key}: "
+                         f"{p.message}") for p in exc.problems]
         else:
             messages.success(request, f"Your response was sent. {req.number} is now "
                                       f"{req.get_status_display().lower()}.")
@@ -135,7 +136,7 @@ def request_respond_step(request, pk: int, step: str):
         if form.is_valid():
             answers = merge_answers(req.answers, form_class.keys, form.answers())
             version = answers_change(by=request.user, req=req, step=step,
-                                              answers=answers)
+                                     answers=answers)
             if version is None:
                 messages.info(request, f"Nothing changed on {form.title}.")
             else:
@@ -184,7 +185,7 @@ def request_expedite(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             req = conversation.request_expedite(by=request.user, req=req,
-                                            reason=form.cleaned_data["reason"])
+                                                reason=form.cleaned_data["reason"])
         except (InvalidTransition, ValueError) as exc:
             form.add_error("reason", str(exc))
         else:
@@ -244,7 +245,7 @@ def request_peer_to_peer(request, pk: int):
         data = form.cleaned_data
         try:
             peer_to_peer_request(by=request.user, req=req, note=data["note"],
-                                          times=[data.get(f"time_{i}") for i in (1, 2, 3)])
+                                 times=[data.get(f"time_{i}") for i in (1, 2, 3)])
         except (InvalidTransition, ValueError) as exc:
             form.add_error("time_1", str(exc))
         else:
@@ -271,12 +272,12 @@ def information_letter(request, pk: int, ir_id: int):
     if wants_member_copy(request):  # `?copy=member`: the member's copy, for mailing
         pdf = bytes(information_member_copy(ir, by=request.user).pdf)
         audit(by=request.user, action="download", obj=req,
-                       information_request=ir.pk, kind="info", copy="member")
+              information_request=ir.pk, kind="info", copy="member")
         name = f"{req.number}-information-needed-member-copy.pdf"
     else:
         pdf = review_services.information_letter(ir, by=request.user)
         audit(by=request.user, action="download", obj=req,
-                       information_request=ir.pk, kind="info")
+              information_request=ir.pk, kind="info")
         name = f"{req.number}-information-needed.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}"'

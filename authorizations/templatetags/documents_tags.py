@@ -5,7 +5,8 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from authorizations.documents.views import DocumentForm, document_rows, upload_context
+from authorizations.documents.forms import DocumentForm, upload_context
+from authorizations.documents.selectors import document_rows
 
 register = template.Library()
 

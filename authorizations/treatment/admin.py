@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
+from authorizations.core.admin import ReadOnlyAdmin
 from authorizations.models import (
     AuthorizationRequest,
     AuthorizationStatus,
@@ -29,7 +30,6 @@ from authorizations.models import (
     Infusion,
 )
 from authorizations.requests import selectors
-from authorizations.review.admin.records import ReadOnlyAdmin
 from authorizations.treatment import schedule
 from authorizations.treatment import selectors as treatment_selectors
 from authorizations.treatment.authorizations import (
@@ -159,7 +159,7 @@ def request_context(request, req: AuthorizationRequest) -> dict[str, Any]:
             "can_change": may,
             "rows": [{"row": row, "waive_url": reverse(
                 "admin:authorizations_authorizationrequest_waive", args=[req.pk, row.number])}
-                for row in treatment_selectors.follow_up_rows(auth)],
+                     for row in treatment_selectors.follow_up_rows(auth)],
             "reason_form": ReasonForm(),
         },
     }
@@ -200,8 +200,8 @@ def _cancel(request, req, auth) -> None:
         return
     try:
         authorization_transition(by=request.user, auth=auth,
-                                          to=AuthorizationStatus.CANCELLED,
-                                          reason=form.cleaned_data["reason"])
+                                 to=AuthorizationStatus.CANCELLED,
+                                 reason=form.cleaned_data["reason"])
     except AuthorizationStateError as exc:
         messages.error(request, f"Nothing was cancelled: {exc}.")
     else:
@@ -225,8 +225,8 @@ def correct_view(model_admin, request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             new = infusion_correct(by=request.user, infusion=infusion,
-                                            data=form.service_data(),
-                                            reason=form.cleaned_data["reason"])
+                                   data=form.service_data(),
+                                   reason=form.cleaned_data["reason"])
         except TreatmentError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:

@@ -194,12 +194,12 @@ class FollowUpForm(TreatmentForm):
     inhibitor_bu = question_field(LabValueField, INHIBITOR, required=False)
     inhibitor_test_date = question_field(DayField, day_question(
         "inhibitor_test_date", "Date of the inhibitor test", "the date of the inhibitor test"),
-        required=False)
+                                         required=False)
     prophylaxis = yes_no("Back on routine prophylaxis?", "whether the patient is back on "
                          "routine prophylaxis", required=False)
     prophylaxis_start = question_field(DayField, day_question(
         "prophylaxis_start", "Prophylaxis start date", "the prophylaxis start date"),
-        required=False)
+                                       required=False)
     prophylaxis_agent = text("Prophylaxis agent", "the prophylaxis agent", required=False)
     alt_corticosteroids = yes_no("ALT elevation needing corticosteroids?",
                                  "whether an ALT elevation needed corticosteroids",

@@ -10,10 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from authorizations.core.pages import SERVICE_NAME, prescriber_required
 from authorizations.models import AuthorizationStatus, FollowUp
 from authorizations.requests import selectors
-from authorizations.requests.views import prescriber_required
-from authorizations.requests.wizard import SERVICE_NAME
 from authorizations.treatment import schedule
 from authorizations.treatment import selectors as treatment_selectors
 from authorizations.treatment.authorizations import (
@@ -50,8 +49,8 @@ def authorization_cancel(request, pk: int):
     elif request.method == "POST" and form.is_valid():
         try:
             authorization_transition(by=request.user, auth=auth,
-                                              to=AuthorizationStatus.CANCELLED,
-                                              reason=form.cleaned_data["reason"])
+                                     to=AuthorizationStatus.CANCELLED,
+                                     reason=form.cleaned_data["reason"])
         except AuthorizationStateError as exc:
             _refused(form, exc)
         else:
@@ -133,7 +132,7 @@ def follow_up(request, pk: int, n: int):
         if request.method == "POST" and form.is_valid():
             try:
                 followup_save(by=request.user, follow_up=fu, answers=form.answers(),
-                                       submit=submitting)
+                              submit=submitting)
             except TreatmentError as exc:
                 _refused(form, exc)
             else:

@@ -106,7 +106,7 @@ def test_list_queries_do_not_grow_with_the_number_of_requests(reviewer_client, q
 
 
 def test_request_page_shows_criteria_answers_titer_flag_letters_and_history(reviewer_client,
-                                                                           queue):
+                                                                            queue):
     req = queue["pending"]
     url = reverse("admin:authorizations_authorizationrequest_change", args=[req.pk])
     response = reviewer_client.get(url)

@@ -21,7 +21,7 @@ def denied(prescriber, reviewer, submit, django_capture_on_commit_callbacks):
                                              attest_alcohol_counseling=False))
     with django_capture_on_commit_callbacks(execute=True):
         request_decide(by=reviewer, req=req, approve=False,
-                                rationale="Counseling on alcohol is not documented.")
+                       rationale="Counseling on alcohol is not documented.")
     req.refresh_from_db()
     return req
 
@@ -43,6 +43,6 @@ def decide_appeal(django_capture_on_commit_callbacks):
     def _decide(appeal, by, *, overturn, rationale="Reviewed the clinic note.", **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
             return appeal_decide(by=by, appeal=appeal, overturn=overturn,
-                                          rationale=rationale, **kwargs)
+                                 rationale=rationale, **kwargs)
 
     return _decide

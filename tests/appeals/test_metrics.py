@@ -31,13 +31,13 @@ def appealed(prescriber, reviewer, second_reviewer, n, *, overturn=True):
                                .isoformat())
         req = request_submit(by=prescriber, req=request_save_draft(
             by=prescriber, req=request_create(by=prescriber,
-                                                       htc=prescriber.prescriber.htc),
+                                              htc=prescriber.prescriber.htc),
             answers=case, step="review")).request
         request_decide(by=reviewer, req=req, approve=False, rationale="No.")
         appeal = appeal_file(by=prescriber, req=req, statement="Why.",
-                                      expedited=False, representative=True)
+                             expedited=False, representative=True)
         appeal_decide(by=second_reviewer, appeal=appeal, overturn=overturn,
-                               rationale="Reviewed.")
+                      rationale="Reviewed.")
 
 
 def figure(m, key):

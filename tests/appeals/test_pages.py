@@ -90,8 +90,8 @@ def test_an_approved_request_cannot_be_appealed(client, prescriber, submit):
 
 
 def test_the_appeals_queue_lists_open_appeals_overdue_first(client, reviewer, prescriber,
-                                                           submit, denied, file_appeal,
-                                                           monkeypatch):
+                                                            submit, denied, file_appeal,
+                                                            monkeypatch):
     standard = file_appeal(denied)
     other = submit(prescriber, approvable_case(member_id="M-APPEAL-2",
                                                attest_alcohol_counseling=False))
@@ -175,7 +175,7 @@ def test_the_timeline_shows_the_appeal_and_its_decision(
 
 
 def test_the_reviewers_request_page_links_to_its_open_appeal(client, reviewer, denied,
-                                                            file_appeal):
+                                                             file_appeal):
     appeal = file_appeal(denied, expedited=True)
     page = login(client, reviewer).get(
         f"/admin/authorizations/authorizationrequest/{denied.pk}/change/").content.decode()

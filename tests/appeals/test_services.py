@@ -110,7 +110,7 @@ def test_a_reviewer_who_prescribed_the_request_may_not_decide_its_appeal(
     from django.contrib.auth.models import Group
 
     user_memberships_set(prescriber, by=None,
-                                  groups=[Group.objects.get(name="Reviewers")])
+                         groups=[Group.objects.get(name="Reviewers")])
     appeal = file_appeal(denied)
     with pytest.raises(ConflictOfInterest, match="You prescribed PA-"):
         decide_appeal(appeal, prescriber, overturn=True)
@@ -189,7 +189,7 @@ def test_a_decided_appeal_is_not_decided_again(denied, file_appeal, decide_appea
 def test_a_denial_is_not_reopened_by_an_ordinary_decision(denied, second_reviewer):
     with pytest.raises(InvalidTransition, match="only a request pending review"):
         request_decide(by=second_reviewer, req=denied, approve=True,
-                                rationale="Changed my mind.")
+                       rationale="Changed my mind.")
     denied.refresh_from_db()
     assert denied.status == Status.DENIED
 

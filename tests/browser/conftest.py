@@ -55,7 +55,7 @@ def submitted(prescriber_user, quick_letters, monkeypatch):
     def _submit(**changes):
         req = request_create(by=prescriber_user, htc=prescriber_user.prescriber.htc)
         request_save_draft(by=prescriber_user, req=req,
-                                    answers=approvable_case(**changes), step="attestations")
+                           answers=approvable_case(**changes), step="attestations")
         return request_submit(by=prescriber_user, req=req).request
 
     return _submit

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 def denied(pended):
     reviewer = make_reviewer()
     request_decide(by=reviewer, req=pended, approve=False,
-                            rationale="Counseling on alcohol is not documented.")
+                   rationale="Counseling on alcohol is not documented.")
     pended.refresh_from_db()
     return pended, reviewer
 
@@ -100,7 +100,7 @@ def test_upholding_shows_the_letters_reasons_to_confirm(browser_page, denied, pr
     page.set_default_timeout(20000)
     page.set_default_navigation_timeout(20000)
     appeal = appeal_file(by=prescriber_user, req=req, statement="Please reconsider.",
-                                  expedited=False, representative=True)
+                         expedited=False, representative=True)
     b.sign_in_as(make_reviewer("reviewer-2", credentials="MD, Hematology and Oncology"))
     b.goto(f"/admin/authorizations/appeal/{appeal.pk}/decide/")
     page.get_by_label("Clinical rationale").fill("No counseling is documented.")

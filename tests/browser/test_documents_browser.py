@@ -23,8 +23,8 @@ def pended_draft(prescriber_user, monkeypatch):
     monkeypatch.setattr(letters, "render_pdf", lambda d: b"%PDF-1.7 letter " + str(d.pk).encode())
     req = request_create(by=prescriber_user, htc=prescriber_user.prescriber.htc)
     return request_save_draft(by=prescriber_user, req=req,
-                                       answers=approvable_case(hbsag="positive"),
-                                       step="attestations")
+                              answers=approvable_case(hbsag="positive"),
+                              step="attestations")
 
 
 def test_prescriber_attaches_documents_and_reviewer_downloads_one(

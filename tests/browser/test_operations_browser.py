@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def operations_user(transactional_db):
     return user_create_operations(by=None, username="ops-kim", password=PASSWORD,
-                                           first_name="Kim", last_name="Ops")
+                                  first_name="Kim", last_name="Ops")
 
 
 def test_operations_page_passes_axe_and_works_by_keyboard(browser_page, operations_user):

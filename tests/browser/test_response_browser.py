@@ -23,8 +23,8 @@ def test_changing_an_answer_in_a_response(browser_page, pended):
     page.set_default_timeout(20000)
     reviewer = make_reviewer()
     information_request(by=reviewer, req=req,
-                                 criteria=["alcohol_counseling_attestation"],
-                                 document_kinds=[], message="Was the patient counseled?")
+                        criteria=["alcohol_counseling_attestation"],
+                        document_kinds=[], message="Was the patient counseled?")
     b.login("dr-lee")
     b.goto(f"/requests/{req.pk}/respond/")
     b.check("respond-with-steps")

@@ -75,9 +75,9 @@ def treated_with_first_follow_up_submitted(user, n):
     """Another patient, infused today, whose first follow-up is submitted."""
     req = approved(user, f"JRN-{n:03d}", FIRST_NAMES[n])
     infusion_record(by=user, auth=req.authorization,
-                             data=infusion_data(timezone.localdate()))
+                    data=infusion_data(timezone.localdate()))
     followup_save(by=user, follow_up=req.authorization.follow_ups.get(number=1),
-                           submit=True, answers={
+                  submit=True, answers={
                                "fix_activity": Decimal(20 + n), "fix_test_date": "2027-05-01",
                                "bleeds_total": 0, "bleeds_treated": 0, "factor_ix_iu": 0,
                                "inhibitor_tested": False, "prophylaxis": False,

@@ -94,7 +94,7 @@ def test_wizard_submit_and_admin_approve_at_once_give_one_authorization(
         monkeypatch, evaluated_together=evaluated_together,
         wizard=lambda: request_submit(by=prescriber, req=draft),
         admin=lambda: request_decide(by=reviewer, req=in_review, approve=True,
-                                              rationale="Counseling documented 11/20."),
+                                     rationale="Counseling documented 11/20."),
     )
 
     assert Authorization.objects.filter(member_id=MEMBER).count() == 1
@@ -130,9 +130,9 @@ def test_two_reviewers_approving_at_once_give_one_authorization(prescriber, revi
     results = race(
         monkeypatch, evaluated_together=True,
         one=lambda: request_decide(by=reviewer, req=first, approve=True,
-                                            rationale="Counseling documented."),
+                                   rationale="Counseling documented."),
         two=lambda: request_decide(by=colleague, req=second, approve=True,
-                                            rationale="Counseling documented."),
+                                   rationale="Counseling documented."),
     )
 
     assert Authorization.objects.filter(member_id=MEMBER).count() == 1

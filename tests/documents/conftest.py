@@ -21,7 +21,7 @@ def owner(client, prescriber):
 def draft(prescriber):
     req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
     return request_save_draft(by=prescriber, req=req, answers=dict(PATIENT),
-                                       step="attestations")
+                              step="attestations")
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def test_a_real_pdf_is_kept_with_its_bytes_kind_and_criterion(owner, draft):
     doc = Document.objects.get()
     assert (doc.request_id, doc.kind, doc.criterion) == (draft.pk, "factor_ix_lab", "severity")
     assert (doc.file_name, doc.content_type, doc.size) == ("FIX activity.pdf",
-                                                          "application/pdf", len(data))
+                                                           "application/pdf", len(data))
     assert bytes(doc.content) == data and doc.sha256 == hashlib.sha256(data).hexdigest()
     page = owner.get(response["Location"]).content.decode()
     assert "Added the document (Factor IX lab report) to" in page and "FIX activity.pdf" in page

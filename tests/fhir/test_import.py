@@ -244,7 +244,7 @@ def test_a_failure_while_writing_leaves_nothing(prescriber, monkeypatch):
             via="upload")
     assert not AuthorizationRequest.objects.exists()
     assert not AuditEvent.objects.filter(action__in=["create", "fhir_import"],
-                                     object_type="AuthorizationRequest").exists()
+                                         object_type="AuthorizationRequest").exists()
 
 
 @pytestmark_db

@@ -104,7 +104,7 @@ def test_the_information_letter_member_copy_is_stored_once(client, prescriber, r
                                                            submit, read_pdf):
     req = submit(prescriber, approvable_case(hbsag="positive"))
     ir = information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
-                                      document_kinds=["viral_tests"], message="HBsAg report.")
+                             document_kinds=["viral_tests"], message="HBsAg report.")
     url = reverse("request_information_letter", args=[req.pk, ir.pk])
     login(client, prescriber)
     member = client.get(url + "?copy=member")

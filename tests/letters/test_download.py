@@ -76,7 +76,7 @@ def test_the_latest_letter_is_served(client, prescriber, reviewer, submit,
         Letter.objects.get(kind=LetterKind.PENDED).pdf)
     with django_capture_on_commit_callbacks(execute=True):
         request_decide(by=reviewer, req=req, approve=False,
-                                rationale="HBsAg positive.")
+                       rationale="HBsAg positive.")
     response = client.get(letter_url(req))
     assert 'denial.pdf"' in response["Content-Disposition"]
     assert response.content == bytes(Letter.objects.get(kind=LetterKind.DENIAL).pdf)

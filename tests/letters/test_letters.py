@@ -88,7 +88,7 @@ def test_denial_letter_gives_reasons_reviewer_appeal_and_peer_to_peer(
     req = submit(prescriber, approvable_case(liver_imaging="none", hbsag="positive"))
     with django_capture_on_commit_callbacks(execute=True):
         request_decide(by=reviewer, req=req, approve=False,
-                                rationale="No hepatic imaging; HBsAg positive.")
+                       rationale="No hepatic imaging; HBsAg positive.")
     letter = Letter.objects.get(determination__request=req, kind=LetterKind.DENIAL)
     text = read_pdf(letter.pdf)
 
@@ -163,7 +163,7 @@ def test_a_refused_approval_gets_no_letter(prescriber, reviewer, submit,
     with pytest.raises(LifetimeLimitReached):
         with django_capture_on_commit_callbacks(execute=True):
             request_decide(by=reviewer, req=second, approve=True,
-                                    rationale="Counseling documented by phone.")
+                           rationale="Counseling documented by phone.")
     refused = Determination.objects.filter(request=second).latest()
     assert not letters.needs_letter(refused)
     assert refused not in letters.determinations_missing_letters()
@@ -200,7 +200,7 @@ def test_approval_after_review_does_not_claim_a_missing_attestation(
     req = submit(prescriber, approvable_case(attest_alcohol_counseling=False))
     with django_capture_on_commit_callbacks(execute=True):
         request_decide(by=reviewer, req=req, approve=True,
-                                rationale="Counseling documented in the clinic note.")
+                       rationale="Counseling documented in the clinic note.")
     text = read_pdf(Letter.objects.get(kind=LetterKind.APPROVAL).pdf)
     assert "You attested that the patient's ALT and AST" in text
     assert "You also attested" not in text

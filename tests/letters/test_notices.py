@@ -27,7 +27,7 @@ def deny(prescriber, reviewer, submit, django_capture_on_commit_callbacks):
             before_decision(req)
         with django_capture_on_commit_callbacks(execute=True):
             request_decide(by=reviewer, req=req, approve=False,
-                                    rationale="No hepatic imaging; HBsAg positive.")
+                           rationale="No hepatic imaging; HBsAg positive.")
         letter = Letter.objects.get(determination__request=req, kind=LetterKind.DENIAL)
         return req, letter
 
@@ -183,7 +183,7 @@ def test_an_attestation_received_as_a_document_is_not_called_missing(
                            upload=upload("counseling.pdf", pdf_bytes(), "application/pdf"))
     with django_capture_on_commit_callbacks(execute=True):
         request_decide(by=reviewer, req=req, approve=True,
-                                rationale="Counseling attested by fax.")
+                       rationale="Counseling attested by fax.")
     text = read_pdf(Letter.objects.get(kind=LetterKind.APPROVAL).pdf)
     assert "did not include your attestation that the patient was counseled" not in text
     assert "counseled on the risks of alcohol consumption following administration is on " \
@@ -230,8 +230,8 @@ def test_information_needed_letter_in_both_copies(prescriber, reviewer, submit, 
                                                   keep_pdf):
     req = submit(prescriber, approvable_case(hbsag="positive"))
     ir = information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
-                                      document_kinds=["viral_tests"],
-                                      message="Please send the HBsAg report.")
+                             document_kinds=["viral_tests"],
+                             message="Please send the HBsAg report.")
     prescriber_pdf = information_letter(ir)
     member_pdf = information_member_copy(ir).pdf
     keep_pdf("information-prescriber", prescriber_pdf)

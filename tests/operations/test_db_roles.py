@@ -112,13 +112,13 @@ def test_an_appeal_is_decided_as_the_app_role(prescriber, reviewer, submit, quic
     req = submit(prescriber, approvable_case(member_id="M-APPEAL-ROLE",
                                              attest_alcohol_counseling=False))
     request_decide(by=reviewer, req=req, approve=False,
-                            rationale="Counseling on alcohol is not documented.")
+                   rationale="Counseling on alcohol is not documented.")
     req.refresh_from_db()
     appeal = appeal_file(by=prescriber, req=req, statement="Counseling was given.",
-                                  expedited=False, expedited_reason="", representative=True)
+                         expedited=False, expedited_reason="", representative=True)
     request.getfixturevalue("as_app_role")
     assert connection.cursor().execute("SELECT current_user").fetchone()[0] == APP
     appeal_decide(by=second, appeal=appeal, overturn=False,
-                           rationale="The clinic note does not document counseling.")
+                  rationale="The clinic note does not document counseling.")
     appeal.refresh_from_db()
     assert appeal.outcome == "upheld"

@@ -55,7 +55,7 @@ def pended(prescriber, n, start=100, *, decide=None, reviewer=None, expedited=Fa
     reqs = []
     for i in range(start, start + n):
         case = approvable_case(member_id=f"UHC-8{i:08d}", hbsag="positive",
-                              date_of_birth=_dob(i))
+                               date_of_birth=_dob(i))
         req = submitted_request(prescriber, case, expedited=expedited).request
         assert req.status == Status.PENDING_REVIEW
         if decide is not None:

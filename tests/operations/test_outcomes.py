@@ -39,7 +39,7 @@ def treat(prescriber, i: int, *, baseline: int = 4, **case_changes):
     request_submit(by=prescriber, req=req, as_of=day)
     req.refresh_from_db()
     infusion_record(by=prescriber, auth=req.authorization,
-                             data=infusion_data(day, baseline_treated_bleeds=baseline))
+                    data=infusion_data(day, baseline_treated_bleeds=baseline))
     return req
 
 
@@ -49,7 +49,7 @@ def submit_follow_up(prescriber, req, number, **answers):
             "factor_ix_iu": 0, "inhibitor_tested": False, "prophylaxis": False,
             "alt_corticosteroids": False}
     followup_save(by=prescriber, follow_up=fu, answers={**base, **answers},
-                           submit=True)
+                  submit=True)
 
 
 def figure(o, key):
@@ -150,7 +150,7 @@ def test_access(prescriber, reviewer, client):
     assert client.get(URL).status_code == 200
     assert client.post(URL).status_code == 405
     ops = user_create_operations(by=None, username="ops-lee", password="x-Long-pass-1",
-                                          first_name="Lee", last_name="Ops")
+                                 first_name="Lee", last_name="Ops")
     client.force_login(ops)
     page = client.get(URL).content.decode()
     assert "Outcomes after treatment" in page or "outcomes after treatment" in page

@@ -55,7 +55,7 @@ def junk_for(step: str):
 def fresh_draft(prescriber) -> AuthorizationRequest:
     req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
     return request_save_draft(by=prescriber, req=req, answers=dict(PATIENT),
-                                       step="attestations")
+                              step="attestations")
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ def test_expedited_while_pended_gets_72_hours_from_the_response(reviewer, prescr
         due_at=timezone.now() + timedelta(days=2))  # 13 of 15 days used
     pending.refresh_from_db()
     information_request(by=reviewer, req=pending, criteria=list(pending.unmet),
-                                 document_kinds=[], message="The counseling note.")
+                        document_kinds=[], message="The counseling note.")
     request_expedite(by=prescriber, req=pending, reason="Bleeds.")
     information_respond(by=prescriber, req=pending, note="")
     pending.refresh_from_db()
@@ -153,10 +153,10 @@ def test_the_prescriber_is_told_by_email_without_patient_data(
 
 def test_a_time_not_offered_cannot_be_scheduled(prescriber, reviewer, pending):
     peer_to_peer_request(by=prescriber, req=pending,
-                                  times=[timezone.now() + timedelta(days=1)])
+                         times=[timezone.now() + timedelta(days=1)])
     with pytest.raises(ValueError, match="one of the times offered"):
         peer_to_peer_schedule(by=reviewer, req=pending,
-                                       at=timezone.now() + timedelta(days=5))
+                              at=timezone.now() + timedelta(days=5))
 
 
 def test_a_past_time_names_the_field_and_keeps_the_input(client, prescriber, pending):
@@ -177,7 +177,7 @@ def test_no_peer_to_peer_on_an_approved_request(prescriber, submit):
     assert req.status == Status.APPROVED
     with pytest.raises(InvalidTransition):
         peer_to_peer_request(by=prescriber, req=req,
-                                      times=[timezone.now() + timedelta(days=1)])
+                             times=[timezone.now() + timedelta(days=1)])
 
 
 # ---- documents received outside the system -------------------------------
@@ -279,7 +279,7 @@ def test_password_reset_emails_a_known_address_and_says_the_same_for_an_unknown(
     assert "Choose a new password" in form.content.decode()
     done = client.post(form.redirect_chain[-1][0], {
         "new_password1": "a-new Long passphrase 42", "new_password2": "a-new Long passphrase 42"},
-        follow=True)
+                       follow=True)
     assert "Your password is changed" in done.content.decode()
 
 

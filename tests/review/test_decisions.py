@@ -71,7 +71,7 @@ def test_the_service_quotes_only_chosen_unmet_criteria(reviewer, queue):
     req = queue["overdue"]
     with pytest.raises(ValueError):
         request_decide(by=reviewer, req=req, approve=False, rationale="x",
-                                reasons=["not_a_criterion"])
+                       reasons=["not_a_criterion"])
     # None: every unmet criterion.
     determination = request_decide(by=reviewer, req=req, approve=False,
                                              rationale="No imaging.")

@@ -32,7 +32,7 @@ def test_a_reviewer_who_prescribed_the_request_may_not_decide_it(client, submit)
         request_decide(by=both, req=req, approve=True, rationale="ok")
     with pytest.raises(ConflictOfInterest):
         information_request(by=both, req=req, criteria=[], document_kinds=["other"],
-                                     message="x")
+                            message="x")
     html = login(client, both).get(reverse(
         "admin:authorizations_authorizationrequest_change", args=[req.pk])).content.decode()
     assert "You prescribed" in html

@@ -13,7 +13,7 @@ def test_the_prescriber_is_told_of_a_pend_and_a_decision_without_patient_data(
         reviewer, pending, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         information_request(by=reviewer, req=pending, criteria=[],
-                                     document_kinds=["clinic_note"], message="Note please.")
+                            document_kinds=["clinic_note"], message="Note please.")
     pending.refresh_from_db()
     from datetime import timedelta
 
@@ -38,7 +38,7 @@ def test_the_queue_owner_is_told_of_a_response_without_patient_data(
         reviewer, prescriber, pending, settings, django_capture_on_commit_callbacks):
     settings.REVIEW_QUEUE_EMAIL = "queue@payer.example"
     information_request(by=reviewer, req=pending, criteria=[],
-                                 document_kinds=["clinic_note"], message="Note please.")
+                        document_kinds=["clinic_note"], message="Note please.")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         information_respond(by=prescriber, req=pending, note="Attached the note.")
@@ -56,7 +56,7 @@ def test_no_queue_address_no_response_notice(reviewer, prescriber, pending, sett
                                              django_capture_on_commit_callbacks):
     settings.REVIEW_QUEUE_EMAIL = ""
     information_request(by=reviewer, req=pending, criteria=[],
-                                 document_kinds=["clinic_note"], message="Note please.")
+                        document_kinds=["clinic_note"], message="Note please.")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         information_respond(by=prescriber, req=pending, note="")

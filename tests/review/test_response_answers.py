@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pended(reviewer, pending):
     information_request(by=reviewer, req=pending,
-                                 criteria=["alcohol_counseling_attestation"],
-                                 document_kinds=[], message="Was the patient counseled?")
+                        criteria=["alcohol_counseling_attestation"],
+                        document_kinds=[], message="Was the patient counseled?")
     pending.refresh_from_db()
     return pending
 
@@ -35,7 +35,7 @@ def step_post(req, step, **changes):
 
 def test_the_step_form_shows_the_current_answers(client, prescriber, pended):
     page = login(client, prescriber).get(reverse("request_respond_step",
-                                                  args=[pended.pk, "patient"]))
+                                                 args=[pended.pk, "patient"]))
     assert page.status_code == 200
     text = page.content.decode()
     assert 'name="patient-weight_kg"' in text
@@ -130,14 +130,14 @@ def test_answers_change_only_while_information_is_requested(client, prescriber, 
     assert response.status_code == 302
     with pytest.raises(InvalidTransition, match="only in a response"):
         answers_change(by=prescriber, req=pending, step="dosing",
-                                answers=pending.answers)
+                       answers=pending.answers)
 
 
 def test_answer_versions_are_insert_only(prescriber, pended):
     from django.db import DatabaseError, transaction
 
     answers_change(by=prescriber, req=pended, step="dosing",
-                            answers={**pended.answers, "weight_kg": 81})
+                   answers={**pended.answers, "weight_kg": 81})
     with pytest.raises(DatabaseError), transaction.atomic():
         AnswerVersion.objects.filter(request=pended).update(reason="edited")
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_the_timeline_says_who_did_what_and_when(client, reviewer_client, prescriber,
                                                  reviewer, pending):
     information_request(by=reviewer, req=pending, criteria=[],
-                                 document_kinds=["clinic_note"], message="Note please.")
+                        document_kinds=["clinic_note"], message="Note please.")
     information_respond(by=prescriber, req=pending, note="Sent.")
     admin_html = reviewer_client.get(reverse(
         "admin:authorizations_authorizationrequest_change", args=[pending.pk])).content.decode()

@@ -80,7 +80,7 @@ def test_every_action_on_a_request_is_audited_with_actor_and_id(
     assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
         request_decide(by=reviewer, req=denied, approve=False,
-                                rationale="HBsAg positive.")
+                       rationale="HBsAg positive.")
     admin.get(f"/requests/{denied.pk}/letter.pdf")
 
     expected = [(approved, "create", prescriber), (approved, "save_draft", prescriber),
@@ -196,8 +196,8 @@ def test_logs_of_a_whole_request_carry_no_patient_data(
 
     pended = request_create(by=prescriber, htc=prescriber.prescriber.htc)
     request_save_draft(by=prescriber, req=pended,
-                                answers={**case, "member_id": "UHC-1", "hbsag": "positive"},
-                                step="review")
+                       answers={**case, "member_id": "UHC-1", "hbsag": "positive"},
+                       step="review")
     monkeypatch.setattr(letters, "render_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
         request_submit(by=prescriber, req=pended)

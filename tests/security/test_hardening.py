@@ -102,7 +102,7 @@ def test_idle_logoff_after_the_idle_time_and_the_draft_survives(client, prescrib
     assert sign_in(client, "prescriber").status_code == 302
     draft = request_create(by=prescriber, htc=prescriber.prescriber.htc)
     request_save_draft(by=prescriber, req=draft, answers=dict(PATIENT),
-                                step="liver")
+                       step="liver")
     assert client.get("/requests/").status_code == 200
     assert idle - 5 < seconds_left(client) <= idle
 

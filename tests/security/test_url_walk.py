@@ -277,13 +277,13 @@ class World:
         self.denied = submit(prescriber, {**PATIENT, "member_id": "UHC-987654321-D",
                                           "hbsag": "positive"})
         request_decide(by=reviewer, req=self.denied, approve=False,
-                                rationale="HBsAg positive.")
+                       rationale="HBsAg positive.")
         self.appeal = appeal_file(by=prescriber, req=self.denied,
-                                           statement="The repeat test is negative.",
-                                           expedited=False, representative=True)
+                                  statement="The repeat test is negative.",
+                                  expedited=False, representative=True)
         self.draft = request_create(by=prescriber, htc=prescriber.prescriber.htc)
         request_save_draft(by=prescriber, req=self.draft,
-                                    answers=dict(PATIENT), step="attestations")
+                           answers=dict(PATIENT), step="attestations")
         infusion_record(by=prescriber, auth=self.submitted.authorization, data={
             "infused_on": self.submitted.authorization.start_date, "lots": ["L1"],
             "weight_kg": 72, "dose_gc_per_kg": 2 * 10**13, "site_name": "Site",
@@ -293,8 +293,8 @@ class World:
         self.documents = {obj: Document.objects.create(
             request=req, kind="other", file_name="labs.png", content_type="image/png",
             size=len(PNG), sha256="0" * 64, content=PNG, uploaded_by=prescriber).pk
-            for obj, req in (("submitted", self.submitted), ("pending", self.pending),
-                             ("draft", self.draft))}
+                          for obj, req in (("submitted", self.submitted), ("pending", self.pending),
+                                           ("draft", self.draft))}
         self.objects = {
             "submitted": self.submitted.pk,
             "pending": self.pending.pk,

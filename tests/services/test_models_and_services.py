@@ -102,7 +102,7 @@ def test_reviewer_denies_with_rationale(prescriber, reviewer):
     with pytest.raises(ValueError):
         request_decide(by=reviewer, req=req, approve=False, rationale="  ")
     det = request_decide(by=reviewer, req=req, approve=False,
-                                  rationale="HBsAg positive on 2026-11-01.")
+                         rationale="HBsAg positive on 2026-11-01.")
     req.refresh_from_db()
     assert req.status == Status.DENIED and det.kind == "reviewer"
     assert det.decided_by_credentials == "MD, Hematology"

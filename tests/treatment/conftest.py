@@ -18,7 +18,7 @@ def approve(prescriber):
         tested = (as_of - timedelta(days=10)).isoformat()
         req = request_create(by=user, htc=user.prescriber.htc)
         request_save_draft(by=user, req=req, step="review",
-                                    answers=case_tested_on(tested, member_id=member_id,
+                           answers=case_tested_on(tested, member_id=member_id,
                                                            **changes))
         request_submit(by=user, req=req, as_of=as_of)
         req.refresh_from_db()
@@ -34,7 +34,7 @@ def infused(approve, prescriber):
     def _infused(member_id="TRT-0002"):
         req = approve(member_id)
         infusion_record(by=prescriber, auth=req.authorization,
-                                 data=infusion_data(today()))
+                        data=infusion_data(today()))
         req.refresh_from_db()
         return req
 

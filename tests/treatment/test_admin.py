@@ -83,7 +83,7 @@ def test_prescribers_cannot_post_to_the_admin(approve, prescriber, client):
 def test_correction_covers_every_field_as_a_new_version(approve, prescriber, reviewer, client):
     req = approve("ADM-5", as_of=today() - timedelta(days=5))
     infusion_record(by=prescriber, auth=req.authorization,
-                             data=infusion_data(today() - timedelta(days=3)))
+                    data=infusion_data(today() - timedelta(days=3)))
     login(client, reviewer)
     form = client.get(admin_url("correct", req.pk)).content.decode()
     day = today() - timedelta(days=3)

@@ -66,7 +66,7 @@ def test_the_services_writes_to_open_follow_ups_still_pass(approve, prescriber, 
     prescriber.save()
     req = approve("APP-3", as_of=today() - timedelta(days=5))
     infusion = infusion_record(by=prescriber, auth=req.authorization,
-                                        data=infusion_data(today() - timedelta(days=3)))
+                               data=infusion_data(today() - timedelta(days=3)))
     auth = req.authorization
     first, second, third = auth.follow_ups.filter(number__lte=3).order_by("number")
     followup_save(by=prescriber, follow_up=first, answers=ANSWERS, submit=True)
@@ -75,7 +75,7 @@ def test_the_services_writes_to_open_follow_ups_still_pass(approve, prescriber, 
     followup_send_reminders(as_of=second.due_on)
     corrected_day = today() - timedelta(days=4)
     infusion_correct(by=reviewer, infusion=infusion,
-                              data={"infused_on": corrected_day}, reason="Date typo")
+                     data={"infused_on": corrected_day}, reason="Date typo")
     for fu in (first, second, third):
         fu.refresh_from_db()
     assert second.answers == {"bleeds_total": 1} and second.status == FollowUpStatus.OPEN

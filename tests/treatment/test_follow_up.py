@@ -85,7 +85,7 @@ def test_follow_up_never_changes_the_authorization_or_decision(infused, prescrib
     client.post(reverse("follow_up", args=[req.pk, 1]), {**filled(), "submit": "1"})
     client.post(reverse("follow_up", args=[req.pk, 2]), {**ANSWERS, "save": "1"})
     followup_waive(by=reviewer, follow_up=FollowUp.objects.get(number=3),
-                            reason="Moved away")
+                   reason="Moved away")
     call_command("send_followup_reminders", "--as-of",
                  (today() + timedelta(days=400)).isoformat(), stdout=io.StringIO())
     assert snapshot(req) == before

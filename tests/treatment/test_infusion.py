@@ -69,12 +69,12 @@ def test_outside_the_window_is_refused_naming_the_field(approve, prescriber, cli
     assert 'href="#infusion-infused_on"' in page and "KEEP-ME" in page
     with pytest.raises(TreatmentError) as exc:
         infusion_record(by=prescriber, auth=req.authorization,
-                                 data=infusion_data(before))
+                        data=infusion_data(before))
     assert exc.value.field == "infused_on"
     future = today() + timedelta(days=1)
     with pytest.raises(TreatmentError, match="today or in the past"):
         infusion_record(by=prescriber, auth=req.authorization,
-                                 data=infusion_data(future))
+                        data=infusion_data(future))
     assert not Infusion.objects.exists()
 
 
@@ -82,7 +82,7 @@ def test_a_second_record_is_refused(infused, prescriber, client):
     req = infused("INF-4")
     with pytest.raises(TreatmentError, match="already recorded"):
         infusion_record(by=prescriber, auth=req.authorization,
-                                 data=infusion_data(today()))
+                        data=infusion_data(today()))
     response = login(client, prescriber).post(reverse("infusion", args=[req.pk]),
                                               post_data(today()), follow=True)
     assert "can be recorded only once" in response.content.decode()
@@ -116,20 +116,20 @@ def test_expired_authorization_takes_no_infusion(approve, prescriber):
     req = approve("INF-7", as_of=today() - timedelta(days=60))
     with pytest.raises(TreatmentError, match="expired"):
         infusion_record(by=prescriber, auth=req.authorization,
-                                 data=infusion_data(req.authorization.end_date))
+                        data=infusion_data(req.authorization.end_date))
 
 
 def test_a_reviewer_corrects_as_a_new_version(approve, prescriber, reviewer):
     req = approve("INF-8", as_of=today() - timedelta(days=5))
     first = infusion_record(by=prescriber, auth=req.authorization,
-                                     data=infusion_data(today() - timedelta(days=3)))
+                            data=infusion_data(today() - timedelta(days=3)))
     with pytest.raises(TreatmentError, match="clinical reviewer"):
         infusion_correct(by=prescriber, infusion=first, data={"lots": ["X"]},
-                                  reason="typo")
+                         reason="typo")
     new_day = today() - timedelta(days=4)
     second = infusion_correct(by=reviewer, infusion=first,
-                                       data={"lots": ["L999"], "infused_on": new_day},
-                                       reason="Lot typo")
+                              data={"lots": ["L999"], "infused_on": new_day},
+                              reason="Lot typo")
     assert second.version == 2 and second.supersedes == first and second.lots == ["L999"]
     first.refresh_from_db()
     assert first.lots == ["L123", "L124"]  # kept

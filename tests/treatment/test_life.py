@@ -51,7 +51,7 @@ def test_an_administered_authorization_blocks_for_life(infused, approve):
 def test_a_cancelled_authorization_does_not_block(approve, prescriber):
     req = approve("LIFE-3")
     authorization_transition(by=prescriber, auth=req.authorization,
-                                      to=AuthorizationStatus.CANCELLED, reason="Postponed")
+                             to=AuthorizationStatus.CANCELLED, reason="Postponed")
     again = approve("LIFE-3")
     assert again.status == Status.PENDING_REVIEW and "reauthorization" in again.review_flags
 
@@ -61,12 +61,12 @@ def test_cancelling_needs_a_reason_and_the_right_person(approve, prescriber, oth
     auth = approve("LIFE-4").authorization
     with pytest.raises(AuthorizationStateError, match="reason"):
         authorization_transition(by=prescriber, auth=auth,
-                                          to=AuthorizationStatus.CANCELLED, reason=" ")
+                                 to=AuthorizationStatus.CANCELLED, reason=" ")
     with pytest.raises(AuthorizationStateError, match="prescriber or a clinical"):
         authorization_transition(by=other_prescriber, auth=auth,
-                                          to=AuthorizationStatus.CANCELLED, reason="No")
+                                 to=AuthorizationStatus.CANCELLED, reason="No")
     authorization_transition(by=reviewer, auth=auth, to=AuthorizationStatus.CANCELLED,
-                                      reason="Member left the plan")
+                             reason="Member left the plan")
     auth.refresh_from_db()
     assert auth.status == AuthorizationStatus.CANCELLED
     assert AuthorizationCancellation.objects.get(authorization=auth).reason == \
@@ -76,14 +76,14 @@ def test_cancelling_needs_a_reason_and_the_right_person(approve, prescriber, oth
     # Never back, nor onwards.
     with pytest.raises(AuthorizationStateError):
         authorization_transition(by=reviewer, auth=auth,
-                                          to=AuthorizationStatus.ADMINISTERED)
+                                 to=AuthorizationStatus.ADMINISTERED)
 
 
 def test_an_administered_authorization_cannot_be_cancelled(infused, prescriber):
     auth = infused("LIFE-5").authorization
     with pytest.raises(AuthorizationStateError, match="administered"):
         authorization_transition(by=prescriber, auth=auth,
-                                          to=AuthorizationStatus.CANCELLED, reason="Oops")
+                                 to=AuthorizationStatus.CANCELLED, reason="Oops")
 
 
 def test_expire_authorizations_is_idempotent(approve):

@@ -91,12 +91,12 @@ class Command(BaseCommand):
         for status in ("approved", "pending_review"):
             req = request_create(by=user, htc=htc)
             request_save_draft(by=user, req=req, answers=cases[status],
-                                        step="review")
+                               step="review")
             done = request_submit(by=user, req=req)
             self.stdout.write(f"{done.request.number}: {done.request.get_status_display()}")
         draft = request_create(by=user, htc=htc)
         request_save_draft(by=user, req=draft, answers=cases["draft"],
-                                    step="diagnosis")
+                           step="diagnosis")
         self.stdout.write(f"{draft.number}: draft, resumable from the dashboard")
         self._demo_treatment(user, today)
         self._demo_appeal(user, cases)
@@ -132,9 +132,9 @@ class Command(BaseCommand):
             message="Demo: confirm the AAV5 titer with the CSL Behring assay report.")
         answered.refresh_from_db()
         answers_change(by=user, req=answered, step="aav5",
-                                answers={**answered.answers, "aav5_nab_titer": 450})
+                       answers={**answered.answers, "aav5_nab_titer": 450})
         information_respond(by=user, req=answered,
-                                     note="Demo: the repeat assay gave 1:450; report attached.")
+                            note="Demo: the repeat assay gave 1:450; report attached.")
         soon = timezone.now().replace(minute=0, second=0, microsecond=0)
         peer_to_peer_request(
             by=user, req=answered, note="Demo: the hepatitis B history.",
@@ -150,9 +150,9 @@ class Command(BaseCommand):
                 "date_of_birth": "1988-09-03"}
         req = self._submitted(user, case)
         request_decide(by=User.objects.get(username=REVIEWER[0]), req=req,
-                                approve=False, rationale="Demo: the criteria are not shown met.")
+                       approve=False, rationale="Demo: the criteria are not shown met.")
         appeal_file(by=user, req=req, expedited=False, representative=True,
-                             statement="Demo: the enclosed records show the criteria met.")
+                    statement="Demo: the enclosed records show the criteria met.")
         self.stdout.write(f"{req.number}: denied and appealed, for demo-reviewer-2 to decide")
 
     def _demo_treatment(self, user: User, today) -> None:
@@ -179,7 +179,7 @@ class Command(BaseCommand):
             "inhibitor_tested": False, "prophylaxis": False, "alt_corticosteroids": False})
         reviewer = User.objects.get(username=REVIEWER[0])
         followup_waive(by=reviewer, follow_up=second,
-                                reason="Demo: assessment done at another center")
+                       reason="Demo: assessment done at another center")
         self.stdout.write(f"{req.number}: infused {infused_on}, follow-ups in every state")
 
 

@@ -3,6 +3,6 @@
 built from the policy's questions)."""
 
 from authorizations.requests.wizard.forms import REVIEW, STEPS
-from authorizations.requests.wizard.views import SERVICE_NAME, RequestWizard, prescriber_or_refuse
+from authorizations.requests.wizard.views import RequestWizard
 
-__all__ = ["REVIEW", "SERVICE_NAME", "STEPS", "RequestWizard", "prescriber_or_refuse"]
+__all__ = ["REVIEW", "STEPS", "RequestWizard"]

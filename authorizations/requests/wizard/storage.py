@@ -81,4 +81,4 @@ class DraftStorage(BaseStorage):
         if self.draft is None:
             self.draft = request_create(by=by, htc=self.htc)
         self.draft = request_save_draft(by=by, req=self.draft, answers=merged,
-                                                 step=step)
+                                        step=step)

@@ -12,15 +12,13 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import WizardView
 
 from authorizations import policy
-from authorizations.core.access import is_reviewer, may_see_operations, prescriber_profile
+from authorizations.core.pages import SERVICE_NAME, prescriber_or_refuse
 from authorizations.models import Status
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.policy.values import scientific
@@ -30,9 +28,7 @@ from authorizations.requests.wizard import forms
 from authorizations.requests.wizard.forms import REVIEW, STEPS
 
 CHANGE = "change"  # query flag: the step was opened from the review's "Change" link
-SERVICE_NAME = "Hemgenix prior authorization"
 
-__all__ = ["REVIEW", "SERVICE_NAME", "STEPS", "RequestWizard", "prescriber_or_refuse"]
 
 
 def bleeding_history_asked(wizard: RequestWizard) -> bool:
@@ -40,22 +36,6 @@ def bleeding_history_asked(wizard: RequestWizard) -> bool:
     read from the saved answers, so it is cheap and has no side effects."""
     return any(QUESTION_BY_KEY[k].is_asked(wizard.storage.answers)
                for k in policy.step_keys("bleeding"))
-
-
-def prescriber_or_refuse(request):
-    """The prescriber's profile, or the response for someone who is not one."""
-    user = request.user
-    if not user.is_authenticated:
-        return None, redirect_to_login(request.get_full_path())
-    profile = prescriber_profile(user)
-    if profile is None:
-        if is_reviewer(user):
-            # Reviewers work in the admin, not on the prescriber's pages.
-            return None, redirect("admin:index")
-        if may_see_operations(user):  # operations staff: their one page
-            return None, redirect("operations")
-        raise PermissionDenied("Only prescribers can use these pages.")
-    return profile, None
 
 
 class RequestWizard(WizardView):

@@ -23,6 +23,8 @@ from django.utils.safestring import mark_safe
 from authorizations.accounts import directory
 from authorizations.accounts import services as account_services
 from authorizations.accounts.services import group_permissions_set, user_memberships_set, user_save
+from authorizations.core.admin import ReadOnlyAdmin
+from authorizations.letters.pages import letter_download
 from authorizations.models import (
     HTC,
     AuditEvent,
@@ -33,24 +35,8 @@ from authorizations.models import (
     ReviewerProfile,
 )
 from authorizations.requests import selectors
-from authorizations.requests.views import letter_download
 
-# --------------------------------------------------------------------------
 # The records: read by reviewers, never changed here (even by superusers).
-# --------------------------------------------------------------------------
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    actions = None
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Determination)
 class DeterminationAdmin(ReadOnlyAdmin):
@@ -231,7 +217,7 @@ class GroupAdmin(ThroughServices, auth_admin.GroupAdmin):
     def save_memberships(self, request, form):
         if "permissions" in form.cleaned_data:
             group_permissions_set(form.instance, by=request.user,
-                                           permissions=form.cleaned_data["permissions"])
+                                  permissions=form.cleaned_data["permissions"])
 
 
 User = get_user_model()

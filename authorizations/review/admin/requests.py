@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.contrib import admin, messages
@@ -28,7 +27,6 @@ from django.views.decorators.http import require_POST
 from authorizations import policy
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.core.audit import audit
-from authorizations.documents import views as document_views
 from authorizations.models import (
     HTC,
     PENDING_DUE,
@@ -51,13 +49,13 @@ from authorizations.requests.services import (
 from authorizations.requests.wizard import REVIEW as REVIEW_STEP
 from authorizations.requests.wizard import STEPS as WIZARD_STEPS
 from authorizations.review import timeline
-from authorizations.review.admin import decide as decision_forms
+from authorizations.review.admin import conversation as admin_conversation
+from authorizations.review.forms import DecisionForm, InformationForm
 from authorizations.review.services import (
     ConflictOfInterest,
     conflict_of_interest,
     information_request,
 )
-from authorizations.treatment import admin as treatment_admin
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
 
@@ -153,7 +151,7 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         now = timezone.now()
         pending = queryset.filter(status__in=[Status.PENDING_REVIEW,
-                                             Status.INFORMATION_REQUESTED])
+                                              Status.INFORMATION_REQUESTED])
         if self.value() == "overdue":
             return pending.filter(due_at__lt=now)
         if self.value() == "due_24h":
@@ -197,13 +195,17 @@ class PolicyFilter(admin.SimpleListFilter):
 class AuthorizationRequestAdmin(admin.ModelAdmin):
     change_form_template = "admin/authorizations/authorizationrequest/change_form.html"
     change_list_template = "admin/authorizations/authorizationrequest/change_list.html"
+    # Other slices' parts of the request's page (documents, treatment): each
+    # gives `urls(model_admin)` and `request_context(request, req)`.
+    # authorizations/admin.py fills this, so this slice imports no other's admin.
+    parts: tuple = ()
     list_display = ("number_link", "state", "member", "htc_name", "submitted", "clock",
                     "overdue", "unmet_list", "flags")
     list_display_links = None
     list_select_related = ("htc",)
     list_filter = (StatusFilter, "outcome", ("htc", HTCFilter),
                    PolicyFilter, "submitted_at", OverdueFilter, "expedited",
-                   decision_forms.RespondedFilter)
+                   admin_conversation.RespondedFilter)
     search_fields = ("^member_id", "patient_name")
     search_help_text = ("Member ID, patient name, request number (PA-0000012) or "
                         "authorization number (HGX-2026-000012).")
@@ -307,7 +309,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             return ""
         label = {Status.PENDING_REVIEW: "Overdue",
                  Status.INFORMATION_REQUESTED: "Information overdue"}.get(obj.status,
-                                                                         "Decided late")
+                                                                          "Decided late")
         return format_html('<span class="review-overdue">{}</span>', label)
 
     @admin.display(description="Unmet criteria")
@@ -349,17 +351,13 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         decide = self.admin_site.admin_view(require_POST(self.decide_view))
-        # Sets its own Cache-Control (private, no-store), hence cacheable.
-        document = self.admin_site.admin_view(
-            partial(document_views.admin_document, self), cacheable=True)
         information = self.admin_site.admin_view(require_POST(self.information_view))
         return [path("<int:pk>/decide/", decide,
                      name="authorizations_authorizationrequest_decide"),
                 path("<int:pk>/information/", information,
-                     name="authorizations_authorizationrequest_information"),
-                path("<int:pk>/documents/<int:doc_id>/", document,
-                     name="authorizations_authorizationrequest_document")] + \
-            decision_forms.urls(self) + treatment_admin.urls(self) + super().get_urls()
+                     name="authorizations_authorizationrequest_information")] + \
+            admin_conversation.urls(self) + \
+            [url for part in self.parts for url in part.urls(self)] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Requests for clinical review",
@@ -395,12 +393,12 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             "audit_events": audit_rows(AuditEvent.objects.filter(
                 object_type="AuthorizationRequest", object_id=str(req.pk))),
             "latest_letter_url": reverse("request_letter", args=[req.pk]),
-            "documents": document_views.admin_document_rows(req),
             **self.decision_context(request, req),
             "overdue": is_overdue(req, timezone.now()),
             "waiting_hours": waiting_hours(req, timezone.now()),
             "turnaround_hours": turnaround_hours(req),
-            **treatment_admin.request_context(request, req),
+            **{key: value for part in self.parts
+               for key, value in part.request_context(request, req).items()},
             "appeal_rows": appeal_selectors.appeal_rows(req),
         }
 
@@ -415,15 +413,15 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             "can_decide": may and decidable and not conflict,
             "can_request_information": (may and not conflict
                                         and req.status == Status.PENDING_REVIEW),
-            "decision_form": decision_forms.DecisionForm(req),
-            "information_form": decision_forms.InformationForm(req),
+            "decision_form": DecisionForm(req),
+            "information_form": InformationForm(req),
             "decide_url": reverse("admin:authorizations_authorizationrequest_decide",
                                   args=[req.pk]),
             "information_url": reverse("admin:authorizations_authorizationrequest_information",
                                        args=[req.pk]),
             "information_requests": timeline.information_rows(req),
             "timeline": timeline.timeline(req),
-            **decision_forms.conversation_context(req),
+            **admin_conversation.conversation_context(req),
         }
 
     def has_decide_permission(self, request) -> bool:
@@ -435,8 +433,8 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         """One decision through the service, its outcome told in a message."""
         try:
             request_decide(by=request.user, req=req, approve=approve,
-                                    rationale=rationale, reasons=reasons,
-                                    other_reason=other_reason)
+                           rationale=rationale, reasons=reasons,
+                           other_reason=other_reason)
         except LifetimeLimitReached as exc:
             messages.error(request, str(exc))
         except ConflictOfInterest as exc:
@@ -455,7 +453,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         req = get_object_or_404(self.get_queryset(request), pk=pk)
         back = HttpResponseRedirect(
             reverse("admin:authorizations_authorizationrequest_change", args=[req.pk]))
-        form = decision_forms.DecisionForm(req, request.POST)
+        form = DecisionForm(req, request.POST)
         if not form.is_valid():
             return self._review_page(request, req, "decide.html", form,
                                      "Nothing was decided: correct the form.")
@@ -472,7 +470,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         if not self.has_decide_permission(request):
             raise PermissionDenied
         req = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = decision_forms.InformationForm(req, request.POST)
+        form = InformationForm(req, request.POST)
         if not form.is_valid():
             return self._review_page(request, req, "information.html", form,
                                      "Nothing was sent: correct the form.")

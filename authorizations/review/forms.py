@@ -1,0 +1,102 @@
+"""The reviewer's forms: the decision with its reasons, the request for
+information, the peer-to-peer. The request's admin page and the appeal's
+decision page (which extends DecisionForm) use them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from authorizations.models import AuthorizationRequest, DocumentKind, P2POutcome
+from authorizations.requests import selectors
+from authorizations.review.services import information_due
+
+
+def _unmet_choices(req: AuthorizationRequest) -> list[tuple[str, str]]:
+    return [(c, selectors.criterion_name(c)) for c in req.unmet]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("deny", "Deny")])
+    reasons = forms.MultipleChoiceField(
+        label="Reasons for a denial", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="The unmet criteria the denial letter gives as its reasons (all chosen at "
+                  "first). Not used for an approval.")
+    other_reason = forms.CharField(
+        label="Another reason, in your own words", required=False, strip=True,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 90}),
+        help_text="Optional. Printed in the denial letter after the chosen criteria.")
+    rationale = forms.CharField(
+        label="Clinical rationale",
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 90}), strip=True,
+        help_text="Required for both decisions. A denial prints it in the letter, with your "
+                  "name and credentials.")
+
+    def __init__(self, req: AuthorizationRequest, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.req = req
+        self.fields["reasons"].choices = _unmet_choices(req)
+        self.fields["reasons"].initial = list(req.unmet)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "deny" and not data.get("reasons") \
+                and not data.get("other_reason"):
+            self.add_error("reasons", "A denial needs at least one reason: choose an unmet "
+                                      "criterion or write one in your own words.")
+        return data
+
+    def reason_names(self) -> list[str]:
+        names = [selectors.criterion_name(c) for c in self.cleaned_data["reasons"]]
+        if self.cleaned_data.get("other_reason"):
+            names.append(self.cleaned_data["other_reason"])
+        return names
+
+
+class InformationForm(forms.Form):
+    criteria = forms.MultipleChoiceField(
+        label="Criteria the information is about", required=False,
+        widget=forms.CheckboxSelectMultiple)
+    document_kinds = forms.MultipleChoiceField(
+        label="Documents needed", required=False, choices=DocumentKind.choices,
+        widget=forms.CheckboxSelectMultiple)
+    message = forms.CharField(
+        label="What is missing and why", strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 90}),
+        help_text="Printed in the Information needed letter.")
+    due_at = forms.DateTimeField(
+        label="Response due", widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                         format="%Y-%m-%dT%H:%M"),
+        help_text="45 days for a standard request, 48 hours for an expedited one.")
+
+    def __init__(self, req: AuthorizationRequest, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].choices = _unmet_choices(req)
+        self.fields["due_at"].initial = timezone.localtime(
+            information_due(req, timezone.now())).replace(second=0, microsecond=0)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("criteria") and not data.get("document_kinds"):
+            self.add_error("criteria", "Choose at least one criterion or document kind.")
+        due = data.get("due_at")
+        if due is not None and due <= timezone.now():
+            self.add_error("due_at", "The response due time must be in the future.")
+        return data
+
+
+class PeerToPeerForm(forms.Form):
+    """Offer times (up to three), schedule one of the times offered, or record
+    a discussion held with its outcome."""
+
+    time_1, time_2, time_3 = (
+        forms.DateTimeField(label=f"{nth} time offered", required=False,
+                            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+        for nth in ("First", "Second", "Third"))
+    scheduled_at = forms.DateTimeField(label="Time scheduled", required=False)
+    held_at = forms.DateTimeField(label="Held at", required=False,
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    outcome = forms.ChoiceField(label="Outcome", required=False,
+                                choices=[("", "Choose the outcome")] + P2POutcome.choices)
+    notes = forms.CharField(label="What was discussed", required=False, strip=True,
+                            widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
