@@ -20,7 +20,7 @@ from tests.cases import AS_OF, approvable_case
 # The cases live in tests/cases.py (no Django), re-exported here for the app tests.
 class ThroughServices:
     """factory_boy creates through the services, as the application does
-    (tests/security/test_write_rule.py holds the application to that)."""
+    (tests/architecture/test_write_rule.py holds the application to that)."""
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

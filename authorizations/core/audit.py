@@ -3,7 +3,7 @@
 The rule: the services are the only writers of the app's records (and of
 users, groups and their memberships). Each public service function is
 decorated with `@service`, which marks, for the duration of the call, that a
-service is writing; tests/security/test_write_rule.py watches every save,
+service is writing; tests/architecture/test_write_rule.py watches every save,
 delete and membership change during a full journey and fails on any made
 while no service runs.
 """

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 
 from authorizations.models import AuditEvent, Document
+from tests.core.test_audit_and_logs import LOGGERS, logged_text, logged_text_of
 from tests.factories import login
 from tests.files import HTML, image_bytes, pdf_bytes, post_document
-from tests.security.test_audit_and_logs import LOGGERS, logged_text, logged_text_of
 
 pytestmark = pytest.mark.django_db
 

@@ -251,7 +251,7 @@ def test_every_url_pattern_is_classified():
     keys = [key for key, _, _ in url_patterns()]
     unknown = sorted(set(keys) - set(EXPECTED))
     assert not unknown, (
-        f"URL pattern(s) {unknown} are not in tests/security/test_url_walk.py EXPECTED: say "
+        f"URL pattern(s) {unknown} are not in tests/architecture/test_url_walk.py EXPECTED: say "
         "what anonymous users, the other HTC's prescriber, reviewers and the owner get there.")
     gone = sorted(set(EXPECTED) - set(keys))
     assert not gone, f"EXPECTED lists URL patterns that no longer exist: {gone}"
