@@ -24,16 +24,37 @@ DEMO_PAYER := PAYER_PHONE="1-800-555-0142" PAYER_FAX="1-800-555-0143" \
 	PAYER_PEER_TO_PEER_PHONE="1-800-555-0147" \
 	PAYER_PEER_TO_PEER_HOURS="Monday to Friday, 8 a.m. to 5 p.m. Central time"
 
-.PHONY: run test system lint
+.PHONY: run test system test-system lint lock
 
 system:
 	@bin/install-system-packages
 
-$(VENV)/.installed: pyproject.toml
+test-system:
+	@bin/install-system-packages --test
+
+# Python packages come from the lock files, every one pinned with its hashes:
+# requirements/run.txt for running, requirements/test.txt (a superset) for the
+# tests and the linters. `make lock` writes both from pyproject.toml.
+$(VENV)/.run: requirements/run.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e '.[test]'
+	$(VENV)/bin/pip install -q --require-hashes -r requirements/run.txt
 	touch $@
+
+$(VENV)/.test: requirements/test.txt $(VENV)/.run
+	$(VENV)/bin/pip install -q --require-hashes -r requirements/test.txt
+	touch $@
+
+UV := .tools/bin/uv
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install -q uv==0.13.9
+
+lock: $(UV)
+	$(UV) pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet \
+		-o requirements/run.txt
+	$(UV) pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes \
+		--quiet -o requirements/test.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -45,14 +66,17 @@ var/secret-key:
 
 # Links in the printed emails point at this server.
 run: RUN += DJANGO_SITE_URL=http://$(HOST):$(PORT)
-run: system $(VENV)/.installed var/secret-key
+run: system $(VENV)/.run var/secret-key
 	$(RUN) $(PY) manage.py migrate --no-input
 	$(RUN) $(PY) manage.py import_htcs
 	$(RUN) $(DEMO_PAYER) DJANGO_DEMO=true $(PY) manage.py seed_demo
 	$(RUN) $(DEMO_PAYER) $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
-test: system $(VENV)/.installed node_modules/.installed
+test: test-system $(VENV)/.test node_modules/.installed
 	$(VENV)/bin/pytest -n auto
 
-lint: $(VENV)/.installed
+# Style, the layers (import-linter contracts in pyproject.toml) and types.
+lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
