@@ -2,6 +2,8 @@
 (the Reviewers group, with just the permissions the admin needs; the
 services create it, see services.user_create_reviewer)."""
 
+from typing import Any
+
 REVIEWERS = "Reviewers"
 # Operations staff read the aggregate metrics (/operations/), nothing else.
 OPERATIONS = "Operations"
@@ -22,12 +24,12 @@ REVIEWER_PERMISSIONS = [
 ]
 
 
-def is_reviewer(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name=REVIEWERS).exists())
+def is_reviewer(user: Any) -> bool:
+    return bool(user.is_authenticated and (
+        user.is_superuser or user.groups.filter(name=REVIEWERS).exists()))
 
 
-def prescriber_profile(user):
+def prescriber_profile(user: Any) -> Any:
     """The user's prescriber profile, or None."""
     if not user.is_authenticated:
         return None
@@ -37,10 +39,10 @@ def prescriber_profile(user):
         return None
 
 
-def may_see_operations(user) -> bool:
+def may_see_operations(user: Any) -> bool:
     """Reviewers and operations staff; never a prescriber (a prescriber who is
     also in one of those groups still is not shown the page)."""
     if not user.is_authenticated or prescriber_profile(user) is not None:
         return False
-    return user.is_superuser or user.groups.filter(
-        name__in=[REVIEWERS, OPERATIONS]).exists()
+    return bool(user.is_superuser or user.groups.filter(
+        name__in=[REVIEWERS, OPERATIONS]).exists())

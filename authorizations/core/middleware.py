@@ -1,6 +1,8 @@
 import ipaddress
+from collections.abc import Callable
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 
@@ -13,10 +15,10 @@ class ContentSecurityPolicyMiddleware:
     settings.MIDDLEWARE lists it.)
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         user = getattr(request, "user", None)
@@ -25,7 +27,7 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-def client_ip_behind_proxy(request) -> str | None:
+def client_ip_behind_proxy(request: HttpRequest) -> str | None:
     """The client's address as our trusted proxies saw it (django-axes calls
     this when DJANGO_BEHIND_PROXY is set).
 
@@ -38,12 +40,12 @@ def client_ip_behind_proxy(request) -> str | None:
     header it sends. A missing or malformed entry falls back to the connection's
     address too, never to something the client wrote.
     """
-    remote = request.META.get("REMOTE_ADDR", "") or ""
+    remote: str = request.META.get("REMOTE_ADDR", "") or ""
     if remote and remote not in settings.TRUSTED_PROXIES:
         return remote
     entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     entries = [e for e in entries if e]
-    count = settings.PROXY_COUNT
+    count: int = settings.PROXY_COUNT
     if len(entries) >= count:
         candidate = entries[-count]
         try:

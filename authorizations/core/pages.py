@@ -4,10 +4,13 @@ staff to their page)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from authorizations.core.access import is_reviewer, may_see_operations, prescriber_profile
@@ -15,7 +18,7 @@ from authorizations.core.access import is_reviewer, may_see_operations, prescrib
 SERVICE_NAME = "Hemgenix prior authorization"
 
 
-def prescriber_or_refuse(request):
+def prescriber_or_refuse(request: HttpRequest) -> tuple[Any, HttpResponse | None]:
     """The prescriber's profile, or the response for someone who is not one."""
     user = request.user
     if not user.is_authenticated:
@@ -31,11 +34,11 @@ def prescriber_or_refuse(request):
     return profile, None
 
 
-def prescriber_required(view):
+def prescriber_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Only prescribers; `request.htc` is theirs, and every read filters on it."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         profile, refused = prescriber_or_refuse(request)
         if refused:
             return refused
