@@ -17,6 +17,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 
 from authorizations.core import ratelimit
+from authorizations.core.middleware import client_ip_behind_proxy
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,6 @@ PER_ADDRESS, PER_CLIENT, WINDOW_SECONDS = 3, 10, 3600
 
 def client_address(request) -> str:
     if getattr(settings, "AXES_CLIENT_IP_CALLABLE", None):
-        from authorizations.core.middleware import client_ip_behind_proxy
-
         return client_ip_behind_proxy(request) or ""
     return request.META.get("REMOTE_ADDR", "") or ""
 

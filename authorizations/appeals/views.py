@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from authorizations.appeals import selectors as appeal_selectors
@@ -81,6 +82,4 @@ def request_appeal(request, pk: int):
 
 
 def _today():
-    from django.utils import timezone
-
     return timezone.localdate()

@@ -10,8 +10,9 @@ made by an EHR's DTR app.
 - parties.py, claim.py, bundle.py: a request's resources;
 - importing.py: a QuestionnaireResponse into a draft, in one transaction.
 
-Callers use `from authorizations import fhir` and the names below; the
-Django-bound ones are imported lazily so the pure parts load without Django.
+`from authorizations import fhir` gives the pure parts below (they load
+without Django); the Django-bound ones are imported from their modules
+(`fhir.bundle`, `fhir.importing`).
 """
 
 from authorizations.fhir.codes import CANONICAL_BASE, QUESTIONNAIRE_URL
@@ -23,20 +24,6 @@ from authorizations.fhir.questionnaire import (
     version_for_id,
 )
 from authorizations.fhir.response import UnreadableResponse, build_response, read_response
-
-
-def __getattr__(name):
-    if name in ("request_bundle", "questionnaire_response", "claim_response",
-                "letter_attachments", "latest_determination"):
-        from authorizations.fhir import bundle
-
-        return getattr(bundle, name)
-    if name in ("import_questionnaire_response", "ImportRefused"):
-        from authorizations.fhir import importing
-
-        return getattr(importing, name)
-    raise AttributeError(name)
-
 
 __all__ = [
     "CANONICAL_BASE", "CONTENT_TYPE", "QUESTIONNAIRE_URL", "UnreadableResponse",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.claimresponse import ClaimResponse
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from weasyprint import Attachment
 
 from authorizations import policy
 from authorizations.fhir import claim, jsonio, parties
@@ -96,8 +97,6 @@ def letter_attachments(determination: Determination) -> list[Any]:
     """The determination's ClaimResponse and the request's QuestionnaireResponse
     as JSON files for its PDF/A-3 letter, so a system that files the letter
     reads the decision without parsing its text."""
-    from weasyprint import Attachment  # imported with rendering only: see letters.render_pdf
-
     req = determination.request
     refs = Refs(req.number)
     files = (

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_http_methods
+from fhir.resources.R4B.bundle import Bundle
 
 from authorizations import policy
 from authorizations.core import ratelimit
@@ -66,8 +67,6 @@ def questionnaire_read(request, resource_id: str):
 @require_GET
 def questionnaire_search(request):
     """Every version's Questionnaire as a searchset Bundle, newest first."""
-    from fhir.resources.R4B.bundle import Bundle
-
     resources = [questionnaire.build_questionnaire(v, publisher=settings.PAYER_NAME)
                  for v in policy.versions()]
     base = request.build_absolute_uri("/fhir/Questionnaire/")

@@ -15,17 +15,21 @@ from django.conf import settings
 from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import HTML
 
 from authorizations import policy
+from authorizations.fhir.bundle import letter_attachments
 from authorizations.letters.taglines import taglines
 from authorizations.models import (
     AuthorizationRequest,
     DecisionKind,
     Determination,
+    DocumentKind,
     LetterKind,
     Status,
 )
 from authorizations.policy.values import long_date
+from authorizations.requests.selectors import criterion_name, dose_summary
 
 KIND_BY_STATUS = {
     Status.APPROVED: LetterKind.APPROVAL,
@@ -245,7 +249,6 @@ def _reason_items(determination: Determination, reasons, on_file) -> list[dict[s
 def _treatment(req: AuthorizationRequest, last_day: date) -> dict[str, Any]:
     """What the approval letter says about the infusion itself: the label dose
     for the weight (selectors.dose_summary's arithmetic) and where and when."""
-    from authorizations.requests.selectors import dose_summary
 
     answers = req.answers
     planned = answers.get("planned_infusion_date")
@@ -316,8 +319,6 @@ def letter_context(determination: Determination, copy: str = PRESCRIBER) -> dict
 def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
     """The "Information needed" letter: what, why and by when; no PHI beyond
     what every letter carries."""
-    from authorizations.models import DocumentKind
-    from authorizations.requests.selectors import criterion_name
 
     req = ir.request
     return {
@@ -336,10 +337,7 @@ def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
 
 
 def _write_pdf(html: str, **options) -> bytes:
-    # Imported here: WeasyPrint takes a third of a second to import, and
-    # only rendering needs it. PDF/A-3a: tagged (structure, language, title)
-    # for screen readers, and archival.
-    from weasyprint import HTML
+    # PDF/A-3a: tagged (structure, language, title) for screen readers, and archival.
 
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         pdf_variant="pdf/a-3a", **options)
@@ -351,7 +349,6 @@ def render_information_pdf(ir, copy: str = PRESCRIBER) -> bytes:
 
 
 def _render_determination(determination: Determination, copy: str) -> bytes:
-    from authorizations.fhir import letter_attachments
 
     context = letter_context(determination, copy)
     html = render_to_string(TEMPLATE_BY_KIND[context["kind"]], context)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from authorizations import policy
 from authorizations.models import (
     HTC,
+    Appeal,
     AuthorizationRequest,
     AuthorizationStatus,
     Determination,
@@ -268,8 +269,6 @@ def member_history(req: AuthorizationRequest) -> list[MemberRecord]:
 
 
 def dashboard_rows(htc: HTC) -> list[AuthorizationRequest]:
-    from authorizations.models import Appeal
-
     # A denial under appeal says so (the request stays denied until decided).
     open_appeal = Appeal.objects.filter(request=OuterRef("pk"), decided_at__isnull=True)
     return list(requests_for_htc(htc).annotate(appeal_open=Exists(open_appeal))

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -223,8 +224,6 @@ class PeerToPeerRequestForm(forms.Form):
         help_text="No patient names here: the reviewer sees the request.")
 
     def clean(self):
-        from django.utils import timezone
-
         data = super().clean()
         for name in ("time_1", "time_2", "time_3"):
             if data.get(name) is not None and data[name] <= timezone.now():

@@ -12,6 +12,7 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from authorizations import fhir, policy
+from authorizations.fhir import bundle as fhir_bundle
 from authorizations.fhir import codes
 from authorizations.models import AuditEvent, Status
 from tests.cases import AS_OF, approvable_case
@@ -114,7 +115,7 @@ def test_lab_values_below_n_are_quantities_with_a_comparator_and_decimals_stay_e
         make_draft):
     req = make_draft(approvable_case(fix_activity_percent="<1",
                                      inhibitor_screen_bu=Decimal("0.59999999999999999999")))
-    text = fhir.dumps(fhir.request_bundle(req))
+    text = fhir.dumps(fhir_bundle.request_bundle(req))
     assert '"value": 0.59999999999999999999' in text
     bundle = fhir.parse(Bundle, text)
     items = {item.linkId: item for group in one(bundle, "QuestionnaireResponse").item
@@ -161,7 +162,7 @@ def test_claim_response_gives_the_review_action_of_the_database(client, prescrib
 
 def test_a_pended_request_names_its_review_flags(make_decided):
     req = make_decided(Status.PENDING_REVIEW, flags=["reauthorization"])
-    parts = review_action(fhir.claim_response(req, fhir.latest_determination(req)))
+    parts = review_action(fhir_bundle.claim_response(req, fhir_bundle.latest_determination(req)))
     assert (codes.REVIEW_FLAG_SYSTEM, "reauthorization") in parts["reasons"]
 
 
@@ -211,7 +212,7 @@ def test_documents_are_document_references_in_supporting_info(make_draft, monkey
                           file_name="fix-activity.pdf", content_type="application/pdf",
                           size=1234, uploaded_at=timezone.now())
     monkeypatch.setattr(parties, "documents", lambda req: [doc])
-    bundle = fhir.parse(Bundle, fhir.dumps(fhir.request_bundle(req)))
+    bundle = fhir.parse(Bundle, fhir.dumps(fhir_bundle.request_bundle(req)))
     reference = one(bundle, "DocumentReference")
     attachment = reference.content[0].attachment
     assert (attachment.title, attachment.contentType, attachment.size) == (
@@ -233,7 +234,7 @@ def test_documents_of_the_database_are_in_the_bundle(make_draft, prescriber):
     req = make_draft()
     documents.document_add(by=prescriber, req=req, upload=upload("fix-activity.pdf", pdf_bytes()),
                            kind="factor_ix_lab", criterion="severity")
-    bundle = fhir.request_bundle(req)
+    bundle = fhir_bundle.request_bundle(req)
     reference = one(bundle, "DocumentReference")
     attachment = reference.content[0].attachment
     assert (attachment.title, attachment.contentType) == ("fix-activity.pdf", "application/pdf")
@@ -255,6 +256,6 @@ def test_every_demo_request_is_a_valid_bundle(settings, monkeypatch, quick_lette
     requests = list(AuthorizationRequest.objects.all())
     assert {r.status for r in requests} >= {Status.DRAFT, Status.APPROVED}
     for req in requests:
-        bundle = fhir.parse(Bundle, fhir.dumps(fhir.request_bundle(req)))
+        bundle = fhir.parse(Bundle, fhir.dumps(fhir_bundle.request_bundle(req)))
         assert one(bundle, "Claim").identifier[0].value == req.number
     assert policy.CURRENT.number in {r.policy_version for r in requests}

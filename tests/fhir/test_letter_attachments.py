@@ -13,6 +13,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pypdf import PdfReader
 
 from authorizations import fhir
+from authorizations.fhir import bundle as fhir_bundle
 from authorizations.fhir import codes
 from authorizations.letters import rendering as letters
 from authorizations.models import Status
@@ -29,7 +30,7 @@ def attachments(pdf: bytes) -> dict[str, bytes]:
     (Status.APPROVED, "A1"), (Status.PENDING_REVIEW, "A4"), (Status.DENIED, "A3")])
 def test_each_letter_embeds_its_claim_response_and_the_answers(make_decided, status, action):
     req = make_decided(status)
-    determination = fhir.latest_determination(req)
+    determination = fhir_bundle.latest_determination(req)
     pdf = letters.render_pdf(determination)
     files = attachments(pdf)
     assert set(files) == {"ClaimResponse.json", "QuestionnaireResponse.json"}
@@ -53,8 +54,8 @@ def test_each_letter_embeds_its_claim_response_and_the_answers(make_decided, sta
 def test_a_pended_letter_keeps_its_own_decision_after_approval(make_decided):
     """Each letter embeds its determination's ClaimResponse, not the latest."""
     req = make_decided(Status.PENDING_REVIEW)
-    pended = fhir.latest_determination(req)
-    response = fhir.claim_response(req, pended)
+    pended = fhir_bundle.latest_determination(req)
+    response = fhir_bundle.claim_response(req, pended)
     parts = response.item[0].adjudication[0].extension[0].extension
     assert parts[0].valueCodeableConcept.coding[0].code == "A4"
     assert response.preAuthRef is None
@@ -64,7 +65,7 @@ def test_a_pended_letter_keeps_its_own_decision_after_approval(make_decided):
 def test_pdfdetach_lists_the_files(make_decided, tmp_path):
     req = make_decided(Status.APPROVED)
     path = tmp_path / "letter.pdf"
-    path.write_bytes(letters.render_pdf(fhir.latest_determination(req)))
+    path.write_bytes(letters.render_pdf(fhir_bundle.latest_determination(req)))
     listing = subprocess.run(["pdfdetach", "-list", str(path)], capture_output=True,
                              text=True, check=True).stdout
     assert "ClaimResponse.json" in listing and "QuestionnaireResponse.json" in listing
