@@ -210,6 +210,16 @@ def walk_wizard(client: Client, record=None, **changes) -> str:
     raise RuntimeError("the wizard did not end")
 
 
+
+def start_instances(database_url: str, ports: list[int], workers: int,
+                    prescribers: int) -> list[Server]:
+    """A fresh database with `prescribers` prescribers, and one gunicorn
+    instance on each port (the two-instance journey and the load run)."""
+    env = configure(database_url)
+    recreate_database(database_url)
+    prepare(prescribers)
+    return [Server(env, port, workers) for port in ports]
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

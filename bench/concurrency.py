@@ -24,14 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchmark import (  # noqa: E402
-    PASSWORD,
-    Server,
-    configure,
-    prepare,
-    recreate_database,
-    summarize,
-)
+from bench.benchmark import PASSWORD, start_instances, summarize  # noqa: E402
 from bench.journey import document_bytes, full_journey  # noqa: E402
 from bench.two_instances import Alternating  # noqa: E402
 
@@ -117,10 +110,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     args = parser.parse_args()
 
-    env = configure(args.database_url)
-    recreate_database(args.database_url)
-    prepare(args.clients)
-    servers = [Server(env, port, args.workers) for port in args.ports]
+    servers = start_instances(args.database_url, args.ports, args.workers, args.clients)
     try:
         errors = run_load(args.ports, args.clients, args.seconds, PASSWORD)
     finally:
