@@ -215,6 +215,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
+# The pages' date formats, in one module (authorizations/core/formats.py explains).
+FORMAT_MODULE_PATH = ["hemgenix_site.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

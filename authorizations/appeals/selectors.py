@@ -9,17 +9,15 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from authorizations.appeals.services import appeal_deadline, appeal_refusal, denial_of
+from authorizations.core.formats import page_datetime
 from authorizations.models import Appeal, AuthorizationRequest, Determination
 from authorizations.policy.values import long_date
 from authorizations.requests.selectors import criterion_name
 
 
 def when(value: datetime | None) -> str:
-    """November 28, 2026, 9:05 AM, in local time."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    return f"{long_date(local.date())}, {local:%-I:%M %p}"
+    """November 28, 2026, 9:05 AM EST, in local time (the pages' format)."""
+    return page_datetime(value)
 
 
 def denial_reasons(determination: Determination | None) -> list[str]:

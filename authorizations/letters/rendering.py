@@ -14,10 +14,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Min, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
 from weasyprint import HTML
 
 from authorizations import policy
+from authorizations.core.formats import letter_date, letter_datetime
 from authorizations.fhir.bundle import letter_attachments
 from authorizations.letters.taglines import taglines
 from authorizations.models import (
@@ -28,7 +28,6 @@ from authorizations.models import (
     LetterKind,
     Status,
 )
-from authorizations.policy.values import long_date
 from authorizations.requests.selectors import criterion_name, dose_summary
 
 KIND_BY_STATUS = {
@@ -73,19 +72,6 @@ EXTERNAL_REVIEW_MONTHS = 4
 ID_CARD = "the number on the member's ID card"
 
 
-def _long_date(value: date | datetime) -> str:
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date()
-    return long_date(value)
-
-
-def _long_datetime(value: datetime) -> str:
-    local = timezone.localtime(value)
-    hour = local.hour % 12 or 12
-    return f"{_long_date(local)} at {hour}:{local:%M} {'a.m.' if local.hour < 12 else 'p.m.'} " \
-           f"{local:%Z}"
-
-
 def letter_kind(determination: Determination) -> LetterKind:
     """The kind of the determination's letter: by its status, or the appeal's
     decision letter when it decides an appeal."""
@@ -101,9 +87,9 @@ def _appeal(determination: Determination) -> dict[str, Any] | None:
     if appeal is None:
         return None
     return {
-        "filed": _long_date(appeal.filed_at),
+        "filed": letter_date(appeal.filed_at),
         "expedited": appeal.expedited,
-        "denial_date": _long_date(appeal.denial.created_at),
+        "denial_date": letter_date(appeal.denial.created_at),
         "denied_by": appeal.denial.decided_by_name,
         "statement": appeal.statement,
     }
@@ -157,7 +143,7 @@ def _contact() -> dict[str, Any]:
 def _member(req: AuthorizationRequest) -> dict[str, str]:
     dob = req.answers.get("date_of_birth")
     return {"name": req.patient_name, "member_id": req.member_id,
-            "date_of_birth": _long_date(date.fromisoformat(dob)) if dob else "Not recorded"}
+            "date_of_birth": letter_date(date.fromisoformat(dob)) if dob else "Not recorded"}
 
 
 def _common(req: AuthorizationRequest, copy: str) -> dict[str, Any]:
@@ -170,7 +156,7 @@ def _common(req: AuthorizationRequest, copy: str) -> dict[str, Any]:
         "to_member": copy == MEMBER,
         "payer": _contact(),
         "request_number": req.number,
-        "submitted": _long_date(req.submitted_at) if req.submitted_at else "",
+        "submitted": letter_date(req.submitted_at) if req.submitted_at else "",
         "expedited": req.expedited,
         "member": _member(req),
         "prescriber": _prescriber(req),
@@ -202,7 +188,7 @@ def _on_file(req: AuthorizationRequest, before: datetime | None) -> dict[str, li
     for document in documents:
         on_file.setdefault(document.criterion, []).append(
             f"{document.get_kind_display()} \u201c{document.file_name}\u201d, received "
-            f"{_long_date(document.uploaded_at)}")
+            f"{letter_date(document.uploaded_at)}")
     return on_file
 
 
@@ -257,7 +243,7 @@ def _treatment(req: AuthorizationRequest, last_day: date) -> dict[str, Any]:
         "dose": dose_summary(answers),
         "site_name": answers.get("site_of_care_name", ""),
         "site_npi": answers.get("site_of_care_npi", ""),
-        "planned_infusion": _long_date(planned_on) if planned_on else "",
+        "planned_infusion": letter_date(planned_on) if planned_on else "",
         "planned_after_window": planned_on is not None and planned_on > last_day,
     }
 
@@ -269,11 +255,11 @@ def letter_context(determination: Determination, copy: str = PRESCRIBER) -> dict
         **_common(req, copy),
         "kind": kind,
         "title": TITLE_BY_KIND[kind],
-        "letter_date": _long_date(determination.created_at),
+        "letter_date": letter_date(determination.created_at),
         "policy": {
             "number": determination.policy_version,
             "title": policy.POLICY_TITLE,
-            "effective": _long_date(policy.POLICY_EFFECTIVE),
+            "effective": letter_date(policy.POLICY_EFFECTIVE),
         },
         "hcpcs": policy.HCPCS_CODE,
         "icd10": policy.ICD10_CODE,
@@ -306,12 +292,12 @@ def letter_context(determination: Determination, copy: str = PRESCRIBER) -> dict
             "quantity": auth.quantity,
             "hcpcs": auth.hcpcs_code,
             "icd10": auth.icd10_code,
-            "start": _long_date(auth.start_date),
-            "end": _long_date(auth.end_date),
+            "start": letter_date(auth.start_date),
+            "end": letter_date(auth.end_date),
             "days": (auth.end_date - auth.start_date).days + 1,  # counting the first day
         }
     if kind == LetterKind.PENDED and req.due_at:
-        context["decision_due"] = _long_datetime(req.due_at)
+        context["decision_due"] = letter_datetime(req.due_at)
         context["turnaround"] = "72 hours (expedited)" if req.expedited else "15 calendar days"
     return context
 
@@ -325,13 +311,13 @@ def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
         **_common(req, copy),
         "kind": LetterKind.INFORMATION,
         "title": "Information needed for a prior authorization request",
-        "letter_date": _long_date(ir.paused_at),
+        "letter_date": letter_date(ir.paused_at),
         "policy": {"number": req.policy_version, "title": policy.POLICY_TITLE,
-                   "effective": _long_date(policy.POLICY_EFFECTIVE)},
+                   "effective": letter_date(policy.POLICY_EFFECTIVE)},
         "criteria": [criterion_name(c) for c in ir.criteria],
         "document_kinds": [DocumentKind(k).label for k in ir.document_kinds],
         "message": ir.message,
-        "due": _long_datetime(ir.due_at),
+        "due": letter_datetime(ir.due_at),
         "respond_path": f"/requests/{req.pk}/respond/",
     }
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authorizations.core.audit import audit, service
+from authorizations.core.formats import page_datetime
 from authorizations.letters import notices
 from authorizations.models import (
     AuditEvent,
@@ -66,7 +67,7 @@ def check_decidable(req: AuthorizationRequest, now: datetime) -> None:
     if req.status == Status.INFORMATION_REQUESTED and req.due_at and req.due_at > now:
         raise InvalidTransition(
             f"{req.number} awaits the prescriber's information until "
-            f"{timezone.localtime(req.due_at):%Y-%m-%d %H:%M}: it can be decided once the "
+            f"{page_datetime(req.due_at)}: it can be decided once the "
             "response is overdue")
 
 

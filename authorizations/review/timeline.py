@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from authorizations.core.formats import page_datetime
 from authorizations.models import (
     AppealOutcome,
     AuditEvent,
@@ -65,8 +66,7 @@ def _what(event: AuditEvent) -> str:
         return f"{words}: version {detail.get('version')}, " + ", ".join(
             QUESTION_BY_KEY[k].label for k in detail.get("keys", []) if k in QUESTION_BY_KEY)
     if event.action == "expedite" and detail.get("due"):
-        due = timezone.localtime(datetime.fromisoformat(detail["due"]))
-        return f"{words}; decision due {long_date(due.date())}, {due:%H:%M %Z}"
+        return f"{words}; decision due {page_datetime(datetime.fromisoformat(detail['due']))}"
     if event.action == "record_peer_to_peer" and detail.get("outcome") in P2POutcome.values:
         return f"{words}: {P2POutcome(detail['outcome']).label}"
     if event.action == "document_received":

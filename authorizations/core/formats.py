@@ -1,0 +1,44 @@
+"""One date and time format for pages and one for letters.
+
+Pages: DATE_FORMAT and DATETIME_FORMAT of hemgenix_site/formats/en/formats.py
+(settings.FORMAT_MODULE_PATH), which templates use as `|date:"DATE_FORMAT"`
+and `|date:"DATETIME_FORMAT"`; Python text shown on pages uses page_date and
+page_datetime, read from the same formats. Letters: "November 28, 2026" and
+"November 28, 2026 at 1:34 p.m. EST", as a letter is written.
+Times are in the service's zone (settings.TIME_ZONE).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import formats, timezone
+
+from authorizations.policy.values import long_date
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def page_date(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def page_datetime(value: datetime | None) -> str:
+    return "" if value is None else formats.date_format(_local(value), "DATETIME_FORMAT")
+
+
+def letter_date(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    return long_date(value)
+
+
+def letter_datetime(value: datetime) -> str:
+    local = _local(value)
+    hour = local.hour % 12 or 12
+    return f"{letter_date(local)} at {hour}:{local:%M} {'a.m.' if local.hour < 12 else 'p.m.'} " \
+           f"{local:%Z}"
