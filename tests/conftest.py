@@ -1,8 +1,9 @@
 import hashlib
 import os
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from authorizations.models import AuthorizationRequest, Status
@@ -21,6 +22,25 @@ from tests.factories import (
     make_reviewer,
     submitted_request,
 )
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock", metavar="ISO-8601",
+        help="Start every test's clock at this instant (time-machine, ticking), e.g. "
+             "2026-12-06T00:30:00+00:00: a test that passes only at the hour it was "
+             "written fails here (.ci/run runs the suite at three such instants).")
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    at = request.config.getoption("--clock")
+    if not at:
+        yield
+        return
+    with time_machine.travel(datetime.fromisoformat(at), tick=True):
+        yield
+
 
 # live_server with sync Playwright runs Django ORM calls from an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

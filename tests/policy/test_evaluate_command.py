@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from authorizations.policy import values
 from tests.factories import approvable_case, submitted_request
@@ -62,7 +63,9 @@ def test_as_of_moves_the_eighteenth_birthday(tmp_path):
 
 @pytest.mark.django_db
 def test_default_as_of_is_today(tmp_path):
-    today = date.today()
+    # "Today" where the service is (settings.TIME_ZONE), as the command reads
+    # it: the machine's date differs between midnight UTC and midnight there.
+    today = timezone.localdate()
     born = today.replace(year=today.year - 18) if not (today.month == 2 and today.day == 29) \
         else date(today.year - 18, 3, 1)
     out, _ = evaluate(tmp_path, approvable_case(date_of_birth=born.isoformat()))
