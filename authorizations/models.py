@@ -6,7 +6,7 @@ letters and audit events are append-only: nothing here updates them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Upper
 
 from authorizations import policy
+from authorizations.core import deadlines
 from authorizations.policy.values import ExactJSONDecoder, ExactJSONEncoder
 
 
@@ -98,6 +99,29 @@ QUEUE_ORDER = (
 )
 
 
+# Awaiting a decision (or the prescriber's information before one): the
+# turnaround clock runs, read now; otherwise it stopped at the decision.
+OPEN_STATUSES = (Status.PENDING_REVIEW, Status.INFORMATION_REQUESTED)
+
+
+class AuthorizationRequestQuerySet(models.QuerySet):
+    @staticmethod
+    def overdue_q(now: datetime) -> Q:
+        """deadlines.is_late in SQL (`due < at`), for filters and aggregates:
+        open and due before `now`, or decided after the due time.
+        AuthorizationRequest.is_overdue is its twin, row by row."""
+        running = Q(status__in=OPEN_STATUSES)
+        return (running & Q(due_at__lt=now)) | (~running & Q(decided_at__gt=F("due_at")))
+
+    def overdue(self, now: datetime) -> AuthorizationRequestQuerySet:
+        return self.filter(self.overdue_q(now))
+
+    def due_soon(self, now: datetime) -> AuthorizationRequestQuerySet:
+        """Open, not yet overdue, and due within deadlines.DUE_SOON."""
+        return self.filter(status__in=OPEN_STATUSES, due_at__gte=now,
+                           due_at__lt=deadlines.due_soon_until(now))
+
+
 class AuthorizationRequest(models.Model):
     # The state machine: software approves or pends; only a reviewer denies.
     TRANSITIONS = {
@@ -138,8 +162,11 @@ class AuthorizationRequest(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    # When a clinical decision is due (72 hours expedited, 15 days standard).
+    # When a clinical decision is due (deadlines.decision_due); while pended
+    # for information, when the prescriber's response is due.
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = AuthorizationRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -160,6 +187,11 @@ class AuthorizationRequest(models.Model):
     @property
     def number(self) -> str:
         return f"PA-{self.pk:07d}" if self.pk else "PA-(new)"
+
+    def is_overdue(self, now: datetime) -> bool:
+        """The twin of AuthorizationRequestQuerySet.overdue_q, for one request."""
+        at = now if self.status in OPEN_STATUSES else self.decided_at
+        return deadlines.is_late(self.due_at, at)
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[Status(self.status)]
@@ -216,8 +248,8 @@ LIVE_OR_USED = (AuthorizationStatus.ACTIVE, AuthorizationStatus.ADMINISTERED)
 
 
 class Authorization(models.Model):
-    """An approval: one Hemgenix treatment, valid for 45 calendar days counting
-    the approval day."""
+    """An approval: one Hemgenix treatment, valid for the policy's number of
+    calendar days counting the approval day (deadlines.authorization_last_day)."""
 
     request = models.OneToOneField(AuthorizationRequest, on_delete=models.PROTECT,
                                    related_name="authorization")
