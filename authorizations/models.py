@@ -6,7 +6,7 @@ letters and audit events are append-only: nothing here updates them.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Upper
 
 from authorizations import policy
+from authorizations.core import deadlines
 from authorizations.policy.values import ExactJSONDecoder, ExactJSONEncoder
 
 
@@ -98,6 +99,29 @@ QUEUE_ORDER = (
 )
 
 
+# Awaiting a decision (or the prescriber's information before one): the
+# turnaround clock runs, read now; otherwise it stopped at the decision.
+OPEN_STATUSES = (Status.PENDING_REVIEW, Status.INFORMATION_REQUESTED)
+
+
+class AuthorizationRequestQuerySet(models.QuerySet):
+    @staticmethod
+    def overdue_q(now: datetime) -> Q:
+        """deadlines.is_late in SQL (`due < at`), for filters and aggregates:
+        open and due before `now`, or decided after the due time.
+        AuthorizationRequest.is_overdue is its twin, row by row."""
+        running = Q(status__in=OPEN_STATUSES)
+        return (running & Q(due_at__lt=now)) | (~running & Q(decided_at__gt=F("due_at")))
+
+    def overdue(self, now: datetime) -> AuthorizationRequestQuerySet:
+        return self.filter(self.overdue_q(now))
+
+    def due_soon(self, now: datetime) -> AuthorizationRequestQuerySet:
+        """Open, not yet overdue, and due within deadlines.DUE_SOON."""
+        return self.filter(status__in=OPEN_STATUSES, due_at__gte=now,
+                           due_at__lt=deadlines.due_soon_until(now))
+
+
 class AuthorizationRequest(models.Model):
     # The state machine: software approves or pends; only a reviewer denies.
     TRANSITIONS = {
@@ -138,8 +162,11 @@ class AuthorizationRequest(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    # When a clinical decision is due (72 hours expedited, 15 days standard).
+    # When a clinical decision is due (deadlines.decision_due); while pended
+    # for information, when the prescriber's response is due.
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = AuthorizationRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -160,6 +187,11 @@ class AuthorizationRequest(models.Model):
     @property
     def number(self) -> str:
         return f"PA-{self.pk:07d}" if self.pk else "PA-(new)"
+
+    def is_overdue(self, now: datetime) -> bool:
+        """The twin of AuthorizationRequestQuerySet.overdue_q, for one request."""
+        at = now if self.status in OPEN_STATUSES else self.decided_at
+        return deadlines.is_late(self.due_at, at)
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS[Status(self.status)]
@@ -216,8 +248,8 @@ LIVE_OR_USED = (AuthorizationStatus.ACTIVE, AuthorizationStatus.ADMINISTERED)
 
 
 class Authorization(models.Model):
-    """An approval: one Hemgenix treatment, valid for 45 calendar days counting
-    the approval day."""
+    """An approval: one Hemgenix treatment, valid for the policy's number of
+    calendar days counting the approval day (deadlines.authorization_last_day)."""
 
     request = models.OneToOneField(AuthorizationRequest, on_delete=models.PROTECT,
                                    related_name="authorization")
@@ -327,60 +359,15 @@ class AuditEvent(models.Model):
                f"{self.object_type} {self.object_id}"
 
 
-class DocumentKind(models.TextChoices):
-    FACTOR_IX_LAB = "factor_ix_lab", "Factor IX lab report"
-    INHIBITOR_ASSAY = "inhibitor_assay", "Inhibitor assay"
-    AAV5_ANTIBODY = "aav5_antibody", "AAV5 antibody report"
-    LIVER_PANEL = "liver_panel", "Liver panel"
-    LIVER_IMAGING = "liver_imaging", "Liver imaging report"
-    VIRAL_TESTS = "viral_tests", "Viral tests"
-    CLINIC_NOTE = "clinic_note", "Clinic note"
-    OTHER = "other", "Other"
-
-
-# The most a document may weigh; documents.py checks it before reading a file.
-DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
-DOCUMENT_CONTENT_TYPES = ("application/pdf", "image/png", "image/jpeg")
-
-
-class Document(models.Model):
-    """A supporting document of a request (see documents.py). The bytes live in
-    the database, so every app instance reads them. Removable while the request
-    is a draft; after submission append-only (a trigger on PostgreSQL)."""
-
-    request = models.ForeignKey(AuthorizationRequest, on_delete=models.CASCADE,
-                                related_name="documents")
-    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    # One of policy.CRITERION_IDS, or blank: checked by the service, not by
-    # choices, so a new policy version needs no migration.
-    criterion = models.CharField(max_length=40, blank=True)
-    # Sanitised (documents.clean_file_name): shown and offered on download,
-    # never used as a path.
-    file_name = models.CharField(max_length=120)
-    content_type = models.CharField(max_length=30)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["uploaded_at", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(size__gt=0, size__lte=DOCUMENT_MAX_BYTES),
-                                   name="document_size_limit"),
-            models.CheckConstraint(condition=Q(content_type__in=DOCUMENT_CONTENT_TYPES),
-                                   name="document_content_type"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Document {self.pk} of {self.request.number}"
-
-
 # Every model of the app, importable from here: each slice keeps its own in
 # its models module (the tables and migrations did not move).
 from authorizations.appeals.models import Appeal, AppealOutcome  # noqa: E402,F401
+from authorizations.documents.models import (  # noqa: E402,F401
+    DOCUMENT_CONTENT_TYPES,
+    DOCUMENT_MAX_BYTES,
+    Document,
+    DocumentKind,
+)
 from authorizations.review.models import (  # noqa: E402,F401
     AnswerVersion,
     DecisionReason,

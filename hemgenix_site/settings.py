@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "authorizations.core.context_processors.idle_logoff",
+                "authorizations.core.context_processors.clocks",
             ],
         },
     },

@@ -1,7 +1,7 @@
 """The appeals queue in the admin, and the decision on one appeal at a time.
 
-A queue of its own (appeals run on their own clock: 72 hours expedited, 30
-days standard), read-only; the one write is the decision, through
+A queue of its own (appeals run on their own clock, deadlines.appeal_due),
+read-only; the one write is the decision, through
 appeal_decide, refused to the reviewer who denied and to anyone who
 took part in the request.
 """
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.appeals.services import appeal_conflict, appeal_decide
+from authorizations.core import deadlines
 from authorizations.core.admin import ReadOnlyAdmin
 from authorizations.core.audit import audit
 from authorizations.documents.selectors import admin_document_rows
@@ -78,7 +79,7 @@ class OpenFilter(admin.SimpleListFilter):
         if self.value() == "open":
             return queryset.filter(decided_at__isnull=True)
         if self.value() == "overdue":
-            return queryset.filter(decided_at__isnull=True, due_at__lt=timezone.now())
+            return queryset.filter(decided_at__isnull=True).overdue(timezone.now())
         if self.value() == "decided":
             return queryset.filter(decided_at__isnull=False)
         return queryset
@@ -113,7 +114,8 @@ class AppealAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Clock", ordering="expedited")
     def expedited_display(self, obj):
-        return "72 hours (expedited)" if obj.expedited else "30 days"
+        return f"{deadlines.EXPEDITED_APPEAL_WORDS} (expedited)" if obj.expedited \
+            else deadlines.STANDARD_APPEAL_WORDS
 
     @admin.display(description="Decision due", ordering="due_at")
     def due(self, obj):
@@ -122,7 +124,7 @@ class AppealAdmin(ReadOnlyAdmin):
     @admin.display(description="Overdue")
     def overdue(self, obj):
         # Words, not the admin's green tick: an overdue appeal is bad news.
-        if not obj.overdue(timezone.now()):
+        if not obj.is_overdue(timezone.now()):
             return ""
         return format_html('<span class="review-overdue">{}</span>',
                            "Overdue" if obj.is_open else "Decided late")

@@ -12,12 +12,26 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+
+from authorizations.core import deadlines
 
 
 class AppealOutcome(models.TextChoices):
     UPHELD = "upheld", "Denial upheld"
     OVERTURNED = "overturned", "Denial overturned: approved"
+
+
+class AppealQuerySet(models.QuerySet):
+    @staticmethod
+    def overdue_q(now: datetime) -> Q:
+        """deadlines.is_late in SQL (`due < at`), for filters and aggregates:
+        open and due before `now`, or decided after the due time.
+        Appeal.is_overdue is its twin, row by row."""
+        return Q(decided_at__isnull=True, due_at__lt=now) | Q(decided_at__gt=F("due_at"))
+
+    def overdue(self, now: datetime) -> AppealQuerySet:
+        return self.filter(self.overdue_q(now))
 
 
 class Appeal(models.Model):
@@ -34,7 +48,7 @@ class Appeal(models.Model):
     expedited_reason = models.TextField(blank=True)
     # The prescriber acts as the member's authorized representative: required.
     representative_attested = models.BooleanField()
-    # 72 hours expedited, 30 days standard (a pre-service appeal).
+    # deadlines.appeal_due: a pre-service appeal's own clock.
     due_at = models.DateTimeField(db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -44,6 +58,8 @@ class Appeal(models.Model):
     # The determination the appeal's decision made (its letter is the decision's letter).
     decision = models.OneToOneField("authorizations.Determination", on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="decided_appeal")
+
+    objects = AppealQuerySet.as_manager()
 
     class Meta:
         ordering = ["filed_at", "id"]
@@ -67,9 +83,10 @@ class Appeal(models.Model):
     def is_open(self) -> bool:
         return self.decided_at is None
 
-    def overdue(self, now: datetime) -> bool:
-        end = self.decided_at or now
-        return end > self.due_at
+    def is_overdue(self, now: datetime) -> bool:
+        """The twin of AppealQuerySet.overdue_q: the clock read now while
+        open, at the decision once decided."""
+        return deadlines.is_late(self.due_at, self.decided_at or now)
 
     @property
     def state(self) -> str:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from authorizations.appeals.services import appeal_deadline, appeal_refusal, denial_of
+from authorizations.core import deadlines
 from authorizations.core.formats import page_datetime
 from authorizations.models import Appeal, AuthorizationRequest, Determination
 from authorizations.policy.values import long_date
@@ -77,8 +78,9 @@ def appeal_row(appeal: Appeal, now: datetime | None = None) -> AppealRow:
     return AppealRow(
         obj=appeal, filed=when(appeal.filed_at),
         filed_by=user.get_full_name() or user.get_username(),
-        clock="72 hours (expedited)" if appeal.expedited else "30 days (standard)",
-        due=when(appeal.due_at), overdue=appeal.overdue(now), state=appeal.state,
+        clock=f"{deadlines.EXPEDITED_APPEAL_WORDS} (expedited)" if appeal.expedited
+        else f"{deadlines.STANDARD_APPEAL_WORDS} (standard)",
+        due=when(appeal.due_at), overdue=appeal.is_overdue(now), state=appeal.state,
         decided=when(appeal.decided_at))
 
 

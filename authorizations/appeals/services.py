@@ -1,26 +1,22 @@
 """Appeals of a denial: filing (the prescriber, as the member's authorized
 representative) and the decision (a reviewer other than the one who denied).
 
-ERISA's claims rules (29 CFR 2560.503-1(h), (i)): at least 180 days after the
-denial to appeal; a pre-service appeal decided within 30 days, or 72 hours
-when urgent; decided by someone who did not make the denial.
+ERISA's claims rules (29 CFR 2560.503-1(h), (i)): a time to appeal after the
+denial, a pre-service appeal decided within its own clock (both in
+core/deadlines.py), decided by someone who did not make the denial.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from authorizations.core import deadlines
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
-from authorizations.letters.rendering import (
-    APPEAL_DAYS,
-    APPEAL_DECISION_DAYS,
-    EXPEDITED_APPEAL_HOURS,
-)
 from authorizations.models import (
     Appeal,
     AppealOutcome,
@@ -34,16 +30,9 @@ from authorizations.models import (
 from authorizations.requests import facts
 from authorizations.review import services as review_services
 
-APPEAL_EXPEDITED = timedelta(hours=EXPEDITED_APPEAL_HOURS)
-APPEAL_STANDARD = timedelta(days=APPEAL_DECISION_DAYS)
-
 
 class AppealRefused(InvalidTransition):
     """The appeal cannot be filed or decided as asked; the message says why."""
-
-
-def appeal_due(filed_at: datetime, *, expedited: bool) -> datetime:
-    return filed_at + (APPEAL_EXPEDITED if expedited else APPEAL_STANDARD)
 
 
 def denial_of(req: AuthorizationRequest) -> Determination | None:
@@ -55,8 +44,8 @@ def denial_of(req: AuthorizationRequest) -> Determination | None:
 
 
 def appeal_deadline(denial: Determination) -> date:
-    """The last day to appeal: 180 days after the day of the denial."""
-    return timezone.localdate(denial.created_at) + timedelta(days=APPEAL_DAYS)
+    """The last day to appeal, counted from the denial's local day."""
+    return deadlines.appeal_deadline(timezone.localdate(denial.created_at))
 
 
 def open_appeal(req: AuthorizationRequest) -> Appeal | None:
@@ -99,8 +88,9 @@ def appeal_file(*, by: AbstractBaseUser, req: AuthorizationRequest, statement: s
         raise ValueError("Authorized representative: confirm that you act as the member's "
                          "authorized representative")
     if expedited and not expedited_reason:
-        raise ValueError("Reason for an expedited appeal: say why waiting 30 days could "
-                         "seriously jeopardize the patient")
+        raise ValueError("Reason for an expedited appeal: say why waiting "
+                         f"{deadlines.STANDARD_APPEAL_WORDS} could seriously jeopardize the "
+                         "patient")
     today = as_of or timezone.localdate()
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
@@ -114,7 +104,7 @@ def appeal_file(*, by: AbstractBaseUser, req: AuthorizationRequest, statement: s
         appeal = Appeal(request=req, denial=denial_of(req), filed_by=by, filed_at=now,
                         statement=statement, expedited=expedited,
                         expedited_reason=expedited_reason, representative_attested=True,
-                        due_at=appeal_due(now, expedited=expedited))
+                        due_at=deadlines.appeal_due(now, expedited=expedited))
         appeal.save()
         audit(by=by, action="appeal", obj=req, appeal=appeal.pk, expedited=expedited)
         transaction.on_commit(lambda: notices.appeal_filed(req))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.appeals.services import AppealRefused, appeal_file, appeal_refusal
+from authorizations.core import deadlines
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
 from authorizations.documents.selectors import document_rows
 from authorizations.requests import selectors
@@ -26,10 +27,11 @@ class AppealForm(TreatmentForm):
         error_messages={"required": "Enter why the denial should be overturned",
                         "max_length": "The statement must be 8000 characters or fewer"})
     expedited = forms.BooleanField(
-        label="Expedited appeal: waiting 30 days could seriously jeopardize the patient's life, "
-              "health or ability to regain maximum function", required=False,
-        help_text="An expedited appeal is decided within 72 hours; a standard one within "
-                  "30 days.")
+        label=f"Expedited appeal: waiting {deadlines.STANDARD_APPEAL_WORDS} could seriously "
+              "jeopardize the patient's life, health or ability to regain maximum function",
+        required=False,
+        help_text=f"An expedited appeal is decided within {deadlines.EXPEDITED_APPEAL_WORDS}; "
+                  f"a standard one within {deadlines.STANDARD_APPEAL_WORDS}.")
     expedited_reason = forms.CharField(
         label="Reason for an expedited appeal", required=False, max_length=2000, strip=True,
         widget=forms.Textarea(attrs={"rows": 2}),

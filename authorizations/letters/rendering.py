@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from authorizations import policy
+from authorizations.core import deadlines
 from authorizations.core.formats import letter_date, letter_datetime
 from authorizations.fhir.bundle import letter_attachments
 from authorizations.letters.taglines import taglines
@@ -61,14 +62,6 @@ PRESCRIBER = "prescriber"
 MEMBER = "member"
 COPIES = (PRESCRIBER, MEMBER)
 
-# ERISA claims rules (29 CFR 2560.503-1): at least 180 days to appeal a
-# pre-service denial, decided within 30 days, or 72 hours when urgent.
-APPEAL_DAYS = 180
-APPEAL_DECISION_DAYS = 30
-EXPEDITED_APPEAL_HOURS = 72
-# External review (45 CFR 147.136, and 29 CFR 2590.715-2719 for ERISA plans):
-# asked for within 4 months of the final internal decision.
-EXTERNAL_REVIEW_MONTHS = 4
 ID_CARD = "the number on the member's ID card"
 
 
@@ -162,6 +155,9 @@ def _common(req: AuthorizationRequest, copy: str) -> dict[str, Any]:
         "prescriber": _prescriber(req),
         "drug": "Hemgenix (etranacogene dezaparvovec-drlb)",
         "taglines": taglines(settings.PAYER_PHONE),
+        # The appeal rights, turnaround and follow-up words (pages get the
+        # same through the context processor).
+        "clocks": deadlines.WORDS,
     }
 
 
@@ -269,11 +265,7 @@ def letter_context(determination: Determination, copy: str = PRESCRIBER) -> dict
             "credentials": determination.decided_by_credentials,
             "rationale": determination.rationale,
         },
-        "appeal_days": APPEAL_DAYS,
-        "appeal_decision_days": APPEAL_DECISION_DAYS,
-        "expedited_appeal_hours": EXPEDITED_APPEAL_HOURS,
         "appeal": _appeal(determination),
-        "external_review_months": EXTERNAL_REVIEW_MONTHS,
     }
     if kind in (LetterKind.APPROVAL, LetterKind.APPEAL_OVERTURNED):
         # A reviewer may approve without an attestation; the letter must not claim one.
@@ -298,7 +290,8 @@ def letter_context(determination: Determination, copy: str = PRESCRIBER) -> dict
         }
     if kind == LetterKind.PENDED and req.due_at:
         context["decision_due"] = letter_datetime(req.due_at)
-        context["turnaround"] = "72 hours (expedited)" if req.expedited else "15 calendar days"
+        context["turnaround"] = f"{deadlines.EXPEDITED_TURNAROUND_WORDS} (expedited)" \
+            if req.expedited else deadlines.STANDARD_TURNAROUND_CALENDAR_WORDS
     return context
 
 

@@ -37,12 +37,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from authorizations.core import deadlines
 from authorizations.models import FollowUp, FollowUpStatus, Infusion
 from authorizations.operations.metrics import SUPPRESS_BELOW, Figure
 from authorizations.policy.values import LabValue, ValueProblem, parse_lab_value, plain
 
-TIME_POINTS = ((1, 6), (2, 12), (3, 18), (4, 24))  # follow-up number, months after infusion
-YEARS_PER_FOLLOW_UP = Decimal("0.5")
+# Follow-ups 1 to 4 (the first two years): follow-up number, months after infusion.
+TIME_POINTS = tuple((n, deadlines.follow_up_months(n)) for n in range(1, 5))
+YEARS_PER_FOLLOW_UP = Decimal(deadlines.FOLLOW_UP_INTERVAL_MONTHS) / 12
 DAYS_PER_MONTH = Decimal("30.4375")
 
 

@@ -142,6 +142,8 @@ def outcomes_page(request):
     if refused:
         return refused
     o = outcomes.compute()
+    months = [str(m) for _, m in outcomes.TIME_POINTS]
+    fix_months = f"{', '.join(months[:-1])} and {months[-1]} months"  # "6, 12, 18 and 24 months"
     return render(request, "authorizations/operations/outcomes.html", {
         "page_title": f"Outcomes – {SERVICE_NAME}", "outcomes": o,
         "suppress_below": metrics.SUPPRESS_BELOW,
@@ -150,6 +152,8 @@ def outcomes_page(request):
         "treated_table": [o.treated] + o.prophylaxis,
         "fix_chart": chart(_short(o.fix_medians, [f"At {m} months"
                                                   for _, m in outcomes.TIME_POINTS])),
+        "fix_months": fix_months,
+        "fix_title": f"Factor IX activity at {fix_months}",
         "bleeds_chart": chart(_short(o.bleeds, ("Before infusion", "After infusion"))),
         "completion_chart": chart(_short(o.completion[:3], ("Due so far", "Submitted",
                                                             "Waived"))),

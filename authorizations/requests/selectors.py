@@ -4,7 +4,7 @@ and the plain values the templates print (templates compute nothing)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from authorizations import policy
+from authorizations.core import deadlines
 from authorizations.models import (
     HTC,
     Appeal,
@@ -204,8 +205,8 @@ def review_facts(req: AuthorizationRequest | None) -> ReviewFacts | None:
     name = user.get_full_name() or user.get_username()
     credentials = profile.credentials if profile else ""
     today = timezone.localdate()
-    # An approval today would cover today through today + 44 days.
-    window_end = today + timedelta(days=policy.AUTHORIZATION_DAYS - 1)
+    # The last day an approval today would cover.
+    window_end = deadlines.authorization_last_day(today)
     planned = req.answers.get("planned_infusion_date")
     return ReviewFacts(
         prescriber=f"{name}, {credentials}" if credentials else name,

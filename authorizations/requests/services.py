@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from authorizations import policy
+from authorizations.core import deadlines
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
 from authorizations.letters.services import letter_issue
@@ -35,9 +36,6 @@ from authorizations.review import services as review_services
 from authorizations.treatment.authorizations import record_lapses
 
 log = logging.getLogger(__name__)
-
-EXPEDITED_TURNAROUND = timedelta(hours=72)
-STANDARD_TURNAROUND = timedelta(days=15)
 
 
 class NotADraft(InvalidTransition):
@@ -62,7 +60,7 @@ def request_save_draft(*, by: AbstractBaseUser, req: AuthorizationRequest,
                        expedited_reason: str = "") -> AuthorizationRequest:
     """Keep the wizard's progress in the database, so it survives a logout.
 
-    `expedited` (None: unchanged) is the prescriber's request for a 72-hour
+    `expedited` (None: unchanged) is the prescriber's request for an expedited
     review, asked on the wizard's last step; without it no form could set it.
     """
     with transaction.atomic():
@@ -118,9 +116,7 @@ def _approve(req: AuthorizationRequest, today: date, *, by: AbstractBaseUser | N
         with transaction.atomic():
             auth = Authorization.objects.create(
                 request=req, member_id=req.member_id, member_key=req.member_key,
-                start_date=today,
-                # 45 calendar days counting the approval day.
-                end_date=today + timedelta(days=policy.AUTHORIZATION_DAYS - 1),
+                start_date=today, end_date=deadlines.authorization_last_day(today),
             )
     except IntegrityError:
         return None
@@ -191,8 +187,7 @@ def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
         req.answers = {**req.answers, **facts.derived_answers(req)}
         evaluation = facts.evaluate_request(req, as_of=today)
         req.submitted_at = timezone.now()
-        req.due_at = req.submitted_at + (EXPEDITED_TURNAROUND if req.expedited
-                                         else STANDARD_TURNAROUND)
+        req.due_at = deadlines.decision_due(req.submitted_at, expedited=req.expedited)
         req.member_id = req.answers["member_id"].strip()
         req.member_key = policy.member_key(req.member_id)
         req.patient_name = _patient_name(req.answers)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authorizations import policy
+from authorizations.core import deadlines
 from authorizations.core.audit import audit, service
 from authorizations.models import AnswerVersion, AuthorizationRequest, InvalidTransition, Status
 
@@ -83,25 +84,20 @@ def answers_change(*, by: AbstractBaseUser, req: AuthorizationRequest, step: str
 
 
 def expedited_due(req: AuthorizationRequest, now) -> Any:
-    """The decision's due time once expedited: 72 hours from now, the moment
-    the prescriber asks, not from submission (counted from submission an older
-    request would be overdue the instant it is expedited, and no reviewer
-    could meet it); never later than the due time it already had."""
-    from authorizations.requests.services import EXPEDITED_TURNAROUND
-
-    due = now + EXPEDITED_TURNAROUND
-    return min(due, req.due_at) if req.due_at else due
+    """The decision's due time once expedited (deadlines.expedited_due)."""
+    return deadlines.expedited_due(now, req.due_at)
 
 
 @service
 def request_expedite(*, by: AbstractBaseUser, req: AuthorizationRequest,
                      reason: str) -> AuthorizationRequest:
-    """The prescriber asks for an expedited (72-hour) review after submission.
+    """The prescriber asks for an expedited review after submission.
 
-    Pending review: the decision is due 72 hours from now (expedited_due).
-    Information requested: the clock is stopped and the response's due time is
-    the prescriber's own, so it stays; when the response restarts the clock,
-    the reviewer has 72 hours from then (review.resumed_due)."""
+    Pending review: the decision is due the expedited turnaround from now
+    (expedited_due). Information requested: the clock is stopped and the
+    response's due time is the prescriber's own, so it stays; when the
+    response restarts the clock, the reviewer has the full expedited
+    turnaround from then (review.resumed_due)."""
     reason = reason.strip()
     if not reason:
         raise ValueError("Enter why an expedited review is needed")

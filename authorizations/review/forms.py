@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from authorizations.core import deadlines
 from authorizations.models import AuthorizationRequest, DocumentKind, P2POutcome
 from authorizations.requests import selectors
 from authorizations.review.services import information_due
@@ -67,7 +68,8 @@ class InformationForm(forms.Form):
     due_at = forms.DateTimeField(
         label="Response due", widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                          format="%Y-%m-%dT%H:%M"),
-        help_text="45 days for a standard request, 48 hours for an expedited one.")
+        help_text=f"{deadlines.STANDARD_INFORMATION_WORDS} for a standard request, "
+                  f"{deadlines.EXPEDITED_INFORMATION_WORDS} for an expedited one.")
 
     def __init__(self, req: AuthorizationRequest, *args, **kwargs):
         super().__init__(*args, **kwargs)

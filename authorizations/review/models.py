@@ -3,10 +3,14 @@ reviewer's requests for information. Imported by models.py."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
+from authorizations.core import deadlines
 from authorizations.policy.values import ExactJSONDecoder, ExactJSONEncoder
 
 
@@ -30,6 +34,19 @@ class DecisionReason(models.Model):
         return self.criterion or self.text[:40]
 
 
+class InformationRequestQuerySet(models.QuerySet):
+    @staticmethod
+    def overdue_q(now: datetime) -> Q:
+        """deadlines.is_late in SQL (`due < now`): unanswered and due before
+        `now`. A response closes it, late or not: the reviewer then has it,
+        and the request's own clock (AuthorizationRequest) runs again.
+        InformationRequest.is_overdue is its twin, row by row."""
+        return Q(responded_at__isnull=True, due_at__lt=now)
+
+    def overdue(self, now: datetime) -> InformationRequestQuerySet:
+        return self.filter(self.overdue_q(now))
+
+
 class InformationRequest(models.Model):
     """A reviewer's request for information. The turnaround clock stops at
     `paused_at` with `clock_used` seconds used; the response restarts it."""
@@ -51,11 +68,17 @@ class InformationRequest(models.Model):
     letter_pdf = models.BinaryField(null=True, blank=True)
     letter_sha256 = models.CharField(max_length=64, blank=True)
 
+    objects = InformationRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["paused_at", "id"]
 
     def __str__(self) -> str:
         return f"Information request {self.pk} of {self.request.number}"
+
+    def is_overdue(self, now: datetime) -> bool:
+        """The twin of InformationRequestQuerySet.overdue_q, for one request."""
+        return self.responded_at is None and deadlines.is_late(self.due_at, now)
 
 
 class P2POutcome(models.TextChoices):

@@ -110,7 +110,7 @@ def work_counts(now: datetime | None = None) -> dict[str, int]:
     pending = Q(status=Status.PENDING_REVIEW)
     return AuthorizationRequest.objects.aggregate(
         pending=Count("pk", filter=pending),
-        overdue=Count("pk", filter=pending & Q(due_at__lt=now)),
+        overdue=Count("pk", filter=pending & AuthorizationRequest.objects.overdue_q(now)),
         information=Count("pk", filter=Q(status=Status.INFORMATION_REQUESTED)),
         responses=Count("pk", filter=pending & Q(RESPONDED)),
     )
@@ -122,8 +122,9 @@ def appeal_counts(now: datetime | None = None) -> dict[str, int]:
 
     now = now or timezone.now()
     open_ = Q(decided_at__isnull=True)
-    return Appeal.objects.aggregate(open=Count("pk", filter=open_),
-                                    overdue=Count("pk", filter=open_ & Q(due_at__lt=now)))
+    return Appeal.objects.aggregate(
+        open=Count("pk", filter=open_),
+        overdue=Count("pk", filter=open_ & Appeal.objects.overdue_q(now)))
 
 
 def work_items(now: datetime | None = None) -> list[WorkItem]:

@@ -8,12 +8,13 @@ answered (saved a draft of) or are listed on; a superuser neither.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from authorizations.core import deadlines
 from authorizations.core.audit import audit, service
 from authorizations.core.formats import page_datetime
 from authorizations.letters import notices
@@ -30,10 +31,6 @@ from authorizations.models import (
     Status,
 )
 from authorizations.requests import facts
-
-# How long the prescriber has to answer a request for information.
-INFORMATION_DAYS_STANDARD = timedelta(days=45)
-INFORMATION_HOURS_EXPEDITED = timedelta(hours=48)
 
 
 class ConflictOfInterest(PermissionError):
@@ -61,10 +58,16 @@ def refuse_conflict(user: AbstractBaseUser | None, req: AuthorizationRequest) ->
         raise ConflictOfInterest(reason)
 
 
+def awaits_information(req: AuthorizationRequest, now: datetime) -> bool:
+    """Pended for the prescriber's information, and the response not yet
+    overdue: no decision until then (the admin's page asks the same)."""
+    return req.status == Status.INFORMATION_REQUESTED and not req.is_overdue(now)
+
+
 def check_decidable(req: AuthorizationRequest, now: datetime) -> None:
     """A request awaiting the prescriber's information is decided only once
     the response is overdue."""
-    if req.status == Status.INFORMATION_REQUESTED and req.due_at and req.due_at > now:
+    if awaits_information(req, now):
         raise InvalidTransition(
             f"{req.number} awaits the prescriber's information until "
             f"{page_datetime(req.due_at)}: it can be decided once the "
@@ -99,7 +102,7 @@ def check_reasons(req: AuthorizationRequest, *, approve: bool, criteria: list[st
 
 
 def information_due(req: AuthorizationRequest, now: datetime) -> datetime:
-    return now + (INFORMATION_HOURS_EXPEDITED if req.expedited else INFORMATION_DAYS_STANDARD)
+    return deadlines.information_due(now, expedited=req.expedited)
 
 
 @service
@@ -125,11 +128,7 @@ def information_request(*, by: AbstractBaseUser, req: AuthorizationRequest,
         due_at = due_at or information_due(req, now)
         if due_at <= now:
             raise ValueError("The response due date must be in the future")
-        from authorizations.requests.services import EXPEDITED_TURNAROUND, STANDARD_TURNAROUND
-
-        turnaround = EXPEDITED_TURNAROUND if req.expedited else STANDARD_TURNAROUND
-        remaining = (req.due_at - now) if req.due_at else turnaround
-        used = max(0, int((turnaround - remaining).total_seconds()))
+        used = deadlines.clock_used(req.due_at, now, expedited=req.expedited)
         ir = InformationRequest(request=req, requested_by=by, criteria=list(criteria),
                                 document_kinds=list(document_kinds), message=message,
                                 due_at=due_at, paused_at=now, clock_used=used)
@@ -150,18 +149,14 @@ def open_information_request(req: AuthorizationRequest) -> InformationRequest | 
 
 
 def resumed_due(req: AuthorizationRequest, ir: InformationRequest, now: datetime) -> datetime:
-    """When the decision is due once the response restarts the clock: the
-    turnaround left when it stopped. A request expedited while it waited
-    (services.request_expedite) gets the full 72 hours from the response: the
-    time used before it was urgent must not leave the reviewer none."""
-    from authorizations.requests.services import EXPEDITED_TURNAROUND, STANDARD_TURNAROUND
-
-    if req.expedited and AuditEvent.objects.filter(
-            object_type="AuthorizationRequest", object_id=str(req.pk), action="expedite",
-            at__gte=ir.paused_at).exists():
-        return now + EXPEDITED_TURNAROUND
-    turnaround = EXPEDITED_TURNAROUND if req.expedited else STANDARD_TURNAROUND
-    return now + turnaround - timedelta(seconds=ir.clock_used)
+    """When the decision is due once the response restarts the clock
+    (deadlines.resumed_due); "expedited while it waited" is read from the
+    audit log (conversation.request_expedite)."""
+    while_waiting = req.expedited and AuditEvent.objects.filter(
+        object_type="AuthorizationRequest", object_id=str(req.pk), action="expedite",
+        at__gte=ir.paused_at).exists()
+    return deadlines.resumed_due(now, expedited=req.expedited, used_seconds=ir.clock_used,
+                                 expedited_while_waiting=while_waiting)
 
 
 @service

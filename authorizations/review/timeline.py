@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from authorizations.core import deadlines
 from authorizations.core.formats import page_datetime
 from authorizations.models import (
     AppealOutcome,
@@ -75,7 +76,8 @@ def _what(event: AuditEvent) -> str:
         day = detail.get("received_on", "")
         return f"{words}: by {how} on {long_date(date.fromisoformat(day)) if day else '-'}"
     if event.action == "appeal":
-        return f"{words}: {'expedited (72 hours)' if detail.get('expedited') else 'standard'}"
+        clock = f"expedited ({deadlines.EXPEDITED_APPEAL_WORDS})"
+        return f"{words}: {clock if detail.get('expedited') else 'standard'}"
     if event.action == "appeal_decide":
         outcome = detail.get("outcome", "")
         return f"{words}: " + (AppealOutcome(outcome).label.lower()
@@ -94,12 +96,13 @@ def timeline(req: AuthorizationRequest) -> list[dict[str, Any]]:
 
 
 def information_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
+    now = timezone.now()
     return [{
         "obj": ir,
         "criteria": [selectors.criterion_name(c) for c in ir.criteria],
         "document_kinds": [DocumentKind(k).label for k in ir.document_kinds
                            if k in DocumentKind.values],
-        "overdue": ir.responded_at is None and ir.due_at < timezone.now(),
+        "overdue": ir.is_overdue(now),
     } for ir in req.information_requests.order_by("paused_at", "id")]
 
 

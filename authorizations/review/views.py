@@ -18,6 +18,7 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_http_methods
 
 from authorizations import policy
+from authorizations.core import deadlines
 from authorizations.core.audit import audit
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
 from authorizations.documents.selectors import document_rows
@@ -162,8 +163,9 @@ class ExpediteForm(forms.Form):
     reason = forms.CharField(
         label="Why is an expedited review needed?", strip=True, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
-        help_text="Ask for it when waiting the standard 15 days could seriously jeopardize "
-                  "the patient's life, health or ability to regain maximum function.",
+        help_text=f"Ask for it when waiting the standard {deadlines.STANDARD_TURNAROUND_WORDS} "
+                  "could seriously jeopardize the patient's life, health or ability to regain "
+                  "maximum function.",
         error_messages={"required": "Enter why an expedited review is needed",
                         "max_length": "The reason for an expedited review must be 2000 "
                                       "characters or fewer"})

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,7 +26,6 @@ from authorizations.models import (
     AuthorizationRequest,
     AuthorizationStatus,
     FollowUp,
-    FollowUpStatus,
     Infusion,
 )
 from authorizations.requests import selectors
@@ -42,18 +41,6 @@ from authorizations.treatment.services import TreatmentError, followup_waive, in
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
 
 
-def _state_q(state: str, day) -> Q:
-    open_ = Q(status=FollowUpStatus.OPEN)
-    return {
-        schedule.SUBMITTED: Q(status=FollowUpStatus.SUBMITTED),
-        schedule.WAIVED: Q(status=FollowUpStatus.WAIVED),
-        schedule.OVERDUE: open_ & Q(due_on__lt=day - schedule.OVERDUE_AFTER),
-        schedule.DUE: open_ & Q(due_on__gte=day - schedule.OVERDUE_AFTER,
-                                due_on__lte=day + schedule.DUE_BEFORE),
-        schedule.UPCOMING: open_ & Q(due_on__gt=day + schedule.DUE_BEFORE),
-    }[state]
-
-
 class FollowUpStateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
@@ -63,7 +50,7 @@ class FollowUpStateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() in schedule.STATE_LABELS:
-            return queryset.filter(_state_q(self.value(), treatment_selectors.today()))
+            return queryset.in_state(self.value(), treatment_selectors.today())
         return queryset
 
 
@@ -89,8 +76,8 @@ class FollowUpAdmin(ReadOnlyAdmin):
         day = treatment_selectors.today()
         # Overdue first, then due, then the rest; each by date.
         return super().get_queryset(request).annotate(urgency=Case(
-            When(_state_q(schedule.OVERDUE, day), then=Value(0)),
-            When(_state_q(schedule.DUE, day), then=Value(1)),
+            When(FollowUp.objects.state_q(schedule.OVERDUE, day), then=Value(0)),
+            When(FollowUp.objects.state_q(schedule.DUE, day), then=Value(1)),
             default=Value(2), output_field=IntegerField())).order_by("urgency", "due_on", "pk")
 
     @admin.display(description="Request")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from authorizations.core import deadlines
 from authorizations.policy.values import ExactJSONDecoder, ExactJSONEncoder
 from authorizations.treatment import schedule
 
@@ -75,6 +76,34 @@ class FollowUpStatus(models.TextChoices):
     WAIVED = schedule.WAIVED, "Waived"
 
 
+class FollowUpQuerySet(models.QuerySet):
+    @staticmethod
+    def state_q(state: str, day: date) -> Q:
+        """schedule.state_on in SQL, on the same deadlines boundaries:
+        FollowUp.state_on (and is_overdue) is its twin, row by row."""
+        open_ = Q(status=FollowUpStatus.OPEN)
+        overdue = Q(due_on__lt=deadlines.follow_up_overdue_before(day))
+        window = Q(due_on__lte=deadlines.follow_up_due_through(day))
+        return {
+            schedule.SUBMITTED: Q(status=FollowUpStatus.SUBMITTED),
+            schedule.WAIVED: Q(status=FollowUpStatus.WAIVED),
+            schedule.OVERDUE: open_ & overdue,
+            schedule.DUE: open_ & window & ~overdue,
+            schedule.UPCOMING: open_ & ~window,
+        }[state]
+
+    def in_state(self, state: str, day: date) -> FollowUpQuerySet:
+        return self.filter(self.state_q(state, day))
+
+    def overdue(self, day: date) -> FollowUpQuerySet:
+        return self.in_state(schedule.OVERDUE, day)
+
+    def due_or_overdue(self, day: date) -> FollowUpQuerySet:
+        """Open, with its window opened by `day`: what reminders and the
+        HTC's list of assessments to record are about."""
+        return self.filter(self.state_q(schedule.DUE, day) | self.state_q(schedule.OVERDUE, day))
+
+
 class FollowUp(models.Model):
     """One documentation request of the five years after an infusion. Its
     answers are a draft until submitted; after that, append-only."""
@@ -95,13 +124,16 @@ class FollowUp(models.Model):
                                   null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = FollowUpQuerySet.as_manager()
+
     class Meta:
         ordering = ["authorization", "number"]
         constraints = [
             models.UniqueConstraint(fields=["authorization", "number"],
                                     name="follow_up_one_number"),
-            models.CheckConstraint(condition=Q(number__gte=1, number__lte=schedule.MAX_FOLLOW_UPS),
-                                   name="follow_up_number_range"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=deadlines.MAX_FOLLOW_UPS),
+                name="follow_up_number_range"),
         ]
 
     def __str__(self) -> str:
@@ -109,6 +141,10 @@ class FollowUp(models.Model):
 
     def state_on(self, day: date) -> str:
         return schedule.state_on(self.due_on, self.status, day)
+
+    def is_overdue(self, day: date) -> bool:
+        """The twin of FollowUpQuerySet.overdue, for one follow-up."""
+        return self.state_on(day) == schedule.OVERDUE
 
 
 class FollowUpReminder(models.Model):

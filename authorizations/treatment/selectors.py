@@ -18,7 +18,6 @@ from authorizations.models import (
     AuthorizationRequest,
     AuthorizationStatus,
     FollowUp,
-    FollowUpStatus,
     Infusion,
 )
 from authorizations.policy.values import plain, scientific
@@ -104,9 +103,7 @@ class DueRow:
 def follow_ups_due(htc: HTC, day: date | None = None) -> list[DueRow]:
     """The HTC's open follow-ups that are due or overdue, overdue first."""
     day = day or today()
-    open_ = (FollowUp.objects.filter(authorization__request__htc=htc,
-                                     status=FollowUpStatus.OPEN,
-                                     due_on__lte=day + schedule.DUE_BEFORE)
+    open_ = (FollowUp.objects.due_or_overdue(day).filter(authorization__request__htc=htc)
              .select_related("authorization__request").order_by("due_on", "pk"))
     rows = []
     for fu in open_:

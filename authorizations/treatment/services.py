@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from authorizations.core import access
+from authorizations.core import access, deadlines
 from authorizations.core.audit import audit, service
 from authorizations.models import (
     Authorization,
@@ -87,10 +87,11 @@ def infusion_record(*, by: AbstractBaseUser, auth: Authorization, data: dict[str
                                      as_of=values["infused_on"])
         except AuthorizationStateError as exc:
             raise TreatmentError(str(exc)) from None
-        for number, due_on in enumerate(schedule.schedule(infusion.infused_on), start=1):
+        dates = deadlines.follow_up_dates(infusion.infused_on)
+        for number, due_on in enumerate(dates, start=1):
             FollowUp.objects.create(authorization=locked, number=number, due_on=due_on)
         audit(by=by, action="record_infusion", obj=infusion, authorization=locked.pk,
-              version=1, follow_ups=len(schedule.schedule(infusion.infused_on)))
+              version=1, follow_ups=len(dates))
     auth.status = AuthorizationStatus.ADMINISTERED
     return infusion
 
@@ -116,7 +117,7 @@ def infusion_correct(*, by: AbstractBaseUser, infusion: Infusion, data: dict[str
                                       correction_reason=reason.strip(), **values)
         moved = 0
         if new.infused_on != old.infused_on:
-            dates = schedule.schedule(new.infused_on)
+            dates = deadlines.follow_up_dates(new.infused_on)
             for fu in FollowUp.objects.filter(authorization=auth, status=FollowUpStatus.OPEN):
                 fu.due_on = dates[fu.number - 1]
                 fu.save(update_fields=["due_on", "updated_at"])
@@ -201,8 +202,7 @@ def followup_send_reminders(*, as_of: date | None = None, base_url: str = "") ->
     today = as_of or timezone.localdate()
     base_url = base_url or settings.SITE_URL
     sent = skipped = 0
-    open_ = (FollowUp.objects.filter(status=FollowUpStatus.OPEN,
-                                     due_on__lte=today + schedule.DUE_BEFORE)
+    open_ = (FollowUp.objects.due_or_overdue(today)
              .select_related("authorization__request__prescriber").order_by("due_on", "pk"))
     for fu in open_:
         state = fu.state_on(today)

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from authorizations.accounts.directory import prescriber_profile_save
+from authorizations.core.deadlines import STANDARD_TURNAROUND
 from authorizations.models import AuthorizationRequest, InvalidTransition, Status
-from authorizations.requests.services import STANDARD_TURNAROUND, request_decide
+from authorizations.requests.services import request_decide
 from authorizations.review.services import information_request, information_respond
 from tests.factories import approvable_case, login
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from authorizations.core.deadlines import follow_up_dates
 from authorizations.models import FollowUp, FollowUpStatus
-from authorizations.treatment import schedule
 from authorizations.treatment.services import (
     followup_save,
     followup_send_reminders,
@@ -82,8 +82,8 @@ def test_the_services_writes_to_open_follow_ups_still_pass(approve, prescriber, 
     assert second.reminders.exists()
     assert third.status == FollowUpStatus.WAIVED
     # The open one moved with the corrected date; the submitted one kept its own.
-    assert second.due_on == schedule.schedule(corrected_day)[1]
-    assert first.due_on == schedule.schedule(today() - timedelta(days=3))[0]
+    assert second.due_on == follow_up_dates(corrected_day)[1]
+    assert first.due_on == follow_up_dates(today() - timedelta(days=3))[0]
     assert first.status == FollowUpStatus.SUBMITTED and first.answers == ANSWERS
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from authorizations.core.deadlines import follow_up_dates
 from authorizations.models import (
     AuditEvent,
     AuthorizationStatus,
@@ -15,7 +16,6 @@ from authorizations.models import (
     FollowUp,
     Infusion,
 )
-from authorizations.treatment import schedule
 from authorizations.treatment.services import TreatmentError, infusion_correct, infusion_record
 from tests.factories import login
 from tests.treatment.helpers import infusion_data, today
@@ -44,7 +44,7 @@ def test_recording_administers_and_schedules(approve, prescriber, client):
     infusion = Infusion.objects.get(authorization=req.authorization)
     assert infusion.lots == ["L123", "L124"] and infusion.dose_gc_per_kg == 2 * 10**13
     assert [f.due_on for f in FollowUp.objects.filter(authorization=req.authorization)] == \
-        schedule.schedule(today())
+        follow_up_dates(today())
     assert AuditEvent.objects.filter(action="record_infusion").exists()
     assert AuditEvent.objects.filter(action="administer").exists()
     shown = client.get(url).content.decode()
@@ -134,7 +134,7 @@ def test_a_reviewer_corrects_as_a_new_version(approve, prescriber, reviewer):
     first.refresh_from_db()
     assert first.lots == ["L123", "L124"]  # kept
     assert FollowUp.objects.get(authorization=req.authorization, number=1).due_on == \
-        schedule.schedule(new_day)[0]
+        follow_up_dates(new_day)[0]
     with pytest.raises(TreatmentError, match="latest"):
         infusion_correct(by=reviewer, infusion=first, data={}, reason="again")
     assert Determination.objects.filter(request=req).count() == 1

@@ -23,6 +23,7 @@ from django import forms
 from django.utils.html import format_html
 
 from authorizations import policy
+from authorizations.core import deadlines
 from authorizations.policy import AAV5_TITER_LIMIT, QUESTION_BY_KEY, LabValue
 from authorizations.requests.wizard.fields import (
     NO,
@@ -281,9 +282,11 @@ class ReviewForm(StepForm):
         if not self.needs_review:
             return
         self.fields["expedited"] = forms.TypedChoiceField(
-            label="Does this request need an expedited (72-hour) review?",
-            help_text="Ask for it when waiting the standard 15 days could seriously jeopardize "
-                      "the patient's life, health or ability to regain maximum function.",
+            label=f"Does this request need an expedited "
+                  f"({deadlines.EXPEDITED_TURNAROUND_ADJECTIVE}) review?",
+            help_text=f"Ask for it when waiting the standard {deadlines.STANDARD_TURNAROUND_WORDS} "
+                      "could seriously jeopardize the patient's life, health or ability to regain "
+                      "maximum function.",
             choices=YES_NO_CHOICES, coerce=_to_bool, empty_value=None, widget=forms.RadioSelect,
             error_messages={"required": "Select Yes or No for an expedited review"})
         self.fields["expedited_reason"] = forms.CharField(

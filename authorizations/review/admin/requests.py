@@ -3,18 +3,18 @@
 Pared down on purpose: the admin lets staff do anything by default, so every
 record here is read-only, and the one write, approving or denying a pending
 request, goes through request_decide from the request's own page.
-The records, the HTC directory and the accounts are in records.py.
+The records, the HTC directory and the accounts are in records.py; the
+queue's filters in filters.py, what the page prints beside the fields in
+display.py.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -28,31 +28,38 @@ from authorizations import policy
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.core.audit import audit
 from authorizations.models import (
-    HTC,
+    OPEN_STATUSES,
     PENDING_DUE,
     QUEUE_ORDER,
     AuditEvent,
     AuthorizationRequest,
-    Determination,
     InvalidTransition,
     Status,
 )
 from authorizations.policy.values import long_date
 from authorizations.requests import selectors
-from authorizations.requests.selectors import STATUS_LABELS, display_answer
-from authorizations.requests.services import (
-    EXPEDITED_TURNAROUND,
-    STANDARD_TURNAROUND,
-    LifetimeLimitReached,
-    request_decide,
-)
-from authorizations.requests.wizard import REVIEW as REVIEW_STEP
-from authorizations.requests.wizard import STEPS as WIZARD_STEPS
+from authorizations.requests.selectors import display_answer
+from authorizations.requests.services import LifetimeLimitReached, request_decide
 from authorizations.review import timeline
 from authorizations.review.admin import conversation as admin_conversation
+from authorizations.review.admin.display import (
+    answer_groups,
+    audit_rows,
+    criteria_rows,
+    short_datetime,
+    turnaround_hours,
+    waiting_hours,
+)
+from authorizations.review.admin.filters import (
+    HTCFilter,
+    OverdueFilter,
+    PolicyFilter,
+    StatusFilter,
+)
 from authorizations.review.forms import DecisionForm, InformationForm
 from authorizations.review.services import (
     ConflictOfInterest,
+    awaits_information,
     conflict_of_interest,
     information_request,
 )
@@ -63,133 +70,9 @@ DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
 # take the width the requests list needs.
 admin.site.enable_nav_sidebar = False
 
-def answer_groups(req: AuthorizationRequest) -> list[selectors.AnswerGroup]:
-    """The answers by wizard step, as the prescriber's review shows them, test
-    dates with their age at submission; the prescriber's facts last."""
-    as_of = timezone.localdate(req.submitted_at) if req.submitted_at else None
-    steps = [(step, "") for step, _form in WIZARD_STEPS if step != REVIEW_STEP]
-    steps.append(("prescriber", ""))
-    return selectors.answer_groups(req.answers, steps, as_of=as_of)
-
-
-def criteria_rows(determination: Determination | None) -> list[dict[str, str]]:
-    if determination is None:
-        return []
-    rows = [{"id": row["id"], "name": selectors.criterion_name(row["id"]),
-             "text": row["text"], "reason": row["reason"],
-             "status": row["status"], "status_label": STATUS_LABELS.get(row["status"],
-                                                                        row["status"])}
-            for row in determination.trace]
-    # What is not met first (what the reviewer decides on), then in policy order.
-    return sorted(rows, key=lambda row: row["status"] != policy.UNMET)
-
-
-def detail_text(detail: dict[str, Any]) -> str:
-    """An audit row's detail as words: `unmet: age, hiv; status: pending_review`."""
-    parts = []
-    for key, value in detail.items():
-        if isinstance(value, list):
-            value = ", ".join(map(str, value)) or "none"
-        parts.append(f"{key}: {value}")
-    return "; ".join(parts)
-
-
-def audit_rows(events) -> list[dict[str, Any]]:
-    return [{"event": event, "detail": detail_text(event.detail)} for event in events]
-
-
-def short_datetime(value: datetime | None) -> str:
-    # Dates read one way everywhere: "November 28, 2026, 9:05 AM".
-    return f"{long_date(timezone.localtime(value).date())}, " \
-           f"{timezone.localtime(value):%-I:%M %p}" if value else "-"
-
-
-def waiting_hours(req: AuthorizationRequest, now: datetime) -> int | None:
-    if req.submitted_at is None:
-        return None
-    end = req.decided_at or now
-    return int((end - req.submitted_at).total_seconds() // 3600)
-
-
-def turnaround_hours(req: AuthorizationRequest) -> int:
-    clock = EXPEDITED_TURNAROUND if req.expedited else STANDARD_TURNAROUND
-    return int(clock.total_seconds() // 3600)
-
-
-def is_overdue(req: AuthorizationRequest, now: datetime) -> bool:
-    if req.due_at is None:
-        return False
-    if req.status in (Status.PENDING_REVIEW, Status.INFORMATION_REQUESTED):
-        return now > req.due_at
-    return req.decided_at is not None and req.decided_at > req.due_at
-
-
 # --------------------------------------------------------------------------
 # Requests
 # --------------------------------------------------------------------------
-
-class StatusFilter(admin.SimpleListFilter):
-    # Drafts are the prescriber's unfinished work and never reach the reviewers.
-    title = "status"
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [(s.value, s.label) for s in Status if s != Status.DRAFT]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(status=self.value()) if self.value() else queryset
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    title = "turnaround clock"
-    parameter_name = "turnaround"
-
-    def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("due_24h", "Due within 24 hours"),
-                ("on_time", "Pending, on time"), ("decided_late", "Decided after the due time")]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        pending = queryset.filter(status__in=[Status.PENDING_REVIEW,
-                                              Status.INFORMATION_REQUESTED])
-        if self.value() == "overdue":
-            return pending.filter(due_at__lt=now)
-        if self.value() == "due_24h":
-            return pending.filter(due_at__gte=now, due_at__lt=now + timedelta(hours=24))
-        if self.value() == "on_time":
-            return pending.filter(due_at__gte=now)
-        if self.value() == "decided_late":
-            return queryset.filter(decided_at__gt=F("due_at"))
-        return queryset
-
-
-class HTCFilter(admin.RelatedFieldListFilter):
-    """The HTCs that have prescribers: only they can have requests. (The
-    admin's "related only" filter reads the HTC of every request instead,
-    which grows with the requests.)"""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.title = "HTC"
-
-    def field_choices(self, field, request, model_admin):
-        return [(htc.pk, str(htc))
-                for htc in HTC.objects.filter(prescribers__isnull=False).distinct()]
-
-
-class PolicyFilter(admin.SimpleListFilter):
-    """The policy versions this service has applied, from the code rather than
-    a DISTINCT over every request."""
-
-    title = "policy"
-    parameter_name = "policy_version"
-
-    def lookups(self, request, model_admin):
-        return [(v.number, v.number) for v in policy.versions()]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(policy_version=self.value()) if self.value() else queryset
-
 
 @admin.register(AuthorizationRequest)
 class AuthorizationRequestAdmin(admin.ModelAdmin):
@@ -305,7 +188,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
     @admin.display(description="Overdue", ordering="pending_due")
     def overdue(self, obj):
         # Words, not the admin's green tick: an overdue request is bad news.
-        if not is_overdue(obj, timezone.now()):
+        if not obj.is_overdue(timezone.now()):
             return ""
         label = {Status.PENDING_REVIEW: "Overdue",
                  Status.INFORMATION_REQUESTED: "Information overdue"}.get(obj.status,
@@ -394,7 +277,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
                 object_type="AuthorizationRequest", object_id=str(req.pk))),
             "latest_letter_url": reverse("request_letter", args=[req.pk]),
             **self.decision_context(request, req),
-            "overdue": is_overdue(req, timezone.now()),
+            "overdue": req.is_overdue(timezone.now()),
             "waiting_hours": waiting_hours(req, timezone.now()),
             "turnaround_hours": turnaround_hours(req),
             **{key: value for part in self.parts
@@ -406,8 +289,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         now = timezone.now()
         may = self.has_decide_permission(request)
         conflict = conflict_of_interest(request.user, req) if may else ""
-        decidable = req.status == Status.PENDING_REVIEW or (
-            req.status == Status.INFORMATION_REQUESTED and req.due_at and req.due_at < now)
+        decidable = req.status in OPEN_STATUSES and not awaits_information(req, now)
         return {
             "conflict": conflict if decidable else "",
             "can_decide": may and decidable and not conflict,
