@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from authorizations.api.models import HTCAPIKey
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.models import HTC
 
@@ -30,7 +31,7 @@ def api_key_create(*, by: AbstractBaseUser, htc: HTC, name: str,
     with transaction.atomic():
         key, token = HTCAPIKey.objects.create_key(htc=htc, name=name.strip(),
                                                   expiry_date=expiry_date)
-        audit(by=by, action="api_key_create", obj=htc, key=key.prefix, name=key.name)
+        audit(by=by, action=AuditAction.API_KEY_CREATE, obj=htc, key=key.prefix, name=key.name)
     return key, token
 
 
@@ -42,5 +43,5 @@ def api_key_revoke(*, by: AbstractBaseUser, key: HTCAPIKey) -> HTCAPIKey:
         if not key.revoked:
             key.revoked = True
             key.save(update_fields=["revoked"])
-            audit(by=by, action="api_key_revoke", obj=key.htc, key=key.prefix)
+            audit(by=by, action=AuditAction.API_KEY_REVOKE, obj=key.htc, key=key.prefix)
     return key

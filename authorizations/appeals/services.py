@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
 from authorizations.letters.rendering import (
@@ -116,7 +117,7 @@ def appeal_file(*, by: AbstractBaseUser, req: AuthorizationRequest, statement: s
                         expedited_reason=expedited_reason, representative_attested=True,
                         due_at=appeal_due(now, expedited=expedited))
         appeal.save()
-        audit(by=by, action="appeal", obj=req, appeal=appeal.pk, expedited=expedited)
+        audit(by=by, action=AuditAction.APPEAL, obj=req, appeal=appeal.pk, expedited=expedited)
         transaction.on_commit(lambda: notices.appeal_filed(req))
     return appeal
 
@@ -172,7 +173,7 @@ def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, ratio
         first_decided_at = req.decided_at
         if overturn:
             if _approve(req, today, by=by) is None:
-                audit(by=by, action="approve_refused", obj=req, reason="lifetime_limit",
+                audit(by=by, action=AuditAction.APPROVE_REFUSED, obj=req, reason="lifetime_limit",
                       appeal=appeal.pk)
                 refused = True
             else:
@@ -196,7 +197,7 @@ def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, ratio
             appeal.rationale, appeal.decision = rationale, determination
             appeal.save(update_fields=["decided_at", "decided_by", "outcome", "rationale",
                                        "decision"])
-            audit(by=by, action="appeal_decide", obj=req, appeal=appeal.pk,
+            audit(by=by, action=AuditAction.APPEAL_DECIDE, obj=req, appeal=appeal.pk,
                   outcome=appeal.outcome, reasons=chosen)
             _issue_letter_after_commit(determination)
             transaction.on_commit(lambda: notices.appeal_decided(req))

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from authorizations import policy
 from authorizations.appeals.services import appeal_refusal, open_appeal
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.models import (
     DOCUMENT_CONTENT_TYPES,
@@ -365,7 +366,7 @@ def document_add(*, by: AbstractBaseUser, req: AuthorizationRequest, upload, kin
         doc = _insert(upload, request=req, kind=kind, criterion=criterion,
                       file_name=clean_file_name(upload.name, content_type),
                       content_type=content_type, size=size, sha256=sha256, uploaded_by=by)
-        audit(by=by, action="document_add", obj=req, document=doc.pk)
+        audit(by=by, action=AuditAction.DOCUMENT_ADD, obj=req, document=doc.pk)
     return doc
 
 
@@ -373,7 +374,7 @@ def document_read(*, by: AbstractBaseUser, doc: Document, via: str = "") -> Docu
     """Record that `by` downloads `doc` (the caller checked they may)."""
     with transaction.atomic():
         detail = {"via": via} if via else {}
-        audit(by=by, action="document_download", obj=doc.request,
+        audit(by=by, action=AuditAction.DOCUMENT_DOWNLOAD, obj=doc.request,
               document=doc.pk, **detail)
     return doc
 
@@ -387,4 +388,4 @@ def document_remove(*, by: AbstractBaseUser, doc: Document) -> None:
             raise NotADraft(f"{req.number} is no longer a draft: its documents "
                             "cannot be removed")
         Document.objects.filter(pk=doc.pk, request=req).delete()
-        audit(by=by, action="document_remove", obj=req, document=doc.pk)
+        audit(by=by, action=AuditAction.DOCUMENT_REMOVE, obj=req, document=doc.pk)

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
 from authorizations.models import (
@@ -44,7 +45,7 @@ def conflict_of_interest(user: AbstractBaseUser, req: AuthorizationRequest) -> s
     if user.pk == req.prescriber_id:
         return f"You prescribed {req.number}: another reviewer must decide it."
     if AuditEvent.objects.filter(object_type="AuthorizationRequest", object_id=str(req.pk),
-                                 action="save_draft", actor_id=user.pk).exists():
+                                 action=AuditAction.SAVE_DRAFT, actor_id=user.pk).exists():
         return f"You answered {req.number}'s questions: another reviewer must decide it."
     npi = PrescriberProfile.objects.filter(user_id=user.pk).values_list("npi", flat=True).first()
     if npi and npi in {str(v) for v in req.answers.values() if isinstance(v, (str, int))}:
@@ -137,7 +138,7 @@ def information_request(*, by: AbstractBaseUser, req: AuthorizationRequest,
         # While pended, the request's due time is the response's.
         req.due_at = due_at
         req.save(update_fields=["status", "due_at", "updated_at"])
-        audit(by=by, action="request_information", obj=req, information_request=ir.pk,
+        audit(by=by, action=AuditAction.REQUEST_INFORMATION, obj=req, information_request=ir.pk,
               criteria=list(criteria), document_kinds=list(document_kinds))
         transaction.on_commit(lambda: notices.information_requested(req))
     return ir
@@ -156,7 +157,7 @@ def resumed_due(req: AuthorizationRequest, ir: InformationRequest, now: datetime
     from authorizations.requests.services import EXPEDITED_TURNAROUND, STANDARD_TURNAROUND
 
     if req.expedited and AuditEvent.objects.filter(
-            object_type="AuthorizationRequest", object_id=str(req.pk), action="expedite",
+            object_type="AuthorizationRequest", object_id=str(req.pk), action=AuditAction.EXPEDITE,
             at__gte=ir.paused_at).exists():
         return now + EXPEDITED_TURNAROUND
     turnaround = EXPEDITED_TURNAROUND if req.expedited else STANDARD_TURNAROUND
@@ -193,7 +194,7 @@ def information_respond(*, by: AbstractBaseUser, req: AuthorizationRequest,
                 evaluation = request_services._with_lifetime_unmet(evaluation)
         determination = request_services._determine(
             req, evaluation, status=status, kind=DecisionKind.SYSTEM, by=None)
-        audit(by=by, action="respond", obj=req, information_request=ir.pk, status=status,
+        audit(by=by, action=AuditAction.RESPOND, obj=req, information_request=ir.pk, status=status,
               unmet=evaluation.unmet)
         if status == Status.APPROVED:
             request_services._issue_letter_after_commit(determination)
@@ -218,7 +219,7 @@ def information_letter(ir: InformationRequest, *, by: AbstractBaseUser | None = 
             return bytes(ir.letter_pdf)
         ir.letter_pdf, ir.letter_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
         ir.save(update_fields=["letter_pdf", "letter_sha256"])
-        audit(by=by, action="issue_letter", obj=ir.request, information_request=ir.pk,
+        audit(by=by, action=AuditAction.ISSUE_LETTER, obj=ir.request, information_request=ir.pk,
               kind="info")
     return pdf
 
@@ -238,7 +239,7 @@ def peer_to_peer_offer(*, by: AbstractBaseUser, req: AuthorizationRequest,
         p2p = PeerToPeer(request=req, offered_by=by,
                          offered_times=[t.isoformat() for t in times])
         p2p.save()
-        audit(by=by, action="offer_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+        audit(by=by, action=AuditAction.OFFER_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk)
     return p2p
 
 
@@ -274,7 +275,7 @@ def peer_to_peer_request(*, by: AbstractBaseUser, req: AuthorizationRequest,
                          offered_times=[t.isoformat() for t in times],
                          request_note=note.strip())
         p2p.save()
-        audit(by=by, action="request_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+        audit(by=by, action=AuditAction.REQUEST_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk)
     return p2p
 
 
@@ -291,7 +292,7 @@ def peer_to_peer_schedule(*, by: AbstractBaseUser, req: AuthorizationRequest,
             raise ValueError("Choose one of the times offered")
         p2p.scheduled_at, p2p.scheduled_by = at, by
         p2p.save()
-        audit(by=by, action="schedule_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+        audit(by=by, action=AuditAction.SCHEDULE_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk)
         transaction.on_commit(lambda: notices.peer_to_peer_scheduled(req))
     return p2p
 
@@ -314,6 +315,6 @@ def peer_to_peer_record(*, by: AbstractBaseUser, req: AuthorizationRequest,
             raise InvalidTransition(f"{req.number} has no peer-to-peer offer to record")
         p2p.held_at, p2p.notes, p2p.outcome = held_at, notes, outcome
         p2p.save()
-        audit(by=by, action="record_peer_to_peer", obj=req, peer_to_peer=p2p.pk,
+        audit(by=by, action=AuditAction.RECORD_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk,
               outcome=outcome)
     return p2p
