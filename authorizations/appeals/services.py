@@ -123,7 +123,9 @@ def appeal_file(*, by: AbstractBaseUser, req: AuthorizationRequest, statement: s
 
 
 def appeal_conflict(user: AbstractBaseUser, appeal: Appeal) -> str:
-    """Why `user` may not decide `appeal`, in words; "" when they may."""
+    """Why `user` may not decide `appeal`, in words; "" when they may: the
+    reviewer who denied, and whoever took part in the request, its appeal's
+    filing included (review/duties.py)."""
     if user.pk == appeal.denial.decided_by_id:
         return f"You denied {appeal.request.number}: a reviewer other than the one who " \
                "denied must decide its appeal."

@@ -221,7 +221,7 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
     A denial states its reasons: `reasons`, unmet criteria the reviewer chose
     (None: every unmet criterion), and `other_reason`, the reviewer's own
     words; the letter quotes exactly those. Refused (review_services.ConflictOfInterest)
-    to anyone who prescribed, answered or is listed on the request.
+    to anyone who took part in the request (review/duties.py).
 
     Raises LifetimeLimitReached when approving a member who already holds an
     authorization (also when another approval wins a concurrent race): the

@@ -1,8 +1,9 @@
 """The review after submission: who may decide, the reasons of a decision,
 requests for information and the prescriber's response.
 
-Separation of duties: nobody decides (or pends) a request they prescribed,
-answered (saved a draft of) or are listed on; a superuser neither.
+Separation of duties (review/duties.py): nobody who took part in a request
+decides it, pends it, or schedules or records its peer-to-peer discussion; a
+superuser neither.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from authorizations.models import (
     DocumentKind,
     InformationRequest,
     InvalidTransition,
-    PrescriberProfile,
     Status,
 )
 from authorizations.requests import facts
+from authorizations.review import duties
 
 # How long the prescriber has to answer a request for information.
 INFORMATION_DAYS_STANDARD = timedelta(days=45)
@@ -40,23 +41,23 @@ class ConflictOfInterest(PermissionError):
     """The reviewer took part in the request: someone else decides it."""
 
 
-def conflict_of_interest(user: AbstractBaseUser, req: AuthorizationRequest) -> str:
-    """Why `user` may not decide `req`, in words; "" when they may."""
-    if user.pk == req.prescriber_id:
-        return f"You prescribed {req.number}: another reviewer must decide it."
-    if AuditEvent.objects.filter(object_type="AuthorizationRequest", object_id=str(req.pk),
-                                 action=AuditAction.SAVE_DRAFT, actor_id=user.pk).exists():
-        return f"You answered {req.number}'s questions: another reviewer must decide it."
-    npi = PrescriberProfile.objects.filter(user_id=user.pk).values_list("npi", flat=True).first()
-    if npi and npi in {str(v) for v in req.answers.values() if isinstance(v, (str, int))}:
-        return f"You are listed on {req.number}: another reviewer must decide it."
-    return ""
+DECIDE = "decide it"
+HOLD_PEER_TO_PEER = "schedule and hold its peer-to-peer discussion"
 
 
-def refuse_conflict(user: AbstractBaseUser | None, req: AuthorizationRequest) -> None:
+def conflict_of_interest(user: AbstractBaseUser, req: AuthorizationRequest, *,
+                         duty: str = DECIDE) -> str:
+    """Why `user` may not do `duty` on `req` (decide it, by default), in
+    words; "" when they may."""
+    part = duties.part_taken(user, req)
+    return f"{part}: another reviewer must {duty}." if part else ""
+
+
+def refuse_conflict(user: AbstractBaseUser | None, req: AuthorizationRequest, *,
+                    duty: str = DECIDE) -> None:
     if user is None:
         return
-    reason = conflict_of_interest(user, req)
+    reason = conflict_of_interest(user, req, duty=duty)
     if reason:
         raise ConflictOfInterest(reason)
 
@@ -236,6 +237,7 @@ def peer_to_peer_offer(*, by: AbstractBaseUser, req: AuthorizationRequest,
     if req.status == Status.DRAFT:
         raise InvalidTransition(f"{req.number} is a draft")
     with transaction.atomic():
+        refuse_conflict(by, req, duty=HOLD_PEER_TO_PEER)
         p2p = PeerToPeer(request=req, offered_by=by,
                          offered_times=[t.isoformat() for t in times])
         p2p.save()
@@ -285,6 +287,7 @@ def peer_to_peer_schedule(*, by: AbstractBaseUser, req: AuthorizationRequest,
     """The reviewer schedules the latest peer-to-peer not held at one of its
     offered times."""
     with transaction.atomic():
+        refuse_conflict(by, req, duty=HOLD_PEER_TO_PEER)
         p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
         if p2p is None:
             raise InvalidTransition(f"{req.number} has no peer-to-peer to schedule")
@@ -310,6 +313,7 @@ def peer_to_peer_record(*, by: AbstractBaseUser, req: AuthorizationRequest,
     if outcome and outcome not in P2POutcome.values:
         raise ValueError("Choose the outcome from the list")
     with transaction.atomic():
+        refuse_conflict(by, req, duty=HOLD_PEER_TO_PEER)
         p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
         if p2p is None:
             raise InvalidTransition(f"{req.number} has no peer-to-peer offer to record")

@@ -32,6 +32,7 @@ from authorizations.review.services import (
     conflict_of_interest,
     information_request,
     information_respond,
+    peer_to_peer_offer,
     peer_to_peer_record,
     peer_to_peer_request,
     peer_to_peer_schedule,
@@ -126,8 +127,11 @@ def test_who_asked_for_the_peer_to_peer_may_not_schedule_or_record_it(pending, c
         peer_to_peer_schedule(by=colleague, req=pending, at=when)
     with pytest.raises(ConflictOfInterest, match="You asked for a peer-to-peer discussion"):
         peer_to_peer_record(by=colleague, req=pending, held_at=when, notes="Discussed.")
+    with pytest.raises(ConflictOfInterest, match="must schedule and hold its peer-to-peer"):
+        peer_to_peer_offer(by=colleague, req=pending, times=[when])
     p2p.refresh_from_db()
     assert p2p.scheduled_at is None and p2p.held_at is None
+    assert pending.peer_to_peers.count() == 1
     refused_to_decide(colleague, pending, "You asked for a peer-to-peer discussion of PA-")
 
 
