@@ -10,7 +10,7 @@ from django.db import transaction
 
 from authorizations.api.models import HTCAPIKey
 from authorizations.core.actions import AuditAction
-from authorizations.core.audit import audit
+from authorizations.core.audit import audit, service
 from authorizations.models import HTC
 
 
@@ -23,6 +23,7 @@ def _superuser_only(by: AbstractBaseUser) -> None:
         raise NotAllowed("Only a superuser manages API tokens")
 
 
+@service
 def api_key_create(*, by: AbstractBaseUser, htc: HTC, name: str,
                    expiry_date: datetime | None = None) -> tuple[HTCAPIKey, str]:
     """A new token for `htc`: (the record, the token). The token is not stored
@@ -35,6 +36,7 @@ def api_key_create(*, by: AbstractBaseUser, htc: HTC, name: str,
     return key, token
 
 
+@service
 def api_key_revoke(*, by: AbstractBaseUser, key: HTCAPIKey) -> HTCAPIKey:
     """Revoke a token for good (the library refuses to un-revoke)."""
     _superuser_only(by)

@@ -1,6 +1,6 @@
 """Supporting documents of a request: what a file must be to be kept, and the
 services that add, read and remove one (each in one transaction, with its
-audit row, like py).
+audit row, like every service).
 
 The content decides, not the name: the type is read from the first bytes, a
 PDF must open with pypdf (and not be encrypted), an image with Pillow. The
@@ -38,7 +38,7 @@ from django.utils import timezone
 from authorizations import policy
 from authorizations.appeals.services import appeal_refusal, open_appeal
 from authorizations.core.actions import AuditAction
-from authorizations.core.audit import audit
+from authorizations.core.audit import audit, service
 from authorizations.models import (
     DOCUMENT_CONTENT_TYPES,
     DOCUMENT_MAX_BYTES,
@@ -339,6 +339,7 @@ def _insert(file: IO[bytes], **fields) -> Document:
     return doc
 
 
+@service
 def document_add(*, by: AbstractBaseUser, req: AuthorizationRequest, upload, kind: str,
                  criterion: str = "") -> Document:
     """Keep `upload` (a Django UploadedFile) as a document of `req`, once its
@@ -370,6 +371,7 @@ def document_add(*, by: AbstractBaseUser, req: AuthorizationRequest, upload, kin
     return doc
 
 
+@service
 def document_read(*, by: AbstractBaseUser, doc: Document, via: str = "") -> Document:
     """Record that `by` downloads `doc` (the caller checked they may)."""
     with transaction.atomic():
@@ -379,6 +381,7 @@ def document_read(*, by: AbstractBaseUser, doc: Document, via: str = "") -> Docu
     return doc
 
 
+@service
 def document_remove(*, by: AbstractBaseUser, doc: Document) -> None:
     """Remove a draft's document; after submission documents stay
     (NotADraft)."""
