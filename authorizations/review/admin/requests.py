@@ -26,8 +26,7 @@ from django.views.decorators.http import require_POST
 
 from authorizations import policy
 from authorizations.appeals import selectors as appeal_selectors
-from authorizations.core.actions import AuditAction
-from authorizations.core.audit import audit
+from authorizations.core.audit import AuditAction, audit
 from authorizations.models import (
     HTC,
     PENDING_DUE,
