@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from authorizations.accounts.htc_csv import Row
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import changes, delete_audited, save_audited, service
 from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
 
@@ -44,7 +45,7 @@ class ImportResult:
 def htc_import(rows: Iterable[Row], *, by: AbstractBaseUser | None = None) -> ImportResult:
     """Create or update each center of a directory export (htc_directory.read_rows),
     all or nothing; a center is known by its name, city and state."""
-    counts = {"create": 0, "update": 0, None: 0}
+    counts = {AuditAction.CREATE: 0, AuditAction.UPDATE: 0, None: 0}
     with transaction.atomic():
         for row in rows:
             htc = (HTC.objects.filter(name=row.name, city=row.city, state=row.state).first()
@@ -53,7 +54,7 @@ def htc_import(rows: Iterable[Row], *, by: AbstractBaseUser | None = None) -> Im
             htc.region = row.region
             htc.source_url = row.source_url
             counts[save_audited(htc, by=by, via="import")] += 1
-    return ImportResult(counts["create"], counts["update"], counts[None])
+    return ImportResult(counts[AuditAction.CREATE], counts[AuditAction.UPDATE], counts[None])
 
 
 @service

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from authorizations.accounts.directory import prescriber_profile_save
 from authorizations.core import access
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, delete_audited, save_audited, service
 from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
 
@@ -57,7 +58,7 @@ def user_memberships_set(user, *, by: AbstractBaseUser | None, groups: Iterable[
         if permissions is not None:
             detail |= _set_members(user, "user_permissions", permissions)
         if detail:
-            audit(by=by, action="memberships", obj=user, **detail)
+            audit(by=by, action=AuditAction.MEMBERSHIPS, obj=user, **detail)
 
 
 @service
@@ -79,7 +80,7 @@ def group_permissions_set(group: Group, *, by: AbstractBaseUser | None,
     with transaction.atomic():
         detail = _set_members(group, "permissions", permissions)
         if detail:
-            audit(by=by, action="memberships", obj=group, **detail)
+            audit(by=by, action=AuditAction.MEMBERSHIPS, obj=group, **detail)
 
 
 def _reviewers_group(*, by) -> Group:
@@ -89,7 +90,7 @@ def _reviewers_group(*, by) -> Group:
     detail = _set_members(group, "permissions", Permission.objects.filter(
         content_type__app_label="authorizations", codename__in=access.REVIEWER_PERMISSIONS))
     if detail:
-        audit(by=by, action="memberships", obj=group, **detail)
+        audit(by=by, action=AuditAction.MEMBERSHIPS, obj=group, **detail)
     return group
 
 
@@ -97,7 +98,8 @@ def join_group(user, group: Group, *, by: AbstractBaseUser | None) -> None:
     """Add `user` to `group` once, with its audit row (inside a service)."""
     if not user.groups.filter(pk=group.pk).exists():
         user.groups.add(group)
-        audit(by=by, action="memberships", obj=user, groups_added=[group.pk], groups_removed=[])
+        audit(by=by, action=AuditAction.MEMBERSHIPS, obj=user, groups_added=[group.pk],
+              groups_removed=[])
 
 
 def _account(*, by, username: str, password: str | None, first_name: str, last_name: str,

@@ -9,7 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from authorizations.api.models import HTCAPIKey
-from authorizations.core.audit import audit
+from authorizations.core.actions import AuditAction
+from authorizations.core.audit import audit, service
 from authorizations.models import HTC
 
 
@@ -22,6 +23,7 @@ def _superuser_only(by: AbstractBaseUser) -> None:
         raise NotAllowed("Only a superuser manages API tokens")
 
 
+@service
 def api_key_create(*, by: AbstractBaseUser, htc: HTC, name: str,
                    expiry_date: datetime | None = None) -> tuple[HTCAPIKey, str]:
     """A new token for `htc`: (the record, the token). The token is not stored
@@ -30,10 +32,11 @@ def api_key_create(*, by: AbstractBaseUser, htc: HTC, name: str,
     with transaction.atomic():
         key, token = HTCAPIKey.objects.create_key(htc=htc, name=name.strip(),
                                                   expiry_date=expiry_date)
-        audit(by=by, action="api_key_create", obj=htc, key=key.prefix, name=key.name)
+        audit(by=by, action=AuditAction.API_KEY_CREATE, obj=htc, key=key.prefix, name=key.name)
     return key, token
 
 
+@service
 def api_key_revoke(*, by: AbstractBaseUser, key: HTCAPIKey) -> HTCAPIKey:
     """Revoke a token for good (the library refuses to un-revoke)."""
     _superuser_only(by)
@@ -42,5 +45,5 @@ def api_key_revoke(*, by: AbstractBaseUser, key: HTCAPIKey) -> HTCAPIKey:
         if not key.revoked:
             key.revoked = True
             key.save(update_fields=["revoked"])
-            audit(by=by, action="api_key_revoke", obj=key.htc, key=key.prefix)
+            audit(by=by, action=AuditAction.API_KEY_REVOKE, obj=key.htc, key=key.prefix)
     return key

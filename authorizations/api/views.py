@@ -19,6 +19,7 @@ from rest_framework import parsers, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.fhir import bundle, importing, jsonio
 from authorizations.models import AuthorizationRequest
@@ -111,7 +112,7 @@ class RequestStatus(APIView):
                               404: OpenApiResponse(description="No such request at this HTC")})
     def get(self, request, number: str):
         req = request_of(request, number)
-        audit(by=request.user, action="api_status", obj=req, htc=req.htc_id)
+        audit(by=request.user, action=AuditAction.API_STATUS, obj=req, htc=req.htc_id)
         auth = authorization_or_none(req)
         return Response({
             "request": req.number,
@@ -141,7 +142,7 @@ class RequestFhir(APIView):
                               404: OpenApiResponse(description="No such request here")})
     def get(self, request, number: str):
         req = request_of(request, number)
-        audit(by=request.user, action="fhir_export", obj=req, via="api")
+        audit(by=request.user, action=AuditAction.FHIR_EXPORT, obj=req, via="api")
         response = Response(jsonio.dumps(bundle.request_bundle(req)),
                             content_type=f"{jsonio.CONTENT_TYPE}; charset=utf-8")
         response["Cache-Control"] = "no-store"

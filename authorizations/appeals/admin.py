@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.appeals.services import appeal_conflict, appeal_decide
 from authorizations.core import deadlines
+from authorizations.core.actions import AuditAction
 from authorizations.core.admin import ReadOnlyAdmin
 from authorizations.core.audit import audit
 from authorizations.documents.selectors import admin_document_rows
@@ -180,7 +181,7 @@ class AppealAdmin(ReadOnlyAdmin):
             error = f"Nothing was decided: {conflict or 'the appeal is already decided.'}"
         if request.method == "GET":
             # The page shows the patient's request: who read it is on record.
-            audit(by=request.user, action="view", obj=req, via="appeal")
+            audit(by=request.user, action=AuditAction.VIEW, obj=req, via="appeal")
         return TemplateResponse(request, "admin/authorizations/appeal/decide.html", {
             **self.admin_site.each_context(request),
             "title": f"Appeal of {req.number}", "opts": self.model._meta,

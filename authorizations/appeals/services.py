@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authorizations.core import deadlines
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
 from authorizations.models import (
@@ -106,13 +107,15 @@ def appeal_file(*, by: AbstractBaseUser, req: AuthorizationRequest, statement: s
                         expedited_reason=expedited_reason, representative_attested=True,
                         due_at=deadlines.appeal_due(now, expedited=expedited))
         appeal.save()
-        audit(by=by, action="appeal", obj=req, appeal=appeal.pk, expedited=expedited)
+        audit(by=by, action=AuditAction.APPEAL, obj=req, appeal=appeal.pk, expedited=expedited)
         transaction.on_commit(lambda: notices.appeal_filed(req))
     return appeal
 
 
 def appeal_conflict(user: AbstractBaseUser, appeal: Appeal) -> str:
-    """Why `user` may not decide `appeal`, in words; "" when they may."""
+    """Why `user` may not decide `appeal`, in words; "" when they may: the
+    reviewer who denied, and whoever took part in the request, its appeal's
+    filing included (review/duties.py)."""
     if user.pk == appeal.denial.decided_by_id:
         return f"You denied {appeal.request.number}: a reviewer other than the one who " \
                "denied must decide its appeal."
@@ -162,7 +165,7 @@ def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, ratio
         first_decided_at = req.decided_at
         if overturn:
             if _approve(req, today, by=by) is None:
-                audit(by=by, action="approve_refused", obj=req, reason="lifetime_limit",
+                audit(by=by, action=AuditAction.APPROVE_REFUSED, obj=req, reason="lifetime_limit",
                       appeal=appeal.pk)
                 refused = True
             else:
@@ -186,7 +189,7 @@ def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, ratio
             appeal.rationale, appeal.decision = rationale, determination
             appeal.save(update_fields=["decided_at", "decided_by", "outcome", "rationale",
                                        "decision"])
-            audit(by=by, action="appeal_decide", obj=req, appeal=appeal.pk,
+            audit(by=by, action=AuditAction.APPEAL_DECIDE, obj=req, appeal=appeal.pk,
                   outcome=appeal.outcome, reasons=chosen)
             _issue_letter_after_commit(determination)
             transaction.on_commit(lambda: notices.appeal_decided(req))

@@ -18,6 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
+from authorizations.core.actions import AuditAction
 from authorizations.models import AuditEvent
 
 P = ParamSpec("P")
@@ -47,7 +48,8 @@ def running() -> str | None:
 
 
 @service
-def audit(*, by: AbstractBaseUser | None, action: str, obj: Any, **detail: Any) -> AuditEvent:
+def audit(*, by: AbstractBaseUser | None, action: AuditAction, obj: Any,
+          **detail: Any) -> AuditEvent:
     """Record who did what. `detail` holds identifiers and outcomes, never PHI."""
     return AuditEvent.objects.create(
         actor_id=getattr(by, "pk", None),
@@ -74,14 +76,15 @@ def changes(obj: models.Model) -> dict[str, tuple[Any, Any]]:
 
 
 def save_audited(obj: models.Model, *, by: AbstractBaseUser | None,
-                 **detail: Any) -> str | None:
-    """Save `obj` and audit it as "create" or "update" with the names of the
+                 **detail: Any) -> AuditAction | None:
+    """Save `obj` and audit it as AuditAction.CREATE or UPDATE with the names of the
     fields that changed (never their values). Nothing is written, and None
     returned, when nothing changed. The caller holds the transaction."""
     changed = changes(obj)
     if not changed:
         return None
-    action = "create" if obj._state.adding or obj.pk is None else "update"
+    action = (AuditAction.CREATE if obj._state.adding or obj.pk is None
+              else AuditAction.UPDATE)
     obj.save()
     audit(by=by, action=action, obj=obj, fields=sorted(changed), **detail)
     return action
@@ -89,5 +92,5 @@ def save_audited(obj: models.Model, *, by: AbstractBaseUser | None,
 
 def delete_audited(obj: models.Model, *, by: AbstractBaseUser | None) -> None:
     """Audit, then delete `obj`. The caller holds the transaction."""
-    audit(by=by, action="delete", obj=obj)
+    audit(by=by, action=AuditAction.DELETE, obj=obj)
     obj.delete()

@@ -1,6 +1,6 @@
 """Supporting documents of a request: what a file must be to be kept, and the
 services that add, read and remove one (each in one transaction, with its
-audit row, like py).
+audit row, like every service).
 
 The content decides, not the name: the type is read from the first bytes, a
 PDF must open with pypdf (and not be encrypted), an image with Pillow. The
@@ -37,7 +37,8 @@ from django.utils import timezone
 
 from authorizations import policy
 from authorizations.appeals.services import appeal_refusal, open_appeal
-from authorizations.core.audit import audit
+from authorizations.core.actions import AuditAction
+from authorizations.core.audit import audit, service
 from authorizations.models import (
     DOCUMENT_CONTENT_TYPES,
     DOCUMENT_MAX_BYTES,
@@ -338,6 +339,7 @@ def _insert(file: IO[bytes], **fields) -> Document:
     return doc
 
 
+@service
 def document_add(*, by: AbstractBaseUser, req: AuthorizationRequest, upload, kind: str,
                  criterion: str = "") -> Document:
     """Keep `upload` (a Django UploadedFile) as a document of `req`, once its
@@ -365,19 +367,21 @@ def document_add(*, by: AbstractBaseUser, req: AuthorizationRequest, upload, kin
         doc = _insert(upload, request=req, kind=kind, criterion=criterion,
                       file_name=clean_file_name(upload.name, content_type),
                       content_type=content_type, size=size, sha256=sha256, uploaded_by=by)
-        audit(by=by, action="document_add", obj=req, document=doc.pk)
+        audit(by=by, action=AuditAction.DOCUMENT_ADD, obj=req, document=doc.pk)
     return doc
 
 
+@service
 def document_read(*, by: AbstractBaseUser, doc: Document, via: str = "") -> Document:
     """Record that `by` downloads `doc` (the caller checked they may)."""
     with transaction.atomic():
         detail = {"via": via} if via else {}
-        audit(by=by, action="document_download", obj=doc.request,
+        audit(by=by, action=AuditAction.DOCUMENT_DOWNLOAD, obj=doc.request,
               document=doc.pk, **detail)
     return doc
 
 
+@service
 def document_remove(*, by: AbstractBaseUser, doc: Document) -> None:
     """Remove a draft's document; after submission documents stay
     (NotADraft)."""
@@ -387,4 +391,4 @@ def document_remove(*, by: AbstractBaseUser, doc: Document) -> None:
             raise NotADraft(f"{req.number} is no longer a draft: its documents "
                             "cannot be removed")
         Document.objects.filter(pk=doc.pk, request=req).delete()
-        audit(by=by, action="document_remove", obj=req, document=doc.pk)
+        audit(by=by, action=AuditAction.DOCUMENT_REMOVE, obj=req, document=doc.pk)

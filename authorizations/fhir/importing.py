@@ -17,6 +17,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 )
 
 from authorizations import policy
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.fhir import jsonio
 from authorizations.fhir.response import UnreadableResponse, read_response
@@ -172,6 +173,6 @@ def import_questionnaire_response(*, by: AbstractBaseUser, htc: HTC, text: str |
         req = request_create(by=by, htc=htc)
         req = request_save_draft(by=by, req=req, answers=answers,
                                  step=first_open_step(answers))
-        audit(by=actor or by, action="fhir_import", obj=req, via=via,
+        audit(by=actor or by, action=AuditAction.FHIR_IMPORT, obj=req, via=via,
               policy=version.number, answered=len(answers))
     return req

@@ -20,6 +20,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from authorizations import policy
 from authorizations.core import ratelimit
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
 from authorizations.fhir import bundle, importing, jsonio, questionnaire
@@ -85,7 +86,7 @@ def request_fhir(request, pk: int):
         "htc", "prescriber", "prescriber__prescriber"), pk=pk)
     if not can_read_letters(request.user, req):
         raise Http404  # a stranger must not learn that the request exists
-    audit(by=request.user, action="fhir_export", obj=req)
+    audit(by=request.user, action=AuditAction.FHIR_EXPORT, obj=req)
     response = fhir_response(jsonio.dumps(bundle.request_bundle(req)))
     response["Content-Disposition"] = f'inline; filename="{req.number}.fhir.json"'
     response["Cache-Control"] = "private, no-store"  # patient data

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 
 from authorizations.core import access
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.letters import rendering as letters
 from authorizations.letters.services import letter_member_copy
@@ -46,9 +47,9 @@ def letter_download(request, req: AuthorizationRequest, letter: Letter, *,
     audited as a download with ids only."""
     if wants_member_copy(request):
         copy = letter_member_copy(letter, by=request.user)
-        audit(by=request.user, action="download", obj=req, letter=letter.pk,
+        audit(by=request.user, action=AuditAction.DOWNLOAD, obj=req, letter=letter.pk,
                        kind=letter.kind, copy=letters.MEMBER)
         return pdf_response(copy.pdf, filename=f"{filename}-member-copy.pdf")
-    audit(by=request.user, action="download", obj=req, letter=letter.pk,
+    audit(by=request.user, action=AuditAction.DOWNLOAD, obj=req, letter=letter.pk,
                    kind=letter.kind)
     return pdf_response(letter.pdf, filename=f"{filename}.pdf")

@@ -11,6 +11,7 @@ import hashlib
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import rendering as letters
 from authorizations.models import (
@@ -43,7 +44,7 @@ def letter_issue(determination: Determination, *, by: AbstractBaseUser | None = 
                                            sha256=_sha256(pdf))
             copy = MemberCopy.objects.create(letter=letter, pdf=member_pdf,
                                              sha256=_sha256(member_pdf))
-            audit(by=by, action="issue_letter", obj=determination.request,
+            audit(by=by, action=AuditAction.ISSUE_LETTER, obj=determination.request,
                   determination=determination.pk, letter=letter.pk, kind=kind.value,
                   member_copy=copy.pk)
     except IntegrityError:
@@ -73,7 +74,7 @@ def letter_member_copy(letter: Letter, *, by: AbstractBaseUser | None = None) ->
     try:
         with transaction.atomic():
             copy = MemberCopy.objects.create(letter=letter, pdf=pdf, sha256=_sha256(pdf))
-            audit(by=by, action="issue_member_copy", obj=letter.determination.request,
+            audit(by=by, action=AuditAction.ISSUE_MEMBER_COPY, obj=letter.determination.request,
                   letter=letter.pk, member_copy=copy.pk, kind=letter.kind)
     except IntegrityError:
         return MemberCopy.objects.get(letter=letter)
@@ -93,7 +94,7 @@ def information_member_copy(ir: InformationRequest, *, by: AbstractBaseUser | No
         with transaction.atomic():
             copy = MemberCopy.objects.create(information_request=ir, pdf=pdf,
                                              sha256=_sha256(pdf))
-            audit(by=by, action="issue_member_copy", obj=ir.request,
+            audit(by=by, action=AuditAction.ISSUE_MEMBER_COPY, obj=ir.request,
                   information_request=ir.pk, member_copy=copy.pk, kind="info")
     except IntegrityError:
         return MemberCopy.objects.get(information_request=ir)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from authorizations import policy
 from authorizations.core import deadlines
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
 from authorizations.letters.services import letter_issue
@@ -50,7 +51,7 @@ class LifetimeLimitReached(Exception):
 def request_create(*, by: AbstractBaseUser, htc: HTC) -> AuthorizationRequest:
     with transaction.atomic():
         req = AuthorizationRequest.objects.create(prescriber=by, htc=htc)
-        audit(by=by, action="create", obj=req)
+        audit(by=by, action=AuditAction.CREATE, obj=req)
     return req
 
 
@@ -81,7 +82,7 @@ def request_save_draft(*, by: AbstractBaseUser, req: AuthorizationRequest,
             fields += ["expedited", "expedited_reason"]
         req.save(update_fields=fields)
         # The step name only: answers are patient data and never go in the log.
-        audit(by=by, action="save_draft", obj=req, step=step)
+        audit(by=by, action=AuditAction.SAVE_DRAFT, obj=req, step=step)
     return req
 
 
@@ -91,7 +92,7 @@ def request_discard(*, by: AbstractBaseUser, req: AuthorizationRequest) -> None:
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.DRAFT:
             raise NotADraft(f"{req.number} is no longer a draft")
-        audit(by=by, action="discard", obj=req)
+        audit(by=by, action=AuditAction.DISCARD, obj=req)
         req.delete()
 
 
@@ -120,7 +121,7 @@ def _approve(req: AuthorizationRequest, today: date, *, by: AbstractBaseUser | N
             )
     except IntegrityError:
         return None
-    audit(by=by, action="authorize", obj=auth, request=req.pk)
+    audit(by=by, action=AuditAction.AUTHORIZE, obj=auth, request=req.pk)
     return auth
 
 
@@ -200,7 +201,7 @@ def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
                 evaluation = _with_lifetime_unmet(evaluation)
         determination = _determine(req, evaluation, status=status, kind=DecisionKind.SYSTEM,
                                    by=None)
-        audit(by=by, action="submit", obj=req, status=status, outcome=evaluation.outcome,
+        audit(by=by, action=AuditAction.SUBMIT, obj=req, status=status, outcome=evaluation.outcome,
               unmet=evaluation.unmet)
         _issue_letter_after_commit(determination)
     return SubmitResult(req, determination)
@@ -215,7 +216,7 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
     A denial states its reasons: `reasons`, unmet criteria the reviewer chose
     (None: every unmet criterion), and `other_reason`, the reviewer's own
     words; the letter quotes exactly those. Refused (review_services.ConflictOfInterest)
-    to anyone who prescribed, answered or is listed on the request.
+    to anyone who took part in the request (review/duties.py).
 
     Raises LifetimeLimitReached when approving a member who already holds an
     authorization (also when another approval wins a concurrent race): the
@@ -254,7 +255,7 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
             )
             req.outcome, req.unmet = evaluation.outcome, evaluation.unmet
             req.save(update_fields=["outcome", "unmet", "updated_at"])
-            audit(by=by, action="approve_refused", obj=req, reason="lifetime_limit")
+            audit(by=by, action=AuditAction.APPROVE_REFUSED, obj=req, reason="lifetime_limit")
         else:
             determination = _determine(
                 req, evaluation, status=Status.APPROVED if approve else Status.DENIED,
@@ -262,7 +263,7 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
             if not approve:
                 review_services.record_reasons(determination, criteria=chosen,
                                                other_reason=other_reason)
-            audit(by=by, action="approve" if approve else "deny", obj=req,
+            audit(by=by, action=AuditAction.APPROVE if approve else AuditAction.DENY, obj=req,
                   unmet=evaluation.unmet, reasons=chosen)
             _issue_letter_after_commit(determination)
             decided = req

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from authorizations import policy
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.core import access
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
 from authorizations.letters.pages import can_read_letters, letter_download, wants_member_copy
@@ -61,7 +62,7 @@ def request_detail(request, pk: int):
     req = selectors.request_for_htc(htc=request.prescriber_profile.htc, pk=pk)
     if req.status == Status.DRAFT:
         return redirect("request_resume", pk=req.pk)
-    audit(by=request.user, action="view", obj=req)
+    audit(by=request.user, action=AuditAction.VIEW, obj=req)
     determination = selectors.latest_determination(req)
     criteria = selectors.criterion_rows(determination.trace) if determination else []
     auth = selectors.authorization_or_none(req)
@@ -97,7 +98,7 @@ def response_context(req: AuthorizationRequest) -> dict:
 @prescriber_required
 def request_export(request, pk: int):
     req = selectors.request_for_htc(htc=request.prescriber_profile.htc, pk=pk)
-    audit(by=request.user, action="export", obj=req)
+    audit(by=request.user, action=AuditAction.EXPORT, obj=req)
     # Exact numbers: a decimal is written from its own digits, "<N" stays text.
     response = JsonResponse(selectors.export_payload(req), encoder=ExactJSONEncoder,
                             json_dumps_params={"indent": 2})

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from authorizations import policy
 from authorizations.core import deadlines
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.models import AnswerVersion, AuthorizationRequest, InvalidTransition, Status
 
@@ -78,7 +79,7 @@ def answers_change(*, by: AbstractBaseUser, req: AuthorizationRequest, step: str
             "patient_first_name", "patient_last_name")).strip()[:201]
         req.save(update_fields=["answers", "member_id", "member_key", "patient_name",
                                 "updated_at"])
-        audit(by=by, action="change_answers", obj=req, step=step, version=version.number,
+        audit(by=by, action=AuditAction.CHANGE_ANSWERS, obj=req, step=step, version=version.number,
               keys=keys)
     return version
 
@@ -116,7 +117,7 @@ def request_expedite(*, by: AbstractBaseUser, req: AuthorizationRequest,
             req.due_at = expedited_due(req, now)
             fields.append("due_at")
         req.save(update_fields=fields)
-        audit(by=by, action="expedite", obj=req,
+        audit(by=by, action=AuditAction.EXPEDITE, obj=req,
               previous_due=previous.isoformat() if previous else None,
               due=req.due_at.isoformat() if req.due_at else None)
     return req
@@ -144,6 +145,6 @@ def document_received(*, by: AbstractBaseUser, req: AuthorizationRequest, upload
         receipt = DocumentReceipt(document=doc, received_by=received_by,
                                   received_on=received_on, recorded_by=by)
         receipt.save()
-        audit(by=by, action="document_received", obj=req, document=doc.pk,
+        audit(by=by, action=AuditAction.DOCUMENT_RECEIVED, obj=req, document=doc.pk,
               received_by=received_by, received_on=received_on.isoformat())
     return doc

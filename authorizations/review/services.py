@@ -1,8 +1,9 @@
 """The review after submission: who may decide, the reasons of a decision,
 requests for information and the prescriber's response.
 
-Separation of duties: nobody decides (or pends) a request they prescribed,
-answered (saved a draft of) or are listed on; a superuser neither.
+Separation of duties (review/duties.py): nobody who took part in a request
+decides it, pends it, or schedules or records its peer-to-peer discussion; a
+superuser neither.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authorizations.core import deadlines
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.core.formats import page_datetime
 from authorizations.letters import notices
@@ -27,33 +29,33 @@ from authorizations.models import (
     DocumentKind,
     InformationRequest,
     InvalidTransition,
-    PrescriberProfile,
     Status,
 )
 from authorizations.requests import facts
+from authorizations.review import duties
 
 
 class ConflictOfInterest(PermissionError):
     """The reviewer took part in the request: someone else decides it."""
 
 
-def conflict_of_interest(user: AbstractBaseUser, req: AuthorizationRequest) -> str:
-    """Why `user` may not decide `req`, in words; "" when they may."""
-    if user.pk == req.prescriber_id:
-        return f"You prescribed {req.number}: another reviewer must decide it."
-    if AuditEvent.objects.filter(object_type="AuthorizationRequest", object_id=str(req.pk),
-                                 action="save_draft", actor_id=user.pk).exists():
-        return f"You answered {req.number}'s questions: another reviewer must decide it."
-    npi = PrescriberProfile.objects.filter(user_id=user.pk).values_list("npi", flat=True).first()
-    if npi and npi in {str(v) for v in req.answers.values() if isinstance(v, (str, int))}:
-        return f"You are listed on {req.number}: another reviewer must decide it."
-    return ""
+DECIDE = "decide it"
+HOLD_PEER_TO_PEER = "schedule and hold its peer-to-peer discussion"
 
 
-def refuse_conflict(user: AbstractBaseUser | None, req: AuthorizationRequest) -> None:
+def conflict_of_interest(user: AbstractBaseUser, req: AuthorizationRequest, *,
+                         duty: str = DECIDE) -> str:
+    """Why `user` may not do `duty` on `req` (decide it, by default), in
+    words; "" when they may."""
+    part = duties.part_taken(user, req)
+    return f"{part}: another reviewer must {duty}." if part else ""
+
+
+def refuse_conflict(user: AbstractBaseUser | None, req: AuthorizationRequest, *,
+                    duty: str = DECIDE) -> None:
     if user is None:
         return
-    reason = conflict_of_interest(user, req)
+    reason = conflict_of_interest(user, req, duty=duty)
     if reason:
         raise ConflictOfInterest(reason)
 
@@ -137,7 +139,7 @@ def information_request(*, by: AbstractBaseUser, req: AuthorizationRequest,
         # While pended, the request's due time is the response's.
         req.due_at = due_at
         req.save(update_fields=["status", "due_at", "updated_at"])
-        audit(by=by, action="request_information", obj=req, information_request=ir.pk,
+        audit(by=by, action=AuditAction.REQUEST_INFORMATION, obj=req, information_request=ir.pk,
               criteria=list(criteria), document_kinds=list(document_kinds))
         transaction.on_commit(lambda: notices.information_requested(req))
     return ir
@@ -153,7 +155,7 @@ def resumed_due(req: AuthorizationRequest, ir: InformationRequest, now: datetime
     (deadlines.resumed_due); "expedited while it waited" is read from the
     audit log (conversation.request_expedite)."""
     while_waiting = req.expedited and AuditEvent.objects.filter(
-        object_type="AuthorizationRequest", object_id=str(req.pk), action="expedite",
+        object_type="AuthorizationRequest", object_id=str(req.pk), action=AuditAction.EXPEDITE,
         at__gte=ir.paused_at).exists()
     return deadlines.resumed_due(now, expedited=req.expedited, used_seconds=ir.clock_used,
                                  expedited_while_waiting=while_waiting)
@@ -189,7 +191,7 @@ def information_respond(*, by: AbstractBaseUser, req: AuthorizationRequest,
                 evaluation = request_services._with_lifetime_unmet(evaluation)
         determination = request_services._determine(
             req, evaluation, status=status, kind=DecisionKind.SYSTEM, by=None)
-        audit(by=by, action="respond", obj=req, information_request=ir.pk, status=status,
+        audit(by=by, action=AuditAction.RESPOND, obj=req, information_request=ir.pk, status=status,
               unmet=evaluation.unmet)
         if status == Status.APPROVED:
             request_services._issue_letter_after_commit(determination)
@@ -214,7 +216,7 @@ def information_letter(ir: InformationRequest, *, by: AbstractBaseUser | None = 
             return bytes(ir.letter_pdf)
         ir.letter_pdf, ir.letter_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
         ir.save(update_fields=["letter_pdf", "letter_sha256"])
-        audit(by=by, action="issue_letter", obj=ir.request, information_request=ir.pk,
+        audit(by=by, action=AuditAction.ISSUE_LETTER, obj=ir.request, information_request=ir.pk,
               kind="info")
     return pdf
 
@@ -231,10 +233,11 @@ def peer_to_peer_offer(*, by: AbstractBaseUser, req: AuthorizationRequest,
     if req.status == Status.DRAFT:
         raise InvalidTransition(f"{req.number} is a draft")
     with transaction.atomic():
+        refuse_conflict(by, req, duty=HOLD_PEER_TO_PEER)
         p2p = PeerToPeer(request=req, offered_by=by,
                          offered_times=[t.isoformat() for t in times])
         p2p.save()
-        audit(by=by, action="offer_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+        audit(by=by, action=AuditAction.OFFER_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk)
     return p2p
 
 
@@ -270,7 +273,7 @@ def peer_to_peer_request(*, by: AbstractBaseUser, req: AuthorizationRequest,
                          offered_times=[t.isoformat() for t in times],
                          request_note=note.strip())
         p2p.save()
-        audit(by=by, action="request_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+        audit(by=by, action=AuditAction.REQUEST_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk)
     return p2p
 
 
@@ -280,6 +283,7 @@ def peer_to_peer_schedule(*, by: AbstractBaseUser, req: AuthorizationRequest,
     """The reviewer schedules the latest peer-to-peer not held at one of its
     offered times."""
     with transaction.atomic():
+        refuse_conflict(by, req, duty=HOLD_PEER_TO_PEER)
         p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
         if p2p is None:
             raise InvalidTransition(f"{req.number} has no peer-to-peer to schedule")
@@ -287,7 +291,7 @@ def peer_to_peer_schedule(*, by: AbstractBaseUser, req: AuthorizationRequest,
             raise ValueError("Choose one of the times offered")
         p2p.scheduled_at, p2p.scheduled_by = at, by
         p2p.save()
-        audit(by=by, action="schedule_peer_to_peer", obj=req, peer_to_peer=p2p.pk)
+        audit(by=by, action=AuditAction.SCHEDULE_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk)
         transaction.on_commit(lambda: notices.peer_to_peer_scheduled(req))
     return p2p
 
@@ -305,11 +309,12 @@ def peer_to_peer_record(*, by: AbstractBaseUser, req: AuthorizationRequest,
     if outcome and outcome not in P2POutcome.values:
         raise ValueError("Choose the outcome from the list")
     with transaction.atomic():
+        refuse_conflict(by, req, duty=HOLD_PEER_TO_PEER)
         p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
         if p2p is None:
             raise InvalidTransition(f"{req.number} has no peer-to-peer offer to record")
         p2p.held_at, p2p.notes, p2p.outcome = held_at, notes, outcome
         p2p.save()
-        audit(by=by, action="record_peer_to_peer", obj=req, peer_to_peer=p2p.pk,
+        audit(by=by, action=AuditAction.RECORD_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk,
               outcome=outcome)
     return p2p

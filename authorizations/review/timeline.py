@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from authorizations.core import deadlines
+from authorizations.core.actions import AuditAction
 from authorizations.core.formats import page_datetime
 from authorizations.models import (
     AppealOutcome,
@@ -30,59 +31,50 @@ from authorizations.review import selectors as review_selectors
 from authorizations.review import services as review_services
 
 LETTER_WORDS = {k.value: k.label for k in LetterKind}
-ACTIONS = {
-    "create": "Created",
-    "submit": "Submitted",
-    "request_information": "Information requested",
-    "respond": "Prescriber responded",
-    "approve": "Approved by a reviewer",
-    "deny": "Denied by a reviewer",
-    "approve_refused": "Approval refused (one treatment per lifetime)",
-    "issue_letter": "Letter issued",
-    "offer_peer_to_peer": "Peer-to-peer times offered by the reviewer",
-    "request_peer_to_peer": "Peer-to-peer discussion asked for by the prescriber",
-    "schedule_peer_to_peer": "Peer-to-peer discussion scheduled",
-    "record_peer_to_peer": "Peer-to-peer discussion held",
-    "change_answers": "Answers changed",
-    "expedite": "Expedited review asked for",
-    "document_received": "Document received outside the system recorded",
-    "appeal": "Appealed",
-    "appeal_decide": "Appeal decided",
-}
+# What the timeline shows, in the words of their labels (core/actions.py).
+ACTIONS = (
+    AuditAction.CREATE, AuditAction.SUBMIT, AuditAction.REQUEST_INFORMATION, AuditAction.RESPOND,
+    AuditAction.APPROVE, AuditAction.DENY, AuditAction.APPROVE_REFUSED, AuditAction.ISSUE_LETTER,
+    AuditAction.OFFER_PEER_TO_PEER, AuditAction.REQUEST_PEER_TO_PEER,
+    AuditAction.SCHEDULE_PEER_TO_PEER, AuditAction.RECORD_PEER_TO_PEER,
+    AuditAction.CHANGE_ANSWERS, AuditAction.EXPEDITE, AuditAction.DOCUMENT_RECEIVED,
+    AuditAction.APPEAL, AuditAction.APPEAL_DECIDE,
+)
 
 
 def _what(event: AuditEvent) -> str:
     detail = event.detail or {}
-    words = ACTIONS[event.action]
-    if event.action in ("submit", "respond"):
+    action = AuditAction(event.action)
+    words = action.label
+    if action in (AuditAction.SUBMIT, AuditAction.RESPOND):
         status = detail.get("status", "")
         unmet = detail.get("unmet") or []
         result = ("meets every criterion" if not unmet else "not met: " +
                   ", ".join(selectors.criterion_name(c) for c in unmet))
         label = Status(status).label.lower() if status in Status.values else status
         return f"{words}; criteria result: {result}; {label}"
-    if event.action == "issue_letter":
+    if action == AuditAction.ISSUE_LETTER:
         return f"{words}: {LETTER_WORDS.get(detail.get('kind', ''), detail.get('kind', ''))}"
-    if event.action == "change_answers":
+    if action == AuditAction.CHANGE_ANSWERS:
         return f"{words}: version {detail.get('version')}, " + ", ".join(
             QUESTION_BY_KEY[k].label for k in detail.get("keys", []) if k in QUESTION_BY_KEY)
-    if event.action == "expedite" and detail.get("due"):
+    if action == AuditAction.EXPEDITE and detail.get("due"):
         return f"{words}; decision due {page_datetime(datetime.fromisoformat(detail['due']))}"
-    if event.action == "record_peer_to_peer" and detail.get("outcome") in P2POutcome.values:
+    if action == AuditAction.RECORD_PEER_TO_PEER and detail.get("outcome") in P2POutcome.values:
         return f"{words}: {P2POutcome(detail['outcome']).label}"
-    if event.action == "document_received":
+    if action == AuditAction.DOCUMENT_RECEIVED:
         how = detail.get("received_by", "")
         how = ReceivedBy(how).label.lower() if how in ReceivedBy.values else how
         day = detail.get("received_on", "")
         return f"{words}: by {how} on {long_date(date.fromisoformat(day)) if day else '-'}"
-    if event.action == "appeal":
+    if action == AuditAction.APPEAL:
         clock = f"expedited ({deadlines.EXPEDITED_APPEAL_WORDS})"
         return f"{words}: {clock if detail.get('expedited') else 'standard'}"
-    if event.action == "appeal_decide":
+    if action == AuditAction.APPEAL_DECIDE:
         outcome = detail.get("outcome", "")
         return f"{words}: " + (AppealOutcome(outcome).label.lower()
                                if outcome in AppealOutcome.values else outcome)
-    if event.action == "deny" and detail.get("reasons"):
+    if action == AuditAction.DENY and detail.get("reasons"):
         return f"{words}: " + ", ".join(selectors.criterion_name(c) for c in detail["reasons"])
     return words
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from authorizations import policy
 from authorizations.core import deadlines
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
 from authorizations.documents.selectors import document_rows
@@ -272,12 +273,12 @@ def information_letter(request, pk: int, ir_id: int):
     ir = get_object_or_404(InformationRequest, pk=ir_id, request=req)
     if wants_member_copy(request):  # `?copy=member`: the member's copy, for mailing
         pdf = bytes(information_member_copy(ir, by=request.user).pdf)
-        audit(by=request.user, action="download", obj=req,
+        audit(by=request.user, action=AuditAction.DOWNLOAD, obj=req,
               information_request=ir.pk, kind="info", copy="member")
         name = f"{req.number}-information-needed-member-copy.pdf"
     else:
         pdf = review_services.information_letter(ir, by=request.user)
-        audit(by=request.user, action="download", obj=req,
+        audit(by=request.user, action=AuditAction.DOWNLOAD, obj=req,
               information_request=ir.pk, kind="info")
         name = f"{req.number}-information-needed.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authorizations.core import access
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.models import Authorization, AuthorizationCancellation, AuthorizationStatus
 
@@ -76,9 +77,10 @@ def authorization_transition(*, by: AbstractBaseUser | None, auth: Authorization
     return locked
 
 
-def to_action(status: str) -> str:
-    return {AuthorizationStatus.ADMINISTERED: "administer", AuthorizationStatus.EXPIRED: "expire",
-            AuthorizationStatus.CANCELLED: "cancel"}[status]
+def to_action(status: str) -> AuditAction:
+    return {AuthorizationStatus.ADMINISTERED: AuditAction.ADMINISTER,
+            AuthorizationStatus.EXPIRED: AuditAction.EXPIRE,
+            AuthorizationStatus.CANCELLED: AuditAction.CANCEL}[status]
 
 
 @service

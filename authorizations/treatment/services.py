@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from authorizations.core import access, deadlines
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.models import (
     Authorization,
@@ -90,7 +91,7 @@ def infusion_record(*, by: AbstractBaseUser, auth: Authorization, data: dict[str
         dates = deadlines.follow_up_dates(infusion.infused_on)
         for number, due_on in enumerate(dates, start=1):
             FollowUp.objects.create(authorization=locked, number=number, due_on=due_on)
-        audit(by=by, action="record_infusion", obj=infusion, authorization=locked.pk,
+        audit(by=by, action=AuditAction.RECORD_INFUSION, obj=infusion, authorization=locked.pk,
               version=1, follow_ups=len(dates))
     auth.status = AuthorizationStatus.ADMINISTERED
     return infusion
@@ -122,7 +123,7 @@ def infusion_correct(*, by: AbstractBaseUser, infusion: Infusion, data: dict[str
                 fu.due_on = dates[fu.number - 1]
                 fu.save(update_fields=["due_on", "updated_at"])
                 moved += 1
-        audit(by=by, action="correct_infusion", obj=new, supersedes=old.pk,
+        audit(by=by, action=AuditAction.CORRECT_INFUSION, obj=new, supersedes=old.pk,
               version=new.version, follow_ups_moved=moved)
     return new
 
@@ -150,7 +151,8 @@ def followup_save(*, by: AbstractBaseUser, follow_up: FollowUp, answers: dict[st
             locked.submitted_by = by
             fields += ["status", "submitted_at", "submitted_by"]
         locked.save(update_fields=fields)
-        audit(by=by, action="submit_follow_up" if submit else "save_follow_up", obj=locked,
+        audit(by=by, action=AuditAction.SUBMIT_FOLLOW_UP if submit
+              else AuditAction.SAVE_FOLLOW_UP, obj=locked,
               authorization=locked.authorization_id, number=locked.number)
     return locked
 
@@ -171,7 +173,7 @@ def followup_waive(*, by: AbstractBaseUser, follow_up: FollowUp, reason: str) ->
         locked.waived_reason = reason.strip()
         locked.waived_by = by
         locked.save(update_fields=["status", "waived_reason", "waived_by", "updated_at"])
-        audit(by=by, action="waive_follow_up", obj=locked,
+        audit(by=by, action=AuditAction.WAIVE_FOLLOW_UP, obj=locked,
               authorization=locked.authorization_id, number=locked.number)
     return locked
 
@@ -225,7 +227,8 @@ def followup_send_reminders(*, as_of: date | None = None, base_url: str = "") ->
                       reminder_body(number=req.number, fu_number=fu.number, state=state,
                                     link=link),
                       settings.DEFAULT_FROM_EMAIL, [email])
-            audit(by=None, action="remind_follow_up", obj=reminder, follow_up=fu.pk, state=state)
+            audit(by=None, action=AuditAction.REMIND_FOLLOW_UP, obj=reminder, follow_up=fu.pk,
+                  state=state)
         sent += 1
     return ReminderResult(sent=sent, skipped=skipped)
 

@@ -1,9 +1,12 @@
 """The services are the only writers (authorizations/services/).
 
 Every save, delete and many-to-many change of any model is watched while a
-whole journey runs: the wizard, the letter, a reviewer's decision, the admin's
-directory and account pages, and the management commands. A write made while
-no service runs (see base.service) fails the test.
+whole journey runs: the wizard, a FHIR import, the letter, documents, the
+conversation (expedite, peer-to-peer, a request for information), a
+reviewer's decision and an appeal, the treatment (infusion, its correction,
+follow-ups saved and waived), API tokens and the API, the admin's directory
+and account pages, and the management commands. A write made while no
+service runs (see core.audit.service) fails the test.
 
 Signals do not see queryset.update() nor bulk_create(); the application uses
 neither (tests may, to set up a case).
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -21,11 +25,24 @@ from django.db.models.signals import m2m_changed, pre_delete, pre_save
 from django.test import Client
 from django.utils import timezone
 
+from authorizations import fhir, policy
 from authorizations.accounts.directory import htc_save
+from authorizations.api.models import HTCAPIKey
+from authorizations.core.actions import AuditAction
 from authorizations.core.audit import running
-from authorizations.models import HTC, AuditEvent, AuthorizationRequest, Letter, Status
+from authorizations.models import (
+    HTC,
+    AuditEvent,
+    AuthorizationRequest,
+    Document,
+    FollowUpStatus,
+    Infusion,
+    Letter,
+    Status,
+)
 from authorizations.policy import values
 from tests.factories import PrescriberFactory, approvable_case, login, make_reviewer
+from tests.files import pdf_bytes, post_document
 from tests.walker import Walker
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +151,13 @@ def test_a_whole_journey_writes_only_through_the_services(
         assert owner.post(f"/requests/{approved.pk}/follow-ups/1/",
                           {"bleeds_total": "0", "save": "1"}).status_code == 302
 
+        # A QuestionnaireResponse from the EHR becomes a draft.
+        response_file = io.BytesIO(fhir.dumps(fhir.build_response(
+            approvable_case(member_id="UHC-500"), version=policy.CURRENT,
+            status="in-progress")).encode())
+        response_file.name = "response.json"
+        assert owner.post("/requests/import/", {"file": response_file}).status_code == 302
+
         # A second request pends; a third is a draft, discarded.
         walker = Walker(owner)
         pended_case = approvable_case(member_id="UHC-200", hbsag="positive")
@@ -141,8 +165,24 @@ def test_a_whole_journey_writes_only_through_the_services(
         walker.submit_step(pended_case)
         pended = walker.request()
         assert pended.status == Status.PENDING_REVIEW
+        # The prescriber adds a document, asks for an expedited review and
+        # for a peer-to-peer discussion.
+        assert post_document(owner, pended, "hbsag.pdf", pdf_bytes(),
+                             kind="viral_tests").status_code == 302
+        assert Document.objects.filter(request=pended).exists()
+        assert owner.post(f"/requests/{pended.pk}/expedite/",
+                          {"reason": "Bleeding weekly."}).status_code == 302
+        when = timezone.localtime(timezone.now() + timedelta(days=2)).replace(
+            second=0, microsecond=0)
+        assert owner.post(f"/requests/{pended.pk}/peer-to-peer/",
+                          {"time_1": when.strftime("%Y-%m-%dT%H:%M")}).status_code == 302
         walker = Walker(owner)
         walker.walk_to("diagnosis", approvable_case(member_id="UHC-300"))
+        draft = walker.request()
+        assert post_document(owner, draft, "labs.pdf", pdf_bytes()).status_code == 302
+        assert owner.post(f"/requests/{draft.pk}/documents/{draft.documents.get().pk}/remove/",
+                          {"confirm": "yes"}).status_code == 302
+        assert not draft.documents.exists()
         assert owner.post(f"/requests/{walker.pk}/discard/", {"confirm": "yes"}).status_code \
             == 302
 
@@ -150,6 +190,13 @@ def test_a_whole_journey_writes_only_through_the_services(
         admin = login(Client(), reviewer)
         change = f"/admin/authorizations/authorizationrequest/{pended.pk}/"
         assert admin.get(f"{change}change/").status_code == 200
+        # It schedules the discussion and records it held.
+        admin.post(f"{change}peer-to-peer/", {"action": "schedule",
+                                              "scheduled_at": when.isoformat()})
+        admin.post(f"{change}peer-to-peer/", {
+            "action": "record", "held_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "outcome": "information", "notes": "The viral tests will follow."})
+        assert pended.peer_to_peers.get().held_at is not None
         # It asks the prescriber for information; the prescriber responds.
         admin_post(admin, f"{change}information/", {
             "criteria": pended.unmet, "document_kinds": ["viral_tests"],
@@ -173,9 +220,37 @@ def test_a_whole_journey_writes_only_through_the_services(
         appeal.refresh_from_db()
         assert appeal.outcome == "upheld"
 
+        # The reviewer corrects the approved request's infusion record and
+        # waives its second follow-up.
+        treated = f"/admin/authorizations/authorizationrequest/{approved.pk}/"
+        admin_post(admin, f"{treated}infusion/correct/", {
+            "infused_on": today.isoformat(), "lots": "L2", "weight_kg": "72",
+            "dose_gc_per_kg": "2e13", "site_name": "Site", "site_npi": "1234567893",
+            "baseline_treated_bleeds": "2", "full_dose": "yes", "reason": "Lot typo"})
+        assert Infusion.objects.get(authorization=approved.authorization, version=2).lots == ["L2"]
+        admin.post(f"{treated}follow-ups/2/waive/", {"reason": "Seen at another center"})
+        assert approved.authorization.follow_ups.get(number=2).status == FollowUpStatus.WAIVED
+
         # A superuser edits an HTC, moves the prescriber to it, and changes
         # the reviewer's groups and password, in the admin.
         superuser = login(Client(), root)
+        # An API token for the prescriber's HTC, shown once; the EHR posts a
+        # QuestionnaireResponse with it; the token is revoked.
+        shown = superuser.post("/admin/authorizations_api/htcapikey/add/", {
+            "name": "Journey EHR", "htc": prescriber.prescriber.htc_id}, follow=True)
+        token = next(str(m) for m in shown.context["messages"] if " is: " in str(m)
+                     ).split(" is: ")[1].split(" ")[0]
+        assert Client().post(
+            "/api/v1/questionnaire-responses?prescriber=journey-prescriber",
+            fhir.dumps(fhir.build_response(approvable_case(member_id="UHC-600"),
+                                           version=policy.CURRENT, status="completed")),
+            content_type="application/fhir+json", HTTP_AUTHORIZATION=f"Api-Key {token}",
+        ).status_code == 201
+        key = HTCAPIKey.objects.get()
+        superuser.post("/admin/authorizations_api/htcapikey/",
+                       {"action": "revoke", "_selected_action": [key.pk]})
+        key.refresh_from_db()
+        assert key.revoked
         htc = HTC.objects.exclude(pk=prescriber.prescriber.htc_id).first()
         admin_post(superuser, f"/admin/authorizations/htc/{htc.pk}/change/", {
             "name": htc.name, "city": htc.city, "state": htc.state,
@@ -230,3 +305,11 @@ def test_a_whole_journey_writes_only_through_the_services(
     assert audited("memberships", reviewer)[0]["groups_removed"]
     assert {"fields": ["password"]} in audited("update", reviewer)
     assert AuthorizationRequest.objects.filter(prescriber__username="demo-prescriber").exists()
+    # Each step of the journey went through its service, which audited it.
+    journey = {AuditAction.DOCUMENT_ADD, AuditAction.DOCUMENT_REMOVE, AuditAction.EXPEDITE,
+               AuditAction.REQUEST_PEER_TO_PEER, AuditAction.SCHEDULE_PEER_TO_PEER,
+               AuditAction.RECORD_PEER_TO_PEER, AuditAction.CORRECT_INFUSION,
+               AuditAction.WAIVE_FOLLOW_UP, AuditAction.FHIR_IMPORT,
+               AuditAction.API_KEY_CREATE, AuditAction.API_KEY_REVOKE}
+    assert journey <= set(AuditEvent.objects.values_list("action", flat=True))
+    assert AuditEvent.objects.filter(action=AuditAction.FHIR_IMPORT).count() == 2

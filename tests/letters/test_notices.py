@@ -128,9 +128,11 @@ def test_the_expedited_pended_letter_does_not_offer_expedited_review(prescriber,
         Letter.objects.get(determination__request=standard).pdf)
 
 
-def test_a_document_received_before_the_denial_is_named_as_on_file(deny, reviewer, read_pdf):
+def test_a_document_received_before_the_denial_is_named_as_on_file(deny, prescriber, read_pdf):
+    # Uploaded by the prescriber: whoever adds a document takes part in the
+    # request, and the reviewer who denies must not have (review/duties.py).
     def record_document(req):
-        documents.document_add(by=reviewer, req=req, kind="viral_tests", criterion="hepatitis_b",
+        documents.document_add(by=prescriber, req=req, kind="viral_tests", criterion="hepatitis_b",
                                upload=upload("hbsag-result.pdf", pdf_bytes(),
                                              "application/pdf"))
 
@@ -178,7 +180,8 @@ def test_approval_without_a_planned_date_says_so(prescriber, submit, read_pdf):
 def test_an_attestation_received_as_a_document_is_not_called_missing(
         prescriber, reviewer, submit, read_pdf, django_capture_on_commit_callbacks):
     req = submit(prescriber, approvable_case(attest_alcohol_counseling=False))
-    documents.document_add(by=reviewer, req=req, kind="clinic_note",
+    # The prescriber's upload: the reviewer who decides took no part (review/duties.py).
+    documents.document_add(by=prescriber, req=req, kind="clinic_note",
                            criterion="alcohol_counseling_attestation",
                            upload=upload("counseling.pdf", pdf_bytes(), "application/pdf"))
     with django_capture_on_commit_callbacks(execute=True):

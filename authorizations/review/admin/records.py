@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from authorizations.accounts import directory
 from authorizations.accounts import services as account_services
 from authorizations.accounts.services import group_permissions_set, user_memberships_set, user_save
+from authorizations.core.actions import AuditAction
 from authorizations.core.admin import ReadOnlyAdmin
 from authorizations.letters.pages import letter_download
 from authorizations.models import (
@@ -104,10 +105,24 @@ class AuthorizationAdmin(ReadOnlyAdmin):
         return obj.number
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions by their words, from AuditAction: every action is offered,
+    and the log is not scanned for its distinct values to list them."""
+
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return AuditAction.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_username", "action", "object_type", "object_id", "detail")
-    list_filter = ("action", "object_type", "at")
+    list_filter = (AuditActionFilter, "object_type", "at")
     search_fields = ("=object_id", "actor_username")
 
 

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from authorizations import policy
 from authorizations.appeals import selectors as appeal_selectors
-from authorizations.core.audit import audit
+from authorizations.core.audit import AuditAction, audit
 from authorizations.models import (
     OPEN_STATUSES,
     PENDING_DUE,
@@ -253,7 +253,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             extra.update(self.review_context(request, req))
             if request.method == "GET":
                 # The page shows the patient's answers: who read them is on record.
-                audit(by=request.user, action="view", obj=req, via="admin")
+                audit(by=request.user, action=AuditAction.VIEW, obj=req, via="admin")
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def review_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:

@@ -1,0 +1,79 @@
+"""Every action the audit log records, once.
+
+`AuditEvent.action` stores the value; nothing else in the app spells one
+(tests/architecture/test_audit_actions.py holds it to that), so a reader of
+the log, a filter or the timeline cannot drift from the writers. The labels
+are the words the request's timeline and the audit log's filter show.
+
+A member's value is what rows already hold: never rename one (the log is
+append-only and its old rows keep their value).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    # Any record saved or deleted through core.audit.save_audited / delete_audited.
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    DELETE = "delete", "Deleted"
+    MEMBERSHIPS = "memberships", "Group memberships changed"
+
+    # The request, from draft to decision.
+    SAVE_DRAFT = "save_draft", "Draft saved"
+    DISCARD = "discard", "Draft discarded"
+    SUBMIT = "submit", "Submitted"
+    AUTHORIZE = "authorize", "Authorization issued"
+    APPROVE = "approve", "Approved by a reviewer"
+    DENY = "deny", "Denied by a reviewer"
+    APPROVE_REFUSED = "approve_refused", "Approval refused (one treatment per lifetime)"
+
+    # Reading: pages, exports and downloads.
+    VIEW = "view", "Viewed"
+    EXPORT = "export", "Exported"
+    DOWNLOAD = "download", "Letter downloaded"
+    FHIR_EXPORT = "fhir_export", "Exported as FHIR"
+    API_STATUS = "api_status", "Status read through the API"
+
+    # Letters.
+    ISSUE_LETTER = "issue_letter", "Letter issued"
+    ISSUE_MEMBER_COPY = "issue_member_copy", "Member's copy of a letter issued"
+
+    # The conversation after submission.
+    REQUEST_INFORMATION = "request_information", "Information requested"
+    RESPOND = "respond", "Prescriber responded"
+    CHANGE_ANSWERS = "change_answers", "Answers changed"
+    EXPEDITE = "expedite", "Expedited review asked for"
+    OFFER_PEER_TO_PEER = "offer_peer_to_peer", "Peer-to-peer times offered by the reviewer"
+    REQUEST_PEER_TO_PEER = ("request_peer_to_peer",
+                            "Peer-to-peer discussion asked for by the prescriber")
+    SCHEDULE_PEER_TO_PEER = "schedule_peer_to_peer", "Peer-to-peer discussion scheduled"
+    RECORD_PEER_TO_PEER = "record_peer_to_peer", "Peer-to-peer discussion held"
+    DOCUMENT_RECEIVED = "document_received", "Document received outside the system recorded"
+
+    # Appeals.
+    APPEAL = "appeal", "Appealed"
+    APPEAL_DECIDE = "appeal_decide", "Appeal decided"
+
+    # Supporting documents.
+    DOCUMENT_ADD = "document_add", "Document added"
+    DOCUMENT_DOWNLOAD = "document_download", "Document downloaded"
+    DOCUMENT_REMOVE = "document_remove", "Document removed"
+
+    # The authorization and the treatment after approval.
+    ADMINISTER = "administer", "Authorization administered"
+    EXPIRE = "expire", "Authorization expired"
+    CANCEL = "cancel", "Authorization cancelled"
+    RECORD_INFUSION = "record_infusion", "Infusion recorded"
+    CORRECT_INFUSION = "correct_infusion", "Infusion record corrected"
+    SAVE_FOLLOW_UP = "save_follow_up", "Follow-up saved as a draft"
+    SUBMIT_FOLLOW_UP = "submit_follow_up", "Follow-up submitted"
+    WAIVE_FOLLOW_UP = "waive_follow_up", "Follow-up waived"
+    REMIND_FOLLOW_UP = "remind_follow_up", "Follow-up reminder sent"
+
+    # FHIR import and the API's tokens.
+    FHIR_IMPORT = "fhir_import", "Imported from a FHIR QuestionnaireResponse"
+    API_KEY_CREATE = "api_key_create", "API token created"
+    API_KEY_REVOKE = "api_key_revoke", "API token revoked"
