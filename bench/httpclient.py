@@ -151,3 +151,17 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def summarize(samples: list[float]) -> tuple[float, float]:
+    return percentile(samples, 50) * 1000, percentile(samples, 99) * 1000
+
+
+def timed_gets(client: Client, path: str, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        response = client.get(path)
+        if response.status != 200:
+            raise RuntimeError(f"GET {path} gave HTTP {response.status}")
+        out.append(response.seconds)
+    return out

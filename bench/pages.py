@@ -16,7 +16,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.httpclient import Client, form_fields
+from bench.httpclient import Client, form_fields, summarize, timed_gets
 from bench.journey import patient_name
 
 MB = 1024 * 1024
@@ -92,14 +92,10 @@ class Pages:
         self.client, self.base, self.samples = client, base_p50, samples
 
     def line(self, label: str, seconds: list[float]) -> None:
-        from bench.benchmark import summarize
-
         p50, p99 = summarize(seconds)
         print(f"{label:32} {p50:8.2f} {p99:8.2f} {p50 / self.base:8.1f}")
 
     def gets(self, label: str, path: str, n: int | None = None) -> None:
-        from bench.benchmark import timed_gets
-
         self.line(label, timed_gets(self.client, path, n or self.samples))
 
     def posts(self, label: str, items: list[tuple[str, dict]], expect: int = 302) -> None:
