@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from authorizations.accounts.htc_csv import Row
@@ -20,7 +20,7 @@ from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
 
 
 @service
-def htc_save(htc: HTC, *, by: AbstractBaseUser | None) -> HTC:
+def htc_save(htc: HTC, *, by: User | None) -> HTC:
     """Add a center to the directory, or store the changes made to one."""
     with transaction.atomic():
         save_audited(htc, by=by)
@@ -28,7 +28,7 @@ def htc_save(htc: HTC, *, by: AbstractBaseUser | None) -> HTC:
 
 
 @service
-def htc_delete(htc: HTC, *, by: AbstractBaseUser | None) -> None:
+def htc_delete(htc: HTC, *, by: User | None) -> None:
     """Remove a center (the database refuses while prescribers or requests name it)."""
     with transaction.atomic():
         delete_audited(htc, by=by)
@@ -42,7 +42,7 @@ class ImportResult:
 
 
 @service
-def htc_import(rows: Iterable[Row], *, by: AbstractBaseUser | None = None) -> ImportResult:
+def htc_import(rows: Iterable[Row], *, by: User | None = None) -> ImportResult:
     """Create or update each center of a directory export (htc_directory.read_rows),
     all or nothing; a center is known by its name, city and state."""
     counts = {AuditAction.CREATE: 0, AuditAction.UPDATE: 0, None: 0}
@@ -58,7 +58,7 @@ def htc_import(rows: Iterable[Row], *, by: AbstractBaseUser | None = None) -> Im
 
 
 @service
-def prescriber_profile_save(profile: PrescriberProfile, *, by: AbstractBaseUser | None
+def prescriber_profile_save(profile: PrescriberProfile, *, by: User | None
                             ) -> PrescriberProfile:
     """Make a user a prescriber at an HTC, or store the changes to their profile.
     A change of HTC is recorded with both HTC ids."""
@@ -70,14 +70,14 @@ def prescriber_profile_save(profile: PrescriberProfile, *, by: AbstractBaseUser 
 
 
 @service
-def prescriber_profile_delete(profile: PrescriberProfile, *, by: AbstractBaseUser | None
+def prescriber_profile_delete(profile: PrescriberProfile, *, by: User | None
                               ) -> None:
     with transaction.atomic():
         delete_audited(profile, by=by)
 
 
 @service
-def reviewer_profile_save(profile: ReviewerProfile, *, by: AbstractBaseUser | None
+def reviewer_profile_save(profile: ReviewerProfile, *, by: User | None
                           ) -> ReviewerProfile:
     with transaction.atomic():
         save_audited(profile, by=by)
@@ -85,6 +85,6 @@ def reviewer_profile_save(profile: ReviewerProfile, *, by: AbstractBaseUser | No
 
 
 @service
-def reviewer_profile_delete(profile: ReviewerProfile, *, by: AbstractBaseUser | None) -> None:
+def reviewer_profile_delete(profile: ReviewerProfile, *, by: User | None) -> None:
     with transaction.atomic():
         delete_audited(profile, by=by)

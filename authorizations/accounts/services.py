@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 from authorizations.accounts.directory import prescriber_profile_save
@@ -19,11 +18,9 @@ from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, delete_audited, save_audited, service
 from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
 
-User = get_user_model()
-
 
 @service
-def user_save(user, *, by: AbstractBaseUser | None):
+def user_save(user, *, by: User | None):
     """Add a user, or store the changes made to one (the admin's pages)."""
     with transaction.atomic():
         save_audited(user, by=by)
@@ -31,7 +28,7 @@ def user_save(user, *, by: AbstractBaseUser | None):
 
 
 @service
-def user_delete(user, *, by: AbstractBaseUser | None) -> None:
+def user_delete(user, *, by: User | None) -> None:
     with transaction.atomic():
         delete_audited(user, by=by)
 
@@ -50,7 +47,7 @@ def _set_members(obj, relation: str, new: Iterable[Any]) -> dict[str, list[int]]
 
 
 @service
-def user_memberships_set(user, *, by: AbstractBaseUser | None, groups: Iterable[Group],
+def user_memberships_set(user, *, by: User | None, groups: Iterable[Group],
                          permissions: Iterable[Permission] | None = None) -> None:
     """Set the user's groups (roles) and, when given, own permissions."""
     with transaction.atomic():
@@ -62,20 +59,20 @@ def user_memberships_set(user, *, by: AbstractBaseUser | None, groups: Iterable[
 
 
 @service
-def group_save(group: Group, *, by: AbstractBaseUser | None) -> Group:
+def group_save(group: Group, *, by: User | None) -> Group:
     with transaction.atomic():
         save_audited(group, by=by)
     return group
 
 
 @service
-def group_delete(group: Group, *, by: AbstractBaseUser | None) -> None:
+def group_delete(group: Group, *, by: User | None) -> None:
     with transaction.atomic():
         delete_audited(group, by=by)
 
 
 @service
-def group_permissions_set(group: Group, *, by: AbstractBaseUser | None,
+def group_permissions_set(group: Group, *, by: User | None,
                           permissions: Iterable[Permission]) -> None:
     with transaction.atomic():
         detail = _set_members(group, "permissions", permissions)
@@ -94,7 +91,7 @@ def _reviewers_group(*, by) -> Group:
     return group
 
 
-def join_group(user, group: Group, *, by: AbstractBaseUser | None) -> None:
+def join_group(user, group: Group, *, by: User | None) -> None:
     """Add `user` to `group` once, with its audit row (inside a service)."""
     if not user.groups.filter(pk=group.pk).exists():
         user.groups.add(group)
@@ -115,7 +112,7 @@ def _account(*, by, username: str, password: str | None, first_name: str, last_n
 
 
 @service
-def user_create_prescriber(*, by: AbstractBaseUser | None, username: str, htc: HTC,
+def user_create_prescriber(*, by: User | None, username: str, htc: HTC,
                            password: str | None, first_name: str = "", last_name: str = "",
                            email: str = "", credentials: str = "", npi: str = "",
                            bleeding_disorder_specialist: bool = True):
@@ -135,7 +132,7 @@ def user_create_prescriber(*, by: AbstractBaseUser | None, username: str, htc: H
 
 
 @service
-def user_create_reviewer(*, by: AbstractBaseUser | None, username: str, credentials: str,
+def user_create_reviewer(*, by: User | None, username: str, credentials: str,
                          password: str | None, first_name: str = "", last_name: str = "",
                          email: str = ""):
     """A clinical reviewer: a staff user in the Reviewers group with a profile

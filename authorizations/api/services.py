@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from authorizations.api.models import HTCAPIKey
@@ -18,13 +18,13 @@ class NotAllowed(PermissionError):
     pass
 
 
-def _superuser_only(by: AbstractBaseUser) -> None:
+def _superuser_only(by: User) -> None:
     if not getattr(by, "is_superuser", False):
         raise NotAllowed("Only a superuser manages API tokens")
 
 
 @service
-def api_key_create(*, by: AbstractBaseUser, htc: HTC, name: str,
+def api_key_create(*, by: User, htc: HTC, name: str,
                    expiry_date: datetime | None = None) -> tuple[HTCAPIKey, str]:
     """A new token for `htc`: (the record, the token). The token is not stored
     and cannot be shown again."""
@@ -37,7 +37,7 @@ def api_key_create(*, by: AbstractBaseUser, htc: HTC, name: str,
 
 
 @service
-def api_key_revoke(*, by: AbstractBaseUser, key: HTCAPIKey) -> HTCAPIKey:
+def api_key_revoke(*, by: User, key: HTCAPIKey) -> HTCAPIKey:
     """Revoke a token for good (the library refuses to un-revoke)."""
     _superuser_only(by)
     with transaction.atomic():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,8 @@ from rest_framework.views import APIView
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.fhir import bundle, importing, jsonio
-from authorizations.models import AuthorizationRequest
+from authorizations.models import AuthorizationRequest, PrescriberProfile
+from authorizations.policy import Problem, values
 from authorizations.requests.selectors import authorization_or_none
 
 NUMBER = re.compile(r"^PA-(\d{7,12})$")
@@ -188,10 +190,7 @@ class QuestionnaireResponseCreate(APIView):
 def _prescriber(request, body: bytes):
     """The draft's owner: a prescriber at the token's HTC, by the author's NPI
     or the `prescriber` query parameter."""
-    from django.contrib.auth import get_user_model
 
-    from authorizations.models import PrescriberProfile
-    from authorizations.policy import Problem, values
 
     htc = request.user.htc
     username = request.query_params.get("prescriber")

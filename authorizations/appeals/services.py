@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,9 +26,16 @@ from authorizations.models import (
     Determination,
     InvalidTransition,
     PrescriberProfile,
+    ReviewerProfile,
     Status,
 )
 from authorizations.requests import facts
+from authorizations.requests.services import (
+    LifetimeLimitReached,
+    _approve,
+    _determine,
+    _issue_letter_after_commit,
+)
 from authorizations.review import services as review_services
 
 
@@ -75,7 +82,7 @@ def appeal_refusal(req: AuthorizationRequest, today: date) -> str:
 
 
 @service
-def appeal_file(*, by: AbstractBaseUser, req: AuthorizationRequest, statement: str,
+def appeal_file(*, by: User, req: AuthorizationRequest, statement: str,
                 expedited: bool, expedited_reason: str = "", representative: bool,
                 as_of: date | None = None) -> Appeal:
     """File an appeal of the request's denial. Only a prescriber of the
@@ -112,7 +119,7 @@ def appeal_file(*, by: AbstractBaseUser, req: AuthorizationRequest, statement: s
     return appeal
 
 
-def appeal_conflict(user: AbstractBaseUser, appeal: Appeal) -> str:
+def appeal_conflict(user: User, appeal: Appeal) -> str:
     """Why `user` may not decide `appeal`, in words; "" when they may: the
     reviewer who denied, and whoever took part in the request, its appeal's
     filing included (review/duties.py)."""
@@ -123,7 +130,7 @@ def appeal_conflict(user: AbstractBaseUser, appeal: Appeal) -> str:
 
 
 @service
-def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, rationale: str,
+def appeal_decide(*, by: User, appeal: Appeal, overturn: bool, rationale: str,
                   reasons: list[str] | None = None, other_reason: str = "",
                   as_of: date | None = None) -> Determination:
     """Decide an appeal. Upheld: a new reviewer's denial with its reasons and
@@ -132,12 +139,6 @@ def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, ratio
 
     Raises LifetimeLimitReached when the member already holds an authorization:
     the appeal then stays open, on the record."""
-    from authorizations.requests.services import (
-        LifetimeLimitReached,
-        _approve,
-        _determine,
-        _issue_letter_after_commit,
-    )
 
     rationale = rationale.strip()
     if not rationale:
@@ -201,11 +202,9 @@ def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, ratio
     return determination
 
 
-def _record(req: AuthorizationRequest, evaluation, *, by: AbstractBaseUser,
+def _record(req: AuthorizationRequest, evaluation, *, by: User,
             rationale: str) -> Determination:
     """The upheld denial's determination, as services.requests writes a reviewer's."""
-    from authorizations.models import ReviewerProfile
-
     profile = ReviewerProfile.objects.filter(user=by).first()
     return Determination.objects.create(
         request=req, status=Status.DENIED, outcome=evaluation.outcome, unmet=evaluation.unmet,

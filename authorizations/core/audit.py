@@ -15,7 +15,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any, ParamSpec, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 
 from authorizations.core.actions import AuditAction
@@ -48,7 +48,7 @@ def running() -> str | None:
 
 
 @service
-def audit(*, by: AbstractBaseUser | None, action: AuditAction, obj: Any,
+def audit(*, by: User | None, action: AuditAction, obj: Any,
           **detail: Any) -> AuditEvent:
     """Record who did what. `detail` holds identifiers and outcomes, never PHI."""
     return AuditEvent.objects.create(
@@ -75,7 +75,7 @@ def changes(obj: models.Model) -> dict[str, tuple[Any, Any]]:
             if stored[f.attname] != getattr(obj, f.attname)}
 
 
-def save_audited(obj: models.Model, *, by: AbstractBaseUser | None,
+def save_audited(obj: models.Model, *, by: User | None,
                  **detail: Any) -> AuditAction | None:
     """Save `obj` and audit it as AuditAction.CREATE or UPDATE with the names of the
     fields that changed (never their values). Nothing is written, and None
@@ -90,7 +90,7 @@ def save_audited(obj: models.Model, *, by: AbstractBaseUser | None,
     return action
 
 
-def delete_audited(obj: models.Model, *, by: AbstractBaseUser | None) -> None:
+def delete_audited(obj: models.Model, *, by: User | None) -> None:
     """Audit, then delete `obj`. The caller holds the transaction."""
     audit(by=by, action=AuditAction.DELETE, obj=obj)
     obj.delete()

@@ -28,12 +28,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import connection, transaction
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import BinaryField, Func, QuerySet, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from PIL import Image
+from pypdf import PdfReader
 
 from authorizations import policy
 from authorizations.appeals.services import appeal_refusal, open_appeal
@@ -151,8 +154,6 @@ def inspect(file: IO[bytes], name: str) -> str:
 
 
 def _check_pdf(file: IO[bytes], name: str) -> None:
-    from pypdf import PdfReader
-
     try:
         reader = PdfReader(file, strict=False)
         encrypted = reader.is_encrypted
@@ -169,8 +170,6 @@ def _check_pdf(file: IO[bytes], name: str) -> None:
 
 
 def _check_image(file: IO[bytes], name: str, content_type: str) -> None:
-    from PIL import Image
-
     try:
         # Reads the header (refusing decompression bombs), then every chunk's
         # checksum; nothing is decoded into pixels.
@@ -306,7 +305,6 @@ def _server_side_binding():
     psycopg cursors bind on the client, quoting a 20 MB bytea into a SQL string
     several times its size (8x the file in the worker); bound on the server the
     bytes go as they are."""
-    from django.db.backends.postgresql.base import ServerBindingCursor
 
     connection.ensure_connection()
     raw = connection.connection
@@ -340,7 +338,7 @@ def _insert(file: IO[bytes], **fields) -> Document:
 
 
 @service
-def document_add(*, by: AbstractBaseUser, req: AuthorizationRequest, upload, kind: str,
+def document_add(*, by: User, req: AuthorizationRequest, upload, kind: str,
                  criterion: str = "") -> Document:
     """Keep `upload` (a Django UploadedFile) as a document of `req`, once its
     size, type and content are checked; DocumentRefused otherwise. The
@@ -372,7 +370,7 @@ def document_add(*, by: AbstractBaseUser, req: AuthorizationRequest, upload, kin
 
 
 @service
-def document_read(*, by: AbstractBaseUser, doc: Document, via: str = "") -> Document:
+def document_read(*, by: User, doc: Document, via: str = "") -> Document:
     """Record that `by` downloads `doc` (the caller checked they may)."""
     with transaction.atomic():
         detail = {"via": via} if via else {}
@@ -382,7 +380,7 @@ def document_read(*, by: AbstractBaseUser, doc: Document, via: str = "") -> Docu
 
 
 @service
-def document_remove(*, by: AbstractBaseUser, doc: Document) -> None:
+def document_remove(*, by: User, doc: Document) -> None:
     """Remove a draft's document; after submission documents stay
     (NotADraft)."""
     with transaction.atomic():

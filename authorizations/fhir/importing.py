@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pydantic
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from fhir.resources.R4B.questionnaireresponse import (
@@ -163,7 +163,7 @@ def first_open_step(answers: dict[str, Any]) -> str:
     return "review"
 
 
-def import_questionnaire_response(*, by: AbstractBaseUser, htc: HTC, text: str | bytes,
+def import_questionnaire_response(*, by: User, htc: HTC, text: str | bytes,
                                   via: str, actor: Any = None) -> AuthorizationRequest:
     """A new draft of `by` (a prescriber at `htc`) from a QuestionnaireResponse.
     `via` says how it came (upload, command, api); `actor` is who sent it

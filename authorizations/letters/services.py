@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from authorizations.core.actions import AuditAction
@@ -28,7 +28,7 @@ def _sha256(pdf: bytes) -> str:
 
 
 @service
-def letter_issue(determination: Determination, *, by: AbstractBaseUser | None = None
+def letter_issue(determination: Determination, *, by: User | None = None
                  ) -> Letter:
     """The determination's letter, rendered and stored the first time only
     (audited as `issue_letter`, with ids only)."""
@@ -55,7 +55,7 @@ def letter_issue(determination: Determination, *, by: AbstractBaseUser | None = 
 
 
 @service
-def letter_latest(req: AuthorizationRequest, *, by: AbstractBaseUser | None = None
+def letter_latest(req: AuthorizationRequest, *, by: User | None = None
                   ) -> Letter | None:
     """The letter of the request's latest lettered determination, issued now
     if an earlier render failed; None for a request not yet decided."""
@@ -64,7 +64,7 @@ def letter_latest(req: AuthorizationRequest, *, by: AbstractBaseUser | None = No
 
 
 @service
-def letter_member_copy(letter: Letter, *, by: AbstractBaseUser | None = None) -> MemberCopy:
+def letter_member_copy(letter: Letter, *, by: User | None = None) -> MemberCopy:
     """The member's copy of a stored letter; rendered now for a letter issued
     before member copies existed (audited as `issue_member_copy`)."""
     existing = MemberCopy.objects.filter(letter=letter).first()
@@ -82,7 +82,7 @@ def letter_member_copy(letter: Letter, *, by: AbstractBaseUser | None = None) ->
 
 
 @service
-def information_member_copy(ir: InformationRequest, *, by: AbstractBaseUser | None = None
+def information_member_copy(ir: InformationRequest, *, by: User | None = None
                             ) -> MemberCopy:
     """The member's copy of an "Information needed" letter, rendered and
     stored the first time (audited as `issue_member_copy`)."""

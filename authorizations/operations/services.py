@@ -3,7 +3,7 @@ aggregate metrics page, nothing else) and its accounts."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from authorizations.accounts.services import _account, join_group
@@ -12,7 +12,7 @@ from authorizations.core.audit import save_audited, service
 
 
 @service
-def operations_group(*, by: AbstractBaseUser | None) -> Group:
+def operations_group(*, by: User | None) -> Group:
     """The Operations group, created when missing."""
     with transaction.atomic():
         group = Group.objects.filter(name=access.OPERATIONS).first() or \
@@ -22,7 +22,7 @@ def operations_group(*, by: AbstractBaseUser | None) -> Group:
 
 
 @service
-def user_create_operations(*, by: AbstractBaseUser | None, username: str,
+def user_create_operations(*, by: User | None, username: str,
                            password: str | None, first_name: str = "", last_name: str = "",
                            email: str = ""):
     """A member of operations staff (not staff of the admin), created or brought

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -48,7 +48,7 @@ class LifetimeLimitReached(Exception):
 
 
 @service
-def request_create(*, by: AbstractBaseUser, htc: HTC) -> AuthorizationRequest:
+def request_create(*, by: User, htc: HTC) -> AuthorizationRequest:
     with transaction.atomic():
         req = AuthorizationRequest.objects.create(prescriber=by, htc=htc)
         audit(by=by, action=AuditAction.CREATE, obj=req)
@@ -56,7 +56,7 @@ def request_create(*, by: AbstractBaseUser, htc: HTC) -> AuthorizationRequest:
 
 
 @service
-def request_save_draft(*, by: AbstractBaseUser, req: AuthorizationRequest,
+def request_save_draft(*, by: User, req: AuthorizationRequest,
                        answers: dict[str, Any], step: str, expedited: bool | None = None,
                        expedited_reason: str = "") -> AuthorizationRequest:
     """Keep the wizard's progress in the database, so it survives a logout.
@@ -87,7 +87,7 @@ def request_save_draft(*, by: AbstractBaseUser, req: AuthorizationRequest,
 
 
 @service
-def request_discard(*, by: AbstractBaseUser, req: AuthorizationRequest) -> None:
+def request_discard(*, by: User, req: AuthorizationRequest) -> None:
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.DRAFT:
@@ -101,7 +101,7 @@ def _patient_name(answers: dict[str, Any]) -> str:
                     for k in ("patient_first_name", "patient_last_name")).strip()[:201]
 
 
-def _approve(req: AuthorizationRequest, today: date, *, by: AbstractBaseUser | None
+def _approve(req: AuthorizationRequest, today: date, *, by: User | None
              ) -> Authorization | None:
     """Create the authorization; None when the member key already holds a live
     or used one. Checked under a row lock first; the partial unique constraint
@@ -126,7 +126,7 @@ def _approve(req: AuthorizationRequest, today: date, *, by: AbstractBaseUser | N
 
 
 def _determine(req: AuthorizationRequest, evaluation: policy.Evaluation, *, status: str,
-               kind: str, by: AbstractBaseUser | None, rationale: str = "") -> Determination:
+               kind: str, by: User | None, rationale: str = "") -> Determination:
     req.transition_to(status)
     req.outcome = evaluation.outcome
     req.unmet = evaluation.unmet
@@ -170,7 +170,7 @@ class SubmitResult:
 
 
 @service
-def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
+def request_submit(*, by: User, req: AuthorizationRequest,
                    as_of: date | None = None) -> SubmitResult:
     """Submit a draft: evaluate it, approve it at once when every criterion is
     met, otherwise pend it for a clinical reviewer. Software never denies.
@@ -208,7 +208,7 @@ def request_submit(*, by: AbstractBaseUser, req: AuthorizationRequest,
 
 
 @service
-def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: bool,
+def request_decide(*, by: User, req: AuthorizationRequest, approve: bool,
                    rationale: str, as_of: date | None = None,
                    reasons: list[str] | None = None, other_reason: str = "") -> Determination:
     """A clinical reviewer approves or denies a pending request, with a reason.
@@ -272,7 +272,7 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
         raise LifetimeLimitReached(
             f"{req.number} was not approved: this member already has a recorded Hemgenix "
             "infusion or a live authorization (one treatment per lifetime). The request stays "
-            "pending review_services.")
+            "pending review.")
     return determination
 
 

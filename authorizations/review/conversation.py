@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +18,15 @@ from authorizations import policy
 from authorizations.core import deadlines
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
-from authorizations.models import AnswerVersion, AuthorizationRequest, InvalidTransition, Status
+from authorizations.documents import services as documents
+from authorizations.models import (
+    AnswerVersion,
+    AuthorizationRequest,
+    DocumentReceipt,
+    InvalidTransition,
+    ReceivedBy,
+    Status,
+)
 
 # The answers never typed (the prescriber's and HTC's status at submission):
 # a response keeps them as they were recorded.
@@ -46,7 +54,7 @@ def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 @service
-def answers_change(*, by: AbstractBaseUser, req: AuthorizationRequest, step: str,
+def answers_change(*, by: User, req: AuthorizationRequest, step: str,
                    answers: dict[str, Any]) -> AnswerVersion | None:
     """Keep the prescriber's changed answers (one wizard step's, merged into the
     rest by the caller) as a new version while information is requested. None
@@ -90,7 +98,7 @@ def expedited_due(req: AuthorizationRequest, now) -> Any:
 
 
 @service
-def request_expedite(*, by: AbstractBaseUser, req: AuthorizationRequest,
+def request_expedite(*, by: User, req: AuthorizationRequest,
                      reason: str) -> AuthorizationRequest:
     """The prescriber asks for an expedited review after submission.
 
@@ -125,13 +133,11 @@ def request_expedite(*, by: AbstractBaseUser, req: AuthorizationRequest,
 
 
 @service
-def document_received(*, by: AbstractBaseUser, req: AuthorizationRequest, upload, kind: str,
+def document_received(*, by: User, req: AuthorizationRequest, upload, kind: str,
                       criterion: str, received_by: str, received_on) -> Any:
     """A reviewer records a document that reached the payer outside the system
     (fax, mail) as a document of the request: the same checks as an upload
     (documents.document_add: size, type, content), then how and when it came."""
-    from authorizations.documents import services as documents
-    from authorizations.models import DocumentReceipt, ReceivedBy
 
     if received_by not in ReceivedBy.values:
         raise documents.DocumentRefused("received_by", "Choose how the document was received.",

@@ -24,7 +24,7 @@ scheduling, holding) are the review itself, not taking part.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef
 
 from authorizations.core.actions import AuditAction
@@ -70,7 +70,7 @@ def _parts(user_id: int, req: AuthorizationRequest) -> dict[str, tuple[object, s
     }
 
 
-def part_taken(user: AbstractBaseUser, req: AuthorizationRequest) -> str:
+def part_taken(user: User, req: AuthorizationRequest) -> str:
     """What `user` did on `req` that bars them from judging it, as the start
     of a sentence ("You prescribed PA-0000012"); "" when they took no part.
     Two queries: every part at once, then the user's NPI."""

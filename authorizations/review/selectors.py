@@ -9,10 +9,18 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from authorizations import policy
-from authorizations.models import AnswerVersion, AuthorizationRequest, InformationRequest, Status
+from authorizations.models import (
+    AnswerVersion,
+    Appeal,
+    AuthorizationRequest,
+    DocumentReceipt,
+    InformationRequest,
+    Status,
+)
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.policy.values import long_date
 
@@ -77,8 +85,6 @@ def peer_to_peer_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
 
 def receipts(req: AuthorizationRequest) -> dict[int, str]:
     """document id -> how and when a document recorded by a reviewer arrived."""
-    from authorizations.models import DocumentReceipt
-
     return {r.document_id: f"Received by {r.get_received_by_display().lower()} on "
                            f"{long_date(r.received_on)}"
             for r in DocumentReceipt.objects.filter(document__request=req)}
@@ -118,8 +124,6 @@ def work_counts(now: datetime | None = None) -> dict[str, int]:
 
 def appeal_counts(now: datetime | None = None) -> dict[str, int]:
     """Open appeals, and those of them past their own clock."""
-    from authorizations.models import Appeal
-
     now = now or timezone.now()
     open_ = Q(decided_at__isnull=True)
     return Appeal.objects.aggregate(
@@ -130,7 +134,6 @@ def appeal_counts(now: datetime | None = None) -> dict[str, int]:
 def work_items(now: datetime | None = None) -> list[WorkItem]:
     """The admin home's list, the most urgent first (two queries: requests,
     appeals)."""
-    from django.urls import reverse
 
     counts = work_counts(now)
     appeals = appeal_counts(now)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.core.formats import page_datetime
 from authorizations.letters import notices
+from authorizations.letters import rendering as letters
 from authorizations.models import (
     AuditEvent,
     AuthorizationRequest,
@@ -29,9 +30,12 @@ from authorizations.models import (
     DocumentKind,
     InformationRequest,
     InvalidTransition,
+    P2POutcome,
+    PeerToPeer,
     Status,
 )
 from authorizations.requests import facts
+from authorizations.requests import services as request_services
 from authorizations.review import duties
 
 
@@ -43,7 +47,7 @@ DECIDE = "decide it"
 HOLD_PEER_TO_PEER = "schedule and hold its peer-to-peer discussion"
 
 
-def conflict_of_interest(user: AbstractBaseUser, req: AuthorizationRequest, *,
+def conflict_of_interest(user: User, req: AuthorizationRequest, *,
                          duty: str = DECIDE) -> str:
     """Why `user` may not do `duty` on `req` (decide it, by default), in
     words; "" when they may."""
@@ -51,7 +55,7 @@ def conflict_of_interest(user: AbstractBaseUser, req: AuthorizationRequest, *,
     return f"{part}: another reviewer must {duty}." if part else ""
 
 
-def refuse_conflict(user: AbstractBaseUser | None, req: AuthorizationRequest, *,
+def refuse_conflict(user: User | None, req: AuthorizationRequest, *,
                     duty: str = DECIDE) -> None:
     if user is None:
         return
@@ -108,7 +112,7 @@ def information_due(req: AuthorizationRequest, now: datetime) -> datetime:
 
 
 @service
-def information_request(*, by: AbstractBaseUser, req: AuthorizationRequest,
+def information_request(*, by: User, req: AuthorizationRequest,
                         criteria: list[str], document_kinds: list[str], message: str,
                         due_at: datetime | None = None) -> InformationRequest:
     """Pend a request for the prescriber's information: the turnaround clock
@@ -162,12 +166,11 @@ def resumed_due(req: AuthorizationRequest, ir: InformationRequest, now: datetime
 
 
 @service
-def information_respond(*, by: AbstractBaseUser, req: AuthorizationRequest,
+def information_respond(*, by: User, req: AuthorizationRequest,
                         note: str) -> AuthorizationRequest:
     """The prescriber's response: the request is evaluated again; approved at
     once when it now meets every criterion with no flag, otherwise back to
     review with the turnaround clock running from where it stopped."""
-    from authorizations.requests import services as request_services
 
     now = timezone.now()
     today = timezone.localdate()
@@ -202,11 +205,9 @@ def information_respond(*, by: AbstractBaseUser, req: AuthorizationRequest,
 
 
 @service
-def information_letter(ir: InformationRequest, *, by: AbstractBaseUser | None = None
+def information_letter(ir: InformationRequest, *, by: User | None = None
                        ) -> bytes:
     """The "Information needed" letter, rendered and stored the first time."""
-    from authorizations.letters import rendering as letters
-
     if ir.letter_pdf:
         return bytes(ir.letter_pdf)
     pdf = letters.render_information_pdf(ir)
@@ -222,11 +223,9 @@ def information_letter(ir: InformationRequest, *, by: AbstractBaseUser | None = 
 
 
 @service
-def peer_to_peer_offer(*, by: AbstractBaseUser, req: AuthorizationRequest,
+def peer_to_peer_offer(*, by: User, req: AuthorizationRequest,
                        times: list[datetime]):
     """Offer the prescriber times for a peer-to-peer discussion."""
-    from authorizations.models import PeerToPeer
-
     times = sorted(t for t in times if t is not None)
     if not times:
         raise ValueError("Offer at least one time")
@@ -254,11 +253,10 @@ def _future_times(times: list[datetime | None], now: datetime) -> list[datetime]
 
 
 @service
-def peer_to_peer_request(*, by: AbstractBaseUser, req: AuthorizationRequest,
+def peer_to_peer_request(*, by: User, req: AuthorizationRequest,
                          times: list[datetime | None], note: str = ""):
     """The prescriber asks for a peer-to-peer discussion on a pended or denied
     request, offering times; a reviewer schedules one of them."""
-    from authorizations.models import PeerToPeer
 
     times = _future_times(times, timezone.now())
     with transaction.atomic():
@@ -278,7 +276,7 @@ def peer_to_peer_request(*, by: AbstractBaseUser, req: AuthorizationRequest,
 
 
 @service
-def peer_to_peer_schedule(*, by: AbstractBaseUser, req: AuthorizationRequest,
+def peer_to_peer_schedule(*, by: User, req: AuthorizationRequest,
                           at: datetime):
     """The reviewer schedules the latest peer-to-peer not held at one of its
     offered times."""
@@ -297,11 +295,10 @@ def peer_to_peer_schedule(*, by: AbstractBaseUser, req: AuthorizationRequest,
 
 
 @service
-def peer_to_peer_record(*, by: AbstractBaseUser, req: AuthorizationRequest,
+def peer_to_peer_record(*, by: User, req: AuthorizationRequest,
                         held_at: datetime, notes: str, outcome: str = ""):
     """Record the latest offered peer-to-peer discussion as held, with its
     outcome (one of P2POutcome) and what was said."""
-    from authorizations.models import P2POutcome
 
     notes = notes.strip()
     if not notes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ class AuthorizationStateError(Exception):
     """A refused change of state; the message says why, for people."""
 
 
-def may_cancel(user: AbstractBaseUser | None, auth: Authorization) -> bool:
+def may_cancel(user: User | None, auth: Authorization) -> bool:
     """A reviewer, or the request's own prescriber."""
     if user is None:
         return False
@@ -39,7 +39,7 @@ def may_cancel(user: AbstractBaseUser | None, auth: Authorization) -> bool:
 
 
 @service
-def authorization_transition(*, by: AbstractBaseUser | None, auth: Authorization, to: str,
+def authorization_transition(*, by: User | None, auth: Authorization, to: str,
                              reason: str = "", as_of: date | None = None) -> Authorization:
     """Move `auth` to state `to`, under a row lock, with its audit row.
     Cancelling needs a reason and a reviewer or the request's prescriber, and
@@ -85,7 +85,7 @@ def to_action(status: str) -> AuditAction:
 
 @service
 def record_lapses(*, as_of: date | None = None, member_key: str | None = None,
-                  by: AbstractBaseUser | None = None) -> int:
+                  by: User | None = None) -> int:
     """Record as expired every active authorization whose last day has passed
     (of one member key, or all). Idempotent: expiry is decided by the date,
     this only writes it down for reporting. Returns how many were recorded."""

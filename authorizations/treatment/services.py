@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -65,7 +65,7 @@ def _infusion_values(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @service
-def infusion_record(*, by: AbstractBaseUser, auth: Authorization, data: dict[str, Any],
+def infusion_record(*, by: User, auth: Authorization, data: dict[str, Any],
                     as_of: date | None = None) -> Infusion:
     """Record the infusion of an active authorization (once): it becomes
     administered, and the follow-up schedule is created."""
@@ -98,7 +98,7 @@ def infusion_record(*, by: AbstractBaseUser, auth: Authorization, data: dict[str
 
 
 @service
-def infusion_correct(*, by: AbstractBaseUser, infusion: Infusion, data: dict[str, Any],
+def infusion_correct(*, by: User, infusion: Infusion, data: dict[str, Any],
                      reason: str) -> Infusion:
     """A reviewer's correction: a new version superseding `infusion`, which
     stays. A new date moves the follow-ups not yet submitted or waived."""
@@ -134,7 +134,7 @@ def latest_infusion(auth: Authorization) -> Infusion | None:
 
 
 @service
-def followup_save(*, by: AbstractBaseUser, follow_up: FollowUp, answers: dict[str, Any],
+def followup_save(*, by: User, follow_up: FollowUp, answers: dict[str, Any],
                   submit: bool = False) -> FollowUp:
     """Save a follow-up's assessment as a draft, or submit it (once). A
     submitted or waived follow-up is never changed."""
@@ -158,7 +158,7 @@ def followup_save(*, by: AbstractBaseUser, follow_up: FollowUp, answers: dict[st
 
 
 @service
-def followup_waive(*, by: AbstractBaseUser, follow_up: FollowUp, reason: str) -> FollowUp:
+def followup_waive(*, by: User, follow_up: FollowUp, reason: str) -> FollowUp:
     """A reviewer waives an open follow-up, with a reason."""
     if not access.is_reviewer(by):
         raise TreatmentError("Only a clinical reviewer may waive a follow-up")
