@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from authorizations import policy
+from authorizations.core.forms import AccessibleForm
 from authorizations.documents import services as documents
 from authorizations.models import AuthorizationRequest, DocumentKind, ReceivedBy
 from authorizations.requests import selectors
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(AccessibleForm):
     """The upload form: `file`, `kind` and an optional `criterion`. The file's
     own checks are the service's (documents.document_add)."""
 
@@ -38,10 +39,6 @@ class DocumentForm(forms.Form):
         kwargs.setdefault("auto_id", "document-%s")
         super().__init__(*args, **kwargs)
 
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(element id, message) of each error, in the page's order."""
-        return [(self[name].auto_id, str(message)) for name in self.fields
-                for message in self.errors.get(name, [])]
 
 
 class ReceivedDocumentForm(DocumentForm):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,7 @@ from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
 from authorizations.fhir import bundle, importing, jsonio, questionnaire
+from authorizations.fhir.forms import ImportForm
 from authorizations.letters.pages import can_read_letters
 from authorizations.models import AuthorizationRequest
 
@@ -93,22 +93,6 @@ def request_fhir(request, pk: int):
     return response
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="QuestionnaireResponse file (JSON)",
-        help_text="The FHIR QuestionnaireResponse your EHR's prior authorization app saved "
-                  f"for this Questionnaire, at most {importing.MAX_BYTES // 1000} kB.",
-        error_messages={"required": "Choose the QuestionnaireResponse file to upload"},
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > importing.MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file must be at most {importing.MAX_BYTES // 1000} kB")
-        return upload
-
-
 @prescriber_required
 @require_http_methods(["GET", "POST"])
 def import_page(request):
@@ -133,7 +117,7 @@ def import_page(request):
             messages.success(request, f"Draft {req.number} was created from the uploaded "
                                       "answers. Check each step and submit it.")
             return redirect("request_resume", pk=req.pk)
-    summary = [("id_file", error) for error in form.errors.get("file", [])]
+    summary = form.error_summary()
     if problems:
         summary.append(("import-problems", "The file could not be imported: fix the problems "
                                            "listed below and upload it again"))

@@ -8,7 +8,6 @@ import csv
 from dataclasses import replace
 from datetime import date
 
-from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -19,33 +18,7 @@ from django.views.decorators.http import require_GET
 from authorizations.core import access
 from authorizations.core.pages import SERVICE_NAME
 from authorizations.operations import metrics, outcomes
-
-DATE_HELP = "For example, 2026-11-01"
-
-
-class PeriodForm(forms.Form):
-    """From and to dates (GET). Field names are the query's: from, to."""
-
-    def __init__(self, data=None):
-        super().__init__(data)
-        self.fields["from"] = forms.DateField(
-            label="From date", help_text=DATE_HELP, input_formats=["%Y-%m-%d"],
-            error_messages={"required": "Enter the From date",
-                            "invalid": "From date must be a date like 2026-11-01"})
-        self.fields["to"] = forms.DateField(
-            label="To date", help_text=DATE_HELP, input_formats=["%Y-%m-%d"],
-            error_messages={"required": "Enter the To date",
-                            "invalid": "To date must be a date like 2026-11-30"})
-        for name, f in self.fields.items():
-            f.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off",
-                                   "aria-describedby": f"id_{name}_helptext"})
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("from"), data.get("to")
-        if start and end and start > end:
-            self.add_error("to", "To date must be on or after the From date")
-        return data
+from authorizations.operations.forms import PeriodForm
 
 
 def _period(request) -> tuple[PeriodForm, date | None, date | None]:
@@ -94,8 +67,7 @@ def operations(request):
     context = {"page_title": f"Operations – {SERVICE_NAME}", "form": form,
                "suppress_below": metrics.SUPPRESS_BELOW}
     if start is None:
-        context["error_summary"] = [(f"id_{name}", message) for name, errors
-                                    in form.errors.items() for message in errors]
+        context["error_summary"] = form.error_summary()
         return render(request, "authorizations/operations/page.html", context, status=400)
     m = metrics.compute(start, end)
     by_key = {f.key: f for f in m.figures}

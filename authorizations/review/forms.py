@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from authorizations.core import deadlines
+from authorizations.core.forms import AccessibleForm
 from authorizations.models import AuthorizationRequest, DocumentKind, P2POutcome
 from authorizations.requests import selectors
 from authorizations.review.services import information_due
@@ -102,3 +103,59 @@ class PeerToPeerForm(forms.Form):
                                 choices=[("", "Choose the outcome")] + P2POutcome.choices)
     notes = forms.CharField(label="What was discussed", required=False, strip=True,
                             widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
+
+
+# The prescriber's side of the conversation.
+
+class ResponseForm(AccessibleForm):
+    note = forms.CharField(
+        label="Your note to the reviewer", required=False, strip=True, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+        help_text="What you are sending and anything the reviewer should know. "
+                  "Attach documents and change answers first.")
+
+
+class ExpediteForm(AccessibleForm):
+    summary_names_field = True
+
+    reason = forms.CharField(
+        label="Why is an expedited review needed?", strip=True, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        help_text=f"Ask for it when waiting the standard {deadlines.STANDARD_TURNAROUND_WORDS} "
+                  "could seriously jeopardize the patient's life, health or ability to regain "
+                  "maximum function.",
+        error_messages={"required": "Enter why an expedited review is needed",
+                        "max_length": "The reason for an expedited review must be 2000 "
+                                      "characters or fewer"})
+
+
+TIME_INVALID = "Enter the time as a date and time, e.g. 2026-12-01 14:30"
+
+
+def _time_field(label: str, *, required: bool) -> forms.DateTimeField:
+    """One time the prescriber is available (a browser's date-and-time input)."""
+    errors = {"invalid": TIME_INVALID}
+    if required:
+        errors["required"] = "Enter at least one time you are available"
+    return forms.DateTimeField(
+        label=label, required=required, error_messages=errors,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}))
+
+
+class PeerToPeerRequestForm(AccessibleForm):
+    summary_names_field = True
+
+    time_1 = _time_field("First time you are available", required=True)
+    time_2 = _time_field("Second time (optional)", required=False)
+    time_3 = _time_field("Third time (optional)", required=False)
+    note = forms.CharField(
+        label="What you would like to discuss (optional)", required=False, strip=True,
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text="No patient names here: the reviewer sees the request.")
+
+    def clean(self):
+        data = super().clean()
+        for name in ("time_1", "time_2", "time_3"):
+            if data.get(name) is not None and data[name] <= timezone.now():
+                self.add_error(name, "Enter a time in the future")
+        return data

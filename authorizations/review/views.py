@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import logging
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_GET, require_http_methods
 
 from authorizations import policy
-from authorizations.core import deadlines
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
@@ -39,6 +36,7 @@ from authorizations.review import conversation, timeline
 from authorizations.review import selectors as review_selectors
 from authorizations.review import services as review_services
 from authorizations.review.conversation import answers_change
+from authorizations.review.forms import ExpediteForm, PeerToPeerRequestForm, ResponseForm
 from authorizations.review.services import (
     information_respond,
     open_information_request,
@@ -46,14 +44,6 @@ from authorizations.review.services import (
 )
 
 log = logging.getLogger(__name__)
-
-
-class ResponseForm(forms.Form):
-    note = forms.CharField(
-        label="Your note to the reviewer", required=False, strip=True, max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
-        help_text="What you are sending and anything the reviewer should know. "
-                  "Attach documents and change answers first.")
 
 
 def information_rows(req: AuthorizationRequest):
@@ -160,23 +150,6 @@ def request_respond_step(request, pk: int, step: str):
     }, status=400 if errors else 200)
 
 
-class ExpediteForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is an expedited review needed?", strip=True, max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
-        help_text=f"Ask for it when waiting the standard {deadlines.STANDARD_TURNAROUND_WORDS} "
-                  "could seriously jeopardize the patient's life, health or ability to regain "
-                  "maximum function.",
-        error_messages={"required": "Enter why an expedited review is needed",
-                        "max_length": "The reason for an expedited review must be 2000 "
-                                      "characters or fewer"})
-
-
-def _form_errors(form: forms.Form) -> list[tuple[str, str]]:
-    return [(form[name].auto_id, f"{form.fields[name].label}: {message}")
-            for name in form.fields for message in form.errors.get(name, [])]
-
-
 @prescriber_required
 @require_http_methods(["GET", "POST"])
 def request_expedite(request, pk: int):
@@ -195,43 +168,13 @@ def request_expedite(request, pk: int):
         else:
             messages.success(request, f"{req.number} is now an expedited review.")
             return redirect("request_detail", pk=req.pk)
-    errors = _form_errors(form) if form.is_bound else []
+    errors = form.error_summary() if form.is_bound else []
     return render(request, "authorizations/response/expedite.html", {
         "page_title": f"{'Error: ' if errors else ''}Ask for an expedited review: "
                       f"{req.number} – {SERVICE_NAME}",
         "req": req, "form": form, "error_summary": errors,
         "pended": req.status == Status.INFORMATION_REQUESTED,
     }, status=400 if errors else 200)
-
-
-TIME_INVALID = "Enter the time as a date and time, e.g. 2026-12-01 14:30"
-
-
-def _time_field(label: str, *, required: bool) -> forms.DateTimeField:
-    """One time the prescriber is available (a browser's date-and-time input)."""
-    errors = {"invalid": TIME_INVALID}
-    if required:
-        errors["required"] = "Enter at least one time you are available"
-    return forms.DateTimeField(
-        label=label, required=required, error_messages=errors,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}))
-
-
-class PeerToPeerRequestForm(forms.Form):
-    time_1 = _time_field("First time you are available", required=True)
-    time_2 = _time_field("Second time (optional)", required=False)
-    time_3 = _time_field("Third time (optional)", required=False)
-    note = forms.CharField(
-        label="What you would like to discuss (optional)", required=False, strip=True,
-        max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
-        help_text="No patient names here: the reviewer sees the request.")
-
-    def clean(self):
-        data = super().clean()
-        for name in ("time_1", "time_2", "time_3"):
-            if data.get(name) is not None and data[name] <= timezone.now():
-                self.add_error(name, "Enter a time in the future")
-        return data
 
 
 @prescriber_required
@@ -255,7 +198,7 @@ def request_peer_to_peer(request, pk: int):
                                       f"{req.number} was sent; the reviewer will schedule one "
                                       "of your times.")
             return redirect("request_detail", pk=req.pk)
-    errors = _form_errors(form) if form.is_bound else []
+    errors = form.error_summary() if form.is_bound else []
     return render(request, "authorizations/response/peer_to_peer.html", {
         "page_title": f"{'Error: ' if errors else ''}Ask for a peer-to-peer discussion: "
                       f"{req.number} – {SERVICE_NAME}",

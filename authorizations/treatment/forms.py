@@ -13,6 +13,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from authorizations.core.forms import AccessibleForm
 from authorizations.policy import QUESTION_BY_KEY, Question
 from authorizations.policy.values import LabValue, long_date, parse_lab_value, plain, scientific
 from authorizations.requests.wizard.fields import (
@@ -52,7 +53,7 @@ def day_question(key: str, label: str, noun: str) -> Question:
     return Question(key, "test_date", label, "treatment", noun, example="01/15/2027")
 
 
-class TreatmentForm(forms.Form):
+class TreatmentForm(AccessibleForm):
     use_required_attribute = False
 
     def __init__(self, *args, **kwargs):
@@ -60,14 +61,6 @@ class TreatmentForm(forms.Form):
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(id of the input to focus, message) for each error, in page order."""
-        out = [(self[name].auto_id + ("_0" if isinstance(field.widget, forms.RadioSelect)
-                                      else ""), str(message))
-               for name, field in self.fields.items() for message in self.errors.get(name, [])]
-        out += [("", str(message)) for message in self.non_field_errors()]
-        return out
 
     def require(self, *names: str) -> None:
         for name in names:

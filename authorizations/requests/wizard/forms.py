@@ -24,6 +24,7 @@ from django.utils.html import format_html
 
 from authorizations import policy
 from authorizations.core import deadlines
+from authorizations.core.forms import AccessibleForm
 from authorizations.policy import AAV5_TITER_LIMIT, QUESTION_BY_KEY, LabValue
 from authorizations.requests.wizard.fields import (
     NO,
@@ -54,7 +55,7 @@ def _lab(value: Any) -> Any:
     return value[0] if isinstance(value, tuple) else value
 
 
-class StepForm(forms.Form):
+class StepForm(AccessibleForm):
     """One wizard step: the policy questions `keys`, in that order."""
 
     step: str = ""
@@ -160,17 +161,7 @@ class StepForm(forms.Form):
         when none of this step's questions has been answered yet."""
         return {k: raw_value(QUESTION_BY_KEY[k], answers[k]) for k in cls.keys if k in answers}
 
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(id of the input to focus, message) for each error, in page order."""
-        out = []
-        for name, field in self.fields.items():
-            for message in self.errors.get(name, []):
-                bound = self[name]
-                target = bound.auto_id
-                if isinstance(field.widget, forms.RadioSelect):
-                    target = f"{bound.auto_id}_0"
-                out.append((target, message))
-        return out
+
 
 
 

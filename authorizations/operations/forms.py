@@ -1,0 +1,34 @@
+"""The operations pages' period: From and To dates, in the query string."""
+
+from __future__ import annotations
+
+from django import forms
+
+from authorizations.core.forms import AccessibleForm
+
+DATE_HELP = "For example, 2026-11-01"
+
+
+class PeriodForm(AccessibleForm):
+    """From and to dates (GET). Field names are the query's: from, to."""
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        self.fields["from"] = forms.DateField(
+            label="From date", help_text=DATE_HELP, input_formats=["%Y-%m-%d"],
+            error_messages={"required": "Enter the From date",
+                            "invalid": "From date must be a date like 2026-11-01"})
+        self.fields["to"] = forms.DateField(
+            label="To date", help_text=DATE_HELP, input_formats=["%Y-%m-%d"],
+            error_messages={"required": "Enter the To date",
+                            "invalid": "To date must be a date like 2026-11-30"})
+        for name, f in self.fields.items():
+            f.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off",
+                                   "aria-describedby": f"id_{name}_helptext"})
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("to", "To date must be on or after the From date")
+        return data
