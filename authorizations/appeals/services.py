@@ -26,16 +26,9 @@ from authorizations.models import (
     Determination,
     InvalidTransition,
     PrescriberProfile,
-    ReviewerProfile,
     Status,
 )
-from authorizations.requests import facts
-from authorizations.requests.services import (
-    LifetimeLimitReached,
-    _approve,
-    _determine,
-    _issue_letter_after_commit,
-)
+from authorizations.requests.services import LifetimeLimitReached, record_decision
 from authorizations.review import services as review_services
 
 
@@ -158,41 +151,28 @@ def appeal_decide(*, by: User, appeal: Appeal, overturn: bool, rationale: str,
             raise review_services.ConflictOfInterest(conflict)
         if req.status != Status.DENIED:
             raise AppealRefused(f"{req.number} is {req.get_status_display().lower()}")
-        chosen = review_services.check_reasons(req, approve=overturn, criteria=reasons,
-                                               other_reason=other_reason)
-        evaluation = facts.evaluate_request(req, as_of=today)
         # The request's decided time stays the first decision's, which its review
         # clock and the metrics measure; the appeal keeps its own.
         first_decided_at = req.decided_at
-        if overturn:
-            if _approve(req, today, by=by) is None:
-                audit(by=by, action=AuditAction.APPROVE_REFUSED, obj=req, reason="lifetime_limit",
-                      appeal=appeal.pk)
-                refused = True
-            else:
-                refused = False
-                determination = _determine(req, evaluation, status=Status.APPROVED,
-                                           kind=DecisionKind.REVIEWER, by=by,
-                                           rationale=rationale)
+        decided = record_decision(req, by=by, approve=overturn, rationale=rationale,
+                                  reasons=reasons, other_reason=other_reason, today=today,
+                                  transition=overturn)
+        determination = decided.determination
+        refused = determination is None
+        if refused:
+            audit(by=by, action=AuditAction.APPROVE_REFUSED, obj=req, reason="lifetime_limit",
+                  appeal=appeal.pk)
+        else:
+            if overturn:
                 req.decided_at = first_decided_at
                 req.save(update_fields=["decided_at"])
-        else:
-            refused = False
-            # The request stays denied: the decision is recorded, the status unchanged.
-            req.outcome, req.unmet = evaluation.outcome, evaluation.unmet
-            req.save(update_fields=["outcome", "unmet", "updated_at"])
-            determination = _record(req, evaluation, by=by, rationale=rationale)
-            review_services.record_reasons(determination, criteria=chosen,
-                                           other_reason=other_reason)
-        if not refused:
             appeal.decided_at, appeal.decided_by = timezone.now(), by
             appeal.outcome = AppealOutcome.OVERTURNED if overturn else AppealOutcome.UPHELD
             appeal.rationale, appeal.decision = rationale, determination
             appeal.save(update_fields=["decided_at", "decided_by", "outcome", "rationale",
                                        "decision"])
             audit(by=by, action=AuditAction.APPEAL_DECIDE, obj=req, appeal=appeal.pk,
-                  outcome=appeal.outcome, reasons=chosen)
-            _issue_letter_after_commit(determination)
+                  outcome=appeal.outcome, reasons=decided.reasons)
             transaction.on_commit(lambda: notices.appeal_decided(req))
     if refused:
         raise LifetimeLimitReached(
@@ -200,15 +180,3 @@ def appeal_decide(*, by: User, appeal: Appeal, overturn: bool, rationale: str,
             "infusion or a live authorization (one treatment per lifetime). The appeal stays "
             "open.")
     return determination
-
-
-def _record(req: AuthorizationRequest, evaluation, *, by: User,
-            rationale: str) -> Determination:
-    """The upheld denial's determination, as services.requests writes a reviewer's."""
-    profile = ReviewerProfile.objects.filter(user=by).first()
-    return Determination.objects.create(
-        request=req, status=Status.DENIED, outcome=evaluation.outcome, unmet=evaluation.unmet,
-        trace=[r.as_dict() for r in evaluation.results], policy_version=evaluation.policy,
-        kind=DecisionKind.REVIEWER, decided_by=by,
-        decided_by_name=by.get_full_name() or by.get_username(),
-        decided_by_credentials=profile.credentials if profile else "", rationale=rationale)

@@ -126,16 +126,22 @@ def _approve(req: AuthorizationRequest, today: date, *, by: User | None
 
 
 def _determine(req: AuthorizationRequest, evaluation: policy.Evaluation, *, status: str,
-               kind: str, by: User | None, rationale: str = "") -> Determination:
-    req.transition_to(status)
+               kind: str, by: User | None, rationale: str = "",
+               transition: bool = True) -> Determination:
+    """The determination of `req` under `evaluation`, the request's state moved
+    to `status`; with transition=False (an upheld appeal) the request keeps
+    its state and its first decision's time, and only the result is updated."""
     req.outcome = evaluation.outcome
     req.unmet = evaluation.unmet
-    req.review_flags = evaluation.review_flags
-    req.policy_version = evaluation.policy
-    now = timezone.now()
-    if status in (Status.APPROVED, Status.DENIED):
-        req.decided_at = now
-    req.save()
+    if transition:
+        req.transition_to(status)
+        req.review_flags = evaluation.review_flags
+        req.policy_version = evaluation.policy
+        if status in (Status.APPROVED, Status.DENIED):
+            req.decided_at = timezone.now()
+        req.save()
+    else:
+        req.save(update_fields=["outcome", "unmet", "updated_at"])
     profile = ReviewerProfile.objects.filter(user=by).first() if by is not None else None
     return Determination.objects.create(
         request=req, status=status, outcome=evaluation.outcome, unmet=evaluation.unmet,
@@ -145,6 +151,41 @@ def _determine(req: AuthorizationRequest, evaluation: policy.Evaluation, *, stat
         else "Automated criteria check",
         decided_by_credentials=profile.credentials if profile else "", rationale=rationale,
     )
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What record_decision did: the determination (None when an approval was
+    refused because the member's one treatment is taken), the evaluation it
+    rests on, and the reasons a denial gives."""
+
+    determination: Determination | None
+    evaluation: policy.Evaluation
+    reasons: list[str]
+
+
+def record_decision(req: AuthorizationRequest, *, by: User, approve: bool, rationale: str,
+                    reasons: list[str] | None, other_reason: str, today: date,
+                    transition: bool = True) -> Decided:
+    """The one pipeline of a reviewer's decision, a first decision's and an
+    appeal's alike. The caller holds `req` locked in its transaction and has
+    refused a conflicted reviewer; here: the reasons a denial gives (checked),
+    the evaluation as the answers now stand, the approval (one treatment per
+    lifetime), the determination, the denial's reasons, and the letter once
+    the transaction commits. `transition=False`: an upheld appeal, the request
+    stays denied."""
+    chosen = review_services.check_reasons(req, approve=approve, criteria=reasons,
+                                           other_reason=other_reason)
+    evaluation = facts.evaluate_request(req, as_of=today)
+    if approve and _approve(req, today, by=by) is None:
+        return Decided(None, evaluation, chosen)
+    determination = _determine(req, evaluation, status=Status.APPROVED if approve
+                               else Status.DENIED, kind=DecisionKind.REVIEWER, by=by,
+                               rationale=rationale, transition=transition)
+    if not approve:
+        review_services.record_reasons(determination, criteria=chosen, other_reason=other_reason)
+    _issue_letter_after_commit(determination)
+    return Decided(determination, evaluation, chosen)
 
 
 def _with_lifetime_unmet(evaluation: policy.Evaluation) -> policy.Evaluation:
@@ -235,16 +276,12 @@ def request_decide(*, by: User, req: AuthorizationRequest, approve: bool,
                                     "only a request pending review can be decided")
         review_services.refuse_conflict(by, req)
         review_services.check_decidable(req, timezone.now())
-        chosen = review_services.check_reasons(req, approve=approve, criteria=reasons,
-                                               other_reason=other_reason)
-        evaluation = facts.evaluate_request(req, as_of=today)
-        conflict = False
-        if approve:
-            if _approve(req, today, by=by) is None:
-                conflict = True
-                evaluation = _with_lifetime_unmet(evaluation)
+        decided = record_decision(req, by=by, approve=approve, rationale=rationale,
+                                  reasons=reasons, other_reason=other_reason, today=today)
+        conflict = decided.determination is None
         if conflict:
             # Record what happened; the request stays with the reviewers.
+            evaluation = _with_lifetime_unmet(decided.evaluation)
             determination = Determination.objects.create(
                 request=req, status=Status.PENDING_REVIEW, outcome=evaluation.outcome,
                 unmet=evaluation.unmet, trace=[r.as_dict() for r in evaluation.results],
@@ -257,17 +294,10 @@ def request_decide(*, by: User, req: AuthorizationRequest, approve: bool,
             req.save(update_fields=["outcome", "unmet", "updated_at"])
             audit(by=by, action=AuditAction.APPROVE_REFUSED, obj=req, reason="lifetime_limit")
         else:
-            determination = _determine(
-                req, evaluation, status=Status.APPROVED if approve else Status.DENIED,
-                kind=DecisionKind.REVIEWER, by=by, rationale=rationale)
-            if not approve:
-                review_services.record_reasons(determination, criteria=chosen,
-                                               other_reason=other_reason)
+            determination = decided.determination
             audit(by=by, action=AuditAction.APPROVE if approve else AuditAction.DENY, obj=req,
-                  unmet=evaluation.unmet, reasons=chosen)
-            _issue_letter_after_commit(determination)
-            decided = req
-            transaction.on_commit(lambda: notices.decided(decided))
+                  unmet=decided.evaluation.unmet, reasons=decided.reasons)
+            transaction.on_commit(lambda: notices.decided(req))
     if conflict:
         raise LifetimeLimitReached(
             f"{req.number} was not approved: this member already has a recorded Hemgenix "

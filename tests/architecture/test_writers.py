@@ -43,6 +43,8 @@ SERVICE_STEPS = {
     ("core/audit.py", "delete_audited"): "audits and deletes inside the caller's service",
     ("accounts/services.py", "join_group"): "a step of user_create_reviewer and of "
                                             "operations' account service",
+    ("requests/services.py", "record_decision"): "the decision pipeline of request_decide "
+                                                 "and appeal_decide, inside their transaction",
 }
 
 
