@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from authorizations import policy
 from authorizations.core import deadlines
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
@@ -202,7 +203,7 @@ def appeal_decide(*, by: User, appeal: Appeal, overturn: bool, rationale: str,
     return determination
 
 
-def _record(req: AuthorizationRequest, evaluation, *, by: User,
+def _record(req: AuthorizationRequest, evaluation: policy.Evaluation, *, by: User,
             rationale: str) -> Determination:
     """The upheld denial's determination, as services.requests writes a reviewer's."""
     profile = ReviewerProfile.objects.filter(user=by).first()
