@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
+from django.db.models import Model
 
 from authorizations.accounts.directory import prescriber_profile_save
 from authorizations.core import access
@@ -20,7 +21,7 @@ from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
 
 
 @service
-def user_save(user, *, by: User | None):
+def user_save(user: User, *, by: User | None) -> User:
     """Add a user, or store the changes made to one (the admin's pages)."""
     with transaction.atomic():
         save_audited(user, by=by)
@@ -28,12 +29,12 @@ def user_save(user, *, by: User | None):
 
 
 @service
-def user_delete(user, *, by: User | None) -> None:
+def user_delete(user: User, *, by: User | None) -> None:
     with transaction.atomic():
         delete_audited(user, by=by)
 
 
-def _set_members(obj, relation: str, new: Iterable[Any]) -> dict[str, list[int]]:
+def _set_members(obj: Model, relation: str, new: Iterable[Any]) -> dict[str, list[int]]:
     """Set a many-to-many relation; return the ids added and removed."""
     manager = getattr(obj, relation)
     before = set(manager.values_list("pk", flat=True))
@@ -47,7 +48,7 @@ def _set_members(obj, relation: str, new: Iterable[Any]) -> dict[str, list[int]]
 
 
 @service
-def user_memberships_set(user, *, by: User | None, groups: Iterable[Group],
+def user_memberships_set(user: User, *, by: User | None, groups: Iterable[Group],
                          permissions: Iterable[Permission] | None = None) -> None:
     """Set the user's groups (roles) and, when given, own permissions."""
     with transaction.atomic():
@@ -80,7 +81,7 @@ def group_permissions_set(group: Group, *, by: User | None,
             audit(by=by, action=AuditAction.MEMBERSHIPS, obj=group, **detail)
 
 
-def _reviewers_group(*, by) -> Group:
+def _reviewers_group(*, by: User | None) -> Group:
     """The Reviewers group, created, with exactly access.REVIEWER_PERMISSIONS."""
     group = Group.objects.filter(name=access.REVIEWERS).first() or Group(name=access.REVIEWERS)
     save_audited(group, by=by)
@@ -91,7 +92,7 @@ def _reviewers_group(*, by) -> Group:
     return group
 
 
-def join_group(user, group: Group, *, by: User | None) -> None:
+def join_group(user: User, group: Group, *, by: User | None) -> None:
     """Add `user` to `group` once, with its audit row (inside a service)."""
     if not user.groups.filter(pk=group.pk).exists():
         user.groups.add(group)
@@ -99,8 +100,8 @@ def join_group(user, group: Group, *, by: User | None) -> None:
               groups_removed=[])
 
 
-def _account(*, by, username: str, password: str | None, first_name: str, last_name: str,
-             email: str, staff: bool):
+def _account(*, by: User | None, username: str, password: str | None, first_name: str,
+             last_name: str, email: str, staff: bool) -> User:
     """The user of that username, created or brought up to date."""
     user = User.objects.filter(username=username).first() or User(username=username)
     user.first_name, user.last_name, user.email = first_name, last_name, email
@@ -115,7 +116,7 @@ def _account(*, by, username: str, password: str | None, first_name: str, last_n
 def user_create_prescriber(*, by: User | None, username: str, htc: HTC,
                            password: str | None, first_name: str = "", last_name: str = "",
                            email: str = "", credentials: str = "", npi: str = "",
-                           bleeding_disorder_specialist: bool = True):
+                           bleeding_disorder_specialist: bool = True) -> User:
     """A prescriber at `htc`: the user and their profile, created, or brought
     up to date when the username exists (seed_demo runs again)."""
     with transaction.atomic():
@@ -134,7 +135,7 @@ def user_create_prescriber(*, by: User | None, username: str, htc: HTC,
 @service
 def user_create_reviewer(*, by: User | None, username: str, credentials: str,
                          password: str | None, first_name: str = "", last_name: str = "",
-                         email: str = ""):
+                         email: str = "") -> User:
     """A clinical reviewer: a staff user in the Reviewers group with a profile
     (name and credentials are printed on denials); created, or brought up to
     date when the username exists."""

@@ -32,6 +32,8 @@ def api_key_create(*, by: User, htc: HTC, name: str,
     with transaction.atomic():
         key, token = HTCAPIKey.objects.create_key(htc=htc, name=name.strip(),
                                                   expiry_date=expiry_date)
+        # The library's manager is typed for AbstractAPIKey; it builds its model's.
+        assert isinstance(key, HTCAPIKey)
         audit(by=by, action=AuditAction.API_KEY_CREATE, obj=htc, key=key.prefix, name=key.name)
     return key, token
 

@@ -158,8 +158,7 @@ def appeal_decide(*, by: User, appeal: Appeal, overturn: bool, rationale: str,
                                   reasons=reasons, other_reason=other_reason, today=today,
                                   transition=overturn)
         determination = decided.determination
-        refused = determination is None
-        if refused:
+        if determination is None:
             audit(by=by, action=AuditAction.APPROVE_REFUSED, obj=req, reason="lifetime_limit",
                   appeal=appeal.pk)
         else:
@@ -174,7 +173,7 @@ def appeal_decide(*, by: User, appeal: Appeal, overturn: bool, rationale: str,
             audit(by=by, action=AuditAction.APPEAL_DECIDE, obj=req, appeal=appeal.pk,
                   outcome=appeal.outcome, reasons=decided.reasons)
             transaction.on_commit(lambda: notices.appeal_decided(req))
-    if refused:
+    if determination is None:  # refused: the member's one treatment is taken
         raise LifetimeLimitReached(
             f"{req.number} was not approved: this member already has a recorded Hemgenix "
             "infusion or a live authorization (one treatment per lifetime). The appeal stays "

@@ -26,13 +26,17 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any, NoReturn
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import connection, transaction
-from django.db.backends.postgresql.base import ServerBindingCursor
+
+# django-stubs 5.2.9 omits it; Django 5.2 defines it when psycopg 3 is installed.
+from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
 from django.db.models import BinaryField, Func, QuerySet, Value
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from PIL import Image
@@ -90,7 +94,7 @@ class DocumentRefused(ValueError):
 # Names
 # --------------------------------------------------------------------------
 
-def _name_parts(raw: str) -> tuple[str, str]:
+def _name_parts(raw: str | None) -> tuple[str, str]:
     """(stem, extension) of the last path segment, with only letters, digits
     and NAME_CHARS kept: no separators, controls or bidirectional overrides."""
     name = unicodedata.normalize("NFKC", raw or "")
@@ -104,13 +108,13 @@ def _name_parts(raw: str) -> tuple[str, str]:
     return stem or "document", f".{ext}" if ext else ""
 
 
-def display_name(raw: str) -> str:
+def display_name(raw: str | None) -> str:
     """The file's name as pages may show it (before its type is known)."""
     stem, ext = _name_parts(raw)
     return stem + ext
 
 
-def clean_file_name(raw: str, content_type: str) -> str:
+def clean_file_name(raw: str | None, content_type: str) -> str:
     """The name kept with a document: cleaned, with the extension of its
     actual type (a PNG sent as `scan.pdf` is kept as `scan.png`)."""
     stem, ext = _name_parts(raw)
@@ -189,7 +193,7 @@ class UploadLimit(FileUploadHandler):
     body that is not (or lies) stops as soon as its files pass the limit.
     Nothing is kept of a stopped file; `refused_name` says which it was."""
 
-    def __init__(self, request=None, limit: int = MAX_BYTES) -> None:
+    def __init__(self, request: HttpRequest | None = None, limit: int = MAX_BYTES) -> None:
         super().__init__(request)
         self.limit = limit
         self.declared = 0
@@ -200,11 +204,12 @@ class UploadLimit(FileUploadHandler):
     def too_large(self) -> bool:
         return self.refused_name is not None
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+    def handle_raw_input(self, input_data: IO[bytes], META: dict[str, str], content_length: int,
+                         boundary: str, encoding: str | None = None) -> None:
         self.declared = content_length
         return None  # the default parser parses it
 
-    def new_file(self, *args, **kwargs) -> None:
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         if self.declared > self.limit + ENVELOPE_BYTES:
             self._stop()
@@ -218,7 +223,7 @@ class UploadLimit(FileUploadHandler):
     def file_complete(self, file_size: int) -> None:
         return None  # the next handler (memory or temporary file) keeps it
 
-    def _stop(self):
+    def _stop(self) -> NoReturn:
         self.refused_name = display_name(self.file_name or "")
         # Read the rest and throw it away, so the browser sees the page that
         # explains; past DISCARD_AT_MOST, drop the connection instead.
@@ -300,7 +305,7 @@ def _digest(file: IO[bytes], name: str) -> tuple[str, int]:
 
 
 @contextmanager
-def _server_side_binding():
+def _server_side_binding() -> Iterator[None]:
     """Bind the next queries' parameters on the PostgreSQL server. Django's
     psycopg cursors bind on the client, quoting a 20 MB bytea into a SQL string
     several times its size (8x the file in the worker); bound on the server the
@@ -316,7 +321,7 @@ def _server_side_binding():
         raw.cursor_factory = previous
 
 
-def _insert(file: IO[bytes], **fields) -> Document:
+def _insert(file: IO[bytes], **fields: Any) -> Document:
     """Insert the document with the file's bytes, holding as few copies of
     them as the database allows: on SQLite none (a zero-filled blob, then
     written a slice at a time); on PostgreSQL the bytes once, sent as they are
@@ -338,7 +343,7 @@ def _insert(file: IO[bytes], **fields) -> Document:
 
 
 @service
-def document_add(*, by: User, req: AuthorizationRequest, upload, kind: str,
+def document_add(*, by: User, req: AuthorizationRequest, upload: UploadedFile, kind: str,
                  criterion: str = "") -> Document:
     """Keep `upload` (a Django UploadedFile) as a document of `req`, once its
     size, type and content are checked; DocumentRefused otherwise. The

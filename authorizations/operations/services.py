@@ -24,7 +24,7 @@ def operations_group(*, by: User | None) -> Group:
 @service
 def user_create_operations(*, by: User | None, username: str,
                            password: str | None, first_name: str = "", last_name: str = "",
-                           email: str = ""):
+                           email: str = "") -> User:
     """A member of operations staff (not staff of the admin), created or brought
     up to date when the username exists."""
     with transaction.atomic():

@@ -279,7 +279,7 @@ def request_decide(*, by: User, req: AuthorizationRequest, approve: bool,
         decided = record_decision(req, by=by, approve=approve, rationale=rationale,
                                   reasons=reasons, other_reason=other_reason, today=today)
         conflict = decided.determination is None
-        if conflict:
+        if decided.determination is None:
             # Record what happened; the request stays with the reviewers.
             evaluation = _with_lifetime_unmet(decided.evaluation)
             determination = Determination.objects.create(

@@ -8,9 +8,11 @@ and the keys that changed, never a value.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from authorizations.documents import services as documents
 from authorizations.models import (
     AnswerVersion,
     AuthorizationRequest,
+    Document,
     DocumentReceipt,
     InvalidTransition,
     ReceivedBy,
@@ -75,6 +78,7 @@ def answers_change(*, by: User, req: AuthorizationRequest, step: str,
             return None
         first_version(req)
         last = req.answer_versions.order_by("-number").first()
+        assert last is not None  # first_version just made sure version 1 exists
         position = req.information_requests.count()
         version = AnswerVersion(request=req, number=last.number + 1, answers=new,
                                 created_by=by,
@@ -92,7 +96,7 @@ def answers_change(*, by: User, req: AuthorizationRequest, step: str,
     return version
 
 
-def expedited_due(req: AuthorizationRequest, now) -> Any:
+def expedited_due(req: AuthorizationRequest, now: datetime) -> datetime:
     """The decision's due time once expedited (deadlines.expedited_due)."""
     return deadlines.expedited_due(now, req.due_at)
 
@@ -133,8 +137,9 @@ def request_expedite(*, by: User, req: AuthorizationRequest,
 
 
 @service
-def document_received(*, by: User, req: AuthorizationRequest, upload, kind: str,
-                      criterion: str, received_by: str, received_on) -> Any:
+def document_received(*, by: User, req: AuthorizationRequest, upload: UploadedFile,
+                      kind: str, criterion: str, received_by: str,
+                      received_on: date) -> Document:
     """A reviewer records a document that reached the payer outside the system
     (fax, mail) as a document of the request: the same checks as an upload
     (documents.document_add: size, type, content), then how and when it came."""

@@ -180,6 +180,9 @@ def information_respond(*, by: User, req: AuthorizationRequest,
             raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
                                     "no information is awaited")
         ir = open_information_request(req)
+        # information_request opens one with this status, in its transaction;
+        # only this service answers it, and it moves the status on.
+        assert ir is not None
         ir.responded_at, ir.responded_by, ir.response_note = now, by, note.strip()
         ir.save()
         req.due_at = resumed_due(req, ir, now)
@@ -224,7 +227,7 @@ def information_letter(ir: InformationRequest, *, by: User | None = None
 
 @service
 def peer_to_peer_offer(*, by: User, req: AuthorizationRequest,
-                       times: list[datetime]):
+                       times: list[datetime]) -> PeerToPeer:
     """Offer the prescriber times for a peer-to-peer discussion."""
     times = sorted(t for t in times if t is not None)
     if not times:
@@ -244,21 +247,21 @@ P2P_REQUEST_STATUSES = (Status.PENDING_REVIEW, Status.INFORMATION_REQUESTED, Sta
 
 
 def _future_times(times: list[datetime | None], now: datetime) -> list[datetime]:
-    times = sorted(t for t in times if t is not None)
-    if not times:
+    offered = sorted(t for t in times if t is not None)
+    if not offered:
         raise ValueError("Offer at least one time")
-    if any(t <= now for t in times):
+    if any(t <= now for t in offered):
         raise ValueError("Every time offered must be in the future")
-    return times
+    return offered
 
 
 @service
 def peer_to_peer_request(*, by: User, req: AuthorizationRequest,
-                         times: list[datetime | None], note: str = ""):
+                         times: list[datetime | None], note: str = "") -> PeerToPeer:
     """The prescriber asks for a peer-to-peer discussion on a pended or denied
     request, offering times; a reviewer schedules one of them."""
 
-    times = _future_times(times, timezone.now())
+    offered = _future_times(times, timezone.now())
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status not in P2P_REQUEST_STATUSES:
@@ -268,7 +271,7 @@ def peer_to_peer_request(*, by: User, req: AuthorizationRequest,
             raise InvalidTransition(f"A peer-to-peer discussion of {req.number} is already "
                                     "asked for and not held yet")
         p2p = PeerToPeer(request=req, offered_by=by, requested_by_prescriber=True,
-                         offered_times=[t.isoformat() for t in times],
+                         offered_times=[t.isoformat() for t in offered],
                          request_note=note.strip())
         p2p.save()
         audit(by=by, action=AuditAction.REQUEST_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk)
@@ -277,7 +280,7 @@ def peer_to_peer_request(*, by: User, req: AuthorizationRequest,
 
 @service
 def peer_to_peer_schedule(*, by: User, req: AuthorizationRequest,
-                          at: datetime):
+                          at: datetime) -> PeerToPeer:
     """The reviewer schedules the latest peer-to-peer not held at one of its
     offered times."""
     with transaction.atomic():
@@ -296,7 +299,7 @@ def peer_to_peer_schedule(*, by: User, req: AuthorizationRequest,
 
 @service
 def peer_to_peer_record(*, by: User, req: AuthorizationRequest,
-                        held_at: datetime, notes: str, outcome: str = ""):
+                        held_at: datetime, notes: str, outcome: str = "") -> PeerToPeer:
     """Record the latest offered peer-to-peer discussion as held, with its
     outcome (one of P2POutcome) and what was said."""
 

@@ -62,7 +62,7 @@ def authorization_transition(*, by: User | None, auth: Authorization, to: str,
             raise AuthorizationStateError(
                 f"This authorization expired on {locked.end_date:%B %-d, %Y}")
         if to == AuthorizationStatus.CANCELLED:
-            if not may_cancel(by, locked):
+            if by is None or not may_cancel(by, locked):
                 raise AuthorizationStateError(
                     "Only the request's prescriber or a clinical reviewer may cancel")
             if not reason:
@@ -77,7 +77,7 @@ def authorization_transition(*, by: User | None, auth: Authorization, to: str,
     return locked
 
 
-def to_action(status: str) -> AuditAction:
+def to_action(status: AuthorizationStatus) -> AuditAction:
     return {AuthorizationStatus.ADMINISTERED: AuditAction.ADMINISTER,
             AuthorizationStatus.EXPIRED: AuditAction.EXPIRE,
             AuthorizationStatus.CANCELLED: AuditAction.CANCEL}[status]

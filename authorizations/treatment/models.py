@@ -6,6 +6,7 @@ services/treatment.py and services/authorizations.py."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -76,7 +77,13 @@ class FollowUpStatus(models.TextChoices):
     WAIVED = schedule.WAIVED, "Waived"
 
 
-class FollowUpQuerySet(models.QuerySet):
+if TYPE_CHECKING:  # QuerySet is generic in django-stubs only
+    _FollowUpQuerySetBase = models.QuerySet["FollowUp"]
+else:
+    _FollowUpQuerySetBase = models.QuerySet
+
+
+class FollowUpQuerySet(_FollowUpQuerySetBase):
     @staticmethod
     def state_q(state: str, day: date) -> Q:
         """schedule.state_on in SQL, on the same deadlines boundaries:
