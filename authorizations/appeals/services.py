@@ -166,7 +166,8 @@ def appeal_decide(*, by: AbstractBaseUser, appeal: Appeal, overturn: bool, ratio
             raise AppealRefused(f"{req.number} is {req.get_status_display().lower()}")
         chosen = review_services.check_reasons(req, approve=overturn, criteria=reasons,
                                       other_reason=other_reason)
-        evaluation = facts.evaluate_request(req, as_of=today)
+        # The planned infusion date was checked when the request was submitted.
+        evaluation = facts.evaluate_request(req, as_of=today, scheduling=False)
         # The request's decided time stays the first decision's, which its review
         # clock and the metrics measure; the appeal keeps its own.
         first_decided_at = req.decided_at

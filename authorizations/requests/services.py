@@ -134,6 +134,7 @@ def _determine(req: AuthorizationRequest, evaluation: policy.Evaluation, *, stat
     req.outcome = evaluation.outcome
     req.unmet = evaluation.unmet
     req.review_flags = evaluation.review_flags
+    req.review_flag_reasons = [r.as_dict() for r in evaluation.flag_reasons]
     req.policy_version = evaluation.policy
     now = timezone.now()
     if status in (Status.APPROVED, Status.DENIED):
@@ -241,7 +242,8 @@ def request_decide(*, by: AbstractBaseUser, req: AuthorizationRequest, approve: 
         review_services.check_decidable(req, timezone.now())
         chosen = review_services.check_reasons(req, approve=approve, criteria=reasons,
                                       other_reason=other_reason)
-        evaluation = facts.evaluate_request(req, as_of=today)
+        # A decision re-reads the answers; the planned date was checked when submitted.
+        evaluation = facts.evaluate_request(req, as_of=today, scheduling=False)
         conflict = False
         if approve:
             if _approve(req, today, by=by) is None:
