@@ -7,7 +7,7 @@ the inhibitor screen, the liver panel and the weight) make a case's test
 dates go stale with the calendar, and a planned infusion date may not be
 before the evaluation date."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 AS_OF = date(2026, 11, 27)
@@ -83,3 +83,12 @@ def case_tested_on(day: str, **changes):
     """The approvable case with every test date on `day` (ISO): no review flag
     when evaluated up to 30 days later."""
     return approvable_case(**{key: day for key in TEST_DATE_KEYS}, **changes)
+
+
+def case_for(day: date, **changes):
+    """The approvable case for an evaluation on `day`, for code on the real
+    calendar (bench/, servers in other processes): every test date 10 days
+    before it, the infusion planned 14 days after."""
+    return case_tested_on((day - timedelta(days=10)).isoformat(),
+                          **{"planned_infusion_date": (day + timedelta(days=14)).isoformat(),
+                             **changes})

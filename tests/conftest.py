@@ -57,12 +57,17 @@ def _sqlite_flush_authorizations_first():
 
 
 @pytest.fixture(autouse=True)
-def _today_is_as_of():
+def _today_is_as_of(request):
     """Every test runs on AS_OF, noon in the service's time zone, with the
     clock ticking: the cases' test dates are recent on AS_OF (version 3's
     evidence windows flag a result 31 days old) and their planned infusion
     date is after it, whatever day the suite runs. Session cookies have no
-    expiry date (the browser's real clock never judges them)."""
+    expiry date (the browser's real clock never judges them). A test whose
+    servers are other processes (marked real_clock) stays on the real
+    calendar with them, and dates its cases from today (cases.case_for)."""
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
     noon = datetime.combine(AS_OF, time(12), tzinfo=ZoneInfo(django_settings.TIME_ZONE))
     with time_machine.travel(noon, tick=True):
         yield
