@@ -33,9 +33,8 @@ class HTC(models.Model):
         verbose_name = "HTC"
         verbose_name_plural = "HTC directory"
         ordering = ["state", "city", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["name", "city", "state"], name="htc_unique_name_place"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["name", "city", "state"],
+                                               name="htc_unique_name_place")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.city}, {self.state})"
@@ -158,6 +157,8 @@ class AuthorizationRequest(models.Model):
     unmet = models.JSONField(default=list, blank=True)
     # Why a request that meets every criterion went to a person (data dictionary, 4).
     review_flags = models.JSONField(default=list, blank=True)
+    # Each flag's reason (policy.FlagReason.as_dict); null before version 3.
+    review_flag_reasons = models.JSONField(null=True, blank=True)
     prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="authorization_requests")
     htc = models.ForeignKey(HTC, on_delete=models.PROTECT, related_name="requests")

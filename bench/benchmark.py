@@ -139,10 +139,12 @@ class Server:
 # --- The wizard, driven by its own HTML --------------------------------------
 
 def _case(**changes) -> dict:
-    from tests.cases import approvable_case
+    from tests.cases import case_for
 
     # A member ID per submission: one treatment per lifetime would pend repeats.
-    return {**approvable_case(member_id="BENCH-" + secrets.token_hex(6), **changes),
+    # Dated from today: a test result over 30 days old, or a planned date in
+    # the past, would pend or refuse it (data dictionary version 3).
+    return {**case_for(date.today(), member_id="BENCH-" + secrets.token_hex(6), **changes),
             "expedited": False}
 
 
@@ -297,13 +299,14 @@ def run_letters() -> None:
     from authorizations.letters import rendering as letters
     from authorizations.models import PrescriberProfile
     from authorizations.requests.services import request_create, request_save_draft, request_submit
-    from tests.factories import approvable_case
+    from tests.cases import case_for
 
     user = PrescriberProfile.objects.select_related("user", "htc").first().user
     req = request_create(by=user, htc=user.prescriber.htc)
     request_save_draft(
         by=user, req=req, step="review",
-        answers=approvable_case(member_id="LETTER-1", hbsag="positive", dose_gc_per_kg=3e13))
+        answers=case_for(date.today(), member_id="LETTER-1", hbsag="positive",
+                         dose_gc_per_kg=3e13))
     determination = request_submit(by=user, req=req).determination
 
     def timed(fn, n=20):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from bench.httpclient import Client, form_fields, summarize, timed_gets
@@ -33,14 +32,13 @@ def _submitted(user, **changes):
     from django.utils import timezone
 
     from authorizations.requests.services import request_create, request_save_draft, request_submit
-    from tests.cases import case_tested_on
+    from tests.cases import case_for
 
-    tested = (timezone.localdate() - timedelta(days=10)).isoformat()
     req = request_create(by=user, htc=user.prescriber.htc)
     # A member and a patient of its own: one treatment per lifetime, and the
     # possible-duplicate flag, would send repeats to a reviewer.
-    request_save_draft(by=user, req=req, step="review", answers=case_tested_on(
-        tested, member_id="PAGES-" + secrets.token_hex(6).upper(),
+    request_save_draft(by=user, req=req, step="review", answers=case_for(
+        timezone.localdate(), member_id="PAGES-" + secrets.token_hex(6).upper(),
         patient_last_name=patient_name(), **changes))
     request_submit(by=user, req=req)
     req.refresh_from_db()

@@ -121,8 +121,6 @@ class Browser:
                 page.fill(f'[name="{step}-{key}"]', raw)
             if key == "fix_activity_percent":
                 page.check(f'input[name="{step}-fix_activity_unit"][value="{FIX_UNIT_PERCENT}"]')
-        if step == "aav5" and case.get("aav5_nab_evaluated") and not case.get("aav5_nab_titer"):
-            page.check('input[name="aav5-aav5_nab_titer_not_detected"]')
         for name, value in extra.items():
             locator = page.locator(f'[name="{step}-{name}"]')
             if locator.first.get_attribute("type") == "radio":

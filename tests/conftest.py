@@ -1,9 +1,11 @@
 import hashlib
 import os
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from authorizations.models import AuthorizationRequest, Status
@@ -27,19 +29,9 @@ from tests.factories import (
 def pytest_addoption(parser):
     parser.addoption(
         "--clock", metavar="ISO-8601",
-        help="Start every test's clock at this instant (time-machine, ticking), e.g. "
-             "2026-12-06T00:30:00+00:00: a test that passes only at the hour it was "
-             "written fails here (.ci/run runs the suite at three such instants).")
-
-
-@pytest.fixture(autouse=True)
-def _clock(request):
-    at = request.config.getoption("--clock")
-    if not at:
-        yield
-        return
-    with time_machine.travel(datetime.fromisoformat(at), tick=True):
-        yield
+        help="Run every test at this instant instead of noon on AS_OF (time-machine, "
+             "ticking), e.g. 2026-11-27T00:30:00+00:00: a test that passes only at the "
+             "hour it was written fails here (.ci/run runs the suite at such instants).")
 
 
 # live_server with sync Playwright runs Django ORM calls from an event loop.
@@ -70,6 +62,24 @@ def _sqlite_flush_authorizations_first():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _today_is_as_of(request):
+    """Every test runs on AS_OF, noon in the service's time zone, with the
+    clock ticking: the cases' test dates are recent on AS_OF (version 3's
+    evidence windows flag a result 31 days old) and their planned infusion
+    date is after it, whatever day the suite runs. Session cookies have no
+    expiry date (the browser's real clock never judges them). A test whose
+    servers are other processes (marked real_clock) stays on the real
+    calendar with them, and dates its cases from today (cases.case_for)."""
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    at = request.config.getoption("--clock")
+    noon = datetime.combine(AS_OF, time(12), tzinfo=ZoneInfo(django_settings.TIME_ZONE))
+    with time_machine.travel(datetime.fromisoformat(at) if at else noon, tick=True):
         yield
 
 
@@ -176,7 +186,8 @@ def make_decided(make_draft, reviewer, prescriber):
 
     def _make(status: str, case=None, *, flags=()):
         if "reauthorization" in flags:
-            earlier = make_draft(case_tested_on("2026-01-15"))
+            # Tested 10 days before its approval: no evidence_not_recent.
+            earlier = make_draft(case_tested_on("2026-02-19"))
             request_submit(by=prescriber, req=earlier, as_of=date(2026, 3, 1))
         if case is None:
             case = approvable_case() if status == Status.APPROVED else approvable_case(
@@ -210,7 +221,8 @@ def queue(prescriber, other_prescriber, reviewer, submit, django_capture_on_comm
     overdue = submit(other_prescriber, approvable_case(member_id="M-OVERDUE",
                                                        patient_first_name="Otto",
                                                        patient_last_name="Late",
-                                                       liver_imaging="none"), expedited=True)
+                                                       liver_imaging="none",
+                                                       liver_imaging_date=None), expedited=True)
     AuthorizationRequest.objects.filter(pk=overdue.pk).update(
         submitted_at=timezone.now() - timedelta(hours=80),
         due_at=timezone.now() - timedelta(hours=8))

@@ -19,8 +19,6 @@ def step_post_data(step, case, *, prefix):
             data[f"{step}-{key}"] = raw_value(QUESTION_BY_KEY[key], case[key])
     if step == "diagnosis":
         data[f"{step}-fix_activity_unit"] = FIX_UNIT_PERCENT
-    if step == "aav5" and case.get("aav5_nab_evaluated") and not case.get("aav5_nab_titer"):
-        data[f"{step}-aav5_nab_titer_not_detected"] = "on"
     if step == "review":
         data[f"{step}-expedited"] = "no"
     return data

@@ -86,18 +86,25 @@ def claim(req: AuthorizationRequest, refs: Refs, *, document_urls: list[str],
     )
 
 
-def _reasons(determination: Determination, flags: list[str]) -> list[dict[str, Any]]:
+def _reasons(determination: Determination, flags: dict[str, str]) -> list[dict[str, Any]]:
     names = {c.id: c.name for c in policy.CRITERIA}
     reasons = [{"url": "reasonCode", "valueCodeableConcept": {"coding": [{
         "system": codes.CRITERIA_SYSTEM, "code": criterion,
         "display": names.get(criterion, criterion)}]}} for criterion in determination.unmet]
     reasons += [{"url": "reasonCode", "valueCodeableConcept": {"coding": [{
-        "system": codes.REVIEW_FLAG_SYSTEM, "code": flag}],
-        "text": policy.REVIEW_FLAGS.get(flag, flag)}} for flag in flags]
+        "system": codes.REVIEW_FLAG_SYSTEM, "code": flag}], "text": text}}
+        for flag, text in flags.items()]
     return reasons
 
 
-def review_action(determination: Determination, authorization, flags: list[str]
+def flag_texts(req: AuthorizationRequest) -> dict[str, str]:
+    """Each review flag of the request with its recorded reason(s): which
+    result and how many days old, as the reviewer reads it."""
+    return {flag: " ".join(policy.reason_texts([flag], req.review_flag_reasons))
+            for flag in req.review_flags or []}
+
+
+def review_action(determination: Determination, authorization, flags: dict[str, str]
                   ) -> dict[str, Any]:
     """The PAS reviewAction extension of the item's adjudication."""
     action = ACTION_BY_STATUS[Status(determination.status)]
@@ -118,7 +125,7 @@ def claim_response(req: AuthorizationRequest, determination: Determination, refs
     action = ACTION_BY_STATUS[Status(determination.status)]
     if action != codes.APPROVED:
         authorization = None
-    flags = list(req.review_flags or []) if action == codes.PENDED else []
+    flags = flag_texts(req) if action == codes.PENDED else {}
     notes = [{"number": 1, "type": "print", "text": determination.rationale}] \
         if determination.rationale else None
     return ClaimResponse(

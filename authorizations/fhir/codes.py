@@ -72,8 +72,9 @@ ALTERNATE_UNITS: dict[str, dict[str, tuple[str, Decimal]]] = {
 }
 
 # Which criterion each answer feeds (data dictionary, section 1, last column).
-# Keys not listed feed none: names, test dates (documentation), the
-# quality-only attestations, the planned date and site of care (letters).
+# Keys not listed feed none: names, test dates (documentation and the
+# evidence_not_recent flag), the quality-only attestations, the planned date
+# and site of care (letters).
 FEEDS: dict[str, str] = {
     "member_id": "lifetime_limit",
     "date_of_birth": "age",
@@ -96,6 +97,7 @@ FEEDS: dict[str, str] = {
     "liver_abnormality_found": "liver_health",
     "aav5_nab_evaluated": "aav5_antibodies",
     "aav5_nab_csl_test": "aav5_antibodies",
+    "aav5_nab_result": "aav5_antibodies",
     "aav5_nab_titer": "aav5_antibodies",
     "hiv_status": "hiv",
     "hiv_on_antiretroviral_therapy": "hiv",

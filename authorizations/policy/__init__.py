@@ -7,6 +7,7 @@ rules can be read, tested and run without a database.
 - rules.py: the all-of / any-of vocabulary the criteria are written in;
 - criteria.py: the criteria in the policy's order, each with the policy's words;
 - evaluation.py: validation and evaluation; versions.py: policy versions;
+- flags.py: the review flags, and the two the answers alone raise;
 - dosing.py: the label's dose arithmetic.
 
 Callers use `from authorizations import policy` and the names below.
@@ -17,20 +18,24 @@ from authorizations.policy.criteria import (
     CRITERIA,
     CRITERION_BY_ID,
     CRITERION_IDS,
-    DOSE_TOLERANCE,
     HIV_SUPPRESSED_BELOW,
     INHIBITOR_THRESHOLD_BU,
-    LABEL_DOSE_GC_PER_KG,
     MIN_EXPOSURE_DAYS,
 )
-from authorizations.policy.dosing import LARGEST_KIT_VIALS, VIAL_ML, DosePlan, dose_plan
+from authorizations.policy.dosing import (
+    DOSE_TOLERANCE,
+    LABEL_DOSE_GC_PER_KG,
+    LARGEST_KIT_VIALS,
+    VIAL_ML,
+    DosePlan,
+    dose_plan,
+)
 from authorizations.policy.evaluation import (
     MEETS_CRITERIA,
     MEMBER_ID_RE,
     MET,
     NOT_APPLICABLE,
     NOT_MET,
-    REVIEW_FLAGS,
     STATUS_LABELS,
     UNMET,
     CriterionResult,
@@ -39,6 +44,15 @@ from authorizations.policy.evaluation import (
     Problem,
     to_json,
     validate,
+)
+from authorizations.policy.flags import (
+    DOSE_OVER_LARGEST_KIT,
+    EVIDENCE_NOT_RECENT,
+    EVIDENCE_WINDOWS,
+    LARGEST_KIT_ML,
+    REVIEW_FLAGS,
+    FlagReason,
+    reason_texts,
 )
 from authorizations.policy.questions import (
     AAV5_TITER_LIMIT,
@@ -79,9 +93,11 @@ ICD10_CODE = "D67"
 
 __all__ = [
     "AAV5_TITER_LIMIT", "ADULT_AGE", "ANSWER_KEYS", "AUTHORIZATION_DAYS", "CRITERIA",
-    "CRITERION_BY_ID", "CRITERION_IDS", "CURRENT", "DOSE_TOLERANCE", "EARLIEST_BIRTH_DATE",
+    "CRITERION_BY_ID", "CRITERION_IDS", "CURRENT", "DOSE_OVER_LARGEST_KIT", "DOSE_TOLERANCE",
+    "EARLIEST_BIRTH_DATE", "EVIDENCE_NOT_RECENT", "EVIDENCE_WINDOWS", "FlagReason",
     "HCPCS_CODE", "HIV_SUPPRESSED_BELOW", "ICD10_CODE", "INHIBITOR_THRESHOLD_BU",
-    "LABEL_DOSE_GC_PER_KG", "LARGEST_KIT_VIALS", "MEETS_CRITERIA", "MEMBER_ID_RE", "MET",
+    "LABEL_DOSE_GC_PER_KG", "LARGEST_KIT_ML", "LARGEST_KIT_VIALS", "MEETS_CRITERIA",
+    "MEMBER_ID_RE", "MET", "reason_texts",
     "MIN_EXPOSURE_DAYS", "NOT_APPLICABLE", "NOT_MET", "POLICY_EFFECTIVE", "POLICY_NUMBER",
     "POLICY_TITLE", "QUESTIONS", "QUESTION_BY_KEY", "REVIEW_FLAGS", "STATUS_LABELS", "STEPS",
     "STEP_TITLES", "UNMET", "VIAL_ML", "AskedWhen", "Criterion", "CriterionResult", "DosePlan",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from authorizations.policy.dosing import DOSE_HIGHEST, DOSE_LOWEST, LABEL_DOSE_GC_PER_KG
 from authorizations.policy.questions import AAV5_TITER_LIMIT, QUESTION_BY_KEY
 from authorizations.policy.rules import (
     AllOf,
@@ -28,8 +29,6 @@ ADULT_AGE = 18
 MIN_EXPOSURE_DAYS = 50
 INHIBITOR_THRESHOLD_BU = Decimal("0.6")
 HIV_SUPPRESSED_BELOW = 200  # copies/mL
-LABEL_DOSE_GC_PER_KG = Decimal("2e13")
-DOSE_TOLERANCE = Decimal("0.01")  # "within 1%" of the label dose
 
 
 def _label(key: str, value: object) -> str:
@@ -38,6 +37,8 @@ def _label(key: str, value: object) -> str:
 
 def _age(a: Answers, f: Facts) -> tuple[bool, str]:
     born, day = a["date_of_birth"], f.as_of
+    # The birthday counts. Born on 29 February: in a common year (2, 28) is
+    # still before (2, 29), so 18 comes on 1 March (data dictionary, section 2).
     age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
     on = f"{day:%B} {day.day}, {day.year}"
     return (True, f"age {age} on {on}") if age >= ADULT_AGE else \
@@ -113,9 +114,13 @@ def _imaging(a: Answers, f: Facts) -> tuple[bool, str]:
 
 
 def _titer(a: Answers, f: Facts) -> tuple[bool, str]:
-    titer = a.get("aav5_nab_titer")
-    if not titer:
+    # A missing result is never "not detected": validation refuses it, and
+    # here it is unknown, which is never met.
+    result, titer = a.get("aav5_nab_result"), a.get("aav5_nab_titer")
+    if result == "not_detected":
         return True, "no anti-AAV5 neutralizing antibodies detected"
+    if result != "detected" or titer is None:
+        return False, f"AAV5 antibody {'titer' if result else 'result'} not answered"
     if titer <= AAV5_TITER_LIMIT:
         return True, (f"anti-AAV5 titer 1:{titer} is not above 1:{AAV5_TITER_LIMIT}, the highest "
                       "titer with factor IX expression in the pivotal trial (HOPE-B)")
@@ -126,16 +131,16 @@ def _titer(a: Answers, f: Facts) -> tuple[bool, str]:
 
 
 def _viral_load(a: Answers, f: Facts) -> tuple[bool, str]:
-    load = a["hiv_viral_load_copies_ml"]
-    if load < HIV_SUPPRESSED_BELOW:
-        return True, f"HIV viral load {load} copies/mL is below 200"
-    return False, f"HIV viral load {load} copies/mL is not below 200"
+    return _below("HIV viral load", a["hiv_viral_load_copies_ml"], HIV_SUPPRESSED_BELOW,
+                  " copies/mL", "is not below 200 copies/mL")
 
 
 def _dose(a: Answers, f: Facts) -> tuple[bool, str]:
     dose = a["dose_gc_per_kg"]
     label = scientific(LABEL_DOSE_GC_PER_KG)
-    if abs(dose - LABEL_DOSE_GC_PER_KG) <= LABEL_DOSE_GC_PER_KG * DOSE_TOLERANCE:
+    # Compared with the bounds, never through a difference: a dose of 30
+    # digits minus the label would be rounded to 28 and could slip inside.
+    if DOSE_LOWEST <= dose <= DOSE_HIGHEST:
         return True, f"dose {scientific(dose)} gc/kg is the label dose of {label} gc/kg"
     return False, f"dose {scientific(dose)} gc/kg is not the label dose of {label} gc/kg " \
                   "(within 1%)"

@@ -1,14 +1,17 @@
 """The dose arithmetic of the label, shown to the prescriber on the dosing step:
 2 x 10^13 gc/kg at 1 x 10^13 gc/mL is 2 mL/kg; vials hold 10 mL; kits go up
-to 48 vials."""
+to 48 vials. The label dose and its 1% tolerance, which `dosing` judges, are
+here too."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, Decimal, DivisionByZero, Inexact, InvalidOperation, localcontext
 
-from authorizations.policy.criteria import LABEL_DOSE_GC_PER_KG
-
+LABEL_DOSE_GC_PER_KG = Decimal("2e13")
+DOSE_TOLERANCE = Decimal("0.01")  # "within 1%" of the label dose, both bounds included
+DOSE_LOWEST = LABEL_DOSE_GC_PER_KG * (1 - DOSE_TOLERANCE)  # 1.98e13 is met
+DOSE_HIGHEST = LABEL_DOSE_GC_PER_KG * (1 + DOSE_TOLERANCE)  # 2.02e13 is met
 VECTOR_GC_PER_ML = Decimal("1e13")
 VIAL_ML = 10
 LARGEST_KIT_VIALS = 48
@@ -27,7 +30,12 @@ class DosePlan:
 
 
 def dose_plan(weight_kg: Decimal, dose_gc_per_kg: Decimal = LABEL_DOSE_GC_PER_KG) -> DosePlan:
-    total = weight_kg * dose_gc_per_kg
-    volume = total / VECTOR_GC_PER_ML
-    vials = int((volume / VIAL_ML).to_integral_value(rounding=ROUND_CEILING))
+    # Exact: two numbers of at most 30 digits multiply into at most 60, and
+    # dividing by 1e13 or 10 only moves the point. The default 28-digit context
+    # would round 240.000000000000000000000000001 kg to a volume of exactly
+    # 480 mL, and the kit flag would miss it; Inexact makes any rounding loud.
+    with localcontext(prec=100, traps=[Inexact, InvalidOperation, DivisionByZero]):
+        total = weight_kg * dose_gc_per_kg
+        volume = total / VECTOR_GC_PER_ML
+        vials = int((volume / VIAL_ML).to_integral_value(rounding=ROUND_CEILING))
     return DosePlan(weight_kg=weight_kg, total_gc=total, volume_ml=volume, vials=vials)

@@ -1,11 +1,12 @@
-"""Validation of a case against the data dictionary (version 2) and its
+"""Validation of a case against the data dictionary (version 3) and its
 evaluation, criterion by criterion.
 
 `validate` turns JSON-like answers into typed ones (exact Decimals, LabValues,
 dates) and reports every problem at once, each naming its key. `evaluate_answers`
-judges typed answers; the facts that need the database (lifetime_limit) and
-the review flags are passed in by the caller, so this package never imports
-Django.
+judges typed answers and raises the review flags that the answers alone
+decide (flags.py); the facts that need the database (lifetime_limit and the
+other review flags) are passed in by the caller, so this package never
+imports Django.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from authorizations.policy import values
+from authorizations.policy.flags import FlagReason, raised
 from authorizations.policy.questions import (
     EARLIEST_BIRTH_DATE,
     QUESTION_BY_KEY,
@@ -34,15 +36,6 @@ MET = "met"
 UNMET = "not_met"
 NOT_APPLICABLE = "not_applicable"
 STATUS_LABELS = {MET: "Met", UNMET: "Not met", NOT_APPLICABLE: "Not applicable"}
-
-# Review flags (data dictionary, section 4): not criteria, never in `unmet`;
-# each one sends a request that meets every criterion to a person.
-REVIEW_FLAGS: dict[str, str] = {
-    "possible_duplicate_member": "Another member ID has an approved request or a recorded "
-                                 "infusion for a patient with the same name and date of birth.",
-    "reauthorization": "This member had a Hemgenix authorization that expired or was "
-                       "cancelled unused.",
-}
 
 MEMBER_ID_RE = re.compile(r"^[A-Za-z0-9 -]{1,40}$")
 
@@ -73,13 +66,8 @@ def _number(q: Question, value: Any) -> Decimal:
 
 
 def _check_range(q: Question, number: Decimal) -> None:
-    low, high = q.minimum, q.maximum
-    if low is not None and (number <= low if q.minimum_exclusive else number < low):
-        raise ValueError(f"must be {'more than' if q.minimum_exclusive else 'at least'} "
-                         f"{values.plain(Decimal(low))}")
-    if high is not None and (number >= high if q.maximum_exclusive else number > high):
-        raise ValueError(f"must be {'less than' if q.maximum_exclusive else 'at most'} "
-                         f"{values.plain(Decimal(high))}")
+    if problem := q.range_problem(number):
+        raise ValueError(problem)
 
 
 def _short(value: Any) -> str:
@@ -98,8 +86,9 @@ def _date(value: Any) -> date:
     raise ValueError(f"must be a date as YYYY-MM-DD, not {_short(value)}")
 
 
-def _coerce(q: Question, value: Any, as_of: date) -> Any:
-    """The typed value, or ValueError with a message for the user."""
+def _coerce(q: Question, value: Any, as_of: date, scheduling: bool = True) -> Any:
+    """The typed value, or ValueError with a message for the user.
+    `scheduling`: a planned date may not be before `as_of` (see validate)."""
     kind = q.kind
     if kind in ("text", "member_id"):
         if not isinstance(value, str):
@@ -125,6 +114,9 @@ def _coerce(q: Question, value: Any, as_of: date) -> Any:
             raise ValueError(f"must not be in the future (after {values.long_date(as_of)})")
         if kind == "test_date" and day > as_of:
             raise ValueError(f"must not be after the evaluation date "
+                             f"({values.long_date(as_of)})")
+        if kind == "date" and scheduling and day < as_of:
+            raise ValueError(f"must not be before the evaluation date "
                              f"({values.long_date(as_of)})")
         return day
     if kind == "bool":
@@ -157,13 +149,20 @@ def check_answer(q: Question, value: Any, *, as_of: date) -> Any:
     return _coerce(q, value, as_of)
 
 
-def validate(case: Any, *, as_of: date) -> dict[str, Any]:
+def validate(case: Any, *, as_of: date, scheduling: bool = True) -> dict[str, Any]:
     """Check a case against the data dictionary; return its typed answers.
 
     Every problem is reported at once (InvalidCase.problems), each naming its
     key. Questions are visited in dictionary order, so a question's condition
-    is judged on answers already validated. A question that is not asked comes
-    back as None, whatever the case held for it: it cannot count either way.
+    is judged on answers already validated. A question that is not asked
+    must be absent or null: an answer there (a titer with "not detected", an
+    HCV RNA with a negative antibody) is a contradiction, reported by its key,
+    never silently dropped. It comes back as None.
+
+    `as_of` is the evaluation date. `scheduling=False` leaves out the one
+    check that belongs to a submission or resubmission only: a planned
+    infusion date not before the evaluation date (a reviewer deciding after
+    the planned day re-reads the answers without it).
     """
     if not isinstance(case, Mapping):
         raise InvalidCase([Problem("(case)", "must be a JSON object of answers")])
@@ -187,14 +186,17 @@ def validate(case: Any, *, as_of: date) -> dict[str, Any]:
                 broken.add(q.key)
             answers[q.key] = None
             continue
+        if not asked:
+            problems.append(Problem(q.key, f"must be empty: it is asked only when "
+                                           f"{q.asked_when.description}"))
+            answers[q.key] = None
+            continue
         try:
-            typed = _coerce(q, value, as_of)
+            answers[q.key] = _coerce(q, value, as_of, scheduling)
         except ValueError as exc:
             problems.append(Problem(q.key, str(exc)))
             broken.add(q.key)
             answers[q.key] = None
-            continue
-        answers[q.key] = typed if asked else None
     born = answers.get("date_of_birth")
     for q in QUESTIONS:
         if q.kind == "test_date" and born and answers.get(q.key) and answers[q.key] < born:
@@ -240,7 +242,8 @@ class Evaluation:
     unmet: list[str]
     results: list[CriterionResult]
     policy: str
-    review_flags: list[str] = field(default_factory=list)
+    review_flags: list[str] = field(default_factory=list)  # sorted IDs
+    flag_reasons: list[FlagReason] = field(default_factory=list)  # which result, how old
 
     @property
     def approvable(self) -> bool:
@@ -248,10 +251,12 @@ class Evaluation:
         return self.outcome == MEETS_CRITERIA and not self.review_flags
 
     def as_dict(self, *, trace: bool = False) -> dict[str, Any]:
+        """The evaluator's output (data dictionary, section 3)."""
         out: dict[str, Any] = {"outcome": self.outcome, "unmet": self.unmet,
-                               "policy": self.policy}
+                               "review_flags": self.review_flags, "policy": self.policy}
         if trace:
             out["criteria"] = [r.as_dict() for r in self.results]
+            out["review_flag_reasons"] = [r.as_dict() for r in self.flag_reasons]
         return out
 
 
@@ -262,7 +267,9 @@ def _sentence(reasons: Iterable[str]) -> str:
 
 def judge(criteria, policy_number: str, answers: Mapping[str, Any], facts: Facts,
           review_flags: Iterable[str]) -> Evaluation:
-    """Evaluate typed answers (from `validate`) under one version's criteria."""
+    """Evaluate typed answers (from `validate`) under one version's criteria.
+    `review_flags` are the database's flags; the answers' own are added here,
+    whatever the outcome."""
     results = []
     for criterion in criteria:
         if not criterion.applies(answers):
@@ -274,6 +281,7 @@ def judge(criteria, policy_number: str, answers: Mapping[str, Any], facts: Facts
         results.append(CriterionResult(criterion.id, MET if verdict.ok else UNMET,
                                        _sentence(verdict.reasons), criterion.text))
     unmet = sorted(r.id for r in results if r.status == UNMET)
-    flags = sorted(flag for flag in review_flags if flag in REVIEW_FLAGS)
+    reasons = raised(answers, as_of=facts.as_of, db_flags=list(review_flags))
     return Evaluation(outcome=NOT_MET if unmet else MEETS_CRITERIA, unmet=unmet,
-                      results=results, policy=policy_number, review_flags=flags)
+                      results=results, policy=policy_number,
+                      review_flags=sorted({r.flag for r in reasons}), flag_reasons=reasons)

@@ -1,5 +1,5 @@
 """The questions of policy 2026D0120K: every answer key of the data dictionary
-(version 2) once, with everything any part needs to know about it: type,
+(version 3) once, with everything any part needs to know about it: type,
 range, choices, when it is asked, the wizard step it is on, its label and
 help, the noun error messages use, its unit and example, and how its value is
 shown to people (`display`).
@@ -44,7 +44,8 @@ class AskedWhen:
 class Question:
     key: str
     # text | member_id | birth_date | test_date | date | decimal | integer |
-    # lab_value | titer | bool | choice | npi
+    # lab_value | titer | bool | choice | npi. A test_date may not be after the
+    # evaluation date; a (planned) date may not be before it.
     kind: str
     label: str
     step: str
@@ -56,7 +57,7 @@ class Question:
     maximum_exclusive: bool = False
     max_length: int | None = None
     asked_when: AskedWhen | None = None
-    nullable: bool = False  # absent means null, a real answer ("not detected", "not scheduled")
+    nullable: bool = False  # absent means null, a real answer ("not scheduled")
     derived: bool = False  # in the web app read from the profile or directory, never typed
     help_text: str = ""
     unit: str = ""  # as printed after the value
@@ -68,11 +69,20 @@ class Question:
     def choice_label(self, value: Any) -> str:
         return dict(self.choices).get(value, str(value))
 
+    def range_problem(self, number: Decimal | int) -> str:
+        """What is wrong with a number's range ("" when none). One check for the
+        engine and the forms, so both refuse exactly the same numbers."""
+        low, high = self.minimum, self.maximum
+        if low is not None and (number <= low if self.minimum_exclusive else number < low):
+            return f"must be {'more than' if self.minimum_exclusive else 'at least'} " \
+                   f"{values.plain(Decimal(low))}"
+        if high is not None and (number >= high if self.maximum_exclusive else number > high):
+            return f"must be {'less than' if self.maximum_exclusive else 'at most'} " \
+                   f"{values.plain(Decimal(high))}"
+        return ""
+
     def display(self, value: Any) -> str:
         """A stored (JSON) or typed answer as people read it."""
-        if self.kind == "titer":
-            # Null or 0 means not detected; a titer reads as a ratio, 678 -> 1:678.
-            return f"1:{value}" if value else "Not detected"
         if value is None:
             return "Not scheduled" if self.kind == "date" else "Not answered"
         if self.kind == "bool" and self.step == "attestations":
@@ -84,6 +94,8 @@ class Question:
         if self.kind in ("birth_date", "test_date", "date"):
             day = value if isinstance(value, date) else date.fromisoformat(value)
             return values.long_date(day)
+        if self.kind == "titer":
+            return f"1:{value}"  # a reciprocal titer reads as a ratio: 678 -> 1:678
         if self.key == "dose_gc_per_kg":
             return f"{values.scientific(values.number_from_json(value))} {self.unit}"
         if self.kind in ("decimal", "integer", "lab_value"):
@@ -100,6 +112,7 @@ YES_NO = "bool"
 NEGATIVE_POSITIVE = (("negative", "Negative"), ("positive", "Positive"))
 HEMOPHILIA_B = AskedWhen("diagnosis", ("hemophilia_b",), "the diagnosis is hemophilia B")
 AAV5_EVALUATED = AskedWhen("aav5_nab_evaluated", (True,), "AAV5 antibodies were evaluated")
+AAV5_DETECTED = AskedWhen("aav5_nab_result", ("detected",), "AAV5 antibodies were detected")
 HIV_POSITIVE = AskedWhen("hiv_status", ("positive",), "the patient is HIV positive")
 TEST_DATE_HELP = "The date the sample was taken, as on the lab report."
 
@@ -117,6 +130,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question("weight_kg", "decimal", "Body weight (kg)", "patient", "the body weight in kg",
              minimum=Decimal(20), maximum=Decimal(250), unit="kg", example="72",
              help_text="Used to calculate the dose. Measure it close to the infusion date."),
+    Question("weight_date", "test_date", "Date the weight was measured", "patient",
+             "the date the weight was measured", example="10/30/2026",
+             help_text="A weight more than 30 days old sends the request to a reviewer."),
     # ---- diagnosis
     Question("diagnosis", "choice", "Diagnosis", "diagnosis", "the diagnosis", choices=(
         ("hemophilia_b", "Hemophilia B (congenital factor IX deficiency)"),
@@ -200,11 +216,15 @@ QUESTIONS: tuple[Question, ...] = (
              "Were they measured with the CLIA-validated AAV5 Neutralizing Antibody Test made "
              "available through CSL Behring?", "aav5", "the CSL Behring AAV5 antibody test",
              asked_when=AAV5_EVALUATED),
+    # A missing result is an unanswered question, never "not detected".
+    Question("aav5_nab_result", "choice", "Result of the AAV5 antibody test", "aav5",
+             "the AAV5 antibody test result", choices=(
+                 ("not_detected", "Not detected (no anti-AAV5 neutralizing antibodies found)"),
+                 ("detected", "Detected"),
+             ), asked_when=AAV5_EVALUATED),
     Question("aav5_nab_titer", "titer", "Anti-AAV5 neutralizing antibody titer", "aav5",
-             "the AAV5 antibody titer", minimum=0, maximum=10**9, nullable=True,
-             asked_when=AAV5_EVALUATED, example="1:678 or 678",
-             help_text="As on the report: 1:678 or 678. Choose \"Not detected\" when the test "
-                       "found none."),
+             "the AAV5 antibody titer", minimum=1, maximum=10**9, asked_when=AAV5_DETECTED,
+             example="1:678 or 678", help_text="As on the report: 1:678 or 678."),
     Question("aav5_nab_test_date", "test_date", "Date of the AAV5 antibody test", "aav5",
              "the date of the AAV5 antibody test", asked_when=AAV5_EVALUATED,
              help_text=TEST_DATE_HELP, example="10/30/2026"),
@@ -236,9 +256,11 @@ QUESTIONS: tuple[Question, ...] = (
              choices=NEGATIVE_POSITIVE),
     Question("hiv_on_antiretroviral_therapy", YES_NO, "Is the patient on antiretroviral therapy?",
              "viral", "antiretroviral therapy", asked_when=HIV_POSITIVE),
-    Question("hiv_viral_load_copies_ml", "integer", "Latest HIV viral load (copies/mL)", "viral",
-             "the HIV viral load in copies/mL", minimum=0, maximum=10**9, unit="copies/mL",
-             example="50", asked_when=HIV_POSITIVE),
+    Question("hiv_viral_load_copies_ml", "lab_value", "Latest HIV viral load (copies/mL)",
+             "viral", "the HIV viral load in copies/mL", minimum=Decimal(0),
+             maximum=Decimal(10**9), unit="copies/mL", example="50 or <20",
+             asked_when=HIV_POSITIVE,
+             help_text="As the lab reports it: 50, or <20 for a result below the lab's limit."),
     Question("hiv_viral_load_date", "test_date", "Date of the HIV viral load test", "viral",
              "the date of the HIV viral load test", asked_when=HIV_POSITIVE,
              help_text=TEST_DATE_HELP, example="10/30/2026"),
@@ -273,7 +295,8 @@ QUESTIONS: tuple[Question, ...] = (
     # ---- administration
     Question("planned_infusion_date", "date", "Planned infusion date", "administration",
              "the planned infusion date", nullable=True, example="12/15/2026",
-             help_text="Leave empty if the infusion is not scheduled yet."),
+             help_text="Leave empty if the infusion is not scheduled yet. It may not be "
+                       "before the day the request is submitted."),
     Question("site_of_care_name", "text", "Site of care", "administration",
              "the site of care", max_length=200,
              help_text="The facility where Hemgenix will be infused."),

@@ -46,7 +46,9 @@ def lifetime_used(member_key: str, *, as_of: date | None = None,
 
 def review_flags(answers: dict[str, Any], *, as_of: date,
                  excluding: AuthorizationRequest | None = None) -> list[str]:
-    """The data dictionary's review flags (section 4) for validated answers."""
+    """The review flags (data dictionary, section 4) that need the database,
+    for validated answers; the policy adds the ones the answers alone raise
+    (evidence_not_recent, dose_over_largest_kit)."""
     key = policy.member_key(answers["member_id"])
     flags = []
     lapsed = Authorization.objects.filter(_lapsed(as_of), member_key=key)
@@ -77,13 +79,18 @@ def derived_answers(req: AuthorizationRequest) -> dict[str, bool]:
     }
 
 
-def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None
-                     ) -> policy.Evaluation:
+def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None,
+                     scheduling: bool = True) -> policy.Evaluation:
     """Evaluate a request's stored answers with today's profile, directory and
-    lifetime facts, under the policy version in effect on `as_of`. Raises
-    policy.InvalidCase."""
+    lifetime facts, under the policy version in effect on `as_of` (the
+    evaluation date: the day of a submission or resubmission in TIME_ZONE).
+    The database's review flags join those the answers raise (policy.flags).
+    `scheduling=False` for a reviewer's decision: the planned infusion date
+    is checked against the evaluation date only when the prescriber submits.
+    Raises policy.InvalidCase."""
     as_of = as_of or timezone.localdate()
-    answers = policy.validate({**req.answers, **derived_answers(req)}, as_of=as_of)
+    answers = policy.validate({**req.answers, **derived_answers(req)}, as_of=as_of,
+                              scheduling=scheduling)
     key = policy.member_key(answers["member_id"])
     return policy.evaluate_answers(
         answers, as_of=as_of,

@@ -164,7 +164,8 @@ class Preview:
     criteria: list[CriterionRow]
     unmet: list[CriterionRow]
     problems: list[tuple[str, str]]  # (question, what is wrong)
-    flags: list[str] = ()  # why a request that meets every criterion goes to a person
+    # Why the request goes to a person: each review flag's reason, whatever the outcome.
+    flags: list[str] = ()
 
     @property
     def approvable(self) -> bool:
@@ -180,7 +181,13 @@ def review_preview(req: AuthorizationRequest) -> Preview:
             for p in exc.problems])
     rows = criterion_rows([r.as_dict() for r in evaluation.results])
     return Preview(evaluation.outcome, rows, [r for r in rows if r.status == policy.UNMET], [],
-                   [policy.REVIEW_FLAGS[f] for f in evaluation.review_flags])
+                   [r.text for r in evaluation.flag_reasons])
+
+
+def flag_texts(req: AuthorizationRequest) -> list[str]:
+    """Why a submitted request went to a person, as recorded with its flags:
+    which result and how many days old, which dose volume."""
+    return policy.reason_texts(req.review_flags or [], req.review_flag_reasons)
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,7 @@ def _determine(req: AuthorizationRequest, evaluation: policy.Evaluation, *, stat
     if transition:
         req.transition_to(status)
         req.review_flags = evaluation.review_flags
+        req.review_flag_reasons = [r.as_dict() for r in evaluation.flag_reasons]
         req.policy_version = evaluation.policy
         if status in (Status.APPROVED, Status.DENIED):
             req.decided_at = timezone.now()
@@ -176,7 +177,8 @@ def record_decision(req: AuthorizationRequest, *, by: User, approve: bool, ratio
     stays denied."""
     chosen = review_services.check_reasons(req, approve=approve, criteria=reasons,
                                            other_reason=other_reason)
-    evaluation = facts.evaluate_request(req, as_of=today)
+    # A decision re-reads the answers; the planned date was checked when submitted.
+    evaluation = facts.evaluate_request(req, as_of=today, scheduling=False)
     if approve and _approve(req, today, by=by) is None:
         return Decided(None, evaluation, chosen)
     determination = _determine(req, evaluation, status=Status.APPROVED if approve

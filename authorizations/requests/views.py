@@ -73,6 +73,7 @@ def request_detail(request, pk: int):
         "determination": determination,
         "criteria": criteria,
         "unmet": [c for c in criteria if c.status == policy.UNMET],
+        "review_flags": selectors.flag_texts(req),
         "authorization": auth,
         "authorization_state_code": auth.status_on(timezone.localdate()) if auth else None,
         "authorization_state": treatment_selectors.authorization_state(auth),

@@ -118,13 +118,22 @@ def test_not_met_request_and_conditional_questions(browser_page, prescriber_user
     b.fill_step(case)
     b.continue_()
 
-    # AAV5: follow-ups only when evaluated.
-    follow_up = page.locator("#reveal-aav5_nab_csl_test")  # one group: test, titer, date
+    # AAV5: follow-ups only when evaluated; the titer only when detected, in
+    # the same group (hidden with it).
+    follow_up = page.locator("#reveal-aav5_nab_csl_test")  # test, result, titer, date
+    titer = page.locator("#reveal-aav5_nab_titer")
     expect(follow_up).to_be_hidden()
     page.locator('input[name="aav5-aav5_nab_evaluated"][value="yes"]').check()
     expect(follow_up).to_be_visible()
+    expect(titer).to_be_hidden()
+    page.get_by_label("Detected", exact=True).check()
+    expect(titer).to_be_visible()
+    page.get_by_label("Not detected (no anti-AAV5 neutralizing antibodies found)").check()
+    expect(titer).to_be_hidden()
+    page.get_by_label("Detected", exact=True).check()
     page.locator('input[name="aav5-aav5_nab_evaluated"][value="no"]').check()
     expect(follow_up).to_be_hidden()
+    expect(titer).to_be_hidden()
     b.fill_step(case)
     b.continue_()
     b.fill_step(case)
@@ -208,9 +217,6 @@ def test_keyboard_only_completion(browser_page, prescriber_user):
                 tab_to(f'[name="{name}"]')
                 keyboard.press("Control+a")
                 keyboard.type(raw)
-        if step == "aav5" and not case.get("aav5_nab_titer"):
-            tab_to('input[name="aav5-aav5_nab_titer_not_detected"]')
-            keyboard.press("Space")
         if step == "review":
             # Every criterion is met: no expedited question, straight to submit.
             assert page.locator('input[name="review-expedited"]').count() == 0

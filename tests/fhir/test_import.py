@@ -69,13 +69,15 @@ def cases(draw):
     c["fix_exposure_days"] = draw(st.integers(0, 10000)) \
         if c["current_prophylaxis"] == "factor_ix" else None
     if not draw(st.booleans()):
-        c.update(aav5_nab_evaluated=False, aav5_nab_csl_test=None, aav5_nab_titer=None,
-                 aav5_nab_test_date=None)
+        c.update(aav5_nab_evaluated=False, aav5_nab_csl_test=None, aav5_nab_result=None,
+                 aav5_nab_titer=None, aav5_nab_test_date=None)
     else:
-        c["aav5_nab_titer"] = draw(st.none() | st.integers(0, 10**9))
+        c["aav5_nab_result"] = draw(st.sampled_from(["not_detected", "detected"]))
+        c["aav5_nab_titer"] = draw(st.integers(1, 10**9)) \
+            if c["aav5_nab_result"] == "detected" else None
     if draw(st.booleans()):
         c.update(hiv_status="positive", hiv_on_antiretroviral_therapy=draw(st.booleans()),
-                 hiv_viral_load_copies_ml=draw(st.integers(0, 10**6)),
+                 hiv_viral_load_copies_ml=draw(lab_values(10**6)),
                  hiv_viral_load_date="2026-10-01")
     if draw(st.booleans()):
         c.update(hcv_antibody="positive", hcv_rna=draw(st.sampled_from(["negative", "positive"])))

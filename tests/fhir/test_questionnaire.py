@@ -78,19 +78,40 @@ def test_required_readonly_and_choices(questionnaire):
             assert {o.valueCoding.system for o in item.answerOption} == {codes.ANSWER_SYSTEM}
 
 
+def test_the_aav5_result_is_a_required_choice_of_two(questionnaire):
+    items = {item.linkId: item for _, item in question_items(questionnaire)}
+    result = items["aav5_nab_result"]
+    assert result.type == "choice" and result.required is True
+    assert [o.valueCoding.code for o in result.answerOption] == ["not_detected", "detected"]
+    assert [(w.question, w.answerBoolean) for w in result.enableWhen] == [
+        ("aav5_nab_evaluated", True)]
+    titer = items["aav5_nab_titer"]
+    assert titer.type == "integer" and titer.required is True
+    assert [e.valueInteger for e in extension(titer, codes.EXT_MIN_VALUE)] == [1]
+    keys = [item.linkId for _, item in question_items(questionnaire)]
+    assert keys.index("aav5_nab_csl_test") < keys.index("aav5_nab_result") < \
+        keys.index("aav5_nab_titer") < keys.index("aav5_nab_test_date")
+    weight_date = items["weight_date"]
+    assert (weight_date.type, weight_date.required, weight_date.enableWhen) == (
+        "date", True, None)
+    assert extension(weight_date, codes.FEEDS_CRITERION_URL) == []
+
+
 def test_units_are_ucum(questionnaire):
     items = {item.linkId: item for _, item in question_items(questionnaire)}
     units = {key: [(e.valueCoding.system, e.valueCoding.code)
                    for e in extension(item, codes.EXT_UNIT)]
              for key, item in items.items()}
     assert units["weight_kg"] == [(codes.UCUM, "kg")]
-    assert units["hiv_viral_load_copies_ml"] == [(codes.UCUM, "{copies}/mL")]
+    # A lab value since version 3 ("<20"): a quantity with its unit as an option.
+    assert units["hiv_viral_load_copies_ml"] == []
     assert units["dose_gc_per_kg"] == [(codes.UCUM, "{genome_copies}/kg")]
     assert units["aav5_nab_titer"] == [(codes.UCUM, "{titer}")]
     options = {key: [e.valueCoding.code for e in extension(item, codes.EXT_UNIT_OPTION)]
                for key, item in items.items()}
     assert options["fix_activity_percent"] == ["%", "[IU]/mL"]
     assert options["inhibitor_screen_bu"] == ["[beth'U]"]
+    assert options["hiv_viral_load_copies_ml"] == ["{copies}/mL"]
     for q in policy.QUESTIONS:
         if q.unit:
             assert q.unit in codes.UCUM_BY_UNIT, f"{q.key}: unit {q.unit!r} has no UCUM code"
@@ -115,8 +136,7 @@ def test_each_item_names_the_criterion_it_feeds(questionnaire):
 def test_feeds_agrees_with_the_data_dictionary():
     """codes.FEEDS is the data dictionary's "feeds criterion" column."""
     text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    if "Version 2" not in text:
-        pytest.skip("docs/data-dictionary.md is not version 2 yet")
+    assert text.startswith("# Hemgenix prior authorization") and "\nVersion 3 " in text
     table: dict[str, str] = {}
     for line in text.splitlines():
         cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
@@ -138,6 +158,9 @@ def test_branching_items_carry_enable_when_and_behavior(questionnaire):
     csl = items["aav5_nab_csl_test"]
     assert [(w.question, w.answerBoolean) for w in csl.enableWhen] == [
         ("aav5_nab_evaluated", True)]
+    titer = items["aav5_nab_titer"]
+    assert [(w.question, w.operator, w.answerCoding.code) for w in titer.enableWhen] == [
+        ("aav5_nab_result", "=", "detected")]
     assert items["diagnosis"].enableWhen is None
 
 

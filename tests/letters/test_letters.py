@@ -85,7 +85,8 @@ def test_pended_letter_lists_each_unmet_criterion_with_answer_and_documentation(
 
 def test_denial_letter_gives_reasons_reviewer_appeal_and_peer_to_peer(
         prescriber, reviewer, submit, read_pdf, django_capture_on_commit_callbacks):
-    req = submit(prescriber, approvable_case(liver_imaging="none", hbsag="positive"))
+    req = submit(prescriber, approvable_case(liver_imaging="none", liver_imaging_date=None,
+                                             hbsag="positive"))
     with django_capture_on_commit_callbacks(execute=True):
         request_decide(by=reviewer, req=req, approve=False,
                        rationale="No hepatic imaging; HBsAg positive.")

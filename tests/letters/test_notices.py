@@ -16,7 +16,7 @@ from tests.files import pdf_bytes, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
 
-DENIAL_CASE = {"liver_imaging": "none", "hbsag": "positive"}
+DENIAL_CASE = {"liver_imaging": "none", "liver_imaging_date": None, "hbsag": "positive"}
 
 
 @pytest.fixture

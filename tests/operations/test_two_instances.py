@@ -24,6 +24,9 @@ from tests.factories import PASSWORD, PrescriberFactory, make_reviewer
 
 pytestmark = [
     pytest.mark.postgres_only,
+    # The gunicorn servers run on the real calendar: so does this test, and
+    # bench dates its cases from today.
+    pytest.mark.real_clock,
     pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="needs PostgreSQL: two server processes share one database"),
     pytest.mark.django_db(transaction=True),

@@ -28,7 +28,9 @@ def evaluate(tmp_path, data, *args, stdin=None, monkeypatch=None):
 @pytest.mark.django_db
 def test_one_case_meets_criteria(tmp_path):
     out, err = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27")
-    assert json.loads(out) == {"outcome": "meets_criteria", "unmet": [], "policy": "2026D0120K"}
+    # Version 3's output lists the review flags (data dictionary, section 3).
+    assert json.loads(out) == {"outcome": "meets_criteria", "unmet": [], "review_flags": [],
+                               "policy": "2026D0120K"}
     assert err == ""
 
 
@@ -37,8 +39,9 @@ def test_array_of_cases_gives_an_array(tmp_path):
     cases = [approvable_case(), approvable_case(date_of_birth="2010-01-01", hbsag="positive")]
     out, _ = evaluate(tmp_path, cases, "--as-of", "2026-11-27")
     assert json.loads(out) == [
-        {"outcome": "meets_criteria", "unmet": [], "policy": "2026D0120K"},
-        {"outcome": "not_met", "unmet": ["age", "hepatitis_b"], "policy": "2026D0120K"},
+        {"outcome": "meets_criteria", "unmet": [], "review_flags": [], "policy": "2026D0120K"},
+        {"outcome": "not_met", "unmet": ["age", "hepatitis_b"], "review_flags": [],
+         "policy": "2026D0120K"},
     ]
 
 
@@ -77,7 +80,58 @@ def test_lifetime_limit_is_checked_against_the_database(tmp_path, prescriber):
     assert submitted_request(prescriber, approvable_case()).request.status == "approved"
     out, _ = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27")
     assert json.loads(out) == {"outcome": "not_met", "unmet": ["lifetime_limit"],
-                               "policy": "2026D0120K"}
+                               "review_flags": [], "policy": "2026D0120K"}
+
+
+@pytest.mark.django_db
+def test_review_flags_are_printed_whatever_the_outcome(tmp_path):
+    cases = [approvable_case(inhibitor_screen_date="2026-10-20"),
+             approvable_case(hbsag="positive", weight_kg=245),
+             approvable_case()]
+    out, _ = evaluate(tmp_path, cases, "--as-of", "2026-11-27")
+    assert [(c["outcome"], c["review_flags"]) for c in json.loads(out)] == [
+        ("meets_criteria", ["evidence_not_recent"]),
+        ("not_met", ["dose_over_largest_kit"]),
+        ("meets_criteria", [])]
+
+
+@pytest.mark.django_db
+def test_trace_says_which_result_and_how_old(tmp_path):
+    out, _ = evaluate(tmp_path, approvable_case(liver_imaging_date="2026-05-01"),
+                      "--as-of", "2026-11-27", "--trace")
+    (reason,) = json.loads(out)["review_flag_reasons"]
+    assert reason == {"flag": "evidence_not_recent", "key": "liver_imaging_date", "days": 210,
+                      "window": 180, "text": "The liver imaging of May 1, 2026 is 210 days old "
+                                             "on November 27, 2026: more than 180 days."}
+
+
+@pytest.mark.django_db
+def test_the_as_of_date_ages_the_results(tmp_path):
+    case = approvable_case(planned_infusion_date=None)  # inhibitor screen of November 10
+    out, _ = evaluate(tmp_path, [case, case], "--as-of", "2026-12-10")
+    assert json.loads(out)[0]["review_flags"] == []
+    out, _ = evaluate(tmp_path, case, "--as-of", "2026-12-11")
+    assert json.loads(out)["review_flags"] == ["evidence_not_recent"]
+
+
+@pytest.mark.django_db
+def test_database_flags_are_printed_too(tmp_path, make_decided):
+    # The member's earlier authorization expired unused: reauthorization.
+    make_decided("pending_review", flags=["reauthorization"])
+    out, _ = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27")
+    assert json.loads(out)["review_flags"] == ["reauthorization"]
+
+
+@pytest.mark.django_db
+def test_a_planned_date_before_the_as_of_date_is_refused_by_its_key(tmp_path):
+    source = tmp_path / "case.json"
+    source.write_text(values.dumps(approvable_case(planned_infusion_date="2026-11-26")))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("evaluate", str(source), "--as-of", "2026-11-27", stdout=out, stderr=err)
+    assert out.getvalue() == ""
+    assert err.getvalue().strip() == ("planned_infusion_date: must not be before the evaluation "
+                                      "date (November 27, 2026)")
 
 
 @pytest.mark.django_db
@@ -194,3 +248,16 @@ def test_trace_prints_each_criterion(tmp_path):
     assert criteria["age"] == {"id": "age", "status": "met",
                                "reason": "Age 41 on November 27, 2026",
                                "text": "Patient is 18 years of age or older"}
+
+
+@pytest.mark.django_db
+def test_the_readmes_example_meets_every_criterion_without_a_flag(tmp_path):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```json\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "case.json").write_text(example)
+    out = io.StringIO()
+    call_command("evaluate", str(tmp_path / "case.json"), "--as-of", "2026-11-27", stdout=out)
+    assert json.loads(out.getvalue()) == {"outcome": "meets_criteria", "unmet": [],
+                                          "review_flags": [], "policy": "2026D0120K"}

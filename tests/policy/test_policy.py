@@ -27,7 +27,9 @@ def test_approvable_case_meets_every_criterion():
     assert result.outcome == "meets_criteria"
     assert result.unmet == []
     assert [r.status for r in result.results] == ["met"] * len(policy.CRITERIA)
-    assert result.as_dict() == {"outcome": "meets_criteria", "unmet": [], "policy": "2026D0120K"}
+    # Version 3's output lists the review flags too (data dictionary, section 3).
+    assert result.as_dict() == {"outcome": "meets_criteria", "unmet": [], "review_flags": [],
+                                "policy": "2026D0120K"}
 
 
 def test_criterion_ids_are_exactly_the_data_dictionary():
@@ -44,7 +46,8 @@ def test_criterion_ids_are_exactly_the_data_dictionary():
 # One change that fails exactly one criterion, for every criterion ID.
 FAILS_ONE = {
     "age": dict(date_of_birth="2010-01-01"),
-    "diagnosis": dict(diagnosis="hemophilia_a", severity=None, fix_activity_percent=None),
+    "diagnosis": dict(diagnosis="hemophilia_a", severity=None, fix_activity_percent=None,
+                      fix_activity_test_date=None),
     "severity": dict(severity="moderate"),
     "prophylaxis": dict(current_prophylaxis="none", fix_exposure_days=None,
                         htc_candidate_determination=False),
@@ -105,8 +108,10 @@ def test_day_before_eighteenth_birthday_is_too_young():
 
 
 def test_leap_day_birthday_turns_eighteen_on_march_first():
+    # Data dictionary, section 2: born on 29 February, 18 on 1 March in a common year.
     case = case_tested_on("2026-01-15", date_of_birth="2008-02-29")
     assert status_of(run(case, as_of=date(2026, 2, 28)), "age") == "not_met"
+    assert "Age 17 on February 28, 2026" in reason_of(run(case, as_of=date(2026, 2, 28)), "age")
     assert status_of(run(case, as_of=date(2026, 3, 1)), "age") == "met"
 
 
@@ -169,15 +174,19 @@ def test_severe_with_fix_between_one_and_two_is_not_met():
 
 @pytest.mark.parametrize("diagnosis", ["hemophilia_a", "other"])
 def test_severity_not_applicable_unless_hemophilia_b(diagnosis):
-    result = run(diagnosis=diagnosis, severity=None, fix_activity_percent=None)
+    result = run(diagnosis=diagnosis, severity=None, fix_activity_percent=None,
+                 fix_activity_test_date=None)
     assert status_of(result, "severity") == "not_applicable"
     assert result.unmet == ["diagnosis"]
 
 
-def test_unasked_severity_answers_are_ignored():
-    # Values for questions that are not asked cannot count either way.
-    result = run(diagnosis="hemophilia_a", severity="mild", fix_activity_percent=50)
-    assert result.unmet == ["diagnosis"]
+def test_unasked_severity_answers_are_invalid_input():
+    # Version 2 ignored answers to questions not asked; version 3 refuses them,
+    # each by its key: they contradict the diagnosis (data dictionary, section 1).
+    with pytest.raises(policy.InvalidCase) as info:
+        run(diagnosis="hemophilia_a", severity="mild", fix_activity_percent=50)
+    assert [p.key for p in info.value.problems] == [
+        "severity", "fix_activity_percent", "fix_activity_test_date"]
 
 
 # --- prophylaxis: 50 exposure days, named agents, HTC determination -----------
@@ -226,18 +235,18 @@ def test_any_hepatic_imaging_counts(imaging):
 
 
 def test_no_hepatic_imaging_fails_liver_health():
-    assert run(liver_imaging="none").unmet == ["liver_health"]
+    assert run(liver_imaging="none", liver_imaging_date=None).unmet == ["liver_health"]
 
 
 def test_untested_enzymes_fail_liver_health():
-    assert run(liver_enzymes_tested=False).unmet == ["liver_health"]
+    assert run(liver_enzymes_tested=False, liver_tests_date=None).unmet == ["liver_health"]
 
 
 # --- AAV5 ------------------------------------------------------------------------
 
 def test_not_evaluated_for_aav5_fails_without_follow_up_answers():
-    result = run(aav5_nab_evaluated=False, aav5_nab_csl_test=None, aav5_nab_titer=None,
-                 aav5_nab_test_date=None)
+    result = run(aav5_nab_evaluated=False, aav5_nab_csl_test=None, aav5_nab_result=None,
+                 aav5_nab_titer=None, aav5_nab_test_date=None)
     assert result.unmet == ["aav5_antibodies"]
     assert "Not evaluated" in reason_of(result, "aav5_antibodies")
 
@@ -246,9 +255,39 @@ def test_aav5_other_lab_fails():
     assert run(aav5_nab_csl_test=False).unmet == ["aav5_antibodies"]
 
 
-@pytest.mark.parametrize("titer", [None, 0, 57, 678])
-def test_aav5_titer_up_to_678_or_not_detected_is_met(titer):
+def test_aav5_not_detected_is_met_without_a_titer():
+    result = run(aav5_nab_result="not_detected", aav5_nab_titer=None)
+    assert status_of(result, "aav5_antibodies") == "met"
+    assert "no anti-AAV5 neutralizing antibodies detected" in reason_of(result,
+                                                                         "aav5_antibodies")
+
+
+@pytest.mark.parametrize("titer", [1, 57, 678])
+def test_aav5_detected_at_a_titer_up_to_678_is_met(titer):
+    # "titer not above 678" (data dictionary, section 2): 1:678 itself is met.
     assert status_of(run(aav5_nab_titer=titer), "aav5_antibodies") == "met"
+
+
+def test_aav5_missing_result_is_never_not_detected():
+    # Version 2 read a missing titer as "not detected" and approved it; in
+    # version 3 a missing result is an unanswered question, named by its key.
+    for changes in (dict(aav5_nab_result=None, aav5_nab_titer=None),
+                    dict(aav5_nab_titer=None)):
+        with pytest.raises(policy.InvalidCase) as info:
+            run(**changes)
+        assert [p.key for p in info.value.problems] == [
+            "aav5_nab_result" if "aav5_nab_result" in changes else "aav5_nab_titer"]
+
+
+def test_aav5_rule_treats_an_unknown_result_as_not_met():
+    # Should typed answers without a result ever reach the rule, unknown is not met.
+    answers = policy.validate(approvable_case(), as_of=AS_OF)
+    for changes in ({"aav5_nab_result": None, "aav5_nab_titer": None},
+                    {"aav5_nab_titer": None}):
+        result = policy.evaluate_answers({**answers, **changes}, as_of=AS_OF,
+                                         lifetime_used=False, review_flags=[])
+        assert result.unmet == ["aav5_antibodies"]
+        assert "not answered" in reason_of(result, "aav5_antibodies")
 
 
 def test_aav5_titer_3212_goes_to_a_person_citing_the_trial():
@@ -281,6 +320,17 @@ def test_hiv_viral_load_exactly_200_is_not_suppressed():
     assert "200 copies/mL is not below 200" in reason_of(result, "hiv")
 
 
+@pytest.mark.parametrize("load, met", [("<20", True), ("<200", True), ("<201", False),
+                                       ("<1000", False)])
+def test_hiv_viral_load_is_a_lab_value(load, met):
+    # Version 3: "<20" as labs report an undetectable load; "<N" is below 200
+    # when N <= 200, and "<201" is not known to be.
+    result = run(**hiv_positive(load))
+    assert (status_of(result, "hiv") == "met") is met
+    if not met:
+        assert "is not shown to be below 200" in reason_of(result, "hiv")
+
+
 def test_hiv_without_antiretroviral_therapy_is_not_met():
     assert run(**hiv_positive(0, art=False)).unmet == ["hiv"]
 
@@ -303,6 +353,18 @@ def test_dose_beyond_one_percent_is_not_label_dose(dose):
     assert run(dose_gc_per_kg=dose).unmet == ["dosing"]
 
 
+@pytest.mark.parametrize("dose, met", [
+    ("1.98e13", True), ("2.02e13", True),  # inclusive bounds
+    ("2.02000000000000000000000000001e13", False),  # 30 digits: just above, not rounded in
+    ("1.97999999999999999999999999999e13", False),
+    ("2.01999999999999999999999999999e13", True),
+])
+def test_dose_tolerance_is_exact_at_thirty_digits(dose, met):
+    from decimal import Decimal
+
+    assert (status_of(run(dose_gc_per_kg=Decimal(dose)), "dosing") == "met") is met
+
+
 def test_prescriber_must_be_a_specialist():
     assert run(prescriber_bleeding_disorder_specialist=False).unmet == ["prescriber_htc"]
 
@@ -317,7 +379,8 @@ def test_several_failures_are_all_listed_sorted():
 
 def test_hemophilia_a_child_with_everything_else_wrong():
     result = run(diagnosis="hemophilia_a", severity=None, fix_activity_percent=None,
-                 date_of_birth="2015-01-01", inhibitor_history=True, prior_gene_therapy=True)
+                 fix_activity_test_date=None, date_of_birth="2015-01-01",
+                 inhibitor_history=True, prior_gene_therapy=True)
     assert result.unmet == ["age", "diagnosis", "inhibitor_history", "prior_gene_therapy"]
 
 

@@ -65,7 +65,11 @@ def test_not_an_object_is_an_error():
     ("member_id", "X" * 41, "must be at most 40 characters"),
     ("patient_first_name", "   ", "must not be empty"),
     ("patient_last_name", "Q" * 101, "must be at most 100 characters"),
-    ("aav5_nab_titer", -5, "must be at least 0"),
+    ("aav5_nab_titer", 0, "must be at least 1"),
+    ("aav5_nab_result", "negative", "must be one of not_detected, detected"),
+    ("weight_date", "2026-11-28", "must not be after the evaluation date"),
+    ("weight_date", "1985-04-11", "must not be before the date of birth"),
+    ("planned_infusion_date", "2026-11-26", "must not be before the evaluation date"),
 ])
 def test_bad_values_name_their_key(key, value, message):
     found = problems(approvable_case(**{key: value}))
@@ -112,6 +116,66 @@ def test_aav5_follow_ups_required_when_evaluated():
     assert set(found) == {"aav5_nab_csl_test", "aav5_nab_test_date"}
 
 
+def test_aav5_result_is_required_when_evaluated():
+    # Version 2 read "no titer" as "not detected"; version 3 asks for the result.
+    assert problems(approvable_case(aav5_nab_result=None, aav5_nab_titer=None)) == {
+        "aav5_nab_result": "is required when AAV5 antibodies were evaluated"}
+
+
+def test_aav5_titer_is_required_when_detected():
+    assert problems(approvable_case(aav5_nab_titer=None)) == {
+        "aav5_nab_titer": "is required when AAV5 antibodies were detected"}
+
+
+def test_aav5_titer_with_not_detected_is_a_contradiction():
+    assert problems(approvable_case(aav5_nab_result="not_detected", aav5_nab_titer=57)) == {
+        "aav5_nab_titer": "must be empty: it is asked only when AAV5 antibodies were detected"}
+
+
+def test_the_not_detected_flag_of_version_2_is_an_unknown_key():
+    assert problems(approvable_case(aav5_nab_titer_not_detected=True)) == {
+        "aav5_nab_titer_not_detected": "is not a known answer key"}
+
+
+def test_weight_date_is_always_asked():
+    assert problems(approvable_case(weight_date=None)) == {"weight_date": "is required"}
+
+
+def test_hiv_viral_load_reads_as_a_lab_value():
+    from decimal import Decimal
+
+    answers = policy.validate(approvable_case(
+        hiv_status="positive", hiv_on_antiretroviral_therapy=True,
+        hiv_viral_load_copies_ml="<20", hiv_viral_load_date="2026-11-01"), as_of=AS_OF)
+    assert answers["hiv_viral_load_copies_ml"] == policy.LabValue(Decimal(20), below=True)
+    assert policy.to_json(answers)["hiv_viral_load_copies_ml"] == "<20"
+
+
+@pytest.mark.parametrize("load, message", [("<0", '"<N" needs N above 0'),
+                                           ("20", 'must be a number or "<N"'),
+                                           (-1, "must be at least 0"),
+                                           (20.5, None)])
+def test_hiv_viral_load_checks_like_the_other_lab_values(load, message):
+    case = approvable_case(hiv_status="positive", hiv_on_antiretroviral_therapy=True,
+                           hiv_viral_load_copies_ml=load, hiv_viral_load_date="2026-11-01")
+    if message is None:
+        assert str(policy.validate(case, as_of=AS_OF)["hiv_viral_load_copies_ml"]) == "20.5"
+    else:
+        assert message in problems(case)["hiv_viral_load_copies_ml"]
+
+
+def test_planned_infusion_date_on_the_evaluation_date_is_accepted():
+    answers = policy.validate(approvable_case(planned_infusion_date="2026-11-27"), as_of=AS_OF)
+    assert answers["planned_infusion_date"].isoformat() == "2026-11-27"
+
+
+def test_a_reviewers_evaluation_leaves_out_the_planned_date_check():
+    # Checked at each submission; a decision after the planned day re-reads the answers.
+    case = approvable_case(planned_infusion_date="2026-11-20")
+    assert policy.validate(case, as_of=AS_OF, scheduling=False)["planned_infusion_date"]
+    assert list(problems(case)) == ["planned_infusion_date"]
+
+
 def test_the_high_titer_question_of_version_1_is_gone():
     assert problems(approvable_case(aav5_nab_high_titer=False)) == {
         "aav5_nab_high_titer": "is not a known answer key"}
@@ -146,8 +210,9 @@ def test_member_key_ignores_case_spaces_and_dashes(member_id, key):
     assert policy.member_key(member_id) == key
 
 
-def test_aav5_titer_may_be_null_when_not_detected():
-    answers = policy.validate(approvable_case(aav5_nab_titer=None), as_of=AS_OF)
+def test_aav5_titer_is_absent_when_not_detected():
+    answers = policy.validate(approvable_case(aav5_nab_result="not_detected",
+                                              aav5_nab_titer=None), as_of=AS_OF)
     assert answers["aav5_nab_titer"] is None
 
 
@@ -162,9 +227,49 @@ def test_unasked_questions_may_be_absent():
     assert policy.validate(case, as_of=AS_OF)["hcv_rna"] is None
 
 
-def test_unasked_answer_is_dropped():
-    answers = policy.validate(approvable_case(non_factor_agent="qfitlia"), as_of=AS_OF)
-    assert answers["non_factor_agent"] is None
+def test_unasked_answer_is_invalid_input():
+    # Version 2 dropped it silently; version 3 names it (data dictionary, section 1).
+    assert problems(approvable_case(non_factor_agent="qfitlia")) == {
+        "non_factor_agent": "must be empty: it is asked only when the current prophylaxis is "
+                            "a non-factor replacement therapy"}
+
+
+# Every conditional question, answered where the case does not ask it.
+UNASKED = {
+    "severity": dict(diagnosis="hemophilia_a", fix_activity_percent=None,
+                     fix_activity_test_date=None, severity="severe"),
+    "fix_activity_percent": dict(diagnosis="other", severity=None, fix_activity_test_date=None),
+    "fix_activity_test_date": dict(diagnosis="other", severity=None,
+                                   fix_activity_percent=None),
+    "life_threatening_hemorrhage": dict(life_threatening_hemorrhage=True),
+    "repeated_serious_spontaneous_bleeding": dict(repeated_serious_spontaneous_bleeding=False),
+    "non_factor_agent": dict(non_factor_agent="alhemo"),
+    "fix_exposure_days": dict(current_prophylaxis="none"),
+    "liver_tests_date": dict(liver_enzymes_tested=False),
+    "liver_imaging_date": dict(liver_imaging="none"),
+    "aav5_nab_csl_test": dict(aav5_nab_evaluated=False, aav5_nab_result=None,
+                              aav5_nab_titer=None, aav5_nab_test_date=None),
+    "aav5_nab_result": dict(aav5_nab_evaluated=False, aav5_nab_csl_test=None,
+                            aav5_nab_titer=None, aav5_nab_test_date=None),
+    "aav5_nab_titer": dict(aav5_nab_result="not_detected"),
+    "aav5_nab_test_date": dict(aav5_nab_evaluated=False, aav5_nab_csl_test=None,
+                               aav5_nab_result=None, aav5_nab_titer=None),
+    "hiv_on_antiretroviral_therapy": dict(hiv_on_antiretroviral_therapy=True),
+    "hiv_viral_load_copies_ml": dict(hiv_viral_load_copies_ml="<20"),
+    "hiv_viral_load_date": dict(hiv_viral_load_date="2026-11-01"),
+    "hcv_rna": dict(hcv_rna="negative"),
+}
+
+
+def test_every_conditional_question_is_covered():
+    assert set(UNASKED) == {q.key for q in policy.QUESTIONS if q.asked_when}
+
+
+@pytest.mark.parametrize("key", sorted(UNASKED))
+def test_an_answer_to_a_question_not_asked_names_its_key(key):
+    found = problems(approvable_case(**UNASKED[key]))
+    assert list(found) == [key]
+    assert found[key].startswith("must be empty: it is asked only when")
 
 
 def test_broken_condition_does_not_cascade_into_guesses():

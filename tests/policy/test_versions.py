@@ -30,7 +30,8 @@ def test_the_current_version_is_2026D0120K_from_june_2026():
 
 
 def test_a_later_version_applies_from_its_effective_date(later_version):
-    case = approvable_case(weight_kg=210)
+    # Not scheduled: a planned date may not be before the evaluation date.
+    case = approvable_case(weight_kg=210, planned_infusion_date=None)
     before = policy.evaluate(case, as_of=date(2026, 12, 31), lifetime_used=False,
                              review_flags=[])
     after = policy.evaluate(case, as_of=date(2027, 1, 1), lifetime_used=False,
@@ -41,7 +42,8 @@ def test_a_later_version_applies_from_its_effective_date(later_version):
 
 
 def test_a_version_can_be_asked_for_by_number(later_version):
-    old = policy.evaluate(approvable_case(weight_kg=210), as_of=date(2027, 2, 1),
+    old = policy.evaluate(approvable_case(weight_kg=210, planned_infusion_date=None),
+                          as_of=date(2027, 2, 1),
                           lifetime_used=False, review_flags=[],
                           version=policy.version_named("2026D0120K"))
     assert old.policy == "2026D0120K" and old.unmet == []

@@ -17,9 +17,10 @@ def approve(prescriber):
         as_of = as_of or today()
         tested = (as_of - timedelta(days=10)).isoformat()
         req = request_create(by=user, htc=user.prescriber.htc)
-        request_save_draft(by=user, req=req, step="review",
-                           answers=case_tested_on(tested, member_id=member_id,
-                                                           **changes))
+        # Planned two weeks ahead: a planned date may not be before the evaluation date.
+        planned = (as_of + timedelta(days=14)).isoformat()
+        request_save_draft(by=user, req=req, step="review", answers=case_tested_on(
+            tested, member_id=member_id, **{"planned_infusion_date": planned, **changes}))
         request_submit(by=user, req=req, as_of=as_of)
         req.refresh_from_db()
         return req

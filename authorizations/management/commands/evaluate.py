@@ -12,21 +12,22 @@ from django.utils import timezone
 
 from authorizations import policy
 from authorizations.policy import values
-from authorizations.requests.facts import lifetime_used
+from authorizations.requests import facts
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 
 
 class Command(BaseCommand):
     help = ("Evaluate one case (a JSON object) or many (a JSON array) against the policy in "
-            "effect and print the outcome and unmet criterion IDs as JSON.")
+            "effect and print the outcome, unmet criterion IDs and review flags as JSON.")
 
     def add_arguments(self, parser):
         parser.add_argument("case_file", help="JSON file, or - for standard input")
         parser.add_argument("--as-of", dest="as_of", help="evaluation date, YYYY-MM-DD "
                                                             "(default: today)")
         parser.add_argument("--trace", action="store_true",
-                            help="also print each criterion's status and reason")
+                            help="also print each criterion's status and reason, and each "
+                                 "review flag's reason")
 
     def handle(self, *args, case_file, as_of, trace, **options):
         try:
@@ -47,12 +48,14 @@ class Command(BaseCommand):
                     self.stderr.write(f"{prefix}{problem}")
                 results.append(None)
                 continue
+            # Both database facts on the evaluation date, as a submission on
+            # that day would read them; the policy adds the flags the answers
+            # raise (evidence_not_recent, dose_over_largest_kit).
             evaluation = policy.evaluate_answers(
                 answers, as_of=as_of_date,
-                lifetime_used=lifetime_used(policy.member_key(answers["member_id"])),
-                # Review flags route a submitted request; they are not criteria
-                # and not part of this output (data dictionary, section 3).
-                review_flags=())
+                lifetime_used=facts.lifetime_used(policy.member_key(answers["member_id"]),
+                                                  as_of=as_of_date),
+                review_flags=facts.review_flags(answers, as_of=as_of_date))
             results.append(evaluation.as_dict(trace=trace))
 
         # An array keeps its positions: an invalid case's place holds null.

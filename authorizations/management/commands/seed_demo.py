@@ -82,7 +82,8 @@ class Command(BaseCommand):
             "Demo accounts ready: sign in at /accounts/login/ with the DEMO_PASSWORD password."))
 
     def _demo_requests(self, user: User) -> None:
-        """An approved request, one pending review and a draft, once."""
+        """An approved request, one pending review, one pended for results that
+        are not recent, a draft, and the later stages, once."""
         if AuthorizationRequest.objects.filter(prescriber=user).exists():
             return
         today = timezone.localdate()
@@ -94,6 +95,7 @@ class Command(BaseCommand):
                                step="review")
             done = request_submit(by=user, req=req)
             self.stdout.write(f"{done.request.number}: {done.request.get_status_display()}")
+        self._demo_not_recent(user, cases, today)
         draft = request_create(by=user, htc=htc)
         request_save_draft(by=user, req=draft, answers=cases["draft"],
                            step="diagnosis")
@@ -101,6 +103,17 @@ class Command(BaseCommand):
         self._demo_treatment(user, today)
         self._demo_appeal(user, cases)
         self._demo_conversation(user, cases)
+
+    def _demo_not_recent(self, user: User, cases: dict, today) -> None:
+        """The approved case with an inhibitor screen and liver panel 45 days
+        old: every criterion met, pended for evidence_not_recent (windows of
+        30 days), the reviewer told which results and how old."""
+        tested = (today - timedelta(days=45)).isoformat()
+        req = self._submitted(user, {
+            **cases["approved"], "member_id": "DEMO-STALE-01", "patient_first_name": "Iris",
+            "patient_last_name": "Vance", "date_of_birth": "1984-05-19",
+            "inhibitor_screen_date": tested, "liver_tests_date": tested})
+        self.stdout.write(f"{req.number}: {req.get_status_display()}, results not recent")
 
     def _submitted(self, user: User, case: dict) -> AuthorizationRequest:
         req = request_create(by=user, htc=user.prescriber.htc)

@@ -26,8 +26,12 @@ US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 UNIT_FACTORS = {
     "fix_activity_percent": {"%": Decimal(1), "iu/ml": Decimal(100)},
     "inhibitor_screen_bu": {"bu": Decimal(1), "bu/ml": Decimal(1)},
+    "hiv_viral_load_copies_ml": {"copies/ml": Decimal(1)},
 }
-_UNIT_SUFFIX = re.compile(r"\s*(%|iu/ml|bu/ml|bu)\s*$", re.IGNORECASE)
+# Lab values whose unit the form may convert: their range is checked after
+# the conversion (DiagnosisBase.clean), every other lab value's here.
+CONVERTED_BY_THE_FORM = ("fix_activity_percent",)
+_UNIT_SUFFIX = re.compile(r"\s*(%|iu/ml|bu/ml|bu|copies/ml)\s*$", re.IGNORECASE)
 # A lab's "negative" screen, kept only with its cut-off: "negative (<0.5)" is "<0.5".
 _NEGATIVE = re.compile(r"^\s*neg(?:ative)?\b[\s,:;(]*(.*?)\)?\s*$", re.IGNORECASE)
 
@@ -48,11 +52,9 @@ def _shown(number: Decimal | int) -> str:
 
 
 def check_range(q: Question, number: Decimal | int) -> None:
-    too_low = q.minimum is not None and (
-        number <= q.minimum if q.minimum_exclusive else number < q.minimum)
-    too_high = q.maximum is not None and (
-        number >= q.maximum if q.maximum_exclusive else number > q.maximum)
-    if too_low or too_high:
+    # The engine's own range check (Question.range_problem): the form refuses
+    # exactly what the engine refuses.
+    if q.range_problem(number):
         raise forms.ValidationError(range_message(q), code="range")
 
 
@@ -126,6 +128,8 @@ class LabValueField(NumberField):
         if below and number <= 0:
             raise forms.ValidationError(f"Enter {q.noun} below a number above 0, for example "
                                         "<1", code="invalid")
+        if q.key not in CONVERTED_BY_THE_FORM:
+            check_range(q, number)
         return LabValue(Decimal(number), below=below), factor
 
 
@@ -154,7 +158,9 @@ class QuestionField(forms.CharField):
 
 class DayField(QuestionField):
     """A date typed as MM/DD/YYYY or YYYY-MM-DD. Birth and test dates may not
-    be in the future; a planned date may."""
+    be in the future; a planned date may not be in the past. Today is the
+    evaluation date of a request submitted now (the engine checks both again
+    on the day it is submitted)."""
 
     def to_python(self, value: Any) -> date | None:
         value = super().to_python(value)
@@ -174,6 +180,9 @@ class DayField(QuestionField):
             raise forms.ValidationError(f"{capital(q.noun)} must be 1900 or later", code="range")
         if q.kind in ("birth_date", "test_date") and parsed > timezone.localdate():
             raise forms.ValidationError(f"{capital(q.noun)} must be today or in the past",
+                                        code="range")
+        if q.kind == "date" and parsed < timezone.localdate():
+            raise forms.ValidationError(f"{capital(q.noun)} must be today or later",
                                         code="range")
         return parsed
 
@@ -215,7 +224,7 @@ def field_for(q: Question) -> forms.Field:
     if q.kind == "lab_value":
         return LabValueField(q, **common)
     if q.kind == "titer":
-        return TiterField(q, required=False, **common)
+        return TiterField(q, required=not q.nullable, **common)
     if q.kind in ("decimal", "integer"):
         return NumberField(q, required=not q.nullable, **common)
     if q.kind in ("birth_date", "test_date", "date"):

@@ -31,6 +31,7 @@ from authorizations.requests.wizard.fields import (
     YES,
     YES_NO_CHOICES,
     _to_bool,
+    capital,
     check_range,
     field_for,
     raw_condition_values,
@@ -40,13 +41,18 @@ from authorizations.requests.wizard.fields import (
 __all__ = ["NO", "YES", "REVIEW", "STEPS", "DiscardForm", "StepForm", "raw_value"]
 
 class _Reveal:
-    """A conditional group being laid out (its members grow until it closes)."""
+    """A conditional group being laid out (its members grow until it closes).
+    A group may hold another: a question asked on an answer inside the group
+    (the AAV5 titer, asked when the result is detected) is hidden with it."""
 
-    def __init__(self, members: list, box_id: str, trigger: str, values: list[str]):
+    def __init__(self, members: list, box_id: str, trigger: str, values: list[str],
+                 key: tuple[str, tuple[str, ...]], names: set[str]):
         self.members, self.box_id, self.trigger, self.values = members, box_id, trigger, values
+        self.key, self.names = key, names
 
     def div(self) -> Div:
-        return Div(*self.members, css_id=self.box_id, css_class="conditional-reveal",
+        members = [m.div() if isinstance(m, _Reveal) else m for m in self.members]
+        return Div(*members, css_id=self.box_id, css_class="conditional-reveal",
                    data_asked_when=self.trigger, data_asked_values=json.dumps(self.values))
 
 
@@ -98,11 +104,12 @@ class StepForm(AccessibleForm):
 
     def _layout(self) -> list:
         """Questions in order; consecutive questions asked on the same answer
-        are revealed together, under one "Only if ..." caption."""
+        are revealed together, under one "Only if ..." caption; a question
+        asked on an answer inside an open group opens a group within it."""
         conditions = self.conditions()
         controls: dict[str, list[str]] = {}
         items: list = []
-        open_group: tuple[tuple[str, tuple[str, ...]], list] | None = None
+        open_groups: list[_Reveal] = []  # outermost first
         for name in self.fields:
             if any(name in group for group in self.companions.values()):
                 continue  # laid out with its question
@@ -110,21 +117,25 @@ class StepForm(AccessibleForm):
             item = names[0] if len(names) == 1 else Div(*names)
             if name not in conditions:
                 items.append(item)
-                open_group = None
+                open_groups = []
                 continue
             trigger, values, description = conditions[name]
             key = (trigger, tuple(values))
-            if open_group is not None and open_group[0] == key:
-                open_group[1].append(item)
+            while open_groups and open_groups[-1].key != key \
+                    and trigger not in open_groups[-1].names:
+                open_groups.pop()
+            if open_groups and open_groups[-1].key == key:
+                open_groups[-1].members.append(item)
+                open_groups[-1].names.add(name)
                 continue
             box_id = f"reveal-{name}"
             controls.setdefault(trigger, []).append(box_id)
             # Says when to answer, for a page shown without the script.
             hint = HTML(format_html('<p class="conditional-reveal__hint">Only if {}.</p>',
                                     description))
-            members: list = [hint, item]
-            open_group = (key, members)
-            items.append(_Reveal(members, box_id, self.add_prefix(trigger), values))
+            group = _Reveal([hint, item], box_id, self.add_prefix(trigger), values, key, {name})
+            (open_groups[-1].members if open_groups else items).append(group)
+            open_groups.append(group)
         for trigger, box_ids in controls.items():
             # Tells assistive technology which questions this answer reveals.
             self.fields[trigger].widget.attrs["aria-controls"] = " ".join(box_ids)
@@ -215,40 +226,28 @@ class DiagnosisBase(StepForm):
         return cleaned
 
 
+class PatientBase(StepForm):
+    """The weight's date is on the date of birth's step: checked against it
+    here, as the engine checks every test date."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        born = cleaned.get("date_of_birth")
+        for key in self.keys:
+            q, tested = QUESTION_BY_KEY[key], cleaned.get(key)
+            if q.kind == "test_date" and born and tested and tested < born:
+                self.add_error(key, f"{capital(q.noun)} must not be before the date of birth")
+        return cleaned
+
+
 class Aav5Base(StepForm):
-    companions = {"aav5_nab_titer": ("aav5_nab_titer_not_detected",)}
+    # The result is its own question (data dictionary version 3): a titer is
+    # asked only when antibodies were detected, and no answer is never "not
+    # detected".
     intro = (f"In the pivotal trial (HOPE-B) patients with titers up to 1:{AAV5_TITER_LIMIT} "
              "still expressed factor IX; the one patient at 1:3212 had none. A titer above "
              f"1:{AAV5_TITER_LIMIT} is therefore reviewed by a clinician (source: Hemgenix "
              "EU label and the policy's clinical evidence).")
-
-    def _add_fields(self) -> None:
-        super()._add_fields()
-        # An auxiliary control, not an answer key: "not detected" is a null titer.
-        self.fields["aav5_nab_titer_not_detected"] = forms.BooleanField(
-            required=False, label="Not detected (no anti-AAV5 neutralizing antibodies found)")
-
-    @classmethod
-    def raw_data(cls, answers: dict[str, Any]) -> dict[str, str]:
-        data = super().raw_data(answers)
-        if answers.get("aav5_nab_evaluated") and not answers.get("aav5_nab_titer"):
-            data["aav5_nab_titer"] = ""
-            data["aav5_nab_titer_not_detected"] = "on"
-        return data
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if not cleaned.get("aav5_nab_evaluated") or "aav5_nab_titer" in self.errors:
-            return cleaned
-        titer, none_found = cleaned.get("aav5_nab_titer"), cleaned.get(
-            "aav5_nab_titer_not_detected")
-        if titer is not None and none_found:
-            self.add_error("aav5_nab_titer", "Enter the AAV5 antibody titer or choose Not "
-                                             "detected, not both")
-        elif titer is None and not none_found:
-            self.add_error("aav5_nab_titer", "Enter the AAV5 antibody titer, for example 1:678, "
-                                             "or choose Not detected")
-        return cleaned
 
 
 class AttestationsBase(StepForm):
@@ -299,7 +298,7 @@ REVIEW = "review"
 # prescriber and HTC are facts from the profile and the directory, shown on
 # the review, never asked.
 STEPS: tuple[tuple[str, type[StepForm]], ...] = (
-    ("patient", _step("patient")),
+    ("patient", _step("patient", base=PatientBase)),
     ("diagnosis", _step("diagnosis", base=DiagnosisBase)),
     ("bleeding", _step("bleeding")),
     ("prophylaxis", _step("prophylaxis")),

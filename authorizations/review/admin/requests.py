@@ -262,8 +262,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         return {
             "answer_groups": answer_groups(req),
             "unmet_names": [selectors.criterion_name(c) for c in req.unmet],
-            "review_flags": [policy.REVIEW_FLAGS[f] for f in req.review_flags
-                             if f in policy.REVIEW_FLAGS],
+            "review_flags": selectors.flag_texts(req),
             "member_history": selectors.member_history(req),
             "criteria": criteria_rows(determinations[-1] if determinations else None),
             "determinations": [{

@@ -1,5 +1,5 @@
 """The wizard reads values the way clinicians and labs write them (data
-dictionary version 2), and says how to fix what it cannot read."""
+dictionary version 3), and says how to fix what it cannot read."""
 
 from decimal import Decimal
 
@@ -76,15 +76,91 @@ def test_titer_as_written_on_the_report(walker, typed, stored):
     assert walker.request().answers["aav5_nab_titer"] == stored
 
 
-def test_titer_not_detected_is_an_explicit_choice(walker):
-    case = approvable_case(aav5_nab_titer=None)
-    response = post_step(walker, "aav5", case, aav5_nab_titer="", aav5_nab_titer_not_detected="on")
+def test_not_detected_is_a_result_and_asks_no_titer(walker):
+    # Version 2 stored "not detected" as a null titer (a ticked box beside it);
+    # version 3 asks for the result, and a titer only when it is detected.
+    case = approvable_case(aav5_nab_result="not_detected", aav5_nab_titer=None)
+    response = post_step(walker, "aav5", case)
     assert response.status_code == 302
-    assert walker.request().answers["aav5_nab_titer"] is None
-    both = post_step(walker, "aav5", case, aav5_nab_titer="57",
-                     aav5_nab_titer_not_detected="on")
-    assert "Enter the AAV5 antibody titer or choose Not detected, not both" in \
-        both.content.decode()
+    answers = walker.request().answers
+    assert answers["aav5_nab_result"] == "not_detected" and "aav5_nab_titer" not in answers
+
+
+def test_a_titer_sent_with_not_detected_is_dropped_not_kept(walker):
+    # Hidden by the script; without it the server drops the hidden answer.
+    case = approvable_case(aav5_nab_result="not_detected", aav5_nab_titer=None)
+    response = post_step(walker, "aav5", case, aav5_nab_titer="57")
+    assert response.status_code == 302
+    assert "aav5_nab_titer" not in walker.request().answers
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"aav5_nab_result": ""}, "Select the AAV5 antibody test result"),
+    ({"aav5_nab_titer": ""}, "Enter the AAV5 antibody titer"),
+    ({"aav5_nab_titer": "0"}, "The AAV5 antibody titer must be at least 1"),
+    ({"aav5_nab_titer": "1:0"}, "The AAV5 antibody titer must be at least 1"),
+])
+def test_the_result_and_a_detected_titer_are_required(walker, fields, message):
+    response = post_step(walker, "aav5", approvable_case(), **fields)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_the_aav5_result_is_offered_as_two_choices(walker):
+    walker.walk_to("aav5", approvable_case())
+    html = walker.page.content.decode()
+    assert 'name="aav5-aav5_nab_result" value="not_detected"' in html
+    assert 'name="aav5-aav5_nab_result" value="detected"' in html
+    assert "aav5_nab_titer_not_detected" not in html
+
+
+HIV_POSITIVE = dict(hiv_status="positive", hiv_on_antiretroviral_therapy=True,
+                    hiv_viral_load_copies_ml="<20", hiv_viral_load_date="2026-11-01")
+
+
+@pytest.mark.parametrize("typed, stored", [("<20", "<20"), ("< 20 copies/mL", "<20"),
+                                           ("50", 50), ("199.5", Decimal("199.5"))])
+def test_hiv_viral_load_as_labs_report_it(walker, typed, stored):
+    response = post_step(walker, "viral", approvable_case(**HIV_POSITIVE),
+                         hiv_viral_load_copies_ml=typed)
+    assert response.status_code == 302
+    assert walker.request().answers["hiv_viral_load_copies_ml"] == stored
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("<0", "below a number above 0"),
+    ("-5", "must be at least 0"),
+    ("20 IU/mL", "Enter the HIV viral load in copies/mL as a number, for example 50 or &lt;20"),
+    ("lots", "Enter the HIV viral load in copies/mL as a number, for example 50 or &lt;20"),
+])
+def test_hiv_viral_load_errors_say_how_to_fix(walker, typed, message):
+    response = post_step(walker, "viral", approvable_case(**HIV_POSITIVE),
+                         hiv_viral_load_copies_ml=typed)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("11/28/2026", "The date the weight was measured must be today or in the past"),
+    ("04/11/1985", "The date the weight was measured must not be before the date of birth"),
+    ("", "Enter the date the weight was measured"),
+])
+def test_weight_date_is_a_test_date_on_the_patient_step(walker, typed, message):
+    data = step_post_data("patient", approvable_case(), prefix="request_new")
+    data["patient-weight_date"] = typed
+    response = walker.post(data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("typed, ok", [("11/26/2026", False), ("11/27/2026", True),
+                                       ("12/10/2026", True), ("", True)])
+def test_planned_infusion_date_is_not_before_today(walker, typed, ok):
+    response = post_step(walker, "administration", approvable_case(),
+                         planned_infusion_date=typed)
+    assert (response.status_code == 302) is ok
+    if not ok:
+        assert "The planned infusion date must be today or later" in response.content.decode()
 
 
 def test_aav5_step_states_the_678_reference_and_its_source(walker):

@@ -2,6 +2,7 @@
 forms check input only and say how to fix it."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -17,15 +18,17 @@ pytestmark = pytest.mark.django_db
 STEP_OF = {key: step for step, form in STEPS for key in form.keys}
 IN_STEP = [q for q in QUESTIONS if q.asked_when and STEP_OF[q.asked_when.key] == STEP_OF[q.key]]
 OTHER_VALUE = {"diagnosis": "hemophilia_a", "current_prophylaxis": "none",
-               "aav5_nab_evaluated": False, "hiv_status": "negative", "hcv_antibody": "negative",
+               "aav5_nab_evaluated": False, "aav5_nab_result": "not_detected",
+               "hiv_status": "negative", "hcv_antibody": "negative",
                "liver_enzymes_tested": False, "liver_imaging": "none"}
 HIV_POSITIVE = {"hiv_status": "positive", "hiv_on_antiretroviral_therapy": True,
-                "hiv_viral_load_copies_ml": 20, "hiv_viral_load_date": "2026-11-01"}
+                "hiv_viral_load_copies_ml": "<20", "hiv_viral_load_date": "2026-11-01"}
 ASKING_CASE = {"severity": {}, "fix_activity_percent": {},
                "non_factor_agent": {"current_prophylaxis": "non_factor",
                                     "non_factor_agent": "qfitlia", "fix_exposure_days": None},
                "fix_exposure_days": {},
-               "aav5_nab_csl_test": {}, "aav5_nab_titer": {}, "aav5_nab_test_date": {},
+               "aav5_nab_csl_test": {}, "aav5_nab_result": {}, "aav5_nab_titer": {},
+               "aav5_nab_test_date": {},
                "fix_activity_test_date": {}, "liver_tests_date": {}, "liver_imaging_date": {},
                "hiv_on_antiretroviral_therapy": HIV_POSITIVE,
                "hiv_viral_load_copies_ml": HIV_POSITIVE, "hiv_viral_load_date": HIV_POSITIVE,
@@ -34,6 +37,26 @@ ASKING_CASE = {"severity": {}, "fix_activity_percent": {},
 
 def test_every_in_step_condition_is_covered():
     assert {q.key for q in IN_STEP} == set(ASKING_CASE)
+
+
+class _Groups(HTMLParser):
+    """The conditional groups (reveal boxes) enclosing each input, innermost last."""
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[dict | None] = []  # per open div: its attributes when a reveal box
+        self.enclosing: dict[str, list[dict]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "div":
+            self.open.append(attrs if (attrs.get("id") or "").startswith("reveal-") else None)
+        elif tag in ("input", "select", "textarea") and attrs.get("name"):
+            self.enclosing.setdefault(attrs["name"], [a for a in self.open if a])
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self.open:
+            self.open.pop()
 
 
 def _walk_to(walker, step, case):
@@ -46,18 +69,33 @@ def test_conditional_question_carries_its_condition_for_the_script(walker, quest
     step = STEP_OF[question.key]
     _walk_to(walker, step, approvable_case(**ASKING_CASE[question.key]))
     html = walker.page.content.decode()
-    # The question sits in the last revealed group that opens before it; the
-    # questions asked on the same answer share one group and one caption.
-    at = html.index(f'name="{step}-{question.key}"')
-    box = [m for m in re.finditer(r'<div[^>]*id="(reveal-[^"]+)"[^>]*>', html)
-           if m.start() < at][-1]
-    assert f'data-asked-when="{step}-{question.asked_when.key}"' in box.group(0)
+    # The question sits in a revealed group of its own condition; the questions
+    # asked on the same answer share one group and one caption, and a question
+    # asked on an answer inside a group (the titer, on the result) is a group
+    # within it, hidden with it.
+    groups = _Groups()
+    groups.feed(html)
+    box = groups.enclosing[f"{step}-{question.key}"][-1]
+    assert box["data-asked-when"] == f"{step}-{question.asked_when.key}"
     # Shown by the server either way: without the script every question shows.
-    assert "hidden" not in box.group(0)
+    assert "hidden" not in box
     # The trigger names what it reveals.
     assert re.search(rf'name="{step}-{question.asked_when.key}"[^>]*aria-controls="[^"]*'
-                     rf'{box.group(1)}', html)
-    assert html[box.start():at].count("conditional-reveal__hint") == 1
+                     rf'{box["id"]}', html)
+    start = html.index(f'id="{box["id"]}"')
+    assert html[start:].index("conditional-reveal__hint") < html[start:].index("<input")
+
+
+def test_the_titer_is_revealed_within_the_aav5_group_on_a_detected_result(walker):
+    # Without nesting, "not evaluated" would hide the result but leave a titer
+    # shown for a result still ticked "detected".
+    _walk_to(walker, "aav5", approvable_case())
+    groups = _Groups()
+    groups.feed(walker.page.content.decode())
+    enclosing = groups.enclosing["aav5-aav5_nab_titer"]
+    assert [(g["data-asked-when"], g["data-asked-values"]) for g in enclosing] == [
+        ("aav5-aav5_nab_evaluated", '["yes"]'), ("aav5-aav5_nab_result", '["detected"]')]
+    assert len(groups.enclosing["aav5-aav5_nab_test_date"]) == 1
 
 
 @pytest.mark.parametrize("question", IN_STEP, ids=lambda q: q.key)

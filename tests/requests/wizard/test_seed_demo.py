@@ -61,8 +61,16 @@ def test_demo_requests_fill_the_dashboard_and_the_queue_once(settings, monkeypat
     # denied one is appealed (tests/appeals/test_seed_demo.py).
     assert sorted(mine.values_list("status", flat=True)) == [
         "approved", "approved", "denied", "draft", "information_requested", "pending_review",
-        "pending_review"]
-    pending = mine.filter(status="pending_review").order_by("id")
+        "pending_review", "pending_review"]
+    # Version 3: one meets every criterion but its inhibitor screen and liver panel
+    # are 45 days old, so a reviewer sees it, told which results and how old.
+    stale = mine.get(member_key="DEMOSTALE01")
+    assert (stale.status, stale.outcome, stale.unmet, stale.review_flags) == (
+        "pending_review", "meets_criteria", [], ["evidence_not_recent"])
+    assert [(r["key"], r["days"]) for r in stale.review_flag_reasons] == [
+        ("inhibitor_screen_date", 45), ("liver_tests_date", 45)]
+    assert mine.get(member_key="DEMO4471902").review_flags == []  # the approved one
+    pending = mine.filter(status="pending_review").exclude(pk=stale.pk).order_by("id")
     assert pending[0].unmet == ["aav5_antibodies", "hepatitis_b"]
     # Answered with a new titer (1:450): only hepatitis B is left, a response to read,
     # with a peer-to-peer discussion asked for.
