@@ -15,7 +15,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Upper
 
 from authorizations import policy
-from authorizations.core import deadlines
+from authorizations.core import deadlines, states
 from authorizations.policy.values import ExactJSONDecoder, ExactJSONEncoder
 
 
@@ -77,8 +77,8 @@ class Outcome(models.TextChoices):
     NOT_MET = policy.NOT_MET, "Criteria not met"
 
 
-class InvalidTransition(Exception):
-    pass
+# Refused moves of any model's state (core/states.py), importable from here.
+InvalidTransition = states.InvalidTransition
 
 
 _PENDING = Q(status=Status.PENDING_REVIEW)
@@ -128,8 +128,9 @@ class AuthorizationRequestQuerySet(_AuthorizationRequestQuerySetBase):
                            due_at__lt=deadlines.due_soon_until(now))
 
 
-class AuthorizationRequest(models.Model):
+class AuthorizationRequest(states.Transitions, models.Model):
     # The state machine: software approves or pends; only a reviewer denies.
+    transition_noun = "request"
     TRANSITIONS = {
         Status.DRAFT: {Status.APPROVED, Status.PENDING_REVIEW},
         Status.PENDING_REVIEW: {Status.APPROVED, Status.DENIED, Status.INFORMATION_REQUESTED},
@@ -201,15 +202,6 @@ class AuthorizationRequest(models.Model):
         at = now if self.status in OPEN_STATUSES else self.decided_at
         return deadlines.is_late(self.due_at, at)
 
-    def can_become(self, status: str) -> bool:
-        return status in self.TRANSITIONS[Status(self.status)]
-
-    def transition_to(self, status: str) -> None:
-        if not self.can_become(status):
-            raise InvalidTransition(f"A {self.get_status_display().lower()} request cannot "
-                                    f"become {Status(status).label.lower()}")
-        self.status = status
-
 
 class DecisionKind(models.TextChoices):
     SYSTEM = "system", "System (automated criteria check)"
@@ -255,9 +247,18 @@ class AuthorizationStatus(models.TextChoices):
 LIVE_OR_USED = (AuthorizationStatus.ACTIVE, AuthorizationStatus.ADMINISTERED)
 
 
-class Authorization(models.Model):
+class Authorization(states.Transitions, models.Model):
     """An approval: one Hemgenix treatment, valid for the policy's number of
     calendar days counting the approval day (deadlines.authorization_last_day)."""
+
+    # It leaves "active" once, and never comes back (treatment.authorizations
+    # checks the dates and who may cancel).
+    TRANSITIONS = {AuthorizationStatus.ACTIVE: {AuthorizationStatus.ADMINISTERED,
+                                                AuthorizationStatus.EXPIRED,
+                                                AuthorizationStatus.CANCELLED},
+                   AuthorizationStatus.ADMINISTERED: (), AuthorizationStatus.EXPIRED: (),
+                   AuthorizationStatus.CANCELLED: ()}
+    transition_noun = "authorization"
 
     request = models.OneToOneField(AuthorizationRequest, on_delete=models.PROTECT,
                                    related_name="authorization")

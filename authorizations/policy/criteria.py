@@ -23,7 +23,7 @@ from authorizations.policy.rules import (
     no,
     yes,
 )
-from authorizations.policy.values import plain, scientific
+from authorizations.policy.values import LabValue, plain, scientific
 
 ADULT_AGE = 18
 MIN_EXPOSURE_DAYS = 50
@@ -62,7 +62,7 @@ def _severity_is(value: str) -> Check:
                                else f"severity is not {words}"))
 
 
-def _below(what: str, lab, threshold: Decimal | int, unit: str, at_or_above: str
+def _below(what: str, lab: LabValue, threshold: Decimal | int, unit: str, at_or_above: str
            ) -> tuple[bool, str]:
     """A lab value below a threshold: "<1" is below 1, "<2" is not known to be."""
     shown = f"{what} {lab}{unit}"

@@ -6,7 +6,15 @@ here too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal, DivisionByZero, Inexact, InvalidOperation, localcontext
+from decimal import (
+    ROUND_CEILING,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    localcontext,
+)
 
 LABEL_DOSE_GC_PER_KG = Decimal("2e13")
 DOSE_TOLERANCE = Decimal("0.01")  # "within 1%" of the label dose, both bounds included
@@ -34,7 +42,7 @@ def dose_plan(weight_kg: Decimal, dose_gc_per_kg: Decimal = LABEL_DOSE_GC_PER_KG
     # dividing by 1e13 or 10 only moves the point. The default 28-digit context
     # would round 240.000000000000000000000000001 kg to a volume of exactly
     # 480 mL, and the kit flag would miss it; Inexact makes any rounding loud.
-    with localcontext(prec=100, traps=[Inexact, InvalidOperation, DivisionByZero]):
+    with localcontext(Context(prec=100, traps=[Inexact, InvalidOperation, DivisionByZero])):
         total = weight_kg * dose_gc_per_kg
         volume = total / VECTOR_GC_PER_ML
         vials = int((volume / VIAL_ML).to_integral_value(rounding=ROUND_CEILING))

@@ -26,7 +26,7 @@ from authorizations.policy.questions import (
     QUESTIONS,
     Question,
 )
-from authorizations.policy.rules import Facts
+from authorizations.policy.rules import Criterion, Facts
 from authorizations.policy.values import LabValue, ValueProblem
 
 MEETS_CRITERIA = "meets_criteria"
@@ -187,6 +187,7 @@ def validate(case: Any, *, as_of: date, scheduling: bool = True) -> dict[str, An
             answers[q.key] = None
             continue
         if not asked:
+            assert q.asked_when is not None  # a question without a condition is always asked
             problems.append(Problem(q.key, f"must be empty: it is asked only when "
                                            f"{q.asked_when.description}"))
             answers[q.key] = None
@@ -265,8 +266,8 @@ def _sentence(reasons: Iterable[str]) -> str:
     return text[:1].upper() + text[1:]
 
 
-def judge(criteria, policy_number: str, answers: Mapping[str, Any], facts: Facts,
-          review_flags: Iterable[str]) -> Evaluation:
+def judge(criteria: Iterable[Criterion], policy_number: str, answers: Mapping[str, Any],
+          facts: Facts, review_flags: Iterable[str]) -> Evaluation:
     """Evaluate typed answers (from `validate`) under one version's criteria.
     `review_flags` are the database's flags; the answers' own are added here,
     whatever the outcome."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -159,6 +160,8 @@ def scientific(number: Decimal) -> str:
     if number == 0:
         return "0"
     sign, digits, exponent = number.normalize().as_tuple()
+    if not isinstance(exponent, int):  # NaN or infinity: no power of ten to show
+        return str(number)
     power = len(digits) + exponent - 1
     mantissa = Decimal((0, digits, -(len(digits) - 1)))
     text = plain(mantissa)
@@ -204,7 +207,7 @@ class ExactJSONEncoder(json.JSONEncoder):
             return o.isoformat()
         return super().default(o)
 
-    def iterencode(self, o: Any, _one_shot: bool = False):
+    def iterencode(self, o: Any, _one_shot: bool = False) -> Iterator[str]:
         # The pure-Python encoder, with a float formatter that prints a
         # wrapped Decimal's own digits.
         def floatstr(value: float) -> str:
@@ -212,10 +215,11 @@ class ExactJSONEncoder(json.JSONEncoder):
                 return value.text
             return float.__repr__(value)
 
-        markers = {} if self.check_circular else None
+        markers: dict[int, Any] | None = {} if self.check_circular else None
         encode = json.encoder.encode_basestring_ascii if self.ensure_ascii \
             else json.encoder.encode_basestring
-        return json.encoder._make_iterencode(
+        # The stdlib's pure-Python encoder: not in typeshed, stable since Python 2.6.
+        return json.encoder._make_iterencode(  # type: ignore[attr-defined,no-any-return]
             markers, self.default, encode, self.indent, floatstr, self.key_separator,
             self.item_separator, self.sort_keys, self.skipkeys, _one_shot)(o, 0)
 
@@ -224,7 +228,9 @@ class _Number(float):
     """A float only in type, so the encoder takes the number path; its text
     is the Decimal's exact digits."""
 
-    def __new__(cls, number: Decimal):
+    text: str
+
+    def __new__(cls, number: Decimal) -> _Number:
         obj = super().__new__(cls, 0.0)
         obj.text = plain(number) if abs(number.adjusted()) < 20 else str(number)
         return obj
@@ -233,10 +239,10 @@ class _Number(float):
 class ExactJSONDecoder(json.JSONDecoder):
     """Reads JSON numbers with a fraction or exponent as exact Decimals."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("parse_float", Decimal)
         super().__init__(*args, **kwargs)
 
 
-def dumps(value: Any, **kwargs) -> str:
+def dumps(value: Any, **kwargs: Any) -> str:
     return json.dumps(value, cls=ExactJSONEncoder, **kwargs)

@@ -17,15 +17,6 @@ from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.models import Authorization, AuthorizationCancellation, AuthorizationStatus
 
-# The only moves: an authorization leaves "active" once, and never comes back.
-TRANSITIONS = {
-    AuthorizationStatus.ACTIVE: {AuthorizationStatus.ADMINISTERED, AuthorizationStatus.EXPIRED,
-                                 AuthorizationStatus.CANCELLED},
-    AuthorizationStatus.ADMINISTERED: set(),
-    AuthorizationStatus.EXPIRED: set(),
-    AuthorizationStatus.CANCELLED: set(),
-}
-
 
 class AuthorizationStateError(Exception):
     """A refused change of state; the message says why, for people."""
@@ -51,7 +42,7 @@ def authorization_transition(*, by: User | None, auth: Authorization, to: str,
     with transaction.atomic():
         locked = Authorization.objects.select_for_update().get(pk=auth.pk)
         current = AuthorizationStatus(locked.status)
-        if to not in TRANSITIONS[current]:
+        if not locked.can_become(to):
             raise AuthorizationStateError(
                 f"This authorization is {current.label.lower()}: it cannot become "
                 f"{to.label.lower()}")
@@ -69,7 +60,7 @@ def authorization_transition(*, by: User | None, auth: Authorization, to: str,
                 raise AuthorizationStateError("Enter the reason for cancelling")
             AuthorizationCancellation.objects.create(authorization=locked, reason=reason,
                                                      cancelled_by=by)
-        locked.status = to
+        locked.transition_to(to)
         locked.save(update_fields=["status"])
         audit(by=by, action=to_action(to), obj=locked, **{"from": current.value, "to": to.value},
               end_date=locked.end_date.isoformat())

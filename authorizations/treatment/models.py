@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from authorizations.core import deadlines
+from authorizations.core import deadlines, states
 from authorizations.policy.values import ExactJSONDecoder, ExactJSONEncoder
 from authorizations.treatment import schedule
 
@@ -111,9 +111,13 @@ class FollowUpQuerySet(_FollowUpQuerySetBase):
         return self.filter(self.state_q(schedule.DUE, day) | self.state_q(schedule.OVERDUE, day))
 
 
-class FollowUp(models.Model):
+class FollowUp(states.Transitions, models.Model):
     """One documentation request of the five years after an infusion. Its
     answers are a draft until submitted; after that, append-only."""
+
+    TRANSITIONS = {FollowUpStatus.OPEN: {FollowUpStatus.SUBMITTED, FollowUpStatus.WAIVED},
+                   FollowUpStatus.SUBMITTED: (), FollowUpStatus.WAIVED: ()}
+    transition_noun = "follow-up"
 
     authorization = models.ForeignKey("authorizations.Authorization", on_delete=models.PROTECT,
                                       related_name="follow_ups")

@@ -93,7 +93,7 @@ def infusion_record(*, by: User, auth: Authorization, data: dict[str, Any],
             FollowUp.objects.create(authorization=locked, number=number, due_on=due_on)
         audit(by=by, action=AuditAction.RECORD_INFUSION, obj=infusion, authorization=locked.pk,
               version=1, follow_ups=len(dates))
-    auth.status = AuthorizationStatus.ADMINISTERED
+    auth.refresh_from_db(fields=["status"])  # the caller's copy shows the new state
     return infusion
 
 
@@ -146,7 +146,7 @@ def followup_save(*, by: User, follow_up: FollowUp, answers: dict[str, Any],
         locked.answers = answers
         fields = ["answers", "updated_at"]
         if submit:
-            locked.status = FollowUpStatus.SUBMITTED
+            locked.transition_to(FollowUpStatus.SUBMITTED)
             locked.submitted_at = timezone.now()
             locked.submitted_by = by
             fields += ["status", "submitted_at", "submitted_by"]
@@ -169,7 +169,7 @@ def followup_waive(*, by: User, follow_up: FollowUp, reason: str) -> FollowUp:
         if locked.status != FollowUpStatus.OPEN:
             raise TreatmentError(f"Follow-up {locked.number} is "
                                  f"{locked.get_status_display().lower()}: it cannot be waived")
-        locked.status = FollowUpStatus.WAIVED
+        locked.transition_to(FollowUpStatus.WAIVED)
         locked.waived_reason = reason.strip()
         locked.waived_by = by
         locked.save(update_fields=["status", "waived_reason", "waived_by", "updated_at"])

@@ -29,6 +29,8 @@ WRITES = {"save", "create", "update", "delete", "bulk_create", "bulk_update", "g
 NOT_MODEL_WRITES = {
     ("fhir/response.py", "_quantity", "update"):
         "a dict: the FHIR quantity's unit, system and code",
+    ("policy/flags.py", "FlagReason.as_dict", "update"):
+        "a dict: a review flag's reason as JSON",
     ("review/admin/records.py", "AdminPasswordForm.save", "save"):
         "the form's save(commit=False) sets the password on the user in memory; "
         "UserAdmin saves it through user_save",

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from authorizations import fhir, policy
+from authorizations.fhir import bundle as fhir_bundle
 from authorizations.fhir import codes, importing
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.requests import selectors
@@ -106,7 +107,7 @@ def test_a_missing_aav5_result_is_an_unanswered_question_not_a_negative(prescrib
 def test_a_pended_request_tells_fhir_which_result_is_old(prescriber, submit):
     req = submit(prescriber, approvable_case(inhibitor_screen_date="2026-10-20"))
     assert req.status == Status.PENDING_REVIEW and req.review_flags == ["evidence_not_recent"]
-    response = fhir.claim_response(req, fhir.latest_determination(req))
+    response = fhir_bundle.claim_response(req, fhir_bundle.latest_determination(req))
     action = response.item[0].adjudication[0].extension[0]
     assert [e.valueCodeableConcept.coding[0].code for e in action.extension][0] == "A4"
     (flag,) = [e.valueCodeableConcept for e in action.extension

@@ -24,7 +24,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from authorizations import policy
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.core.audit import AuditAction, audit
 from authorizations.models import (
