@@ -4,10 +4,8 @@ and a letter renders within 10 times a one-line page."""
 
 import io
 import re
-import time
 
 import pytest
-from django.template.loader import render_to_string
 from pypdf import PdfReader
 
 from authorizations.letters import rendering as letters
@@ -93,30 +91,3 @@ def test_reading_order_follows_the_letter(three_letters, read_pdf):
              "Language assistance"]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)
-
-
-def test_a_letter_renders_within_ten_times_a_one_line_page(three_letters):
-    """The longest letter, the denial, against one line on the letters' own
-    paper and stylesheet (so the fixed cost of the page, its margin boxes and
-    fonts is in both), measured in this process."""
-    from weasyprint import HTML
-
-    determination = three_letters[LetterKind.DENIAL].determination
-    context = letters.letter_context(determination)
-    one_line = re.sub(r"<body>.*</body>", "<body><p>One line.</p></body>",
-                      render_to_string("letters/denial.html", context), flags=re.S)
-
-    def timed(render):
-        start = time.perf_counter()
-        render()
-        return time.perf_counter() - start
-
-    # Interleaved, so that both face the same load; the best of each, over up
-    # to fifteen rounds (a busy machine slows some of them, never speeds one up).
-    page, letter = float("inf"), float("inf")
-    for _ in range(15):
-        page = min(page, timed(lambda: HTML(string=one_line).write_pdf(pdf_variant="pdf/a-3a")))
-        letter = min(letter, timed(lambda: letters.render_pdf(determination)))
-        if letter / page <= 10:
-            break
-    assert letter / page <= 10, f"{letter:.3f}s is {letter / page:.1f}x {page:.3f}s"
