@@ -1,7 +1,7 @@
 """Data of the treatment after approval: a cancellation's reason, the
 infusion record (corrected only as a new version), the five-year follow-up
 schedule and the reminders sent. Imported by models.py; written only by
-services/treatment.py and services/authorizations.py."""
+treatment/services.py and treatment/authorizations.py."""
 
 from __future__ import annotations
 
