@@ -7,7 +7,6 @@ letters and audit events are append-only: nothing here updates them.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -104,13 +103,7 @@ QUEUE_ORDER = (
 OPEN_STATUSES = (Status.PENDING_REVIEW, Status.INFORMATION_REQUESTED)
 
 
-if TYPE_CHECKING:  # QuerySet is generic in django-stubs only
-    _AuthorizationRequestQuerySetBase = models.QuerySet["AuthorizationRequest"]
-else:
-    _AuthorizationRequestQuerySetBase = models.QuerySet
-
-
-class AuthorizationRequestQuerySet(_AuthorizationRequestQuerySetBase):
+class AuthorizationRequestQuerySet(models.QuerySet["AuthorizationRequest"]):
     @staticmethod
     def overdue_q(now: datetime) -> Q:
         """deadlines.is_late in SQL (`due < at`), for filters and aggregates:

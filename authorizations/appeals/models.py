@@ -9,7 +9,6 @@ What was filed never changes, and the decision is written once
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -23,13 +22,7 @@ class AppealOutcome(models.TextChoices):
     OVERTURNED = "overturned", "Denial overturned: approved"
 
 
-if TYPE_CHECKING:  # QuerySet is generic in django-stubs only
-    _AppealQuerySetBase = models.QuerySet["Appeal"]
-else:
-    _AppealQuerySetBase = models.QuerySet
-
-
-class AppealQuerySet(_AppealQuerySetBase):
+class AppealQuerySet(models.QuerySet["Appeal"]):
     @staticmethod
     def overdue_q(now: datetime) -> Q:
         """deadlines.is_late in SQL (`due < at`), for filters and aggregates:

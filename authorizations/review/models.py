@@ -4,7 +4,6 @@ reviewer's requests for information. Imported by models.py."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -35,13 +34,7 @@ class DecisionReason(models.Model):
         return self.criterion or self.text[:40]
 
 
-if TYPE_CHECKING:  # QuerySet is generic in django-stubs only
-    _InformationRequestQuerySetBase = models.QuerySet["InformationRequest"]
-else:
-    _InformationRequestQuerySetBase = models.QuerySet
-
-
-class InformationRequestQuerySet(_InformationRequestQuerySetBase):
+class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
     @staticmethod
     def overdue_q(now: datetime) -> Q:
         """deadlines.is_late in SQL (`due < now`): unanswered and due before

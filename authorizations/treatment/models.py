@@ -6,7 +6,6 @@ treatment/services.py and treatment/authorizations.py."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -77,13 +76,7 @@ class FollowUpStatus(models.TextChoices):
     WAIVED = schedule.WAIVED, "Waived"
 
 
-if TYPE_CHECKING:  # QuerySet is generic in django-stubs only
-    _FollowUpQuerySetBase = models.QuerySet["FollowUp"]
-else:
-    _FollowUpQuerySetBase = models.QuerySet
-
-
-class FollowUpQuerySet(_FollowUpQuerySetBase):
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     @staticmethod
     def state_q(state: str, day: date) -> Q:
         """schedule.state_on in SQL, on the same deadlines boundaries:
