@@ -71,6 +71,7 @@ def request_bundle(req: AuthorizationRequest, *, now: datetime | None = None) ->
         ("coverage", parties.coverage(req, refs)),
         ("payer", parties.payer(refs)),
         ("prescriber", parties.practitioner(req, refs)),
+        ("prescriber-role", parties.practitioner_role(req, refs)),
         ("htc", parties.htc(req, refs)),
     ]
     if site is not None:
