@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Issue 22: every error under /fhir/ is an OperationOutcome.
+    "authorizations.fhir.outcome.OperationOutcomeMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]

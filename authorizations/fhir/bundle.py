@@ -41,7 +41,7 @@ def questionnaire_response(req: AuthorizationRequest, refs: Refs | None = None
     )
 
 
-def _authorization(req: AuthorizationRequest):
+def authorization_of(req: AuthorizationRequest):
     try:
         return req.authorization
     except AuthorizationRequest.authorization.RelatedObjectDoesNotExist:
@@ -55,7 +55,7 @@ def latest_determination(req: AuthorizationRequest) -> Determination | None:
 def claim_response(req: AuthorizationRequest, determination: Determination,
                    refs: Refs | None = None) -> ClaimResponse:
     return claim.claim_response(req, determination, refs or Refs(req.number),
-                                authorization=_authorization(req))
+                                authorization=authorization_of(req))
 
 
 def request_bundle(req: AuthorizationRequest, *, now: datetime | None = None) -> Bundle:
