@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from authorizations.api.models import HTCAPIKey, PASSubmission
+from authorizations.api.models import CDSClient, HTCAPIKey, PASSubmission
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.fhir import pas_submit as pas_submit_reader
@@ -85,3 +85,19 @@ def pas_submit(*, by: Any, submission: pas_submit_reader.Submission,
               policy=submission.version.number, answered=len(submission.answers))
         req = request_submit(by=prescriber, req=req).request
     return req, True
+
+
+@service
+def cds_client_register(*, by: User, htc: HTC, name: str, issuer: str,
+                        jwks: dict[str, Any]) -> CDSClient:
+    """Register an EHR for the CDS Hooks service: its JWT issuer and its
+    JWKS, kept exactly as the EHR published it."""
+    _superuser_only(by)
+    if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list) or not jwks["keys"]:
+        raise ValueError("JWKS: a JSON Web Key Set with at least one key is required")
+    with transaction.atomic():
+        client = CDSClient.objects.create(htc=htc, name=name.strip(), issuer=issuer.strip(),
+                                          jwks=jwks)
+        audit(by=by, action=AuditAction.CDS_CLIENT_REGISTER, obj=htc, client=client.pk,
+              issuer=client.issuer)
+    return client

@@ -82,3 +82,4 @@ class AuditAction(models.TextChoices):
     PAS_SUBMIT = "pas_submit", "Submitted through PAS Claim/$submit"
     PAS_INQUIRE = "pas_inquire", "Decision read through PAS Claim/$inquire"
     CDS_HOOK = "cds_hook", "Coverage requirements answered to an EHR (CDS Hooks)"
+    CDS_CLIENT_REGISTER = "cds_client_register", "EHR registered for CDS Hooks"

@@ -174,6 +174,8 @@ class World:
                 values[name] = 1  # the first follow-up
             elif name == "resource_id":
                 values[name] = "hemgenix-2026D0120K"
+            elif name == "service_id":
+                values[name] = "hemgenix-crd"  # the CDS Hooks service (issue 22)
             else:
                 pytest.fail(f"{route}: no value for the URL parameter {name!r}; add one to "
                             "World.kwargs")

@@ -129,6 +129,8 @@ EXPECTED: dict[str, Expect] = {
     "pas_submit": Expect(anonymous=401, other=401, reviewer=401, owner=401),
     "pas_inquire": Expect(anonymous=401, other=401, reviewer=401, owner=401),
     "api_index": public(),
+    "cds_discovery": public(),
+    "cds_service": Expect(anonymous=401, other=401, reviewer=401, owner=401, ),
     "api_docs": public(),
     "api_docs_swagger": public(),
     # Django's account pages (no patient data on any of them).
