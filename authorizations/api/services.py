@@ -82,7 +82,8 @@ def pas_submit(*, by: Any, submission: pas_submit_reader.Submission,
                                      claim_identifiers=submission.claim_identifiers,
                                      request=req)
         audit(by=by, action=AuditAction.PAS_SUBMIT, obj=req,
-              policy=submission.version.number, answered=len(submission.answers))
+              policy=submission.version.number, answered=len(submission.answers),
+              ehr_filled=submission.ehr_filled)
         req = request_submit(by=prescriber, req=req).request
     return req, True
 

@@ -47,6 +47,7 @@ class Submission:
     answers: dict[str, Any]
     version: policy.PolicyVersion
     expedited: bool
+    ehr_filled: list[str] = field(default_factory=list)
     resources: dict[str, Any] = field(default_factory=dict)
 
 
@@ -256,7 +257,8 @@ def read(text: bytes, *, as_of: date) -> Submission:
     n, raw = qr
     where = f"Bundle.entry[{n}].resource"
     try:
-        version, answers = importing.read(jsonio.dumps_data(raw), as_of=as_of)
+        version, answers, filled = importing.read_with_origins(jsonio.dumps_data(raw),
+                                                               as_of=as_of)
         read_keys = set(answers)
     except importing.ImportRefused as exc:
         raise Refused(422, [Issue(f"{where}.item.where(linkId='{p.key}')"
@@ -279,4 +281,5 @@ def read(text: bytes, *, as_of: date) -> Submission:
     return Submission(
         identifier=data["identifier"],
         claim_identifiers=[{"system": i.system, "value": i.value} for i in claim.identifier],
-        npi=npi, answers=answers, version=version, expedited=priority == "stat")
+        npi=npi, answers=answers, version=version, expedited=priority == "stat",
+        ehr_filled=filled)

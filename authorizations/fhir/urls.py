@@ -11,6 +11,7 @@ urlpatterns = [
     path("fhir/Questionnaire", views.questionnaire_search, name="fhir_questionnaire_search"),
     path("fhir/Questionnaire/<str:resource_id>", views.questionnaire_read,
          name="fhir_questionnaire"),
+    path("fhir/Library/<str:resource_id>", views.library_read, name="fhir_library"),
     path("requests/<int:pk>/fhir.json", views.request_fhir, name="request_fhir"),
     path("requests/import/", views.import_page, name="request_import"),
 ]

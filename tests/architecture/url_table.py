@@ -130,6 +130,7 @@ EXPECTED: dict[str, Expect] = {
     "pas_inquire": Expect(anonymous=401, other=401, reviewer=401, owner=401),
     "api_index": public(),
     "cds_discovery": public(),
+    "fhir_library": public(),
     "cds_service": Expect(anonymous=401, other=401, reviewer=401, owner=401, ),
     "api_docs": public(),
     "api_docs_swagger": public(),
