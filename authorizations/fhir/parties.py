@@ -58,7 +58,9 @@ def patient(req, refs: Refs) -> Patient:
     name = {k: v for k, v in (("family", last), ("given", [first] if first else None)) if v}
     return Patient(
         id=refs.resource_id("patient"),
-        meta=profiles.meta(profiles.PAS_BENEFICIARY),
+        # US Core asks for an identifier and a name: declared when a draft has them.
+        meta=profiles.meta(profiles.PAS_BENEFICIARY)
+        if answers.get("member_id") and name else None,
         # US Core asks for a gender; the policy never asks it, so it is unknown.
         gender="unknown",
         identifier=[member_identifier(answers["member_id"])] if answers.get("member_id") else None,
@@ -99,7 +101,9 @@ def practitioner(req, refs: Refs) -> Practitioner:
         name["suffix"] = [profile.credentials]
     npi = profile.npi if profile is not None else ""
     return Practitioner(id=refs.resource_id("prescriber"), name=[name],
-                        meta=profiles.meta(profiles.PAS_PRACTITIONER),
+                        # US Core asks for an identifier: the profile is declared
+                        # only when the prescriber's NPI is on file.
+                        meta=profiles.meta(profiles.PAS_PRACTITIONER) if npi else None,
                         identifier=[npi_identifier(npi)] if npi else None)
 
 
