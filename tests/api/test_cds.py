@@ -14,9 +14,12 @@ from pathlib import Path
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from authorizations import policy
 from authorizations.api import services as api_services
+from authorizations.api.models import CDSClient
 from authorizations.fhir import crd, questionnaire
 from authorizations.models import AuditEvent
 from tests.factories import UserFactory
@@ -122,3 +125,17 @@ def test_a_bad_token_is_refused(client, keys, registered, why):
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert AuditEvent.objects.filter(action="cds_hook").count() == (1 if why == "replayed"
                                                                     else 0)
+
+
+def test_the_command_registers_a_client_with_its_jwks_as_given(tmp_path, keys, prescriber):
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    public = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(keys[0].public_key()))
+    path = tmp_path / "jwks.json"
+    path.write_text(json.dumps({"keys": [public]}))
+    call_command("register_cds_client", by="root", htc=prescriber.prescriber.htc.pk,
+                 name="Epic", issuer="https://epic.example.org", jwks=str(path))
+    assert CDSClient.objects.get().jwks == {"keys": [public]}
+    path.write_text("{}")
+    with pytest.raises(CommandError, match="at least one key"):
+        call_command("register_cds_client", by="root", htc=prescriber.prescriber.htc.pk,
+                     name="Epic 2", issuer="https://epic2.example.org", jwks=str(path))
