@@ -13,7 +13,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from weasyprint import Attachment
 
 from authorizations import policy
-from authorizations.fhir import claim, jsonio, parties
+from authorizations.fhir import claim, dtr, jsonio, parties
 from authorizations.fhir.parties import Refs
 from authorizations.fhir.response import build_response
 from authorizations.models import AuthorizationRequest, Determination, Status
@@ -34,6 +34,7 @@ def questionnaire_response(req: AuthorizationRequest, refs: Refs | None = None
         req.answers, version=policy_version(req),
         status="in-progress" if req.status == Status.DRAFT else "completed",
         id=refs.resource_id("questionnaire-response"),
+        extension=dtr.response_extensions(refs.ref("coverage")),
         identifier={"system": "urn:ietf:rfc:3986", "value": refs.url("questionnaire-response")},
         subject=refs.ref("patient"),
         author=refs.ref("prescriber"),

@@ -220,3 +220,20 @@ def answer_origins(items: Any) -> tuple[dict[str, str], list[tuple[str, str]]]:
                     else:
                         found[link_id] = source
     return found, problems
+
+
+# ---- the request's QuestionnaireResponse: what DTR asks of it that is known here
+EXT_QR_COVERAGE = profiles.DTR + "qr-coverage"
+EXT_INTENDED_USE = profiles.DTR + "intendedUse"
+CRD_CODES = "http://hl7.org/fhir/us/davinci-crd/CodeSystem/coverage-information-codes"
+
+
+def response_extensions(coverage: dict[str, str]) -> list[dict[str, Any]]:
+    """The coverage the answers are for, and their use: with the prior
+    authorization (CRD's "withpa"). qr-context names an order, which this
+    service does not receive; the profile is not declared while it and each
+    answer's information-origin cannot be told."""
+    return [{"url": EXT_QR_COVERAGE, "valueReference": coverage},
+            {"url": EXT_INTENDED_USE, "valueCodeableConcept": {"coding": [{
+                "system": CRD_CODES, "code": "withpa",
+                "display": "Include in prior authorization"}]}}]

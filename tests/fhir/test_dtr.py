@@ -12,6 +12,7 @@ from fhir.resources.R4B.library import Library
 from fhir.resources.R4B.questionnaire import Questionnaire
 
 from authorizations import fhir, policy
+from authorizations.fhir import bundle as fhir_bundle
 from authorizations.fhir import dtr, importing, profiles
 from authorizations.models import AuditEvent
 from tests.cases import AS_OF, approvable_case
@@ -102,3 +103,11 @@ def test_a_broken_information_origin_is_named_by_link_id():
     with pytest.raises(importing.ImportRefused) as refused:
         importing.read(text, as_of=AS_OF)
     assert sorted(p.key for p in refused.value.problems) == ["date_of_birth", "weight_kg"]
+
+
+@pytest.mark.django_db
+def test_the_requests_questionnaire_response_names_its_coverage_and_use(make_draft):
+    response = fhir_bundle.questionnaire_response(make_draft(approvable_case()))
+    urls = {e.url: e for e in response.extension}
+    assert urls[dtr.EXT_QR_COVERAGE].valueReference.reference.startswith("urn:uuid:")
+    assert urls[dtr.EXT_INTENDED_USE].valueCodeableConcept.coding[0].code == "withpa"
