@@ -45,13 +45,8 @@ class RequestWizard(NamedUrlWizardView):
     form_list = STEPS
     condition_dict = {step: _condition(step) for step in STEP_CONDITIONS}
     template_name = "authorizations/wizard_step.html"
-    # as_view(url_name=...) in urls.py; the done step is the review's POST (gate.py).
-    done_step_name = DONE
-
-    @classmethod
-    def get_initkwargs(cls, *args, **kwargs):
-        kwargs.setdefault("done_step_name", cls.done_step_name)
-        return super().get_initkwargs(*args, **kwargs)
+    # url_name and done_step_name (DONE: the review's POST, gate.py) are given
+    # to as_view in urls.py, as formtools documents.
 
     @property
     def req(self):
