@@ -62,6 +62,13 @@ def typed_text(form: forms.Form) -> tuple[Typed, dict[str, str]]:
     return typed, problems
 
 
+def as_shown(form: forms.Form) -> Typed:
+    """What the step's page showed before anything was typed (its initial
+    values), in typed_text's terms: a page left as shown has nothing to keep."""
+    return {name: form[name].initial for name in form.fields
+            if form[name].initial not in (None, "", [], False)}
+
+
 def missing(form: forms.Form, typed: Typed) -> list[str]:
     """The labels of the questions still to answer on a step kept as typed:
     required, asked (a question asked on an answer of the same step is judged

@@ -131,7 +131,11 @@ class RequestWizard(NamedUrlWizardView):
             for name, message in problems.items():
                 form.add_error(name, message)
             return super().render(form)
-        self.storage.keep_typed(self.steps.current, text)
+        saved = self.storage.get_step_data(self.steps.current)
+        shown = typed.typed_text(self.get_form(data=saved))[0] if saved is not None \
+            else typed.as_shown(form)
+        if text != shown:  # a page left as it was shown keeps nothing
+            self.storage.keep_typed(self.steps.current, text)
         return None
 
     def render(self, form=None, **kwargs):

@@ -140,3 +140,20 @@ def test_submission_keeps_no_typed_text(walker, case):
     walker.submit_step(case)
     assert walker.request().status == Status.APPROVED
     assert walker.request().draft_typed is None
+
+
+def test_back_from_a_step_left_as_shown_keeps_nothing(walker, case):
+    walker.submit_step(case)  # on the diagnosis, unanswered: its unit has a default
+    shown = walker.page.context["wizard"]["form"]["fix_activity_unit"].value()
+    assert shown == "percent"
+    response = walker.post({f"{walker.prefix}-current_step": "diagnosis",
+                            "diagnosis-fix_activity_unit": shown,
+                            "wizard_goto_step": "patient"})
+    assert response.url == f"/requests/{walker.pk}/edit/patient/"
+    assert "diagnosis" not in walker.request().answers  # not valid, so not saved
+    assert walker.request().draft_typed is None  # and nothing typed to keep
+    assert not AuditEvent.objects.filter(action="keep_typed").exists()
+    # One choice made: that is kept.
+    walker.post({f"{walker.prefix}-current_step": "diagnosis",
+                 "diagnosis-diagnosis": "hemophilia_b", "wizard_goto_step": "patient"})
+    assert walker.request().draft_typed == {"diagnosis": {"diagnosis": "hemophilia_b"}}
