@@ -31,4 +31,5 @@ def test_a_well_formed_selection_still_reaches_the_action(client, superuser):
     # The confirmation page of "delete selected", as before.
     response = login(client, superuser).post(
         "/admin/auth/user/", {"action": "delete_selected", "_selected_action": [superuser.pk]})
-    assert response.status_code == 200 and "<title>Delete multiple objects" in response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Delete multiple objects" in response.content.decode()
