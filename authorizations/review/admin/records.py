@@ -12,6 +12,7 @@ from axes import admin as axes_admins
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
@@ -27,6 +28,7 @@ from authorizations.accounts import services as account_services
 from authorizations.accounts.services import group_permissions_set, user_memberships_set, user_save
 from authorizations.core.actions import AuditAction
 from authorizations.core.admin import CheckedSelection, ReadOnlyAdmin
+from authorizations.core.forms import no_bidi_controls
 from authorizations.letters.pages import letter_download
 from authorizations.models import (
     HTC,
@@ -211,9 +213,21 @@ class AdminPasswordForm(AdminPasswordChangeForm):
         return user
 
 
+class UserNamesForm(auth_forms.UserChangeForm):
+    """The account's names refuse bidirectional controls (issue 23): a
+    prescriber's name is printed on letters and lists."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (("first_name", "First name"), ("last_name", "Last name")):
+            if name in self.fields:
+                self.fields[name].validators.append(no_bidi_controls(label))
+
+
 class UserAdmin(ThroughServices, auth_admin.UserAdmin):
     service = "user"
     change_password_form = AdminPasswordForm
+    form = UserNamesForm
 
     def save_memberships(self, request, form):
         if "groups" in form.cleaned_data:
