@@ -247,6 +247,8 @@ DEMO = env_bool("DJANGO_DEMO", False)
 # file, not memory; a document's own 20 MB limit is checked by its upload handler
 # before the file is read whole. Form fields alone (files not counted) stay small.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A PDF with more pages is refused before its page tree is walked (issue 23).
+DOCUMENT_MAX_PAGES = env_int("DOCUMENT_MAX_PAGES", 500, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # The API for EHRs (authorizations/api): a token per HTC, nothing else
