@@ -167,7 +167,7 @@ def _count_pages(reader: PdfReader, limit: int) -> int:
     """The page tree's pages, walked with a cap: the walk stops past `limit`
     pages or 2 x (limit + 1) nodes, whatever /Count claims. pypdf's own count
     flattens the whole tree first (23 s for 50,000 pages)."""
-    stack, pages, nodes = [reader.trailer["/Root"]["/Pages"]], 0, 0
+    stack, pages, nodes = [reader.root_object["/Pages"]], 0, 0
     while stack and pages <= limit and nodes <= 2 * (limit + 1):
         node = _page_node(stack.pop())
         nodes += 1
