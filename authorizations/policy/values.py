@@ -27,7 +27,8 @@ MAX_EXPONENT = 30
 # The longest text read as a number ("< 2.000... x 10^+13" with 30 digits fits):
 # checked before any pattern runs, so no input can make one backtrack (issue 23 N7).
 MAX_NUMBER_TEXT = 80
-TOO_LONG = f"is too long to be a number (more than {MAX_NUMBER_TEXT} characters)"
+# "out of range", as a number past MAX_DIGITS is: the forms read it so (wizard/fields.py).
+TOO_LONG = f"is out of range (too long to be a number: more than {MAX_NUMBER_TEXT} characters)"
 
 # A plain decimal with an optional exponent; digits are counted separately.
 _NUMBER = re.compile(r"^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
