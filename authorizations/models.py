@@ -156,6 +156,13 @@ class AuthorizationRequest(states.Transitions, models.Model):
     prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="authorization_requests")
     htc = models.ForeignKey(HTC, on_delete=models.PROTECT, related_name="requests")
+    # Who took part before submission, on record for separation of duties
+    # (review/duties.py) and the specialist status read at submission: any
+    # prescriber of the HTC may save a draft's answers or submit it.
+    drafted_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                        related_name="drafted_requests")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
     policy_version = models.CharField(max_length=20, default=policy.POLICY_NUMBER, db_index=True)
     expedited = models.BooleanField(default=False)
     expedited_reason = models.TextField(blank=True)

@@ -250,6 +250,8 @@ DEMO = env_bool("DJANGO_DEMO", False)
 # file, not memory; a document's own 20 MB limit is checked by its upload handler
 # before the file is read whole. Form fields alone (files not counted) stay small.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A PDF with more pages is refused before its page tree is walked (issue 23).
+DOCUMENT_MAX_PAGES = env_int("DOCUMENT_MAX_PAGES", 500, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # The API for EHRs (authorizations/api): a token per HTC, nothing else
@@ -301,7 +303,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Key material (an API token's stored hash) is redacted from every line (issue 23 N13).
+    "filters": {"no_key_material": {"()": "authorizations.core.logfilters.RedactKeyMaterial"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["no_key_material"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

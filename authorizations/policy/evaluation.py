@@ -27,6 +27,7 @@ from authorizations.policy.questions import (
     Question,
 )
 from authorizations.policy.rules import Criterion, Facts
+from authorizations.policy.text import BIDI_MESSAGE, has_bidi_control
 from authorizations.policy.values import LabValue, ValueProblem
 
 MEETS_CRITERIA = "meets_criteria"
@@ -98,6 +99,8 @@ def _coerce(q: Question, value: Any, as_of: date, scheduling: bool = True) -> An
             raise ValueError("must not be empty")
         if len(value) > (q.max_length or 100):
             raise ValueError(f"must be at most {q.max_length} characters")
+        if has_bidi_control(value):
+            raise ValueError(BIDI_MESSAGE)
         if kind == "member_id" and (not MEMBER_ID_RE.match(value)
                                     or not values.member_key(value)):
             raise ValueError("may contain only letters, digits, dashes and spaces")

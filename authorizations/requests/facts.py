@@ -68,9 +68,12 @@ def review_flags(answers: dict[str, Any], *, as_of: date,
 
 def derived_answers(req: AuthorizationRequest) -> dict[str, bool]:
     """Answers read from the profile and the HTC directory, never typed: the
-    prescriber's specialist status and the HTC's federal designation, as they
-    are now (at submission, they are recorded as they were then)."""
-    profile = PrescriberProfile.objects.filter(user_id=req.prescriber_id).first()
+    specialist status of the person who submits (`submitted_by`, set by
+    request_submit before it evaluates; the draft's prescriber until then)
+    and the HTC's federal designation, as they are now (at submission, they
+    are recorded as they were then)."""
+    person = req.submitted_by_id or req.prescriber_id
+    profile = PrescriberProfile.objects.filter(user_id=person).first()
     return {
         # No profile means no known specialist status: never "yes".
         "prescriber_bleeding_disorder_specialist": bool(

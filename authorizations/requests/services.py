@@ -83,6 +83,8 @@ def request_save_draft(*, by: User, req: AuthorizationRequest,
             req.expedited_reason = expedited_reason.strip() if expedited else ""
             fields += ["expedited", "expedited_reason"]
         req.save(update_fields=fields)
+        # Who answered is on record for separation of duties (review/duties.py).
+        req.drafted_by.add(by)
         # The step name only: answers are patient data and never go in the log.
         audit(by=by, action=AuditAction.SAVE_DRAFT, obj=req, step=step)
     return req
@@ -253,8 +255,10 @@ def request_submit(*, by: User, req: AuthorizationRequest,
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.DRAFT:
             return SubmitResult(req, None, already_submitted=True)
-        # The prescriber's status and the HTC's designation as they are now,
-        # recorded with the answers (never typed).
+        # The submitter's specialist status and the HTC's designation as they
+        # are now, recorded with the answers (never typed): whoever submits
+        # vouches for the request, not whoever created the draft (issue 23 N8).
+        req.submitted_by = by
         req.answers = {**req.answers, **facts.derived_answers(req)}
         evaluation = facts.evaluate_request(req, as_of=today)
         req.submitted_at = timezone.now()

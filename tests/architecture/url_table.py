@@ -193,8 +193,10 @@ EXPECTED: dict[str, Expect] = {
     **admin_model("authorizations", "prescriberprofile", obj="prescriberprofile",
                   readable=False),
     **admin_model("authorizations", "reviewerprofile", obj="reviewerprofile", readable=False),
-    # API tokens: superusers only.
-    **admin_model("authorizations_api", "htcapikey", obj="htcapikey", readable=False),
+    # API tokens: superusers only; the list and the add page only, since a
+    # token's primary key is its stored hash (issue 23 N13).
+    "admin:authorizations_api_htcapikey_changelist": admin_page(DENIED),
+    "admin:authorizations_api_htcapikey_add": admin_page(DENIED),
     **admin_model("auth", "user", obj="user", readable=False, extra={
         "admin:auth_user_password_change": admin_page(DENIED, obj="user")}),
     **admin_model("auth", "group", obj="group", readable=False),

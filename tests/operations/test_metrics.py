@@ -151,6 +151,19 @@ def test_period_errors_name_the_field(client, operations_user):
     assert response.status_code == 400 and b"From date" in response.content
 
 
+@pytest.mark.parametrize("page", ["/operations/", "/operations/metrics.csv"])
+def test_dates_far_out_are_refused_by_their_field_not_a_500(client, operations_user, page):
+    # Issue 23 N11: 0001-01-01 to 9999-12-31 overflowed on its way to a datetime.
+    client.force_login(operations_user)
+    response = client.get(page, {"from": "0001-01-01", "to": "9999-12-31"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "From date must be between 2000-01-01 and 2099-12-31" in text
+    assert "To date must be between 2000-01-01 and 2099-12-31" in text
+    if page == "/operations/":
+        assert 'value="0001-01-01"' in text and 'value="9999-12-31"' in text
+
+
 def test_who_may_see_it(client, prescriber, reviewer, operations_user):
     assert client.get("/operations/").status_code == 302
     login(client, prescriber)
