@@ -52,7 +52,7 @@ def rows(prescriber):
         row = AuthorizationRequest.objects.filter(pk=req.pk)
         if status not in (Status.DRAFT, Status.APPROVED):
             # Along the allowed moves: PostgreSQL's trigger refuses a draft
-            # becoming denied at once (0016_state_triggers).
+            # becoming denied at once (0017_state_triggers).
             row.update(status=Status.PENDING_REVIEW)
         row.update(status=status, due_at=due_at, decided_at=decided_at)
         made[name] = AuthorizationRequest.objects.get(pk=req.pk)

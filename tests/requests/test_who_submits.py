@@ -44,7 +44,7 @@ def test_a_specialist_may_submit_a_non_specialists_draft(prescriber):
 
 
 def test_the_migration_fills_drafted_and_submitted_by_from_the_audit_rows(prescriber):
-    migration = __import__("authorizations.migrations.0015_submitted_by",
+    migration = __import__("authorizations.migrations.0016_submitted_by",
                            fromlist=["fill_from_audit"])
     colleague = PrescriberFactory(user__username="helper", htc=prescriber.prescriber.htc).user
     req = draft_by(prescriber, member_id="M-MIG")

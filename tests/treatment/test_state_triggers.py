@@ -1,5 +1,5 @@
 """State changes only through the allowed transitions, in the database too
-(issue 23 N12, migration 0016_state_triggers): the app role cannot cancel an
+(issue 23 N12, migration 0017_state_triggers): the app role cannot cancel an
 administered authorization, change or delete an infusion, or send an approved
 request back to draft. PostgreSQL only, but for the first test, which keeps the
 migration's frozen transition tables equal to the models'."""
@@ -19,7 +19,7 @@ from authorizations.treatment.services import infusion_correct
 from tests.operations.test_db_roles import APP, app_connection, as_app_role  # noqa: F401
 from tests.treatment.helpers import infusion_data, today
 
-MIGRATION = importlib.import_module("authorizations.migrations.0016_state_triggers")
+MIGRATION = importlib.import_module("authorizations.migrations.0017_state_triggers")
 
 
 def on_postgresql(test):

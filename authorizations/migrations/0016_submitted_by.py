@@ -43,7 +43,7 @@ def fill_from_audit(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authorizations', '0014_review_flag_reasons'),
+        ('authorizations', '0015_draft_typed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

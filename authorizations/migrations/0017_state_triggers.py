@@ -103,5 +103,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("authorizations", "0015_submitted_by")]
+    dependencies = [("authorizations", "0016_submitted_by")]
     operations = [migrations.RunPython(forwards, backwards)]
