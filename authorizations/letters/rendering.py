@@ -20,6 +20,8 @@ from authorizations import policy
 from authorizations.core import deadlines
 from authorizations.core.formats import letter_date, letter_datetime
 from authorizations.fhir.bundle import letter_attachments
+from authorizations.letters import plain
+from authorizations.letters.member import member_context
 from authorizations.letters.taglines import taglines
 from authorizations.models import (
     AuthorizationRequest,
@@ -79,7 +81,14 @@ def _appeal(determination: Determination) -> dict[str, Any] | None:
     appeal = getattr(determination, "decided_appeal", None) if determination.pk else None
     if appeal is None:
         return None
+    receipt = getattr(appeal, "receipt", None)
     return {
+        # Who appealed: the prescriber in the service, or the member (or the
+        # member's representative) by mail, fax or phone.
+        "claimant": receipt.claimant if receipt is not None else "prescriber",
+        "representative": receipt.representative_name if receipt is not None else "",
+        "received_via": receipt.get_received_via_display().split(" (")[0].lower()
+        if receipt is not None else "",
         "filed": letter_date(appeal.filed_at),
         "expedited": appeal.expedited,
         "denial_date": letter_date(appeal.denial.created_at),
@@ -158,6 +167,8 @@ def _common(req: AuthorizationRequest, copy: str) -> dict[str, Any]:
         # The appeal rights, turnaround and follow-up words (pages get the
         # same through the context processor).
         "clocks": deadlines.WORDS,
+        # The roster's address and plan type, the copy's voice (letters/member.py).
+        **member_context(req, copy == MEMBER),
     }
 
 
@@ -267,6 +278,10 @@ def letter_context(determination: Determination, copy: str = PRESCRIBER) -> dict
         },
         "appeal": _appeal(determination),
     }
+    # Beside the policy's words: the plain sentence, the denial code, what would change it.
+    context["unmet"] = plain.explain(context["unmet"], req.answers, context["voice"])
+    context["flags"] = plain.flag_items(req.review_flags or [], req.review_flag_reasons,
+                                        context["voice"])
     if kind in (LetterKind.APPROVAL, LetterKind.APPEAL_OVERTURNED):
         # A reviewer may approve without an attestation; the letter must not claim one.
         context["approved_on_review"] = determination.kind == DecisionKind.REVIEWER
