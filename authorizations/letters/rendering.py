@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
@@ -337,6 +337,11 @@ def _write_pdf(html: str, **options) -> bytes:
         pdf_variant="pdf/a-3a", **options)
 
 
+def render_cover_pdf(html: str) -> bytes:
+    """A print batch's cover sheet (letters/mailing.py)."""
+    return _write_pdf(html)
+
+
 def render_information_pdf(ir, copy: str = PRESCRIBER) -> bytes:
     return _write_pdf(render_to_string("letters/information.html",
                                        information_context(ir, copy)))
@@ -369,7 +374,7 @@ def latest_lettered_determination(req: AuthorizationRequest) -> Determination | 
     return None
 
 
-def determinations_missing_letters():
+def determinations_missing_letters() -> QuerySet[Determination]:
     """Determinations that should have a letter and have none."""
     first_ids = (Determination.objects.values("request")
                  .annotate(first_id=Min("id")).values("first_id"))
