@@ -87,9 +87,10 @@ def appeal_row(appeal: Appeal, now: datetime | None = None) -> AppealRow:
     filed_by = user.get_full_name() or user.get_username()
     if receipt is not None:
         # A reviewer typed in what the member (or their representative) sent.
-        sender = receipt.representative_name or "the member"
-        filed_by = f"{sender} ({receipt.get_claimant_display().lower()}), by " \
-                   f"{receipt.get_received_via_display().lower()}; recorded by {filed_by}"
+        sender = f"{receipt.representative_name} (the member's authorized representative)" \
+            if receipt.representative_name else "the member"
+        via = receipt.get_received_via_display().split(" (")[0].lower()
+        filed_by = f"{sender}, by {via}; recorded by {filed_by}"
     return AppealRow(
         obj=appeal, filed=when(appeal.filed_at), filed_by=filed_by,
         clock=f"{deadlines.EXPEDITED_APPEAL_WORDS} (expedited)" if appeal.expedited
