@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
@@ -42,25 +43,29 @@ def _kind_label(copy: MemberCopy) -> str:
     return LetterKind(kind_of(copy)).label
 
 
+def _cover(day: date, rows: list[dict[str, Any]], cover_pages: int) -> PdfReader:
+    page = cover_pages + 1
+    for row in rows:
+        row["first_page"] = page
+        page += row["pages"]
+    return PdfReader(io.BytesIO(letters.render_cover_pdf(render_to_string(
+        "letters/cover_sheet.html",
+        {"day": letter_date(day), "rows": rows, "count": len(rows),
+         "sheets": sum(r["pages"] for r in rows)}))))
+
+
 def assemble(day: date, copies: list[MemberCopy]) -> Printed:
     readers = [PdfReader(io.BytesIO(bytes(copy.pdf))) for copy in copies]
-    rows = []
-    for copy, reader in zip(copies, readers, strict=True):
-        rows.append({"number": request_of(copy).number, "kind": _kind_label(copy),
-                     "pages": len(reader.pages)})
-    cover = PdfReader(io.BytesIO(letters.render_cover_pdf(render_to_string(
-        "letters/cover_sheet.html",
-        {"day": letter_date(day), "rows": rows, "count": len(copies),
-         "sheets": sum(r["pages"] for r in rows)}))))
-    cover_pages = len(cover.pages)
+    rows = [{"number": request_of(copy).number, "kind": _kind_label(copy),
+             "pages": len(reader.pages)} for copy, reader in zip(copies, readers, strict=True)]
+    cover = _cover(day, rows, 1)
+    if len(cover.pages) > 1:
+        # A long batch's cover runs over a page: number the letters after all of it.
+        cover = _cover(day, rows, len(cover.pages))
     writer = PdfWriter()
     writer.append(cover)
-    first_pages, page = [], cover_pages + 1
-    for row, reader in zip(rows, readers, strict=True):
-        first_pages.append(page)
-        row["first_page"] = page
+    for reader in readers:
         writer.append(reader)
-        page += row["pages"]
     out = io.BytesIO()
     writer.write(out)
-    return Printed(out.getvalue(), first_pages)
+    return Printed(out.getvalue(), [row["first_page"] for row in rows])
