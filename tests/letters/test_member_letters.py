@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from authorizations.appeals.services import appeal_decide, appeal_file, appeal_record
 from authorizations.letters import rendering as letters
+from authorizations.letters.services import information_member_copy
 from authorizations.members import roster_csv
 from authorizations.models import Determination, Letter, LetterKind, MemberCopy
 from authorizations.requests.services import request_decide
-from authorizations.letters.services import information_member_copy
 from authorizations.review.services import information_request
 from tests.factories import approvable_case, make_reviewer
 from tests.letters.member_prose import own_prose
