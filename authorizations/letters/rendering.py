@@ -21,6 +21,7 @@ from authorizations.core import deadlines
 from authorizations.core.formats import letter_date, letter_datetime
 from authorizations.fhir.bundle import letter_attachments
 from authorizations.letters import plain
+from authorizations.letters.denial_codes import denial_code
 from authorizations.letters.member import member_context
 from authorizations.letters.taglines import taglines
 from authorizations.models import (
@@ -282,6 +283,8 @@ def letter_context(determination: Determination, copy: str = PRESCRIBER) -> dict
     context["unmet"] = plain.explain(context["unmet"], req.answers, context["voice"])
     context["flags"] = plain.flag_items(req.review_flags or [], req.review_flag_reasons,
                                         context["voice"])
+    # A denial with no criterion among its reasons still has its code.
+    context["other_code"] = denial_code("")
     if kind in (LetterKind.APPROVAL, LetterKind.APPEAL_OVERTURNED):
         # A reviewer may approve without an attestation; the letter must not claim one.
         context["approved_on_review"] = determination.kind == DecisionKind.REVIEWER

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -76,3 +77,7 @@ def test_every_unmailed_copy_is_printed_once_and_marked_mailed(
     assert second.copies.count() == 1
     assert second.copies.get().member_copy.letter.determination == denial
     assert appeal_deadline(denial) == sent + timedelta(days=3) == later + timedelta(days=185)
+    # The mailing is a fact: the database refuses to change it (migration 0015).
+    with pytest.raises((IntegrityError, DatabaseError), match="append-only"), \
+            transaction.atomic():
+        MailedCopy.objects.update(first_page=1)
