@@ -22,7 +22,7 @@ EBSA = ("the Employee Benefits Security Administration (EBSA) of the U.S. Depart
         "Labor at 1-866-444-EBSA (3272)")
 MARKETPLACE = ("the Health Insurance Marketplace at HealthCare.gov or 1-800-318-2596 "
                "(TTY 1-855-889-4325)")
-STATE_HELP = "your state's department of insurance or its consumer assistance program"
+STATE_HELP = "{your} state's department of insurance or its consumer assistance program"
 
 
 def roster_member(req: AuthorizationRequest) -> dict[str, Any] | None:
@@ -35,9 +35,10 @@ def roster_member(req: AuthorizationRequest) -> dict[str, Any] | None:
             "state": member.state}
 
 
-def plan_rights(plan_type: str | None) -> dict[str, Any]:
+def plan_rights(plan_type: str | None, *, copy_is_member: bool = True) -> dict[str, Any]:
     """The rights text's choices for a plan type: whether ERISA's civil action
-    applies (None: not known), the external review, and who can help."""
+    applies (None: not known), the external review, and who can help (in the
+    copy's voice)."""
     erisa = {PlanType.EMPLOYER_ERISA: True, PlanType.EMPLOYER_NON_ERISA: False,
              PlanType.INDIVIDUAL_EXCHANGE: False}.get(plan_type) if plan_type else None
     if plan_type == PlanType.EMPLOYER_ERISA:
@@ -48,6 +49,8 @@ def plan_rights(plan_type: str | None) -> dict[str, Any]:
         helpers = [STATE_HELP]
     else:
         helpers = [STATE_HELP, f"for a plan governed by ERISA, {EBSA}"]
+    state = "your" if copy_is_member else "the member's"
+    helpers = [helper.replace("{your}", state) for helper in helpers]
     return {"plan_type": plan_type or "", "erisa": erisa, "helpers": helpers,
             "state_external_review": erisa is False}
 
@@ -67,6 +70,7 @@ def appeal_window() -> dict[str, Any]:
 def member_context(req: AuthorizationRequest, copy_is_member: bool) -> dict[str, Any]:
     roster = roster_member(req)
     return {"roster": roster,
-            "rights": plan_rights(roster["plan_type"] if roster else None),
+            "rights": plan_rights(roster["plan_type"] if roster else None,
+                                  copy_is_member=copy_is_member),
             "voice": voice(copy_is_member),
             "appeal_window": appeal_window()}

@@ -153,6 +153,7 @@ def test_denial_to_the_member_in_each_plan_type(roster, deny, read_pdf, keep_pdf
                in prescriber_text
         assert ("civil action under section 502(a)" in prescriber_text) == \
             (member_id == "UHC-100200300")
+        assert "your state's" not in prescriber_text
 
 
 @pytest.mark.real_letters
