@@ -374,13 +374,23 @@ class AuditEvent(models.Model):
 
 # Every model of the app, importable from here: each slice keeps its own in
 # its models module (the tables and migrations did not move).
-from authorizations.appeals.models import Appeal, AppealOutcome  # noqa: E402,F401
+from authorizations.appeals.models import (  # noqa: E402,F401
+    Appeal,
+    AppealOutcome,
+    AppealReceipt,
+    Claimant,
+    ReceivedVia,
+)
 from authorizations.documents.models import (  # noqa: E402,F401
     DOCUMENT_CONTENT_TYPES,
     DOCUMENT_MAX_BYTES,
     Document,
     DocumentKind,
 )
+
+# Notices to the member (issue 21): the roster and the mailing of their copies.
+from authorizations.letters.models import MailedCopy, MailingBatch  # noqa: E402,F401
+from authorizations.members.models import Member, PlanType  # noqa: E402,F401
 from authorizations.review.models import (  # noqa: E402,F401
     AnswerVersion,
     DecisionReason,

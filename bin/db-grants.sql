@@ -33,7 +33,10 @@ BEGIN
                              'authorizations_letter', 'authorizations_membercopy',
                              'authorizations_decisionreason', 'authorizations_answerversion',
                              'authorizations_documentreceipt', 'authorizations_infusion',
-                             'django_migrations'] LOOP
+                             'django_migrations',
+                             -- Issue 21: the mailing of members' copies, an appeal's receipt.
+                             'authorizations_mailingbatch', 'authorizations_mailedcopy',
+                             'authorizations_appealreceipt'] LOOP
         IF to_regclass('public.' || t) IS NOT NULL THEN
             EXECUTE format('REVOKE UPDATE, DELETE ON public.%I FROM %I', t,
                            current_setting('hemgenix.app'));

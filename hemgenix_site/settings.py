@@ -347,6 +347,13 @@ PAYER_CONSUMER_ASSISTANCE = os.environ.get("PAYER_CONSUMER_ASSISTANCE", "")
 PAYER_PEER_TO_PEER_PHONE = os.environ.get("PAYER_PEER_TO_PEER_PHONE", "")
 PAYER_PEER_TO_PEER_HOURS = os.environ.get("PAYER_PEER_TO_PEER_HOURS", "")
 
+# Notices to the member (issue 21): the days a mailed notice takes to arrive.
+# The 180 days to appeal run from receipt (29 CFR 2560.503-1(h)(3)(i)), counted
+# as the mailing date plus this allowance (core/deadlines.appeal_deadline).
+NOTICE_MAILING_ALLOWANCE_DAYS = int(os.environ.get("NOTICE_MAILING_ALLOWANCE_DAYS", "5"))
+if not 0 <= NOTICE_MAILING_ALLOWANCE_DAYS <= 30:
+    raise ImproperlyConfigured("NOTICE_MAILING_ALLOWANCE_DAYS must be between 0 and 30 days")
+
 # Email notices (authorizations/notices.py): the console under a local run.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",

@@ -9,6 +9,7 @@ took part in the request.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, Value, When
@@ -21,7 +22,8 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from authorizations.appeals import selectors as appeal_selectors
-from authorizations.appeals.services import appeal_conflict, appeal_decide
+from authorizations.appeals.forms import AppealRecordForm
+from authorizations.appeals.services import appeal_conflict, appeal_decide, appeal_record
 from authorizations.core import deadlines
 from authorizations.core.actions import AuditAction
 from authorizations.core.admin import ReadOnlyAdmin
@@ -101,7 +103,10 @@ class AppealAdmin(ReadOnlyAdmin):
         return APPEAL_QUEUE_ORDER
 
     def changelist_view(self, request, extra_context=None):
+        record = reverse("admin:authorizations_appeal_record") \
+            if request.user.has_perm(DECIDE_PERMISSION) else ""
         return super().changelist_view(request, {"title": "Appeals for decision",
+                                                 "record_url": record,
                                                  **(extra_context or {})})
 
     @admin.display(description="Request")
@@ -137,8 +142,52 @@ class AppealAdmin(ReadOnlyAdmin):
     def get_urls(self):
         decide = self.admin_site.admin_view(require_http_methods(["GET", "POST"])(
             self.decide_view))
-        return [path("<int:pk>/decide/", decide, name="authorizations_appeal_decide")] + \
+        record = self.admin_site.admin_view(require_http_methods(["GET", "POST"])(
+            self.record_view))
+        return [path("<int:pk>/decide/", decide, name="authorizations_appeal_decide"),
+                path("record/", record, name="authorizations_appeal_record")] + \
             super().get_urls()
+
+    def record_view(self, request):
+        """An appeal the member (or their representative) sent by mail, fax or
+        phone, typed in by a reviewer (GET: the form; POST: appeal_record).
+        Errors name the field and keep what was typed."""
+        if not request.user.has_perm(DECIDE_PERMISSION):
+            raise PermissionDenied
+        form = AppealRecordForm(request.POST or None,
+                                initial={"received_at": timezone.localtime().replace(
+                                    second=0, microsecond=0, tzinfo=None)})
+        error = ""
+        if request.method == "POST":
+            req = None
+            if form.is_valid():
+                data = form.cleaned_data
+                req = appeal_selectors.request_by_number(data["request_number"])
+                if req is None:
+                    form.add_error("request_number", "No request has this number")
+            if req is not None:
+                try:
+                    appeal = appeal_record(
+                        by=request.user, req=req, claimant=data["claimant"],
+                        representative_name=data["representative_name"],
+                        received_via=data["received_via"], received_at=data["received_at"],
+                        statement=data["statement"], expedited=data["expedited"],
+                        expedited_reason=data["expedited_reason"])
+                except (InvalidTransition, ValueError) as exc:
+                    error = f"Nothing was recorded: {exc}"
+                else:
+                    messages.success(request, f"The appeal of {req.number} is recorded; it is "
+                                              "in the queue for a reviewer who did not deny.")
+                    return HttpResponseRedirect(
+                        reverse("admin:authorizations_appeal_decide", args=[appeal.pk]))
+            error = error or "Nothing was recorded: correct the form."
+        return TemplateResponse(request, "admin/authorizations/appeal/record.html", {
+            **self.admin_site.each_context(request), "title": "Record an appeal received",
+            "opts": self.model._meta, "form": form, "error": error,
+            "summary": form.error_summary() if form.errors else [],
+            "filing": deadlines.APPEAL_FILING_WORDS,
+            "allowance": settings.NOTICE_MAILING_ALLOWANCE_DAYS,
+        }, status=400 if error else 200)
 
     def decide_view(self, request, pk: int):
         """The appeal, the denial it is about, and the decision form (GET);

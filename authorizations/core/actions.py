@@ -60,6 +60,11 @@ class AuditAction(models.TextChoices):
     APPEAL = "appeal", "Appealed"
     APPEAL_DECIDE = "appeal_decide", "Appeal decided"
 
+    # Notices to the member (issue 21): the roster, appeals the member sends,
+    # and the mailing of members' copies.
+    APPEAL_RECORD = "appeal_record", "Appeal received from the member recorded"
+    MAIL_MEMBER_COPY = "mail_member_copy", "Member's copy of a letter mailed"
+
     # Supporting documents.
     DOCUMENT_ADD = "document_add", "Document added"
     DOCUMENT_DOWNLOAD = "document_download", "Document downloaded"

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from authorizations import policy
+from authorizations.members import selectors as roster
 from authorizations.models import (
     Authorization,
     AuthorizationRequest,
@@ -66,6 +67,13 @@ def review_flags(answers: dict[str, Any], *, as_of: date,
     return sorted(flags)
 
 
+def eligibility_flags(answers: dict[str, Any]) -> list[str]:
+    """`eligibility_not_verified` (issue 21): the web app, the API and PAS
+    raise it through evaluate_request; `manage.py evaluate` calls
+    review_flags only and never does (data dictionary v3, section 4)."""
+    return roster.eligibility_flags(answers)
+
+
 def derived_answers(req: AuthorizationRequest) -> dict[str, bool]:
     """Answers read from the profile and the HTC directory, never typed: the
     specialist status of the person who submits (`submitted_by`, set by
@@ -98,4 +106,5 @@ def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None,
     return policy.evaluate_answers(
         answers, as_of=as_of,
         lifetime_used=lifetime_used(key, as_of=as_of, excluding=req),
-        review_flags=review_flags(answers, as_of=as_of, excluding=req))
+        review_flags=review_flags(answers, as_of=as_of, excluding=req)
+        + eligibility_flags(answers))

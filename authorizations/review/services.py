@@ -22,7 +22,6 @@ from authorizations.core.formats import page_datetime
 from authorizations.letters import notices
 from authorizations.letters import rendering as letters
 from authorizations.models import (
-    AuditEvent,
     AuthorizationRequest,
     DecisionKind,
     DecisionReason,
@@ -156,13 +155,9 @@ def open_information_request(req: AuthorizationRequest) -> InformationRequest | 
 
 def resumed_due(req: AuthorizationRequest, ir: InformationRequest, now: datetime) -> datetime:
     """When the decision is due once the response restarts the clock
-    (deadlines.resumed_due); "expedited while it waited" is read from the
-    audit log (conversation.request_expedite)."""
-    while_waiting = req.expedited and AuditEvent.objects.filter(
-        object_type="AuthorizationRequest", object_id=str(req.pk), action=AuditAction.EXPEDITE,
-        at__gte=ir.paused_at).exists()
-    return deadlines.resumed_due(now, expedited=req.expedited, used_seconds=ir.clock_used,
-                                 expedited_while_waiting=while_waiting)
+    (deadlines.resumed_due: 48 hours from now when expedited, however and
+    whenever it became so)."""
+    return deadlines.resumed_due(now, expedited=req.expedited, used_seconds=ir.clock_used)
 
 
 @service

@@ -39,6 +39,8 @@ ACTIONS = (
     AuditAction.SCHEDULE_PEER_TO_PEER, AuditAction.RECORD_PEER_TO_PEER,
     AuditAction.CHANGE_ANSWERS, AuditAction.EXPEDITE, AuditAction.DOCUMENT_RECEIVED,
     AuditAction.APPEAL, AuditAction.APPEAL_DECIDE,
+    # Issue 21: the member's own appeal, and the mailing of the member's copies.
+    AuditAction.APPEAL_RECORD, AuditAction.MAIL_MEMBER_COPY,
 )
 
 
@@ -70,6 +72,14 @@ def _what(event: AuditEvent) -> str:
     if action == AuditAction.APPEAL:
         clock = f"expedited ({deadlines.EXPEDITED_APPEAL_WORDS})"
         return f"{words}: {clock if detail.get('expedited') else 'standard'}"
+    if action == AuditAction.MAIL_MEMBER_COPY:
+        day = detail.get("mailed_on", "")
+        kind = LETTER_WORDS.get(detail.get("kind", ""), detail.get("kind", ""))
+        return f"{words} ({kind.lower()}) on {long_date(date.fromisoformat(day)) if day else '-'}"
+    if action == AuditAction.APPEAL_RECORD:
+        clock = f"expedited ({deadlines.EXPEDITED_APPEAL_WORDS})"
+        return f"{words}: by {detail.get('received_via', '')}, " \
+               f"{clock if detail.get('expedited') else 'standard'}"
     if action == AuditAction.APPEAL_DECIDE:
         outcome = detail.get("outcome", "")
         return f"{words}: " + (AppealOutcome(outcome).label.lower()

@@ -181,7 +181,9 @@ EXPECTED: dict[str, Expect] = {
     **admin_model("authorizations", "determination", obj="determination", readable=True),
     # The appeals queue; an appeal's decision page (GET: the appeal and the form).
     **admin_model("authorizations", "appeal", obj="appeal", readable=True, data=True, extra={
-        "admin:authorizations_appeal_decide": admin_page(OK, obj="appeal", data=True)}),
+        "admin:authorizations_appeal_decide": admin_page(OK, obj="appeal", data=True),
+        # Issue 21: recording an appeal the member sent by mail, fax or phone (a form).
+        "admin:authorizations_appeal_record": admin_page(OK)}),
     **admin_model("authorizations", "letter", obj="letter", readable=True, extra={
         "admin:authorizations_letter_pdf": admin_page(OK, obj="letter", data=True)}),
     **admin_model("authorizations", "authorization", obj="authorization", readable=True,

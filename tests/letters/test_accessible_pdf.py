@@ -88,6 +88,6 @@ def test_reading_order_follows_the_letter(three_letters, read_pdf):
              "The reviewer's clinical rationale", "Policy and plan provision relied on",
              "Peer-to-peer discussion", "The right to appeal", "The right to an external review",
              "The right to bring a civil action", "Help with this decision", "cc: Member",
-             "Language assistance"]
+             "Language help and other formats", "Nondiscrimination notice"]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)

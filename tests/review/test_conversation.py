@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from authorizations.review.services import (
     peer_to_peer_request,
     peer_to_peer_schedule,
 )
-from tests.factories import login
+from tests.factories import approvable_case, login
 from tests.files import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_expedite_needs_a_reason_and_keeps_nothing_else(client, prescriber, pend
     assert not pending.expedited
 
 
-def test_expedited_while_pended_gets_72_hours_from_the_response(reviewer, prescriber, pending):
+def test_expedited_while_pended_gets_48_hours_from_the_response(reviewer, prescriber, pending):
     AuthorizationRequest.objects.filter(pk=pending.pk).update(
         due_at=timezone.now() + timedelta(days=2))  # 13 of 15 days used
     pending.refresh_from_db()
@@ -94,7 +95,23 @@ def test_expedited_while_pended_gets_72_hours_from_the_response(reviewer, prescr
     request_expedite(by=prescriber, req=pending, reason="Bleeds.")
     information_respond(by=prescriber, req=pending, note="")
     pending.refresh_from_db()
-    assert abs(pending.due_at - (timezone.now() + timedelta(hours=72))) < timedelta(minutes=1)
+    # 29 CFR 2560.503-1(f)(2)(i): decided within 48 hours of the information.
+    assert abs(pending.due_at - (timezone.now() + timedelta(hours=48))) < timedelta(minutes=1)
+
+
+def test_an_expedited_request_is_due_48_hours_after_the_information_arrives(
+        reviewer, prescriber, submit):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        req = submit(prescriber, approvable_case(hbsag="positive"), expedited=True)
+        assert req.due_at == req.submitted_at + timedelta(hours=72)
+        clock.shift(timedelta(hours=10))
+        information_request(by=reviewer, req=req, criteria=["hepatitis_b"], document_kinds=[],
+                            message="The HBV DNA result.")
+        # The prescriber answers 30 hours later: 62 of the 72 hours would be left.
+        clock.shift(timedelta(hours=30))
+        information_respond(by=prescriber, req=req, note="Attached.")
+        req.refresh_from_db()
+        assert req.due_at == timezone.now() + timedelta(hours=48)
 
 
 # ---- peer-to-peer ---------------------------------------------------------

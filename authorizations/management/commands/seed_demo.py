@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from authorizations.accounts.services import user_create_prescriber, user_create_reviewer
 from authorizations.appeals.services import appeal_file
+from authorizations.members import roster_csv
 from authorizations.models import HTC, AuthorizationRequest
 from authorizations.policy import values
 from authorizations.requests.services import (
@@ -77,9 +78,16 @@ class Command(BaseCommand):
                     by=None, username=username, password=password, credentials=credentials,
                     first_name=first, last_name=last, email=f"{username}@example.org")
                 self.stdout.write(f"{username}: clinical reviewer (admin at /admin/)")
+        self._demo_roster()
         self._demo_requests(User.objects.get(username=PRESCRIBERS[0][0]))
         self.stdout.write(self.style.SUCCESS(
             "Demo accounts ready: sign in at /accounts/login/ with the DEMO_PASSWORD password."))
+
+    def _demo_roster(self) -> None:
+        """The payer's member roster (synthetic people, data/demo-members.csv):
+        every demo patient is on it, with a plan type each, so the letters show
+        each plan's rights text and no demo request lacks a verified member."""
+        call_command("import_members", str(roster_csv.DEMO_CSV), stdout=self.stdout)
 
     def _demo_requests(self, user: User) -> None:
         """An approved request, one pending review, one pended for results that
