@@ -26,6 +26,7 @@ from authorizations.policy.dosing import (
     DOSE_TOLERANCE,
     LABEL_DOSE_GC_PER_KG,
     LARGEST_KIT_VIALS,
+    SMALLEST_KIT_VIALS,
     VIAL_ML,
     DosePlan,
     dose_plan,
@@ -110,4 +111,6 @@ __all__ = [
     "version_named", "versions",
     # documentation_missing (issue 19)
     "DOCUMENTATION_MISSING", "REQUIRED_DOCUMENTS", "RequiredDocument",
+    # the kit dispensed (issue 19)
+    "SMALLEST_KIT_VIALS",
 ]

@@ -56,6 +56,31 @@ EVIDENCE_WINDOWS: tuple[tuple[str, str, int], ...] = (
 )
 LARGEST_KIT_ML = Decimal(dosing.VIAL_ML * dosing.LARGEST_KIT_VIALS)  # 480 mL
 
+# What the prescriber can do before submitting about a result older than its
+# window (the review step lists them): a recent result with its report, or
+# the test done again. Without either, a clinical reviewer decides.
+# `{window}` is the result's window (EVIDENCE_WINDOWS); see evidence_remedy.
+_EVIDENCE_REMEDIES: dict[str, str] = {
+    "inhibitor_screen_date": "Enter an inhibitor screen from the last {window} days and "
+                             "attach its report, or repeat the screen.",
+    "liver_tests_date": "Enter a liver enzyme panel from the last {window} days and attach "
+                        "its report, or repeat the panel.",
+    "weight_date": "Enter a weight measured in the last {window} days, or weigh the patient "
+                   "again.",
+    "aav5_nab_test_date": "Enter an AAV5 NAb result from the last {window} days and attach "
+                          "its report, or repeat the test.",
+    "hiv_viral_load_date": "Enter an HIV viral load from the last {window} days and attach "
+                           "its report, or repeat the test.",
+    "liver_imaging_date": "Enter liver imaging from the last {window} days and attach its "
+                          "report, or repeat the imaging.",
+}
+
+
+def evidence_remedy(key: str) -> str:
+    """What to do about the result of test date `key` being too old."""
+    window = next(w for k, _, w in EVIDENCE_WINDOWS if k == key)
+    return _EVIDENCE_REMEDIES[key].format(window=window)
+
 
 class FlagReason(NamedTuple):
     """Why one flag was raised. `key` is the answer it is about; `days` and
