@@ -211,7 +211,7 @@ def documentation(attached_kinds: Iterable[str]) -> list[FlagReason]:
     if not missing:
         return []
     names = " and ".join(f"no {doc.name}" for doc in missing)
-    asks = "; ".join(f"\"{doc.policy_words}\"" for doc in missing)
+    asks = "; ".join(f"\u201c{doc.policy_words}\u201d" for doc in missing)
     return [FlagReason(
         DOCUMENTATION_MISSING,
         f"{names[:1].upper()}{names[1:]} {'is' if len(missing) == 1 else 'are'} attached. "
