@@ -11,7 +11,8 @@ import re
 import pytest
 from django.utils.http import urlencode
 
-from authorizations.models import Status
+from authorizations import policy
+from authorizations.models import DocumentKind, Status
 from authorizations.requests import evidence
 from tests.cases import AS_OF
 from tests.factories import approvable_case, attach_reports, draft_request, login
@@ -135,3 +136,7 @@ def test_the_dosing_step_shows_the_kit_for_72_kg(client, prescriber):
     assert "Volume 144 mL" in text
     assert "Vials the dose needs (10 mL each, rounded up) 15" in text
     assert "Kit dispensed 15 vials (150 mL)" in text
+
+
+def test_the_documents_the_policy_asks_for_are_kinds_a_prescriber_can_choose():
+    assert {d.kind for d in policy.REQUIRED_DOCUMENTS} <= set(DocumentKind.values)
