@@ -1,7 +1,8 @@
 """Before submitting, in Chromium: the review step's checklist says the two
 reports the policy asks for are missing; the prescriber follows its link to
 the documents page by keyboard, uploads both, comes back to the review, and
-the request (nothing else flagged) is approved at once. axe on each page."""
+the request (nothing else flagged) is approved at once. During a request for
+information the documents page says it is open for upload. axe on each page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from playwright.sync_api import expect
 
 from authorizations.models import Status
 from authorizations.requests.services import request_create, request_save_draft
-from tests.factories import approvable_case
+from authorizations.review.services import information_request
+from tests.factories import approvable_case, make_reviewer
 from tests.files import pdf_bytes
 
 pytestmark = pytest.mark.browser
@@ -83,3 +85,21 @@ def test_uploading_the_two_reports_before_submitting_clears_documentation_missin
     expect(page.locator("h1")).to_have_text("Approved")
     req.refresh_from_db()
     assert (req.status, req.review_flags) == (Status.APPROVED, [])
+
+
+def test_during_a_request_for_information_the_documents_page_is_open_for_upload(
+        browser_page, pended):
+    b, page, req = browser_page, browser_page.page, pended
+    information_request(by=make_reviewer(), req=req, criteria=["alcohol_counseling_attestation"],
+                        document_kinds=["clinic_note"], message="Send the counseling note.")
+    b.login("dr-lee")
+    b.goto(f"/requests/{req.pk}/documents/")
+    main = page.locator("main")
+    expect(main).to_contain_text("A clinical reviewer asked for more information: add the "
+                                 "documents asked for here, then send your response.")
+    expect(main).not_to_contain_text("decided")
+    expect(page.get_by_role("button", name="Upload the document")).to_be_visible()
+    b.check("documents-information-requested")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Go to your response").click()
+    assert page.url.endswith(f"/requests/{req.pk}/respond/")
