@@ -21,7 +21,6 @@ def evidence_checklist(context, req):
 
 
 @register.inclusion_tag("authorizations/_dose_kit.html")
-def dose_kit(req, heading_level=2):
+def dose_kit(req):
     """The dose and the kit dispensed for the request's answers (the review step)."""
-    return {"dose": dose_summary(req.answers) if req is not None else None,
-            "heading_level": heading_level}
+    return {"dose": dose_summary(req.answers) if req is not None else None}

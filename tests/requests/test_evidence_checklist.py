@@ -140,3 +140,12 @@ def test_the_dosing_step_shows_the_kit_for_72_kg(client, prescriber):
 
 def test_the_documents_the_policy_asks_for_are_kinds_a_prescriber_can_choose():
     assert {d.kind for d in policy.REQUIRED_DOCUMENTS} <= set(DocumentKind.values)
+
+
+def test_above_the_largest_kit_the_review_says_no_one_kit_holds_the_dose(client, prescriber):
+    req = draft_request(prescriber, approvable_case(weight_kg=245))
+    html = " ".join(re.sub(r"<[^>]+>", " ", review_page(login(client, prescriber),
+                                                        req)).split())
+    assert "Volume 490 mL" in html and "Vials the dose needs (10 mL each, rounded up) 49" in html
+    assert "Kit dispensed None: more than the largest kit of 48 vials" in html
+    assert "This dose needs 49 vials: more than the largest kit of 48 vials holds." in html
