@@ -85,4 +85,4 @@ test: test-system $(VENV)/.test node_modules/.installed
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/mypy  # textstat installs a top-level `tests` package; ours must win

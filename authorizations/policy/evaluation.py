@@ -270,10 +270,10 @@ def _sentence(reasons: Iterable[str]) -> str:
 
 
 def judge(criteria: Iterable[Criterion], policy_number: str, answers: Mapping[str, Any],
-          facts: Facts, review_flags: Iterable[str]) -> Evaluation:
+          facts: Facts, review_flags: Iterable[str | FlagReason]) -> Evaluation:
     """Evaluate typed answers (from `validate`) under one version's criteria.
-    `review_flags` are the database's flags; the answers' own are added here,
-    whatever the outcome."""
+    `review_flags` are the database's flags (IDs, or FlagReasons with a reason
+    of their own); the answers' own are added here, whatever the outcome."""
     results = []
     for criterion in criteria:
         if not criterion.applies(answers):

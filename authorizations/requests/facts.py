@@ -1,8 +1,9 @@
 """The facts the policy needs from the database, read (never written) here:
 whether the member key has used its one treatment (lifetime_limit), the
-review flags, and the prescriber's and HTC's status at the moment of
-evaluation. The services and the selectors both use it; the policy package
-takes these facts as arguments and never touches the database."""
+review flags (documentation_missing from the request's documents), and the
+prescriber's and HTC's status at the moment of evaluation. The services and
+the selectors both use it; the policy package takes these facts as
+arguments and never touches the database."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from authorizations.models import (
     Authorization,
     AuthorizationRequest,
     AuthorizationStatus,
+    Document,
     PrescriberProfile,
     Status,
 )
+from authorizations.policy import flags as policy_flags
 
 
 def _live_or_used(day: date) -> Q:
@@ -74,6 +77,22 @@ def eligibility_flags(answers: dict[str, Any]) -> list[str]:
     return roster.eligibility_flags(answers)
 
 
+# --- documentation_missing (issue 19) ---------------------------------------
+
+def attached_kinds(req: AuthorizationRequest) -> set[str]:
+    """The kinds of the documents attached to the request."""
+    if not req.pk:
+        return set()
+    return set(Document.objects.filter(request=req).values_list("kind", flat=True))
+
+
+def documentation_flags(req: AuthorizationRequest) -> list[policy.FlagReason]:
+    """documentation_missing, naming the missing documents, when the request
+    has no document of a kind the policy asks for (policy.REQUIRED_DOCUMENTS).
+    The web app and the API only: `manage.py evaluate` has no documents."""
+    return policy_flags.documentation(attached_kinds(req))
+
+
 def derived_answers(req: AuthorizationRequest) -> dict[str, bool]:
     """Answers read from the profile and the HTC directory, never typed: the
     specialist status of the person who submits (`submitted_by`, set by
@@ -95,7 +114,8 @@ def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None,
     """Evaluate a request's stored answers with today's profile, directory and
     lifetime facts, under the policy version in effect on `as_of` (the
     evaluation date: the day of a submission or resubmission in TIME_ZONE).
-    The database's review flags join those the answers raise (policy.flags).
+    The database's review flags, documentation_missing included, join those
+    the answers raise (policy.flags).
     `scheduling=False` for a reviewer's decision: the planned infusion date
     is checked against the evaluation date only when the prescriber submits.
     Raises policy.InvalidCase."""
@@ -106,5 +126,5 @@ def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None,
     return policy.evaluate_answers(
         answers, as_of=as_of,
         lifetime_used=lifetime_used(key, as_of=as_of, excluding=req),
-        review_flags=review_flags(answers, as_of=as_of, excluding=req)
-        + eligibility_flags(answers))
+        review_flags=[*review_flags(answers, as_of=as_of, excluding=req),
+                      *eligibility_flags(answers), *documentation_flags(req)])

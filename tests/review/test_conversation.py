@@ -210,7 +210,7 @@ def test_a_document_received_by_fax_is_recorded_and_visible(client, prescriber, 
          "received_by": "fax", "received_on": received_on.isoformat(),
          "file": upload("counseling.pdf", pdf_bytes(), "application/pdf")})
     assert response.status_code == 302
-    doc = Document.objects.get(request=pending)
+    doc = Document.objects.get(request=pending, kind="clinic_note")
     receipt = DocumentReceipt.objects.get(document=doc)
     assert (receipt.received_by, receipt.received_on, receipt.recorded_by) == (
         "fax", received_on, reviewer)
@@ -233,7 +233,7 @@ def test_a_received_document_is_checked_like_an_upload(client, reviewer, pending
          "received_on": timezone.localdate().isoformat(),
          "file": upload("note.pdf", b"not a pdf at all", "application/pdf")})
     assert response.status_code == 400
-    assert not Document.objects.filter(request=pending).exists()
+    assert not Document.objects.filter(request=pending, kind="clinic_note").exists()
     text = response.content.decode()
     assert "Nothing was recorded" in text and "File: " in text
     # What was typed is kept.
@@ -317,7 +317,7 @@ def test_a_received_document_without_the_csrf_token_is_refused(reviewer, pending
          "received_on": timezone.localdate().isoformat(),
          "file": upload("note.pdf", pdf_bytes(), "application/pdf")})
     assert response.status_code == 403
-    assert not Document.objects.filter(request=pending).exists()
+    assert not Document.objects.filter(request=pending, kind="clinic_note").exists()
 
 
 def test_password_reset_is_rate_limited_without_saying_so(client, prescriber):
