@@ -386,3 +386,6 @@ from authorizations.treatment.models import (  # noqa: E402,F401
     FollowUpStatus,
     Infusion,
 )
+
+# Rate limits (deployment work, issue 23): the shared counters of core/ratelimit.py.
+from authorizations.core.ratelimit import RateCounter  # noqa: E402,F401

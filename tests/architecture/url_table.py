@@ -125,6 +125,8 @@ EXPECTED: dict[str, Expect] = {
                                obj="submitted"),
     "api_questionnaire_responses": Expect(anonymous=401, other=401, reviewer=401, owner=401),
     "api_schema": public(),
+    # Load balancers' health check: no login, no patient data.
+    "healthz": public(),
     # Django's account pages (no patient data on any of them).
     "login": public(),
     "logout": public(anonymous=NOT_ALLOWED, signed_in=NOT_ALLOWED),  # POST only
