@@ -364,6 +364,7 @@ class AuditEvent(models.Model):
 # Every model of the app, importable from here: each slice keeps its own in
 # its models module (the tables and migrations did not move).
 from authorizations.appeals.models import Appeal, AppealOutcome  # noqa: E402,F401
+from authorizations.core.ratelimit import RateCounter  # noqa: E402,F401
 from authorizations.documents.models import (  # noqa: E402,F401
     DOCUMENT_CONTENT_TYPES,
     DOCUMENT_MAX_BYTES,
@@ -386,6 +387,3 @@ from authorizations.treatment.models import (  # noqa: E402,F401
     FollowUpStatus,
     Infusion,
 )
-
-# Rate limits (deployment work, issue 23): the shared counters of core/ratelimit.py.
-from authorizations.core.ratelimit import RateCounter  # noqa: E402,F401

@@ -316,7 +316,8 @@ if LOG_FORMAT not in {"json", "plain"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "authorizations.core.logs.RequestIDFilter"}},
+    "filters": {"request_id": {"()": "authorizations.core.logs.RequestIDFilter"},
+                "unmatched_paths": {"()": "authorizations.core.logs.UnmatchedPathFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "authorizations.core.logs.JSONFormatter"},
@@ -326,6 +327,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # "Not Found: <path>": a path that matched nothing is the client's text.
+        "django.request": {"filters": ["unmatched_paths"]},
         # At DEBUG it quotes template context, form values included.
         "django.template": {"level": "INFO"},
         "fontTools": {"level": "WARNING"},

@@ -80,10 +80,10 @@ def django_q_heartbeat() -> datetime | None:
 def check_worker() -> str:
     if not settings.TASK_WORKER_EXPECTED:
         return "not expected"
-    heartbeat: Callable[[], datetime | None] = import_string(settings.TASK_WORKER_HEARTBEAT)
     try:
+        heartbeat: Callable[[], datetime | None] = import_string(settings.TASK_WORKER_HEARTBEAT)
         last = heartbeat()
-    except Exception:  # a broker or table that cannot be read is a failing check
+    except Exception:  # a misnamed reader, or a broker or table that cannot be read
         log.exception("the task worker's heartbeat could not be read")
         return "unknown (heartbeat unreadable)"
     if last is None:

@@ -63,6 +63,25 @@ class RequestIDFilter(logging.Filter):
         return True
 
 
+WITHHELD_PATH = "<path that matched no URL, withheld>"
+
+
+class UnmatchedPathFilter(logging.Filter):
+    """On django.request: Django's "Not Found: <path>" quotes whatever the
+    client typed (a patient's name, say) when the path matched no URL; such a
+    path is withheld. A matched path holds ids only and is kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and getattr(request, "resolver_match", None) is None \
+                and isinstance(record.args, tuple):
+            path = getattr(request, "path", "")
+            escaped = path.encode("unicode_escape").decode("ascii")
+            record.args = tuple(WITHHELD_PATH if a in (path, escaped) else a
+                                for a in record.args)
+        return True
+
+
 class JSONFormatter(logging.Formatter):
     """One JSON object per record: time (UTC), level, logger, message, the
     request ID, and the record's `fields` (set through `extra=`)."""

@@ -38,6 +38,9 @@ class RateCounter(models.Model):
         app_label = "authorizations"
         indexes = [models.Index(fields=["window_start"], name="ratecounter_window")]
 
+    def __str__(self) -> str:
+        return f"{self.key[:12]}: {self.count} since {self.window_start}"
+
 
 _UPSERT = """
 INSERT INTO {table} (key, window_start, count) VALUES (%s, %s, 1)
