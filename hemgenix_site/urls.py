@@ -35,3 +35,7 @@ urlpatterns = [
     path("", include("authorizations.fhir.urls")),
     path("api/v1/", include("authorizations.api.urls")),
 ]
+
+# The 404 and 500 pages render even without the static files' manifest.
+handler404 = "authorizations.core.errors.page_not_found"
+handler500 = "authorizations.core.errors.server_error"
