@@ -13,40 +13,9 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from hemgenix_site.env import env_bool, env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no), not {raw!r}")
-
-
-def env_int(name: str, default: int, *, minimum: int = 0) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
-    return value
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
@@ -302,42 +271,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
 }
 
-# Logs carry request paths, numbers and status codes, never answers: patient
-# data is protected health information.
-LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
-if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-    raise ImproperlyConfigured(f"DJANGO_LOG_LEVEL must be a logging level, not {LOG_LEVEL!r}")
-# One JSON object per line (DJANGO_LOG_FORMAT=plain for a terminal), each with
-# the request's ID (authorizations/core/logs.py): a line per request
-# (hemgenix.requests) and per audit event (hemgenix.audit), to ship as they are.
-LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "json").strip().lower()
-if LOG_FORMAT not in {"json", "plain"}:
-    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "authorizations.core.logs.RequestIDFilter"},
-                "unmatched_paths": {"()": "authorizations.core.logs.UnmatchedPathFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "authorizations.core.logs.JSONFormatter"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
-                             "filters": ["request_id"]}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # "Not Found: <path>": a path that matched nothing is the client's text.
-        "django.request": {"filters": ["unmatched_paths"]},
-        # At DEBUG it quotes template context, form values included.
-        "django.template": {"level": "INFO"},
-        "fontTools": {"level": "WARNING"},
-        "weasyprint": {"level": "ERROR"},
-        # They check uploaded documents, and may quote their bytes.
-        "PIL": {"level": "WARNING"},
-        "pypdf": {"level": "CRITICAL"},
-    },
-}
+# Logs (one JSON line per request and per audit event, never patient data) and
+# the health check's task worker: hemgenix_site/observability.py.
+from hemgenix_site.observability import (  # noqa: E402,F401
+    LOG_FORMAT,
+    LOG_LEVEL,
+    LOGGING,
+    TASK_WORKER_EXPECTED,
+    TASK_WORKER_HEARTBEAT,
+    TASK_WORKER_HEARTBEAT_SECONDS,
+)
 
 # Payer identity printed on letters; a deployment sets its own.
 PAYER_NAME = os.environ.get("PAYER_NAME", "UnitedHealthcare")
@@ -382,10 +325,3 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000")
 # The reviewers' queue owner: told of responses and new appeals (no address:
 # nobody is told).
 REVIEW_QUEUE_EMAIL = os.environ.get("DJANGO_REVIEW_QUEUE_EMAIL", "")
-
-# Health (/healthz, authorizations/core/health.py): whether a task worker is
-# expected (then its heartbeat must be recent), and how its heartbeat is read.
-TASK_WORKER_EXPECTED = env_bool("DJANGO_TASK_WORKER", False)
-TASK_WORKER_HEARTBEAT = os.environ.get(
-    "DJANGO_TASK_WORKER_HEARTBEAT", "authorizations.core.health.django_q_heartbeat")
-TASK_WORKER_HEARTBEAT_SECONDS = env_int("DJANGO_TASK_WORKER_HEARTBEAT_SECONDS", 120, minimum=1)
