@@ -1,13 +1,10 @@
-"""Settings of what operators watch: the logs (one JSON line per request and
-per audit event, with the request ID; authorizations/core/logs.py) and the
-health check's task worker (authorizations/core/health.py). Imported by
-hemgenix_site/settings.py; all from the environment."""
+"""The logging settings: one JSON line per request and per audit event, with
+the request ID (authorizations/core/logs.py), never patient data. Imported by
+hemgenix_site/settings.py; from the environment."""
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
-
-from hemgenix_site.env import env_bool, env_int
 
 # Logs carry request paths, numbers and status codes, never answers: patient
 # data is protected health information.
@@ -45,10 +42,3 @@ LOGGING = {
         "pypdf": {"level": "CRITICAL"},
     },
 }
-
-# Health (/healthz, authorizations/core/health.py): whether a task worker is
-# expected (then its heartbeat must be recent), and how its heartbeat is read.
-TASK_WORKER_EXPECTED = env_bool("DJANGO_TASK_WORKER", False)
-TASK_WORKER_HEARTBEAT = os.environ.get(
-    "DJANGO_TASK_WORKER_HEARTBEAT", "authorizations.core.health.django_q_heartbeat")
-TASK_WORKER_HEARTBEAT_SECONDS = env_int("DJANGO_TASK_WORKER_HEARTBEAT_SECONDS", 120, minimum=1)

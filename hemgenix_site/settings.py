@@ -271,16 +271,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
 }
 
-# Logs (one JSON line per request and per audit event, never patient data) and
-# the health check's task worker: hemgenix_site/observability.py.
-from hemgenix_site.observability import (  # noqa: E402,F401
-    LOG_FORMAT,
-    LOG_LEVEL,
-    LOGGING,
-    TASK_WORKER_EXPECTED,
-    TASK_WORKER_HEARTBEAT,
-    TASK_WORKER_HEARTBEAT_SECONDS,
-)
+# Logs (one JSON line per request and per audit event, never patient data):
+# hemgenix_site/observability.py.
+from hemgenix_site.observability import LOG_FORMAT, LOG_LEVEL, LOGGING  # noqa: E402,F401
+
+# Health (/healthz, authorizations/core/health.py): whether a task worker is
+# expected (then its heartbeat must be recent), and how its heartbeat is read.
+TASK_WORKER_EXPECTED = env_bool("DJANGO_TASK_WORKER", False)
+TASK_WORKER_HEARTBEAT = os.environ.get(
+    "DJANGO_TASK_WORKER_HEARTBEAT", "authorizations.core.health.django_q_heartbeat")
+TASK_WORKER_HEARTBEAT_SECONDS = env_int("DJANGO_TASK_WORKER_HEARTBEAT_SECONDS", 120, minimum=1)
 
 # Payer identity printed on letters; a deployment sets its own.
 PAYER_NAME = os.environ.get("PAYER_NAME", "UnitedHealthcare")
