@@ -135,6 +135,8 @@ EXPECTED: dict[str, Expect] = {
     "cds_service": Expect(anonymous=401, other=401, reviewer=401, owner=401, ),
     "api_docs": public(),
     "api_docs_swagger": public(),
+    # Load balancers' health check: no login, no patient data.
+    "healthz": public(),
     # Django's account pages (no patient data on any of them).
     "login": public(),
     "logout": public(anonymous=NOT_ALLOWED, signed_in=NOT_ALLOWED),  # POST only

@@ -34,17 +34,6 @@ from tests.files import pdf_bytes, upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(db):
-    """Password reset counts live in the shared (database) cache: each test
-    starts from none."""
-    from django.core.cache import caches
-
-    caches["shared"].clear()
-    yield
-    caches["shared"].clear()
-
-
 def change_page(client, reviewer, req) -> str:
     page = login(client, reviewer).get(
         reverse("admin:authorizations_authorizationrequest_change", args=[req.pk]))
