@@ -19,15 +19,15 @@ class TextKind(Kind):
     def from_json(self, q: Question, value: Any) -> str:
         if not isinstance(value, str):
             raise Refusal("must be text", f"Enter {q.noun} as text")
-        value = value.strip()
-        if not value:
+        text = value.strip()
+        if not text:
             raise Refusal("must not be empty", f"Enter {q.noun}", code="required")
         limit = self.max_length(q)
-        if len(value) > limit:
+        if len(text) > limit:
             raise Refusal(f"must be at most {limit} characters",
                           f"{capital(q.noun)} must be {limit} characters or fewer",
                           code="max_length")
-        return value
+        return text
 
     def max_length(self, q: Question) -> int:
         return q.max_length or 100
