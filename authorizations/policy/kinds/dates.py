@@ -84,7 +84,8 @@ def format_hint(q: Question) -> str:
     except ValueError:
         day = date(2026, 10, 20)
     month = MONTHS[day.month - 1][:3].title()  # not %b: that follows the locale
-    return f"Month first: {month_first(day)}, {month} {day.day}, {day.year} or {day.isoformat()}."
+    return (f"Write it month first: {month_first(day)} or {month} {day.day}, {day.year} (also "
+            f"{day.day} {month} {day.year} or {day.isoformat()}).")
 
 
 class DateKind(Kind):

@@ -25,11 +25,13 @@ FIX_UNIT_PERCENT, FIX_UNIT_IU_ML = "percent", "iu_ml"
 FIX_UNITS = ((FIX_UNIT_PERCENT, "% of normal"), (FIX_UNIT_IU_ML, "IU/mL"))
 FACTORS = {FIX_UNIT_PERCENT: Decimal(1), FIX_UNIT_IU_ML: kinds.PERCENT_PER_IU_ML}
 UNIT_OF_FACTOR = {factor: unit for unit, factor in FACTORS.items()}
-SHOWN = {FIX_UNIT_PERCENT: "%", FIX_UNIT_IU_ML: " IU/mL"}  # after a number
 
 
-def _with_unit(number: Decimal, unit: str) -> str:
-    return f"{values.plain(number)}{SHOWN[unit]}"
+def _described(number: Decimal, unit: str) -> str:
+    """0.01% of normal; 0.01 IU/mL (1% of normal)."""
+    if unit == FIX_UNIT_PERCENT:
+        return f"{values.plain(number)}% of normal"
+    return f"{values.plain(number)} IU/mL ({values.plain(number * FACTORS[unit])}% of normal)"
 
 
 class FactorIXUnit:
@@ -92,15 +94,11 @@ class FactorIXUnit:
             return cleaned
         if kinds.fits_only_the_other_unit(lab.value, factor) and not cleaned.get(CONFIRMED):
             other = FIX_UNIT_IU_ML if unit == FIX_UNIT_PERCENT else FIX_UNIT_PERCENT
-            as_other = kinds.convert(lab, FACTORS[other]).value
             self._ask_to_confirm()
-            self.add_error(KEY, f"Check the unit: {_with_unit(lab.value, unit)} is "
-                                f"{_with_unit(percent.value, FIX_UNIT_PERCENT)} of normal, which "
-                                "labs rarely report for hemophilia B; "
-                                f"{_with_unit(lab.value, other)} would be "
-                                f"{_with_unit(as_other, FIX_UNIT_PERCENT)} of normal. Choose the "
-                                "unit on the report, or tick \u201cThe value and its unit are "
-                                "right as typed\u201d")
+            self.add_error(KEY, f"Check the unit: {_described(lab.value, unit)} is unusual for "
+                                f"hemophilia B, but {_described(lab.value, other)} is not. Choose "
+                                "the unit on the lab report, or tick \u201cThe value and its unit "
+                                "are right as typed\u201d")
             return cleaned
         # Stored as percent of normal, whatever unit was typed.
         cleaned[KEY] = percent

@@ -65,8 +65,10 @@ def test_a_two_digit_year_asks_for_four_digits():
 
 def test_the_date_format_shows_before_any_error():
     html = str(STEP_FORMS["patient"](prefix="patient").as_div())
-    assert "Month first: 04/12/1985, Apr 12, 1985 or 1985-04-12." in html
-    assert "Month first: 10/30/2026, Oct 30, 2026 or 2026-10-30." in html
+    assert "Write it month first: 04/12/1985 or Apr 12, 1985 (also 12 Apr 1985 or " \
+           "1985-04-12)." in html
+    assert "Write it month first: 10/30/2026 or Oct 30, 2026 (also 30 Oct 2026 or " \
+           "2026-10-30)." in html
 
 
 def test_the_member_id_is_refused_by_the_form_as_by_the_engine():

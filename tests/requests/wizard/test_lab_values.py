@@ -71,11 +71,11 @@ def test_a_unit_typed_against_the_unit_chosen_is_asked_about(walker):
 
 @pytest.mark.parametrize("typed, unit, stored, words", [
     ("0.01", "percent", Decimal("0.01"),
-     "Check the unit: 0.01% is 0.01% of normal, which labs rarely report for hemophilia B; "
-     "0.01 IU/mL would be 1% of normal."),
+     "Check the unit: 0.01% of normal is unusual for hemophilia B, but 0.01 IU/mL (1% of "
+     "normal) is not."),
     ("1", "iu_ml", 100,
-     "Check the unit: 1 IU/mL is 100% of normal, which labs rarely report for hemophilia B; "
-     "1% would be 1% of normal."),
+     "Check the unit: 1 IU/mL (100% of normal) is unusual for hemophilia B, but 1% of normal "
+     "is not."),
 ])
 def test_a_value_that_fits_only_the_other_unit_asks_to_be_confirmed(walker, typed, unit, stored,
                                                                       words):
