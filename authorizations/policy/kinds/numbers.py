@@ -13,14 +13,14 @@ from authorizations.policy.kinds.base import (
     FREE_TEXT_INPUT,
     MAX_TYPED,
     Kind,
-    Limits,
     Refusal,
     capital,
     short,
 )
 from authorizations.policy.values import LabValue, ValueProblem
 
-if TYPE_CHECKING:  # questions.py imports the kinds: only a type here
+if TYPE_CHECKING:  # questions.py imports the kinds: only types here
+    from authorizations.policy.kinds.base import Limits
     from authorizations.policy.questions import Question
 
 
