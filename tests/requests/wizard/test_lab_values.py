@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from authorizations.requests.wizard.forms import STEP_FORMS
 from tests.factories import approvable_case
 from tests.walker import step_post_data
 
@@ -265,3 +266,14 @@ def test_expedited_is_asked_only_when_a_reviewer_will_decide(walker):
     walker.submit_step(pended)
     walker.follow(f"/requests/{walker.pk}/edit/review/")
     assert "expedited" in walker.page.context["wizard"]["form"].fields
+
+
+def test_a_confirmed_value_shown_again_stays_confirmed():
+    """A saved 0.01% was confirmed when it was saved: shown again (Back, a
+    change from the review), it is not asked about a second time."""
+    form_class = STEP_FORMS["diagnosis"]
+    raw = form_class.raw_data(approvable_case(fix_activity_percent=Decimal("0.01")))
+    assert raw["fix_activity_confirmed"] == "on"
+    form = form_class(data={f"diagnosis-{k}": v for k, v in raw.items()}, prefix="diagnosis")
+    assert form.is_valid(), form.errors
+    assert form.answers()["fix_activity_percent"] == Decimal("0.01")
