@@ -42,3 +42,45 @@ class APIClient:
 
     def __str__(self) -> str:
         return self.get_username()
+
+
+class PASSubmission(models.Model):
+    """A PAS request Bundle received through Claim/$submit: its transaction
+    identifier (a replay answers with the same request instead of a second
+    one) and the Claim's identifiers ($inquire finds the request by them)."""
+
+    htc = models.ForeignKey(HTC, on_delete=models.PROTECT, related_name="+", verbose_name="HTC")
+    bundle_system = models.CharField(max_length=200)
+    bundle_value = models.CharField(max_length=100)
+    claim_identifiers = models.JSONField(default=list)
+    request = models.ForeignKey("authorizations.AuthorizationRequest", on_delete=models.PROTECT,
+                                related_name="pas_submissions")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "PAS submission"
+        constraints = [models.UniqueConstraint(fields=["htc", "bundle_system", "bundle_value"],
+                                               name="pas_submission_once")]
+
+    def __str__(self) -> str:
+        return f"{self.bundle_value} ({self.request})"
+
+
+class CDSClient(models.Model):
+    """An EHR registered to call the CDS Hooks service: the issuer of its JWTs
+    and its public keys, as the EHR published them (a JWKS, stored as given:
+    a signature is checked with the key itself, never a fingerprint)."""
+
+    htc = models.ForeignKey(HTC, on_delete=models.PROTECT, related_name="+", verbose_name="HTC")
+    name = models.CharField(max_length=100)
+    issuer = models.CharField(max_length=300, unique=True,
+                              help_text="The JWT's iss: the EHR's identifier (a URL)")
+    jwks = models.JSONField(help_text="The EHR's JSON Web Key Set, as published")
+    active = models.BooleanField(default=True)
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "CDS Hooks client"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.issuer})"

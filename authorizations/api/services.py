@@ -1,17 +1,21 @@
 """The writes of API tokens, each in one transaction with its audit row (on
-the HTC: a token's id holds its hash, so the log names its prefix only)."""
+the HTC: a token's id holds its hash, so the log names its prefix only), and
+the PAS submission."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from authorizations.api.models import HTCAPIKey
+from authorizations.api.models import CDSClient, HTCAPIKey, PASSubmission
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
-from authorizations.models import HTC
+from authorizations.fhir import pas_submit as pas_submit_reader
+from authorizations.models import HTC, AuthorizationRequest
+from authorizations.requests.services import request_create, request_save_draft, request_submit
 
 
 class NotAllowed(PermissionError):
@@ -49,3 +53,52 @@ def api_key_revoke(*, by: User, key: HTCAPIKey) -> HTCAPIKey:
             key.save(update_fields=["revoked"])
             audit(by=by, action=AuditAction.API_KEY_REVOKE, obj=key.htc, key=key.prefix)
     return key
+
+
+@service
+def pas_submit(*, by: Any, submission: pas_submit_reader.Submission,
+               prescriber: User) -> tuple[AuthorizationRequest, bool]:
+    """A PAS request Bundle, already read and checked, submitted as the wizard
+    submits: a draft of `prescriber` with the answers, then request_submit.
+    (request, created): a replayed Bundle (same transaction identifier at the
+    same HTC) gives the request it made the first time. `by` is the token's
+    APIClient, which the audit row names as api-key:<prefix>."""
+    htc = by.htc
+    system = str(submission.identifier.get("system") or "")[:200]
+    value = str(submission.identifier.get("value") or "")[:100]
+    with transaction.atomic():
+        earlier = (PASSubmission.objects.select_for_update()
+                   .filter(htc=htc, bundle_system=system, bundle_value=value)
+                   .select_related("request").first())
+        if earlier is not None:
+            return earlier.request, False
+        req = request_create(by=prescriber, htc=htc)
+        req = request_save_draft(
+            by=prescriber, req=req, answers=submission.answers, step="review",
+            expedited=submission.expedited,
+            expedited_reason="Sent as urgent (priority stat) on the EHR's PAS Claim"
+            if submission.expedited else "")
+        PASSubmission.objects.create(htc=htc, bundle_system=system, bundle_value=value,
+                                     claim_identifiers=submission.claim_identifiers,
+                                     request=req)
+        audit(by=by, action=AuditAction.PAS_SUBMIT, obj=req,
+              policy=submission.version.number, answered=len(submission.answers),
+              ehr_filled=submission.ehr_filled)
+        req = request_submit(by=prescriber, req=req).request
+    return req, True
+
+
+@service
+def cds_client_register(*, by: User, htc: HTC, name: str, issuer: str,
+                        jwks: dict[str, Any]) -> CDSClient:
+    """Register an EHR for the CDS Hooks service: its JWT issuer and its
+    JWKS, kept exactly as the EHR published it."""
+    _superuser_only(by)
+    if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list) or not jwks["keys"]:
+        raise ValueError("JWKS: a JSON Web Key Set with at least one key is required")
+    with transaction.atomic():
+        client = CDSClient.objects.create(htc=htc, name=name.strip(), issuer=issuer.strip(),
+                                          jwks=jwks)
+        audit(by=by, action=AuditAction.CDS_CLIENT_REGISTER, obj=htc, client=client.pk,
+              issuer=client.issuer)
+    return client

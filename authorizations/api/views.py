@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
 )
+from drf_spectacular.views import SpectacularRedocView
 from rest_framework import parsers, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +24,13 @@ from rest_framework.views import APIView
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.fhir import bundle, importing, jsonio
-from authorizations.models import AuthorizationRequest, PrescriberProfile
+from authorizations.models import (
+    Appeal,
+    AuthorizationRequest,
+    Determination,
+    PrescriberProfile,
+    Status,
+)
 from authorizations.policy import Problem, values
 from authorizations.requests.selectors import authorization_or_none
 
@@ -76,16 +83,33 @@ class AuthorizationSerializer(serializers.Serializer):
     icd10 = serializers.CharField()
 
 
+class DecisionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(["approved", "denied"])
+    kind = serializers.ChoiceField(["system", "reviewer"])
+    appeal = serializers.BooleanField(help_text="Made on an appeal (upheld or overturned)")
+    by = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
 class StatusSerializer(serializers.Serializer):
     request = serializers.CharField(help_text="The request number, PA-0000012")
-    status = serializers.ChoiceField(["draft", "pending_review", "approved", "denied"])
-    outcome = serializers.ChoiceField(["meets_criteria", "not_met"], allow_null=True)
+    status = serializers.ChoiceField(["draft", "pending_review", "information_requested",
+                                      "approved", "denied"],
+                                     help_text="Where the request stands now (after an appeal, "
+                                               "the appeal's decision)")
+    outcome = serializers.ChoiceField(["meets_criteria", "not_met"], allow_null=True,
+                                      help_text="The evaluator's result at submission; a "
+                                                "reviewer's or an appeal's decision does not "
+                                                "change it")
     unmet = serializers.ListField(child=serializers.CharField(),
-                                  help_text="Criterion IDs not met (data dictionary, 2)")
+                                  help_text="Criterion IDs not met by the evaluator "
+                                            "(data dictionary, 2)")
+    decision = DecisionSerializer(allow_null=True, help_text="The current decision, or null")
     review_flags = serializers.ListField(child=serializers.CharField())
     policy = serializers.CharField()
     submitted_at = serializers.DateTimeField(allow_null=True)
-    decided_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True,
+                                           help_text="When the current decision was made")
     authorization = AuthorizationSerializer(allow_null=True)
 
 
@@ -116,21 +140,78 @@ class RequestStatus(APIView):
         req = request_of(request, number)
         audit(by=request.user, action=AuditAction.API_STATUS, obj=req, htc=req.htc_id)
         auth = authorization_or_none(req)
+        decision = current_decision(req)
         return Response({
             "request": req.number,
             "status": req.status,
             "outcome": req.outcome or None,
             "unmet": req.unmet,
+            "decision": {
+                "status": decision.status, "kind": decision.kind,
+                "appeal": Appeal.objects.filter(decision=decision).exists(),
+                "by": decision.decided_by_name, "at": decision.created_at,
+            } if decision else None,
             "review_flags": req.review_flags,
             "policy": req.policy_version,
             "submitted_at": req.submitted_at,
-            "decided_at": req.decided_at,
+            # The current decision's time (an overturned appeal's, not the first denial's).
+            "decided_at": decision.created_at if decision else None,
             "authorization": {
                 "number": auth.number, "start": auth.start_date, "end": auth.end_date,
                 "status": auth.status_on(timezone.localdate()),
                 "hcpcs": auth.hcpcs_code, "icd10": auth.icd10_code,
             } if auth else None,
         })
+
+
+def current_decision(req: AuthorizationRequest) -> Determination | None:
+    """The latest approval or denial: an appeal's, when one was decided."""
+    return (req.determinations.filter(status__in=[Status.APPROVED, Status.DENIED])
+            .order_by("-created_at", "-id").first())
+
+
+class Index(APIView):
+    """What the API offers, for a person or a client finding their way."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @extend_schema(summary="The API's endpoints", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        def url(name: str) -> str:
+            return request.build_absolute_uri(reverse(name))
+
+        return Response({
+            "name": "Hemgenix prior authorization API", "version": "1",
+            "authentication": "Authorization: Api-Key <token> (one token per HTC)",
+            "documentation": url("api_docs"), "swagger_ui": url("api_docs_swagger"),
+            "schema": url("api_schema"),
+            "endpoints": {
+                "request_status": request.build_absolute_uri("/api/v1/requests/{number}"),
+                "request_fhir": request.build_absolute_uri("/api/v1/requests/{number}/fhir"),
+                "questionnaire_responses": url("api_questionnaire_responses"),
+                "pas_submit": url("pas_submit"), "pas_inquire": url("pas_inquire"),
+                "questionnaire": request.build_absolute_uri("/fhir/Questionnaire"),
+            },
+        })
+
+
+class RedocView(SpectacularRedocView):
+    """Redoc from the project's static files, in a page of its own (lang,
+    no outside fonts). Redoc writes its styles into the page and renders its
+    search in a worker: this page's policy allows those, and still no
+    script but the project's."""
+
+    template_name = "api/redoc.html"
+    CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+           "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; "
+           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response["Content-Security-Policy"] = self.CSP
+        return response
 
 
 class RequestFhir(APIView):

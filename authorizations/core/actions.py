@@ -77,3 +77,9 @@ class AuditAction(models.TextChoices):
     FHIR_IMPORT = "fhir_import", "Imported from a FHIR QuestionnaireResponse"
     API_KEY_CREATE = "api_key_create", "API token created"
     API_KEY_REVOKE = "api_key_revoke", "API token revoked"
+
+    # Da Vinci PAS and CRD (issue 22).
+    PAS_SUBMIT = "pas_submit", "Submitted through PAS Claim/$submit"
+    PAS_INQUIRE = "pas_inquire", "Decision read through PAS Claim/$inquire"
+    CDS_HOOK = "cds_hook", "Coverage requirements answered to an EHR (CDS Hooks)"
+    CDS_CLIENT_REGISTER = "cds_client_register", "EHR registered for CDS Hooks"

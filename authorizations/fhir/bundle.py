@@ -13,7 +13,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from weasyprint import Attachment
 
 from authorizations import policy
-from authorizations.fhir import claim, jsonio, parties
+from authorizations.fhir import claim, dtr, jsonio, parties
 from authorizations.fhir.parties import Refs
 from authorizations.fhir.response import build_response
 from authorizations.models import AuthorizationRequest, Determination, Status
@@ -34,6 +34,7 @@ def questionnaire_response(req: AuthorizationRequest, refs: Refs | None = None
         req.answers, version=policy_version(req),
         status="in-progress" if req.status == Status.DRAFT else "completed",
         id=refs.resource_id("questionnaire-response"),
+        extension=dtr.response_extensions(refs.ref("coverage")),
         identifier={"system": "urn:ietf:rfc:3986", "value": refs.url("questionnaire-response")},
         subject=refs.ref("patient"),
         author=refs.ref("prescriber"),
@@ -41,7 +42,7 @@ def questionnaire_response(req: AuthorizationRequest, refs: Refs | None = None
     )
 
 
-def _authorization(req: AuthorizationRequest):
+def authorization_of(req: AuthorizationRequest):
     try:
         return req.authorization
     except AuthorizationRequest.authorization.RelatedObjectDoesNotExist:
@@ -55,7 +56,7 @@ def latest_determination(req: AuthorizationRequest) -> Determination | None:
 def claim_response(req: AuthorizationRequest, determination: Determination,
                    refs: Refs | None = None) -> ClaimResponse:
     return claim.claim_response(req, determination, refs or Refs(req.number),
-                                authorization=_authorization(req))
+                                authorization=authorization_of(req))
 
 
 def request_bundle(req: AuthorizationRequest, *, now: datetime | None = None) -> Bundle:
@@ -71,6 +72,7 @@ def request_bundle(req: AuthorizationRequest, *, now: datetime | None = None) ->
         ("coverage", parties.coverage(req, refs)),
         ("payer", parties.payer(refs)),
         ("prescriber", parties.practitioner(req, refs)),
+        ("prescriber-role", parties.practitioner_role(req, refs)),
         ("htc", parties.htc(req, refs)),
     ]
     if site is not None:

@@ -19,7 +19,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 from authorizations import policy
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
-from authorizations.fhir import jsonio
+from authorizations.fhir import dtr, jsonio
 from authorizations.fhir.response import UnreadableResponse, read_response
 from authorizations.models import HTC, AuthorizationRequest
 from authorizations.policy import Problem
@@ -129,6 +129,14 @@ def _parse(data: dict) -> tuple[QuestionnaireResponse | None, list[Problem]]:
 
 def read(text: str | bytes, *, as_of) -> tuple[policy.PolicyVersion, dict[str, Any]]:
     """Parse and check a QuestionnaireResponse. Raises ImportRefused."""
+    version, answers, _ = read_with_origins(text, as_of=as_of)
+    return version, answers
+
+
+def read_with_origins(text: str | bytes, *, as_of
+                      ) -> tuple[policy.PolicyVersion, dict[str, Any], list[str]]:
+    """read(), and the answer keys the EHR filled itself (DTR information-origin
+    auto-client or auto-server): the record says which answers no person typed."""
     if len(text) > MAX_BYTES:
         raise ImportRefused([Problem("(file)", f"is larger than {MAX_BYTES // 1000} kB")])
     try:
@@ -139,7 +147,9 @@ def read(text: str | bytes, *, as_of) -> tuple[policy.PolicyVersion, dict[str, A
         found = data.get("resourceType") if isinstance(data, dict) else type(data).__name__
         raise ImportRefused([Problem("resourceType",
                                      f"must be QuestionnaireResponse, not {found}")])
+    origins, origin_problems = dtr.answer_origins(data.get("item"))
     resource, problems = _parse(data)
+    problems += [Problem(key, message) for key, message in origin_problems]
     if resource is None:
         raise ImportRefused(problems)
     try:
@@ -149,7 +159,9 @@ def read(text: str | bytes, *, as_of) -> tuple[policy.PolicyVersion, dict[str, A
         problems += exc.problems
     if problems:
         raise ImportRefused(problems)
-    return version, answers
+    filled = sorted(k for k, source in origins.items()
+                    if source in dtr.FILLED_BY_SOFTWARE and k in answers)
+    return version, answers, filled
 
 
 def first_open_step(answers: dict[str, Any]) -> str:
@@ -168,11 +180,11 @@ def import_questionnaire_response(*, by: User, htc: HTC, text: str | bytes,
     """A new draft of `by` (a prescriber at `htc`) from a QuestionnaireResponse.
     `via` says how it came (upload, command, api); `actor` is who sent it
     when not the prescriber (an API key). Raises ImportRefused."""
-    version, answers = read(text, as_of=timezone.localdate())
+    version, answers, filled = read_with_origins(text, as_of=timezone.localdate())
     with transaction.atomic():
         req = request_create(by=by, htc=htc)
         req = request_save_draft(by=by, req=req, answers=answers,
                                  step=first_open_step(answers))
         audit(by=actor or by, action=AuditAction.FHIR_IMPORT, obj=req, via=via,
-              policy=version.number, answered=len(answers))
+              policy=version.number, answered=len(answers), ehr_filled=filled)
     return req

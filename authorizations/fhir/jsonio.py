@@ -52,3 +52,8 @@ def parse(cls: type[M], text: str | bytes | dict[str, Any]) -> M:
     ValueError (bad JSON) or pydantic.ValidationError (not a valid resource)."""
     data = values.loads(text) if isinstance(text, (str, bytes)) else text
     return cls.model_validate(data)
+
+
+def dumps_data(data: Any) -> str:
+    """Already-read JSON data (exact decimals) as text again."""
+    return json.dumps(data, cls=values.ExactJSONEncoder, ensure_ascii=False)

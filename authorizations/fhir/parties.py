@@ -17,9 +17,10 @@ from fhir.resources.R4B.location import Location
 from fhir.resources.R4B.organization import Organization
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.practitioner import Practitioner
+from fhir.resources.R4B.practitionerrole import PractitionerRole
 
 from authorizations import policy
-from authorizations.fhir import codes
+from authorizations.fhir import codes, profiles
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,11 @@ def patient(req, refs: Refs) -> Patient:
     name = {k: v for k, v in (("family", last), ("given", [first] if first else None)) if v}
     return Patient(
         id=refs.resource_id("patient"),
+        # US Core asks for an identifier and a name: declared when a draft has them.
+        meta=profiles.meta(profiles.PAS_BENEFICIARY)
+        if answers.get("member_id") and name else None,
+        # US Core asks for a gender; the policy never asks it, so it is unknown.
+        gender="unknown",
         identifier=[member_identifier(answers["member_id"])] if answers.get("member_id") else None,
         name=[name] if name else None,
         birthDate=answers.get("date_of_birth") or None,
@@ -64,7 +70,8 @@ def patient(req, refs: Refs) -> Patient:
 
 
 def payer(refs: Refs) -> Organization:
-    return Organization(id=refs.resource_id("payer"), name=settings.PAYER_NAME,
+    return Organization(id=refs.resource_id("payer"), name=settings.PAYER_NAME, active=True,
+                        meta=profiles.meta(profiles.PAS_INSURER),
                         type=[{"coding": [{
                             "system": "http://terminology.hl7.org/CodeSystem/organization-type",
                             "code": "pay", "display": "Payer"}]}])
@@ -74,6 +81,7 @@ def coverage(req, refs: Refs) -> Coverage:
     member_id = req.answers.get("member_id")
     return Coverage(
         id=refs.resource_id("coverage"),
+        meta=profiles.meta(profiles.PAS_COVERAGE),
         status="active",
         identifier=[member_identifier(member_id)] if member_id else None,
         subscriberId=member_id or None,
@@ -93,13 +101,27 @@ def practitioner(req, refs: Refs) -> Practitioner:
         name["suffix"] = [profile.credentials]
     npi = profile.npi if profile is not None else ""
     return Practitioner(id=refs.resource_id("prescriber"), name=[name],
+                        # US Core asks for an identifier: the profile is declared
+                        # only when the prescriber's NPI is on file.
+                        meta=profiles.meta(profiles.PAS_PRACTITIONER) if npi else None,
                         identifier=[npi_identifier(npi)] if npi else None)
+
+
+def practitioner_role(req, refs: Refs) -> PractitionerRole:
+    """The prescriber at the HTC: PAS names the requesting provider and the
+    care team by role, not by a bare Practitioner."""
+    return PractitionerRole(id=refs.resource_id("prescriber-role"),
+                            meta=profiles.meta(profiles.PAS_PRACTITIONER_ROLE), active=True,
+                            practitioner=refs.ref("prescriber"), organization=refs.ref("htc"),
+                            code=[{"text": "Prescriber"}])
 
 
 def htc(req, refs: Refs) -> Organization:
     center = req.htc
     return Organization(
         id=refs.resource_id("htc"),
+        meta=profiles.meta(profiles.PAS_REQUESTOR),
+        active=True,
         identifier=[{"system": codes.HTC_SYSTEM, "value": str(center.pk)}],
         name=center.name,
         type=[{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type",

@@ -12,7 +12,7 @@ from typing import Any
 from fhir.resources.R4B.questionnaire import Questionnaire
 
 from authorizations import policy
-from authorizations.fhir import codes
+from authorizations.fhir import codes, dtr
 from authorizations.policy import PolicyVersion, Question, kinds
 
 # Each answer kind's item type (policy/kinds/: Kind.fhir_type).
@@ -139,7 +139,10 @@ def question_item(q: Question, by_key: dict[str, Question],
                                **_enable_answer(controller, value)}
                               for value in q.asked_when.values]
         item["enableBehavior"] = "any"
-    extensions = _extensions(q, criterion_names)
+    added = dtr.item_additions(q.key)  # DTR: LOINC codes and prepopulation
+    if "code" in added:
+        item["code"] = added["code"]
+    extensions = _extensions(q, criterion_names) + added.get("extension", [])
     if extensions:
         item["extension"] = extensions
     children = _help(q)
@@ -160,6 +163,7 @@ def build_questionnaire(version: PolicyVersion, *, publisher: str) -> Questionna
             groups.append({"linkId": group_link_id(step), "text": title, "type": "group",
                            "item": items})
     return Questionnaire(
+        **dtr.questionnaire_additions(),
         id=questionnaire_id(version),
         url=codes.QUESTIONNAIRE_URL,
         version=version.number,

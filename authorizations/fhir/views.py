@@ -16,13 +16,14 @@ from django.urls import reverse
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_GET, require_http_methods
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.library import Library
 
 from authorizations import policy
 from authorizations.core import ratelimit
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
-from authorizations.fhir import bundle, importing, jsonio, questionnaire
+from authorizations.fhir import bundle, dtr, importing, jsonio, questionnaire
 from authorizations.fhir.forms import ImportForm
 from authorizations.letters.pages import can_read_letters
 from authorizations.models import AuthorizationRequest
@@ -75,6 +76,17 @@ def questionnaire_search(request):
                     entry=[{"fullUrl": base + r.id, "resource": r, "search": {"mode": "match"}}
                            for r in resources])
     response = fhir_response(jsonio.dumps(result))
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def library_read(request, resource_id: str):
+    """The CQL the Questionnaire's initialExpressions name, as a FHIR Library:
+    public like the Questionnaire (no patient data)."""
+    if resource_id != dtr.LIBRARY_ID:
+        raise Http404("No Library with this id")
+    response = fhir_response(jsonio.dumps(Library.model_validate(dtr.library())))
     response["Cache-Control"] = "public, max-age=3600"
     return response
 

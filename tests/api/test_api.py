@@ -247,7 +247,8 @@ def test_openapi_description_is_served_and_valid(client):
     validate_schema(schema)
     assert set(schema["paths"]) == {"/api/v1/requests/{number}",
                                     "/api/v1/requests/{number}/fhir",
-                                    "/api/v1/questionnaire-responses"}
+                                    "/api/v1/questionnaire-responses", "/api/v1/",
+                                    "/fhir/Claim/$submit", "/fhir/Claim/$inquire"}
     assert schema["components"]["securitySchemes"]["ApiKey"]["in"] == "header"
     post = schema["paths"]["/api/v1/questionnaire-responses"]["post"]
     assert {"201", "400", "401"} <= set(post["responses"])

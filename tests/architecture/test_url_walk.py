@@ -172,8 +172,12 @@ class World:
                 values[name] = AuthorizationRequest.objects.get(pk=self.objects[obj]).number
             elif name == "n":
                 values[name] = 1  # the first follow-up
+            elif name == "resource_id" and "Library" in route:
+                values[name] = "hemgenix-prepopulation"  # the DTR CQL (issue 22)
             elif name == "resource_id":
                 values[name] = "hemgenix-2026D0120K"
+            elif name == "service_id":
+                values[name] = "hemgenix-crd"  # the CDS Hooks service (issue 22)
             else:
                 pytest.fail(f"{route}: no value for the URL parameter {name!r}; add one to "
                             "World.kwargs")

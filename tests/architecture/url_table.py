@@ -125,6 +125,15 @@ EXPECTED: dict[str, Expect] = {
                                obj="submitted"),
     "api_questionnaire_responses": Expect(anonymous=401, other=401, reviewer=401, owner=401),
     "api_schema": public(),
+    # Da Vinci PAS, CRD and DTR (issue 22).
+    "pas_submit": Expect(anonymous=401, other=401, reviewer=401, owner=401),
+    "pas_inquire": Expect(anonymous=401, other=401, reviewer=401, owner=401),
+    "api_index": public(),
+    "cds_discovery": public(),
+    "fhir_library": public(),
+    "cds_service": Expect(anonymous=401, other=401, reviewer=401, owner=401, ),
+    "api_docs": public(),
+    "api_docs_swagger": public(),
     # Django's account pages (no patient data on any of them).
     "login": public(),
     "logout": public(anonymous=NOT_ALLOWED, signed_in=NOT_ALLOWED),  # POST only

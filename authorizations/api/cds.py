@@ -1,0 +1,55 @@
+"""The CDS Hooks service of CRD: discovery (public, as the CDS Hooks
+specification has it) and the hemgenix-crd service, which a registered EHR
+calls with its JWT (cds_auth.py). The answer is fhir/crd.py's."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import parsers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from authorizations.api.cds_auth import CDSHooksJWTAuthentication
+from authorizations.core.actions import AuditAction
+from authorizations.core.audit import audit
+from authorizations.fhir import crd
+
+SERVICE_IDS = {crd.SERVICE_ID: "order-sign", f"{crd.SERVICE_ID}-select": "order-select"}
+# Where the card's policy link goes; a deployment names the payer's own page.
+DEFAULT_POLICY_URL = ("https://www.uhcprovider.com/en/policies-protocols/commercial-policies/"
+                      "commercial-medical-drug-policies.html")
+
+
+class Discovery(APIView):
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return Response(crd.services())
+
+
+class Service(APIView):
+    authentication_classes = [CDSHooksJWTAuthentication]
+    parser_classes = [parsers.JSONParser]
+
+    @extend_schema(exclude=True)
+    def post(self, request, service_id: str):
+        if service_id not in SERVICE_IDS:
+            raise Http404
+        hook = request.data if isinstance(request.data, dict) else {}
+        if hook.get("hook") not in crd.HOOKS:
+            return Response({"detail": f"hook must be one of {', '.join(crd.HOOKS)}"},
+                            status=400)
+        body = crd.answer(
+            hook, today=timezone.localdate(), payer=settings.PAYER_NAME,
+            policy_url=getattr(settings, "CRD_POLICY_URL", "") or DEFAULT_POLICY_URL,
+            form_url=request.build_absolute_uri(reverse("request_new")))
+        # Identifiers only: the hook carries patient data, the log must not.
+        audit(by=request.user, action=AuditAction.CDS_HOOK, obj=request.auth.htc,
+              hook=hook["hook"], cards=len(body["cards"]))
+        return Response(body)

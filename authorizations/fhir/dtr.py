@@ -1,0 +1,239 @@
+"""What makes the policy's Questionnaire a DTR one (Da Vinci DTR 2.x,
+profiles.DTR_SOURCE): the profile, LOINC codes on the lab and vital items,
+and prepopulation: `initialExpression` on each item an EHR can fill, naming
+an expression of the CQL Library served at /fhir/Library/<LIBRARY_ID>.
+Running the CQL is the EHR's DTR client's job. questionnaire.py calls
+`item_additions` and `questionnaire_additions`; no Django here."""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+from authorizations.fhir import codes, profiles
+from authorizations.fhir.x12 import CodeTable
+
+# LOINC (Regenstrief, loinc.org): each code written from the LOINC table's
+# long common name, stable across the 2.7x releases; the AAV5 neutralizing
+# antibody assay (CSL's) has no LOINC code, so its items carry none.
+LOINC = CodeTable("http://loinc.org", "LOINC", "2.7x", {
+    "21112-8": "Birth date",
+    "29463-7": "Body weight",
+    "3187-2": "Coagulation factor IX activity actual/normal in Platelet poor plasma by "
+              "Coagulation assay",
+    "3186-4": "Coagulation factor IX inhibitor [Units/volume] in Platelet poor plasma by "
+              "Coagulation assay",
+    "20447-9": "HIV 1 RNA [#/volume] (viral load) in Serum or Plasma by NAA with probe "
+               "detection",
+    "5196-1": "Hepatitis B virus surface Ag [Presence] in Serum or Plasma by Immunoassay",
+    "13955-0": "Hepatitis C virus Ab [Presence] in Serum or Plasma by Immunoassay",
+    "11259-9": "Hepatitis C virus RNA [Presence] in Serum or Plasma by NAA with probe "
+               "detection",
+    "1742-6": "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
+    "1920-8": "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
+})
+
+# The LOINC codes of each answer key: its own result, or (for the liver panel
+# question and the test dates) the results it is about.
+ITEM_CODES: dict[str, tuple[str, ...]] = {
+    "date_of_birth": ("21112-8",),
+    "weight_kg": ("29463-7",),
+    "weight_date": ("29463-7",),
+    "fix_activity_percent": ("3187-2",),
+    "fix_activity_test_date": ("3187-2",),
+    "inhibitor_screen_bu": ("3186-4",),
+    "inhibitor_screen_date": ("3186-4",),
+    "hiv_viral_load_copies_ml": ("20447-9",),
+    "hiv_viral_load_date": ("20447-9",),
+    "hbsag": ("5196-1",),
+    "hcv_antibody": ("13955-0",),
+    "hcv_rna": ("11259-9",),
+    "liver_enzymes_tested": ("1742-6", "1920-8"),
+    "liver_tests_date": ("1742-6", "1920-8"),
+}
+
+LIBRARY_NAME = "HemgenixPrepopulation"
+LIBRARY_ID = "hemgenix-prepopulation"
+LIBRARY_URL = f"{codes.CANONICAL_BASE}/Library/{LIBRARY_ID}"
+LIBRARY_VERSION = "1.0.0"
+EXT_INITIAL_EXPRESSION = \
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression"
+EXT_CQF_LIBRARY = "http://hl7.org/fhir/StructureDefinition/cqf-library"
+
+# The CQL define each EHR-fillable item starts from.
+INITIAL_EXPRESSIONS: dict[str, str] = {
+    "patient_first_name": "PatientFirstName",
+    "patient_last_name": "PatientLastName",
+    "date_of_birth": "BirthDate",
+    "weight_kg": "LatestWeightKg",
+    "weight_date": "LatestWeightDate",
+    "fix_activity_percent": "LatestFactorIXActivityPercent",
+    "fix_activity_test_date": "LatestFactorIXActivityDate",
+    "inhibitor_screen_bu": "LatestFactorIXInhibitorBU",
+    "inhibitor_screen_date": "LatestFactorIXInhibitorDate",
+    "hiv_viral_load_copies_ml": "LatestHIVViralLoad",
+    "hiv_viral_load_date": "LatestHIVViralLoadDate",
+    "liver_tests_date": "LatestLiverPanelDate",
+}
+
+CQL = f'''library {LIBRARY_NAME} version '{LIBRARY_VERSION}'
+
+using FHIR version '4.0.1'
+
+include FHIRHelpers version '4.0.1' called FHIRHelpers
+
+codesystem "LOINC": 'http://loinc.org'
+
+code "Body weight": '29463-7' from "LOINC"
+code "Factor IX activity": '3187-2' from "LOINC"
+code "Factor IX inhibitor": '3186-4' from "LOINC"
+code "HIV viral load": '20447-9' from "LOINC"
+code "ALT": '1742-6' from "LOINC"
+code "AST": '1920-8' from "LOINC"
+
+context Patient
+
+define "PatientFirstName": First(Patient.name.given)
+
+define "PatientLastName": First(Patient.name.family)
+
+define "BirthDate": Patient.birthDate
+
+define "Weights": [Observation: "Body weight"] O
+  where O.status in {{ 'final', 'amended', 'corrected' }}
+  sort by effective descending
+
+define "LatestWeightKg": (First("Weights").value as Quantity) convert 'kg'
+
+define "LatestWeightDate": date from (First("Weights").effective as dateTime)
+
+define "FactorIXActivity": [Observation: "Factor IX activity"] O
+  where O.status in {{ 'final', 'amended', 'corrected' }}
+  sort by effective descending
+
+define "LatestFactorIXActivityPercent": First("FactorIXActivity").value as Quantity
+
+define "LatestFactorIXActivityDate": date from (First("FactorIXActivity").effective as dateTime)
+
+define "FactorIXInhibitor": [Observation: "Factor IX inhibitor"] O
+  where O.status in {{ 'final', 'amended', 'corrected' }}
+  sort by effective descending
+
+define "LatestFactorIXInhibitorBU": First("FactorIXInhibitor").value as Quantity
+
+define "LatestFactorIXInhibitorDate": date from (First("FactorIXInhibitor").effective as dateTime)
+
+define "HIVViralLoads": [Observation: "HIV viral load"] O
+  where O.status in {{ 'final', 'amended', 'corrected' }}
+  sort by effective descending
+
+define "LatestHIVViralLoad": First("HIVViralLoads").value as Quantity
+
+define "LatestHIVViralLoadDate": date from (First("HIVViralLoads").effective as dateTime)
+
+define "LiverPanel": ([Observation: "ALT"] union [Observation: "AST"]) O
+  where O.status in {{ 'final', 'amended', 'corrected' }}
+  sort by effective descending
+
+define "LatestLiverPanelDate": date from (First("LiverPanel").effective as dateTime)
+'''
+
+
+def defined_expressions(cql: str = CQL) -> set[str]:
+    """The names the CQL defines."""
+    return set(re.findall(r'^define "([^"]+)"', cql, flags=re.MULTILINE))
+
+
+def item_additions(key: str) -> dict[str, Any]:
+    """An item's `code` and `initialExpression` (the extension, to append)."""
+    added: dict[str, Any] = {}
+    if key in ITEM_CODES:
+        added["code"] = [LOINC.coding(code) for code in ITEM_CODES[key]]
+    if key in INITIAL_EXPRESSIONS:
+        added["extension"] = [{"url": EXT_INITIAL_EXPRESSION, "valueExpression": {
+            "language": "text/cql-identifier",
+            "expression": f"{LIBRARY_NAME}.{INITIAL_EXPRESSIONS[key]}"}}]
+    return added
+
+
+def questionnaire_additions() -> dict[str, Any]:
+    """The Questionnaire's profile and its Library."""
+    return {"meta": profiles.meta(profiles.DTR_QUESTIONNAIRE),
+            "extension": [{"url": EXT_CQF_LIBRARY,
+                           "valueCanonical": f"{LIBRARY_URL}|{LIBRARY_VERSION}"}]}
+
+
+def library() -> dict[str, Any]:
+    """The CQL as a FHIR Library (logic-library)."""
+    return {
+        "resourceType": "Library", "id": LIBRARY_ID, "url": LIBRARY_URL,
+        "version": LIBRARY_VERSION, "name": LIBRARY_NAME,
+        "title": "Hemgenix prior authorization prepopulation",
+        "status": "active",
+        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/library-type",
+                             "code": "logic-library"}]},
+        "description": "The expressions the policy's Questionnaire names in "
+                       "initialExpression: what an EHR can fill from its own records.",
+        "content": [{"contentType": "text/cql",
+                     "data": base64.b64encode(CQL.encode()).decode()}],
+    }
+
+
+# ---- information-origin on a QuestionnaireResponse's answers (DTR 2.x)
+EXT_INFORMATION_ORIGIN = profiles.DTR + "information-origin"
+ORIGINS = ("auto-client", "auto-server", "override", "manual")
+FILLED_BY_SOFTWARE = ("auto-client", "auto-server")
+
+
+def answer_origins(items: Any) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """({linkId: origin source}, [(linkId, problem)]) of the answers of raw
+    QuestionnaireResponse items. DTR's rule dtrx-1: an override or a manual
+    answer names its author; an automatic one names none."""
+    found: dict[str, str] = {}
+    problems: list[tuple[str, str]] = []
+    stack = [items]
+    while stack:
+        level = stack.pop()
+        for item in level if isinstance(level, list) else ():
+            if not isinstance(item, dict):
+                continue
+            link_id = item.get("linkId") if isinstance(item.get("linkId"), str) else "(item)"
+            stack.append(item.get("item"))
+            for answer in item.get("answer") or ():
+                if not isinstance(answer, dict):
+                    continue
+                stack.append(answer.get("item"))
+                for ext in answer.get("extension") or ():
+                    if not isinstance(ext, dict) or ext.get("url") != EXT_INFORMATION_ORIGIN:
+                        continue
+                    parts = {e.get("url"): e for e in ext.get("extension") or ()
+                             if isinstance(e, dict)}
+                    source = (parts.get("source") or {}).get("valueCode")
+                    if source not in ORIGINS:
+                        problems.append((link_id, f"information-origin source must be one of "
+                                                  f"{', '.join(ORIGINS)}"))
+                    elif (source in FILLED_BY_SOFTWARE) == ("author" in parts):
+                        problems.append((link_id, "information-origin: an override or manual "
+                                                  "answer names its author, an automatic one "
+                                                  "none (DTR dtrx-1)"))
+                    else:
+                        found[link_id] = source
+    return found, problems
+
+
+# ---- the request's QuestionnaireResponse: what DTR asks of it that is known here
+EXT_QR_COVERAGE = profiles.DTR + "qr-coverage"
+EXT_INTENDED_USE = profiles.DTR + "intendedUse"
+CRD_CODES = "http://hl7.org/fhir/us/davinci-crd/CodeSystem/coverage-information-codes"
+
+
+def response_extensions(coverage: dict[str, str]) -> list[dict[str, Any]]:
+    """The coverage the answers are for, and their use: with the prior
+    authorization (CRD's "withpa"). qr-context names an order, which this
+    service does not receive; the profile is not declared while it and each
+    answer's information-origin cannot be told."""
+    return [{"url": EXT_QR_COVERAGE, "valueReference": coverage},
+            {"url": EXT_INTENDED_USE, "valueCodeableConcept": {"coding": [{
+                "system": CRD_CODES, "code": "withpa",
+                "display": "Include in prior authorization"}]}}]

@@ -1,0 +1,39 @@
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from authorizations.api import services
+from authorizations.models import HTC
+
+
+class Command(BaseCommand):
+    help = ("Register an EHR for the CDS Hooks service (CRD): its JWT issuer and its JWKS, "
+            "stored exactly as the EHR published it.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--by", required=True, help="a superuser's username (audited)")
+        parser.add_argument("--htc", required=True, type=int, help="the HTC's id")
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--issuer", required=True, help="the iss of the EHR's JWTs")
+        parser.add_argument("--jwks", required=True, help="a file holding the EHR's JWKS")
+
+    def handle(self, *args, by, htc, name, issuer, jwks, **options):
+        user = get_user_model().objects.filter(username=by, is_superuser=True,
+                                               is_active=True).first()
+        if user is None:
+            raise CommandError(f"--by: {by} is not an active superuser")
+        center = HTC.objects.filter(pk=htc).first()
+        if center is None:
+            raise CommandError(f"--htc: no HTC with id {htc}")
+        try:
+            with open(jwks, encoding="utf-8") as handle:
+                key_set = json.load(handle)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"--jwks: cannot read a JSON key set from {jwks}: {exc}") from None
+        try:
+            client = services.cds_client_register(by=user, htc=center, name=name,
+                                                  issuer=issuer, jwks=key_set)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"Registered {client} for {center.name}")

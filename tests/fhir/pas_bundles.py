@@ -1,0 +1,144 @@
+"""PAS request Bundles for Hemgenix, written after the PAS guide's
+MedicalServicesAuthorizationBundleExample (HL7/davinci-pas
+input/fsh/Examples.fsh at fhir.profiles.PAS_SOURCE's commit): a collection
+Bundle, the Claim first, then the insurer, the coverage, the patient; here
+also the prescriber (Practitioner and PractitionerRole, as the guide's
+ReferralAuthorizationBundleExample carries them) and the DTR
+QuestionnaireResponse the Claim's supportingInfo names.
+
+tests/fhir/pas/hemgenix-request-bundle.json is `request_bundle()` written out
+(docs/interop.md sends it with curl); test_pas.py checks the two agree."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from authorizations import fhir, policy
+from tests.cases import approvable_case
+
+NPI = "1234567893"
+BASE = "http://ehr.example.org/fhir"
+X12 = "https://codesystem.x12.org/005010"
+FILE = "tests/fhir/pas/hemgenix-request-bundle.json"
+
+
+def _qr(answers: dict[str, Any]) -> dict[str, Any]:
+    data = fhir.to_data(fhir.build_response(answers, version=policy.CURRENT,
+                                            status="completed"))
+    data["id"] = "HemgenixQuestionnaireResponse"
+    return data
+
+
+def request_bundle(*, answers: dict[str, Any] | None = None, identifier: str = "HGX-0001",
+                   priority: str = "normal") -> dict[str, Any]:
+    answers = approvable_case() if answers is None else answers
+    claim = {
+        "resourceType": "Claim", "id": "HemgenixAuthorizationExample",
+        "meta": {"profile": [
+            "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/profile-claim"]},
+        "identifier": [{"system": "urn:trnorg:9012345678", "value": f"CLM-{identifier}"}],
+        "status": "active",
+        "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/claim-type",
+                             "code": "professional"}]},
+        "use": "preauthorization",
+        "patient": {"reference": "Patient/SubscriberExample"},
+        "created": "2026-11-27T09:00:00-05:00",
+        "insurer": {"reference": "Organization/InsurerExample"},
+        "provider": {"reference": "PractitionerRole/PrescriberRoleExample"},
+        "priority": {"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/processpriority",
+            "code": priority}]},
+        "careTeam": [{"extension": [{
+            "url": "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/"
+                   "extension-careTeamClaimScope", "valueBoolean": True}],
+            "sequence": 1, "provider": {"reference": "PractitionerRole/PrescriberRoleExample"},
+            "role": {"coding": [{"system": f"{X12}/98", "code": "DK"}]}}],
+        "supportingInfo": [{
+            "sequence": 1,
+            "category": {"coding": [{
+                "system": "http://hl7.org/fhir/us/davinci-pas/CodeSystem/PASTempCodes",
+                "code": "additionalInformation"}]},
+            "valueReference": {"reference": "QuestionnaireResponse/"
+                                            "HemgenixQuestionnaireResponse"}}],
+        "diagnosis": [{"sequence": 1, "diagnosisCodeableConcept": {"coding": [{
+            "system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "D67"}]}}],
+        "insurance": [{"sequence": 1, "focal": True,
+                       "coverage": {"reference": "Coverage/InsuranceExample"}}],
+        "item": [{
+            "extension": [
+                {"url": "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/"
+                        "extension-serviceItemRequestType",
+                 "valueCodeableConcept": {"coding": [{"system": f"{X12}/1525", "code": "HS",
+                                                      "display": "Health Services Review"}]}},
+                {"url": "http://hl7.org/fhir/us/davinci-pas/StructureDefinition/"
+                        "extension-certificationType",
+                 "valueCodeableConcept": {"coding": [{"system": f"{X12}/1322", "code": "I",
+                                                      "display": "Initial"}]}}],
+            "sequence": 1,
+            "category": {"coding": [{"system": f"{X12}/1365", "code": "1",
+                                     "display": "Medical Care"}]},
+            "productOrService": {"coding": [{
+                "system": "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+                "code": "J1411"}]},
+            "servicedDate": "2026-12-10",
+            "locationCodeableConcept": {"coding": [{
+                "system": "https://www.cms.gov/Medicare/Coding/place-of-service-codes/"
+                          "Place_of_Service_Code_Set", "code": "22"}]},
+            "quantity": {"value": 1}}],
+    }
+    resources = [
+        claim,
+        {"resourceType": "Organization", "id": "InsurerExample", "active": True,
+         "name": "Hemgenix Health Plan",
+         "type": [{"coding": [{"system": f"{X12}/98", "code": "PR", "display": "Payer"}]}]},
+        {"resourceType": "Coverage", "id": "InsuranceExample", "status": "active",
+         "subscriberId": answers.get("member_id") or "UHC-100200300",
+         "beneficiary": {"reference": "Patient/SubscriberExample"},
+         "relationship": {"coding": [{
+             "system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+             "code": "self"}]},
+         "payor": [{"reference": "Organization/InsurerExample"}]},
+        {"resourceType": "Patient", "id": "SubscriberExample",
+         "name": [{"family": "Quinlan", "given": ["Ada"]}], "gender": "unknown",
+         "birthDate": "1985-04-12"},
+        {"resourceType": "Practitioner", "id": "PrescriberExample",
+         "identifier": [{"system": "http://hl7.org/fhir/sid/us-npi", "value": NPI}],
+         "name": [{"family": "Prescriber"}]},
+        {"resourceType": "PractitionerRole", "id": "PrescriberRoleExample",
+         "practitioner": {"reference": "Practitioner/PrescriberExample"}},
+        _qr(answers),
+    ]
+    return {
+        "resourceType": "Bundle",
+        "meta": {"profile": ["http://hl7.org/fhir/us/davinci-pas/StructureDefinition/"
+                             "profile-pas-request-bundle"]},
+        "identifier": {"system": "http://ehr.example.org/SUBMITTER_TRANSACTION_IDENTIFIER",
+                       "value": identifier},
+        "type": "collection",
+        "timestamp": "2026-11-27T09:00:00-05:00",
+        "entry": [{"fullUrl": f"{BASE}/{r['resourceType']}/{r['id']}",
+                   "resource": copy.deepcopy(r)} for r in resources],
+    }
+
+
+def inquiry_bundle(claim_identifier: dict[str, str]) -> dict[str, Any]:
+    """After the guide's PASClaimInquiryBundleExample: a Claim carrying the
+    identifier of the request asked about."""
+    return {
+        "resourceType": "Bundle",
+        "identifier": {"system": "http://ehr.example.org/SUBMITTER_TRANSACTION_IDENTIFIER",
+                       "value": "INQ-0001"},
+        "type": "collection", "timestamp": "2026-11-28T09:00:00-05:00",
+        "entry": [{"fullUrl": f"{BASE}/Claim/Inquiry", "resource": {
+            "resourceType": "Claim", "identifier": [claim_identifier], "status": "active",
+            "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/claim-type",
+                                 "code": "professional"}]},
+            "use": "preauthorization", "patient": {"reference": "Patient/SubscriberExample"},
+            "created": "2026-11-28T09:00:00-05:00",
+            "provider": {"reference": "PractitionerRole/PrescriberRoleExample"},
+            "insurer": {"reference": "Organization/InsurerExample"},
+            "priority": {"coding": [{"code": "normal"}]},
+            "insurance": [{"sequence": 1, "focal": True,
+                           "coverage": {"reference": "Coverage/InsuranceExample"}}]}}],
+    }
