@@ -160,6 +160,10 @@ class AuthorizationRequest(states.Transitions, models.Model):
     expedited = models.BooleanField(default=False)
     expedited_reason = models.TextField(blank=True)
     wizard_step = models.CharField(max_length=40, blank=True)
+    # A draft's steps saved before they were complete ("Save and come back
+    # later", Back): step -> field -> the text as typed, never parsed until the
+    # step is completed (requests/wizard/typed.py). Null when there is none.
+    draft_typed = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -30,6 +30,9 @@ class AuditAction(models.TextChoices):
     DENY = "deny", "Denied by a reviewer"
     APPROVE_REFUSED = "approve_refused", "Approval refused (one treatment per lifetime)"
 
+    # Entry that never loses work (issue 19): a step saved as typed, unfinished.
+    KEEP_TYPED = "keep_typed", "Unfinished step saved as typed"
+
     # Reading: pages, exports and downloads.
     VIEW = "view", "Viewed"
     EXPORT = "export", "Exported"

@@ -99,8 +99,9 @@ EXPECTED: dict[str, Expect] = {
     # Changing answers in a response (a step's form with the answers).
     "request_respond_step": prescriber_page(owner=RESPOND_STEP, obj="information"),
     # Asked for after submission: the request's number only, no patient data.
-    "request_expedite": prescriber_page(obj="pending", data=False),
-    "request_peer_to_peer": prescriber_page(obj="pending", data=False),
+    # The patient banner (issue 19) shows who the patient is on every page of a request.
+    "request_expedite": prescriber_page(obj="pending"),
+    "request_peer_to_peer": prescriber_page(obj="pending"),
     "request_information_letter": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK,
                                          owner=OK, obj="information", data=True),
     # Appealing a denial: the prescriber's (a request that cannot be appealed
