@@ -221,6 +221,12 @@ def test_keyboard_only_completion(browser_page, prescriber_user):
                 tab_to(f'[name="{name}"]')
                 keyboard.press("Control+a")
                 keyboard.type(raw)
+            if key == "fix_activity_percent":
+                # The unit is chosen, never preselected: the first radio, % of normal.
+                tab_to(f'input[name="{step}-fix_activity_unit"]')
+                keyboard.press("Space")
+                assert page.locator(f'input[name="{step}-fix_activity_unit"][value="percent"]'
+                                    ).is_checked()
         if step == "review":
             # With the two reports the policy asks for attached, every criterion
             # is met: no expedited question, straight to submit.

@@ -143,11 +143,10 @@ def test_submission_keeps_no_typed_text(walker, case):
 
 
 def test_back_from_a_step_left_as_shown_keeps_nothing(walker, case):
-    walker.submit_step(case)  # on the diagnosis, unanswered: its unit has a default
-    shown = walker.page.context["wizard"]["form"]["fix_activity_unit"].value()
-    assert shown == "percent"
+    walker.submit_step(case)  # on the diagnosis, unanswered
+    # The factor IX unit is chosen, never guessed: nothing is preselected.
+    assert walker.page.context["wizard"]["form"]["fix_activity_unit"].value() is None
     response = walker.post({f"{walker.prefix}-current_step": "diagnosis",
-                            "diagnosis-fix_activity_unit": shown,
                             "wizard_goto_step": "patient"})
     assert response.url == f"/requests/{walker.pk}/edit/patient/"
     assert "diagnosis" not in walker.request().answers  # not valid, so not saved
