@@ -167,6 +167,9 @@ class AuthorizationRequest(states.Transitions, models.Model):
     # When a clinical decision is due (deadlines.decision_due); while pended
     # for information, when the prescriber's response is due.
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The reviewer's desk: the one reviewer who owns the case (review/ownership.py).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="owned_requests")
 
     objects = AuthorizationRequestQuerySet.as_manager()
 
@@ -181,7 +184,9 @@ class AuthorizationRequest(states.Transitions, models.Model):
             models.Index(Upper("patient_name"), condition=Q(status="approved"),
                          name="request_approved_patient_name"),
         ]
-        permissions = [("decide_authorizationrequest", "Can approve or deny a request")]
+        permissions = [("decide_authorizationrequest", "Can approve or deny a request"),
+                       # The reviewer's desk: a lead gives a case to another reviewer.
+                       ("reassign_authorizationrequest", "Can reassign a request")]
 
     def __str__(self) -> str:
         return self.number
@@ -372,8 +377,10 @@ from authorizations.documents.models import (  # noqa: E402,F401
 )
 from authorizations.review.models import (  # noqa: E402,F401
     AnswerVersion,
+    DecisionException,
     DecisionReason,
     DocumentReceipt,
+    ExceptionReason,
     InformationRequest,
     P2POutcome,
     PeerToPeer,

@@ -77,3 +77,11 @@ class AuditAction(models.TextChoices):
     FHIR_IMPORT = "fhir_import", "Imported from a FHIR QuestionnaireResponse"
     API_KEY_CREATE = "api_key_create", "API token created"
     API_KEY_REVOKE = "api_key_revoke", "API token revoked"
+
+    # The reviewer's desk (issue 20): owners, documents read in the page, exceptions.
+    CLAIM = "claim", "Case claimed"
+    REASSIGN = "reassign", "Case reassigned"
+    TAKE_OVER = "take_over", "Case taken over"
+    DOCUMENT_VIEW = "document_view", "Document opened in the request page"
+    EXCEPTION_ASK = "exception_ask", "Exception asked for (first key)"
+    EXCEPTION_SIGN = "exception_sign", "Exception signed (second key)"

@@ -8,14 +8,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from authorizations import policy
 from authorizations.core import deadlines
-from authorizations.models import AuthorizationRequest, Determination
+from authorizations.models import AuthorizationRequest
 from authorizations.policy.values import long_date
 from authorizations.requests import selectors
-from authorizations.requests.selectors import STATUS_LABELS
 from authorizations.requests.wizard import REVIEW as REVIEW_STEP
 from authorizations.requests.wizard import STEPS as WIZARD_STEPS
+from authorizations.review.evidence import criteria_rows  # noqa: F401 (the page's import)
 
 
 def answer_groups(req: AuthorizationRequest) -> list[selectors.AnswerGroup]:
@@ -25,18 +24,6 @@ def answer_groups(req: AuthorizationRequest) -> list[selectors.AnswerGroup]:
     steps = [(step, "") for step, _form in WIZARD_STEPS if step != REVIEW_STEP]
     steps.append(("prescriber", ""))
     return selectors.answer_groups(req.answers, steps, as_of=as_of)
-
-
-def criteria_rows(determination: Determination | None) -> list[dict[str, str]]:
-    if determination is None:
-        return []
-    rows = [{"id": row["id"], "name": selectors.criterion_name(row["id"]),
-             "text": row["text"], "reason": row["reason"],
-             "status": row["status"], "status_label": STATUS_LABELS.get(row["status"],
-                                                                        row["status"])}
-            for row in determination.trace]
-    # What is not met first (what the reviewer decides on), then in policy order.
-    return sorted(rows, key=lambda row: row["status"] != policy.UNMET)
 
 
 def detail_text(detail: dict[str, Any]) -> str:
