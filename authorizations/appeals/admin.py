@@ -115,16 +115,18 @@ class MayDecideFilter(admin.SimpleListFilter):
 def days_left(appeal: Appeal, now) -> str:
     if not appeal.is_open:
         return "Decided"
-    days = (timezone.localdate(appeal.due_at) - timezone.localdate(now)).days
-    if days < 0:
-        return f"{-days} day{'s' if days != -1 else ''} late"
-    return "Due today" if days == 0 else f"{days} day{'s' if days != 1 else ''} left"
+    # Whole days, rounded towards the due time: "0 days left" never reads as time to spare.
+    seconds = (appeal.due_at - now).total_seconds()
+    days = int(abs(seconds) // 86400)
+    if seconds < 0:
+        return f"{days} day{'s' if days != 1 else ''} late" if days else "Late"
+    return f"{days} day{'s' if days != 1 else ''} left" if days else "Due within a day"
 
 
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdmin):
-    list_display = ("number_link", "patient", "original_reviewer", "days_left", "due",
-                    "state")
+    list_display = ("number_link", "patient", "original_reviewer", "expedited_display",
+                    "days_left", "state")
     list_display_links = None
     list_filter = (MayDecideFilter, OpenFilter, "expedited")
     list_select_related = ("request", "denial")

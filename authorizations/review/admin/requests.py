@@ -265,6 +265,7 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
         decidable = req.status in OPEN_STATUSES and not awaits_information(req, now)
         owned_by_other = req.owner_id not in (None, request.user.pk)
         return {
+            "decision_panel": may and req.status in OPEN_STATUSES,
             "conflict": conflict if decidable else "",
             # Someone else's case is read here; deciding it means taking it over.
             "can_decide": may and decidable and not conflict and not owned_by_other,
