@@ -162,7 +162,10 @@ class PeerToPeerRequestForm(AccessibleForm):
 
 
 class ExceptionForm(forms.Form):
-    """The first key of an approval past unmet criteria (review/desk_services.py)."""
+    """The first key of an approval past unmet criteria (review/desk_services.py).
+    Prefixed: the decision form beside it has a rationale too (one id each)."""
+
+    prefix = "exception"
 
     reason = forms.ChoiceField(label="Exception reason",
                                choices=[("", "Choose the reason")] + ExceptionReason.choices)

@@ -131,9 +131,18 @@ class QueueColumns:
 
     @admin.display(description="Owner", ordering="owner__username")
     def owner_display(self, obj):
-        if obj.owner is None:
-            return "-" if obj.status not in OPEN_STATUSES else "Unassigned"
-        return obj.owner.get_full_name() or obj.owner.get_username()
+        if obj.owner is not None:
+            return obj.owner.get_full_name() or obj.owner.get_username()
+        if obj.status not in OPEN_STATUSES:
+            return "-"
+        # The list is one form (the admin's, with its CSRF token): the button
+        # posts it to the claim view, then the queue's unassigned cases again.
+        return format_html(
+            'Unassigned <button type="submit" class="review-claim" formaction="{}" name="next" '
+            'value="{}" formnovalidate>Claim<span class="visually-hidden"> {}</span></button>',
+            reverse("admin:authorizations_authorizationrequest_claim", args=[obj.pk]),
+            reverse("admin:authorizations_authorizationrequest_changelist") + "?view=unassigned",
+            obj.number)
 
     @admin.display(description="Flags")
     def badges(self, obj):

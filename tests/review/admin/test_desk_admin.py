@@ -125,11 +125,13 @@ def test_two_keys_in_the_admin(client, reviewer, colleague, queue):
     ask = reverse("admin:authorizations_authorizationrequest_exception", args=[req.pk])
     login(client, reviewer)
     # Bad input: the field named, what was typed kept.
-    response = client.post(ask, {"reason": "", "rationale": "Counseling noted by phone."})
+    response = client.post(ask, {"exception-reason": "",
+                                "exception-rationale": "Counseling noted by phone."})
     html = response.content.decode()
     assert "Exception reason: This field is required." in html
     assert "Counseling noted by phone." in html
-    client.post(ask, {"reason": "records_show_met", "rationale": "Counseling noted by phone."})
+    client.post(ask, {"exception-reason": "records_show_met",
+                       "exception-rationale": "Counseling noted by phone."})
     html = client.get(page_url(req)).content.decode()
     assert "Exception pending" in html
     assert "You asked for this exception" in html
