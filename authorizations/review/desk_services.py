@@ -54,8 +54,10 @@ SIGN = "sign its exception"
 
 
 def _locked(req: AuthorizationRequest) -> AuthorizationRequest:
-    return (AuthorizationRequest.objects.select_for_update().select_related("owner")
-            .get(pk=req.pk))
+    # Only the request's row is locked: PostgreSQL refuses FOR UPDATE on the
+    # nullable side of the owner's outer join.
+    return (AuthorizationRequest.objects.select_for_update(of=("self",))
+            .select_related("owner").get(pk=req.pk))
 
 
 def _refuse_closed(req: AuthorizationRequest) -> None:
@@ -199,8 +201,8 @@ def exception_sign(*, by: User, exception: DecisionException,
     today = as_of or timezone.localdate()
     with transaction.atomic():
         req = _locked(exception.request)
-        exc = DecisionException.objects.select_for_update().select_related("asked_by").get(
-            pk=exception.pk)
+        exc = (DecisionException.objects.select_for_update(of=("self",))
+               .select_related("asked_by").get(pk=exception.pk))
         if exc.signed_at is not None:
             raise InvalidTransition("This exception is already signed")
         why_not = took_part_in_exception(by, exc)
