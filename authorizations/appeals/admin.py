@@ -154,7 +154,8 @@ class AppealAdmin(ReadOnlyAdmin):
             reason = appeal_conflict(request.user, obj) if obj.is_open else ""
             if not reason:
                 return "You may decide" if obj.is_open else ""
-            return format_html('<span class="review-greyed">Not you: {}</span>', reason)
+            return format_html('<span class="review-greyed">Another reviewer decides: {}</span>',
+                               reason)
 
         may_decide.short_description = "Who decides"  # type: ignore[attr-defined]
         return (*self.list_display, may_decide)

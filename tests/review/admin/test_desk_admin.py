@@ -218,7 +218,7 @@ def test_the_appeals_queue_shows_patient_reviewer_days_left_and_who_decides(
     page = login(client, reviewer).get(
         reverse("admin:authorizations_appeal_changelist")).content.decode()
     assert req.patient_name in page and "Rita Reviewer" in page and "days left" in page
-    assert 'class="review-greyed">Not you: You denied' in page
+    assert 'class="review-greyed">Another reviewer decides: You denied' in page
     assert reverse("admin:authorizations_appeal_changelist") in page
     mine = client.get(reverse("admin:authorizations_appeal_changelist"),
                       {"may_decide": "yes"}).content.decode()
