@@ -59,6 +59,7 @@ from authorizations.review.admin.queue import QueueColumns, QueueFilter, queue_t
 from authorizations.review.forms import DecisionForm, InformationForm
 from authorizations.review.services import (
     ConflictOfInterest,
+    NotTheOwner,
     awaits_information,
     conflict_of_interest,
     information_request,
@@ -297,7 +298,7 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
                            other_reason=other_reason)
         except LifetimeLimitReached as exc:
             messages.error(request, str(exc))
-        except ConflictOfInterest as exc:
+        except (ConflictOfInterest, NotTheOwner) as exc:
             messages.error(request, f"Nothing was decided: {exc}")
         except (InvalidTransition, ValueError) as exc:
             messages.error(request, f"Nothing was decided: {exc}")

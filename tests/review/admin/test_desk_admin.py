@@ -17,6 +17,7 @@ from authorizations.core.audit import audit
 from authorizations.documents.services import document_add
 from authorizations.models import AuditEvent, Document, Status
 from authorizations.requests.services import request_decide
+from authorizations.review.conversation import answers_change
 from authorizations.review.desk_services import case_claim
 from authorizations.review.services import information_request, information_respond
 from tests.factories import approvable_case, login, make_reviewer
@@ -202,7 +203,12 @@ def test_the_page_query_count_does_not_grow_with_versions_documents_or_events(
         add_one_of_each()
     information_request(by=reviewer, req=pending, criteria=[], document_kinds=["clinic_note"],
                         message="Send the counseling note.")
+    for weight in (71, 72, 73):  # three versions of the answers more
+        pending.refresh_from_db()
+        answers_change(by=prescriber, req=pending, step="patient",
+                       answers={**pending.answers, "weight_kg": weight})
     information_respond(by=prescriber, req=pending, note="Attached.")
+    assert pending.answer_versions.count() == 4
     # One information request more, answered: its own rows, once.
     with django_assert_max_num_queries(len(few) + 2):
         reviewer_client.get(page_url(pending))
@@ -226,3 +232,17 @@ def test_the_appeals_queue_shows_patient_reviewer_days_left_and_who_decides(
     theirs = login(client, colleague).get(reverse("admin:authorizations_appeal_changelist"),
                                           {"may_decide": "yes"}).content.decode()
     assert f"Appeal of {req.number}" in theirs and "You may decide" in theirs
+
+
+def test_deciding_someone_elses_case_is_refused_with_a_message(reviewer_client, colleague,
+                                                               queue):
+    req = queue["pending"]
+    case_claim(by=colleague, req=req)
+    response = reviewer_client.post(
+        reverse("admin:authorizations_authorizationrequest_decide", args=[req.pk]),
+        {"decision": "deny", "rationale": "No counseling.", "confirm": "yes",
+         "reasons": req.unmet}, follow=True)
+    assert "Nothing was decided" in messages_of(response)
+    assert "owned by Cole League: take it over first" in messages_of(response)
+    req.refresh_from_db()
+    assert req.status == Status.PENDING_REVIEW
