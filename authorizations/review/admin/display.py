@@ -1,10 +1,10 @@
 """What the request's admin page and queue print beside the fields: the
-answers by step, the criteria, the audit rows, times and the clock in hours."""
+answers by step, times and the clock in hours (the criteria
+with their evidence are review/evidence.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.utils import timezone
 
@@ -14,7 +14,6 @@ from authorizations.policy.values import long_date
 from authorizations.requests import selectors
 from authorizations.requests.wizard import REVIEW as REVIEW_STEP
 from authorizations.requests.wizard import STEPS as WIZARD_STEPS
-from authorizations.review.evidence import criteria_rows  # noqa: F401 (the page's import)
 
 
 def answer_groups(req: AuthorizationRequest) -> list[selectors.AnswerGroup]:
@@ -24,20 +23,6 @@ def answer_groups(req: AuthorizationRequest) -> list[selectors.AnswerGroup]:
     steps = [(step, "") for step, _form in WIZARD_STEPS if step != REVIEW_STEP]
     steps.append(("prescriber", ""))
     return selectors.answer_groups(req.answers, steps, as_of=as_of)
-
-
-def detail_text(detail: dict[str, Any]) -> str:
-    """An audit row's detail as words: `unmet: age, hiv; status: pending_review`."""
-    parts = []
-    for key, value in detail.items():
-        if isinstance(value, list):
-            value = ", ".join(map(str, value)) or "none"
-        parts.append(f"{key}: {value}")
-    return "; ".join(parts)
-
-
-def audit_rows(events) -> list[dict[str, Any]]:
-    return [{"event": event, "detail": detail_text(event.detail)} for event in events]
 
 
 def short_datetime(value: datetime | None) -> str:

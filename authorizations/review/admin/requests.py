@@ -45,7 +45,6 @@ from authorizations.review.admin import conversation as admin_conversation
 from authorizations.review.admin import desk
 from authorizations.review.admin.display import (
     answer_groups,
-    criteria_rows,
     turnaround_hours,
     waiting_hours,
 )
@@ -56,6 +55,7 @@ from authorizations.review.admin.filters import (
     StatusFilter,
 )
 from authorizations.review.admin.queue import QueueColumns, QueueFilter, queue_tabs
+from authorizations.review.evidence import criteria_rows
 from authorizations.review.forms import DecisionForm, InformationForm
 from authorizations.review.services import (
     ConflictOfInterest,
