@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from authorizations.core import deadlines
 from authorizations.models import AuthorizationRequest
-from authorizations.policy.values import long_date
 from authorizations.requests import selectors
 from authorizations.requests.wizard import REVIEW as REVIEW_STEP
 from authorizations.requests.wizard import STEPS as WIZARD_STEPS
@@ -23,12 +22,6 @@ def answer_groups(req: AuthorizationRequest) -> list[selectors.AnswerGroup]:
     steps = [(step, "") for step, _form in WIZARD_STEPS if step != REVIEW_STEP]
     steps.append(("prescriber", ""))
     return selectors.answer_groups(req.answers, steps, as_of=as_of)
-
-
-def short_datetime(value: datetime | None) -> str:
-    # Dates read one way everywhere: "November 28, 2026, 9:05 AM".
-    return f"{long_date(timezone.localtime(value).date())}, " \
-           f"{timezone.localtime(value):%-I:%M %p}" if value else "-"
 
 
 def waiting_hours(req: AuthorizationRequest, now: datetime) -> int | None:
