@@ -1,7 +1,8 @@
 """The reviewer's desk: a request's owner and the reassign permission; exceptions
-under two keys. The owner is a nullable column without a default, so SQLite adds it
-with ALTER TABLE ADD COLUMN and does not rebuild the requests table (0006's
-document trigger reads it)."""
+under two keys; two partial indexes on the open requests (by owner, by due time).
+The owner is a nullable column without a default, so SQLite adds it with ALTER
+TABLE ADD COLUMN and does not rebuild the requests table (0006's document
+trigger reads it)."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -16,15 +17,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterModelOptions(
-            name='authorizationrequest',
-            options={'ordering': ['-created_at'], 'permissions': [('decide_authorizationrequest', 'Can approve or deny a request'), ('reassign_authorizationrequest', 'Can reassign a request')]},
-        ),
-        migrations.AddField(
-            model_name='authorizationrequest',
-            name='owner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_requests', to=settings.AUTH_USER_MODEL),
-        ),
         migrations.CreateModel(
             name='DecisionException',
             fields=[
@@ -42,5 +34,22 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['asked_at', 'id'],
             },
+        ),
+        migrations.AlterModelOptions(
+            name='authorizationrequest',
+            options={'ordering': ['-created_at'], 'permissions': [('decide_authorizationrequest', 'Can approve or deny a request'), ('reassign_authorizationrequest', 'Can reassign a request')]},
+        ),
+        migrations.AddField(
+            model_name='authorizationrequest',
+            name='owner',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_requests', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AddIndex(
+            model_name='authorizationrequest',
+            index=models.Index(condition=models.Q(('status__in', ('pending_review', 'information_requested'))), fields=['owner', 'status'], name='request_open_owner'),
+        ),
+        migrations.AddIndex(
+            model_name='authorizationrequest',
+            index=models.Index(condition=models.Q(('status__in', ('pending_review', 'information_requested'))), fields=['due_at', 'status'], name='request_open_due'),
         ),
     ]

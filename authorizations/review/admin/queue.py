@@ -61,7 +61,7 @@ class QueueFilter(admin.SimpleListFilter):
         if view == "due_24h":
             return queryset.due_soon(now)
         if view == "overdue":
-            return queryset.filter(status__in=OPEN_STATUSES).overdue(now)
+            return queryset.open_overdue(now)
         if view == "information_received":
             return queryset.filter(review_selectors.RESPONDED)
         return queryset
