@@ -104,7 +104,9 @@ def time_left(obj, now: datetime) -> SafeString:
         return mark_safe("")
     when = page_datetime(obj.due_at)
     late = obj.due_at < now
-    label = "Information due" if obj.status == Status.INFORMATION_REQUESTED else "Due"
+    label = "Information" if obj.status == Status.INFORMATION_REQUESTED else ""
+    label = f"{label} overdue:" if late else f"{label} due"
+    label = label.strip().capitalize()
     return format_html('<span class="{}">{} <time datetime="{}" title="{}">{}</time></span>'
                        '<span class="visually-hidden"> ({})</span>',
                        "review-overdue" if late else "", label, obj.due_at.isoformat(), when,
