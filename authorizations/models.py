@@ -115,12 +115,6 @@ class AuthorizationRequestQuerySet(models.QuerySet["AuthorizationRequest"]):
     def overdue(self, now: datetime) -> AuthorizationRequestQuerySet:
         return self.filter(self.overdue_q(now))
 
-    def open_overdue(self, now: datetime) -> AuthorizationRequestQuerySet:
-        """overdue() of the open requests, written so the index
-        `request_open_due` serves it (PostgreSQL does not simplify overdue_q's
-        OR once the status is known): the reviewer's desk's Overdue view."""
-        return self.filter(status__in=OPEN_STATUSES, due_at__lt=now)
-
     def due_soon(self, now: datetime) -> AuthorizationRequestQuerySet:
         """Open, not yet overdue, and due within deadlines.DUE_SOON."""
         return self.filter(status__in=OPEN_STATUSES, due_at__gte=now,
@@ -189,16 +183,13 @@ class AuthorizationRequest(states.Transitions, models.Model):
             # 100,000, docs/benchmarks.md).
             models.Index(Upper("patient_name"), condition=Q(status="approved"),
                          name="request_approved_patient_name"),
-            # The reviewer's desk: the open cases by owner (Mine, Unassigned)
-            # and by due time (Overdue, Due within 24 h), their counts read
-            # from the index alone (docs/benchmarks.md, the desk).
+            # The desk's views of open cases, by owner and by due time (benchmarks.md).
             models.Index(fields=["owner", "status"], condition=Q(status__in=OPEN_STATUSES),
                          name="request_open_owner"),
             models.Index(fields=["due_at", "status"], condition=Q(status__in=OPEN_STATUSES),
                          name="request_open_due"),
         ]
         permissions = [("decide_authorizationrequest", "Can approve or deny a request"),
-                       # The reviewer's desk: a lead gives a case to another reviewer.
                        ("reassign_authorizationrequest", "Can reassign a request")]
 
     def __str__(self) -> str:
@@ -393,7 +384,6 @@ from authorizations.review.models import (  # noqa: E402,F401
     DecisionException,
     DecisionReason,
     DocumentReceipt,
-    ExceptionReason,
     InformationRequest,
     P2POutcome,
     PeerToPeer,

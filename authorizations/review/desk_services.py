@@ -31,11 +31,11 @@ from authorizations.models import (
     DecisionException,
     Determination,
     Document,
-    ExceptionReason,
     InvalidTransition,
     Status,
 )
 from authorizations.requests import services as request_services
+from authorizations.review.models import ExceptionReason
 from authorizations.review.services import (
     ConflictOfInterest,
     NotTheOwner,

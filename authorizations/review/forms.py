@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from authorizations.core import deadlines
 from authorizations.core.forms import AccessibleForm
-from authorizations.models import AuthorizationRequest, DocumentKind, ExceptionReason, P2POutcome
+from authorizations.models import AuthorizationRequest, DocumentKind, P2POutcome
 from authorizations.requests import selectors
+from authorizations.review.models import ExceptionReason
 from authorizations.review.services import information_due
 
 
