@@ -178,6 +178,9 @@ class AuthorizationRequest(states.Transitions, models.Model):
     # When a clinical decision is due (deadlines.decision_due); while pended
     # for information, when the prescriber's response is due.
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The reviewer's desk: the one reviewer who owns the case (review/ownership.py).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="owned_requests")
 
     objects = AuthorizationRequestQuerySet.as_manager()
 
@@ -191,8 +194,14 @@ class AuthorizationRequest(states.Transitions, models.Model):
             # 100,000, docs/benchmarks.md).
             models.Index(Upper("patient_name"), condition=Q(status="approved"),
                          name="request_approved_patient_name"),
+            # The desk's views of open cases, by owner and by due time (benchmarks.md).
+            models.Index(fields=["owner", "status"], condition=Q(status__in=OPEN_STATUSES),
+                         name="request_open_owner"),
+            models.Index(fields=["due_at", "status"], condition=Q(status__in=OPEN_STATUSES),
+                         name="request_open_due"),
         ]
-        permissions = [("decide_authorizationrequest", "Can approve or deny a request")]
+        permissions = [("decide_authorizationrequest", "Can approve or deny a request"),
+                       ("reassign_authorizationrequest", "Can reassign a request")]
 
     def __str__(self) -> str:
         return self.number
@@ -394,6 +403,7 @@ from authorizations.letters.models import MailedCopy, MailingBatch  # noqa: E402
 from authorizations.members.models import Member, PlanType  # noqa: E402,F401
 from authorizations.review.models import (  # noqa: E402,F401
     AnswerVersion,
+    DecisionException,
     DecisionReason,
     DocumentReceipt,
     InformationRequest,

@@ -15,6 +15,7 @@ from authorizations.requests.services import (
     request_save_draft,
     request_submit,
 )
+from authorizations.review.desk_services import exception_ask, exception_sign
 from tests.cases import AS_OF, approvable_case
 from tests.files import pdf_bytes, upload
 
@@ -124,3 +125,13 @@ def submitted_request(user, answers=None, *, expedited=False, as_of=None, report
 __all__ = ["AS_OF", "PASSWORD", "Group", "approvable_case", "HTCFactory", "UserFactory",
            "PrescriberFactory", "login", "make_reviewer", "draft_request",
            "submitted_request", "attach_reports", "REPORT_KINDS"]
+
+
+# The reviewer's desk: an approval past unmet criteria takes two keys.
+def approve_under_two_keys(req, *, first, rationale, second=None,
+                           reason="records_show_met"):
+    """Approve `req` past its unmet criteria as the desk does: `first` asks
+    for an exception, `second` (a reviewer who took no part) signs it."""
+    second = second or make_reviewer(username="second-key", credentials="MD, Hematology")
+    exc = exception_ask(by=first, req=req, reason=reason, rationale=rationale)
+    return exception_sign(by=second, exception=exc)

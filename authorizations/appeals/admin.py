@@ -31,6 +31,7 @@ from authorizations.core.audit import audit
 from authorizations.documents.selectors import admin_document_rows
 from authorizations.models import Appeal, InvalidTransition
 from authorizations.requests.services import LifetimeLimitReached
+from authorizations.review.evidence import criteria_rows
 from authorizations.review.forms import DecisionForm
 from authorizations.review.services import ConflictOfInterest
 
@@ -88,12 +89,49 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
+# --------------------------------------------------------------------------
+# The reviewer's desk (issue 20): who may decide each appeal, the patient,
+# the original reviewer and the days left.
+# --------------------------------------------------------------------------
+
+def decidable_ids(user, queryset) -> list[int]:
+    """The open appeals `user` may decide (appeal_conflict, row by row: open
+    appeals are few)."""
+    return [a.pk for a in queryset.filter(decided_at__isnull=True)
+            .select_related("request", "denial") if not appeal_conflict(user, a)]
+
+
+class MayDecideFilter(admin.SimpleListFilter):
+    title = "who may decide"
+    parameter_name = "may_decide"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Appeals I may decide")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=decidable_ids(request.user, queryset))
+        return queryset
+
+
+def days_left(appeal: Appeal, now) -> str:
+    if not appeal.is_open:
+        return "Decided"
+    # Whole days, rounded towards the due time: "0 days left" never reads as time to spare.
+    seconds = (appeal.due_at - now).total_seconds()
+    days = int(abs(seconds) // 86400)
+    if seconds < 0:
+        return f"{days} day{'s' if days != 1 else ''} late" if days else "Late"
+    return f"{days} day{'s' if days != 1 else ''} left" if days else "Due within a day"
+
+
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdmin):
-    list_display = ("number_link", "filed", "expedited_display", "due", "overdue", "state")
+    list_display = ("number_link", "patient", "original_reviewer", "expedited_display",
+                    "days_left", "state")
     list_display_links = None
-    list_filter = (OpenFilter, "expedited")
-    list_select_related = ("request",)
+    list_filter = (MayDecideFilter, OpenFilter, "expedited")
+    list_select_related = ("request", "denial")
     list_per_page = 50
     show_full_result_count = False
     fields = ("request", "filed_at", "expedited", "expedited_reason", "due_at", "statement",
@@ -113,6 +151,34 @@ class AppealAdmin(ReadOnlyAdmin):
     def number_link(self, obj):
         url = reverse("admin:authorizations_appeal_decide", args=[obj.pk])
         return format_html('<a href="{}">Appeal of {}</a>', url, obj.request.number)
+
+    def get_list_display(self, request):
+        # Bound to this request's reviewer: a row they may not decide is
+        # greyed out, with the reason (review.css greys the row).
+        def may_decide(obj):
+            reason = appeal_conflict(request.user, obj) if obj.is_open else ""
+            if not reason:
+                return "You may decide" if obj.is_open else ""
+            return format_html('<span class="review-greyed">Another reviewer decides: {}</span>',
+                               reason)
+
+        may_decide.short_description = "Who decides"  # type: ignore[attr-defined]
+        return (*self.list_display, may_decide)
+
+    @admin.display(description="Patient", ordering="request__patient_name")
+    def patient(self, obj):
+        return format_html("{}<br><small>{}</small>", obj.request.patient_name,
+                           obj.request.member_id)
+
+    @admin.display(description="Original reviewer")
+    def original_reviewer(self, obj):
+        return obj.denial.decided_by_name
+
+    @admin.display(description="Time left", ordering="due_at")
+    def days_left(self, obj):
+        text = days_left(obj, timezone.now())
+        return format_html('<span class="review-overdue">{}</span>', text) \
+            if obj.is_overdue(timezone.now()) and obj.is_open else text
 
     @admin.display(description="Filed", ordering="filed_at")
     def filed(self, obj):
@@ -228,6 +294,7 @@ class AppealAdmin(ReadOnlyAdmin):
                             reverse("admin:authorizations_appeal_decide", args=[appeal.pk]))
         elif request.method == "POST":
             error = f"Nothing was decided: {conflict or 'the appeal is already decided.'}"
+        documents = admin_document_rows(req)
         if request.method == "GET":
             # The page shows the patient's request: who read it is on record.
             audit(by=request.user, action=AuditAction.VIEW, obj=req, via="appeal")
@@ -238,7 +305,9 @@ class AppealAdmin(ReadOnlyAdmin):
             "denial_reasons": appeal_selectors.denial_reasons(appeal.denial),
             "denial": appeal.denial, "conflict": conflict, "form": form, "error": error,
             "confirm": confirm, "reason_names": form.reason_names() if confirm else [],
-            "documents": admin_document_rows(req),
+            "documents": documents,
+            # The criteria as the denial found them, with the answers and documents.
+            "criteria": criteria_rows(appeal.denial, req, documents),
             "request_url": reverse("admin:authorizations_authorizationrequest_change",
                                    args=[req.pk]),
             "letter_url": reverse("request_letter", args=[req.pk]),

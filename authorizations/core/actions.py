@@ -91,3 +91,10 @@ class AuditAction(models.TextChoices):
     PAS_INQUIRE = "pas_inquire", "Decision read through PAS Claim/$inquire"
     CDS_HOOK = "cds_hook", "Coverage requirements answered to an EHR (CDS Hooks)"
     CDS_CLIENT_REGISTER = "cds_client_register", "EHR registered for CDS Hooks"
+    # The reviewer's desk (issue 20): owners, documents read in the page, exceptions.
+    CLAIM = "claim", "Case claimed"
+    REASSIGN = "reassign", "Case reassigned"
+    TAKE_OVER = "take_over", "Case taken over"
+    DOCUMENT_VIEW = "document_view", "Document opened in the request page"
+    EXCEPTION_ASK = "exception_ask", "Exception asked for (first key)"
+    EXCEPTION_SIGN = "exception_sign", "Exception signed (second key)"

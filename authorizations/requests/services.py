@@ -310,7 +310,11 @@ def request_decide(*, by: User, req: AuthorizationRequest, approve: bool,
             raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
                                     "only a request pending review can be decided")
         review_services.refuse_conflict(by, req)
+        review_services.refuse_not_owner(by, req)
         review_services.check_decidable(req, timezone.now())
+        if approve:
+            # Past an unmet criterion only under two keys (review/desk_services.py).
+            review_services.refuse_unexcepted(req)
         decided = record_decision(req, by=by, approve=approve, rationale=rationale,
                                   reasons=reasons, other_reason=other_reason, today=today)
         conflict = decided.determination is None

@@ -109,7 +109,8 @@ def test_the_appeals_queue_lists_open_appeals_overdue_first(client, reviewer, pr
     page = login(client, reviewer).get("/admin/authorizations/appeal/").content.decode()
     assert "Appeals for decision" in page and "72 hours (expedited)" in page
     first, second = (page.index(f"Appeal of {r.number}") for r in (other, denied))
-    assert first < page.index('class="review-overdue">Overdue') < second
+    # The days left (issue 20): the expedited appeal is a day late.
+    assert first < page.index('class="review-overdue">1 day late') < second
     assert page.count('class="review-overdue"') == 1
 
 

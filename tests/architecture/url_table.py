@@ -179,7 +179,23 @@ EXPECTED: dict[str, Expect] = {
                       "admin:authorizations_authorizationrequest_correct":
                           admin_page(OK, obj="submitted"),
                       "admin:authorizations_authorizationrequest_waive":
-                          admin_page(NOT_ALLOWED, obj="submitted")}),
+                          admin_page(NOT_ALLOWED, obj="submitted"),
+                      # The reviewer's desk: owners and the exception's two keys
+                      # (POST only); a document's pages read inside the page.
+                      "admin:authorizations_authorizationrequest_claim":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_take_over":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_reassign":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_exception":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_exception_sign":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_page":
+                          admin_page(OK, obj="submitted", data=True),
+                      "admin:authorizations_authorizationrequest_viewer":
+                          admin_page(OK, obj="submitted", data=True)}),
     **admin_model("authorizations", "determination", obj="determination", readable=True),
     # The appeals queue; an appeal's decision page (GET: the appeal and the form).
     **admin_model("authorizations", "appeal", obj="appeal", readable=True, data=True, extra={

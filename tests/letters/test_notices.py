@@ -11,7 +11,7 @@ from authorizations.letters.taglines import TAGLINES
 from authorizations.models import Letter, LetterKind, MemberCopy, Status
 from authorizations.requests.services import request_decide
 from authorizations.review.services import information_letter, information_request
-from tests.factories import approvable_case
+from tests.factories import approvable_case, approve_under_two_keys
 from tests.files import pdf_bytes, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
@@ -189,8 +189,7 @@ def test_an_attestation_received_as_a_document_is_not_called_missing(
                            criterion="alcohol_counseling_attestation",
                            upload=upload("counseling.pdf", pdf_bytes(), "application/pdf"))
     with django_capture_on_commit_callbacks(execute=True):
-        request_decide(by=reviewer, req=req, approve=True,
-                       rationale="Counseling attested by fax.")
+        approve_under_two_keys(req, first=reviewer, rationale="Counseling attested by fax.")
     text = read_pdf(Letter.objects.get(kind=LetterKind.APPROVAL).pdf)
     assert "did not include your attestation that the patient was counseled" not in text
     assert "counseled on the risks of alcohol consumption following administration is on " \

@@ -13,7 +13,13 @@ from authorizations.requests.services import (
     request_submit,
 )
 from authorizations.review import services as review
-from tests.factories import PrescriberFactory, approvable_case, login, make_reviewer
+from tests.factories import (
+    PrescriberFactory,
+    approvable_case,
+    approve_under_two_keys,
+    login,
+    make_reviewer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +57,6 @@ def test_a_reviewer_who_answered_the_request_may_not_decide_it(prescriber, revie
 def test_another_reviewer_may(pending):
     other = make_reviewer(username="second")
     assert review.conflict_of_interest(other, pending) == ""
-    request_decide(by=other, req=pending, approve=True, rationale="Counseled.")
+    approve_under_two_keys(pending, first=other, rationale="Counseled.")
     pending.refresh_from_db()
     assert pending.status == Status.APPROVED
