@@ -14,7 +14,7 @@ from django.db import transaction
 from authorizations.api.models import CDSClient, HTCAPIKey, PASSubmission
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
-from authorizations.documents.services import DocumentRefused, document_add
+from authorizations.documents.services import MAX_PER_REQUEST, DocumentRefused, document_add
 from authorizations.fhir import pas_submit as pas_submit_reader
 from authorizations.models import HTC, AuthorizationRequest
 from authorizations.requests.services import request_create, request_save_draft, request_submit
@@ -100,6 +100,12 @@ def _attach(submission: pas_submit_reader.Submission, req: AuthorizationRequest,
     """Add the Bundle's documents to the draft, each as an upload of the
     prescriber's; every refusal named, then all undone by the caller's
     transaction."""
+    if len(submission.documents) > MAX_PER_REQUEST:
+        # Refused here, before a draft's number could show in the message.
+        raise pas_submit_reader.Refused(422, [pas_submit_reader.Issue(
+            "Bundle.entry[0].resource.supportingInfo",
+            f"names {len(submission.documents)} documents: a request has at most "
+            f"{MAX_PER_REQUEST}")])
     refusals = []
     for doc in submission.documents:
         upload = SimpleUploadedFile(doc.name, doc.content, content_type=doc.content_type)

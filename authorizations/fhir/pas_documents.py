@@ -24,10 +24,11 @@ from authorizations.models import DOCUMENT_CONTENT_TYPES, DocumentKind
 # system: the fallback where LOINC has no document code that says which
 # report it is (no LOINC document code names a factor IX or an AAV5
 # antibody report: both are "Laboratory report", 11502-2).
-DOCUMENT_KIND_SYSTEM = f"{codes.CANONICAL_BASE}/CodeSystem/document-kinds"
-LOINC = "http://loinc.org"
-# LOINC document ontology codes (loinc.org, Document Ontology: "Kind of
-# document") that name one of this service's kinds without doubt.
+DOCUMENT_KIND_SYSTEM = codes.DOCUMENT_KIND_SYSTEM
+LOINC = codes.LOINC
+# LOINC document codes (scale DOC: FHIR's doc-typecodes value set,
+# http://hl7.org/fhir/ValueSet/doc-typecodes; displays as loinc.org gives
+# them) that name one of this service's kinds without doubt.
 KIND_BY_LOINC = {
     "18748-4": DocumentKind.LIVER_IMAGING,  # Diagnostic imaging study
     "11506-3": DocumentKind.CLINIC_NOTE,  # Progress note

@@ -105,6 +105,18 @@ def test_without_the_two_reports_the_request_is_pended_for_documentation(client,
     assert AuthorizationRequest.objects.get().status == Status.PENDING_REVIEW
 
 
+def test_a_loinc_document_code_that_names_a_kind_is_enough(client, token):
+    bundle = request_bundle()
+    bundle["entry"][8]["resource"]["type"] = {"coding": [{
+        "system": "http://loinc.org", "code": "18748-4", "display": "Diagnostic imaging study"}]}
+    claim_response = parsed(submit(client, token, bundle)).entry[0].resource
+    # The AAV5 report is now an imaging report: documentation is missing.
+    assert review_action(claim_response) == (
+        "A4", [(codes.REVIEW_FLAG_SYSTEM, "documentation_missing")])
+    kinds = sorted(AuthorizationRequest.objects.get().documents.values_list("kind", flat=True))
+    assert kinds == ["factor_ix_lab", "liver_imaging"]
+
+
 def test_a_document_the_checks_refuse_is_422_with_its_entry_and_nothing_is_kept(client,
                                                                                token):
     bundle = request_bundle()
