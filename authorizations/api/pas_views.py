@@ -56,10 +56,15 @@ class FHIROperation(APIView):
 class ClaimSubmit(FHIROperation):
     @extend_schema(
         summary="PAS Claim/$submit: a PAS request Bundle (Claim first, the resources it "
-                "references, the DTR QuestionnaireResponse) becomes a submitted request",
+                "references, the DTR QuestionnaireResponse, the supporting documents as "
+                "DocumentReferences) becomes a submitted request",
         description="Answers with a PAS response Bundle: its ClaimResponse carries the review "
                     "action (A1 certified with preAuthRef and preAuthPeriod, A4 pended). "
                     "The prescriber is the Claim's provider, by NPI, at the token's HTC. "
+                    "Each DocumentReference a supportingInfo names (PDF, PNG or JPEG inline, "
+                    "base64; its type a LOINC document code or this service's document-kind "
+                    "code) is attached before the request is evaluated; a file the document "
+                    "checks refuse is a 422 naming its entry. "
                     "400: not FHIR; 422: breaks a PAS rule or the policy's questions, each "
                     "problem with its FHIRPath. Sending the same Bundle.identifier again "
                     "answers with the same request.",
@@ -78,8 +83,11 @@ class ClaimSubmit(FHIROperation):
         if profile is None:
             return refused(422, [("Bundle.entry[0].resource.provider",
                                   "the provider's NPI is not a prescriber at this token's HTC")])
-        req, _ = services.pas_submit(by=request.user, submission=submission,
-                                     prescriber=profile.user)
+        try:
+            req, _ = services.pas_submit(by=request.user, submission=submission,
+                                         prescriber=profile.user)
+        except pas_submit.Refused as exc:  # a document the documents slice refused
+            return refused(exc.status, [(i.path, i.message) for i in exc.issues])
         return fhir(pas.response_bundle(req, identifier=submission.identifier))
 
 

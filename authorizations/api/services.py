@@ -8,11 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from authorizations.api.models import CDSClient, HTCAPIKey, PASSubmission
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
+from authorizations.documents.services import MAX_PER_REQUEST, DocumentRefused, document_add
 from authorizations.fhir import pas_submit as pas_submit_reader
 from authorizations.models import HTC, AuthorizationRequest
 from authorizations.requests.services import request_create, request_save_draft, request_submit
@@ -59,7 +61,11 @@ def api_key_revoke(*, by: User, key: HTCAPIKey) -> HTCAPIKey:
 def pas_submit(*, by: Any, submission: pas_submit_reader.Submission,
                prescriber: User) -> tuple[AuthorizationRequest, bool]:
     """A PAS request Bundle, already read and checked, submitted as the wizard
-    submits: a draft of `prescriber` with the answers, then request_submit.
+    submits: a draft of `prescriber` with the answers, its documents added
+    through the documents slice (the same checks as an upload), then
+    request_submit, which so sees them (documentation_missing). A document
+    refused refuses the whole Bundle (pas_submit_reader.Refused, 422, the
+    path of its data): nothing of it is kept.
     (request, created): a replayed Bundle (same transaction identifier at the
     same HTC) gives the request it made the first time. `by` is the token's
     APIClient, which the audit row names as api-key:<prefix>."""
@@ -81,11 +87,34 @@ def pas_submit(*, by: Any, submission: pas_submit_reader.Submission,
         PASSubmission.objects.create(htc=htc, bundle_system=system, bundle_value=value,
                                      claim_identifiers=submission.claim_identifiers,
                                      request=req)
+        _attach(submission, req, prescriber)
         audit(by=by, action=AuditAction.PAS_SUBMIT, obj=req,
               policy=submission.version.number, answered=len(submission.answers),
-              ehr_filled=submission.ehr_filled)
+              ehr_filled=submission.ehr_filled, documents=len(submission.documents))
         req = request_submit(by=prescriber, req=req).request
     return req, True
+
+
+def _attach(submission: pas_submit_reader.Submission, req: AuthorizationRequest,
+            prescriber: User) -> None:
+    """Add the Bundle's documents to the draft, each as an upload of the
+    prescriber's; every refusal named, then all undone by the caller's
+    transaction."""
+    if len(submission.documents) > MAX_PER_REQUEST:
+        # Refused here, before a draft's number could show in the message.
+        raise pas_submit_reader.Refused(422, [pas_submit_reader.Issue(
+            "Bundle.entry[0].resource.supportingInfo",
+            f"names {len(submission.documents)} documents: a request has at most "
+            f"{MAX_PER_REQUEST}")])
+    refusals = []
+    for doc in submission.documents:
+        upload = SimpleUploadedFile(doc.name, doc.content, content_type=doc.content_type)
+        try:
+            document_add(by=prescriber, req=req, upload=upload, kind=doc.kind)
+        except DocumentRefused as exc:
+            refusals.append(pas_submit_reader.Issue(doc.path, exc.message))
+    if refusals:
+        raise pas_submit_reader.Refused(422, refusals)
 
 
 @service

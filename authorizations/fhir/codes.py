@@ -18,6 +18,9 @@ QUESTIONNAIRE_URL = f"{CANONICAL_BASE}/Questionnaire/hemgenix"
 CRITERIA_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/criteria"  # the data dictionary's criterion IDs
 REVIEW_FLAG_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/review-flags"  # data dictionary, section 4
 ANSWER_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/answers"  # the values of the choice questions
+# documents.DocumentKind values: a PAS DocumentReference.type where LOINC has
+# no document code for the kind (pas_documents.py)
+DOCUMENT_KIND_SYSTEM = f"{CANONICAL_BASE}/CodeSystem/document-kinds"
 FEEDS_CRITERION_URL = f"{CANONICAL_BASE}/StructureDefinition/feeds-criterion"
 MEMBER_ID_SYSTEM = f"{CANONICAL_BASE}/sid/member-id"
 REQUEST_NUMBER_SYSTEM = f"{CANONICAL_BASE}/sid/request-number"
@@ -27,6 +30,7 @@ DOCUMENT_SYSTEM = f"{CANONICAL_BASE}/sid/document"
 
 # ---- standard systems
 UCUM = "http://unitsofmeasure.org"
+LOINC = "http://loinc.org"
 NPI_SYSTEM = "http://hl7.org/fhir/sid/us-npi"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 HCPCS = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"

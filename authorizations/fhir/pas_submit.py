@@ -6,7 +6,8 @@ caller creates the request through the wizard's services once `read` passes.
 400: not JSON, not a Bundle, or a resource that is not valid FHIR R4.
 422: valid FHIR that breaks a PAS rule (profiles.PAS_SOURCE) or this
 service's (a Hemgenix J1411 request, answers the policy can read, every
-question asked answered)."""
+question asked answered, each supporting document inline with a kind
+this service knows: pas_documents)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pydantic
 from fhir.resources.R4B import get_fhir_model_class
 
 from authorizations import policy
-from authorizations.fhir import codes, importing, jsonio
+from authorizations.fhir import codes, importing, jsonio, pas_documents
 from authorizations.policy.values import ValueProblem
 
 MAX_BYTES = 2_000_000
@@ -49,6 +50,8 @@ class Submission:
     expedited: bool
     ehr_filled: list[str] = field(default_factory=list)
     resources: dict[str, Any] = field(default_factory=dict)
+    # Attached by api.services.pas_submit before the request is submitted.
+    documents: list[pas_documents.AttachedDocument] = field(default_factory=list)
 
 
 def _load(text: bytes) -> dict[str, Any]:
@@ -251,6 +254,8 @@ def read(text: bytes, *, as_of: date) -> Submission:
     if qr is None:
         issues.append(Issue("Bundle.entry[0].resource.supportingInfo",
                             "must reference the DTR QuestionnaireResponse in the Bundle"))
+    documents, problems = pas_documents.read(claim, models, index)
+    issues += [Issue(path, message) for path, message in problems]
     if issues:
         raise Refused(422, issues)
     assert qr is not None
@@ -282,4 +287,4 @@ def read(text: bytes, *, as_of: date) -> Submission:
         identifier=data["identifier"],
         claim_identifiers=[{"system": i.system, "value": i.value} for i in claim.identifier],
         npi=npi, answers=answers, version=version, expedited=priority == "stat",
-        ehr_filled=filled)
+        ehr_filled=filled, documents=documents)

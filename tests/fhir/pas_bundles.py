@@ -4,23 +4,90 @@ input/fsh/Examples.fsh at fhir.profiles.PAS_SOURCE's commit): a collection
 Bundle, the Claim first, then the insurer, the coverage, the patient; here
 also the prescriber (Practitioner and PractitionerRole, as the guide's
 ReferralAuthorizationBundleExample carries them) and the DTR
-QuestionnaireResponse the Claim's supportingInfo names.
+QuestionnaireResponse the Claim's supportingInfo names, and the two
+reports the policy asks for (policy.REQUIRED_DOCUMENTS) as the guide's
+DocumentReferenceExample carries a document: a PASDocumentReference with the
+file inline, named by an AdditionalInformation supportingInfo.
 
 tests/fhir/pas/hemgenix-request-bundle.json is `request_bundle()` written out
 (docs/interop.md sends it with curl); test_pas.py checks the two agree."""
 
 from __future__ import annotations
 
+import base64
 import copy
 from typing import Any
 
 from authorizations import fhir, policy
+from authorizations.fhir import pas_documents, profiles
 from tests.cases import approvable_case
 
 NPI = "1234567893"
 BASE = "http://ehr.example.org/fhir"
 X12 = "https://codesystem.x12.org/005010"
 FILE = "tests/fhir/pas/hemgenix-request-bundle.json"
+
+
+# (id, document kind, file name, the one line of text the PDF shows)
+REPORTS = (
+    ("FactorIXLabReport", "factor_ix_lab", "factor-ix-activity.pdf",
+     "Factor IX activity: 1 percent of normal (test report)"),
+    ("AAV5AntibodyReport", "aav5_antibody", "aav5-nab-assay.pdf",
+     "AAV5 neutralizing antibodies: titer 1:200 (test report)"),
+)
+
+
+def pdf(text: str) -> bytes:
+    """A one-page PDF showing `text`, written out by hand: the same bytes
+    every time (pypdf's writer adds a random /ID), and small."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>",
+              b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+              b"/Resources << /Font << /F1 5 0 R >> >> >>",
+              b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+              b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for n, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + (b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+                  % (len(bodies) + 1, xref))
+
+
+def document_reference(rid: str, kind: str, name: str, content: bytes) -> dict[str, Any]:
+    return {
+        "resourceType": "DocumentReference", "id": rid,
+        "meta": {"profile": [profiles.PAS_DOCUMENT_REFERENCE]},
+        "status": "current",
+        "type": {"coding": [
+            {"system": pas_documents.LOINC, "code": pas_documents.LAB_REPORT_LOINC,
+             "display": "Laboratory report"},
+            {"system": pas_documents.DOCUMENT_KIND_SYSTEM, "code": kind}]},
+        "category": [{"coding": [{
+            "system": "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category",
+            "code": "clinical-note"}]}],
+        "subject": {"reference": "Patient/SubscriberExample"},
+        "content": [{"attachment": {"contentType": "application/pdf", "title": name,
+                                    "data": base64.b64encode(content).decode()}}],
+    }
+
+
+def supporting_document(sequence: int, rid: str) -> dict[str, Any]:
+    return {
+        "extension": [{"url": pas_documents.EXT_DOCUMENT_INFORMATION, "extension": [
+            {"url": "reportTypeCode", "valueCodeableConcept": {"coding": [{
+                "system": f"{X12}/755", "code": "LA", "display": "Laboratory Results"}]}},
+            {"url": "transmissionMethod", "valueCodeableConcept": {"coding": [{
+                "system": f"{X12}/756", "code": "EL", "display": "Electronically Only"}]}}]}],
+        "sequence": sequence,
+        "category": {"coding": [{
+            "system": "http://hl7.org/fhir/us/davinci-pas/CodeSystem/PASTempCodes",
+            "code": "additionalInformation"}]},
+        "valueReference": {"reference": f"DocumentReference/{rid}"}}
 
 
 def _qr(answers: dict[str, Any]) -> dict[str, Any]:
@@ -31,8 +98,11 @@ def _qr(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def request_bundle(*, answers: dict[str, Any] | None = None, identifier: str = "HGX-0001",
-                   priority: str = "normal") -> dict[str, Any]:
+                   priority: str = "normal", documents: bool = True) -> dict[str, Any]:
+    """`documents=False`: without the two reports."""
     answers = approvable_case() if answers is None else answers
+    reports = [document_reference(rid, kind, name, pdf(text))
+               for rid, kind, name, text in REPORTS] if documents else []
     claim = {
         "resourceType": "Claim", "id": "HemgenixAuthorizationExample",
         "meta": {"profile": [
@@ -60,7 +130,8 @@ def request_bundle(*, answers: dict[str, Any] | None = None, identifier: str = "
                 "system": "http://hl7.org/fhir/us/davinci-pas/CodeSystem/PASTempCodes",
                 "code": "additionalInformation"}]},
             "valueReference": {"reference": "QuestionnaireResponse/"
-                                            "HemgenixQuestionnaireResponse"}}],
+                                            "HemgenixQuestionnaireResponse"}},
+            *[supporting_document(n, r["id"]) for n, r in enumerate(reports, start=2)]],
         "diagnosis": [{"sequence": 1, "diagnosisCodeableConcept": {"coding": [{
             "system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "D67"}]}}],
         "insurance": [{"sequence": 1, "focal": True,
@@ -108,6 +179,7 @@ def request_bundle(*, answers: dict[str, Any] | None = None, identifier: str = "
         {"resourceType": "PractitionerRole", "id": "PrescriberRoleExample",
          "practitioner": {"reference": "Practitioner/PrescriberExample"}},
         _qr(answers),
+        *reports,
     ]
     return {
         "resourceType": "Bundle",

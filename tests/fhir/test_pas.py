@@ -5,6 +5,7 @@ OperationOutcome naming the path of each problem."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -14,12 +15,12 @@ from fhir.resources.R4B.bundle import Bundle
 from authorizations import fhir
 from authorizations.api import services as api_services
 from authorizations.fhir import codes, jsonio, profiles
-from authorizations.models import AuditEvent, AuthorizationRequest, Status
+from authorizations.models import AuditEvent, AuthorizationRequest, Document, Status
 from authorizations.requests.services import request_decide
 from authorizations.review.services import information_request
 from tests.cases import AS_OF, approvable_case
 from tests.factories import UserFactory
-from tests.fhir.pas_bundles import FILE, NPI, inquiry_bundle, request_bundle
+from tests.fhir.pas_bundles import FILE, NPI, REPORTS, inquiry_bundle, request_bundle
 
 pytestmark = pytest.mark.django_db
 FHIR_JSON = "application/fhir+json"
@@ -90,6 +91,61 @@ def test_an_approvable_request_is_certified_with_its_authorization(client, token
         auth.start_date, auth.end_date)
     assert all(e.resource.meta and e.resource.meta.profile for e in bundle.entry)
     assert AuditEvent.objects.filter(action="pas_submit", object_id=str(req.pk)).count() == 1
+    assert sorted((d.kind, d.file_name, d.content_type) for d in req.documents.all()) == sorted(
+        (kind, name, "application/pdf") for _, kind, name, _ in REPORTS)
+
+
+def test_without_the_two_reports_the_request_is_pended_for_documentation(client, token):
+    response = submit(client, token, request_bundle(documents=False))
+    assert response.status_code == 200, response.content[:500]
+    claim_response = parsed(response).entry[0].resource
+    assert review_action(claim_response) == (
+        "A4", [(codes.REVIEW_FLAG_SYSTEM, "documentation_missing")])
+    assert claim_response.preAuthRef is None
+    assert AuthorizationRequest.objects.get().status == Status.PENDING_REVIEW
+
+
+def test_a_loinc_document_code_that_names_a_kind_is_enough(client, token):
+    bundle = request_bundle()
+    bundle["entry"][8]["resource"]["type"] = {"coding": [{
+        "system": "http://loinc.org", "code": "18748-4", "display": "Diagnostic imaging study"}]}
+    claim_response = parsed(submit(client, token, bundle)).entry[0].resource
+    # The AAV5 report is now an imaging report: documentation is missing.
+    assert review_action(claim_response) == (
+        "A4", [(codes.REVIEW_FLAG_SYSTEM, "documentation_missing")])
+    kinds = sorted(AuthorizationRequest.objects.get().documents.values_list("kind", flat=True))
+    assert kinds == ["factor_ix_lab", "liver_imaging"]
+
+
+def test_a_document_the_checks_refuse_is_422_with_its_entry_and_nothing_is_kept(client,
+                                                                               token):
+    bundle = request_bundle()
+    # Entry 8 (the AAV5 report): the PDF cut short, so pypdf cannot open it.
+    attachment = bundle["entry"][8]["resource"]["content"][0]["attachment"]
+    attachment["data"] = base64.b64encode(b"%PDF-1.4\n1 0 obj\n<<").decode()
+    response = submit(client, token, bundle)
+    assert response.status_code == 422
+    ((path, message),) = issues(response)
+    assert path == "Bundle.entry[8].resource.content[0].attachment.data"
+    assert message.startswith("aav5-nab-assay.pdf could not be opened as a PDF")
+    assert AuthorizationRequest.objects.count() == 0
+    assert Document.objects.count() == 0
+
+
+def test_a_document_without_a_kind_or_inline_data_is_422_before_anything_is_read(client,
+                                                                                 token):
+    bundle = request_bundle()
+    bundle["entry"][7]["resource"]["type"]["coding"].pop()  # LOINC lab report only
+    del bundle["entry"][8]["resource"]["content"][0]["attachment"]["data"]
+    bundle["entry"][8]["resource"]["content"][0]["attachment"]["url"] = "https://x.test/a"
+    response = submit(client, token, bundle)
+    assert response.status_code == 422
+    found = issues(response)
+    assert [p for p, _ in found] == ["Bundle.entry[7].resource.type",
+                                     "Bundle.entry[8].resource.content[0].attachment.url",
+                                     "Bundle.entry[8].resource.content[0].attachment.data"]
+    assert "says a laboratory report, not which one" in found[0][1]
+    assert AuthorizationRequest.objects.count() == 0
 
 
 def test_a_replayed_bundle_answers_with_the_same_request(client, token):
