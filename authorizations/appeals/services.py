@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from authorizations.core import deadlines
+from authorizations.core import deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
@@ -46,7 +46,7 @@ def denial_of(req: AuthorizationRequest) -> Determination | None:
 
 def appeal_deadline(denial: Determination) -> date:
     """The last day to appeal, counted from the denial's local day."""
-    return deadlines.appeal_deadline(timezone.localdate(denial.created_at))
+    return deadlines.appeal_deadline(zones.service_date(denial.created_at))
 
 
 def open_appeal(req: AuthorizationRequest) -> Appeal | None:
@@ -92,7 +92,7 @@ def appeal_file(*, by: User, req: AuthorizationRequest, statement: str,
         raise ValueError("Reason for an expedited appeal: say why waiting "
                          f"{deadlines.STANDARD_APPEAL_WORDS} could seriously jeopardize the "
                          "patient")
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if not PrescriberProfile.objects.filter(user_id=by.pk, htc_id=req.htc_id).exists():
@@ -136,7 +136,7 @@ def appeal_decide(*, by: User, appeal: Appeal, overturn: bool, rationale: str,
     rationale = rationale.strip()
     if not rationale:
         raise ValueError("Rationale: a rationale is required for every appeal decision")
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=appeal.request_id)
         # Only the appeal's own row: "denial" joined into FOR UPDATE would lock the

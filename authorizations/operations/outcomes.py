@@ -35,9 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
-
-from authorizations.core import deadlines
+from authorizations.core import deadlines, zones
 from authorizations.models import FollowUp, FollowUpStatus, Infusion
 from authorizations.operations.metrics import SUPPRESS_BELOW, Figure
 from authorizations.policy.values import LabValue, ValueProblem, parse_lab_value, plain
@@ -131,7 +129,7 @@ def _lab(raw) -> LabValue | None:
 
 
 def compute(as_of: date | None = None) -> Outcomes:
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or zones.today()
     out = Outcomes(as_of)
     infusions = {row["authorization_id"]: row for row in Infusion.objects.filter(
         superseded_by__isnull=True).values("authorization_id", "infused_on",

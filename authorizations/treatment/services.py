@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from authorizations.core import access, deadlines
+from authorizations.core import access, deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.models import (
@@ -69,7 +69,7 @@ def infusion_record(*, by: User, auth: Authorization, data: dict[str, Any],
                     as_of: date | None = None) -> Infusion:
     """Record the infusion of an active authorization (once): it becomes
     administered, and the follow-up schedule is created."""
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     values = _infusion_values(data)
     with transaction.atomic():
         locked = Authorization.objects.select_for_update().get(pk=auth.pk)
@@ -112,7 +112,7 @@ def infusion_correct(*, by: User, infusion: Infusion, data: dict[str, Any],
             raise TreatmentError("This version was already corrected: correct the latest one")
         auth = old.authorization
         values = {**{k: getattr(old, k) for k in INFUSION_FIELDS}, **_infusion_values(data)}
-        check_infusion_date(auth, values["infused_on"], timezone.localdate())
+        check_infusion_date(auth, values["infused_on"], zones.today())
         new = Infusion.objects.create(authorization=auth, version=old.version + 1,
                                       supersedes=old, recorded_by=by,
                                       correction_reason=reason.strip(), **values)
@@ -201,7 +201,7 @@ def followup_send_reminders(*, as_of: date | None = None, base_url: str = "") ->
     """Email the prescriber once when a follow-up becomes due and once when it
     becomes overdue; each sent reminder is recorded, so a rerun sends nothing new.
     Links start with `base_url`, by default settings.SITE_URL as every notice's do."""
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     base_url = base_url or settings.SITE_URL
     sent = skipped = 0
     open_ = (FollowUp.objects.due_or_overdue(today)

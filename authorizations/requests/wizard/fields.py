@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from authorizations.core import zones
 from authorizations.policy import QUESTION_BY_KEY, Question, values
 from authorizations.policy.values import LabValue, ValueProblem
 
@@ -178,10 +178,10 @@ class DayField(QuestionField):
                                         f"{q.example}", code="invalid") from None
         if parsed.year < 1900:
             raise forms.ValidationError(f"{capital(q.noun)} must be 1900 or later", code="range")
-        if q.kind in ("birth_date", "test_date") and parsed > timezone.localdate():
+        if q.kind in ("birth_date", "test_date") and parsed > zones.today():
             raise forms.ValidationError(f"{capital(q.noun)} must be today or in the past",
                                         code="range")
-        if q.kind == "date" and parsed < timezone.localdate():
+        if q.kind == "date" and parsed < zones.today():
             raise forms.ValidationError(f"{capital(q.noun)} must be today or later",
                                         code="range")
         return parsed

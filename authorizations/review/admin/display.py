@@ -21,7 +21,9 @@ from authorizations.requests.wizard import STEPS as WIZARD_STEPS
 def answer_groups(req: AuthorizationRequest) -> list[selectors.AnswerGroup]:
     """The answers by wizard step, as the prescriber's review shows them, test
     dates with their age at submission; the prescriber's facts last."""
-    as_of = timezone.localdate(req.submitted_at) if req.submitted_at else None
+    # The submission's day where the service is, not where the viewer is.
+    as_of = timezone.localdate(req.submitted_at, timezone.get_default_timezone()) \
+        if req.submitted_at else None
     steps = [(step, "") for step, _form in WIZARD_STEPS if step != REVIEW_STEP]
     steps.append(("prescriber", ""))
     return selectors.answer_groups(req.answers, steps, as_of=as_of)
@@ -54,9 +56,10 @@ def audit_rows(events) -> list[dict[str, Any]]:
 
 
 def short_datetime(value: datetime | None) -> str:
-    # Dates read one way everywhere: "November 28, 2026, 9:05 AM".
+    # Dates read one way everywhere: "November 28, 2026, 9:05 AM EST", as
+    # core/formats.page_datetime writes them, in the viewer's zone.
     return f"{long_date(timezone.localtime(value).date())}, " \
-           f"{timezone.localtime(value):%-I:%M %p}" if value else "-"
+           f"{timezone.localtime(value):%-I:%M %p %Z}" if value else "-"
 
 
 def waiting_hours(req: AuthorizationRequest, now: datetime) -> int | None:
