@@ -9,6 +9,7 @@ import math
 from dataclasses import replace
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -19,6 +20,7 @@ from authorizations.core import access, zones
 from authorizations.core.pages import SERVICE_NAME
 from authorizations.operations import metrics, outcomes
 from authorizations.operations.forms import PeriodForm
+from authorizations.treatment.forms import FIX_ASSAYS
 
 
 def _period(request) -> tuple[PeriodForm, date | None, date | None]:
@@ -126,18 +128,23 @@ def outcomes_page(request):
         return refused
     o = outcomes.compute()
     months = [str(m) for _, m in outcomes.TIME_POINTS]
-    fix_months = f"{', '.join(months[:-1])} and {months[-1]} months"  # "6, 12, 18 and 24 months"
+    fix_months = f"{', '.join(months[:-1])} and {months[-1]} months"  # "6, 12, ... and 60 months"
+    assays = [words.split(" (")[0] for _, words in FIX_ASSAYS]
+    treated_rates = [f for f in o.bleeds if f.key.startswith(("abr_baseline", "abr_treated"))]
     return render(request, "authorizations/operations/outcomes.html", {
         "page_title": f"Outcomes – {SERVICE_NAME}", "outcomes": o,
         "suppress_below": metrics.SUPPRESS_BELOW,
+        "exogenous_days": settings.OUTCOMES_EXOGENOUS_FIX_DAYS,
         "treated_chart": chart(_short([o.treated] + o.prophylaxis[:1],
                                       ("Patients treated", "Back on prophylaxis"))),
         "treated_table": [o.treated] + o.prophylaxis,
-        "fix_chart": chart(_short(o.fix_medians, [f"At {m} months"
-                                                  for _, m in outcomes.TIME_POINTS])),
+        "fix_chart": chart(_short(o.fix_medians, [f"{assay}, {m} months"
+                                                  for _, m in outcomes.TIME_POINTS
+                                                  for assay in assays])),
         "fix_months": fix_months,
         "fix_title": f"Factor IX activity at {fix_months}",
-        "bleeds_chart": chart(_short(o.bleeds, ("Before infusion", "After infusion"))),
+        "bleeds_chart": chart(_short(treated_rates, ["Lead-in"] + [
+            f"Months {first}-{last}" for first, last in outcomes.WINDOWS])),
         "completion_chart": chart(_short(o.completion[:3], ("Due so far", "Submitted",
                                                             "Waived"))),
     })

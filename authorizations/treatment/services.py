@@ -28,6 +28,7 @@ from authorizations.models import (
     FollowUpStatus,
     Infusion,
 )
+from authorizations.policy.values import long_date
 from authorizations.treatment import schedule
 from authorizations.treatment.authorizations import (
     AuthorizationStateError,
@@ -133,6 +134,24 @@ def latest_infusion(auth: Authorization) -> Infusion | None:
             .order_by("-version").first())
 
 
+# Issue 20: dates of an assessment that cannot come before the infusion (a
+# factor IX dose before the test may: it is asked for that reason).
+AFTER_INFUSION = {"fix_test_date": "The factor IX activity test",
+                  "inhibitor_test_date": "The inhibitor test",
+                  "prophylaxis_start": "The prophylaxis start"}
+
+
+def refuse_before_infusion(follow_up: FollowUp, answers: dict[str, Any]) -> None:
+    infusion = latest_infusion(follow_up.authorization)
+    if infusion is None:
+        return
+    for key, what in AFTER_INFUSION.items():
+        if answers.get(key) and date.fromisoformat(answers[key]) < infusion.infused_on:
+            raise TreatmentError(f"{what} date is before the infusion "
+                                 f"({long_date(infusion.infused_on)}): enter a date on or "
+                                 "after it", key)
+
+
 @service
 def followup_save(*, by: User, follow_up: FollowUp, answers: dict[str, Any],
                   submit: bool = False) -> FollowUp:
@@ -143,6 +162,7 @@ def followup_save(*, by: User, follow_up: FollowUp, answers: dict[str, Any],
         if locked.status != FollowUpStatus.OPEN:
             raise TreatmentError(f"Follow-up {locked.number} is "
                                  f"{locked.get_status_display().lower()}: it cannot be changed")
+        refuse_before_infusion(locked, answers)
         locked.answers = answers
         fields = ["answers", "updated_at"]
         if submit:

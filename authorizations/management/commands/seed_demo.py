@@ -48,7 +48,8 @@ DEMO_CASES = settings.BASE_DIR / "data" / "demo-cases.json"
 
 class Command(BaseCommand):
     help = ("Create the demo accounts demo-prescriber, demo-prescriber-2 (two HTCs), "
-            "demo-reviewer, demo-reviewer-2 (appeals) and demo-reviewer-3 with the password in DEMO_PASSWORD. "
+            "demo-reviewer, demo-reviewer-2 (appeals) and demo-reviewer-3 with the password "
+            "in DEMO_PASSWORD. "
             "Local use only: refuses to run unless DJANGO_DEMO is true. Safe to run again "
             "(updates the passwords).")
 
