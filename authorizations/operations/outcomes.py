@@ -221,7 +221,7 @@ def _fix(out: Outcomes, submitted: list[dict], hide: bool) -> None:
                     for lab in [_lab(a["fix_activity"])] if lab is not None]
             n = len(labs)
             median, bounds = lab_median(labs), lab_range(labs)
-            words = f"{assay_words.split(' (')[0].lower()}, {at}"
+            words = f"{assay_words.split(' (')[0].removesuffix(' assay').lower()} assay, {at}"
             out.fix_medians.append(_cell(
                 f"fix_median_{assay}_{months}", f"Median factor IX activity, {words}",
                 median.value if median else None, n, "%",

@@ -129,7 +129,7 @@ def outcomes_page(request):
     o = outcomes.compute()
     months = [str(m) for _, m in outcomes.TIME_POINTS]
     fix_months = f"{', '.join(months[:-1])} and {months[-1]} months"  # "6, 12, ... and 60 months"
-    assays = [words.split(" (")[0] for _, words in FIX_ASSAYS]
+    assays = [words.split(" (")[0].removesuffix(" assay") for _, words in FIX_ASSAYS]
     treated_rates = [f for f in o.bleeds if f.key.startswith(("abr_baseline", "abr_treated"))]
     return render(request, "authorizations/operations/outcomes.html", {
         "page_title": f"Outcomes – {SERVICE_NAME}", "outcomes": o,
