@@ -9,8 +9,9 @@ PORT ?= 8000
 # var/ (not in git), static files straight from static/ and demo accounts only
 # through the explicit demo command.
 # Emails (notices, password reset) are printed in the terminal, never sent.
+# Log lines as text in the terminal (a deployment writes JSON lines to ship).
 RUN := DJANGO_DEBUG=false DJANGO_MANIFEST_STATIC=false DJANGO_SECRET_KEY="$$(cat var/secret-key)" \
-	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+	DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend DJANGO_LOG_FORMAT=plain
 # Demo payer contacts, so demo letters look like real ones: fictional 555-01xx
 # numbers and a made-up post box. Only `make run` sets them; a deployment sets
 # its own PAYER_* variables, and without them letters point to the ID card.
@@ -85,4 +86,4 @@ test: test-system $(VENV)/.test node_modules/.installed
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/mypy  # textstat installs a top-level `tests` package; ours must win

@@ -164,10 +164,21 @@ class AuthorizationRequest(states.Transitions, models.Model):
     prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="authorization_requests")
     htc = models.ForeignKey(HTC, on_delete=models.PROTECT, related_name="requests")
+    # Who took part before submission, on record for separation of duties
+    # (review/duties.py) and the specialist status read at submission: any
+    # prescriber of the HTC may save a draft's answers or submit it.
+    drafted_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                        related_name="drafted_requests")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
     policy_version = models.CharField(max_length=20, default=policy.POLICY_NUMBER, db_index=True)
     expedited = models.BooleanField(default=False)
     expedited_reason = models.TextField(blank=True)
     wizard_step = models.CharField(max_length=40, blank=True)
+    # A draft's steps saved before they were complete ("Save and come back
+    # later", Back): step -> field -> the text as typed, never parsed until the
+    # step is completed (requests/wizard/typed.py). Null when there is none.
+    draft_typed = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -175,6 +186,9 @@ class AuthorizationRequest(states.Transitions, models.Model):
     # When a clinical decision is due (deadlines.decision_due); while pended
     # for information, when the prescriber's response is due.
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The reviewer's desk: the one reviewer who owns the case (review/ownership.py).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="owned_requests")
 
     objects = AuthorizationRequestQuerySet.as_manager()
 
@@ -188,8 +202,14 @@ class AuthorizationRequest(states.Transitions, models.Model):
             # 100,000, docs/benchmarks.md).
             models.Index(Upper("patient_name"), condition=Q(status="approved"),
                          name="request_approved_patient_name"),
+            # The desk's views of open cases, by owner and by due time (benchmarks.md).
+            models.Index(fields=["owner", "status"], condition=Q(status__in=OPEN_STATUSES),
+                         name="request_open_owner"),
+            models.Index(fields=["due_at", "status"], condition=Q(status__in=OPEN_STATUSES),
+                         name="request_open_due"),
         ]
-        permissions = [("decide_authorizationrequest", "Can approve or deny a request")]
+        permissions = [("decide_authorizationrequest", "Can approve or deny a request"),
+                       ("reassign_authorizationrequest", "Can reassign a request")]
 
     def __str__(self) -> str:
         return self.number
@@ -371,15 +391,27 @@ class AuditEvent(models.Model):
 
 # Every model of the app, importable from here: each slice keeps its own in
 # its models module (the tables and migrations did not move).
-from authorizations.appeals.models import Appeal, AppealOutcome  # noqa: E402,F401
+from authorizations.appeals.models import (  # noqa: E402,F401
+    Appeal,
+    AppealOutcome,
+    AppealReceipt,
+    Claimant,
+    ReceivedVia,
+)
+from authorizations.core.ratelimit import RateCounter  # noqa: E402,F401
 from authorizations.documents.models import (  # noqa: E402,F401
     DOCUMENT_CONTENT_TYPES,
     DOCUMENT_MAX_BYTES,
     Document,
     DocumentKind,
 )
+
+# Notices to the member (issue 21): the roster and the mailing of their copies.
+from authorizations.letters.models import MailedCopy, MailingBatch  # noqa: E402,F401
+from authorizations.members.models import Member, PlanType  # noqa: E402,F401
 from authorizations.review.models import (  # noqa: E402,F401
     AnswerVersion,
+    DecisionException,
     DecisionReason,
     DocumentReceipt,
     InformationRequest,

@@ -4,11 +4,12 @@ from authorizations.appeals import views as appeal_views
 from authorizations.documents import views as document_views
 from authorizations.operations import views as operation_views
 from authorizations.requests import views as request_views
-from authorizations.requests.wizard import RequestWizard
+from authorizations.requests.wizard import DONE, RequestWizard
 from authorizations.review import views as response_views
 from authorizations.treatment import views as treatment_views
 
-wizard = RequestWizard.as_view(url_name="request_step")
+# formtools' done step is the review's POST (requests/wizard/gate.py).
+wizard = RequestWizard.as_view(url_name="request_step", done_step_name=DONE)
 
 urlpatterns = [
     path("", request_views.home, name="home"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import ssl
 import time
 import urllib.parse
 import uuid
@@ -28,10 +29,20 @@ class Response:
 
 
 class Client:
-    def __init__(self, host: str, port: int):
+    """`ssl_context`: HTTPS (bin/deploy-smoke, through nginx), else HTTP."""
+
+    def __init__(self, host: str, port: int, *, ssl_context: ssl.SSLContext | None = None):
         self.host, self.port = host, port
+        self.ssl_context = ssl_context
+        self.scheme = "https" if ssl_context is not None else "http"
         self.cookies: dict[str, str] = {}
-        self.conn = http.client.HTTPConnection(host, port, timeout=60)
+        self.conn = self._connect()
+
+    def _connect(self) -> http.client.HTTPConnection:
+        if self.ssl_context is not None:
+            return http.client.HTTPSConnection(self.host, self.port, timeout=60,
+                                               context=self.ssl_context)
+        return http.client.HTTPConnection(self.host, self.port, timeout=60)
 
     def _request(self, method: str, path: str, body: bytes | None = None,
                  headers: dict[str, str] | None = None) -> Response:
@@ -48,7 +59,7 @@ class Client:
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 # A worker recycled the keep-alive connection: reconnect once.
                 self.conn.close()
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+                self.conn = self._connect()
                 if attempt == 2:
                     raise
         seconds = time.perf_counter() - started
@@ -72,7 +83,7 @@ class Client:
         body = urllib.parse.urlencode(pairs).encode()
         return self._request("POST", path, body, {
             "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"http://{self.host}:{self.port}{path}",
+            "Referer": f"{self.scheme}://{self.host}:{self.port}{path}",
         })
 
     def post_file(self, path: str, fields: dict[str, str], name: str, filename: str,
@@ -88,7 +99,7 @@ class Client:
         body = b"".join(parts) + data + f"\r\n--{boundary}--\r\n".encode()
         return self._request("POST", path, body, {
             "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "Referer": f"http://{self.host}:{self.port}{path}",
+            "Referer": f"{self.scheme}://{self.host}:{self.port}{path}",
         })
 
     def login(self, username: str, password: str, path: str = "/accounts/login/") -> None:

@@ -33,6 +33,7 @@ def _submitted(user, **changes):
 
     from authorizations.requests.services import request_create, request_save_draft, request_submit
     from tests.cases import case_for
+    from tests.factories import attach_reports
 
     req = request_create(by=user, htc=user.prescriber.htc)
     # A member and a patient of its own: one treatment per lifetime, and the
@@ -40,6 +41,8 @@ def _submitted(user, **changes):
     request_save_draft(by=user, req=req, step="review", answers=case_for(
         timezone.localdate(), member_id="PAGES-" + secrets.token_hex(6).upper(),
         patient_last_name=patient_name(), **changes))
+    # The two reports the policy asks for: without them no approval at once.
+    attach_reports(user, req)
     request_submit(by=user, req=req)
     req.refresh_from_db()
     return req

@@ -23,6 +23,7 @@ ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public
 
 -- Append-only records (migration 0004's triggers refuse UPDATE and DELETE as
 -- well): the app may add rows and read them, never change or remove one.
+-- Infusions too: a correction is a new version (0016_state_triggers).
 -- The migrations table and the schema belong to the owner alone.
 SET hemgenix.app = :'app';
 DO $$
@@ -31,7 +32,11 @@ BEGIN
     FOREACH t IN ARRAY ARRAY['authorizations_auditevent', 'authorizations_determination',
                              'authorizations_letter', 'authorizations_membercopy',
                              'authorizations_decisionreason', 'authorizations_answerversion',
-                             'authorizations_documentreceipt', 'django_migrations'] LOOP
+                             'authorizations_documentreceipt', 'authorizations_infusion',
+                             'django_migrations',
+                             -- Issue 21: the mailing of members' copies, an appeal's receipt.
+                             'authorizations_mailingbatch', 'authorizations_mailedcopy',
+                             'authorizations_appealreceipt'] LOOP
         IF to_regclass('public.' || t) IS NOT NULL THEN
             EXECUTE format('REVOKE UPDATE, DELETE ON public.%I FROM %I', t,
                            current_setting('hemgenix.app'));

@@ -8,7 +8,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 # Letters take WeasyPrint a few hundred milliseconds at most; a minute is generous.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Off unless asked for: the app writes a JSON line per request with its
+# request ID (authorizations/core/logs.py), and nginx keeps an access log.
+# GUNICORN_ACCESS_LOG=- writes gunicorn's own to stdout.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 # The path without its query string: an admin search (?q=) may hold a patient's
 # name, and logs must never carry patient data.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'

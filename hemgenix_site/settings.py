@@ -10,61 +10,44 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from hemgenix_site.env import env_bool, env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no), not {raw!r}")
-
-
-def env_int(name: str, default: int, *, minimum: int = 0) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
-    return value
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # Fail closed: without DJANGO_DEBUG on, the service refuses to start unless
-# DJANGO_SECRET_KEY holds a real key. Only a local run (DJANGO_DEBUG=true, as
-# `make run` sets) falls back to a development key; the tests set their own key
-# (tests/settings.py).
+# it has a real key: DJANGO_SECRET_KEY, or else the file DJANGO_SECRET_KEY_FILE
+# names (default var/secret-key, which `make run` makes once and
+# docs/deploy.md keeps and backs up), so `manage.py createsuperuser` and
+# `evaluate` work in a local checkout without exporting anything. Only a run
+# with DJANGO_DEBUG=true and neither falls back to a development key; the
+# tests set their own key (tests/settings.py).
 SECRET_KEY_MIN_LENGTH = 50
 _DEVELOPMENT_KEY = "django-insecure-local-development-key-not-for-production-use"
+SECRET_KEY_FILE = Path(os.environ.get("DJANGO_SECRET_KEY_FILE", BASE_DIR / "var" / "secret-key"))
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+_key_var = "DJANGO_SECRET_KEY"
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    try:
+        SECRET_KEY = SECRET_KEY_FILE.read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"DJANGO_SECRET_KEY_FILE {SECRET_KEY_FILE} cannot be read: "
+                                   f"{exc.strerror}") from None
+    _key_var = f"The key in DJANGO_SECRET_KEY_FILE ({SECRET_KEY_FILE})"
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             f"DJANGO_SECRET_KEY is not set: set it to {SECRET_KEY_MIN_LENGTH} or more random "
-            "characters (only a local run with DJANGO_DEBUG=true may go without)")
+            f"characters, or put them in {SECRET_KEY_FILE} (DJANGO_SECRET_KEY_FILE); only a "
+            "local run with DJANGO_DEBUG=true may go without")
     SECRET_KEY = _DEVELOPMENT_KEY
 if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
     raise ImproperlyConfigured(
-        f"DJANGO_SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters long, "
+        f"{_key_var} must be at least {SECRET_KEY_MIN_LENGTH} characters long, "
         f"not {len(SECRET_KEY)}")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -86,14 +69,18 @@ INSTALLED_APPS = [
     "rest_framework_api_key",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # issue 22: Redoc and Swagger UI, served locally
+    "csp",  # django-csp: the Content-Security-Policy header, and its checks of the settings
     "authorizations",
     "authorizations.api",  # after rest_framework_api_key: its admin replaces that one's
 ]
 
 MIDDLEWARE = [
+    # First: the request ID and one JSON log line per request, whatever answers.
+    "authorizations.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "authorizations.core.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "authorizations.core.middleware.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -210,12 +197,18 @@ TRUSTED_PROXIES = frozenset(env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# No inline script anywhere: every script is a file under static/.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
+# django-csp 4's format. No inline script anywhere: every script is a file
+# under static/. A view that sets its own header keeps it (a document's
+# download: a sandbox).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF], "script-src": [SELF], "style-src": [SELF],
+        "img-src": [SELF, "data:"], "font-src": [SELF], "object-src": [NONE],
+        "base-uri": [SELF], "form-action": [SELF], "frame-ancestors": [NONE],
+    },
+}
+# Load balancers probe /healthz over plain HTTP on the app server's address.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "America/New_York")
@@ -252,20 +245,16 @@ DEMO = env_bool("DJANGO_DEMO", False)
 # file, not memory; a document's own 20 MB limit is checked by its upload handler
 # before the file is read whole. Form fields alone (files not counted) stay small.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A PDF with more pages is refused before its page tree is walked (issue 23).
+DOCUMENT_MAX_PAGES = env_int("DOCUMENT_MAX_PAGES", 500, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # The API for EHRs (authorizations/api): a token per HTC, nothing else
-# authenticates there; throttle counters in the database, shared by every
-# app server (the migration creates the table).
+# authenticates there. Rate limits (the API's throttle, password reset,
+# uploads) are not in a cache: core/ratelimit.py counts them in a table every
+# app server shares, atomically.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "api_throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                     "LOCATION": "api_throttle_cache"},
-    # Counters every instance must share (password reset limits): the same
-    # database table, its own key prefix. Never locmem: two instances would
-    # each count half.
-    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-               "LOCATION": "api_throttle_cache", "KEY_PREFIX": "shared"},
 }
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/min").strip()
 if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", API_THROTTLE_RATE):
@@ -294,28 +283,16 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["authorizations.api.schema.fhir_operation_paths"],
 }
 
-# Logs carry request paths, numbers and status codes, never answers: patient
-# data is protected health information.
-LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
-if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-    raise ImproperlyConfigured(f"DJANGO_LOG_LEVEL must be a logging level, not {LOG_LEVEL!r}")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # At DEBUG it quotes template context, form values included.
-        "django.template": {"level": "INFO"},
-        "fontTools": {"level": "WARNING"},
-        "weasyprint": {"level": "ERROR"},
-        # They check uploaded documents, and may quote their bytes.
-        "PIL": {"level": "WARNING"},
-        "pypdf": {"level": "CRITICAL"},
-    },
-}
+# Logs (one JSON line per request and per audit event, never patient data):
+# hemgenix_site/observability.py.
+from hemgenix_site.observability import LOG_FORMAT, LOG_LEVEL, LOGGING  # noqa: E402,F401
+
+# Health (/healthz, authorizations/core/health.py): whether a task worker is
+# expected (then its heartbeat must be recent), and how its heartbeat is read.
+TASK_WORKER_EXPECTED = env_bool("DJANGO_TASK_WORKER", False)
+TASK_WORKER_HEARTBEAT = os.environ.get(
+    "DJANGO_TASK_WORKER_HEARTBEAT", "authorizations.core.health.django_q_heartbeat")
+TASK_WORKER_HEARTBEAT_SECONDS = env_int("DJANGO_TASK_WORKER_HEARTBEAT_SECONDS", 120, minimum=1)
 
 # Payer identity printed on letters; a deployment sets its own.
 PAYER_NAME = os.environ.get("PAYER_NAME", "UnitedHealthcare")
@@ -343,6 +320,13 @@ PAYER_CONSUMER_ASSISTANCE = os.environ.get("PAYER_CONSUMER_ASSISTANCE", "")
 # Peer-to-peer discussions: the number falls back to PAYER_PHONE.
 PAYER_PEER_TO_PEER_PHONE = os.environ.get("PAYER_PEER_TO_PEER_PHONE", "")
 PAYER_PEER_TO_PEER_HOURS = os.environ.get("PAYER_PEER_TO_PEER_HOURS", "")
+
+# Notices to the member (issue 21): the days a mailed notice takes to arrive.
+# The 180 days to appeal run from receipt (29 CFR 2560.503-1(h)(3)(i)), counted
+# as the mailing date plus this allowance (core/deadlines.appeal_deadline).
+NOTICE_MAILING_ALLOWANCE_DAYS = int(os.environ.get("NOTICE_MAILING_ALLOWANCE_DAYS", "5"))
+if not 0 <= NOTICE_MAILING_ALLOWANCE_DAYS <= 30:
+    raise ImproperlyConfigured("NOTICE_MAILING_ALLOWANCE_DAYS must be between 0 and 30 days")
 
 # Email notices (authorizations/notices.py): the console under a local run.
 EMAIL_BACKEND = os.environ.get(

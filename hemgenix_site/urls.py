@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from authorizations.accounts import views
+from authorizations.core import health
 
 
 class FaviconView(RedirectView):
@@ -22,6 +23,8 @@ admin.site.index_title = "Requests and determinations"
 urlpatterns = [
     # Browsers ask for it whatever the page says: answer with the real icon.
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
+    # Load balancers: no login, no patient data (core/health.py).
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Django's own account pages; the password reset's, rate-limited.
     path("accounts/", include([
@@ -32,3 +35,7 @@ urlpatterns = [
     path("", include("authorizations.fhir.urls")),
     path("api/v1/", include("authorizations.api.urls")),
 ]
+
+# The 404 and 500 pages render even without the static files' manifest.
+handler404 = "authorizations.core.errors.page_not_found"
+handler500 = "authorizations.core.errors.server_error"

@@ -19,6 +19,7 @@ from tests.cases import AS_OF, case_tested_on
 from tests.factories import (
     PrescriberFactory,
     approvable_case,
+    attach_reports,
     draft_request,
     login,
     make_reviewer,
@@ -152,9 +153,10 @@ def case():
 def submit(django_capture_on_commit_callbacks):
     """Create and submit a request for `user` with `case`; letters render on commit."""
 
-    def _submit(user, case, *, expedited=False, as_of=None):
+    def _submit(user, case, *, expedited=False, as_of=None, reports=True):
         with django_capture_on_commit_callbacks(execute=True):
-            req = submitted_request(user, case, expedited=expedited, as_of=as_of).request
+            req = submitted_request(user, case, expedited=expedited, as_of=as_of,
+                                    reports=reports).request
         req.refresh_from_db()
         return req
 
@@ -188,11 +190,13 @@ def make_decided(make_draft, reviewer, prescriber):
         if "reauthorization" in flags:
             # Tested 10 days before its approval: no evidence_not_recent.
             earlier = make_draft(case_tested_on("2026-02-19"))
+            attach_reports(prescriber, earlier)
             request_submit(by=prescriber, req=earlier, as_of=date(2026, 3, 1))
         if case is None:
             case = approvable_case() if status == Status.APPROVED else approvable_case(
                 hbsag="positive", inhibitor_screen_bu=1.2)
         req = make_draft(case)
+        attach_reports(prescriber, req)
         request_submit(by=prescriber, req=req, as_of=AS_OF)
         if status == Status.DENIED:
             request_decide(by=reviewer, req=req, approve=False,

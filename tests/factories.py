@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 
 from authorizations.accounts.directory import htc_save, prescriber_profile_save
 from authorizations.accounts.services import user_create_reviewer, user_save
+from authorizations.documents.services import document_add
 from authorizations.models import HTC, AuthorizationRequest, PrescriberProfile
 from authorizations.requests.services import (
     SubmitResult,
@@ -15,7 +16,9 @@ from authorizations.requests.services import (
     request_save_draft,
     request_submit,
 )
+from authorizations.review.desk_services import exception_ask, exception_sign
 from tests.cases import AS_OF, approvable_case
+from tests.files import pdf_bytes, upload
 
 
 # The cases live in tests/cases.py (no Django), re-exported here for the app tests.
@@ -102,13 +105,37 @@ def draft_request(user, answers=None, *, expedited=False, expedited_reason="",
         expedited_reason=expedited_reason or ("Surgery scheduled" if expedited else ""))
 
 
-def submitted_request(user, answers=None, *, expedited=False, as_of=None
+# The documents the policy asks for (policy.REQUIRED_DOCUMENTS): without
+# them a submission is flagged documentation_missing and never approved at once.
+REPORT_KINDS = ("factor_ix_lab", "aav5_antibody")
+
+
+def attach_reports(user, req, kinds=REPORT_KINDS) -> None:
+    """Attach a (blank) PDF report of each kind to `req`, through the service."""
+    for kind in kinds:
+        document_add(by=user, req=req, upload=upload(f"{kind}.pdf", pdf_bytes()), kind=kind)
+
+
+def submitted_request(user, answers=None, *, expedited=False, as_of=None, reports=True
                       ) -> SubmitResult:
-    """A request made and submitted through the services."""
+    """A request made and submitted through the services, with the two reports
+    the policy asks for attached first (`reports=False`: without them)."""
     req = draft_request(user, answers, expedited=expedited)
+    if reports:
+        attach_reports(user, req)
     return request_submit(by=user, req=req, as_of=as_of)
 
 
 __all__ = ["AS_OF", "PASSWORD", "Group", "approvable_case", "HTCFactory", "UserFactory",
            "PrescriberFactory", "login", "make_reviewer", "draft_request",
-           "submitted_request"]
+           "submitted_request", "attach_reports", "REPORT_KINDS"]
+
+
+# The reviewer's desk: an approval past unmet criteria takes two keys.
+def approve_under_two_keys(req, *, first, rationale, second=None,
+                           reason="records_show_met"):
+    """Approve `req` past its unmet criteria as the desk does: `first` asks
+    for an exception, `second` (a reviewer who took no part) signs it."""
+    second = second or make_reviewer(username="second-key", credentials="MD, Hematology")
+    exc = exception_ask(by=first, req=req, reason=reason, rationale=rationale)
+    return exception_sign(by=second, exception=exc)

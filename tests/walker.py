@@ -3,7 +3,11 @@ module, imported by the tests that need it."""
 
 import re
 
-from tests.factories import login  # noqa: F401 (re-exported for the wizard tests)
+from tests.factories import (
+    REPORT_KINDS,
+    login,  # noqa: F401 (re-exported for the wizard tests)
+)
+from tests.files import pdf_bytes, post_document
 
 
 def step_post_data(step, case, *, prefix):
@@ -25,12 +29,17 @@ def step_post_data(step, case, *, prefix):
 
 
 class Walker:
-    """Drives the wizard through the test client, step by step."""
+    """Drives the wizard through the test client, step by step. On reaching
+    the review step it uploads the two reports the policy asks for through
+    the documents page, as a prescriber would before submitting (without
+    them a submission is flagged documentation_missing and goes to a
+    reviewer); `reports=False` leaves them out."""
 
-    def __init__(self, client):
+    def __init__(self, client, *, reports=True):
         self.client = client
         self.url = "/requests/new/"
         self.pk = None
+        self.reports_due = reports
         self.page = client.get(self.url)
         assert self.page.status_code == 200
 
@@ -64,6 +73,18 @@ class Walker:
         assert "<script>" not in html and not re.search(r"<script(?![^>]*\bsrc=)", html)
         if self.page.status_code == 302:
             self.follow(self.page.url)
+        elif self.reports_due and self.page.status_code == 200 and self.step == "review":
+            self.attach_reports()
+
+    def attach_reports(self):
+        """Upload the factor IX lab report and the AAV5 antibody report to the
+        draft, then show the review step again."""
+        self.reports_due = False
+        req = self.request()
+        for kind in REPORT_KINDS:
+            response = post_document(self.client, req, f"{kind}.pdf", pdf_bytes(), kind=kind)
+            assert response.status_code == 302, response.content.decode()[:500]
+        self.follow(self.url)
 
     def walk_to(self, stop_step, case):
         """Answer every step with `case` until `stop_step` is shown."""

@@ -6,12 +6,12 @@ APIClient for the token's HTC. Each token has its own throttle bucket."""
 
 from __future__ import annotations
 
-from django.core.cache import caches
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, throttling
 from rest_framework_api_key.permissions import KeyParser
 
 from authorizations.api.models import APIClient, HTCAPIKey
+from authorizations.core import ratelimit
 
 KEYWORD = "Api-Key"
 
@@ -36,19 +36,29 @@ class HTCAPIKeyAuthentication(authentication.BaseAuthentication):
 
 
 class APIKeyThrottle(throttling.SimpleRateThrottle):
-    """Requests per token (settings API_THROTTLE_RATE), counted in the
-    database cache so that every app server shares the count."""
+    """Requests per token (settings API_THROTTLE_RATE), counted by the one
+    rate limiter (core/ratelimit.py): an atomic counter in the database that
+    every app server and worker shares, so exactly the rate passes however
+    many calls arrive at once (N9; DRF's own throttle reads, appends and
+    writes back a cached list, and concurrent calls overwrite each other)."""
 
     scope = "api_key"
-
-    @property
-    def cache(self):
-        return caches["api_throttle"]
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, HTCAPIKey):
             return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        return not ratelimit.over(key, self.num_requests, self.duration)
+
+    def wait(self) -> float:
+        return max(ratelimit.seconds_left(self.duration), 0.0)
 
 
 class APIKeyScheme(OpenApiAuthenticationExtension):

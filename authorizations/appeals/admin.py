@@ -9,6 +9,7 @@ took part in the request.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, Value, When
@@ -21,7 +22,8 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from authorizations.appeals import selectors as appeal_selectors
-from authorizations.appeals.services import appeal_conflict, appeal_decide
+from authorizations.appeals.forms import AppealRecordForm
+from authorizations.appeals.services import appeal_conflict, appeal_decide, appeal_record
 from authorizations.core import deadlines
 from authorizations.core.actions import AuditAction
 from authorizations.core.admin import ReadOnlyAdmin
@@ -29,6 +31,7 @@ from authorizations.core.audit import audit
 from authorizations.documents.selectors import admin_document_rows
 from authorizations.models import Appeal, InvalidTransition
 from authorizations.requests.services import LifetimeLimitReached
+from authorizations.review.evidence import criteria_rows
 from authorizations.review.forms import DecisionForm
 from authorizations.review.services import ConflictOfInterest
 
@@ -86,12 +89,49 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
+# --------------------------------------------------------------------------
+# The reviewer's desk (issue 20): who may decide each appeal, the patient,
+# the original reviewer and the days left.
+# --------------------------------------------------------------------------
+
+def decidable_ids(user, queryset) -> list[int]:
+    """The open appeals `user` may decide (appeal_conflict, row by row: open
+    appeals are few)."""
+    return [a.pk for a in queryset.filter(decided_at__isnull=True)
+            .select_related("request", "denial") if not appeal_conflict(user, a)]
+
+
+class MayDecideFilter(admin.SimpleListFilter):
+    title = "who may decide"
+    parameter_name = "may_decide"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Appeals I may decide")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=decidable_ids(request.user, queryset))
+        return queryset
+
+
+def days_left(appeal: Appeal, now) -> str:
+    if not appeal.is_open:
+        return "Decided"
+    # Whole days, rounded towards the due time: "0 days left" never reads as time to spare.
+    seconds = (appeal.due_at - now).total_seconds()
+    days = int(abs(seconds) // 86400)
+    if seconds < 0:
+        return f"{days} day{'s' if days != 1 else ''} late" if days else "Late"
+    return f"{days} day{'s' if days != 1 else ''} left" if days else "Due within a day"
+
+
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdmin):
-    list_display = ("number_link", "filed", "expedited_display", "due", "overdue", "state")
+    list_display = ("number_link", "patient", "original_reviewer", "expedited_display",
+                    "days_left", "state")
     list_display_links = None
-    list_filter = (OpenFilter, "expedited")
-    list_select_related = ("request",)
+    list_filter = (MayDecideFilter, OpenFilter, "expedited")
+    list_select_related = ("request", "denial")
     list_per_page = 50
     show_full_result_count = False
     fields = ("request", "filed_at", "expedited", "expedited_reason", "due_at", "statement",
@@ -101,13 +141,44 @@ class AppealAdmin(ReadOnlyAdmin):
         return APPEAL_QUEUE_ORDER
 
     def changelist_view(self, request, extra_context=None):
+        record = reverse("admin:authorizations_appeal_record") \
+            if request.user.has_perm(DECIDE_PERMISSION) else ""
         return super().changelist_view(request, {"title": "Appeals for decision",
+                                                 "record_url": record,
                                                  **(extra_context or {})})
 
     @admin.display(description="Request")
     def number_link(self, obj):
         url = reverse("admin:authorizations_appeal_decide", args=[obj.pk])
         return format_html('<a href="{}">Appeal of {}</a>', url, obj.request.number)
+
+    def get_list_display(self, request):
+        # Bound to this request's reviewer: a row they may not decide is
+        # greyed out, with the reason (review.css greys the row).
+        def may_decide(obj):
+            reason = appeal_conflict(request.user, obj) if obj.is_open else ""
+            if not reason:
+                return "You may decide" if obj.is_open else ""
+            return format_html('<span class="review-greyed">Another reviewer decides: {}</span>',
+                               reason)
+
+        may_decide.short_description = "Who decides"  # type: ignore[attr-defined]
+        return (*self.list_display, may_decide)
+
+    @admin.display(description="Patient", ordering="request__patient_name")
+    def patient(self, obj):
+        return format_html("{}<br><small>{}</small>", obj.request.patient_name,
+                           obj.request.member_id)
+
+    @admin.display(description="Original reviewer")
+    def original_reviewer(self, obj):
+        return obj.denial.decided_by_name
+
+    @admin.display(description="Time left", ordering="due_at")
+    def days_left(self, obj):
+        text = days_left(obj, timezone.now())
+        return format_html('<span class="review-overdue">{}</span>', text) \
+            if obj.is_overdue(timezone.now()) and obj.is_open else text
 
     @admin.display(description="Filed", ordering="filed_at")
     def filed(self, obj):
@@ -137,8 +208,52 @@ class AppealAdmin(ReadOnlyAdmin):
     def get_urls(self):
         decide = self.admin_site.admin_view(require_http_methods(["GET", "POST"])(
             self.decide_view))
-        return [path("<int:pk>/decide/", decide, name="authorizations_appeal_decide")] + \
+        record = self.admin_site.admin_view(require_http_methods(["GET", "POST"])(
+            self.record_view))
+        return [path("<int:pk>/decide/", decide, name="authorizations_appeal_decide"),
+                path("record/", record, name="authorizations_appeal_record")] + \
             super().get_urls()
+
+    def record_view(self, request):
+        """An appeal the member (or their representative) sent by mail, fax or
+        phone, typed in by a reviewer (GET: the form; POST: appeal_record).
+        Errors name the field and keep what was typed."""
+        if not request.user.has_perm(DECIDE_PERMISSION):
+            raise PermissionDenied
+        form = AppealRecordForm(request.POST or None,
+                                initial={"received_at": timezone.localtime().replace(
+                                    second=0, microsecond=0, tzinfo=None)})
+        error = ""
+        if request.method == "POST":
+            req = None
+            if form.is_valid():
+                data = form.cleaned_data
+                req = appeal_selectors.request_by_number(data["request_number"])
+                if req is None:
+                    form.add_error("request_number", "No request has this number")
+            if req is not None:
+                try:
+                    appeal = appeal_record(
+                        by=request.user, req=req, claimant=data["claimant"],
+                        representative_name=data["representative_name"],
+                        received_via=data["received_via"], received_at=data["received_at"],
+                        statement=data["statement"], expedited=data["expedited"],
+                        expedited_reason=data["expedited_reason"])
+                except (InvalidTransition, ValueError) as exc:
+                    error = f"Nothing was recorded: {exc}"
+                else:
+                    messages.success(request, f"The appeal of {req.number} is recorded; it is "
+                                              "in the queue for a reviewer who did not deny.")
+                    return HttpResponseRedirect(
+                        reverse("admin:authorizations_appeal_decide", args=[appeal.pk]))
+            error = error or "Nothing was recorded: correct the form."
+        return TemplateResponse(request, "admin/authorizations/appeal/record.html", {
+            **self.admin_site.each_context(request), "title": "Record an appeal received",
+            "opts": self.model._meta, "form": form, "error": error,
+            "summary": form.error_summary() if form.errors else [],
+            "filing": deadlines.APPEAL_FILING_WORDS,
+            "allowance": settings.NOTICE_MAILING_ALLOWANCE_DAYS,
+        }, status=400 if error else 200)
 
     def decide_view(self, request, pk: int):
         """The appeal, the denial it is about, and the decision form (GET);
@@ -179,6 +294,7 @@ class AppealAdmin(ReadOnlyAdmin):
                             reverse("admin:authorizations_appeal_decide", args=[appeal.pk]))
         elif request.method == "POST":
             error = f"Nothing was decided: {conflict or 'the appeal is already decided.'}"
+        documents = admin_document_rows(req)
         if request.method == "GET":
             # The page shows the patient's request: who read it is on record.
             audit(by=request.user, action=AuditAction.VIEW, obj=req, via="appeal")
@@ -189,7 +305,9 @@ class AppealAdmin(ReadOnlyAdmin):
             "denial_reasons": appeal_selectors.denial_reasons(appeal.denial),
             "denial": appeal.denial, "conflict": conflict, "form": form, "error": error,
             "confirm": confirm, "reason_names": form.reason_names() if confirm else [],
-            "documents": admin_document_rows(req),
+            "documents": documents,
+            # The criteria as the denial found them, with the answers and documents.
+            "criteria": criteria_rows(appeal.denial, req, documents),
             "request_url": reverse("admin:authorizations_authorizationrequest_change",
                                    args=[req.pk]),
             "letter_url": reverse("request_letter", args=[req.pk]),

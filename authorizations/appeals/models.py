@@ -22,6 +22,20 @@ class AppealOutcome(models.TextChoices):
     OVERTURNED = "overturned", "Denial overturned: approved"
 
 
+class Claimant(models.TextChoices):
+    PRESCRIBER = "prescriber", "The prescriber, as the member's authorized representative"
+    MEMBER = "member", "The member"
+    REPRESENTATIVE = "representative", "The member's authorized representative"
+
+
+class ReceivedVia(models.TextChoices):
+    MAIL = "mail", "Mail"
+    FAX = "fax", "Fax"
+    # Spoken: the regulation's oral appeal, for an expedited appeal only
+    # (29 CFR 2560.503-1(h)(3)(vi)); services.appeal_record says so.
+    PHONE = "phone", "Phone (orally, expedited appeals only)"
+
+
 class AppealQuerySet(models.QuerySet["Appeal"]):
     @staticmethod
     def overdue_q(now: datetime) -> Q:
@@ -91,3 +105,17 @@ class Appeal(models.Model):
     @property
     def state(self) -> str:
         return self.get_outcome_display() if self.outcome else "Open: awaiting decision"
+
+
+class AppealReceipt(models.Model):
+    """How an appeal the reviewer recorded reached the plan: from whom and by
+    which channel. An appeal the prescriber filed in the service has none."""
+
+    appeal = models.OneToOneField(Appeal, on_delete=models.PROTECT, related_name="receipt")
+    claimant = models.CharField(max_length=20, choices=Claimant.choices)
+    # A representative the member named (blank for the member themself).
+    representative_name = models.CharField(max_length=200, blank=True)
+    received_via = models.CharField(max_length=10, choices=ReceivedVia.choices)
+
+    def __str__(self) -> str:
+        return f"Receipt of appeal {self.appeal_id}"

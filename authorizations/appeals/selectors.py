@@ -3,6 +3,7 @@ and each appeal's state and clock (the prescriber's page and the admin)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -49,6 +50,13 @@ class AppealOffer:
     denied_by: str
 
 
+def request_by_number(number: str) -> AuthorizationRequest | None:
+    """The request a reviewer names by its number (PA-0000012, or 12)."""
+    match = re.fullmatch(r"(?:PA-?)?0*(\d{1,9})", number.strip().upper())
+    return AuthorizationRequest.objects.filter(pk=int(match.group(1))).first() \
+        if match else None
+
+
 def appeal_offer(req: AuthorizationRequest, today: date | None = None) -> AppealOffer | None:
     today = today or zones.today()
     if appeal_refusal(req, today):
@@ -75,9 +83,16 @@ class AppealRow:
 def appeal_row(appeal: Appeal, now: datetime | None = None) -> AppealRow:
     now = now or timezone.now()
     user = appeal.filed_by
+    receipt = getattr(appeal, "receipt", None)
+    filed_by = user.get_full_name() or user.get_username()
+    if receipt is not None:
+        # A reviewer typed in what the member (or their representative) sent.
+        sender = f"{receipt.representative_name} (the member's authorized representative)" \
+            if receipt.representative_name else "the member"
+        via = receipt.get_received_via_display().split(" (")[0].lower()
+        filed_by = f"{sender}, by {via}; recorded by {filed_by}"
     return AppealRow(
-        obj=appeal, filed=when(appeal.filed_at),
-        filed_by=user.get_full_name() or user.get_username(),
+        obj=appeal, filed=when(appeal.filed_at), filed_by=filed_by,
         clock=f"{deadlines.EXPEDITED_APPEAL_WORDS} (expedited)" if appeal.expedited
         else f"{deadlines.STANDARD_APPEAL_WORDS} (standard)",
         due=when(appeal.due_at), overdue=appeal.is_overdue(now), state=appeal.state,

@@ -8,8 +8,9 @@ core/deadlines.py), decided by someone who did not make the denial.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -21,11 +22,16 @@ from authorizations.letters import notices
 from authorizations.models import (
     Appeal,
     AppealOutcome,
+    AppealReceipt,
     AuthorizationRequest,
+    Claimant,
     DecisionKind,
     Determination,
     InvalidTransition,
+    Letter,
+    MailedCopy,
     PrescriberProfile,
+    ReceivedVia,
     Status,
 )
 from authorizations.requests.services import LifetimeLimitReached, record_decision
@@ -44,9 +50,24 @@ def denial_of(req: AuthorizationRequest) -> Determination | None:
     return latest
 
 
+def denial_notice_date(denial: Determination) -> date:
+    """The notice date of a denial (deadlines.notice_date): the day its
+    member's copy was mailed, or until then the day its letter was issued
+    (the denial's own day when no letter was stored)."""
+    letter = Letter.objects.filter(determination=denial).first()
+    mailing = MailedCopy.objects.filter(member_copy__letter=letter).select_related(
+        "batch").first() if letter is not None else None
+    sent = letter.created_at if letter is not None else denial.created_at
+    return deadlines.notice_date(mailed_on=mailing.batch.mailed_on if mailing else None,
+                                 sent_on=zones.service_date(sent))
+
+
 def appeal_deadline(denial: Determination) -> date:
-    """The last day to appeal, counted from the denial's local day."""
-    return deadlines.appeal_deadline(zones.service_date(denial.created_at))
+    """The last day to appeal: 180 days from the notice's receipt (its notice
+    date plus the mailing allowance), as letters and pages print it."""
+    return deadlines.appeal_deadline(
+        denial_notice_date(denial),
+        mailing_allowance_days=settings.NOTICE_MAILING_ALLOWANCE_DAYS)
 
 
 def open_appeal(req: AuthorizationRequest) -> Appeal | None:
@@ -108,6 +129,65 @@ def appeal_file(*, by: User, req: AuthorizationRequest, statement: str,
                         due_at=deadlines.appeal_due(now, expedited=expedited))
         appeal.save()
         audit(by=by, action=AuditAction.APPEAL, obj=req, appeal=appeal.pk, expedited=expedited)
+        transaction.on_commit(lambda: notices.appeal_filed(req))
+    return appeal
+
+
+RECORD_PERMISSION = "authorizations.decide_authorizationrequest"
+
+
+@service
+def appeal_record(*, by: User, req: AuthorizationRequest, claimant: str,
+                  representative_name: str = "", received_via: str, received_at: datetime,
+                  statement: str, expedited: bool, expedited_reason: str = "") -> Appeal:
+    """Record an appeal the plan received from the member, or from a
+    representative the member named, by mail, fax or phone (a reviewer types
+    it in). The member is the claimant: their appeal is as good as the
+    prescriber's. Spoken (phone) appeals are for expedited appeals
+    ((h)(3)(vi)); a standard appeal comes in writing. Timely when received by
+    the last day counted from the notice's receipt (appeal_deadline); its
+    decision clock runs from its receipt."""
+    statement = statement.strip()
+    expedited_reason = expedited_reason.strip() if expedited else ""
+    representative_name = representative_name.strip()
+    if not by.has_perm(RECORD_PERMISSION):
+        raise PermissionError("Only a clinical reviewer may record an appeal")
+    if claimant not in (Claimant.MEMBER, Claimant.REPRESENTATIVE):
+        raise ValueError("From: choose the member or the member's representative")
+    if claimant == Claimant.REPRESENTATIVE and not representative_name:
+        raise ValueError("Representative's name: enter the name of the representative the "
+                         "member named")
+    if received_via not in ReceivedVia.values:
+        raise ValueError("Received by: choose mail, fax or phone")
+    if received_via == ReceivedVia.PHONE and not expedited:
+        raise ValueError("Received by: an appeal by phone (orally) is taken for an expedited "
+                         "appeal only; a standard appeal comes by mail or fax")
+    if not statement:
+        raise ValueError("What the appeal says: enter the appeal's words, or what was said "
+                         "by phone")
+    if expedited and not expedited_reason:
+        raise ValueError("Reason for an expedited appeal: say why waiting "
+                         f"{deadlines.STANDARD_APPEAL_WORDS} could seriously jeopardize the "
+                         "member")
+    if received_at > timezone.now():
+        raise ValueError("Received: the time received cannot be in the future")
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        refused = appeal_refusal(req, zones.service_date(received_at))
+        if refused:
+            raise AppealRefused(refused)
+        appeal = Appeal(request=req, denial=denial_of(req), filed_by=by, filed_at=received_at,
+                        statement=statement, expedited=expedited,
+                        expedited_reason=expedited_reason,
+                        # The claimant's own standing: the member, or whom they named.
+                        representative_attested=True,
+                        due_at=deadlines.appeal_due(received_at, expedited=expedited))
+        appeal.save()
+        AppealReceipt.objects.create(appeal=appeal, claimant=claimant,
+                                     representative_name=representative_name,
+                                     received_via=received_via)
+        audit(by=by, action=AuditAction.APPEAL_RECORD, obj=req, appeal=appeal.pk,
+              expedited=expedited, claimant=claimant, received_via=received_via)
         transaction.on_commit(lambda: notices.appeal_filed(req))
     return appeal
 

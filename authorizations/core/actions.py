@@ -30,6 +30,9 @@ class AuditAction(models.TextChoices):
     DENY = "deny", "Denied by a reviewer"
     APPROVE_REFUSED = "approve_refused", "Approval refused (one treatment per lifetime)"
 
+    # Entry that never loses work (issue 19): a step saved as typed, unfinished.
+    KEEP_TYPED = "keep_typed", "Unfinished step saved as typed"
+
     # Reading: pages, exports and downloads.
     VIEW = "view", "Viewed"
     EXPORT = "export", "Exported"
@@ -57,6 +60,11 @@ class AuditAction(models.TextChoices):
     APPEAL = "appeal", "Appealed"
     APPEAL_DECIDE = "appeal_decide", "Appeal decided"
 
+    # Notices to the member (issue 21): the roster, appeals the member sends,
+    # and the mailing of members' copies.
+    APPEAL_RECORD = "appeal_record", "Appeal received from the member recorded"
+    MAIL_MEMBER_COPY = "mail_member_copy", "Member's copy of a letter mailed"
+
     # Supporting documents.
     DOCUMENT_ADD = "document_add", "Document added"
     DOCUMENT_DOWNLOAD = "document_download", "Document downloaded"
@@ -83,3 +91,10 @@ class AuditAction(models.TextChoices):
     PAS_INQUIRE = "pas_inquire", "Decision read through PAS Claim/$inquire"
     CDS_HOOK = "cds_hook", "Coverage requirements answered to an EHR (CDS Hooks)"
     CDS_CLIENT_REGISTER = "cds_client_register", "EHR registered for CDS Hooks"
+    # The reviewer's desk (issue 20): owners, documents read in the page, exceptions.
+    CLAIM = "claim", "Case claimed"
+    REASSIGN = "reassign", "Case reassigned"
+    TAKE_OVER = "take_over", "Case taken over"
+    DOCUMENT_VIEW = "document_view", "Document opened in the request page"
+    EXCEPTION_ASK = "exception_ask", "Exception asked for (first key)"
+    EXCEPTION_SIGN = "exception_sign", "Exception signed (second key)"

@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from django.db import models
 
 from authorizations.core.actions import AuditAction
+from authorizations.core.logs import log_audit_event
 from authorizations.models import AuditEvent
 
 P = ParamSpec("P")
@@ -51,7 +52,7 @@ def running() -> str | None:
 def audit(*, by: User | None, action: AuditAction, obj: Any,
           **detail: Any) -> AuditEvent:
     """Record who did what. `detail` holds identifiers and outcomes, never PHI."""
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor_id=getattr(by, "pk", None),
         actor_username=by.get_username() if by is not None else "system",
         action=action,
@@ -59,6 +60,8 @@ def audit(*, by: User | None, action: AuditAction, obj: Any,
         object_id=str(obj.pk),
         detail=detail,
     )
+    log_audit_event(event)  # the JSON log line an operator ships (core/logs.py)
+    return event
 
 
 def changes(obj: models.Model) -> dict[str, tuple[Any, Any]]:

@@ -57,6 +57,10 @@ EXPEDITED_TURNAROUND_ADJECTIVE = _words(EXPEDITED_TURNAROUND, "hours", adjective
 STANDARD_TURNAROUND_WORDS = _words(STANDARD_TURNAROUND, "days")             # "15 days"
 # The pended letter's wording of the same 15 days (a regulator's phrase).
 STANDARD_TURNAROUND_CALENDAR_WORDS = f"{STANDARD_TURNAROUND.days} calendar days"
+# An urgent request found incomplete is decided within 48 hours of receiving
+# the information asked for ((f)(2)(i)), not within what is left of 72 hours.
+EXPEDITED_AFTER_INFORMATION = timedelta(hours=48)
+EXPEDITED_AFTER_INFORMATION_WORDS = _words(EXPEDITED_AFTER_INFORMATION, "hours")
 
 
 def _utc(moment: datetime) -> datetime:
@@ -84,14 +88,13 @@ def clock_used(due_at: datetime | None, now: datetime, *, expedited: bool) -> in
     return max(0, int((full - remaining).total_seconds()))
 
 
-def resumed_due(responded_at: datetime, *, expedited: bool, used_seconds: int,
-                expedited_while_waiting: bool = False) -> datetime:
+def resumed_due(responded_at: datetime, *, expedited: bool, used_seconds: int) -> datetime:
     """When the decision is due once the prescriber's response restarts the
-    clock: the turnaround left when it stopped. A request expedited while it
-    waited gets the full expedited turnaround from the response: the time used
-    before it was urgent must not leave the reviewer none."""
-    if expedited and expedited_while_waiting:
-        return _utc(responded_at) + EXPEDITED_TURNAROUND
+    clock. Standard: the turnaround left when it stopped. Expedited: 48 hours
+    from the information's arrival (29 CFR 2560.503-1(f)(2)(i)), whatever was
+    left of the 72 hours and whenever the request became expedited."""
+    if expedited:
+        return _utc(responded_at) + EXPEDITED_AFTER_INFORMATION
     return _utc(responded_at) + turnaround(expedited=expedited) - timedelta(seconds=used_seconds)
 
 
@@ -140,9 +143,27 @@ EXTERNAL_REVIEW_FILING_WORDS = f"{EXTERNAL_REVIEW_FILING_MONTHS} months"    # "4
 EXPEDITED_EXTERNAL_REVIEW_WORDS = _words(EXPEDITED_EXTERNAL_REVIEW, "hours")
 
 
-def appeal_deadline(denied_on: date) -> date:
-    """The last day to appeal a denial made on `denied_on` (its local date)."""
-    return denied_on + APPEAL_FILING
+def notice_date(*, mailed_on: date | None, sent_on: date) -> date:
+    """The day of an adverse decision's notice: the day the member's copy was
+    mailed (its print batch's date); until it is, the day the notice was sent
+    electronically (the letter issued to the authorized representative)."""
+    return mailed_on if mailed_on is not None else sent_on
+
+
+def notice_receipt(notice_on: date, *, mailing_allowance_days: int) -> date:
+    """The day the notice counts as received: the notice date plus the
+    mailing allowance (settings.NOTICE_MAILING_ALLOWANCE_DAYS)."""
+    if mailing_allowance_days < 0:
+        raise ValueError("a mailing allowance is never negative")
+    return notice_on + timedelta(days=mailing_allowance_days)
+
+
+def appeal_deadline(notice_on: date, *, mailing_allowance_days: int) -> date:
+    """The last day to appeal: 180 days "following receipt of a notification"
+    ((h)(3)(i)), receipt being the notice date plus the mailing allowance.
+    Letters, pages and the filing check all count with this one function."""
+    return notice_receipt(notice_on, mailing_allowance_days=mailing_allowance_days) \
+        + APPEAL_FILING
 
 
 def appeal_due(filed_at: datetime, *, expedited: bool) -> datetime:
@@ -257,6 +278,7 @@ WORDS = {
     "standard_turnaround": STANDARD_TURNAROUND_WORDS,
     "standard_turnaround_calendar": STANDARD_TURNAROUND_CALENDAR_WORDS,
     "expedited_information": EXPEDITED_INFORMATION_WORDS,
+    "expedited_after_information": EXPEDITED_AFTER_INFORMATION_WORDS,
     "standard_information": STANDARD_INFORMATION_WORDS,
     "appeal_filing": APPEAL_FILING_WORDS,
     "expedited_appeal": EXPEDITED_APPEAL_WORDS,

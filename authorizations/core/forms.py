@@ -7,7 +7,11 @@ in the page's order; a radio group's first button takes the focus.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
+
+from authorizations.policy.text import BIDI_MESSAGE, has_bidi_control
 
 
 def error_summary(form: forms.BaseForm, *, names_field: bool = False) -> list[tuple[str, str]]:
@@ -30,3 +34,12 @@ class AccessibleForm(forms.Form):
 
     def error_summary(self) -> list[tuple[str, str]]:
         return error_summary(self, names_field=self.summary_names_field)
+
+
+def no_bidi_controls(label: str) -> Callable[[str], None]:
+    """A name field's validator: refuses the Unicode controls that reorder how
+    text is shown (policy/text.py), with a message naming the field."""
+    def validate(value: str) -> None:
+        if has_bidi_control(value or ""):
+            raise forms.ValidationError(f"{label} {BIDI_MESSAGE}", code="bidi")
+    return validate

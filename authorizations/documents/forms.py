@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 
 from authorizations import policy
@@ -30,15 +31,16 @@ class DocumentForm(AccessibleForm):
         choices=[("", "None in particular")] + [
             (cid, selectors.criterion_name(cid)) for cid in policy.CRITERION_IDS],
         error_messages={"invalid_choice": "Choose a criterion from the list, or none."})
-    file = forms.FileField(
-        label="File", required=False, allow_empty_file=True,
-        help_text=f"A PDF, PNG or JPEG file of up to {documents.MAX_SIZE_LABEL}. "
-                  f"A request can have up to {documents.MAX_PER_REQUEST} documents.")
+    file = forms.FileField(label="File", required=False, allow_empty_file=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "document-%s")
         super().__init__(*args, **kwargs)
-
+        # The page limit is a setting: read when the form is made.
+        self.fields["file"].help_text = (
+            f"A PDF (of up to {settings.DOCUMENT_MAX_PAGES} pages), PNG or JPEG file of up to "
+            f"{documents.MAX_SIZE_LABEL}. A request can have up to "
+            f"{documents.MAX_PER_REQUEST} documents.")
 
 
 class ReceivedDocumentForm(DocumentForm):
@@ -70,6 +72,7 @@ def upload_context(req: AuthorizationRequest, form: DocumentForm, count: int,
         "can_add": documents.accepts_documents(req) and count < documents.MAX_PER_REQUEST,
         "count": count,
         "max_count": documents.MAX_PER_REQUEST,
+        "full": count >= documents.MAX_PER_REQUEST,
         "upload_url": reverse("request_documents", args=[req.pk]),
         "next": next_url,
         "back": back,

@@ -3,12 +3,16 @@ nothing), for the prescriber's pages and the reviewer's admin."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
 
+from authorizations.appeals.services import appeal_deadline, appeal_refusal, denial_of, open_appeal
+from authorizations.core import zones
 from authorizations.documents import services as documents
 from authorizations.models import AuthorizationRequest, Status
+from authorizations.policy.values import long_date
 from authorizations.requests import selectors
 from authorizations.review import selectors as review_selectors
 
@@ -44,3 +48,54 @@ def document_rows(req: AuthorizationRequest, *, admin: bool = False) -> list[dic
 
 def admin_document_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
     return document_rows(req, admin=True)
+
+
+@dataclass(frozen=True)
+class StatusNote:
+    """What the documents page says can be done in the request's status, and
+    the page to go on to (its URL and words), if any."""
+
+    text: str
+    link_url: str = ""
+    link_text: str = ""
+
+
+def status_note(req: AuthorizationRequest) -> StatusNote:
+    """The truth about adding and removing documents in each status; it
+    follows documents.accepts_documents, which the upload obeys."""
+    if req.status == Status.DRAFT:
+        return StatusNote(
+            "Attach the reports that show the criteria are met. The policy asks for the "
+            "factor IX lab report and the AAV5 antibody report: without them a request that "
+            "meets every criterion goes to a clinical reviewer instead of being approved at "
+            "once. You can remove a document until you submit the request; after that, "
+            "documents can only be added.")
+    if req.status == Status.PENDING_REVIEW:
+        return StatusNote(
+            "A clinical reviewer decides this request. You can add documents that show the "
+            "criteria are met. Documents cannot be removed after submission.")
+    if req.status == Status.INFORMATION_REQUESTED:
+        return StatusNote(
+            "A clinical reviewer asked for more information: add the documents asked for "
+            "here, then send your response. Documents cannot be removed after submission.",
+            reverse("request_respond", args=[req.pk]), "Go to your response")
+    if req.status == Status.DENIED:
+        return _denied_note(req)
+    return StatusNote(f"This request is {req.get_status_display().lower()}: its documents "
+                      "can be read but no longer changed.")
+
+
+def _denied_note(req: AuthorizationRequest) -> StatusNote:
+    if open_appeal(req) is not None:
+        return StatusNote(
+            "This request was denied and its appeal awaits a decision: you can add "
+            "documents that support the appeal. Documents cannot be removed.")
+    if not appeal_refusal(req, zones.today()):
+        denial = denial_of(req)
+        until = f" until {long_date(appeal_deadline(denial))}" if denial is not None else ""
+        return StatusNote(
+            f"This request was denied. You can add documents that support an appeal{until}, "
+            "then file the appeal. Documents cannot be removed.",
+            reverse("request_appeal", args=[req.pk]), "File an appeal")
+    return StatusNote("This request was denied and can no longer be appealed here: its "
+                      "documents can be read but no longer changed.")

@@ -21,7 +21,7 @@ from authorizations.core import access
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
 from authorizations.documents import services as documents
 from authorizations.documents.forms import DocumentForm, upload_context
-from authorizations.documents.selectors import document_rows
+from authorizations.documents.selectors import document_rows, status_note
 from authorizations.documents.services import DocumentRefused
 from authorizations.models import AuthorizationRequest, Document, Status
 from authorizations.requests import selectors
@@ -128,6 +128,7 @@ def _documents_page(request, pk: int):
         "rows": rows,
         "error_summary": errors,
         "can_remove": req.status == Status.DRAFT,
+        "status_note": status_note(req),
         "back_url": back_url,
         "back_label": back_label,
     }, status=status)

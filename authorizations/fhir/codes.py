@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from authorizations.policy import kinds
+
 CANONICAL_BASE = "https://hemgenix-pa.example.org/fhir"
 
 # ---- this service's definitions
@@ -68,7 +70,8 @@ TITER_UNIT = ("{titer}", "titer (reciprocal dilution)")
 # Units a sender may use instead, with the factor to the question's unit:
 # factor IX activity in IU/mL (1% of normal is 0.01 IU/mL, data dictionary 1).
 ALTERNATE_UNITS: dict[str, dict[str, tuple[str, Decimal]]] = {
-    "fix_activity_percent": {"[IU]/mL": ("international units per milliliter", Decimal(100))},
+    "fix_activity_percent": {"[IU]/mL": ("international units per milliliter",
+                                         kinds.PERCENT_PER_IU_ML)},
 }
 
 # Which criterion each answer feeds (data dictionary, section 1, last column).

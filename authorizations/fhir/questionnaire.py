@@ -13,14 +13,10 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 
 from authorizations import policy
 from authorizations.fhir import codes, dtr
-from authorizations.policy import PolicyVersion, Question
+from authorizations.policy import PolicyVersion, Question, kinds
 
-ITEM_TYPE = {
-    "text": "string", "member_id": "string", "npi": "string",
-    "birth_date": "date", "test_date": "date", "date": "date",
-    "decimal": "decimal", "integer": "integer", "titer": "integer",
-    "lab_value": "quantity", "bool": "boolean", "choice": "choice",
-}
+# Each answer kind's item type (policy/kinds/: Kind.fhir_type).
+ITEM_TYPE = {name: kind.fhir_type for name, kind in kinds.KINDS.items()}
 ID_PREFIX = "hemgenix-"
 
 
@@ -67,15 +63,16 @@ def answer_coding(question: Question, value: str) -> dict[str, str]:
 
 
 def _enable_answer(controller: Question, value: Any) -> dict[str, Any]:
-    if controller.kind == "bool":
+    fhir_type = kinds.of(controller).fhir_type
+    if fhir_type == "boolean":
         return {"answerBoolean": value}
-    if controller.kind == "choice":
+    if fhir_type == "choice":
         return {"answerCoding": {"system": codes.ANSWER_SYSTEM, "code": value}}
     raise ValueError(f"{controller.key}: enableWhen on a {controller.kind} answer is not mapped")
 
 
 def _number_extension(url: str, question: Question, bound) -> dict[str, Any]:
-    if question.kind == "decimal":
+    if kinds.of(question).fhir_type == "decimal":
         return {"url": url, "valueDecimal": bound}
     return {"url": url, "valueInteger": int(bound)}
 
@@ -88,7 +85,8 @@ def _extensions(q: Question, criterion_names: dict[str, str]) -> list[dict[str, 
             "system": codes.CRITERIA_SYSTEM, "code": criterion,
             "display": criterion_names[criterion]}})
     unit = codes.ucum_for(q)
-    if q.kind == "lab_value" and unit:
+    fhir_type = kinds.of(q).fhir_type
+    if fhir_type == "quantity" and unit:
         options = [unit] + [(code, display) for code, (display, _) in
                             codes.ALTERNATE_UNITS.get(q.key, {}).items()]
         ext += [{"url": codes.EXT_UNIT_OPTION, "valueCoding": {
@@ -96,7 +94,7 @@ def _extensions(q: Question, criterion_names: dict[str, str]) -> list[dict[str, 
     elif unit:
         ext.append({"url": codes.EXT_UNIT, "valueCoding": {
             "system": codes.UCUM, "code": unit[0], "display": unit[1]}})
-    if q.kind in ("decimal", "integer", "titer"):
+    if fhir_type in ("decimal", "integer"):
         # Only inclusive bounds have an extension; an exclusive one is in the help.
         if q.minimum is not None and not q.minimum_exclusive:
             ext.append(_number_extension(codes.EXT_MIN_VALUE, q, q.minimum))
@@ -130,10 +128,8 @@ def question_item(q: Question, by_key: dict[str, Question],
     }
     if q.derived:
         item["readOnly"] = True
-    if q.kind in ("text", "member_id"):
-        item["maxLength"] = q.max_length or 100
-    if q.kind == "npi":
-        item["maxLength"] = 10
+    if (max_length := kinds.of(q).max_length(q)) is not None:
+        item["maxLength"] = max_length
     if q.choices:
         item["answerOption"] = [{"valueCoding": answer_coding(q, value)}
                                 for value, _ in q.choices]

@@ -21,7 +21,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 
 from authorizations import policy
 from authorizations.fhir import codes, questionnaire
-from authorizations.policy import PolicyVersion, Problem, Question
+from authorizations.policy import PolicyVersion, Problem, Question, kinds
 from authorizations.policy.evaluation import check_answer
 from authorizations.policy.values import ValueProblem, number_from_json, parse_lab_value, plain
 
@@ -51,24 +51,23 @@ def _quantity(q: Question, value: Any) -> dict[str, Any]:
     return quantity
 
 
+# How a stored (JSON) answer is written in each answer value[x] (the kind's
+# Kind.fhir_value).
+_WRITERS: dict[str, Any] = {
+    "valueBoolean": lambda q, value: value,
+    "valueCoding": questionnaire.answer_coding,
+    "valueString": lambda q, value: str(value),
+    "valueDate": lambda q, value: kinds.of(q).from_json(q, value),
+    "valueDecimal": lambda q, value: number_from_json(value),
+    "valueInteger": lambda q, value: int(number_from_json(value)),
+    "valueQuantity": _quantity,
+}
+
+
 def answer_value(q: Question, value: Any) -> dict[str, Any]:
     """The `value[x]` of one stored (JSON-like) answer."""
-    kind = q.kind
-    if kind == "bool":
-        return {"valueBoolean": value}
-    if kind == "choice":
-        return {"valueCoding": questionnaire.answer_coding(q, value)}
-    if kind in ("text", "member_id", "npi"):
-        return {"valueString": str(value)}
-    if kind in ("birth_date", "test_date", "date"):
-        return {"valueDate": value if isinstance(value, date) else date.fromisoformat(value)}
-    if kind == "decimal":
-        return {"valueDecimal": number_from_json(value)}
-    if kind in ("integer", "titer"):
-        return {"valueInteger": int(number_from_json(value))}
-    if kind == "lab_value":
-        return {"valueQuantity": _quantity(q, value)}
-    raise ValueError(f"{q.key}: no FHIR answer type for kind {kind}")
+    name = kinds.of(q).fhir_value
+    return {name: _WRITERS[name](q, value)}
 
 
 def response_items(answers: Mapping[str, Any], version: PolicyVersion) -> list[dict[str, Any]]:
@@ -104,9 +103,7 @@ def _wrong_type(q: Question, answer) -> str:
 
 
 def answer_value_name(q: Question) -> str:
-    return {"bool": "valueBoolean", "choice": "valueCoding", "decimal": "valueDecimal",
-            "integer": "valueInteger", "titer": "valueInteger", "lab_value": "valueQuantity",
-            }.get(q.kind, "valueDate" if "date" in q.kind else "valueString")
+    return kinds.of(q).fhir_value
 
 
 def _read_quantity(q: Question, quantity) -> Any:
@@ -130,25 +127,28 @@ def _read_quantity(q: Question, quantity) -> Any:
 
 
 def read_answer(q: Question, answer) -> Any:
-    """The JSON-like value of one answer. Raises ValueProblem."""
-    kind = q.kind
-    if kind == "lab_value" and answer.valueQuantity is not None:
+    """The JSON-like value of one answer, which the kind then reads as it reads
+    any JSON value (policy.validate). Raises ValueProblem."""
+    wanted = answer_value_name(q)
+    if wanted == "valueQuantity" and answer.valueQuantity is not None:
         return _read_quantity(q, answer.valueQuantity)
-    if kind in ("lab_value", "decimal") and (answer.valueDecimal is not None
-                                             or answer.valueInteger is not None):
+    if wanted in ("valueQuantity", "valueDecimal") and (answer.valueDecimal is not None
+                                                        or answer.valueInteger is not None):
+        # A number without a unit is a number in the question's unit.
         value = answer.valueDecimal if answer.valueDecimal is not None else answer.valueInteger
-        return Decimal(value) if kind == "decimal" or isinstance(value, Decimal) else value
-    value = getattr(answer, answer_value_name(q), None)
+        return Decimal(value) if wanted == "valueDecimal" or isinstance(value, Decimal) \
+            else value
+    value = getattr(answer, wanted, None)
     if value is None:
         raise ValueProblem(_wrong_type(q, answer))
-    if kind == "choice":
+    if wanted == "valueCoding":
         if value.system not in (None, codes.ANSWER_SYSTEM):
             raise ValueProblem(f"coding system must be {codes.ANSWER_SYSTEM}")
         allowed = [c for c, _ in q.choices]
         if value.code not in allowed:
             raise ValueProblem(f"code must be one of {', '.join(allowed)}, not {value.code!r}")
         return value.code
-    if "date" in kind:
+    if wanted == "valueDate":
         if isinstance(value, datetime) or not isinstance(value, date):
             raise ValueProblem(f"must be a full date (YYYY-MM-DD), not {value}")
         return value.isoformat()

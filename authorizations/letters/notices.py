@@ -80,7 +80,7 @@ def responded(req) -> None:
 def appeal_filed(req) -> None:
     """To the queue owner: an appeal awaits a reviewer who did not deny."""
     _send_queue(req, f"Appeal filed for prior authorization {req.number}",
-                f"The prescriber appealed the denial of request {req.number}. A reviewer "
+                f"The denial of request {req.number} was appealed. A reviewer "
                 f"other than the one who denied it must decide.\n\nThe appeals queue:\n"
                 f"{_admin_link('admin:authorizations_appeal_changelist')}\n")
 

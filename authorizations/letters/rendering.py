@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
@@ -20,6 +20,9 @@ from authorizations import policy
 from authorizations.core import deadlines
 from authorizations.core.formats import letter_date, letter_datetime
 from authorizations.fhir.bundle import letter_attachments
+from authorizations.letters import plain
+from authorizations.letters.denial_codes import denial_code
+from authorizations.letters.member import member_context
 from authorizations.letters.taglines import taglines
 from authorizations.models import (
     AuthorizationRequest,
@@ -79,7 +82,14 @@ def _appeal(determination: Determination) -> dict[str, Any] | None:
     appeal = getattr(determination, "decided_appeal", None) if determination.pk else None
     if appeal is None:
         return None
+    receipt = getattr(appeal, "receipt", None)
     return {
+        # Who appealed: the prescriber in the service, or the member (or the
+        # member's representative) by mail, fax or phone.
+        "claimant": receipt.claimant if receipt is not None else "prescriber",
+        "representative": receipt.representative_name if receipt is not None else "",
+        "received_via": receipt.get_received_via_display().split(" (")[0].lower()
+        if receipt is not None else "",
         "filed": letter_date(appeal.filed_at),
         "expedited": appeal.expedited,
         "denial_date": letter_date(appeal.denial.created_at),
@@ -158,6 +168,8 @@ def _common(req: AuthorizationRequest, copy: str) -> dict[str, Any]:
         # The appeal rights, turnaround and follow-up words (pages get the
         # same through the context processor).
         "clocks": deadlines.WORDS,
+        # The roster's address and plan type, the copy's voice (letters/member.py).
+        **member_context(req, copy == MEMBER),
     }
 
 
@@ -267,6 +279,12 @@ def letter_context(determination: Determination, copy: str = PRESCRIBER) -> dict
         },
         "appeal": _appeal(determination),
     }
+    # Beside the policy's words: the plain sentence, the denial code, what would change it.
+    context["unmet"] = plain.explain(context["unmet"], req.answers, context["voice"])
+    context["flags"] = plain.flag_items(req.review_flags or [], req.review_flag_reasons,
+                                        context["voice"])
+    # A denial with no criterion among its reasons still has its code.
+    context["other_code"] = denial_code("")
     if kind in (LetterKind.APPROVAL, LetterKind.APPEAL_OVERTURNED):
         # A reviewer may approve without an attestation; the letter must not claim one.
         context["approved_on_review"] = determination.kind == DecisionKind.REVIEWER
@@ -322,6 +340,11 @@ def _write_pdf(html: str, **options) -> bytes:
         pdf_variant="pdf/a-3a", **options)
 
 
+def render_cover_pdf(html: str) -> bytes:
+    """A print batch's cover sheet (letters/mailing.py)."""
+    return _write_pdf(html)
+
+
 def render_information_pdf(ir, copy: str = PRESCRIBER) -> bytes:
     return _write_pdf(render_to_string("letters/information.html",
                                        information_context(ir, copy)))
@@ -354,7 +377,7 @@ def latest_lettered_determination(req: AuthorizationRequest) -> Determination | 
     return None
 
 
-def determinations_missing_letters():
+def determinations_missing_letters() -> QuerySet[Determination]:
     """Determinations that should have a letter and have none."""
     first_ids = (Determination.objects.values("request")
                  .annotate(first_id=Min("id")).values("first_id"))

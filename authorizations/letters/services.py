@@ -7,18 +7,23 @@ Rendering is letters.py's; storing the letter, and its audit row, is here.
 from __future__ import annotations
 
 import hashlib
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
+from authorizations.letters import mailing
 from authorizations.letters import rendering as letters
 from authorizations.models import (
     AuthorizationRequest,
     Determination,
     InformationRequest,
     Letter,
+    MailedCopy,
+    MailingBatch,
     MemberCopy,
 )
 
@@ -99,3 +104,50 @@ def information_member_copy(ir: InformationRequest, *, by: User | None = None
     except IntegrityError:
         return MemberCopy.objects.get(information_request=ir)
     return copy
+
+
+def _issued_through(day: date) -> datetime:
+    """The first moment after `day` where the service is (TIME_ZONE)."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _issue_missing_copies(day: date, by: User | None) -> None:
+    """Every member's copy that should exist by `day`, issued now if an earlier
+    render failed or never ran (information letters' copies are rendered on
+    first download): a letter left unrendered would be left out of the mail."""
+    before = _issued_through(day)
+    for determination in letters.determinations_missing_letters().filter(
+            created_at__lt=before):
+        letter_issue(determination, by=by)
+    for letter in Letter.objects.filter(member_copy__isnull=True, created_at__lt=before):
+        letter_member_copy(letter, by=by)
+    for ir in InformationRequest.objects.filter(member_copy__isnull=True,
+                                                paused_at__lt=before).select_related("request"):
+        information_member_copy(ir, by=by)
+
+
+@service
+def mailing_print_batch(*, day: date, by: User | None = None) -> MailingBatch | None:
+    """One print batch of every member's copy not yet mailed and issued up to
+    and including `day`: a cover sheet and the copies in one PDF, each copy
+    marked mailed on `day` (audited on its request as `mail_member_copy`).
+    None when there is nothing to mail. A copy is in exactly one batch (the
+    database's unique member_copy); one issued later goes in a later batch."""
+    _issue_missing_copies(day, by)
+    with transaction.atomic():
+        copies = list(MemberCopy.objects.filter(mailing__isnull=True,
+                                                created_at__lt=_issued_through(day))
+                      .select_related("letter__determination__request",
+                                      "information_request__request")
+                      .order_by("created_at", "id"))
+        if not copies:
+            return None
+        printed = mailing.assemble(day, copies)
+        batch = MailingBatch.objects.create(mailed_on=day, pdf=printed.pdf,
+                                            sha256=_sha256(printed.pdf))
+        for copy, first_page in zip(copies, printed.first_pages, strict=True):
+            MailedCopy.objects.create(batch=batch, member_copy=copy, first_page=first_page)
+            audit(by=by, action=AuditAction.MAIL_MEMBER_COPY, obj=mailing.request_of(copy),
+                  batch=batch.pk, member_copy=copy.pk, kind=mailing.kind_of(copy),
+                  mailed_on=day.isoformat())
+    return batch

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 
 from authorizations.core.forms import AccessibleForm
 
 DATE_HELP = "For example, 2026-11-01"
+# The period's bounds: the service began in 2026, and a date far out
+# overflowed on its way to a datetime (issue 23 N11).
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class PeriodForm(AccessibleForm):
@@ -28,6 +33,11 @@ class PeriodForm(AccessibleForm):
 
     def clean(self):
         data = super().clean()
+        for name, label in (("from", "From date"), ("to", "To date")):
+            day = data.get(name)
+            if day is not None and not EARLIEST <= day <= LATEST:
+                self.add_error(name, f"{label} must be between {EARLIEST.isoformat()} and "
+                                     f"{LATEST.isoformat()}")
         start, end = data.get("from"), data.get("to")
         if start and end and start > end:
             self.add_error("to", "To date must be on or after the From date")

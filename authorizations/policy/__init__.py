@@ -26,6 +26,7 @@ from authorizations.policy.dosing import (
     DOSE_TOLERANCE,
     LABEL_DOSE_GC_PER_KG,
     LARGEST_KIT_VIALS,
+    SMALLEST_KIT_VIALS,
     VIAL_ML,
     DosePlan,
     dose_plan,
@@ -46,12 +47,15 @@ from authorizations.policy.evaluation import (
     validate,
 )
 from authorizations.policy.flags import (
+    DOCUMENTATION_MISSING,
     DOSE_OVER_LARGEST_KIT,
     EVIDENCE_NOT_RECENT,
     EVIDENCE_WINDOWS,
     LARGEST_KIT_ML,
+    REQUIRED_DOCUMENTS,
     REVIEW_FLAGS,
     FlagReason,
+    RequiredDocument,
     reason_texts,
 )
 from authorizations.policy.questions import (
@@ -105,4 +109,8 @@ __all__ = [
     "asked_keys", "display", "dose_plan", "evaluate", "evaluate_answers", "member_key",
     "register", "step_keys", "to_json", "unregister", "validate", "version_for",
     "version_named", "versions",
+    # documentation_missing (issue 19)
+    "DOCUMENTATION_MISSING", "REQUIRED_DOCUMENTS", "RequiredDocument",
+    # the kit dispensed (issue 19)
+    "SMALLEST_KIT_VIALS",
 ]

@@ -1,7 +1,9 @@
-"""The dose arithmetic of the label, shown to the prescriber on the dosing step:
-2 x 10^13 gc/kg at 1 x 10^13 gc/mL is 2 mL/kg; vials hold 10 mL; kits go up
-to 48 vials. The label dose and its 1% tolerance, which `dosing` judges, are
-here too."""
+"""The dose arithmetic of the label, shown to the prescriber on the dosing step,
+the review page and the letters: 2 x 10^13 gc/kg at 1 x 10^13 gc/mL is 2 mL/kg;
+vials hold 10 mL (rounded up: a vial is never split across patients); kits
+hold 10 to 48 vials, so the kit dispensed is the vials the dose needs, but
+never fewer than the smallest kit's 10. The label dose and its 1% tolerance,
+which `dosing` judges, are here too."""
 
 from __future__ import annotations
 
@@ -22,11 +24,14 @@ DOSE_LOWEST = LABEL_DOSE_GC_PER_KG * (1 - DOSE_TOLERANCE)  # 1.98e13 is met
 DOSE_HIGHEST = LABEL_DOSE_GC_PER_KG * (1 + DOSE_TOLERANCE)  # 2.02e13 is met
 VECTOR_GC_PER_ML = Decimal("1e13")
 VIAL_ML = 10
+SMALLEST_KIT_VIALS = 10
 LARGEST_KIT_VIALS = 48
 
 
 @dataclass(frozen=True)
 class DosePlan:
+    """`vials`: the vials the dose needs (volume / 10 mL, rounded up)."""
+
     weight_kg: Decimal
     total_gc: Decimal
     volume_ml: Decimal
@@ -35,6 +40,24 @@ class DosePlan:
     @property
     def beyond_largest_kit(self) -> bool:
         return self.vials > LARGEST_KIT_VIALS
+
+    @property
+    def kit_vials(self) -> int | None:
+        """The vials of the kit dispensed: the vials the dose needs, at least
+        the smallest kit's; None when no one kit holds the dose."""
+        if self.beyond_largest_kit:
+            return None
+        return max(self.vials, SMALLEST_KIT_VIALS)
+
+    @property
+    def kit_ml(self) -> int | None:
+        """What the kit dispensed holds, in mL (None: no one kit holds the dose)."""
+        return None if self.kit_vials is None else self.kit_vials * VIAL_ML
+
+    @property
+    def smallest_kit(self) -> bool:
+        """The dose needs fewer vials than the smallest kit holds."""
+        return self.vials < SMALLEST_KIT_VIALS
 
 
 def dose_plan(weight_kg: Decimal, dose_gc_per_kg: Decimal = LABEL_DOSE_GC_PER_KG) -> DosePlan:

@@ -11,23 +11,17 @@ imports Django.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from authorizations.policy import values
+from authorizations.policy import kinds
 from authorizations.policy.flags import FlagReason, raised
-from authorizations.policy.questions import (
-    EARLIEST_BIRTH_DATE,
-    QUESTION_BY_KEY,
-    QUESTIONS,
-    Question,
-)
+from authorizations.policy.questions import QUESTION_BY_KEY, QUESTIONS, Question
 from authorizations.policy.rules import Criterion, Facts
-from authorizations.policy.values import LabValue, ValueProblem
+from authorizations.policy.values import LabValue
 
 MEETS_CRITERIA = "meets_criteria"
 NOT_MET = "not_met"
@@ -37,7 +31,8 @@ UNMET = "not_met"
 NOT_APPLICABLE = "not_applicable"
 STATUS_LABELS = {MET: "Met", UNMET: "Not met", NOT_APPLICABLE: "Not applicable"}
 
-MEMBER_ID_RE = re.compile(r"^[A-Za-z0-9 -]{1,40}$")
+# The member ID's characters (kinds.MemberIdKind); its length is the question's.
+MEMBER_ID_RE = kinds.MemberIdKind.PATTERN
 
 
 @dataclass(frozen=True)
@@ -55,92 +50,11 @@ class InvalidCase(ValueError):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-def _number(q: Question, value: Any) -> Decimal:
-    try:
-        number = values.number_from_json(value)
-    except ValueProblem as exc:
-        raise ValueError(str(exc) if str(exc) != "must be a number"
-                         else f"must be a number, not {_short(value)}") from None
-    _check_range(q, number)
-    return number
-
-
-def _check_range(q: Question, number: Decimal) -> None:
-    if problem := q.range_problem(number):
-        raise ValueError(problem)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _date(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and len(value) <= 20:
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"must be a date as YYYY-MM-DD, not {_short(value)}")
-
-
 def _coerce(q: Question, value: Any, as_of: date, scheduling: bool = True) -> Any:
-    """The typed value, or ValueError with a message for the user.
+    """The typed value, or kinds.Refusal (a ValueError) with the engine's
+    message: the kind's JSON reading and its limits, the same the forms check.
     `scheduling`: a planned date may not be before `as_of` (see validate)."""
-    kind = q.kind
-    if kind in ("text", "member_id"):
-        if not isinstance(value, str):
-            raise ValueError("must be text")
-        value = value.strip()
-        if not value:
-            raise ValueError("must not be empty")
-        if len(value) > (q.max_length or 100):
-            raise ValueError(f"must be at most {q.max_length} characters")
-        if kind == "member_id" and (not MEMBER_ID_RE.match(value)
-                                    or not values.member_key(value)):
-            raise ValueError("may contain only letters, digits, dashes and spaces")
-        return value
-    if kind == "npi":
-        if not isinstance(value, str) or not values.npi_is_valid(value.strip()):
-            raise ValueError("must be a 10-digit NPI with a valid check digit")
-        return value.strip()
-    if kind in ("birth_date", "test_date", "date"):
-        day = _date(value)
-        if kind == "birth_date" and day < EARLIEST_BIRTH_DATE:
-            raise ValueError("must not be before January 1, 1900")
-        if kind == "birth_date" and day > as_of:
-            raise ValueError(f"must not be in the future (after {values.long_date(as_of)})")
-        if kind == "test_date" and day > as_of:
-            raise ValueError(f"must not be after the evaluation date "
-                             f"({values.long_date(as_of)})")
-        if kind == "date" and scheduling and day < as_of:
-            raise ValueError(f"must not be before the evaluation date "
-                             f"({values.long_date(as_of)})")
-        return day
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ValueError("must be true or false")
-        return value
-    if kind == "choice":
-        allowed = [c for c, _ in q.choices]
-        if value not in allowed:
-            raise ValueError(f"must be one of {', '.join(allowed)}, not {_short(value)}")
-        return value
-    if kind == "lab_value":
-        try:
-            lab = values.parse_lab_value(value)
-        except ValueProblem as exc:
-            raise ValueError(str(exc)) from None
-        _check_range(q, lab.value)
-        return lab
-    number = _number(q, value)
-    if kind in ("integer", "titer"):
-        if number != number.to_integral_value():
-            raise ValueError(f"must be a whole number, not {_short(value)}")
-        return int(number)
-    return number
+    return kinds.of(q).read_json(q, value, kinds.Limits(as_of, scheduling))
 
 
 def check_answer(q: Question, value: Any, *, as_of: date) -> Any:
@@ -200,8 +114,9 @@ def validate(case: Any, *, as_of: date, scheduling: bool = True) -> dict[str, An
             answers[q.key] = None
     born = answers.get("date_of_birth")
     for q in QUESTIONS:
-        if q.kind == "test_date" and born and answers.get(q.key) and answers[q.key] < born:
-            problems.append(Problem(q.key, "must not be before the date of birth"))
+        if q.kind == kinds.TestDateKind.name and born and answers.get(q.key) and \
+                (refusal := kinds.TestDateKind.born_before(q, answers[q.key], born)):
+            problems.append(Problem(q.key, str(refusal)))
     if problems:
         raise InvalidCase(problems)
     return answers
@@ -267,10 +182,10 @@ def _sentence(reasons: Iterable[str]) -> str:
 
 
 def judge(criteria: Iterable[Criterion], policy_number: str, answers: Mapping[str, Any],
-          facts: Facts, review_flags: Iterable[str]) -> Evaluation:
+          facts: Facts, review_flags: Iterable[str | FlagReason]) -> Evaluation:
     """Evaluate typed answers (from `validate`) under one version's criteria.
-    `review_flags` are the database's flags; the answers' own are added here,
-    whatever the outcome."""
+    `review_flags` are the database's flags (IDs, or FlagReasons with a reason
+    of their own); the answers' own are added here, whatever the outcome."""
     results = []
     for criterion in criteria:
         if not criterion.applies(answers):

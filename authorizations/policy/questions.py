@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from authorizations.policy import values
+from authorizations.policy import kinds
 
-EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+EARLIEST_BIRTH_DATE = kinds.EARLIEST_DATE  # the earliest date of any kind
 # The highest AAV5 titer with factor IX expression in the pivotal trial (HOPE-B).
 AAV5_TITER_LIMIT = 678
 
@@ -43,9 +42,9 @@ class AskedWhen:
 @dataclass(frozen=True)
 class Question:
     key: str
-    # text | member_id | birth_date | test_date | date | decimal | integer |
-    # lab_value | titer | bool | choice | npi. A test_date may not be after the
-    # evaluation date; a (planned) date may not be before it.
+    # A key of kinds.KINDS: text | member_id | npi | bool | choice | decimal |
+    # scientific | integer | titer | lab_value | birth_date | test_date | date
+    # (planned). How each is read, checked and shown is in kinds/.
     kind: str
     label: str
     step: str
@@ -70,42 +69,22 @@ class Question:
         return dict(self.choices).get(value, str(value))
 
     def range_problem(self, number: Decimal | int) -> str:
-        """What is wrong with a number's range ("" when none). One check for the
-        engine and the forms, so both refuse exactly the same numbers."""
-        low, high = self.minimum, self.maximum
-        if low is not None and (number <= low if self.minimum_exclusive else number < low):
-            return f"must be {'more than' if self.minimum_exclusive else 'at least'} " \
-                   f"{values.plain(Decimal(low))}"
-        if high is not None and (number >= high if self.maximum_exclusive else number > high):
-            return f"must be {'less than' if self.maximum_exclusive else 'at most'} " \
-                   f"{values.plain(Decimal(high))}"
+        """What is wrong with a number's range ("" when none): the kinds' one
+        check (kinds.check_range), so the engine and the forms refuse the same."""
+        try:
+            kinds.check_range(self, number)
+        except kinds.Refusal as exc:
+            return str(exc)
         return ""
+
+    @property
+    def answer_kind(self) -> kinds.Kind:
+        return kinds.of(self)
 
     def display(self, value: Any) -> str:
         """A stored (JSON) or typed answer as people read it."""
-        if value is None:
-            return "Not scheduled" if self.kind == "date" else "Not answered"
-        if self.kind == "bool" and self.step == "attestations":
-            return "Ticked" if value else "Not ticked"
-        if self.kind == "bool":
-            return "Yes" if value else "No"
-        if self.kind == "choice":
-            return self.choice_label(value)
-        if self.kind in ("birth_date", "test_date", "date"):
-            day = value if isinstance(value, date) else date.fromisoformat(value)
-            return values.long_date(day)
-        if self.kind == "titer":
-            return f"1:{value}"  # a reciprocal titer reads as a ratio: 678 -> 1:678
-        if self.key == "dose_gc_per_kg":
-            return f"{values.scientific(values.number_from_json(value))} {self.unit}"
-        if self.kind in ("decimal", "integer", "lab_value"):
-            text = str(value) if isinstance(value, (str, values.LabValue)) else \
-                values.plain(values.number_from_json(value))
-            if text.startswith("<"):
-                text = f"< {text[1:]}"
-            return f"{text}{self.unit}" if self.unit == "%" else \
-                f"{text} {self.unit}".strip()
-        return str(value)
+        kind = kinds.of(self)
+        return kind.empty_display if value is None else kind.display(self, value)
 
 
 YES_NO = "bool"
@@ -286,7 +265,7 @@ QUESTIONS: tuple[Question, ...] = (
              "HTC holds Federal designation (listed in the CDC's HTC directory)", "prescriber",
              "the HTC's federal designation", derived=True),
     # ---- dosing
-    Question("dose_gc_per_kg", "decimal", "Prescribed dose (genome copies per kg)", "dosing",
+    Question("dose_gc_per_kg", "scientific", "Prescribed dose (genome copies per kg)", "dosing",
              "the prescribed dose in genome copies per kg", minimum=Decimal(0),
              minimum_exclusive=True, maximum=Decimal("1e16"), unit="genome copies per kg",
              example="2 x 10^13",

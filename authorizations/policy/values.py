@@ -24,6 +24,11 @@ from typing import Any
 
 MAX_DIGITS = 30
 MAX_EXPONENT = 30
+# The longest text read as a number ("< 2.000... x 10^+13" with 30 digits fits):
+# checked before any pattern runs, so no input can make one backtrack (issue 23 N7).
+MAX_NUMBER_TEXT = 80
+# "out of range", as a number past MAX_DIGITS is: the forms read it so (wizard/fields.py).
+TOO_LONG = f"is out of range (too long to be a number: more than {MAX_NUMBER_TEXT} characters)"
 
 # A plain decimal with an optional exponent; digits are counted separately.
 _NUMBER = re.compile(r"^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
@@ -40,6 +45,8 @@ class ValueProblem(ValueError):
 
 def parse_decimal(text: str) -> Decimal:
     """Exact Decimal for a number written as text, bounded before conversion."""
+    if len(text) > MAX_NUMBER_TEXT:
+        raise ValueProblem(TOO_LONG)
     text = text.strip().replace(",", "")
     text = text.translate(_SUPERSCRIPTS)
     if match := _TIMES_TEN.match(text):
@@ -132,6 +139,8 @@ _BELOW = re.compile(r"^\s*<\s*(.+)$")
 def parse_lab_value(value: Any) -> LabValue:
     """A lab value from JSON: a number, or the string "<N" with N > 0."""
     if isinstance(value, str):
+        if len(value) > MAX_NUMBER_TEXT:
+            raise ValueProblem(TOO_LONG)
         match = _BELOW.match(value)
         if not match:
             raise ValueProblem('must be a number or "<N" for a result below N')

@@ -13,6 +13,7 @@ from typing import Any
 
 from authorizations.policy import criteria, questions
 from authorizations.policy.evaluation import Evaluation, judge, validate
+from authorizations.policy.flags import FlagReason
 from authorizations.policy.rules import Criterion, Facts
 
 
@@ -25,7 +26,7 @@ class PolicyVersion:
     questions: tuple[questions.Question, ...] = questions.QUESTIONS
 
     def evaluate_answers(self, answers: Mapping[str, Any], *, as_of: date, lifetime_used: bool,
-                         review_flags: Iterable[str]) -> Evaluation:
+                         review_flags: Iterable[str | FlagReason]) -> Evaluation:
         return judge(self.criteria, self.number, answers,
                      Facts(as_of=as_of, lifetime_used=lifetime_used), review_flags)
 
@@ -72,7 +73,7 @@ def version_named(number: str) -> PolicyVersion:
 
 
 def evaluate_answers(answers: Mapping[str, Any], *, as_of: date, lifetime_used: bool,
-                     review_flags: Iterable[str], version: PolicyVersion | None = None
+                     review_flags: Iterable[str | FlagReason], version: PolicyVersion | None = None
                      ) -> Evaluation:
     """Evaluate typed answers (from `validate`). Every fact is required: an
     unknown lifetime fact or flag must never pass for "none"."""
@@ -81,7 +82,8 @@ def evaluate_answers(answers: Mapping[str, Any], *, as_of: date, lifetime_used: 
                                     review_flags=review_flags)
 
 
-def evaluate(case: Any, *, as_of: date, lifetime_used: bool, review_flags: Iterable[str],
+def evaluate(case: Any, *, as_of: date, lifetime_used: bool,
+             review_flags: Iterable[str | FlagReason],
              version: PolicyVersion | None = None) -> Evaluation:
     """Validate a raw (JSON-like) case and evaluate it. Raises InvalidCase."""
     answers = validate(case, as_of=as_of)

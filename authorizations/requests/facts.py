@@ -1,8 +1,9 @@
 """The facts the policy needs from the database, read (never written) here:
 whether the member key has used its one treatment (lifetime_limit), the
-review flags, and the prescriber's and HTC's status at the moment of
-evaluation. The services and the selectors both use it; the policy package
-takes these facts as arguments and never touches the database."""
+review flags (documentation_missing from the request's documents), and the
+prescriber's and HTC's status at the moment of evaluation. The services and
+the selectors both use it; the policy package takes these facts as
+arguments and never touches the database."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from django.db.models import Q
 
 from authorizations import policy
 from authorizations.core import zones
+from authorizations.members import selectors as roster
 from authorizations.models import (
     Authorization,
     AuthorizationRequest,
     AuthorizationStatus,
+    Document,
     PrescriberProfile,
     Status,
 )
+from authorizations.policy import flags as policy_flags
 
 
 def _live_or_used(day: date) -> Q:
@@ -66,11 +70,37 @@ def review_flags(answers: dict[str, Any], *, as_of: date,
     return sorted(flags)
 
 
+def eligibility_flags(answers: dict[str, Any]) -> list[str]:
+    """`eligibility_not_verified` (issue 21): the web app, the API and PAS
+    raise it through evaluate_request; `manage.py evaluate` calls
+    review_flags only and never does (data dictionary v3, section 4)."""
+    return roster.eligibility_flags(answers)
+
+
+# --- documentation_missing (issue 19) ---------------------------------------
+
+def attached_kinds(req: AuthorizationRequest) -> set[str]:
+    """The kinds of the documents attached to the request."""
+    if not req.pk:
+        return set()
+    return set(Document.objects.filter(request=req).values_list("kind", flat=True))
+
+
+def documentation_flags(req: AuthorizationRequest) -> list[policy.FlagReason]:
+    """documentation_missing, naming the missing documents, when the request
+    has no document of a kind the policy asks for (policy.REQUIRED_DOCUMENTS).
+    The web app and the API only: `manage.py evaluate` has no documents."""
+    return policy_flags.documentation(attached_kinds(req))
+
+
 def derived_answers(req: AuthorizationRequest) -> dict[str, bool]:
     """Answers read from the profile and the HTC directory, never typed: the
-    prescriber's specialist status and the HTC's federal designation, as they
-    are now (at submission, they are recorded as they were then)."""
-    profile = PrescriberProfile.objects.filter(user_id=req.prescriber_id).first()
+    specialist status of the person who submits (`submitted_by`, set by
+    request_submit before it evaluates; the draft's prescriber until then)
+    and the HTC's federal designation, as they are now (at submission, they
+    are recorded as they were then)."""
+    person = req.submitted_by_id or req.prescriber_id
+    profile = PrescriberProfile.objects.filter(user_id=person).first()
     return {
         # No profile means no known specialist status: never "yes".
         "prescriber_bleeding_disorder_specialist": bool(
@@ -84,7 +114,8 @@ def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None,
     """Evaluate a request's stored answers with today's profile, directory and
     lifetime facts, under the policy version in effect on `as_of` (the
     evaluation date: the day of a submission or resubmission in TIME_ZONE).
-    The database's review flags join those the answers raise (policy.flags).
+    The database's review flags, documentation_missing included, join those
+    the answers raise (policy.flags).
     `scheduling=False` for a reviewer's decision: the planned infusion date
     is checked against the evaluation date only when the prescriber submits.
     Raises policy.InvalidCase."""
@@ -95,4 +126,5 @@ def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None,
     return policy.evaluate_answers(
         answers, as_of=as_of,
         lifetime_used=lifetime_used(key, as_of=as_of, excluding=req),
-        review_flags=review_flags(answers, as_of=as_of, excluding=req))
+        review_flags=[*review_flags(answers, as_of=as_of, excluding=req),
+                      *eligibility_flags(answers), *documentation_flags(req)])

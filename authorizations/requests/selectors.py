@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -21,7 +22,13 @@ from authorizations.models import (
     Status,
 )
 from authorizations.policy import QUESTION_BY_KEY
-from authorizations.policy.values import long_date, number_from_json, scientific
+from authorizations.policy.values import (
+    ValueProblem,
+    long_date,
+    number_from_json,
+    plain,
+    scientific,
+)
 from authorizations.requests import facts
 from authorizations.treatment import selectors as treatment_selectors
 
@@ -223,30 +230,54 @@ def review_facts(req: AuthorizationRequest | None) -> ReviewFacts | None:
 
 @dataclass(frozen=True)
 class DoseSummary:
+    """The dose for the entered weight and the kit dispensed (policy.dosing):
+    the vials the dose needs, at least the smallest kit's 10."""
+
     weight: str
     label_dose: str
+    dose: str  # the prescribed dose, or the label dose before one is entered
     total: str
     volume_ml: str
     vials: int
     beyond_largest_kit: bool
     largest_kit: int
+    kit_vials: int | None  # None: no one kit holds the dose
+    kit_ml: int | None
+    smallest_kit: bool  # the dose needs fewer vials than the smallest kit holds
+    smallest_kit_vials: int
+
+
+def _answered_number(answers: dict[str, Any], key: str) -> Decimal | None:
+    """The answer as an exact number within its question's range, or None
+    (not answered yet, or not a number the engine would take)."""
+    try:
+        number = number_from_json(answers.get(key))
+    except ValueProblem:
+        return None
+    return None if QUESTION_BY_KEY[key].range_problem(number) else number
 
 
 def dose_summary(answers: dict[str, Any]) -> DoseSummary | None:
-    """The label dose for the entered weight, or None before a weight is given."""
-    weight = answers.get("weight_kg")
+    """The prescribed dose (the label dose until one is entered) for the
+    entered weight, or None before a weight is given."""
+    weight = _answered_number(answers, "weight_kg")
     if weight is None:
         return None
-    plan = policy.dose_plan(number_from_json(weight))
-    volume = plan.volume_ml.normalize()
+    dose = _answered_number(answers, "dose_gc_per_kg") or policy.LABEL_DOSE_GC_PER_KG
+    plan = policy.dose_plan(weight, dose)
     return DoseSummary(
-        weight=display_answer("weight_kg", weight),
+        weight=display_answer("weight_kg", answers["weight_kg"]),
         label_dose=scientific(policy.LABEL_DOSE_GC_PER_KG),
+        dose=scientific(dose),
         total=scientific(plan.total_gc),
-        volume_ml=format(volume, "f"),
+        volume_ml=plain(plan.volume_ml),
         vials=plan.vials,
         beyond_largest_kit=plan.beyond_largest_kit,
         largest_kit=policy.LARGEST_KIT_VIALS,
+        kit_vials=plan.kit_vials,
+        kit_ml=plan.kit_ml,
+        smallest_kit=plan.smallest_kit,
+        smallest_kit_vials=policy.SMALLEST_KIT_VIALS,
     )
 
 

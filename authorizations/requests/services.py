@@ -74,15 +74,44 @@ def request_save_draft(*, by: User, req: AuthorizationRequest,
         req.member_id = str(answers.get("member_id") or "")[:40]
         req.member_key = policy.member_key(req.member_id)
         req.patient_name = _patient_name(answers)
+        # The step is complete: what was kept of it as typed is superseded.
+        req.draft_typed = _without_step(req.draft_typed, step)
         fields = ["answers", "wizard_step", "member_id", "member_key", "patient_name",
-                  "updated_at"]
+                  "draft_typed", "updated_at"]
         if expedited is not None:
             req.expedited = expedited
             req.expedited_reason = expedited_reason.strip() if expedited else ""
             fields += ["expedited", "expedited_reason"]
         req.save(update_fields=fields)
+        # Who answered is on record for separation of duties (review/duties.py).
+        req.drafted_by.add(by)
         # The step name only: answers are patient data and never go in the log.
         audit(by=by, action=AuditAction.SAVE_DRAFT, obj=req, step=step)
+    return req
+
+
+# ---- Entry that never loses work (issue 19) ---------------------------------
+
+def _without_step(typed: dict[str, Any] | None, step: str) -> dict[str, Any] | None:
+    rest = {k: v for k, v in (typed or {}).items() if k != step}
+    return rest or None
+
+
+@service
+def request_keep_typed(*, by: User, req: AuthorizationRequest, step: str,
+                       typed: dict[str, Any]) -> AuthorizationRequest:
+    """Keep one step of a draft as typed, unfinished and unchecked ("Save and
+    come back later", Back): `typed` maps its fields to the text as typed
+    (requests/wizard/typed.py bounds it and refuses control characters). The
+    step's saved answers stay as they were until the step is completed."""
+    with transaction.atomic():
+        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        if req.status != Status.DRAFT:
+            raise NotADraft(f"{req.number} is no longer a draft")
+        req.draft_typed = {**(req.draft_typed or {}), step: typed}
+        req.save(update_fields=["draft_typed", "updated_at"])
+        # The step name only: what was typed is patient data.
+        audit(by=by, action=AuditAction.KEEP_TYPED, obj=req, step=step)
     return req
 
 
@@ -226,8 +255,10 @@ def request_submit(*, by: User, req: AuthorizationRequest,
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.DRAFT:
             return SubmitResult(req, None, already_submitted=True)
-        # The prescriber's status and the HTC's designation as they are now,
-        # recorded with the answers (never typed).
+        # The submitter's specialist status and the HTC's designation as they
+        # are now, recorded with the answers (never typed): whoever submits
+        # vouches for the request, not whoever created the draft (issue 23 N8).
+        req.submitted_by = by
         req.answers = {**req.answers, **facts.derived_answers(req)}
         evaluation = facts.evaluate_request(req, as_of=today)
         req.submitted_at = timezone.now()
@@ -235,6 +266,8 @@ def request_submit(*, by: User, req: AuthorizationRequest,
         req.member_id = req.answers["member_id"].strip()
         req.member_key = policy.member_key(req.member_id)
         req.patient_name = _patient_name(req.answers)
+        # Unfinished text of steps no longer asked is not kept past the draft.
+        req.draft_typed = None
         status = Status.PENDING_REVIEW
         # Software approves only when every criterion is met and no review flag is raised.
         if evaluation.approvable:
@@ -277,7 +310,11 @@ def request_decide(*, by: User, req: AuthorizationRequest, approve: bool,
             raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
                                     "only a request pending review can be decided")
         review_services.refuse_conflict(by, req)
+        review_services.refuse_not_owner(by, req)
         review_services.check_decidable(req, timezone.now())
+        if approve:
+            # Past an unmet criterion only under two keys (review/desk_services.py).
+            review_services.refuse_unexcepted(req)
         decided = record_decision(req, by=by, approve=approve, rationale=rationale,
                                   reasons=reasons, other_reason=other_reason, today=today)
         conflict = decided.determination is None

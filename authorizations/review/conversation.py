@@ -109,8 +109,8 @@ def request_expedite(*, by: User, req: AuthorizationRequest,
     Pending review: the decision is due the expedited turnaround from now
     (expedited_due). Information requested: the clock is stopped and the
     response's due time is the prescriber's own, so it stays; when the
-    response restarts the clock, the reviewer has the full expedited
-    turnaround from then (review.resumed_due)."""
+    response restarts the clock, the reviewer has 48 hours from then
+    (review.resumed_due; 29 CFR 2560.503-1(f)(2)(i))."""
     reason = reason.strip()
     if not reason:
         raise ValueError("Enter why an expedited review is needed")

@@ -13,9 +13,8 @@ the appeal (`Appeal.filed_by`), asking for a peer-to-peer discussion
 (`PeerToPeer.offered_by` when `requested_by_prescriber`), and being listed
 on the request by NPI.
 
-Two parts have no column of their own: who saved the draft's answers (any
-prescriber of the HTC may) and who submitted it. The request keeps only its
-prescriber, so those two are read from the audit log, by AuditAction member.
+Before submission any prescriber of the HTC may save the draft's answers or
+submit it: the request keeps who did (`drafted_by`, `submitted_by`).
 
 Nor does PeerToPeer record who held or recorded a discussion, nor who
 attended for the prescriber: a reviewer's own acts there (offering,
@@ -27,11 +26,9 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef
 
-from authorizations.core.actions import AuditAction
 from authorizations.models import (
     AnswerVersion,
     Appeal,
-    AuditEvent,
     AuthorizationRequest,
     Document,
     DocumentReceipt,
@@ -41,16 +38,14 @@ from authorizations.models import (
 )
 
 
-def _parts(user_id: int, req: AuthorizationRequest) -> dict[str, tuple[object, str]]:
+def _parts(user_id: int) -> dict[str, tuple[object, str]]:
     """Each part, in the order it is told: a subquery finding it for the
     outer request, and the words, with {n} for the request's number."""
     request = OuterRef("pk")
-    logged = AuditEvent.objects.filter(object_type="AuthorizationRequest",
-                                       object_id=str(req.pk), actor_id=user_id)
+    this = AuthorizationRequest.objects.filter(pk=request)
     return {
-        "submitted": (logged.filter(action=AuditAction.SUBMIT), "You submitted {n}"),
-        "drafted": (logged.filter(action=AuditAction.SAVE_DRAFT),
-                    "You answered {n}'s questions"),
+        "submitted": (this.filter(submitted_by_id=user_id), "You submitted {n}"),
+        "drafted": (this.filter(drafted_by=user_id), "You answered {n}'s questions"),
         "changed": (AnswerVersion.objects.filter(request=request, created_by_id=user_id),
                     "You changed the answers of {n}"),
         "responded": (InformationRequest.objects.filter(request=request,
@@ -78,7 +73,7 @@ def part_taken(user: User, req: AuthorizationRequest) -> str:
         return ""
     if user.pk == req.prescriber_id:
         return f"You prescribed {req.number}"
-    parts = _parts(user.pk, req)
+    parts = _parts(user.pk)
     found = (AuthorizationRequest.objects.filter(pk=req.pk)
              .annotate(**{name: Exists(query) for name, (query, _) in parts.items()})
              .values(*parts).first()) or {}

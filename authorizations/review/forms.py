@@ -11,6 +11,7 @@ from authorizations.core import deadlines, zones
 from authorizations.core.forms import AccessibleForm
 from authorizations.models import AuthorizationRequest, DocumentKind, P2POutcome
 from authorizations.requests import selectors
+from authorizations.review.models import ExceptionReason
 from authorizations.review.services import information_due
 
 
@@ -177,3 +178,18 @@ class PeerToPeerRequestForm(AccessibleForm):
             if data.get(name) is not None and data[name] <= timezone.now():
                 self.add_error(name, "Enter a time in the future")
         return data
+
+
+class ExceptionForm(forms.Form):
+    """The first key of an approval past unmet criteria (review/desk_services.py).
+    Prefixed: the decision form beside it has a rationale too (one id each)."""
+
+    prefix = "exception"
+
+    reason = forms.ChoiceField(label="Exception reason",
+                               choices=[("", "Choose the reason")] + ExceptionReason.choices)
+    rationale = forms.CharField(
+        label="Your rationale for the exception", strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 90}),
+        help_text="Why the unmet criteria should not stop this approval. Printed in the "
+                  "approval letter once a second reviewer signs.")

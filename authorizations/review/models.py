@@ -165,3 +165,50 @@ class DocumentReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"Received by {self.get_received_by_display().lower()} on {self.received_on}"
+
+
+class ExceptionReason(models.TextChoices):
+    """Why a reviewer asks to approve past an unmet criterion or an "unproven"
+    exclusion: the code the second reviewer signs against."""
+
+    RECORDS_SHOW_MET = "records_show_met", "The records show the criterion is in fact met"
+    PUBLISHED_EVIDENCE = ("published_evidence",
+                          "Published clinical evidence supports treating this patient")
+    MEDICAL_DIRECTOR = ("medical_director",
+                        "The medical director approved a case-by-case exception")
+    CONTINUITY_OF_CARE = "continuity_of_care", "Continuity of care or a transition of coverage"
+
+
+class DecisionException(models.Model):
+    """An approval past unmet criteria, under two keys: the reviewer who asks
+    (`asked_by`, with a reason code and a rationale) and a second reviewer who
+    took no part in the case and signs (`signed_by`); the approval is recorded
+    only when signed (review/desk_services.py). Until then the case shows
+    "exception pending". `criteria` are the unmet IDs it covers: when the
+    answers change meanwhile it is stale, never signed, and the reviewer asks
+    again (rows are kept: the record shows each key turned)."""
+
+    request = models.ForeignKey("authorizations.AuthorizationRequest",
+                                on_delete=models.PROTECT, related_name="exceptions")
+    reason = models.CharField(max_length=30, choices=ExceptionReason.choices)
+    rationale = models.TextField()
+    criteria = models.JSONField(default=list)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    asked_at = models.DateTimeField()
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    signed_at = models.DateTimeField(null=True, blank=True)
+    determination = models.OneToOneField("authorizations.Determination",
+                                         on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="exception")
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Exception {self.pk} of {self.request.number}"
+
+    @property
+    def pending(self) -> bool:
+        return self.signed_at is None

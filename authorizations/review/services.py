@@ -22,7 +22,6 @@ from authorizations.core.formats import page_datetime
 from authorizations.letters import notices
 from authorizations.letters import rendering as letters
 from authorizations.models import (
-    AuditEvent,
     AuthorizationRequest,
     DecisionKind,
     DecisionReason,
@@ -62,6 +61,46 @@ def refuse_conflict(user: User | None, req: AuthorizationRequest, *,
     reason = conflict_of_interest(user, req, duty=duty)
     if reason:
         raise ConflictOfInterest(reason)
+
+
+class NotTheOwner(PermissionError):
+    """Another reviewer owns the case: take it over first (review/desk_services.py)."""
+
+
+class ExceptionNeeded(ValueError):
+    """An approval past unmet criteria needs an exception under two keys."""
+
+
+def display_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def refuse_not_owner(user: User | None, req: AuthorizationRequest) -> None:
+    """A case owned by someone else is read, not decided, until taken over."""
+    if user is None or req.owner_id in (None, user.pk):
+        return
+    raise NotTheOwner(f"{req.number} is owned by {display_name(req.owner)}: take it over "
+                      "first (the take-over is on record)")
+
+
+# No exception lifts one treatment per lifetime: the database refuses a second.
+NOT_EXCEPTABLE = frozenset({"lifetime_limit"})
+
+
+def exception_criteria(req: AuthorizationRequest) -> list[str]:
+    """The unmet criteria (coverage criteria and "unproven" exclusions alike)
+    an approval would go past: each needs an exception under two keys."""
+    return sorted(c for c in req.unmet if c not in NOT_EXCEPTABLE)
+
+
+def refuse_unexcepted(req: AuthorizationRequest) -> None:
+    """One key alone never approves past an unmet criterion."""
+    if exception_criteria(req):
+        raise ExceptionNeeded(
+            f"{req.number} does not meet every criterion: approving it needs an exception, "
+            "signed by a second reviewer who took no part in the case")
 
 
 def awaits_information(req: AuthorizationRequest, now: datetime) -> bool:
@@ -156,13 +195,9 @@ def open_information_request(req: AuthorizationRequest) -> InformationRequest | 
 
 def resumed_due(req: AuthorizationRequest, ir: InformationRequest, now: datetime) -> datetime:
     """When the decision is due once the response restarts the clock
-    (deadlines.resumed_due); "expedited while it waited" is read from the
-    audit log (conversation.request_expedite)."""
-    while_waiting = req.expedited and AuditEvent.objects.filter(
-        object_type="AuthorizationRequest", object_id=str(req.pk), action=AuditAction.EXPEDITE,
-        at__gte=ir.paused_at).exists()
-    return deadlines.resumed_due(now, expedited=req.expedited, used_seconds=ir.clock_used,
-                                 expedited_while_waiting=while_waiting)
+    (deadlines.resumed_due: 48 hours from now when expedited, however and
+    whenever it became so)."""
+    return deadlines.resumed_due(now, expedited=req.expedited, used_seconds=ir.clock_used)
 
 
 @service

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,6 +41,8 @@ ACTIONS = (
     AuditAction.SCHEDULE_PEER_TO_PEER, AuditAction.RECORD_PEER_TO_PEER,
     AuditAction.CHANGE_ANSWERS, AuditAction.EXPEDITE, AuditAction.DOCUMENT_RECEIVED,
     AuditAction.APPEAL, AuditAction.APPEAL_DECIDE,
+    # Issue 21: the member's own appeal, and the mailing of the member's copies.
+    AuditAction.APPEAL_RECORD, AuditAction.MAIL_MEMBER_COPY,
 )
 
 
@@ -70,6 +74,14 @@ def _what(event: AuditEvent) -> str:
     if action == AuditAction.APPEAL:
         clock = f"expedited ({deadlines.EXPEDITED_APPEAL_WORDS})"
         return f"{words}: {clock if detail.get('expedited') else 'standard'}"
+    if action == AuditAction.MAIL_MEMBER_COPY:
+        day = detail.get("mailed_on", "")
+        kind = LETTER_WORDS.get(detail.get("kind", ""), detail.get("kind", ""))
+        return f"{words} ({kind.lower()}) on {long_date(date.fromisoformat(day)) if day else '-'}"
+    if action == AuditAction.APPEAL_RECORD:
+        clock = f"expedited ({deadlines.EXPEDITED_APPEAL_WORDS})"
+        return f"{words}: by {detail.get('received_via', '')}, " \
+               f"{clock if detail.get('expedited') else 'standard'}"
     if action == AuditAction.APPEAL_DECIDE:
         outcome = detail.get("outcome", "")
         return f"{words}: " + (AppealOutcome(outcome).label.lower()
@@ -111,4 +123,34 @@ def conversation_context(req: AuthorizationRequest) -> dict:
         "peer_to_peer_url": reverse("request_peer_to_peer", args=[req.pk])
         if req.status in review_services.P2P_REQUEST_STATUSES and not req.peer_to_peers.filter(
             requested_by_prescriber=True, held_at__isnull=True).exists() else "",
+    }
+
+
+# The reviewer's desk adds these to the admin's timeline (the prescriber's
+# pages keep ACTIONS): who owned the case, the exception's two keys, and
+# which documents the reviewers opened.
+ADMIN_ACTIONS = ACTIONS + (
+    AuditAction.CLAIM, AuditAction.REASSIGN, AuditAction.TAKE_OVER,
+    AuditAction.EXCEPTION_ASK, AuditAction.EXCEPTION_SIGN, AuditAction.DOCUMENT_VIEW,
+)
+TIMELINE_PAGE = 20
+
+
+def timeline_page(req: AuthorizationRequest, number: object) -> dict[str, Any]:
+    """One page of the admin's timeline, the latest first, reading people's
+    names: three queries whatever the number of events (count, page, names)."""
+    events = (AuditEvent.objects
+              .filter(object_type="AuthorizationRequest", object_id=str(req.pk),
+                      action__in=list(ADMIN_ACTIONS))
+              .order_by("-at", "-id"))
+    page = Paginator(events, TIMELINE_PAGE).get_page(number)
+    rows = list(page.object_list)
+    names = {u.pk: u.get_full_name() or u.get_username()
+             for u in get_user_model().objects.filter(
+                 pk__in={e.actor_id for e in rows if e.actor_id})}
+    return {
+        "rows": [{"at": e.at, "what": _what(e),
+                  "who": names.get(e.actor_id, e.actor_username if e.actor_id else "System")}
+                 for e in rows],
+        "page": page,
     }

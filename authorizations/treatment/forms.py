@@ -15,7 +15,14 @@ from django import forms
 
 from authorizations.core.forms import AccessibleForm
 from authorizations.policy import QUESTION_BY_KEY, Question
-from authorizations.policy.values import LabValue, long_date, parse_lab_value, plain, scientific
+from authorizations.policy.values import (
+    LabValue,
+    ValueProblem,
+    long_date,
+    parse_lab_value,
+    plain,
+    scientific,
+)
 from authorizations.requests.wizard.fields import (
     YES,
     YES_NO_CHOICES,
@@ -24,6 +31,7 @@ from authorizations.requests.wizard.fields import (
     NPIField,
     NumberField,
     _to_bool,
+    check_range,
 )
 
 
@@ -218,11 +226,19 @@ class FollowUpForm(TreatmentForm):
 
     def clean(self):
         data = super().clean()
-        for key in ("fix_activity", "inhibitor_bu"):
+        for key, q in (("fix_activity", FIX), ("inhibitor_bu", INHIBITOR)):
             if isinstance(data.get(key), tuple):
                 lab, factor = data[key]
-                data[key] = LabValue((lab.value * factor).normalize(), lab.below) \
+                value = LabValue((lab.value * factor).normalize(), lab.below) \
                     if factor is not None else lab
+                # The range holds in the question's unit, so it is checked after
+                # the conversion (issue 23 N6: "1e30" was stored unchecked).
+                try:
+                    check_range(q, value.value)
+                except forms.ValidationError as exc:
+                    self.add_error(key, exc)
+                else:
+                    data[key] = value
         total, treated = data.get("bleeds_total"), data.get("bleeds_treated")
         if total is not None and treated is not None and treated > total:
             self.add_error("bleeds_treated", "The number of episodes treated with factor IX "
@@ -254,7 +270,12 @@ class FollowUpForm(TreatmentForm):
         out: dict[str, Any] = {}
         for key, value in answers.items():
             if key in ("fix_activity", "inhibitor_bu"):
-                out[key] = str(parse_lab_value(value))
+                # A draft stored before the range check (issue 23 N6) shows as
+                # stored, for the form to refuse, instead of failing the page.
+                try:
+                    out[key] = str(parse_lab_value(value))
+                except ValueProblem:
+                    out[key] = str(value)
             elif key.endswith(("_date", "_start")):
                 day = date.fromisoformat(value)
                 out[key] = f"{day.month:02d}/{day.day:02d}/{day.year}"

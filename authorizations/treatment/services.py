@@ -108,7 +108,10 @@ def infusion_correct(*, by: User, infusion: Infusion, data: dict[str, Any],
     if not (reason or "").strip():
         raise TreatmentError("Enter the reason for the correction", "reason")
     with transaction.atomic():
-        old = Infusion.objects.select_for_update().get(pk=infusion.pk)
+        # The authorization's row is the lock: infusion rows are insert-only,
+        # and the app role may not lock what it may not UPDATE (0017_state_triggers).
+        Authorization.objects.select_for_update().get(pk=infusion.authorization_id)
+        old = Infusion.objects.get(pk=infusion.pk)
         if Infusion.objects.filter(supersedes=old).exists():
             raise TreatmentError("This version was already corrected: correct the latest one")
         auth = old.authorization

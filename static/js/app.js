@@ -6,7 +6,8 @@
  *   data-asked-values, from the policy's AskedWhen); the server enforces the
  *   same rule, so hiding here never decides anything.
  * - The error summary takes focus, so a screen reader reads it first.
- * - A second click on a submit button is ignored (the server is idempotent too).
+ * - A long action: the pressed button says it is working and a second press is
+ *   ignored (the server is idempotent too); the live region announces it.
  * - "Print this page" buttons.
  * - A warning before the idle logoff, with "Stay signed in" (GOV.UK's timeout
  *   warning pattern): what is typed on a page is saved only when it is sent.
@@ -53,6 +54,35 @@
     if (summary) { summary.focus(); }
   }
 
+  // A long action (submit, upload): the button says it is working, a second
+  // press is ignored (the server is idempotent too), and screen readers hear
+  // it through the page's one live region (base.html). The button is not
+  // disabled: a disabled submitter would drop its name from the POST.
+  function markBusy(form, button) {
+    if (!button) { return; }
+    button.setAttribute("data-idle-text", button.textContent);
+    button.setAttribute("aria-busy", "true");
+    button.setAttribute("aria-disabled", "true");
+    var text = button.getAttribute("data-busy-text") || "Please wait…";
+    button.textContent = text;
+    var status = document.querySelector("[data-busy-status]");
+    if (status) { status.textContent = text; }
+    form.setAttribute("aria-busy", "true");
+  }
+
+  function clearBusy(form) {
+    form.removeAttribute("data-submitting");
+    form.removeAttribute("aria-busy");
+    var buttons = form.querySelectorAll("[aria-busy]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].textContent = buttons[i].getAttribute("data-idle-text");
+      buttons[i].removeAttribute("aria-busy");
+      buttons[i].removeAttribute("aria-disabled");
+    }
+    var status = document.querySelector("[data-busy-status]");
+    if (status) { status.textContent = ""; }
+  }
+
   function preventDoubleClick() {
     var forms = document.querySelectorAll("form[data-prevent-double-click]");
     for (var i = 0; i < forms.length; i++) {
@@ -62,11 +92,12 @@
           return;
         }
         this.setAttribute("data-submitting", "true");
+        markBusy(this, event.submitter);
       });
     }
     // Coming back through the browser's history: the form can be sent again.
     window.addEventListener("pageshow", function () {
-      for (var j = 0; j < forms.length; j++) { forms[j].removeAttribute("data-submitting"); }
+      for (var j = 0; j < forms.length; j++) { clearBusy(forms[j]); }
     });
   }
 

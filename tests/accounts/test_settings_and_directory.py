@@ -18,6 +18,8 @@ GOOD_KEY = "k7#Qz9!vR2@pL5$wX8^nB3&mT6*jH1(dF4)gS0_yU-eC+aZ-0x9c1d7e2f4a6b8"
 
 def start(env_changes, *, key=GOOD_KEY):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    # Not the checkout's own var/secret-key, which `make run` may have made.
+    env["DJANGO_SECRET_KEY_FILE"] = str(ROOT / "var" / "no-such-key-file")
     if key is not None:
         env["DJANGO_SECRET_KEY"] = key
     env.update(env_changes)
@@ -58,6 +60,19 @@ def test_a_secret_key_shorter_than_50_characters_stops_start_up():
 def test_only_a_local_run_with_debug_on_goes_without_a_key():
     done = start({"DJANGO_DEBUG": "true"}, key=None)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_key_may_come_from_its_file_and_is_checked_there_too(tmp_path):
+    """Locally `make run` made var/secret-key: createsuperuser and evaluate
+    read it, with nothing exported."""
+    key_file = tmp_path / "secret-key"
+    key_file.write_text(GOOD_KEY + "\n")
+    done = start({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY_FILE": str(key_file)}, key=None)
+    assert done.returncode == 0, done.stderr
+    key_file.write_text("x" * 49)
+    done = start({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY_FILE": str(key_file)}, key=None)
+    assert done.returncode != 0
+    assert f"The key in DJANGO_SECRET_KEY_FILE ({key_file}) must be at least 50" in done.stderr
 
 
 def test_deploy_check_is_clean_with_production_variables():

@@ -23,7 +23,8 @@ def _quick_letters(quick_letters):
 def test_the_denied_requests_page_offers_the_appeal_until_its_deadline(client, prescriber,
                                                                        denied):
     page = login(client, prescriber).get(f"/requests/{denied.pk}/").content.decode()
-    deadline = long_date(timezone.localdate() + timedelta(days=180))
+    # 180 days from the notice's receipt: its day plus the 5 days' mailing allowance.
+    deadline = long_date(timezone.localdate() + timedelta(days=185))
     assert "Appeal this decision" in page and f"until {deadline}" in page
     assert f'href="/requests/{denied.pk}/appeal/"' in page
 
@@ -33,7 +34,7 @@ def test_the_appeal_page_shows_the_denials_reasons_deadline_and_documents_link(
     page = login(client, prescriber).get(f"/requests/{denied.pk}/appeal/").content.decode()
     assert "The reasons for the denial" in page
     assert "Counseling on alcohol is not documented." in page
-    assert long_date(timezone.localdate() + timedelta(days=180)) in page
+    assert long_date(timezone.localdate() + timedelta(days=185)) in page
     assert f"/requests/{denied.pk}/documents/?next=/requests/{denied.pk}/appeal/" in page
 
 
@@ -108,7 +109,8 @@ def test_the_appeals_queue_lists_open_appeals_overdue_first(client, reviewer, pr
     page = login(client, reviewer).get("/admin/authorizations/appeal/").content.decode()
     assert "Appeals for decision" in page and "72 hours (expedited)" in page
     first, second = (page.index(f"Appeal of {r.number}") for r in (other, denied))
-    assert first < page.index('class="review-overdue">Overdue') < second
+    # The days left (issue 20): the expedited appeal is a day late.
+    assert first < page.index('class="review-overdue">1 day late') < second
     assert page.count('class="review-overdue"') == 1
 
 

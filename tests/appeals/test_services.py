@@ -25,7 +25,7 @@ from tests.factories import approvable_case
 pytestmark = pytest.mark.django_db
 
 
-def test_an_appeal_is_filed_up_to_day_180_after_the_denial_and_refused_on_day_181(
+def test_an_appeal_is_filed_up_to_180_days_after_the_notice_is_received_and_not_after(
         denied, file_appeal):
     deadline = appeal_deadline(denial_of(denied))
     with pytest.raises(AppealRefused, match="The time to appeal .* ended on"):
@@ -35,7 +35,9 @@ def test_an_appeal_is_filed_up_to_day_180_after_the_denial_and_refused_on_day_18
     assert appeal.request == denied and appeal.denial == denial_of(denied)
     # The deadline is a date where the service is; so is the denial's day (a UTC
     # date would differ between midnight UTC and midnight in the service's zone).
-    assert (deadline - timezone.localdate(denied.decided_at)).days == 180
+    # Not yet mailed: the notice date is the day the letter was issued (the
+    # denial's), received 5 days later (the mailing allowance), then 180 days.
+    assert (deadline - timezone.localdate(denied.decided_at)).days == 185
 
 
 def test_only_a_denied_request_can_be_appealed(prescriber, submit, file_appeal):

@@ -31,6 +31,8 @@ NOT_MODEL_WRITES = {
         "a dict: the FHIR quantity's unit, system and code",
     ("policy/flags.py", "FlagReason.as_dict", "update"):
         "a dict: a review flag's reason as JSON",
+    ("review/document_pages.py", "page_image", "save"):
+        "Pillow's Image.save into a BytesIO: a PDF page drawn as PNG",
     ("review/admin/records.py", "AdminPasswordForm.save", "save"):
         "the form's save(commit=False) sets the password on the user in memory; "
         "UserAdmin saves it through user_save",

@@ -99,8 +99,9 @@ EXPECTED: dict[str, Expect] = {
     # Changing answers in a response (a step's form with the answers).
     "request_respond_step": prescriber_page(owner=RESPOND_STEP, obj="information"),
     # Asked for after submission: the request's number only, no patient data.
-    "request_expedite": prescriber_page(obj="pending", data=False),
-    "request_peer_to_peer": prescriber_page(obj="pending", data=False),
+    # The patient banner (issue 19) shows who the patient is on every page of a request.
+    "request_expedite": prescriber_page(obj="pending"),
+    "request_peer_to_peer": prescriber_page(obj="pending"),
     "request_information_letter": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK,
                                          owner=OK, obj="information", data=True),
     # Appealing a denial: the prescriber's (a request that cannot be appealed
@@ -134,6 +135,8 @@ EXPECTED: dict[str, Expect] = {
     "cds_service": Expect(anonymous=401, other=401, reviewer=401, owner=401, ),
     "api_docs": public(),
     "api_docs_swagger": public(),
+    # Load balancers' health check: no login, no patient data.
+    "healthz": public(),
     # Django's account pages (no patient data on any of them).
     "login": public(),
     "logout": public(anonymous=NOT_ALLOWED, signed_in=NOT_ALLOWED),  # POST only
@@ -176,11 +179,29 @@ EXPECTED: dict[str, Expect] = {
                       "admin:authorizations_authorizationrequest_correct":
                           admin_page(OK, obj="submitted"),
                       "admin:authorizations_authorizationrequest_waive":
-                          admin_page(NOT_ALLOWED, obj="submitted")}),
+                          admin_page(NOT_ALLOWED, obj="submitted"),
+                      # The reviewer's desk: owners and the exception's two keys
+                      # (POST only); a document's pages read inside the page.
+                      "admin:authorizations_authorizationrequest_claim":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_take_over":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_reassign":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_exception":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_exception_sign":
+                          admin_page(NOT_ALLOWED, obj="pending"),
+                      "admin:authorizations_authorizationrequest_page":
+                          admin_page(OK, obj="submitted", data=True),
+                      "admin:authorizations_authorizationrequest_viewer":
+                          admin_page(OK, obj="submitted", data=True)}),
     **admin_model("authorizations", "determination", obj="determination", readable=True),
     # The appeals queue; an appeal's decision page (GET: the appeal and the form).
     **admin_model("authorizations", "appeal", obj="appeal", readable=True, data=True, extra={
-        "admin:authorizations_appeal_decide": admin_page(OK, obj="appeal", data=True)}),
+        "admin:authorizations_appeal_decide": admin_page(OK, obj="appeal", data=True),
+        # Issue 21: recording an appeal the member sent by mail, fax or phone (a form).
+        "admin:authorizations_appeal_record": admin_page(OK)}),
     **admin_model("authorizations", "letter", obj="letter", readable=True, extra={
         "admin:authorizations_letter_pdf": admin_page(OK, obj="letter", data=True)}),
     **admin_model("authorizations", "authorization", obj="authorization", readable=True,
@@ -192,8 +213,10 @@ EXPECTED: dict[str, Expect] = {
     **admin_model("authorizations", "prescriberprofile", obj="prescriberprofile",
                   readable=False),
     **admin_model("authorizations", "reviewerprofile", obj="reviewerprofile", readable=False),
-    # API tokens: superusers only.
-    **admin_model("authorizations_api", "htcapikey", obj="htcapikey", readable=False),
+    # API tokens: superusers only; the list and the add page only, since a
+    # token's primary key is its stored hash (issue 23 N13).
+    "admin:authorizations_api_htcapikey_changelist": admin_page(DENIED),
+    "admin:authorizations_api_htcapikey_add": admin_page(DENIED),
     **admin_model("auth", "user", obj="user", readable=False, extra={
         "admin:auth_user_password_change": admin_page(DENIED, obj="user")}),
     **admin_model("auth", "group", obj="group", readable=False),

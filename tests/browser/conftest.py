@@ -6,7 +6,7 @@ from django.test.utils import override_settings
 
 from authorizations.requests.services import request_create, request_save_draft, request_submit
 from tests.browsing import AXE_PATH, PASSWORD, Browser
-from tests.factories import PrescriberFactory, approvable_case
+from tests.factories import PrescriberFactory, approvable_case, attach_reports
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -56,6 +56,7 @@ def submitted(prescriber_user, quick_letters, monkeypatch):
         req = request_create(by=prescriber_user, htc=prescriber_user.prescriber.htc)
         request_save_draft(by=prescriber_user, req=req,
                            answers=approvable_case(**changes), step="attestations")
+        attach_reports(prescriber_user, req)
         return request_submit(by=prescriber_user, req=req).request
 
     return _submit

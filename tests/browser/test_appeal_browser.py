@@ -118,3 +118,41 @@ def test_upholding_shows_the_letters_reasons_to_confirm(browser_page, denied, pr
     b.check_admin("admin-appeal-upheld")
     appeal.refresh_from_db()
     assert appeal.outcome == "upheld"
+
+
+def test_a_reviewer_records_the_members_appeal_by_keyboard(browser_page, denied):
+    """Issue 21: an appeal the member sent by mail, typed in by a reviewer; a
+    phone appeal for a standard appeal is refused with the field named, and
+    nothing typed is lost."""
+    b, page = browser_page, browser_page.page
+    req, _ = denied
+    page.set_default_timeout(20000)
+    page.set_default_navigation_timeout(20000)
+    b.sign_in_as(make_reviewer("reviewer-2", credentials="MD, Hematology and Oncology"))
+    b.goto("/admin/authorizations/appeal/")
+    link = page.get_by_role("link", name="Record an appeal received by mail, fax or phone")
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    b.check_admin("admin-appeal-record")
+    page.get_by_label("Request number").fill(req.number)
+    page.get_by_label("The member", exact=True).check()
+    page.get_by_label("Phone (orally, expedited appeals only)").check()
+    page.get_by_label("What the appeal says").fill("Please look at my records again.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the appeal").press("Enter")
+    expect(page.locator(".errornote")).to_contain_text(
+        "Received by: A phone appeal is taken for an expedited appeal only")
+    expect(page.get_by_label("What the appeal says")).to_have_value(
+        "Please look at my records again.")
+    # The page's own 400, which the browser logs as an error.
+    b.console_errors = [e for e in b.console_errors if "status of 400" not in e]
+    b.check_admin("admin-appeal-record-error")
+    page.get_by_label("Mail", exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the appeal").press("Enter")
+    expect(page.locator(".messagelist")).to_contain_text(f"The appeal of {req.number} is "
+                                                         "recorded")
+    expect(page.locator("body")).to_contain_text("by the member, by mail; recorded by")
+    b.check_admin("admin-appeal-recorded")
+    assert Appeal.objects.get(request=req).receipt.received_via == "mail"

@@ -47,6 +47,7 @@ def test_pended_to_denied_to_overturned_on_appeal(browser_page, pended, tmp_path
     b.goto(change)
     b.check_admin("1-admin-pending")
     form = page.locator("#information")
+    form.locator("summary").click()  # collapsed under the decision (issue 20)
     form.get_by_label("Monitoring attestation").check()
     form.get_by_label("Alcohol counseling attestation").check()
     form.get_by_label("Clinic note").check()
@@ -107,6 +108,7 @@ def test_pended_to_denied_to_overturned_on_appeal(browser_page, pended, tmp_path
     b.check_admin("6-admin-response")
     when = timezone.now() + timedelta(days=1)
     p2p = page.locator("#p2p")
+    p2p.locator("summary").click()  # collapsed until one is offered (issue 20)
     p2p.get_by_label("First time offered").fill(local_input(when))
     with page.expect_navigation():
         p2p.get_by_role("button", name="Offer these times").click()

@@ -111,7 +111,11 @@ def test_prescriber_attaches_documents_and_reviewer_downloads_one(
     documents = page.locator(".review-documents")
     expect(documents).to_contain_text("hbv results (real).pdf")
     expect(documents).to_contain_text("hepatitis_b")
-    link = page.locator(".review-criteria").get_by_role("link", name="Viral tests")
+    # The criteria table opens it inside the page (issue 20); the documents
+    # table downloads it.
+    expect(page.locator(".review-criteria summary", has_text="Viral tests")).to_be_visible()
+    link = documents.locator("tr", has_text="Viral tests").get_by_role(
+        "link", name="hbv results (real).pdf")
     with page.expect_download() as caught:
         link.click()
     download = caught.value

@@ -30,6 +30,7 @@ def test_information_request_response_and_confirmed_denial(browser_page, pended)
     b.goto(change)
     b.check_admin("admin-request")
     form = page.locator("#information")
+    form.locator("summary").click()  # collapsed under the decision (issue 20)
     form.get_by_label("Clinic note").check()
     form.get_by_label("What is missing and why").fill("The alcohol counseling note.")
     with page.expect_navigation():

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from authorizations.requests.services import request_create, request_save_draft, request_submit
 from tests.cases import case_tested_on
+from tests.factories import attach_reports
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +22,7 @@ def approved(user, member_id, **changes):
     req = request_create(by=user, htc=user.prescriber.htc)
     request_save_draft(by=user, req=req, step="review", answers=case_tested_on(
         (today - timedelta(days=10)).isoformat(), member_id=member_id, **changes))
+    attach_reports(user, req)
     request_submit(by=user, req=req, as_of=today)
     req.refresh_from_db()
     return req

@@ -19,7 +19,7 @@ from authorizations.requests.services import request_create, request_save_draft,
 from authorizations.treatment.services import followup_save, infusion_record
 from tests.browsing import PASSWORD
 from tests.cases import case_tested_on
-from tests.factories import make_reviewer
+from tests.factories import attach_reports, make_reviewer
 from tests.treatment.helpers import infusion_data
 
 pytestmark = pytest.mark.browser
@@ -66,6 +66,7 @@ def approved(user, member_id, first_name):
     request_save_draft(by=user, req=req, step="review", answers=case_tested_on(
         (today - timedelta(days=10)).isoformat(), member_id=member_id,
         patient_first_name=first_name))
+    attach_reports(user, req)
     request_submit(by=user, req=req, as_of=today)
     req.refresh_from_db()
     return req

@@ -13,7 +13,7 @@ from authorizations.models import AuthorizationRequest, Status
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.requests.wizard.forms import raw_value
 from tests.browsing import FORMS, PASSWORD, Browser
-from tests.factories import UserFactory, approvable_case
+from tests.factories import UserFactory, approvable_case, attach_reports
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,10 @@ def test_full_approved_request_with_axe_on_every_page(browser_page, prescriber_u
         b.check(f"step-{step}")
         b.fill_step(case)
         b.continue_()
+    # The two reports the policy asks for (tests/browser/test_evidence_browser.py
+    # uploads them through the pages).
+    attach_reports(prescriber_user, AuthorizationRequest.objects.get())
+    b.page.reload()
     expect(b.page.get_by_text("All criteria are met.")).to_be_visible()
     # Every criterion met: no expedited question on the review.
     expect(b.page.locator("[name=review-expedited]")).to_have_count(0)
@@ -217,8 +221,17 @@ def test_keyboard_only_completion(browser_page, prescriber_user):
                 tab_to(f'[name="{name}"]')
                 keyboard.press("Control+a")
                 keyboard.type(raw)
+            if key == "fix_activity_percent":
+                # The unit is chosen, never preselected: the first radio, % of normal.
+                tab_to(f'input[name="{step}-fix_activity_unit"]')
+                keyboard.press("Space")
+                assert page.locator(f'input[name="{step}-fix_activity_unit"][value="percent"]'
+                                    ).is_checked()
         if step == "review":
-            # Every criterion is met: no expedited question, straight to submit.
+            # With the two reports the policy asks for attached, every criterion
+            # is met: no expedited question, straight to submit.
+            attach_reports(prescriber_user, AuthorizationRequest.objects.get())
+            page.reload()
             assert page.locator('input[name="review-expedited"]').count() == 0
             tab_to("button[type=submit].btn-primary")
             with page.expect_navigation():

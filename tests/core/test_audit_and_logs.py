@@ -133,7 +133,8 @@ def test_a_reviewer_opening_a_request_in_the_admin_is_audited(prescriber, review
 # the "django" loggers at INFO whatever DJANGO_LOG_LEVEL says (checked below).
 LOGGERS = ["", "django.request", "django.server", "django.security", "django.security.csrf",
            "django.db.backends", "django.contrib", "axes", "authorizations", "formtools",
-           "weasyprint", "fontTools", "py.warnings", "gunicorn", "hypothesis"]
+           "weasyprint", "fontTools", "py.warnings", "gunicorn", "hypothesis",
+           "hemgenix.requests", "hemgenix.audit"]
 
 
 def test_template_variable_debug_records_stay_off_at_any_log_level():
@@ -217,6 +218,9 @@ def test_logs_of_a_whole_request_carry_no_patient_data(
     assert any(r.name == "django.request" and r.levelno == logging.WARNING
                for r in all_logs.records), "the 404s were not logged: is capture working?"
     assert any("letter rendering failed" in r.getMessage() for r in all_logs.records)
+    # The JSON lines of every request and audit event were there to read.
+    assert any(r.name == "hemgenix.requests" for r in all_logs.records)
+    assert any(r.name == "hemgenix.audit" for r in all_logs.records)
     leaks = [f"{r.name} {r.levelname}: {r.getMessage()[:200]}" for r in all_logs.records
              if phi_in(logged_text_of(r))]
     assert not leaks, "patient data in the logs:\n" + "\n".join(leaks[:10])

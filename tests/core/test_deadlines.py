@@ -43,6 +43,7 @@ def test_the_words_pages_print():
         "standard_turnaround": "15 days",
         "standard_turnaround_calendar": "15 calendar days",
         "expedited_information": "48 hours",
+        "expedited_after_information": "48 hours",
         "standard_information": "45 days",
         "appeal_filing": "180 days",
         "expedited_appeal": "72 hours",
@@ -124,16 +125,18 @@ def test_the_clock_used_across_a_change_is_elapsed_time(zone):
     assert d.clock_used(due, stopped, expedited=True) == 23 * 3600
 
 
-def test_the_clock_restarts_with_the_time_left():
+def test_the_clock_restarts_with_the_time_left_or_48_hours_when_expedited():
     responded = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
     used = 3 * 86400
     assert d.resumed_due(responded, expedited=False, used_seconds=used) == \
         responded + timedelta(days=12)
+    # Expedited: 48 hours from the information's arrival ((f)(2)(i)), not
+    # what was left of 72 (71 hours here; none at all after 3 days used).
     assert d.resumed_due(responded, expedited=True, used_seconds=3600) == \
-        responded + timedelta(hours=71)
-    # Expedited while it waited: the full 72 hours from the response.
-    assert d.resumed_due(responded, expedited=True, used_seconds=used,
-                         expedited_while_waiting=True) == responded + timedelta(hours=72)
+        responded + timedelta(hours=48)
+    assert d.resumed_due(responded, expedited=True, used_seconds=used) == \
+        responded + timedelta(hours=48)
+    assert d.WORDS["expedited_after_information"] == "48 hours"
 
 
 def test_expediting_gives_72_hours_from_now_never_later_than_before():
@@ -186,9 +189,20 @@ def test_an_appeal_decision_due_across_a_change_is_elapsed_time(zone):
         == datetime(2026, 3, 9, 16, 0)
 
 
-def test_the_last_day_to_appeal_is_180_days_after_the_denial_day():
-    assert d.appeal_deadline(date(2026, 6, 1)) == date(2026, 11, 28)
-    assert d.appeal_deadline(date(2026, 11, 1)) == date(2027, 4, 30)
+def test_the_last_day_to_appeal_is_180_days_after_the_notice_is_received():
+    # Received = the notice date plus the mailing allowance; 180 days from then.
+    assert d.notice_receipt(date(2026, 6, 1), mailing_allowance_days=5) == date(2026, 6, 6)
+    assert d.appeal_deadline(date(2026, 6, 1), mailing_allowance_days=5) == date(2026, 12, 3)
+    assert d.appeal_deadline(date(2026, 6, 1), mailing_allowance_days=0) == date(2026, 11, 28)
+    assert d.appeal_deadline(date(2026, 11, 1), mailing_allowance_days=0) == date(2027, 4, 30)
+    with pytest.raises(ValueError):
+        d.notice_receipt(date(2026, 6, 1), mailing_allowance_days=-1)
+
+
+def test_the_notice_date_is_the_mailing_date_once_mailed():
+    sent = date(2026, 6, 1)
+    assert d.notice_date(mailed_on=None, sent_on=sent) == sent
+    assert d.notice_date(mailed_on=date(2026, 6, 4), sent_on=sent) == date(2026, 6, 4)
 
 
 def test_the_last_day_to_appeal_counts_from_the_local_day():
@@ -196,7 +210,8 @@ def test_the_last_day_to_appeal_counts_from_the_local_day():
     # day in UTC: the deadline counts from the local day.
     denied = local(CHICAGO, 2026, 11, 1, 23, 30)
     assert denied.astimezone(UTC).date() == date(2026, 11, 2)
-    assert d.appeal_deadline(denied.astimezone(CHICAGO).date()) == date(2027, 4, 30)
+    assert d.appeal_deadline(denied.astimezone(CHICAGO).date(),
+                             mailing_allowance_days=0) == date(2027, 4, 30)
 
 
 # The authorization.

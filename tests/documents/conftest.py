@@ -26,7 +26,8 @@ def draft(prescriber):
 
 @pytest.fixture
 def pending(prescriber, submit, quick_letters):
-    req = submit(prescriber, {**PATIENT, "member_id": "UHC-PENDING-1", "hbsag": "positive"})
+    req = submit(prescriber, {**PATIENT, "member_id": "UHC-PENDING-1", "hbsag": "positive"},
+                 reports=False)
     assert req.status == Status.PENDING_REVIEW
     return req
 

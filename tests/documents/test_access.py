@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from authorizations.models import AuditEvent, Document
 from tests.factories import login
@@ -99,7 +100,11 @@ def test_reviewer_sees_documents_beside_their_criterion_and_downloads_in_the_adm
     # In the criteria table, on the hepatitis_b row.
     criteria = html.split("review-criteria", 1)[1].split("</table>", 1)[0]
     row = criteria.split("<code>hepatitis_b</code>", 1)[1].split("</tr>", 1)[0]
-    assert f'<a href="{url}">Viral tests</a>' in row
+    # Opened inside the page as images (issue 20); the documents table downloads it.
+    assert "<summary>Viral tests <small>(hbv-panel.pdf)</small></summary>" in row
+    assert reverse("admin:authorizations_authorizationrequest_page",
+                   args=[pending.pk, doc.pk]) + "?page=1" in row
+    assert f'<a href="{url}">hbv-panel.pdf</a>' in html
     response = staff.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="hbv-panel.pdf"'

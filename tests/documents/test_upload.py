@@ -172,7 +172,11 @@ def test_documents_can_be_added_while_pending_review_but_not_once_decided(
     response = post_document(owner, approved, "late.pdf", pdf_bytes())
     assert response.status_code == 400
     assert "documents can no longer be added" in response.content.decode()
-    assert list(Document.objects.values_list("request", flat=True)) == [pending.pk]
+    # The approved one has only the two reports it was submitted with.
+    assert list(Document.objects.filter(request=approved).values_list("kind", flat=True)) == [
+        "factor_ix_lab", "aav5_antibody"]
+    assert list(Document.objects.filter(request=pending).values_list("file_name", flat=True)) \
+        == ["rfi.pdf"]
     # The decided request's page has no upload form.
     assert 'type="file"' not in owner.get(f"/requests/{approved.pk}/documents/").content.decode()
 

@@ -76,9 +76,9 @@ def test_letters_are_tagged_with_language_and_title(three_letters, kind, copy):
 
 def test_approval_tables_mark_their_column_headers(three_letters):
     elements = structure(three_letters[LetterKind.APPROVAL].pdf)
-    # Authorization (6), the dose (5) and the site (4) column headers, and the
+    # Authorization (6), the dose and the kit (6) and the site (4) column headers, and the
     # facts table's 8 row headers.
-    assert elements.count("/TH") == 6 + 5 + 4 + 8
+    assert elements.count("/TH") == 6 + 6 + 4 + 8
     assert "/THead" in elements
 
 
@@ -88,6 +88,6 @@ def test_reading_order_follows_the_letter(three_letters, read_pdf):
              "The reviewer's clinical rationale", "Policy and plan provision relied on",
              "Peer-to-peer discussion", "The right to appeal", "The right to an external review",
              "The right to bring a civil action", "Help with this decision", "cc: Member",
-             "Language assistance"]
+             "Language help and other formats", "Nondiscrimination notice"]
     positions = [text.index(heading) for heading in order]
     assert positions == sorted(positions)

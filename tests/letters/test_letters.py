@@ -14,7 +14,7 @@ from authorizations.letters import rendering as letters
 from authorizations.letters.services import letter_issue, letter_latest
 from authorizations.models import Determination, Letter, LetterKind, Status
 from authorizations.requests.services import LifetimeLimitReached, request_decide
-from tests.factories import approvable_case
+from tests.factories import approvable_case, approve_under_two_keys
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
 
@@ -160,7 +160,7 @@ def test_render_failure_keeps_the_decision_and_render_letters_fills_the_gap(
 def test_a_refused_approval_gets_no_letter(prescriber, reviewer, submit,
                                            django_capture_on_commit_callbacks):
     submit(prescriber, approvable_case())  # approved: the member's one authorization
-    second = submit(prescriber, approvable_case(attest_alcohol_counseling=False))
+    second = submit(prescriber, approvable_case())
     with pytest.raises(LifetimeLimitReached):
         with django_capture_on_commit_callbacks(execute=True):
             request_decide(by=reviewer, req=second, approve=True,
@@ -200,8 +200,8 @@ def test_approval_after_review_does_not_claim_a_missing_attestation(
         prescriber, reviewer, submit, read_pdf, django_capture_on_commit_callbacks):
     req = submit(prescriber, approvable_case(attest_alcohol_counseling=False))
     with django_capture_on_commit_callbacks(execute=True):
-        request_decide(by=reviewer, req=req, approve=True,
-                       rationale="Counseling documented in the clinic note.")
+        approve_under_two_keys(req, first=reviewer,
+                               rationale="Counseling documented in the clinic note.")
     text = read_pdf(Letter.objects.get(kind=LetterKind.APPROVAL).pdf)
     assert "You attested that the patient's ALT and AST" in text
     assert "You also attested" not in text

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -56,7 +57,7 @@ def pended(prescriber, n, start=100, *, decide=None, reviewer=None, expedited=Fa
     for i in range(start, start + n):
         case = approvable_case(member_id=f"UHC-8{i:08d}", hbsag="positive",
                                date_of_birth=_dob(i))
-        req = submitted_request(prescriber, case, expedited=expedited).request
+        req = submitted_request(prescriber, case, expedited=expedited, reports=False).request
         assert req.status == Status.PENDING_REVIEW
         if decide is not None:
             request_decide(by=reviewer, req=req, approve=decide, rationale="Reviewed.")
@@ -98,7 +99,9 @@ def test_the_figures(prescriber, reviewer):
         100 * 20 / 23, abs=0.05)
     # First step to submission: 12 x 1 h and 11 x 2 h -> median 1 h.
     assert figure(m, "median_hours_first_step_to_submission").value == 1
-    assert figure(m, "documents_per_request").value == 0
+    # The 12 approved at once were submitted with the two reports the policy
+    # asks for, the 11 pended with none: 24 documents for 23 requests.
+    assert figure(m, "documents_per_request").value == Decimal("1.04")
     # Another period: nothing.
     assert figure(metrics.compute(date(2026, 10, 1), date(2026, 10, 31)),
                   "submitted").suppressed
@@ -149,6 +152,19 @@ def test_period_errors_name_the_field(client, operations_user):
     assert "To date must be on or after the From date" in response.content.decode()
     response = client.get("/operations/metrics.csv", {"from": "x", "to": "2026-11-01"})
     assert response.status_code == 400 and b"From date" in response.content
+
+
+@pytest.mark.parametrize("page", ["/operations/", "/operations/metrics.csv"])
+def test_dates_far_out_are_refused_by_their_field_not_a_500(client, operations_user, page):
+    # Issue 23 N11: 0001-01-01 to 9999-12-31 overflowed on its way to a datetime.
+    client.force_login(operations_user)
+    response = client.get(page, {"from": "0001-01-01", "to": "9999-12-31"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "From date must be between 2000-01-01 and 2099-12-31" in text
+    assert "To date must be between 2000-01-01 and 2099-12-31" in text
+    if page == "/operations/":
+        assert 'value="0001-01-01"' in text and 'value="9999-12-31"' in text
 
 
 def test_who_may_see_it(client, prescriber, reviewer, operations_user):

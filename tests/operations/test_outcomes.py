@@ -16,7 +16,7 @@ from authorizations.policy.values import LabValue
 from authorizations.requests.services import request_create, request_save_draft, request_submit
 from authorizations.treatment.services import followup_save, infusion_record
 from tests.cases import case_tested_on
-from tests.factories import login
+from tests.factories import attach_reports, login
 from tests.phi import PATIENT, phi_forms
 from tests.treatment.helpers import infusion_data, today
 
@@ -36,6 +36,7 @@ def treat(prescriber, i: int, *, baseline: int = 4, **case_changes):
     changes = {"member_id": f"UHC-6{i:08d}", "date_of_birth": _dob(i), **case_changes}
     request_save_draft(by=prescriber, req=req, step="review", answers=case_tested_on(
         (day - timedelta(days=10)).isoformat(), **changes))
+    attach_reports(prescriber, req)
     request_submit(by=prescriber, req=req, as_of=day)
     req.refresh_from_db()
     infusion_record(by=prescriber, auth=req.authorization,

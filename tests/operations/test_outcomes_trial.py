@@ -45,7 +45,7 @@ from authorizations.treatment.services import (
     infusion_record,
 )
 from tests.cases import case_tested_on
-from tests.factories import login
+from tests.factories import attach_reports, login
 from tests.operations.test_outcomes import _dob
 from tests.treatment.helpers import infusion_data, today
 
@@ -60,6 +60,7 @@ def infused_long_ago(prescriber, i: int, *, baseline: int):
     request_save_draft(by=prescriber, req=req, step="review", answers=case_tested_on(
         (approved_on - timedelta(days=10)).isoformat(), member_id=f"UHC-7{i:08d}",
         date_of_birth=_dob(i)))
+    attach_reports(prescriber, req)
     request_submit(by=prescriber, req=req, as_of=approved_on)
     req.refresh_from_db()
     infused_on = approved_on + timedelta(days=2)

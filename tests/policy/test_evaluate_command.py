@@ -261,3 +261,45 @@ def test_the_readmes_example_meets_every_criterion_without_a_flag(tmp_path):
     call_command("evaluate", str(tmp_path / "case.json"), "--as-of", "2026-11-27", stdout=out)
     assert json.loads(out.getvalue()) == {"outcome": "meets_criteria", "unmet": [],
                                           "review_flags": [], "policy": "2026D0120K"}
+
+
+class _PatternSpy:
+    """Stands in for one of values.py's patterns: records the length of every
+    text it is asked to match, and matches nothing (so the test never waits
+    on the backtracking it guards against)."""
+
+    def __init__(self, seen):
+        self.seen = seen
+
+    def match(self, text):
+        self.seen.append(len(text))
+
+
+@pytest.mark.django_db
+def test_a_long_lab_value_is_refused_by_its_key_before_any_pattern_runs(tmp_path, monkeypatch):
+    # Issue 23 N7: "<1x10" and 100,000 spaces made the 2 x 10^13 pattern backtrack
+    # for minutes; the length is bounded first.
+    seen: list[int] = []
+    for name in ("_TIMES_TEN", "_NUMBER", "_BELOW"):
+        monkeypatch.setattr(values, name, _PatternSpy(seen))
+    case = approvable_case(fix_activity_percent="<1x10" + " " * 100_000 + "a")
+    source, err = tmp_path / "long.json", io.StringIO()
+    source.write_text(values.dumps(case))
+    with pytest.raises(CommandError) as info:
+        call_command("evaluate", str(source), "--as-of", "2026-11-27", stderr=err)
+    assert info.value.returncode == 2
+    assert max(seen, default=0) <= values.MAX_NUMBER_TEXT
+    lines = err.getvalue().splitlines()
+    assert any(line.startswith("fix_activity_percent: ") and "too long" in line
+               for line in lines)
+
+
+def test_the_parsers_refuse_a_long_text_before_matching(monkeypatch):
+    seen: list[int] = []
+    for name in ("_TIMES_TEN", "_NUMBER", "_BELOW"):
+        monkeypatch.setattr(values, name, _PatternSpy(seen))
+    long = "<1x10" + " " * 10_000 + "a"
+    for parse in (values.parse_lab_value, values.parse_decimal):
+        with pytest.raises(values.ValueProblem, match="too long"):
+            parse(long)
+    assert seen == []

@@ -45,7 +45,7 @@ def _answer(q: policy.Question):
         below = st.decimals(min_value="0.001", max_value=min(q.maximum, 1000) - 1,
                             allow_nan=False, allow_infinity=False, places=3)
         return number | below.map(lambda n: f"<{n}")
-    if q.kind == "decimal":
+    if q.kind in ("decimal", "scientific"):
         # Exact decimals, as JSON gives them (no float anywhere).
         low = q.minimum + (Decimal("0.001") if q.minimum_exclusive else 0)
         return st.decimals(min_value=low, max_value=min(q.maximum, Decimal("1e15")),

@@ -112,7 +112,8 @@ def test_reviewer_denies_with_rationale(prescriber, reviewer):
 
 @pytest.mark.django_db
 def test_reviewer_approval_refused_when_member_already_authorized(prescriber, reviewer):
-    pending = submitted(prescriber, hbsag="positive").request
+    # Pended by a flag (an inhibitor screen older than 30 days), no criterion unmet.
+    pending = submitted(prescriber, inhibitor_screen_date="2026-10-20").request
     submitted(prescriber)  # same member, approved at once
     with pytest.raises(LifetimeLimitReached):
         request_decide(by=reviewer, req=pending, approve=True, rationale="ok")

@@ -12,12 +12,14 @@ from authorizations.requests.services import (
     request_save_draft,
     request_submit,
 )
-from authorizations.review.services import (
-    ConflictOfInterest,
-    conflict_of_interest,
-    information_request,
+from authorizations.review import services as review
+from tests.factories import (
+    PrescriberFactory,
+    approvable_case,
+    approve_under_two_keys,
+    login,
+    make_reviewer,
 )
-from tests.factories import PrescriberFactory, approvable_case, login, make_reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +30,10 @@ def test_a_reviewer_who_prescribed_the_request_may_not_decide_it(client, submit)
     user_save(both, by=None)
     PrescriberFactory(user=both)
     req = submit(both, approvable_case(member_id="M-DUAL", attest_alcohol_counseling=False))
-    with pytest.raises(ConflictOfInterest, match="You prescribed"):
+    with pytest.raises(review.ConflictOfInterest, match="You prescribed"):
         request_decide(by=both, req=req, approve=True, rationale="ok")
-    with pytest.raises(ConflictOfInterest):
-        information_request(by=both, req=req, criteria=[], document_kinds=["other"],
+    with pytest.raises(review.ConflictOfInterest):
+        review.information_request(by=both, req=req, criteria=[], document_kinds=["other"],
                             message="x")
     html = login(client, both).get(reverse(
         "admin:authorizations_authorizationrequest_change", args=[req.pk])).content.decode()
@@ -48,13 +50,13 @@ def test_a_reviewer_who_answered_the_request_may_not_decide_it(prescriber, revie
     request_submit(by=prescriber, req=req)
     req.refresh_from_db()
     assert req.status == Status.PENDING_REVIEW
-    with pytest.raises(ConflictOfInterest, match="answered"):
+    with pytest.raises(review.ConflictOfInterest, match="answered"):
         request_decide(by=reviewer, req=req, approve=True, rationale="ok")
 
 
 def test_another_reviewer_may(pending):
     other = make_reviewer(username="second")
-    assert conflict_of_interest(other, pending) == ""
-    request_decide(by=other, req=pending, approve=True, rationale="Counseled.")
+    assert review.conflict_of_interest(other, pending) == ""
+    approve_under_two_keys(pending, first=other, rationale="Counseled.")
     pending.refresh_from_db()
     assert pending.status == Status.APPROVED

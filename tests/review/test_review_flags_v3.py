@@ -14,11 +14,10 @@ from django.urls import reverse
 
 from authorizations import policy
 from authorizations.models import Authorization, Status
-from authorizations.requests.services import request_decide
 from authorizations.review.conversation import answers_change
 from authorizations.review.services import information_request, information_respond
 from tests.cases import AS_OF
-from tests.factories import approvable_case, draft_request, login
+from tests.factories import approvable_case, approve_under_two_keys, draft_request, login
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +76,7 @@ def test_a_reviewer_may_decide_after_the_planned_day(prescriber, reviewer, submi
     later = datetime.combine(AS_OF + timedelta(days=10), time(12),
                              tzinfo=ZoneInfo(settings.TIME_ZONE))
     with time_machine.travel(later, tick=True):
-        request_decide(by=reviewer, req=req, approve=True, rationale="Counseling documented.")
+        approve_under_two_keys(req, first=reviewer, rationale="Counseling documented.")
     req.refresh_from_db()
     assert req.status == Status.APPROVED
 

@@ -37,7 +37,13 @@ from authorizations.review.services import (
     peer_to_peer_request,
     peer_to_peer_schedule,
 )
-from tests.factories import PrescriberFactory, approvable_case, login, make_reviewer
+from tests.factories import (
+    PrescriberFactory,
+    approvable_case,
+    approve_under_two_keys,
+    login,
+    make_reviewer,
+)
 from tests.files import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +178,6 @@ def test_a_reviewer_who_took_no_part_may_do_all_of_it(information_requested, col
     peer_to_peer_schedule(by=reviewer, req=req, at=when)
     peer_to_peer_record(by=reviewer, req=req, held_at=when, notes="Discussed.")
     assert conflict_of_interest(reviewer, req) == ""
-    request_decide(by=reviewer, req=req, approve=True, rationale="Counseling confirmed.")
+    approve_under_two_keys(req, first=reviewer, rationale="Counseling confirmed.")
     req.refresh_from_db()
     assert req.status == Status.APPROVED

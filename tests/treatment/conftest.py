@@ -5,6 +5,7 @@ import pytest
 from authorizations.requests.services import request_create, request_save_draft, request_submit
 from authorizations.treatment.services import infusion_record
 from tests.cases import case_tested_on
+from tests.factories import attach_reports
 from tests.treatment.helpers import infusion_data, today
 
 
@@ -21,6 +22,7 @@ def approve(prescriber):
         planned = (as_of + timedelta(days=14)).isoformat()
         request_save_draft(by=user, req=req, step="review", answers=case_tested_on(
             tested, member_id=member_id, **{"planned_infusion_date": planned, **changes}))
+        attach_reports(user, req)
         request_submit(by=user, req=req, as_of=as_of)
         req.refresh_from_db()
         return req

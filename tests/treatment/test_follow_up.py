@@ -156,3 +156,31 @@ def test_reminder_links_start_with_the_site_url_by_default(infused, prescriber, 
                  (first.due_on - timedelta(days=10)).isoformat(), stdout=io.StringIO())
     assert (f"https://hemgenix-pa.example.org/requests/{req.pk}/follow-ups/1/"
             in mail.outbox[0].body)
+
+
+@pytest.mark.parametrize("typed", ["1e30", "1e30 IU/mL", "3 IU/mL"])
+def test_a_lab_value_out_of_range_after_conversion_is_refused_and_the_page_still_opens(
+        infused, prescriber, client, typed):
+    # Issue 23 N6: "1e30" was saved unchecked and made the page a 500 on every later visit.
+    req = infused("FU-N6")
+    url = reverse("follow_up", args=[req.pk, 1])
+    login(client, prescriber)
+    response = client.post(url, {**ANSWERS, "fix_activity": typed, "save": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "factor IX activity" in page and "less than 200" in page and typed in page
+    assert "fix_activity" not in FollowUp.objects.get(authorization=req.authorization,
+                                                      number=1).answers
+    assert client.get(url).status_code == 200
+
+
+def test_a_draft_stored_out_of_range_before_the_check_still_opens(infused, prescriber, client):
+    req = infused("FU-N6b")
+    fu = FollowUp.objects.get(authorization=req.authorization, number=1)
+    followup_save(by=prescriber, follow_up=fu, answers={"fix_activity": "1e30", "note": "kept"})
+    url = reverse("follow_up", args=[req.pk, 1])
+    login(client, prescriber)
+    response = client.get(url)
+    assert response.status_code == 200 and "kept" in response.content.decode()
+    response = client.post(url, {**ANSWERS, "fix_activity": "1e30", "save": "1"})
+    assert response.status_code == 200 and "less than 200" in response.content.decode()

@@ -1,18 +1,24 @@
 """Demo accounts for a local run: two prescribers at two HTCs and two reviewers."""
 
+import io
 import os
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfWriter
 
+from authorizations import policy
 from authorizations.accounts.services import user_create_prescriber, user_create_reviewer
 from authorizations.appeals.services import appeal_file
+from authorizations.documents.services import document_add
+from authorizations.members import roster_csv
 from authorizations.models import HTC, AuthorizationRequest
 from authorizations.policy import values
 from authorizations.requests.services import (
@@ -81,13 +87,21 @@ class Command(BaseCommand):
                     by=None, username=username, password=password, credentials=credentials,
                     first_name=first, last_name=last, email=f"{username}@example.org")
                 self.stdout.write(f"{username}: clinical reviewer (admin at /admin/)")
+        self._demo_roster()
         self._demo_requests(User.objects.get(username=PRESCRIBERS[0][0]))
         self.stdout.write(self.style.SUCCESS(
             "Demo accounts ready: sign in at /accounts/login/ with the DEMO_PASSWORD password."))
 
+    def _demo_roster(self) -> None:
+        """The payer's member roster (synthetic people, data/demo-members.csv):
+        every demo patient is on it, with a plan type each, so the letters show
+        each plan's rights text and no demo request lacks a verified member."""
+        call_command("import_members", str(roster_csv.DEMO_CSV), stdout=self.stdout)
+
     def _demo_requests(self, user: User) -> None:
         """An approved request, one pending review, one pended for results that
-        are not recent, a draft, and the later stages, once."""
+        are not recent, one pended for missing documentation, a draft, and the
+        later stages, once."""
         if AuthorizationRequest.objects.filter(prescriber=user).exists():
             return
         today = timezone.localdate()
@@ -97,9 +111,11 @@ class Command(BaseCommand):
             req = request_create(by=user, htc=htc)
             request_save_draft(by=user, req=req, answers=cases[status],
                                step="review")
+            attach_demo_reports(user, req)
             done = request_submit(by=user, req=req)
             self.stdout.write(f"{done.request.number}: {done.request.get_status_display()}")
         self._demo_not_recent(user, cases, today)
+        self._demo_documentation_missing(user, cases)
         draft = request_create(by=user, htc=htc)
         request_save_draft(by=user, req=draft, answers=cases["draft"],
                            step="diagnosis")
@@ -119,9 +135,21 @@ class Command(BaseCommand):
             "inhibitor_screen_date": tested, "liver_tests_date": tested})
         self.stdout.write(f"{req.number}: {req.get_status_display()}, results not recent")
 
-    def _submitted(self, user: User, case: dict) -> AuthorizationRequest:
+    def _demo_documentation_missing(self, user: User, cases: dict) -> None:
+        """The approved case submitted without its two reports: every
+        criterion met, pended for documentation_missing, the reviewer told
+        which documents are missing."""
+        req = self._submitted(user, {
+            **cases["approved"], "member_id": "DEMO-NODOCS-01", "patient_first_name": "Owen",
+            "patient_last_name": "Pryce", "date_of_birth": "1990-08-07"}, reports=False)
+        self.stdout.write(f"{req.number}: {req.get_status_display()}, documentation missing")
+
+    def _submitted(self, user: User, case: dict, *, reports: bool = True
+                   ) -> AuthorizationRequest:
         req = request_create(by=user, htc=user.prescriber.htc)
         request_save_draft(by=user, req=req, answers=case, step="review")
+        if reports:
+            attach_demo_reports(user, req)
         return request_submit(by=user, req=req).request
 
     def _demo_conversation(self, user: User, cases: dict) -> None:
@@ -182,6 +210,7 @@ class Command(BaseCommand):
                 "patient_first_name": "Theo", "patient_last_name": "Marchetti"}
         req = request_create(by=user, htc=user.prescriber.htc)
         request_save_draft(by=user, req=req, answers=case, step="review")
+        attach_demo_reports(user, req)
         request_submit(by=user, req=req, as_of=approved_on)
         req.refresh_from_db()
         infusion_record(by=user, auth=req.authorization, as_of=infused_on, data={
@@ -198,6 +227,24 @@ class Command(BaseCommand):
         followup_waive(by=reviewer, follow_up=second,
                        reason="Demo: assessment done at another center")
         self.stdout.write(f"{req.number}: infused {infused_on}, follow-ups in every state")
+
+
+def demo_report(title: str) -> SimpleUploadedFile:
+    """A one-page blank PDF titled as a fictional report."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.add_metadata({"/Title": f"Demo (fictional): {title}"})
+    out = io.BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile(f"demo-{title.replace(' ', '-').lower()}.pdf", out.getvalue(),
+                              content_type="application/pdf")
+
+
+def attach_demo_reports(user: User, req: AuthorizationRequest) -> None:
+    """The documents the policy asks for (policy.REQUIRED_DOCUMENTS), so a
+    demo request that meets every criterion is approved at once."""
+    for doc in policy.REQUIRED_DOCUMENTS:
+        document_add(by=user, req=req, upload=demo_report(doc.name), kind=doc.kind)
 
 
 def demo_cases(day) -> dict:

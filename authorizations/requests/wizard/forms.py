@@ -14,7 +14,6 @@ not hold it is not required and its answer is dropped.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -25,20 +24,25 @@ from django.utils.html import format_html
 from authorizations import policy
 from authorizations.core import deadlines
 from authorizations.core.forms import AccessibleForm
-from authorizations.policy import AAV5_TITER_LIMIT, QUESTION_BY_KEY, LabValue
+from authorizations.policy import AAV5_TITER_LIMIT, QUESTION_BY_KEY, kinds
+from authorizations.requests.wizard.factor_ix import (
+    FIX_UNIT_IU_ML,
+    FIX_UNIT_PERCENT,
+    FIX_UNITS,
+    FactorIXUnit,
+)
 from authorizations.requests.wizard.fields import (
     NO,
     YES,
     YES_NO_CHOICES,
     _to_bool,
-    capital,
-    check_range,
     field_for,
     raw_condition_values,
     raw_value,
 )
 
-__all__ = ["NO", "YES", "REVIEW", "STEPS", "DiscardForm", "StepForm", "raw_value"]
+__all__ = ["FIX_UNITS", "FIX_UNIT_IU_ML", "FIX_UNIT_PERCENT", "NO", "YES", "REVIEW", "STEPS",
+           "DiscardForm", "StepForm", "raw_value"]
 
 class _Reveal:
     """A conditional group being laid out (its members grow until it closes).
@@ -184,46 +188,8 @@ def _step(name: str, **attrs) -> type[StepForm]:
         "keys": policy.step_keys(name, typed_only=True), **attrs})
 
 
-FIX_UNIT_PERCENT, FIX_UNIT_IU_ML = "percent", "iu_ml"
-FIX_UNITS = ((FIX_UNIT_PERCENT, "% of normal"), (FIX_UNIT_IU_ML, "IU/mL"))
-
-
-class DiagnosisBase(StepForm):
-    companions = {"fix_activity_percent": ("fix_activity_unit",)}
-
-    def _add_fields(self) -> None:
-        super()._add_fields()
-        self.fields["fix_activity_unit"] = forms.ChoiceField(
-            label="Unit of factor IX activity", choices=FIX_UNITS, initial=FIX_UNIT_PERCENT,
-            widget=forms.RadioSelect, required=False,
-            help_text="A unit typed with the value (\"0.005 IU/mL\") counts over this choice.")
-
-    @classmethod
-    def raw_data(cls, answers: dict[str, Any]) -> dict[str, str]:
-        data = super().raw_data(answers)
-        if "fix_activity_percent" in data:
-            data["fix_activity_unit"] = FIX_UNIT_PERCENT  # stored as percent
-        return data
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        read = cleaned.get("fix_activity_percent")
-        if read is None:
-            return cleaned
-        lab, typed_factor = read
-        q = QUESTION_BY_KEY["fix_activity_percent"]
-        factor = typed_factor if typed_factor is not None else (
-            Decimal(100) if cleaned.get("fix_activity_unit") == FIX_UNIT_IU_ML else Decimal(1))
-        percent = LabValue((lab.value * factor).normalize(), below=lab.below)
-        try:
-            check_range(q, percent.value)
-        except forms.ValidationError as exc:
-            self.add_error("fix_activity_percent", f"{exc.messages[0]}% of normal (2 IU/mL)")
-            return cleaned
-        # Stored as percent of normal, whatever unit was typed.
-        cleaned["fix_activity_percent"] = percent
-        cleaned["fix_activity_unit"] = FIX_UNIT_PERCENT
-        return cleaned
+class DiagnosisBase(FactorIXUnit, StepForm):
+    """Factor IX activity with the unit the prescriber chooses (factor_ix.py)."""
 
 
 class PatientBase(StepForm):
@@ -235,8 +201,9 @@ class PatientBase(StepForm):
         born = cleaned.get("date_of_birth")
         for key in self.keys:
             q, tested = QUESTION_BY_KEY[key], cleaned.get(key)
-            if q.kind == "test_date" and born and tested and tested < born:
-                self.add_error(key, f"{capital(q.noun)} must not be before the date of birth")
+            if q.kind == kinds.TestDateKind.name and born and tested and \
+                    (refusal := kinds.TestDateKind.born_before(q, tested, born)):
+                self.add_error(key, refusal.for_person)
         return cleaned
 
 

@@ -8,9 +8,17 @@ resumes after a logout, two drafts in two tabs never mix, and the session
 holds nothing of the patient's answers (an expired session stays in the
 session table until `clearsessions`).
 
+A step saved before it was complete ("Save and come back later", Back) is
+kept as typed (`draft_typed`, see typed.py) beside the saved answers: until
+the step is completed its data is None here, so formtools shows it unbound
+(the view gives the typed text as the form's initial values, unparsed) and
+the submission's revalidation sends the prescriber back to it.
+
 The rest of formtools' state (the step shown, files, extra data) lasts one
-HTTP request: the address and the page's management form say which step is
-shown; the request's `wizard_step` is the last step saved.
+HTTP request: the step shown is the one the page posted (its management
+form, checked by gate.py) or the one in the address, else the step to resume
+(the first unfinished one, or the one after the last saved); the request's
+`wizard_step` is the last step saved.
 """
 
 from __future__ import annotations
@@ -20,9 +28,30 @@ from typing import Any
 from django.utils.datastructures import MultiValueDict
 from formtools.wizard.storage.base import BaseStorage
 
-from authorizations.policy import QUESTIONS
-from authorizations.requests.services import request_create, request_save_draft
-from authorizations.requests.wizard.forms import NO, REVIEW, STEP_FORMS, YES
+from authorizations import policy
+from authorizations.policy import QUESTION_BY_KEY, QUESTIONS
+from authorizations.requests.services import (
+    request_create,
+    request_keep_typed,
+    request_save_draft,
+)
+from authorizations.requests.wizard.forms import NO, REVIEW, STEP_FORMS, STEPS, YES
+from authorizations.requests.wizard.typed import Typed
+
+
+def bleeding_history_asked(answers: dict[str, Any]) -> bool:
+    """The bleeding step is asked when its questions are (moderately severe)."""
+    return any(QUESTION_BY_KEY[k].is_asked(answers) for k in policy.step_keys("bleeding"))
+
+
+# Steps asked only on some saved answers: the view's condition_dict and
+# asked_steps below both read this one table.
+STEP_CONDITIONS = {"bleeding": bleeding_history_asked}
+
+
+def asked_steps(answers: dict[str, Any]) -> list[str]:
+    """The steps a draft with these saved answers asks, in order."""
+    return [s for s, _ in STEPS if s not in STEP_CONDITIONS or STEP_CONDITIONS[s](answers)]
 
 
 def merge_answers(saved: dict[str, Any], step_keys: tuple[str, ...], new: dict[str, Any]
@@ -41,23 +70,54 @@ def merge_answers(saved: dict[str, Any], step_keys: tuple[str, ...], new: dict[s
 
 
 class DraftStorage(BaseStorage):
-    """Built by formtools from the HTTP request, on which the view has put
-    `draft` (the AuthorizationRequest, None for a new request until its first
-    step is saved) and `prescriber_profile`."""
+    """Built by formtools from the HTTP request, on which the gate (gate.py)
+    has put `draft` (the AuthorizationRequest, None for a new request until
+    its first step is saved), `prescriber_profile` and `wizard_shown` (the
+    step the page posted or the address names; None for the draft's own
+    address)."""
 
     def __init__(self, prefix, request=None, file_storage=None):
         super().__init__(prefix, request, file_storage)
         self.init_data()  # this HTTP request's state only
         self.draft = request.draft
         self.htc = self.draft.htc if self.draft is not None else request.prescriber_profile.htc
+        self.current_step = getattr(request, "wizard_shown", None) or self.resume_step()
 
     @property
     def answers(self) -> dict[str, Any]:
         return self.draft.answers if self.draft is not None else {}
 
-    def get_step_data(self, step: str) -> MultiValueDict | None:
-        """The POST that gives the step's saved answers; None before it has any."""
+    def resume_step(self) -> str:
+        """Where a draft continues: its first unfinished step, else the step
+        after the last one saved."""
+        asked = asked_steps(self.answers)
+        typed = (self.draft.draft_typed or {}) if self.draft is not None else {}
+        unfinished = [s for s in asked if s in typed]
+        if unfinished:
+            return unfinished[0]
+        saved = self.draft.wizard_step if self.draft is not None else ""
+        if saved not in asked:
+            return asked[0]
+        return asked[asked.index(saved) + 1] if saved != asked[-1] else REVIEW
+
+    def typed(self, step: str) -> Typed | None:
+        """The step as typed when it was saved unfinished; None otherwise."""
         if self.draft is None:
+            return None
+        return (self.draft.draft_typed or {}).get(step)
+
+    def keep_typed(self, step: str, typed: Typed) -> None:
+        """Keep an unfinished step as typed (typed.typed_text's result). The
+        first step of a new request creates its draft."""
+        by = self.request.user
+        if self.draft is None:
+            self.draft = request_create(by=by, htc=self.htc)
+        self.draft = request_keep_typed(by=by, req=self.draft, step=step, typed=typed)
+
+    def get_step_data(self, step: str) -> MultiValueDict | None:
+        """The POST that gives the step's saved answers; None before it has any,
+        and while it is kept unfinished as typed."""
+        if self.draft is None or self.typed(step) is not None:
             return None
         if step == REVIEW:
             # Saved on the request itself once the review step was posted.
@@ -70,7 +130,8 @@ class DraftStorage(BaseStorage):
 
     def set_step_data(self, step: str, answers: dict[str, Any]) -> None:
         """Save a valid step: `answers` is its form's answers() (the view's
-        process_step). The first step of a new request creates its draft."""
+        process_step); what was kept of it as typed goes. The first step of a
+        new request creates its draft."""
         by = self.request.user
         if step == REVIEW:
             self.draft = request_save_draft(

@@ -1,9 +1,12 @@
-"""The prescriber's request wizard (django-formtools).
+"""The prescriber's request wizard: formtools' NamedUrlWizardView.
 
 Its data is the request's draft in the database (storage.DraftStorage): each
 valid step is saved to the request's answers, and every page reads them back
 from there. An answer whose question an earlier change hid is gone everywhere
-at once. Each step has its own address; submitting is a POST of the review.
+at once. Each step has its own address (/requests/<id>/edit/<step>/);
+submitting is a POST of the review. gate.py checks access and the posted page
+before formtools runs; the class overrides only formtools' documented hooks
+(docs/architecture.md lists each and why).
 """
 
 from __future__ import annotations
@@ -14,50 +17,36 @@ from typing import Any
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import WizardView
+from django.utils.decorators import method_decorator
+from formtools.wizard.views import NamedUrlWizardView
 
 from authorizations import policy
-from authorizations.core.pages import SERVICE_NAME, prescriber_or_refuse
-from authorizations.models import Status
+from authorizations.core.pages import SERVICE_NAME
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.policy.values import scientific
 from authorizations.requests import selectors
-from authorizations.requests.services import NotADraft, request_submit
-from authorizations.requests.wizard import forms
+from authorizations.requests.services import request_submit
+from authorizations.requests.wizard import forms, typed
 from authorizations.requests.wizard.forms import REVIEW, STEPS
+from authorizations.requests.wizard.gate import DONE, SAVE_AND_EXIT, wizard_gate, wizard_prefix
+from authorizations.requests.wizard.storage import STEP_CONDITIONS
 
 CHANGE = "change"  # query flag: the step was opened from the review's "Change" link
 
 
-
-def bleeding_history_asked(wizard: RequestWizard) -> bool:
-    """The bleeding step is asked when its questions are (moderately severe):
-    read from the saved answers, so it is cheap and has no side effects."""
-    return any(QUESTION_BY_KEY[k].is_asked(wizard.storage.answers)
-               for k in policy.step_keys("bleeding"))
+def _condition(step: str):
+    """formtools calls a condition with the wizard; the rule reads the saved answers."""
+    return lambda wizard: STEP_CONDITIONS[step](wizard.storage.answers)
 
 
-class RequestWizard(WizardView):
+@method_decorator(wizard_gate, name="dispatch")
+class RequestWizard(NamedUrlWizardView):
     storage_name = "authorizations.requests.wizard.storage.DraftStorage"
     form_list = STEPS
-    condition_dict = {"bleeding": bleeding_history_asked}
+    condition_dict = {step: _condition(step) for step in STEP_CONDITIONS}
     template_name = "authorizations/wizard_step.html"
-    url_name = None  # the URL of a draft's step, given in urls.py
-
-    def dispatch(self, request, *args, **kwargs):
-        profile, refused = prescriber_or_refuse(request)
-        if refused:
-            return refused
-        draft = None
-        if kwargs.get("pk") is not None:
-            draft = selectors.request_for_htc(htc=profile.htc, pk=kwargs["pk"])
-            if draft.status != Status.DRAFT:
-                # Submitted already (a replayed POST, an old tab): show the result.
-                return redirect("request_detail", pk=draft.pk)
-        # For the storage, which formtools builds from the HTTP request.
-        request.prescriber_profile, request.draft = profile, draft
-        return super().dispatch(request, *args, **kwargs)
+    # url_name and done_step_name (DONE: the review's POST, gate.py) are given
+    # to as_view in urls.py, as formtools documents.
 
     @property
     def req(self):
@@ -65,25 +54,49 @@ class RequestWizard(WizardView):
         return self.storage.draft
 
     def get_prefix(self, request, *args, **kwargs) -> str:
-        # The management form's prefix: one draft's page is never taken for another's.
-        return f"request_{kwargs.get('pk') or 'new'}"
+        return wizard_prefix(kwargs.get("pk"))
 
-    def get_step_url(self, step: str) -> str:
+    def step_url(self, step: str) -> str:
+        """A step's own address (a new request has one: its first step's)."""
         if self.req is None:
             return reverse("request_new")
-        return reverse(self.url_name, kwargs={"pk": self.req.pk, "step": step})
+        return reverse("request_step", kwargs={"pk": self.req.pk, "step": step})
 
-    def resume_step(self) -> str:
-        """The step after the last one saved."""
-        saved = self.req.wizard_step if self.req else ""
-        if saved not in self.get_form_list():
-            return self.steps.first
-        return self.get_next_step(saved) or REVIEW
+    def get_step_url(self, step: str) -> str:
+        """Where formtools sends the browser: after a GET of the draft's own
+        address, the step to resume; after a step is saved (render_next_step,
+        render_done), the next step, except that "Save and come back later"
+        goes to the dashboard and a change opened from the review returns to
+        the review through any step the change made necessary."""
+        if self.request.method == "POST" and SAVE_AND_EXIT in self.request.POST:
+            return self.saved_for_later()
+        if self.request.method == "POST" and CHANGE in self.request.GET and step != DONE:
+            step = next(s for s in self.get_form_list() if s == REVIEW or not self.answered(s))
+            return self.step_url(step) + ("" if step == REVIEW else f"?{CHANGE}")
+        if step == DONE:
+            return reverse("request_step", kwargs={"pk": self.req.pk, "step": DONE})
+        return self.step_url(step)
+
+    def saved_for_later(self) -> str:
+        """The dashboard, with a message saying what is saved (the page of an
+        unfinished step lists what is still to answer)."""
+        step = self.steps.current
+        kept = self.storage.typed(step)
+        left = len(typed.missing(self.get_form(step), kept)) if kept is not None else 0
+        still = (f" {left} question{'s' if left != 1 else ''} on “{forms.STEP_FORMS[step].title}” "
+                 f"{'are' if left != 1 else 'is'} still to answer." if left else "")
+        messages.success(self.request, f"Your draft {self.req.number} is saved.{still} "
+                                       "Continue it from this list when you are ready.")
+        return reverse("dashboard")
 
     def answered(self, step: str) -> bool:
         return step != REVIEW and self.storage.get_step_data(step) is not None
 
     def get_form_initial(self, step: str) -> dict[str, Any]:
+        kept = self.storage.typed(step)
+        if kept is not None:
+            # An unfinished step shows what was typed, unparsed (typed.py).
+            return dict(kept)
         if step == "dosing":
             return {"dose_gc_per_kg": forms.raw_value(QUESTION_BY_KEY["dose_gc_per_kg"],
                                                       policy.LABEL_DOSE_GC_PER_KG)}
@@ -106,72 +119,42 @@ class RequestWizard(WizardView):
         # What the storage saves: the step's answers as JSON values.
         return form.answers()
 
-    # ---- HTTP --------------------------------------------------------------
+    def keep(self, form: forms.StepForm):
+        """Keep the step shown as it is: its answers when it is complete,
+        else the text as typed. None when kept; else the step shown again,
+        with what stopped it from being kept."""
+        if form.is_valid():
+            self.storage.set_step_data(self.steps.current, self.process_step(form))
+            return None
+        text, problems = typed.typed_text(form)
+        if problems:
+            for name, message in problems.items():
+                form.add_error(name, message)
+            return super().render(form)
+        saved = self.storage.get_step_data(self.steps.current)
+        shown = typed.typed_text(self.get_form(data=saved))[0] if saved is not None \
+            else typed.as_shown(form)
+        if text != shown:  # a page left as it was shown keeps nothing
+            self.storage.keep_typed(self.steps.current, text)
+        return None
 
-    def get(self, request, *args, **kwargs):
-        if self.req is None:
-            return super().get(request, *args, **kwargs)  # a new request's first step
-        step = kwargs.get("step")
-        if step not in self.get_form_list():
-            # The draft's own address, a step not asked, or no step at all.
-            return redirect(self.get_step_url(self.resume_step()))
-        self.storage.current_step = step
-        return self.render(self.get_form(data=self.storage.current_step_data))
-
-    def post(self, *args, **kwargs):
-        management = ManagementForm(self.request.POST, prefix=self.prefix)
-        step = management.cleaned_data["current_step"] if management.is_valid() else None
-        if self.req is None and step != self.steps.first:
-            # A new request starts with the patient; its row exists from then on.
-            return redirect("request_new")
-        if step not in self.get_form_list():
-            # Not a post of one of this draft's pages (an old page, a tampered
-            # or truncated form): formtools would answer a bare 400. Show the
-            # step again from the saved answers instead.
-            messages.error(self.request, "This page was out of date, so nothing on it was "
-                                         "saved. Check the answers on this step and continue.")
-            shown = kwargs.get("step")
-            return redirect(self.get_step_url(shown if shown in self.get_form_list()
-                                              else self.resume_step()))
-        # The step the page showed: the page, not the storage, knows it.
-        self.storage.current_step = step
-        try:
-            if "save_and_exit" in self.request.POST:
-                return self.save_and_exit()
-            return super().post(*args, **kwargs)
-        except NotADraft:
-            # Submitted meanwhile (a double click racing the first submit):
-            # show the one result instead of an error.
-            return redirect("request_detail", pk=self.req.pk)
-
-    def save_and_exit(self):
-        form = self.get_form(data=self.request.POST)
-        if not form.is_valid():
-            return self.render(form)
-        self.storage.set_step_data(self.steps.current, self.process_step(form))
-        messages.success(self.request, f"Your draft {self.req.number} is saved. Continue it "
-                                       "from this list when you are ready.")
-        return redirect("dashboard")
-
-    def render_next_step(self, form, **kwargs):
-        if CHANGE in self.request.GET:
-            # Changing an answer from the review: back to the review, through
-            # any step the change made necessary and that has no answers yet.
-            step = next(s for s in self.get_form_list() if s == REVIEW or not self.answered(s))
-            return redirect(self.get_step_url(step) + ("" if step == REVIEW else f"?{CHANGE}"))
-        return redirect(self.get_step_url(self.steps.next))
+    def render(self, form=None, **kwargs):
+        """formtools renders a POSTed step again when it is not valid. "Save and
+        come back later" keeps it as typed instead and goes to the dashboard."""
+        if (self.request.method == "POST" and SAVE_AND_EXIT in self.request.POST
+                and form is not None and form.is_bound):
+            return self.keep(form) or redirect(self.saved_for_later())
+        return super().render(form, **kwargs)
 
     def render_goto_step(self, goto_step, **kwargs):
-        """Back keeps what was typed on this step when it is valid."""
-        form = self.get_form(data=self.request.POST)
-        if self.steps.current != REVIEW and form.is_valid():
-            self.storage.set_step_data(self.steps.current, self.process_step(form))
-        return redirect(self.get_step_url(goto_step))
+        """Back keeps what was typed on this step, complete or not."""
+        shown = self.get_form(data=self.request.POST)
+        return self.keep(shown) or redirect(self.step_url(goto_step))
 
     def render_revalidation_failure(self, failed_step, form, **kwargs):
         messages.error(self.request, "Some answers are missing. Answer the questions on this "
                                      "step, then continue to the review.")
-        return redirect(self.get_step_url(failed_step))
+        return redirect(self.step_url(failed_step))
 
     def done(self, form_list, **kwargs):
         try:
@@ -181,7 +164,7 @@ class RequestWizard(WizardView):
                 question = QUESTION_BY_KEY.get(problem.key)
                 messages.error(self.request, f"{question.label if question else problem.key}: "
                                              f"{problem.message}")
-            return redirect(self.get_step_url(REVIEW))
+            return redirect(self.step_url(REVIEW))
         if result.already_submitted:
             messages.info(self.request, f"{self.req.number} was already submitted.")
         return redirect("request_detail", pk=self.req.pk)
@@ -195,6 +178,7 @@ class RequestWizard(WizardView):
         number, count = self.steps.step1, self.steps.count
         errors = form.error_summary() if form.is_bound and form.errors else []
         title = f"{form.title} – Step {number} of {count}"
+        kept = self.storage.typed(step)
         context.update({
             "req": self.req,
             "step_title": form.title,
@@ -202,7 +186,8 @@ class RequestWizard(WizardView):
             "step_count": count,
             "progress_steps": [
                 {"title": f.title, "current": s == step, "done": self.answered(s),
-                 "url": self.get_step_url(s) if self.req is not None else None}
+                 "unfinished": self.storage.typed(s) is not None,
+                 "url": self.step_url(s) if self.req is not None else None}
                 for s, f in form_list.items()],
             "error_summary": errors,
             "page_title": f"{'Error: ' if errors else ''}{title} – {SERVICE_NAME}",
@@ -211,15 +196,18 @@ class RequestWizard(WizardView):
             "is_review": step == REVIEW,
             "htc": self.storage.htc,
             "intro": form.intro,
+            # An unfinished step shown again: what is still to answer (typed.py).
+            "unfinished": kept is not None and not form.is_bound,
+            "still_missing": typed.missing(form, kept) if kept is not None else [],
         })
         if step == "dosing":
             context["dose"] = selectors.dose_summary(self.storage.answers)
             context["label_dose"] = scientific(policy.LABEL_DOSE_GC_PER_KG)
             context["concentration"] = scientific(policy.dosing.VECTOR_GC_PER_ML)
-            context["patient_step_url"] = self.get_step_url("patient")
+            context["patient_step_url"] = self.step_url("patient")
         if step == REVIEW:
             context["answer_groups"] = selectors.answer_groups(self.storage.answers, [
-                (s, f"{self.get_step_url(s)}?{CHANGE}") for s in form_list if s != REVIEW])
+                (s, f"{self.step_url(s)}?{CHANGE}") for s in form_list if s != REVIEW])
             context["preview"] = self.preview
             context["review"] = selectors.review_facts(self.req)
         return context

@@ -1,19 +1,16 @@
 """What the request's admin page and queue print beside the fields: the
-answers by step, the criteria, the audit rows, times and the clock in hours."""
+answers by step, times and the clock in hours (the criteria
+with their evidence are review/evidence.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.utils import timezone
 
-from authorizations import policy
 from authorizations.core import deadlines
-from authorizations.models import AuthorizationRequest, Determination
-from authorizations.policy.values import long_date
+from authorizations.models import AuthorizationRequest
 from authorizations.requests import selectors
-from authorizations.requests.selectors import STATUS_LABELS
 from authorizations.requests.wizard import REVIEW as REVIEW_STEP
 from authorizations.requests.wizard import STEPS as WIZARD_STEPS
 
@@ -27,39 +24,6 @@ def answer_groups(req: AuthorizationRequest) -> list[selectors.AnswerGroup]:
     steps = [(step, "") for step, _form in WIZARD_STEPS if step != REVIEW_STEP]
     steps.append(("prescriber", ""))
     return selectors.answer_groups(req.answers, steps, as_of=as_of)
-
-
-def criteria_rows(determination: Determination | None) -> list[dict[str, str]]:
-    if determination is None:
-        return []
-    rows = [{"id": row["id"], "name": selectors.criterion_name(row["id"]),
-             "text": row["text"], "reason": row["reason"],
-             "status": row["status"], "status_label": STATUS_LABELS.get(row["status"],
-                                                                        row["status"])}
-            for row in determination.trace]
-    # What is not met first (what the reviewer decides on), then in policy order.
-    return sorted(rows, key=lambda row: row["status"] != policy.UNMET)
-
-
-def detail_text(detail: dict[str, Any]) -> str:
-    """An audit row's detail as words: `unmet: age, hiv; status: pending_review`."""
-    parts = []
-    for key, value in detail.items():
-        if isinstance(value, list):
-            value = ", ".join(map(str, value)) or "none"
-        parts.append(f"{key}: {value}")
-    return "; ".join(parts)
-
-
-def audit_rows(events) -> list[dict[str, Any]]:
-    return [{"event": event, "detail": detail_text(event.detail)} for event in events]
-
-
-def short_datetime(value: datetime | None) -> str:
-    # Dates read one way everywhere: "November 28, 2026, 9:05 AM EST", as
-    # core/formats.page_datetime writes them, in the viewer's zone.
-    return f"{long_date(timezone.localtime(value).date())}, " \
-           f"{timezone.localtime(value):%-I:%M %p %Z}" if value else "-"
 
 
 def waiting_hours(req: AuthorizationRequest, now: datetime) -> int | None:

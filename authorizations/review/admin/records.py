@@ -8,8 +8,11 @@ of the fields that changed; the stock admin would save them with no audit row.
 
 from __future__ import annotations
 
+from axes import admin as axes_admins
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
@@ -24,7 +27,8 @@ from authorizations.accounts import directory
 from authorizations.accounts import services as account_services
 from authorizations.accounts.services import group_permissions_set, user_memberships_set, user_save
 from authorizations.core.actions import AuditAction
-from authorizations.core.admin import ReadOnlyAdmin
+from authorizations.core.admin import CheckedSelection, ReadOnlyAdmin
+from authorizations.core.forms import no_bidi_controls
 from authorizations.letters.pages import letter_download
 from authorizations.models import (
     HTC,
@@ -130,7 +134,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
 # The directory and the accounts: edited by superusers, through the services.
 # --------------------------------------------------------------------------
 
-class ThroughServices(admin.ModelAdmin):
+class ThroughServices(CheckedSelection):
     """Saves and deletes through `services.<service>_save` and `_delete`."""
 
     service = ""
@@ -209,9 +213,21 @@ class AdminPasswordForm(AdminPasswordChangeForm):
         return user
 
 
+class UserNamesForm(auth_forms.UserChangeForm):
+    """The account's names refuse bidirectional controls (issue 23): a
+    prescriber's name is printed on letters and lists."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in (("first_name", "First name"), ("last_name", "Last name")):
+            if name in self.fields:
+                self.fields[name].validators.append(no_bidi_controls(label))
+
+
 class UserAdmin(ThroughServices, auth_admin.UserAdmin):
     service = "user"
     change_password_form = AdminPasswordForm
+    form = UserNamesForm
 
     def save_memberships(self, request, form):
         if "groups" in form.cleaned_data:
@@ -239,3 +255,11 @@ User = get_user_model()
 for model, model_admin in ((User, UserAdmin), (Group, GroupAdmin)):
     admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+# django-axes's lists, with the selection checked (issue 23 N10).
+for model, axes_admin in ((AccessAttempt, axes_admins.AccessAttemptAdmin),
+                          (AccessLog, axes_admins.AccessLogAdmin),
+                          (AccessFailureLog, axes_admins.AccessFailureLogAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+        admin.site.register(model, type(axes_admin.__name__, (CheckedSelection, axes_admin), {}))

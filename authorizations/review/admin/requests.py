@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -30,8 +31,8 @@ from authorizations.models import (
     OPEN_STATUSES,
     PENDING_DUE,
     QUEUE_ORDER,
-    AuditEvent,
     AuthorizationRequest,
+    DecisionException,
     InvalidTransition,
     Status,
 )
@@ -41,11 +42,9 @@ from authorizations.requests.selectors import display_answer
 from authorizations.requests.services import LifetimeLimitReached, request_decide
 from authorizations.review import timeline
 from authorizations.review.admin import conversation as admin_conversation
+from authorizations.review.admin import desk
 from authorizations.review.admin.display import (
     answer_groups,
-    audit_rows,
-    criteria_rows,
-    short_datetime,
     turnaround_hours,
     waiting_hours,
 )
@@ -55,9 +54,12 @@ from authorizations.review.admin.filters import (
     PolicyFilter,
     StatusFilter,
 )
+from authorizations.review.admin.queue import QueueColumns, QueueFilter, queue_tabs
+from authorizations.review.evidence import criteria_rows
 from authorizations.review.forms import DecisionForm, InformationForm
 from authorizations.review.services import (
     ConflictOfInterest,
+    NotTheOwner,
     awaits_information,
     conflict_of_interest,
     information_request,
@@ -74,18 +76,19 @@ admin.site.enable_nav_sidebar = False
 # --------------------------------------------------------------------------
 
 @admin.register(AuthorizationRequest)
-class AuthorizationRequestAdmin(admin.ModelAdmin):
+class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
     change_form_template = "admin/authorizations/authorizationrequest/change_form.html"
     change_list_template = "admin/authorizations/authorizationrequest/change_list.html"
     # Other slices' parts of the request's page (documents, treatment): each
     # gives `urls(model_admin)` and `request_context(request, req)`.
     # authorizations/admin.py fills this, so this slice imports no other's admin.
     parts: tuple = ()
-    list_display = ("number_link", "state", "member", "htc_name", "submitted", "clock",
-                    "overdue", "unmet_list", "flags")
+    # Narrow enough for 1280 px (queue.py): the submission time is on the case.
+    list_display = ("number_link", "state", "member", "htc_short", "time_left",
+                    "owner_display", "badges")
     list_display_links = None
-    list_select_related = ("htc",)
-    list_filter = (StatusFilter, "outcome", ("htc", HTCFilter),
+    list_select_related = ("htc", "owner")
+    list_filter = (QueueFilter, StatusFilter, "outcome", ("htc", HTCFilter),
                    PolicyFilter, "submitted_at", OverdueFilter, "expedited",
                    admin_conversation.RespondedFilter)
     search_fields = ("^member_id", "patient_name")
@@ -113,8 +116,10 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return (super().get_queryset(request)
                 .exclude(status=Status.DRAFT)
-                .select_related("htc", "prescriber__prescriber", "authorization")
-                .annotate(pending_due=PENDING_DUE))
+                .select_related("htc", "prescriber__prescriber", "authorization", "owner")
+                .annotate(pending_due=PENDING_DUE, exception_pending=Exists(
+                    DecisionException.objects.filter(request=OuterRef("pk"),
+                                                     signed_at__isnull=True))))
 
     def get_ordering(self, request):
         # Expressions, not annotations: the admin also orders related-field
@@ -156,14 +161,6 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
     def member(self, obj):
         return format_html("{}<br><small>{}</small>", obj.patient_name, obj.member_id)
 
-    @admin.display(description="HTC", ordering="htc__name")
-    def htc_name(self, obj):
-        return obj.htc.name
-
-    @admin.display(description="Submitted", ordering="submitted_at")
-    def submitted(self, obj):
-        return short_datetime(obj.submitted_at)
-
     @admin.display(description="Status", ordering="status")
     def state(self, obj):
         return format_html("{}<br><small>{}</small>", obj.get_status_display(),
@@ -177,35 +174,12 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         return f"{hours} h of {turnaround_hours(obj)} h" + (" (expedited)" if obj.expedited
                                                               else "")
 
-    @admin.display(description="Hours waiting", ordering="-submitted_at")
-    def clock(self, obj):
-        if obj.decided_at is not None:
-            return f"decided in {self.waiting(obj)}"
-        return format_html("{}<br><small>due {}</small>", self.waiting(obj),
-                           short_datetime(obj.due_at))
-
-    @admin.display(description="Overdue", ordering="pending_due")
-    def overdue(self, obj):
-        # Words, not the admin's green tick: an overdue request is bad news.
-        if not obj.is_overdue(timezone.now()):
-            return ""
-        label = {Status.PENDING_REVIEW: "Overdue",
-                 Status.INFORMATION_REQUESTED: "Information overdue"}.get(obj.status,
-                                                                          "Decided late")
-        return format_html('<span class="review-overdue">{}</span>', label)
-
     @admin.display(description="Unmet criteria")
     def unmet_list(self, obj):
         if not obj.unmet:
             return "-"
         return format_html_join(mark_safe("<br>"), "{}",
                                 ((selectors.criterion_name(c),) for c in obj.unmet))
-
-    @admin.display(description="Review flags")
-    def flags(self, obj):
-        # Why a request that meets every criterion is here, in words.
-        return format_html_join(mark_safe("<br>"), '<span class="review-flag">{}</span>',
-                                ((f.replace("_", " "),) for f in obj.review_flags))
 
     @admin.display(description="Date of birth")
     def date_of_birth(self, obj):
@@ -238,18 +212,19 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
                      name="authorizations_authorizationrequest_decide"),
                 path("<int:pk>/information/", information,
                      name="authorizations_authorizationrequest_information")] + \
-            admin_conversation.urls(self) + \
+            admin_conversation.urls(self) + desk.urls(self) + \
             [url for part in self.parts for url in part.urls(self)] + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Requests for clinical review",
+                                                 "queue_tabs": queue_tabs(request),
                                                  **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         req = self.get_object(request, object_id)
         extra = dict(extra_context or {})
         if req is not None:
-            extra.update(self.review_context(request, req))
+            extra = {**self.review_context(request, req), **extra}
             if request.method == "GET":
                 # The page shows the patient's answers: who read them is on record.
                 audit(by=request.user, action=AuditAction.VIEW, obj=req, via="admin")
@@ -257,13 +232,17 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
 
     def review_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:
         determinations = list(req.determinations.select_related("letter").order_by("id"))
+        parts = {key: value for part in self.parts
+                 for key, value in part.request_context(request, req).items()}
         letter_url = "admin:authorizations_letter_pdf"
         return {
             "answer_groups": answer_groups(req),
+            "prescriber_name": self.prescriber_display(req),
             "unmet_names": [selectors.criterion_name(c) for c in req.unmet],
             "review_flags": selectors.flag_texts(req),
             "member_history": selectors.member_history(req),
-            "criteria": criteria_rows(determinations[-1] if determinations else None),
+            "criteria": criteria_rows(determinations[-1] if determinations else None, req,
+                                      parts.get("documents", [])),
             "determinations": [{
                 "obj": d,
                 "unmet_names": [selectors.criterion_name(c) for c in d.unmet],
@@ -271,15 +250,12 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
                 "letter_url": reverse(letter_url, args=[d.letter.pk])
                 if hasattr(d, "letter") else "",
             } for d in determinations],
-            "audit_events": audit_rows(AuditEvent.objects.filter(
-                object_type="AuthorizationRequest", object_id=str(req.pk))),
             "latest_letter_url": reverse("request_letter", args=[req.pk]),
             **self.decision_context(request, req),
             "overdue": req.is_overdue(timezone.now()),
             "waiting_hours": waiting_hours(req, timezone.now()),
             "turnaround_hours": turnaround_hours(req),
-            **{key: value for part in self.parts
-               for key, value in part.request_context(request, req).items()},
+            **parts,
             "appeal_rows": appeal_selectors.appeal_rows(req),
         }
 
@@ -288,9 +264,12 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
         may = self.has_decide_permission(request)
         conflict = conflict_of_interest(request.user, req) if may else ""
         decidable = req.status in OPEN_STATUSES and not awaits_information(req, now)
+        owned_by_other = req.owner_id not in (None, request.user.pk)
         return {
+            "decision_panel": may and req.status in OPEN_STATUSES,
             "conflict": conflict if decidable else "",
-            "can_decide": may and decidable and not conflict,
+            # Someone else's case is read here; deciding it means taking it over.
+            "can_decide": may and decidable and not conflict and not owned_by_other,
             "can_request_information": (may and not conflict
                                         and req.status == Status.PENDING_REVIEW),
             "decision_form": DecisionForm(req),
@@ -300,8 +279,10 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
             "information_url": reverse("admin:authorizations_authorizationrequest_information",
                                        args=[req.pk]),
             "information_requests": timeline.information_rows(req),
-            "timeline": timeline.timeline(req),
+            "timeline": timeline.timeline_page(req, request.GET.get("timeline", 1)),
             **admin_conversation.conversation_context(req),
+            **desk.desk_context(request, req, may_decide=may and not conflict,
+                                decidable=decidable),
         }
 
     def has_decide_permission(self, request) -> bool:
@@ -317,7 +298,7 @@ class AuthorizationRequestAdmin(admin.ModelAdmin):
                            other_reason=other_reason)
         except LifetimeLimitReached as exc:
             messages.error(request, str(exc))
-        except ConflictOfInterest as exc:
+        except (ConflictOfInterest, NotTheOwner) as exc:
             messages.error(request, f"Nothing was decided: {exc}")
         except (InvalidTransition, ValueError) as exc:
             messages.error(request, f"Nothing was decided: {exc}")

@@ -1,10 +1,12 @@
 """The wizard reads values the way clinicians and labs write them (data
 dictionary version 3), and says how to fix what it cannot read."""
 
+import re
 from decimal import Decimal
 
 import pytest
 
+from authorizations.requests.wizard.forms import STEP_FORMS
 from tests.factories import approvable_case
 from tests.walker import step_post_data
 
@@ -22,7 +24,8 @@ def post_step(walker, step, case, **fields):
     ("0.5", "percent", Decimal("0.5")),
     ("<1", "percent", "<1"),
     ("< 1 %", "percent", "<1"),
-    ("0.005 IU/mL", "percent", Decimal("0.5")),  # a unit typed with the value counts
+    ("0.005 IU/mL", "", Decimal("0.5")),  # a unit typed with the value is a choice
+    ("0.005 IU/mL", "iu_ml", Decimal("0.5")),
     ("0.005", "iu_ml", Decimal("0.5")),
     ("<0.01", "iu_ml", "<1"),
 ])
@@ -40,9 +43,62 @@ def test_factor_ix_as_labs_report_it(walker, typed, unit, stored):
     ("9" * 5000, "must be at least 0 and less than 200"),
 ])
 def test_factor_ix_errors_say_how_to_fix(walker, typed, message):
-    response = post_step(walker, "diagnosis", approvable_case(), fix_activity_percent=typed)
+    unit = "iu_ml" if "IU/mL" in typed else "percent"
+    response = post_step(walker, "diagnosis", approvable_case(), fix_activity_percent=typed,
+                         fix_activity_unit=unit)
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_factor_ix_unit_is_chosen_never_guessed(walker):
+    response = post_step(walker, "diagnosis", approvable_case(), fix_activity_percent="0.5",
+                         fix_activity_unit="")
+    units = re.findall(r'<input[^>]*name="diagnosis-fix_activity_unit"[^>]*>',
+                       walker.page.content.decode())
+    assert len(units) == 2 and not any("checked" in unit for unit in units)  # none preselected
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Choose the unit of factor IX activity: % of normal or IU/mL" in page
+    assert 'value="0.5"' in page  # what was typed is kept
+
+
+def test_a_unit_typed_against_the_unit_chosen_is_asked_about(walker):
+    response = post_step(walker, "diagnosis", approvable_case(),
+                         fix_activity_percent="0.005 IU/mL", fix_activity_unit="percent")
+    assert response.status_code == 200
+    assert "The value is typed in IU/mL but the unit chosen is % of normal: make them the " \
+           "same" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed, unit, stored, words", [
+    ("0.01", "percent", Decimal("0.01"),
+     "Check the unit: 0.01% of normal is unusual for hemophilia B, but 0.01 IU/mL (1% of "
+     "normal) is not."),
+    ("1", "iu_ml", 100,
+     "Check the unit: 1 IU/mL (100% of normal) is unusual for hemophilia B, but 1% of normal "
+     "is not."),
+])
+def test_a_value_that_fits_only_the_other_unit_asks_to_be_confirmed(walker, typed, unit, stored,
+                                                                      words):
+    response = post_step(walker, "diagnosis", approvable_case(), fix_activity_percent=typed,
+                         fix_activity_unit=unit)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert words in page
+    assert f'value="{typed}"' in page  # kept as typed
+    assert 'name="diagnosis-fix_activity_confirmed"' in page  # the checkbox, with the message
+    confirmed = post_step(walker, "diagnosis", approvable_case(), fix_activity_percent=typed,
+                          fix_activity_unit=unit, fix_activity_confirmed="on")
+    assert confirmed.status_code == 302
+    assert walker.request().answers["fix_activity_percent"] == stored
+
+
+def test_a_plausible_value_asks_nothing(walker):
+    response = post_step(walker, "diagnosis", approvable_case(), fix_activity_percent="0.5",
+                         fix_activity_unit="percent")
+    assert response.status_code == 302
+    assert walker.page.status_code == 200
+    assert 'name="diagnosis-fix_activity_confirmed"' not in walker.page.content.decode()
 
 
 @pytest.mark.parametrize("typed, stored", [("0", 0), ("<0.5", "<0.5"),
@@ -210,3 +266,14 @@ def test_expedited_is_asked_only_when_a_reviewer_will_decide(walker):
     walker.submit_step(pended)
     walker.follow(f"/requests/{walker.pk}/edit/review/")
     assert "expedited" in walker.page.context["wizard"]["form"].fields
+
+
+def test_a_confirmed_value_shown_again_stays_confirmed():
+    """A saved 0.01% was confirmed when it was saved: shown again (Back, a
+    change from the review), it is not asked about a second time."""
+    form_class = STEP_FORMS["diagnosis"]
+    raw = form_class.raw_data(approvable_case(fix_activity_percent=Decimal("0.01")))
+    assert raw["fix_activity_confirmed"] == "on"
+    form = form_class(data={f"diagnosis-{k}": v for k, v in raw.items()}, prefix="diagnosis")
+    assert form.is_valid(), form.errors
+    assert form.answers()["fix_activity_percent"] == Decimal("0.01")

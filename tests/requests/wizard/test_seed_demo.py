@@ -61,7 +61,7 @@ def test_demo_requests_fill_the_dashboard_and_the_queue_once(settings, monkeypat
     # denied one is appealed (tests/appeals/test_seed_demo.py).
     assert sorted(mine.values_list("status", flat=True)) == [
         "approved", "approved", "denied", "draft", "information_requested", "pending_review",
-        "pending_review", "pending_review"]
+        "pending_review", "pending_review", "pending_review"]
     # Version 3: one meets every criterion but its inhibitor screen and liver panel
     # are 45 days old, so a reviewer sees it, told which results and how old.
     stale = mine.get(member_key="DEMOSTALE01")
@@ -70,7 +70,16 @@ def test_demo_requests_fill_the_dashboard_and_the_queue_once(settings, monkeypat
     assert [(r["key"], r["days"]) for r in stale.review_flag_reasons] == [
         ("inhibitor_screen_date", 45), ("liver_tests_date", 45)]
     assert mine.get(member_key="DEMO4471902").review_flags == []  # the approved one
-    pending = mine.filter(status="pending_review").exclude(pk=stale.pk).order_by("id")
+    # One meets every criterion but was submitted without the two reports the
+    # policy asks for: a reviewer sees it, told which documents are missing.
+    no_docs = mine.get(member_key="DEMONODOCS01")
+    assert (no_docs.status, no_docs.outcome, no_docs.unmet, no_docs.review_flags) == (
+        "pending_review", "meets_criteria", [], ["documentation_missing"])
+    assert no_docs.documents.count() == 0
+    assert "No factor IX lab report and no AAV5 antibody report are attached" in \
+        no_docs.review_flag_reasons[0]["text"]
+    pending = (mine.filter(status="pending_review").exclude(pk__in=[stale.pk, no_docs.pk])
+               .order_by("id"))
     assert pending[0].unmet == ["aav5_antibodies", "hepatitis_b"]
     # Answered with a new titer (1:450): only hepatitis B is left, a response to read,
     # with a peer-to-peer discussion asked for.

@@ -32,8 +32,11 @@ def messages_of(response):
 
 
 def test_approve_with_rationale_authorizes_and_issues_the_approval_letter(
-        reviewer_client, queue, django_capture_on_commit_callbacks):
-    req = queue["pending"]
+        reviewer_client, prescriber, submit, django_capture_on_commit_callbacks):
+    # Pended by a flag alone (an inhibitor screen older than 30 days): one key approves.
+    req = submit(prescriber, approvable_case(member_id="M-PENDING",
+                                             inhibitor_screen_date="2026-10-20"))
+    assert req.status == Status.PENDING_REVIEW and req.unmet == []
     response = post_decision(reviewer_client, req, django_capture_on_commit_callbacks,
                              decision="approve",
                              rationale="Counseling documented in the clinic note of 11/20.")
@@ -88,8 +91,7 @@ def test_approving_a_second_request_for_a_member_is_refused_and_stays_pending(
         reviewer_client, prescriber, submit, django_capture_on_commit_callbacks):
     first = submit(prescriber, approvable_case(member_id="M-TWICE"))
     assert first.status == Status.APPROVED
-    second = submit(prescriber, approvable_case(member_id="M-TWICE",
-                                                 attest_alcohol_counseling=False))
+    second = submit(prescriber, approvable_case(member_id="M-TWICE"))
     response = post_decision(reviewer_client, second, django_capture_on_commit_callbacks,
                              decision="approve", rationale="Counseling done.")
     second.refresh_from_db()

@@ -29,9 +29,11 @@ def test_list_shows_the_queue_with_clock_and_unmet_criteria_but_no_drafts(review
     assert numbers_listed(response) == {queue[k].number for k in
                                         ("pending", "overdue", "approved", "denied")}
     assert "M-DRAFT" not in html
-    assert "80 h of 72 h (expedited)" in html
-    assert "0 h of 360 h" in html
-    # Criteria by their names, never the raw ID alone.
+    # The time left, relative (the date on hover and for screen readers).
+    assert "8 h late</time>" in html
+    assert "in 14 days</time>" in html  # 359 h and some minutes
+    # Unmet criteria as a short badge, their names for screen readers and on hover.
+    assert "2 unmet</span>" in html
     assert "Alcohol counseling attestation" in html
     assert "AAV5 antibodies" in html
     # The overdue request comes first: it is the most urgent.

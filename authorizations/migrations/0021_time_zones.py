@@ -38,7 +38,7 @@ def fill_zones(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("authorizations", "0014_review_flag_reasons")]
+    dependencies = [("authorizations", "0020_case_owner")]
     operations = [
         migrations.AddField(
             model_name="htc", name="time_zone",

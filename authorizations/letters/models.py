@@ -1,0 +1,42 @@
+"""The mailing of members' copies (manage.py print_batch). Imported by models.py.
+
+A print batch is one PDF, a cover sheet and every member's copy not yet
+mailed, stored as printed; each copy belongs to exactly one batch (the
+unique member_copy), and the batch's date is the day the copies are mailed:
+the notice date the member's appeal deadline counts from (core/deadlines.py).
+Member copies themselves are append-only (0012), so the mailing is a row of
+its own.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class MailingBatch(models.Model):
+    mailed_on = models.DateField(db_index=True)
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "mailing batches"
+        ordering = ["-mailed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Print batch {self.pk} mailed {self.mailed_on:%Y-%m-%d}"
+
+
+class MailedCopy(models.Model):
+    batch = models.ForeignKey(MailingBatch, on_delete=models.PROTECT, related_name="copies")
+    # One batch per copy: a copy is mailed once, and never left out.
+    member_copy = models.OneToOneField("authorizations.MemberCopy", on_delete=models.PROTECT,
+                                       related_name="mailing")
+    # The copy's page in the batch's PDF (the cover sheet is page 1).
+    first_page = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["batch", "first_page"]
+
+    def __str__(self) -> str:
+        return f"Member's copy {self.member_copy_id} in batch {self.batch_id}"

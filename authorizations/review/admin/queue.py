@@ -1,0 +1,172 @@
+"""The work queue: its views ("Mine", "Unassigned", "Due within 24 h",
+"Overdue", "Information received", and the appeals this reviewer may
+decide, on the appeals' own queue) and its columns, narrow enough for 1280 px:
+a short HTC (city and state), the time left as relative time (the date on
+hover and for screen readers), the owner, and the flags as short badges."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from typing import Any
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+
+from authorizations.core import deadlines
+from authorizations.core.formats import page_datetime
+from authorizations.models import OPEN_STATUSES, Status
+from authorizations.requests import selectors
+from authorizations.review import selectors as review_selectors
+
+QUEUE_VIEWS = [
+    ("mine", "Mine"),
+    ("unassigned", "Unassigned"),
+    ("due_24h", f"Due within {deadlines.DUE_SOON_WORDS}"),
+    ("overdue", "Overdue"),
+    ("information_received", "Information received"),
+]
+
+# The review flags as badges: a few letters each, the full reason beside them
+# for screen readers and on hover.
+FLAG_BADGES = {
+    "possible_duplicate_member": "Duplicate?",
+    "reauthorization": "Re-auth",
+    "evidence_not_recent": "Old evidence",
+    "dose_over_largest_kit": "Dose > kit",
+    "documentation_missing": "No docs",
+    "eligibility_not_verified": "Eligibility",
+}
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The reviewer's views of the queue, shown as tabs above the list."""
+
+    title = "work queue"
+    parameter_name = "view"
+
+    def lookups(self, request, model_admin):
+        return QUEUE_VIEWS
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        view = self.value()
+        if view == "mine":
+            return queryset.filter(owner=request.user, status__in=OPEN_STATUSES)
+        if view == "unassigned":
+            return queryset.filter(owner__isnull=True, status__in=OPEN_STATUSES)
+        if view == "due_24h":
+            return queryset.due_soon(now)
+        if view == "overdue":
+            # overdue() of the open requests, in the form the index
+            # `request_open_due` serves (PostgreSQL does not simplify
+            # overdue_q's OR once the status is known).
+            return queryset.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+        if view == "information_received":
+            return queryset.filter(review_selectors.RESPONDED)
+        return queryset
+
+
+@functools.cache
+def queue_url() -> str:
+    return reverse("admin:authorizations_authorizationrequest_changelist")
+
+
+def queue_tabs(request) -> list[dict[str, Any]]:
+    """The tabs: each view of this queue, then the appeals this reviewer may decide."""
+    current = request.GET.get(QueueFilter.parameter_name, "")
+    base = queue_url()
+    tabs = [{"label": "All", "url": base, "current": not current}]
+    tabs += [{"label": label, "url": f"{base}?{urlencode({'view': value})}",
+              "current": current == value} for value, label in QUEUE_VIEWS]
+    tabs.append({"label": "Appeals I may decide",
+                 "url": reverse("admin:authorizations_appeal_changelist") + "?may_decide=yes",
+                 "current": False})
+    return tabs
+
+
+def relative(due: datetime, now: datetime) -> str:
+    """"in 5 h", "in 2 days", "8 h late": whole hours below two days."""
+    seconds = (due - now).total_seconds()
+    hours = int(abs(seconds) // 3600)
+    amount = f"{hours} h" if hours < 48 else f"{hours // 24} days"
+    if seconds >= 0:
+        return f"in {amount}" if hours else "within the hour"
+    return f"{amount} late" if hours else "just late"
+
+
+def time_left(obj, now: datetime) -> SafeString:
+    """The time left, the date in a title and, for screen readers, in words."""
+    if obj.status not in OPEN_STATUSES:
+        if obj.decided_at is None:
+            return mark_safe("")
+        when = page_datetime(obj.decided_at)
+        return format_html('Decided <time datetime="{}" title="{}">{}</time>'
+                           '<span class="visually-hidden"> on {}</span>',
+                           obj.decided_at.isoformat(), when,
+                           "late" if obj.is_overdue(now) else "on time", when)
+    if obj.due_at is None:
+        return mark_safe("")
+    when = page_datetime(obj.due_at)
+    late = obj.due_at < now
+    label = "Information" if obj.status == Status.INFORMATION_REQUESTED else ""
+    label = f"{label} overdue:" if late else f"{label} due"
+    label = label.strip().capitalize()
+    return format_html('<span class="{}">{} <time datetime="{}" title="{}">{}</time></span>'
+                       '<span class="visually-hidden"> ({})</span>',
+                       "review-overdue" if late else "", label, obj.due_at.isoformat(), when,
+                       relative(obj.due_at, now), when)
+
+
+def badge(text: str, full: str, kind: str) -> SafeString:
+    return format_html('<span class="review-badge review-badge-{}" title="{}">{}</span>'
+                       '<span class="visually-hidden">: {}</span>', kind, full, text, full)
+
+
+class QueueColumns:
+    """The queue's columns, mixed into the request's ModelAdmin."""
+
+    @admin.display(description="HTC", ordering="htc__state")
+    def htc_short(self, obj):
+        # City and state; the full name is on the case's page and on hover.
+        return format_html('<span title="{}">{}, {}</span>', obj.htc.name, obj.htc.city,
+                           obj.htc.state)
+
+    @admin.display(description="Time left", ordering="pending_due")
+    def time_left(self, obj):
+        return time_left(obj, timezone.now())
+
+    @admin.display(description="Owner", ordering="owner__username")
+    def owner_display(self, obj):
+        if obj.owner is not None:
+            return obj.owner.get_full_name() or obj.owner.get_username()
+        if obj.status not in OPEN_STATUSES:
+            return "-"
+        # The list is one form (the admin's, with its CSRF token): the button
+        # posts it to the claim view, then the queue's unassigned cases again.
+        # One reverse() per page, not two per row (docs/benchmarks.md, the desk):
+        # the claim route is "<pk>/claim/" under the list's (admin/desk.py).
+        base = queue_url()
+        return format_html(
+            'Unassigned <button type="submit" class="review-claim" formaction="{}{}/claim/" '
+            'name="next" value="{}?view=unassigned" formnovalidate>Claim<span '
+            'class="visually-hidden"> {}</span></button>', base, obj.pk, base, obj.number)
+
+    @admin.display(description="Flags")
+    def badges(self, obj):
+        parts = []
+        if obj.unmet:
+            names = [selectors.criterion_name(c) for c in obj.unmet]
+            parts.append(badge(f"{len(names)} unmet", "; ".join(names), "unmet"))
+        texts = dict(zip(obj.review_flags or [], selectors.flag_texts(obj), strict=False))
+        for flag in obj.review_flags or []:
+            parts.append(badge(FLAG_BADGES.get(flag, flag.replace("_", " ")),
+                               texts.get(flag, flag.replace("_", " ")), "flag"))
+        if getattr(obj, "exception_pending", False):
+            parts.append(badge("Exception pending", "An exception awaits a second reviewer's "
+                               "signature", "exception"))
+        return format_html_join(" ", "{}", ((p,) for p in parts))

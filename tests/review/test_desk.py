@@ -1,0 +1,208 @@
+"""The reviewer's desk: one owner at a time (claim, take over, reassign), and
+approvals past unmet criteria under two keys."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+
+from authorizations.accounts.services import user_save
+from authorizations.models import (
+    AuditEvent,
+    Authorization,
+    DecisionException,
+    Determination,
+    InvalidTransition,
+    Status,
+)
+from authorizations.requests.services import request_decide
+from authorizations.review.desk_services import (
+    case_claim,
+    case_reassign,
+    case_take_over,
+    exception_ask,
+    exception_sign,
+    pending_exception,
+)
+from authorizations.review.services import ConflictOfInterest, ExceptionNeeded, NotTheOwner
+from tests.factories import approvable_case, make_reviewer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def colleague(db):
+    return make_reviewer(username="colleague")
+
+
+@pytest.fixture
+def lead(db):
+    user = make_reviewer(username="lead")
+    user.user_permissions.add(Permission.objects.get(codename="reassign_authorizationrequest"))
+    user_save(user, by=None)
+    # has_perm caches the permissions of the instance it was asked on.
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def unproven(prescriber, submit):
+    """HBsAg positive: an "unproven" exclusion, the request pended for review."""
+    req = submit(prescriber, approvable_case(member_id="M-HBV", hbsag="positive"))
+    assert req.status == Status.PENDING_REVIEW and req.unmet == ["hepatitis_b"]
+    return req
+
+
+def actions(req) -> list[str]:
+    return list(AuditEvent.objects.filter(object_id=str(req.pk)).order_by("id")
+                .values_list("action", flat=True))
+
+
+# Ownership
+
+
+def test_a_reviewer_claims_an_unowned_case_on_record(pending, reviewer):
+    case_claim(by=reviewer, req=pending)
+    pending.refresh_from_db()
+    assert pending.owner == reviewer
+    assert actions(pending)[-1] == "claim"
+
+
+def test_one_owner_at_a_time(pending, reviewer, colleague):
+    case_claim(by=reviewer, req=pending)
+    with pytest.raises(NotTheOwner, match="owned by Rita Reviewer: take it over"):
+        case_claim(by=colleague, req=pending)
+    pending.refresh_from_db()
+    assert pending.owner == reviewer
+
+
+def test_a_case_owned_by_someone_else_is_decided_only_after_taking_it_over(
+        pending, reviewer, colleague):
+    case_claim(by=reviewer, req=pending)
+    with pytest.raises(NotTheOwner, match="take it over first"):
+        request_decide(by=colleague, req=pending, approve=False, rationale="No counseling.")
+    pending.refresh_from_db()
+    assert pending.status == Status.PENDING_REVIEW
+    case_take_over(by=colleague, req=pending)
+    event = AuditEvent.objects.filter(object_id=str(pending.pk), action="take_over").get()
+    assert event.detail == {"owner": colleague.pk, "previous": reviewer.pk}
+    request_decide(by=colleague, req=pending, approve=False, rationale="No counseling.")
+    pending.refresh_from_db()
+    assert pending.status == Status.DENIED
+
+
+def test_whoever_took_part_may_not_own_the_case(pending, prescriber):
+    with pytest.raises(ConflictOfInterest, match="another reviewer must own it"):
+        case_claim(by=prescriber, req=pending)
+
+
+def test_a_decided_case_has_no_owner_to_claim(queue, reviewer):
+    with pytest.raises(InvalidTransition, match="only an open case has an owner"):
+        case_claim(by=reviewer, req=queue["denied"])
+
+
+def test_only_a_lead_reassigns(pending, reviewer, colleague, lead):
+    case_claim(by=reviewer, req=pending)
+    with pytest.raises(PermissionDenied):
+        case_reassign(by=colleague, req=pending, to=colleague)
+    case_reassign(by=lead, req=pending, to=colleague)
+    pending.refresh_from_db()
+    assert pending.owner == colleague
+    event = AuditEvent.objects.filter(object_id=str(pending.pk), action="reassign").get()
+    assert event.actor_id == lead.pk
+    assert event.detail == {"owner": colleague.pk, "previous": reviewer.pk}
+
+
+def test_a_lead_reassigns_only_to_a_reviewer_who_took_no_part(pending, lead, prescriber):
+    with pytest.raises(ValueError, match="not a reviewer"):
+        case_reassign(by=lead, req=pending, to=prescriber)
+
+
+# Exceptions under two keys
+
+
+def test_one_key_never_approves_past_an_unproven_exclusion(unproven, reviewer):
+    with pytest.raises(ExceptionNeeded, match="needs an exception"):
+        request_decide(by=reviewer, req=unproven, approve=True,
+                       rationale="HBsAg was a lab error.")
+    unproven.refresh_from_db()
+    assert unproven.status == Status.PENDING_REVIEW
+    assert not Authorization.objects.filter(request=unproven).exists()
+
+
+def test_a_denial_needs_no_second_key(unproven, reviewer):
+    request_decide(by=reviewer, req=unproven, approve=False, rationale="HBsAg positive.")
+    unproven.refresh_from_db()
+    assert unproven.status == Status.DENIED
+
+
+def test_an_exception_is_pending_until_a_second_reviewer_signs(unproven, reviewer, colleague):
+    exc = exception_ask(by=reviewer, req=unproven, reason="records_show_met",
+                        rationale="The repeat HBsAg of 11/20 is negative; the first was "
+                                  "a lab error.")
+    unproven.refresh_from_db()
+    assert unproven.status == Status.PENDING_REVIEW
+    assert pending_exception(unproven) == exc and exc.criteria == ["hepatitis_b"]
+    determination = exception_sign(by=colleague, exception=exc)
+    unproven.refresh_from_db()
+    assert unproven.status == Status.APPROVED
+    assert Authorization.objects.filter(request=unproven).exists()
+    # In the first reviewer's name, both keys in the rationale.
+    assert determination.decided_by == reviewer
+    assert "lab error" in determination.rationale
+    assert "signed by a second reviewer, Rita Reviewer" in determination.rationale
+    exc.refresh_from_db()
+    assert exc.signed_by == colleague and exc.determination == determination
+    both_keys = ("exception_ask", "exception_sign", "approve")
+    assert [a for a in actions(unproven) if a in both_keys] == list(both_keys)
+
+
+def test_the_reviewer_who_asked_may_not_sign(unproven, reviewer):
+    exc = exception_ask(by=reviewer, req=unproven, reason="published_evidence",
+                        rationale="Evidence.")
+    with pytest.raises(ConflictOfInterest, match="You asked for this exception"):
+        exception_sign(by=reviewer, exception=exc)
+    unproven.refresh_from_db()
+    assert unproven.status == Status.PENDING_REVIEW
+
+
+def test_a_second_key_who_took_part_in_the_case_may_not_sign(unproven, reviewer, prescriber):
+    exc = exception_ask(by=reviewer, req=unproven, reason="published_evidence",
+                        rationale="Evidence.")
+    with pytest.raises(ConflictOfInterest, match="You prescribed"):
+        exception_sign(by=prescriber, exception=exc)
+
+
+def test_an_exception_needs_a_reason_code_and_a_rationale(unproven, reviewer):
+    with pytest.raises(ValueError, match="Exception reason"):
+        exception_ask(by=reviewer, req=unproven, reason="", rationale="Why.")
+    with pytest.raises(ValueError, match="Rationale"):
+        exception_ask(by=reviewer, req=unproven, reason="medical_director", rationale="  ")
+    assert not DecisionException.objects.exists()
+
+
+def test_no_exception_for_a_request_that_meets_every_criterion(prescriber, submit, reviewer):
+    # Pended by a flag alone (an inhibitor screen older than 30 days).
+    req = submit(prescriber, approvable_case(member_id="M-FLAG",
+                                             inhibitor_screen_date="2026-10-20"))
+    with pytest.raises(ValueError, match="no exception is needed"):
+        exception_ask(by=reviewer, req=req, reason="medical_director", rationale="Why.")
+
+
+def test_only_one_exception_waits_at_a_time(unproven, reviewer):
+    exception_ask(by=reviewer, req=unproven, reason="medical_director", rationale="Why.")
+    with pytest.raises(InvalidTransition, match="already awaits"):
+        exception_ask(by=reviewer, req=unproven, reason="medical_director", rationale="Why.")
+
+
+def test_an_exception_on_someone_elses_case_needs_a_take_over(unproven, reviewer, colleague):
+    case_claim(by=colleague, req=unproven)
+    with pytest.raises(NotTheOwner):
+        exception_ask(by=reviewer, req=unproven, reason="medical_director", rationale="Why.")
+
+
+def test_no_exception_lifts_one_treatment_per_lifetime(prescriber, submit, reviewer):
+    submit(prescriber, approvable_case(member_id="M-ONCE"))
+    second = submit(prescriber, approvable_case(member_id="M-ONCE", hbsag="positive"))
+    assert "lifetime_limit" in second.unmet
+    with pytest.raises(ValueError, match="one treatment per lifetime"):
+        exception_ask(by=reviewer, req=second, reason="medical_director", rationale="Why.")
+    assert Determination.objects.filter(request=second, status=Status.APPROVED).count() == 0
