@@ -7,14 +7,12 @@ refused until it would have expired anyway)."""
 
 from __future__ import annotations
 
-import time
-
 import jwt
 from django.conf import settings
-from django.core.cache import caches
 from rest_framework import authentication, exceptions
 
 from authorizations.api.models import CDSClient
+from authorizations.core import ratelimit
 
 ALGORITHMS = ["RS384", "ES384"]  # the CDS Hooks specification's
 MAX_LIFETIME = 5 * 60
@@ -83,9 +81,9 @@ def verify(token: str, *, aud: str) -> CDSClient:
         raise exceptions.AuthenticationFailed(f"The token is not valid: {exc}") from None
     if claims["exp"] - claims["iat"] > MAX_LIFETIME:
         raise exceptions.AuthenticationFailed("The token lives longer than 5 minutes.")
-    remaining = max(int(claims["exp"] - time.time()) + LEEWAY, 1)
-    # The database cache, shared by every app server: a jti is accepted once.
-    if not caches["api_throttle"].add(f"cds-jti:{client.pk}:{claims['jti']}", 1, remaining):
+    # The rate counters' table, shared by every app server: a jti is accepted
+    # once (its row, stamped with the token's expiry, outlives the token).
+    if not ratelimit.first_use(f"cds-jti:{client.pk}:{claims['jti']}", int(claims["exp"])):
         raise exceptions.AuthenticationFailed("The token was already used (jti replayed).")
     return client
 

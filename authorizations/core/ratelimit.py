@@ -64,8 +64,19 @@ def window_start(window_seconds: int, now: float | None = None) -> int:
 
 def hit(key: str, window_seconds: int) -> int:
     """Count one more use of `key` in the current window; its count so far."""
+    return _count(key, window_start(window_seconds))
+
+
+def first_use(key: str, stamp: int) -> bool:
+    """True the first time `key` is used with `stamp` (a one-time token's
+    expiry, say), False ever after while the row lives (a day past `stamp`):
+    the same atomic statement, with the window fixed by the caller rather
+    than by the clock, so a replay across a window boundary is still seen."""
+    return _count(key, stamp) == 1
+
+
+def _count(key: str, start: int) -> int:
     table = connection.ops.quote_name(RateCounter._meta.db_table)
-    start = window_start(window_seconds)
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT.format(table=table), [_hashed(key), start])
         count = int(cursor.fetchone()[0])

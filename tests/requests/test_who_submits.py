@@ -9,7 +9,7 @@ from django.apps import apps
 
 from authorizations.models import AuditEvent, AuthorizationRequest, Status
 from authorizations.requests.services import request_create, request_save_draft, request_submit
-from tests.factories import PrescriberFactory, approvable_case
+from tests.factories import PrescriberFactory, approvable_case, attach_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def test_a_specialist_may_submit_a_non_specialists_draft(prescriber):
     creator = PrescriberFactory(user__username="creator", htc=prescriber.prescriber.htc,
                                 bleeding_disorder_specialist=False).user
     req = draft_by(creator, member_id="M-N8B")
+    attach_reports(creator, req)
     result = request_submit(by=prescriber, req=req, as_of=AS_OF)
     assert result.request.answers["prescriber_bleeding_disorder_specialist"] is True
     assert result.request.status == Status.APPROVED
