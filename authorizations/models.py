@@ -14,7 +14,7 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Upper
 
 from authorizations import policy
-from authorizations.core import deadlines, states
+from authorizations.core import deadlines, states, zones
 from authorizations.policy.values import ExactJSONDecoder, ExactJSONEncoder
 
 
@@ -27,6 +27,11 @@ class HTC(models.Model):
     federally_designated = models.BooleanField(default=True)
     region = models.CharField(max_length=100, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
+    # Issue 20: the prescribers' pages show times in it (core/zones.py).
+    time_zone = models.CharField(
+        max_length=40, choices=zones.ZONE_CHOICES, blank=True,
+        help_text="From the state where it has one zone; set here where it has two "
+                  "(e.g. Tennessee). Blank: the service's zone.")
 
     class Meta:
         verbose_name = "HTC"
@@ -58,6 +63,9 @@ class ReviewerProfile(models.Model):
                                 related_name="reviewer")
     credentials = models.CharField(max_length=100,
                                    help_text="e.g. MD, Board-certified hematologist")
+    # Issue 20: the reviewer's pages show times in it (core/zones.py).
+    time_zone = models.CharField(max_length=40, choices=zones.ZONE_CHOICES, blank=True,
+                                 help_text="Blank: the service's zone.")
 
     def __str__(self) -> str:
         return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials}"

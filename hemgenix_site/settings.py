@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Issue 20: pages in the viewer's time zone (the reviewer's, the HTC's).
+    "authorizations.core.zones.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Issue 22: every error under /fhir/ is an OperationOutcome.
@@ -342,3 +344,8 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000")
 # The reviewers' queue owner: told of responses and new appeals (no address:
 # nobody is told).
 REVIEW_QUEUE_EMAIL = os.environ.get("DJANGO_REVIEW_QUEUE_EMAIL", "")
+
+# Issue 20, outcomes: a factor IX activity result taken this many days or
+# fewer after a dose of factor IX product reads the product, not the gene
+# therapy's own expression: the outcomes page leaves it out and names the window.
+OUTCOMES_EXOGENOUS_FIX_DAYS = env_int("OUTCOMES_EXOGENOUS_FIX_DAYS", 14)

@@ -3,6 +3,7 @@ criterion."""
 
 
 import factory
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 
 from authorizations.accounts.directory import htc_save, prescriber_profile_save
@@ -38,6 +39,9 @@ class HTCFactory(ThroughServices, factory.django.DjangoModelFactory):
     city = "Springfield"
     state = "IL"
     federally_designated = True
+    # The service's zone, so the tests' typed times read the same on both
+    # sides; tests/core/test_zones.py sets centers in other zones.
+    time_zone = factory.LazyFunction(lambda: settings.TIME_ZONE)
 
     @staticmethod
     def service(htc):

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from authorizations.accounts.htc_csv import Row
+from authorizations.core import zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import changes, delete_audited, save_audited, service
 from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
@@ -21,7 +22,9 @@ from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
 
 @service
 def htc_save(htc: HTC, *, by: User | None) -> HTC:
-    """Add a center to the directory, or store the changes made to one."""
+    """Add a center to the directory, or store the changes made to one. A
+    center without a time zone takes its state's (where the state has one)."""
+    htc.time_zone = htc.time_zone or zones.state_zone(htc.state)
     with transaction.atomic():
         save_audited(htc, by=by)
     return htc
@@ -53,6 +56,8 @@ def htc_import(rows: Iterable[Row], *, by: User | None = None) -> ImportResult:
             htc.federally_designated = row.federally_designated
             htc.region = row.region
             htc.source_url = row.source_url
+            # A split state's center keeps the zone set on it when the row has none.
+            htc.time_zone = row.time_zone or htc.time_zone
             counts[save_audited(htc, by=by, via="import")] += 1
     return ImportResult(counts[AuditAction.CREATE], counts[AuditAction.UPDATE], counts[None])
 

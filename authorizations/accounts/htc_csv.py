@@ -1,4 +1,5 @@
-"""Read the HTC directory from a CSV export (name, city, state, designated).
+"""Read the HTC directory from a CSV export (name, city, state, designated,
+time_zone).
 
 Reading only: services.htc_import stores the rows.
 """
@@ -9,6 +10,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from authorizations.core import zones
 
 STARTER_CSV = Path(__file__).resolve().parents[2] / "data" / "htc-directory-starter.csv"
 
@@ -28,13 +31,17 @@ class Row:
     federally_designated: bool
     region: str = ""
     source_url: str = ""
+    # Blank where the state has two zones and the export does not say which.
+    time_zone: str = ""
 
 
 def read_rows(handle: IO[str]) -> list[Row]:
     """Parse and check every row; report all problems at once with line numbers.
 
     The `designated` column is optional: the CDC directory lists only
-    federally designated centers, so a row without it is designated.
+    federally designated centers, so a row without it is designated. So is
+    `time_zone` (an IANA name, zones.ZONE_CHOICES): without it a center's
+    zone is its state's, or left as it was where the state has two.
     """
     reader = csv.DictReader(handle)
     missing = {"name", "city", "state"} - set(reader.fieldnames or [])
@@ -46,6 +53,10 @@ def read_rows(handle: IO[str]) -> list[Row]:
         city = (raw.get("city") or "").strip()
         state = (raw.get("state") or "").strip().upper()
         designated = (raw.get("designated") or "yes").strip().lower()
+        zone = (raw.get("time_zone") or "").strip()
+        if zone and zone not in zones.ZONE_WORDS:
+            problems.append(f"line {line}: time_zone must be one of "
+                            f"{', '.join(zones.ZONE_WORDS)}, not {zone!r}")
         if not name:
             problems.append(f"line {line}: name is empty")
         if not city:
@@ -55,7 +66,8 @@ def read_rows(handle: IO[str]) -> list[Row]:
         if designated not in _TRUE | _FALSE:
             problems.append(f"line {line}: designated must be yes or no, not {designated!r}")
         rows.append(Row(name, city, state, designated in _TRUE,
-                        (raw.get("region") or "").strip(), (raw.get("source_url") or "").strip()))
+                        (raw.get("region") or "").strip(), (raw.get("source_url") or "").strip(),
+                        zone or zones.state_zone(state)))
     if problems:
         raise DirectoryError("\n".join(problems))
     return rows

@@ -7,13 +7,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import parsers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from authorizations.api.cds_auth import CDSHooksJWTAuthentication
+from authorizations.core import zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.fhir import crd
@@ -46,7 +46,7 @@ class Service(APIView):
             return Response({"detail": f"hook must be one of {', '.join(crd.HOOKS)}"},
                             status=400)
         body = crd.answer(
-            hook, today=timezone.localdate(), payer=settings.PAYER_NAME,
+            hook, today=zones.today(), payer=settings.PAYER_NAME,
             policy_url=getattr(settings, "CRD_POLICY_URL", "") or DEFAULT_POLICY_URL,
             form_url=request.build_absolute_uri(reverse("request_new")))
         # Identifiers only: the hook carries patient data, the log must not.

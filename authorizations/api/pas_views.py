@@ -4,7 +4,6 @@ an OperationOutcome naming the path of each problem."""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 from authorizations.api import services
 from authorizations.api.models import PASSubmission
 from authorizations.api.views import FHIRRenderer, RawJSONParser, RawPlainJSONParser
+from authorizations.core import zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.fhir import codes, jsonio, outcome, pas, pas_submit
@@ -75,7 +75,7 @@ class ClaimSubmit(FHIROperation):
                    422: OpenApiResponse(description="OperationOutcome: each problem's path")})
     def post(self, request):
         try:
-            submission = pas_submit.read(self.body(request), as_of=timezone.localdate())
+            submission = pas_submit.read(self.body(request), as_of=zones.today())
         except pas_submit.Refused as exc:
             return refused(exc.status, [(i.path, i.message) for i in exc.issues])
         profile = PrescriberProfile.objects.select_related("user").filter(

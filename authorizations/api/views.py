@@ -8,7 +8,6 @@ import re
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -21,6 +20,7 @@ from rest_framework import parsers, renderers, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from authorizations.core import zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.fhir import bundle, importing, jsonio
@@ -158,7 +158,7 @@ class RequestStatus(APIView):
             "decided_at": decision.created_at if decision else None,
             "authorization": {
                 "number": auth.number, "start": auth.start_date, "end": auth.end_date,
-                "status": auth.status_on(timezone.localdate()),
+                "status": auth.status_on(zones.today()),
                 "hcpcs": auth.hcpcs_code, "icd10": auth.icd10_code,
             } if auth else None,
         })

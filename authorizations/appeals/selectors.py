@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from authorizations.appeals.services import appeal_deadline, appeal_refusal, denial_of
-from authorizations.core import deadlines
+from authorizations.core import deadlines, zones
 from authorizations.core.formats import page_datetime
 from authorizations.models import Appeal, AuthorizationRequest, Determination
 from authorizations.policy.values import long_date
@@ -58,13 +58,13 @@ def request_by_number(number: str) -> AuthorizationRequest | None:
 
 
 def appeal_offer(req: AuthorizationRequest, today: date | None = None) -> AppealOffer | None:
-    today = today or timezone.localdate()
+    today = today or zones.today()
     if appeal_refusal(req, today):
         return None
     denial = denial_of(req)
     return AppealOffer(deadline=long_date(appeal_deadline(denial)),
                        reasons=denial_reasons(denial), rationale=denial.rationale,
-                       denied_on=long_date(timezone.localdate(denial.created_at)),
+                       denied_on=long_date(zones.service_date(denial.created_at)),
                        denied_by=denial.decided_by_name)
 
 

@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from authorizations.core import deadlines
+from authorizations.core import deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
@@ -59,7 +59,7 @@ def denial_notice_date(denial: Determination) -> date:
         "batch").first() if letter is not None else None
     sent = letter.created_at if letter is not None else denial.created_at
     return deadlines.notice_date(mailed_on=mailing.batch.mailed_on if mailing else None,
-                                 sent_on=timezone.localdate(sent))
+                                 sent_on=zones.service_date(sent))
 
 
 def appeal_deadline(denial: Determination) -> date:
@@ -113,7 +113,7 @@ def appeal_file(*, by: User, req: AuthorizationRequest, statement: str,
         raise ValueError("Reason for an expedited appeal: say why waiting "
                          f"{deadlines.STANDARD_APPEAL_WORDS} could seriously jeopardize the "
                          "patient")
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if not PrescriberProfile.objects.filter(user_id=by.pk, htc_id=req.htc_id).exists():
@@ -173,7 +173,7 @@ def appeal_record(*, by: User, req: AuthorizationRequest, claimant: str,
         raise ValueError("Received: the time received cannot be in the future")
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
-        refused = appeal_refusal(req, timezone.localdate(received_at))
+        refused = appeal_refusal(req, zones.service_date(received_at))
         if refused:
             raise AppealRefused(refused)
         appeal = Appeal(request=req, denial=denial_of(req), filed_by=by, filed_at=received_at,
@@ -216,7 +216,7 @@ def appeal_decide(*, by: User, appeal: Appeal, overturn: bool, rationale: str,
     rationale = rationale.strip()
     if not rationale:
         raise ValueError("Rationale: a rationale is required for every appeal decision")
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=appeal.request_id)
         # Only the appeal's own row: "denial" joined into FOR UPDATE would lock the

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.appeals.forms import AppealForm
 from authorizations.appeals.services import AppealRefused, appeal_file, appeal_refusal
+from authorizations.core import zones
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
 from authorizations.documents.selectors import document_rows
 from authorizations.requests import selectors
@@ -51,4 +51,4 @@ def request_appeal(request, pk: int):
 
 
 def _today():
-    return timezone.localdate()
+    return zones.today()

@@ -5,7 +5,9 @@ Pages: DATE_FORMAT and DATETIME_FORMAT of hemgenix_site/formats/en/formats.py
 and `|date:"DATETIME_FORMAT"`; Python text shown on pages uses page_date and
 page_datetime, read from the same formats. Letters: "November 28, 2026" and
 "November 28, 2026 at 1:34 p.m. EST", as a letter is written.
-Times are in the service's zone (settings.TIME_ZONE).
+Pages show times in the viewer's zone (core/zones.py, activated by
+TimeZoneMiddleware), the zone named ("PST"); letters in the service's zone
+(settings.TIME_ZONE), whoever's request renders them.
 """
 
 from __future__ import annotations
@@ -14,11 +16,16 @@ from datetime import date, datetime
 
 from django.utils import formats, timezone
 
+from authorizations.core import zones
 from authorizations.policy.values import long_date
 
 
 def _local(value: datetime) -> datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def _service(value: datetime) -> datetime:
+    return zones.service_time(value) if timezone.is_aware(value) else value
 
 
 def page_date(value: date | datetime) -> str:
@@ -33,12 +40,12 @@ def page_datetime(value: datetime | None) -> str:
 
 def letter_date(value: date | datetime) -> str:
     if isinstance(value, datetime):
-        value = _local(value).date()
+        value = _service(value).date()
     return long_date(value)
 
 
 def letter_datetime(value: datetime) -> str:
-    local = _local(value)
+    local = _service(value)
     hour = local.hour % 12 or 12
     return f"{letter_date(local)} at {hour}:{local:%M} {'a.m.' if local.hour < 12 else 'p.m.'} " \
            f"{local:%Z}"

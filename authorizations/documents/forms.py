@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from authorizations import policy
+from authorizations.core import zones
 from authorizations.core.forms import AccessibleForm
 from authorizations.documents import services as documents
 from authorizations.models import AuthorizationRequest, DocumentKind, ReceivedBy
@@ -58,7 +58,7 @@ class ReceivedDocumentForm(DocumentForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "received-%s")
         super().__init__(*args, **kwargs)
-        self.fields["received_on"].initial = timezone.localdate()
+        self.fields["received_on"].initial = zones.today()
 
 
 def upload_context(req: AuthorizationRequest, form: DocumentForm, count: int,

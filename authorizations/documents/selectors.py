@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
 from authorizations.appeals.services import appeal_deadline, appeal_refusal, denial_of, open_appeal
+from authorizations.core import zones
 from authorizations.documents import services as documents
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.policy.values import long_date
@@ -90,7 +90,7 @@ def _denied_note(req: AuthorizationRequest) -> StatusNote:
         return StatusNote(
             "This request was denied and its appeal awaits a decision: you can add "
             "documents that support the appeal. Documents cannot be removed.")
-    if not appeal_refusal(req, timezone.localdate()):
+    if not appeal_refusal(req, zones.today()):
         denial = denial_of(req)
         until = f" until {long_date(appeal_deadline(denial))}" if denial is not None else ""
         return StatusNote(

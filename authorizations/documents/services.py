@@ -39,12 +39,12 @@ from django.db.backends.postgresql.base import ServerBindingCursor  # type: igno
 from django.db.models import BinaryField, Func, QuerySet, Value
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
 from authorizations import policy
 from authorizations.appeals.services import appeal_refusal, open_appeal
+from authorizations.core import zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.models import (
@@ -276,7 +276,7 @@ def accepts_documents(req: AuthorizationRequest) -> bool:
     if req.status == Status.DENIED:
         # Documents support an appeal: while one is open or can still be filed.
         return open_appeal(req) is not None or not appeal_refusal(
-            req, timezone.localdate())
+            req, zones.today())
     return req.status in OPEN_STATUSES
 
 

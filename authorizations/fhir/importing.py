@@ -10,13 +10,13 @@ from typing import Any
 import pydantic
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 from fhir.resources.R4B.questionnaireresponse import (
     QuestionnaireResponse,
     QuestionnaireResponseItemAnswer,
 )
 
 from authorizations import policy
+from authorizations.core import zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.fhir import dtr, jsonio
@@ -180,7 +180,7 @@ def import_questionnaire_response(*, by: User, htc: HTC, text: str | bytes,
     """A new draft of `by` (a prescriber at `htc`) from a QuestionnaireResponse.
     `via` says how it came (upload, command, api); `actor` is who sent it
     when not the prescriber (an API key). Raises ImportRefused."""
-    version, answers, filled = read_with_origins(text, as_of=timezone.localdate())
+    version, answers, filled = read_with_origins(text, as_of=zones.today())
     with transaction.atomic():
         req = request_create(by=by, htc=htc)
         req = request_save_draft(by=by, req=req, answers=answers,

@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
+from authorizations.core import zones
 from authorizations.models import (
     Appeal,
     AppealOutcome,
@@ -93,8 +94,9 @@ def _jsonable(value):
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, the day after end 00:00) in the site's time zone."""
-    tz = timezone.get_current_timezone()
+    """[start 00:00, the day after end 00:00) in the service's time zone (not the
+    viewer's: the figures are the same for everyone)."""
+    tz = zones.service_zone()
     return (timezone.make_aware(datetime.combine(start, time.min), tz),
             timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
 

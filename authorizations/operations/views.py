@@ -5,24 +5,26 @@ Reviewers and operations staff only; figures come from metrics.compute."""
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import replace
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from authorizations.core import access
+from authorizations.core import access, zones
 from authorizations.core.pages import SERVICE_NAME
 from authorizations.operations import metrics, outcomes
 from authorizations.operations.forms import PeriodForm
+from authorizations.treatment.forms import FIX_ASSAYS
 
 
 def _period(request) -> tuple[PeriodForm, date | None, date | None]:
-    today = timezone.localdate()
+    today = zones.today()
     data = request.GET if request.GET else {"from": today.replace(day=1).isoformat(),
                                             "to": today.isoformat()}
     form = PeriodForm(data)
@@ -40,22 +42,33 @@ def _allowed(request):
     return None
 
 
-BAR_HEIGHT, GAP, LABEL_WIDTH, BAR_SPACE = 28, 12, 300, 340
+BAR_HEIGHT, GAP, BAR_SPACE = 28, 12, 300
+# Issue 20: the chart is drawn at its own size (one SVG unit a CSS pixel), so
+# its 14 px text stays 14 px, and its width is what the text needs: a wide
+# character (0.62 of the font size, above the average of any sans-serif
+# font) times the longest label, so no label is clipped.
+FONT_SIZE, CHAR_WIDTH, PAD = 14, 0.62 * 14, 16
+
+
+def _text_width(texts: list[str]) -> int:
+    return math.ceil(max((len(t) for t in texts), default=0) * CHAR_WIDTH) + PAD
 
 
 def chart(figures: list[metrics.Figure]) -> dict:
     """Geometry of a horizontal bar chart of `figures` (suppressed: no bar)."""
     known = [float(f.value) for f in figures if not f.suppressed and f.value is not None]
     top = max(known, default=0) or 1
+    label_width = _text_width([f.label for f in figures])
     bars = []
     for i, f in enumerate(figures):
         y = i * (BAR_HEIGHT + GAP)
         width = 0 if f.suppressed or f.value is None else round(BAR_SPACE * float(f.value) / top)
         bars.append({"figure": f, "y": y, "text_y": y + BAR_HEIGHT * 0.68, "width": width,
-                     "value_x": LABEL_WIDTH + width + 8})
+                     "value_x": label_width + width + 8})
     return {"bars": bars, "figures": figures, "height": len(figures) * (BAR_HEIGHT + GAP),
-            "width": LABEL_WIDTH + BAR_SPACE + 140, "label_width": LABEL_WIDTH,
-            "label_x": LABEL_WIDTH - 8, "bar_height": BAR_HEIGHT}
+            "width": label_width + BAR_SPACE + 8 + _text_width([f.text for f in figures]),
+            "label_width": label_width, "label_x": label_width - 8,
+            "bar_height": BAR_HEIGHT, "font_size": FONT_SIZE}
 
 
 @require_GET
@@ -115,18 +128,23 @@ def outcomes_page(request):
         return refused
     o = outcomes.compute()
     months = [str(m) for _, m in outcomes.TIME_POINTS]
-    fix_months = f"{', '.join(months[:-1])} and {months[-1]} months"  # "6, 12, 18 and 24 months"
+    fix_months = f"{', '.join(months[:-1])} and {months[-1]} months"  # "6, 12, ... and 60 months"
+    assays = [words.split(" (")[0].removesuffix(" assay") for _, words in FIX_ASSAYS]
+    treated_rates = [f for f in o.bleeds if f.key.startswith(("abr_baseline", "abr_treated"))]
     return render(request, "authorizations/operations/outcomes.html", {
         "page_title": f"Outcomes – {SERVICE_NAME}", "outcomes": o,
         "suppress_below": metrics.SUPPRESS_BELOW,
+        "exogenous_days": settings.OUTCOMES_EXOGENOUS_FIX_DAYS,
         "treated_chart": chart(_short([o.treated] + o.prophylaxis[:1],
                                       ("Patients treated", "Back on prophylaxis"))),
         "treated_table": [o.treated] + o.prophylaxis,
-        "fix_chart": chart(_short(o.fix_medians, [f"At {m} months"
-                                                  for _, m in outcomes.TIME_POINTS])),
+        "fix_chart": chart(_short(o.fix_medians, [f"{assay}, {m} months"
+                                                  for _, m in outcomes.TIME_POINTS
+                                                  for assay in assays])),
         "fix_months": fix_months,
         "fix_title": f"Factor IX activity at {fix_months}",
-        "bleeds_chart": chart(_short(o.bleeds, ("Before infusion", "After infusion"))),
+        "bleeds_chart": chart(_short(treated_rates, ["Lead-in"] + [
+            f"Months {first}-{last}" for first, last in outcomes.WINDOWS])),
         "completion_chart": chart(_short(o.completion[:3], ("Due so far", "Submitted",
                                                             "Waived"))),
     })

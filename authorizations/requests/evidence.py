@@ -14,10 +14,10 @@ from datetime import date
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from authorizations import policy
+from authorizations.core import zones
 from authorizations.models import AuthorizationRequest
 from authorizations.policy import flags
 from authorizations.policy.values import long_date
@@ -95,7 +95,7 @@ def evidence_checklist(req: AuthorizationRequest, *, back: str = "",
                        as_of: date | None = None) -> EvidenceChecklist:
     """The checklist of a draft on `as_of` (today: the day a submission now
     would be evaluated). `back`: the page the documents page returns to."""
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or zones.today()
     attached = facts.attached_kinds(req)
     documents_url = reverse("request_documents", args=[req.pk])
     if back:

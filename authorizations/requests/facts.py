@@ -11,9 +11,9 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
 from authorizations import policy
+from authorizations.core import zones
 from authorizations.members import selectors as roster
 from authorizations.models import (
     Authorization,
@@ -41,7 +41,7 @@ def lifetime_used(member_key: str, *, as_of: date | None = None,
                   excluding: AuthorizationRequest | None = None) -> bool:
     """lifetime_limit's fact: for this member key a recorded infusion or a live
     authorization exists. Expired or cancelled paperwork does not count."""
-    qs = Authorization.objects.filter(_live_or_used(as_of or timezone.localdate()),
+    qs = Authorization.objects.filter(_live_or_used(as_of or zones.today()),
                                       member_key=member_key)
     if excluding is not None and excluding.pk:
         qs = qs.exclude(request=excluding)
@@ -119,7 +119,7 @@ def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None,
     `scheduling=False` for a reviewer's decision: the planned infusion date
     is checked against the evaluation date only when the prescriber submits.
     Raises policy.InvalidCase."""
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or zones.today()
     answers = policy.validate({**req.answers, **derived_answers(req)}, as_of=as_of,
                               scheduling=scheduling)
     key = policy.member_key(answers["member_id"])

@@ -10,10 +10,9 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from authorizations import policy
-from authorizations.core import deadlines
+from authorizations.core import deadlines, zones
 from authorizations.models import (
     HTC,
     Appeal,
@@ -81,7 +80,7 @@ def export_payload(req: AuthorizationRequest) -> dict[str, Any]:
                      "rationale": decision.rationale} if decision else None,
         "authorization": {"number": auth.number, "start": auth.start_date.isoformat(),
                           "end": auth.end_date.isoformat(),
-                          "status": auth.status_on(timezone.localdate())} if auth else None,
+                          "status": auth.status_on(zones.today())} if auth else None,
         **treatment_selectors.export_treatment(auth),
         "appeals": export_appeals(req),
     }
@@ -126,7 +125,7 @@ def answer_groups(answers: dict[str, Any], steps: list[tuple[str, str]],
     """The asked questions of each step with their answers, for "check your
     answers". `steps` holds (step name, edit URL). Test dates show
     their age on `as_of` (the submission day; today for a draft)."""
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or zones.today()
     groups = []
     for step, url in steps:
         rows = []
@@ -218,7 +217,7 @@ def review_facts(req: AuthorizationRequest | None) -> ReviewFacts | None:
     profile = getattr(user, "prescriber", None)
     name = user.get_full_name() or user.get_username()
     credentials = profile.credentials if profile else ""
-    today = timezone.localdate()
+    today = zones.today()
     # The last day an approval today would cover.
     window_end = deadlines.authorization_last_day(today)
     planned = req.answers.get("planned_infusion_date")
@@ -294,7 +293,7 @@ def member_history(req: AuthorizationRequest) -> list[MemberRecord]:
     today), for the reviewer: earlier treatment, lapsed paperwork, duplicates."""
     if not req.member_key:
         return []
-    today = timezone.localdate()
+    today = zones.today()
     others = (AuthorizationRequest.objects.filter(member_key=req.member_key)
               .exclude(pk=req.pk).exclude(status=Status.DRAFT)
               .select_related("authorization").order_by("-submitted_at"))

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from authorizations import policy
-from authorizations.core import deadlines
+from authorizations.core import deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
@@ -250,7 +250,7 @@ def request_submit(*, by: User, req: AuthorizationRequest,
     Idempotent: a second submit (double click, replayed POST) finds the request
     no longer a draft and returns it unchanged.
     """
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.DRAFT:
@@ -301,7 +301,7 @@ def request_decide(*, by: User, req: AuthorizationRequest, approve: bool,
     rationale = rationale.strip()
     if not rationale:
         raise ValueError("A rationale is required for every decision")
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         target = Status.APPROVED if approve else Status.DENIED

@@ -10,12 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from authorizations import policy
 from authorizations.appeals import selectors as appeal_selectors
-from authorizations.core import access
+from authorizations.core import access, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
@@ -75,7 +74,7 @@ def request_detail(request, pk: int):
         "unmet": [c for c in criteria if c.status == policy.UNMET],
         "review_flags": selectors.flag_texts(req),
         "authorization": auth,
-        "authorization_state_code": auth.status_on(timezone.localdate()) if auth else None,
+        "authorization_state_code": auth.status_on(zones.today()) if auth else None,
         "authorization_state": treatment_selectors.authorization_state(auth),
         "letter_url": reverse("request_letter", args=[req.pk]),
         "member_letter_url": reverse("request_letter", args=[req.pk]) + "?copy=member",

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authorizations import policy
-from authorizations.core import deadlines
+from authorizations.core import deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.documents import services as documents
@@ -147,7 +147,7 @@ def document_received(*, by: User, req: AuthorizationRequest, upload: UploadedFi
     if received_by not in ReceivedBy.values:
         raise documents.DocumentRefused("received_by", "Choose how the document was received.",
                                         field="received_by")
-    if received_on > timezone.localdate():
+    if received_on > zones.today():
         raise documents.DocumentRefused("received_on", "The date received cannot be in the "
                                         "future.", field="received_on")
     with transaction.atomic():

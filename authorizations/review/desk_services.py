@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from authorizations.core import zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
@@ -198,7 +199,7 @@ def exception_sign(*, by: User, exception: DecisionException,
     """The second key: a reviewer who took no part signs, and the request is
     approved through the one decision pipeline, in the first reviewer's name
     with both keys in the rationale."""
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     with transaction.atomic():
         req = _locked(exception.request)
         exc = (DecisionException.objects.select_for_update(of=("self",))

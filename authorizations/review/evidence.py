@@ -8,9 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
-
 from authorizations import policy
+from authorizations.core import zones
 from authorizations.models import AuthorizationRequest, Determination
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.policy.values import long_date
@@ -67,7 +66,7 @@ def criteria_rows(determination: Determination | None, req: AuthorizationRequest
                   ) -> list[dict[str, Any]]:
     if determination is None:
         return []
-    today = today or timezone.localdate()
+    today = today or zones.today()
     answers = req.answers if req is not None else {}
     rows = [{"id": row["id"], "name": selectors.criterion_name(row["id"]),
              "text": row["text"], "reason": row["reason"],

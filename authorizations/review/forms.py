@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from authorizations.core import deadlines
+from authorizations.core import deadlines, zones
 from authorizations.core.forms import AccessibleForm
 from authorizations.models import AuthorizationRequest, DocumentKind, P2POutcome
 from authorizations.requests import selectors
@@ -105,6 +105,18 @@ class PeerToPeerForm(forms.Form):
     notes = forms.CharField(label="What was discussed", required=False, strip=True,
                             widget=forms.Textarea(attrs={"rows": 3, "cols": 90}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_the_zone(self, "time_1", "time_2", "time_3", "held_at")
+
+
+def name_the_zone(form: forms.Form, *names: str) -> None:
+    """A typed time is read in the viewer's zone (TimeZoneMiddleware): its
+    label names that zone (issue 20)."""
+    words = zones.zone_words()
+    for name in names:
+        form.fields[name].label = f"{form.fields[name].label} ({words})"
+
 
 # The prescriber's side of the conversation.
 
@@ -153,6 +165,12 @@ class PeerToPeerRequestForm(AccessibleForm):
         label="What you would like to discuss (optional)", required=False, strip=True,
         max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text="No patient names here: the reviewer sees the request.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Help text, not the label: the error summary starts with the label.
+        for name in ("time_1", "time_2", "time_3"):
+            self.fields[name].help_text = f"In your HTC's time zone: {zones.zone_words()}."
 
     def clean(self):
         data = super().clean()

@@ -97,7 +97,10 @@ class PeerToPeer(models.Model):
                                 on_delete=models.PROTECT, related_name="peer_to_peers")
     offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
+    # ISO 8601 with the offset of `time_zone`, the HTC's zone the discussion
+    # is set in (issue 20): pages show them in the viewer's zone.
     offered_times = models.JSONField(default=list)
+    time_zone = models.CharField(max_length=40, blank=True)
     offered_at = models.DateTimeField(auto_now_add=True)
     # True when the prescriber asked for the discussion (and offered the times).
     requested_by_prescriber = models.BooleanField(default=False)

@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from authorizations.core import deadlines
+from authorizations.core import deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.core.formats import page_datetime
@@ -208,7 +208,7 @@ def information_respond(*, by: User, req: AuthorizationRequest,
     review with the turnaround clock running from where it stopped."""
 
     now = timezone.now()
-    today = timezone.localdate()
+    today = zones.today()
     with transaction.atomic():
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.INFORMATION_REQUESTED:
@@ -271,8 +271,9 @@ def peer_to_peer_offer(*, by: User, req: AuthorizationRequest,
         raise InvalidTransition(f"{req.number} is a draft")
     with transaction.atomic():
         refuse_conflict(by, req, duty=HOLD_PEER_TO_PEER)
-        p2p = PeerToPeer(request=req, offered_by=by,
-                         offered_times=[t.isoformat() for t in times])
+        tz = zones.htc_zone_name(req.htc)
+        p2p = PeerToPeer(request=req, offered_by=by, time_zone=tz,
+                         offered_times=zones.offered_in(tz, times))
         p2p.save()
         audit(by=by, action=AuditAction.OFFER_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk)
     return p2p
@@ -305,8 +306,9 @@ def peer_to_peer_request(*, by: User, req: AuthorizationRequest,
         if req.peer_to_peers.filter(requested_by_prescriber=True, held_at__isnull=True).exists():
             raise InvalidTransition(f"A peer-to-peer discussion of {req.number} is already "
                                     "asked for and not held yet")
+        tz = zones.htc_zone_name(req.htc)
         p2p = PeerToPeer(request=req, offered_by=by, requested_by_prescriber=True,
-                         offered_times=[t.isoformat() for t in offered],
+                         time_zone=tz, offered_times=zones.offered_in(tz, offered),
                          request_note=note.strip())
         p2p.save()
         audit(by=by, action=AuditAction.REQUEST_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk)

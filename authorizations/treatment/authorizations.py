@@ -10,9 +10,8 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
-from authorizations.core import access
+from authorizations.core import access, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.models import Authorization, AuthorizationCancellation, AuthorizationStatus
@@ -36,7 +35,7 @@ def authorization_transition(*, by: User | None, auth: Authorization, to: str,
     Cancelling needs a reason and a reviewer or the request's prescriber, and
     an authorization still active on `as_of`; expiring needs its last day passed;
     administering needs it active on `as_of`."""
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     to = AuthorizationStatus(to)
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -80,7 +79,7 @@ def record_lapses(*, as_of: date | None = None, member_key: str | None = None,
     """Record as expired every active authorization whose last day has passed
     (of one member key, or all). Idempotent: expiry is decided by the date,
     this only writes it down for reporting. Returns how many were recorded."""
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     with transaction.atomic():
         due = Authorization.objects.filter(status=AuthorizationStatus.ACTIVE,
                                            end_date__lt=today)

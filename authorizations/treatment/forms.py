@@ -176,6 +176,10 @@ IU = Question("factor_ix_iu", "decimal", "Factor IX product used since the last 
               "treatment", "the factor IX product used in IU", minimum=Decimal(0),
               maximum=Decimal(10**8), example="0")
 
+# Issue 20: the assay a factor IX result comes from (one-stage and chromogenic
+# assays read the Padua variant differently: the outcomes keep them apart).
+FIX_ASSAYS = [("one_stage", "One-stage (clotting) assay"), ("chromogenic", "Chromogenic assay")]
+
 # What a submitted assessment needs; a draft may leave any of it empty.
 FOLLOW_UP_REQUIRED = ("fix_activity", "fix_test_date", "bleeds_total", "bleeds_treated",
                       "factor_ix_iu", "inhibitor_tested", "prophylaxis", "alt_corticosteroids")
@@ -186,6 +190,14 @@ class FollowUpForm(TreatmentForm):
     fix_test_date = question_field(DayField, day_question(
         "fix_test_date", "Date of the factor IX activity test",
         "the date of the factor IX activity test"), required=False)
+    fix_assay = forms.ChoiceField(
+        label="Factor IX assay", required=False, choices=[("", "Choose the assay")] + FIX_ASSAYS,
+        help_text="One-stage and chromogenic assays read differently after Hemgenix: say "
+                  "which one the lab used.")
+    last_factor_ix_date = question_field(DayField, day_question(
+        "last_factor_ix_date", "Date of the last factor IX product dose before the test",
+        "the date of the last factor IX product dose"), required=False,
+        help_text="Leave empty when no factor IX product was given since the last assessment.")
     bleeds_total = question_field(NumberField, COUNT["bleeds_total"], required=False)
     bleeds_treated = question_field(NumberField, COUNT["bleeds_treated"], required=False)
     factor_ix_iu = question_field(NumberField, IU, required=False,
@@ -284,6 +296,8 @@ def follow_up_answers(answers: dict[str, Any]) -> list[tuple[str, str]]:
             value = shown[name]
             if name in ("inhibitor_tested", "prophylaxis", "alt_corticosteroids"):
                 value = "Yes" if value == YES else "No"
+            elif name == "fix_assay":
+                value = dict(FIX_ASSAYS).get(value, value)
             elif name.endswith(("_date", "_start")):
                 value = long_date(date.fromisoformat(answers[name]))
             rows.append((str(field.label), str(value)))

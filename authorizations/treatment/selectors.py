@@ -9,9 +9,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
 from authorizations import policy
+from authorizations.core import zones
 from authorizations.models import (
     HTC,
     Authorization,
@@ -25,7 +24,7 @@ from authorizations.treatment import schedule
 
 
 def today() -> date:
-    return timezone.localdate()
+    return zones.today()
 
 
 def current_infusion(auth: Authorization | None) -> Infusion | None:

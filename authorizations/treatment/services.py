@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from authorizations.core import access, deadlines
+from authorizations.core import access, deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.models import (
@@ -28,6 +28,7 @@ from authorizations.models import (
     FollowUpStatus,
     Infusion,
 )
+from authorizations.policy.values import long_date
 from authorizations.treatment import schedule
 from authorizations.treatment.authorizations import (
     AuthorizationStateError,
@@ -69,7 +70,7 @@ def infusion_record(*, by: User, auth: Authorization, data: dict[str, Any],
                     as_of: date | None = None) -> Infusion:
     """Record the infusion of an active authorization (once): it becomes
     administered, and the follow-up schedule is created."""
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     values = _infusion_values(data)
     with transaction.atomic():
         locked = Authorization.objects.select_for_update().get(pk=auth.pk)
@@ -115,7 +116,7 @@ def infusion_correct(*, by: User, infusion: Infusion, data: dict[str, Any],
             raise TreatmentError("This version was already corrected: correct the latest one")
         auth = old.authorization
         values = {**{k: getattr(old, k) for k in INFUSION_FIELDS}, **_infusion_values(data)}
-        check_infusion_date(auth, values["infused_on"], timezone.localdate())
+        check_infusion_date(auth, values["infused_on"], zones.today())
         new = Infusion.objects.create(authorization=auth, version=old.version + 1,
                                       supersedes=old, recorded_by=by,
                                       correction_reason=reason.strip(), **values)
@@ -136,6 +137,24 @@ def latest_infusion(auth: Authorization) -> Infusion | None:
             .order_by("-version").first())
 
 
+# Issue 20: dates of an assessment that cannot come before the infusion (a
+# factor IX dose before the test may: it is asked for that reason).
+AFTER_INFUSION = {"fix_test_date": "The factor IX activity test",
+                  "inhibitor_test_date": "The inhibitor test",
+                  "prophylaxis_start": "The prophylaxis start"}
+
+
+def refuse_before_infusion(follow_up: FollowUp, answers: dict[str, Any]) -> None:
+    infusion = latest_infusion(follow_up.authorization)
+    if infusion is None:
+        return
+    for key, what in AFTER_INFUSION.items():
+        if answers.get(key) and date.fromisoformat(answers[key]) < infusion.infused_on:
+            raise TreatmentError(f"{what} date is before the infusion "
+                                 f"({long_date(infusion.infused_on)}): enter a date on or "
+                                 "after it", key)
+
+
 @service
 def followup_save(*, by: User, follow_up: FollowUp, answers: dict[str, Any],
                   submit: bool = False) -> FollowUp:
@@ -146,6 +165,7 @@ def followup_save(*, by: User, follow_up: FollowUp, answers: dict[str, Any],
         if locked.status != FollowUpStatus.OPEN:
             raise TreatmentError(f"Follow-up {locked.number} is "
                                  f"{locked.get_status_display().lower()}: it cannot be changed")
+        refuse_before_infusion(locked, answers)
         locked.answers = answers
         fields = ["answers", "updated_at"]
         if submit:
@@ -204,7 +224,7 @@ def followup_send_reminders(*, as_of: date | None = None, base_url: str = "") ->
     """Email the prescriber once when a follow-up becomes due and once when it
     becomes overdue; each sent reminder is recorded, so a rerun sends nothing new.
     Links start with `base_url`, by default settings.SITE_URL as every notice's do."""
-    today = as_of or timezone.localdate()
+    today = as_of or zones.today()
     base_url = base_url or settings.SITE_URL
     sent = skipped = 0
     open_ = (FollowUp.objects.due_or_overdue(today)

@@ -19,3 +19,5 @@ def test_seed_demo_has_a_second_reviewer_and_an_open_appeal_for_them(settings, m
     second = User.objects.get(username="demo-reviewer-2")
     assert access.is_reviewer(second) and second.reviewer.credentials
     assert appeal_conflict(second, appeal) == ""
+    third = User.objects.get(username="demo-reviewer-3")
+    assert access.is_reviewer(third) and appeal_conflict(third, appeal) == ""

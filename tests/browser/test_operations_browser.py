@@ -11,6 +11,29 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
+# Issue 20: every chart label and value at 12 px or more as drawn (the SVG's
+# scale times its font size), and wholly inside the chart's visible box.
+MEASURE_CHART_TEXT = """() => [...document.querySelectorAll('svg.ops-chart')].flatMap(svg => {
+  const box = svg.getBoundingClientRect();
+  const seen = svg.parentElement.getBoundingClientRect();
+  const scale = box.width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll('text')].map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, px: scale * parseFloat(t.getAttribute('font-size')),
+            inside: r.left >= Math.max(box.left, seen.left) - 0.5
+                    && r.right <= Math.min(box.right, seen.right) + 0.5
+                    && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5};
+  });
+})"""
+
+
+def assert_chart_text_readable(page) -> None:
+    texts = page.evaluate(MEASURE_CHART_TEXT)
+    assert texts
+    small = [t["text"] for t in texts if t["px"] < 12]
+    clipped = [t["text"] for t in texts if not t["inside"]]
+    assert not small and not clipped, (small, clipped)
+
 
 @pytest.fixture
 def operations_user(transactional_db):
@@ -20,6 +43,7 @@ def operations_user(transactional_db):
 
 def test_operations_page_passes_axe_and_works_by_keyboard(browser_page, operations_user):
     b, page = browser_page, browser_page.page
+    page.set_viewport_size({"width": 1280, "height": 900})
     b.goto("/accounts/login/")
     page.get_by_label("Username").fill("ops-kim")
     page.get_by_label("Password").fill(PASSWORD)
@@ -27,6 +51,7 @@ def test_operations_page_passes_axe_and_works_by_keyboard(browser_page, operatio
     page.wait_for_url("**/operations/")  # the dashboard sends operations staff here
     expect(page.get_by_role("heading", level=1)).to_contain_text("Operations")
     expect(page.get_by_role("img", name="Requests and decisions")).to_be_visible()
+    assert_chart_text_readable(page)
     b.check("operations")
 
     # Keyboard only: focus From, type, Tab to To, type, Enter submits.
@@ -55,6 +80,7 @@ def test_operations_page_passes_axe_and_works_by_keyboard(browser_page, operatio
 
 def test_outcomes_page_passes_axe(browser_page, operations_user):
     b, page = browser_page, browser_page.page
+    page.set_viewport_size({"width": 1280, "height": 900})
     b.goto("/accounts/login/")
     page.get_by_label("Username").fill("ops-kim")
     page.get_by_label("Password").fill(PASSWORD)
@@ -64,8 +90,9 @@ def test_outcomes_page_passes_axe(browser_page, operations_user):
         page.get_by_role("link", name="Outcomes after treatment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("outcomes after treatment")
     expect(page.get_by_role("img", name="Median factor IX activity")).to_be_visible()
-    expect(page.get_by_role("table", name="Factor IX activity at 6, 12, 18 and 24 months")
-           ).to_contain_text("fewer than 11")
+    expect(page.get_by_role("table", name="Factor IX activity at 6, 12, 18, 24, 30, 36, 42, "
+                                          "48, 54 and 60 months")).to_contain_text("fewer than 11")
+    assert_chart_text_readable(page)
     b.check("outcomes")
     with page.expect_navigation():
         page.get_by_role("link", name="Back to the prior authorization metrics").click()

@@ -45,13 +45,17 @@ PRESCRIBERS = (
 REVIEWER = ("demo-reviewer", "Rita", "Morales", "MD, board-certified hematologist")
 # Decides appeals: an appeal goes to a reviewer other than the one who denied.
 REVIEWER_2 = ("demo-reviewer-2", "Jordan", "Ellis", "MD, hematologist-oncologist")
+# Issue 20: a third, so one case can show both an exception's second key and
+# an appeal decided by someone who took no part in it.
+REVIEWER_3 = ("demo-reviewer-3", "Priya", "Natarajan", "MD, transfusion medicine")
 # Fictional patients, so the dashboard and the review queue are not empty.
 DEMO_CASES = settings.BASE_DIR / "data" / "demo-cases.json"
 
 
 class Command(BaseCommand):
     help = ("Create the demo accounts demo-prescriber, demo-prescriber-2 (two HTCs), "
-            "demo-reviewer and demo-reviewer-2 (appeals) with the password in DEMO_PASSWORD. "
+            "demo-reviewer, demo-reviewer-2 (appeals) and demo-reviewer-3 with the password "
+            "in DEMO_PASSWORD. "
             "Local use only: refuses to run unless DJANGO_DEMO is true. Safe to run again "
             "(updates the passwords).")
 
@@ -78,7 +82,7 @@ class Command(BaseCommand):
                     first_name=first, last_name=last, email=f"{username}@example.org",
                     credentials="MD", bleeding_disorder_specialist=True)
                 self.stdout.write(f"{username}: prescriber at {htcs[index]}")
-            for username, first, last, credentials in (REVIEWER, REVIEWER_2):
+            for username, first, last, credentials in (REVIEWER, REVIEWER_2, REVIEWER_3):
                 user_create_reviewer(
                     by=None, username=username, password=password, credentials=credentials,
                     first_name=first, last_name=last, email=f"{username}@example.org")

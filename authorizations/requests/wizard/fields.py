@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from authorizations.core import zones
 from authorizations.policy import QUESTION_BY_KEY, Question, kinds
 from authorizations.policy.kinds import NO, YES, capital
 from authorizations.policy.values import LabValue
@@ -42,7 +42,7 @@ def check_range(q: Question, number: Decimal | int) -> None:
 def limits() -> kinds.Limits:
     """Today in the service's zone: the evaluation date of a request submitted
     now (the engine checks the dates again on the day it is submitted)."""
-    return kinds.Limits(as_of=timezone.localdate())
+    return kinds.Limits(as_of=zones.today())
 
 
 class KindField(forms.CharField):

@@ -18,7 +18,9 @@ from authorizations.requests.wizard import STEPS as WIZARD_STEPS
 def answer_groups(req: AuthorizationRequest) -> list[selectors.AnswerGroup]:
     """The answers by wizard step, as the prescriber's review shows them, test
     dates with their age at submission; the prescriber's facts last."""
-    as_of = timezone.localdate(req.submitted_at) if req.submitted_at else None
+    # The submission's day where the service is, not where the viewer is.
+    as_of = timezone.localdate(req.submitted_at, timezone.get_default_timezone()) \
+        if req.submitted_at else None
     steps = [(step, "") for step, _form in WIZARD_STEPS if step != REVIEW_STEP]
     steps.append(("prescriber", ""))
     return selectors.answer_groups(req.answers, steps, as_of=as_of)

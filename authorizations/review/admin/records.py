@@ -170,7 +170,7 @@ class HTCAdmin(ThroughServices):
     """The CDC directory: reviewers read it, only superusers edit it."""
 
     service = "htc"
-    list_display = ("name", "city", "state", "federally_designated", "region")
+    list_display = ("name", "city", "state", "time_zone", "federally_designated", "region")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("federally_designated", "state")
     search_fields = ("name", "city")
@@ -198,7 +198,7 @@ class PrescriberProfileAdmin(ThroughServices):
 @admin.register(ReviewerProfile)
 class ReviewerProfileAdmin(ThroughServices):
     service = "reviewer_profile"
-    list_display = ("__str__", "credentials")
+    list_display = ("__str__", "credentials", "time_zone")
     list_select_related = ("user",)
     raw_id_fields = ("user",)
 

@@ -40,7 +40,7 @@ def test_creates_the_accounts_once(settings, monkeypatch):
     assert HTC.objects.count() > 2  # directory loaded
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD + "x")
     call_command("seed_demo")
-    assert User.objects.count() == 4  # two prescribers, two reviewers (appeals)
+    assert User.objects.count() == 5  # two prescribers, three reviewers (appeals, two keys)
     one = PrescriberProfile.objects.get(user__username="demo-prescriber")
     two = PrescriberProfile.objects.get(user__username="demo-prescriber-2")
     assert one.htc != two.htc
