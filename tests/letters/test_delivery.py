@@ -12,6 +12,8 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from authorizations.letters import delivery
@@ -19,7 +21,7 @@ from authorizations.letters import rendering as letters
 from authorizations.letters.delivery_services import backoff
 from authorizations.models import Delivery, Determination, Letter, Status
 from authorizations.requests.services import request_decide
-from tests.factories import approvable_case, submitted_request
+from tests.factories import approvable_case, login, submitted_request
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +123,23 @@ def test_the_letter_job_commits_with_the_decision_or_not_at_all(prescriber):
         raise RuntimeError("the decision's transaction rolls back")
     assert not Determination.objects.exists()
     assert not Delivery.objects.exists()
+
+
+def test_the_result_page_says_the_letter_is_being_prepared_then_links_it(
+        client, prescriber, reviewer):
+    req = submitted_request(prescriber, approvable_case()).request
+    url = reverse("request_detail", args=[req.pk])
+    html = login(client, prescriber).get(url).content.decode()
+    assert "The letter is being prepared." in html
+    assert f'<a href="{url}">reload this page</a>' in html  # no JavaScript needed
+    assert "Download the letter (PDF)" not in html
+    home = login(Client(), reviewer).get(reverse("admin:index")).content.decode()
+    assert "1 letter and 0 email notices waiting for the task worker" in home
+
+    delivery.drain()
+    html = client.get(url).content.decode()
+    assert "being prepared" not in html and "Download the letter (PDF)" in html
+    pdf = client.get(reverse("request_letter", args=[req.pk])).content
+    assert pdf == client.get(reverse("request_letter", args=[req.pk])).content  # stored bytes
+    home = login(Client(), reviewer).get(reverse("admin:index")).content.decode()
+    assert "None: every letter is rendered and every email notice sent." in home

@@ -10,6 +10,7 @@ from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.models import OrmQ, Schedule
 from django_q.signing import SignedPackage
+from django_q.tasks import async_task
 
 from authorizations.letters import delivery
 from authorizations.models import Delivery, Letter
@@ -50,3 +51,12 @@ def test_the_drain_is_scheduled_every_minute():
     drain = Schedule.objects.get(name="delivery-drain")
     assert (drain.func, drain.schedule_type, drain.minutes, drain.repeats) == (
         delivery.DRAIN_TASK, Schedule.MINUTES, 1, -1)
+
+
+def test_healthz_reads_the_workers_heartbeat_from_its_scheduled_drain(client, settings):
+    settings.TASK_WORKER_EXPECTED = True
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["checks"]["worker"] == "no heartbeat"
+    async_task(delivery.DRAIN_TASK, sync=True)  # the worker's drain, run here and recorded
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["checks"]["worker"] == "ok"
