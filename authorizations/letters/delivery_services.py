@@ -13,6 +13,7 @@ a job claimed by a worker that died is taken back when its claim expires.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,6 +29,8 @@ from authorizations.letters.services import letter_issue
 from authorizations.models import AuthorizationRequest, Delivery, Determination
 
 DELIVER_TASK = "authorizations.letters.delivery.deliver"
+
+log = logging.getLogger(__name__)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -113,6 +116,9 @@ def delivery_run(job_id: int) -> bool:
         job.save(update_fields=["claimed_until", "next_attempt_at", "last_error"])
         audit(by=None, action=AuditAction.DELIVERY_RETRY, obj=job.request, delivery=job.pk,
               attempts=job.attempts, error=job.last_error)
+        # The class and ids only: an exception's message may carry an address.
+        log.warning("delivery %s (%s) failed on attempt %s with %s; next at %s", job.pk,
+                    job.kind, job.attempts, job.last_error, job.next_attempt_at.isoformat())
         return False
     return True
 
