@@ -349,8 +349,12 @@ def render_cover_pdf(html: str) -> bytes:
 
 
 def render_information_pdf(ir, copy: str = PRESCRIBER) -> bytes:
-    return _write_pdf(render_to_string("letters/information.html",
-                                       information_context(ir, copy)))
+    # Its JSON files too: the decision as it stood when information was asked
+    # for (the pending determination), and the answers.
+    pending = (ir.request.determinations.filter(created_at__lte=ir.paused_at)
+               .order_by("-created_at", "-id").first())
+    return _write_pdf(render_to_string("letters/information.html", information_context(ir, copy)),
+                      attachments=letter_attachments(pending) if pending is not None else None)
 
 
 def _render_determination(determination: Determination, copy: str) -> bytes:

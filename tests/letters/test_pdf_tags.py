@@ -2,6 +2,7 @@
 each tagline's language, each table header's scope, each attachment once."""
 
 import io
+import json
 
 import pytest
 from pypdf import PdfReader
@@ -9,6 +10,7 @@ from pypdf import PdfReader
 from authorizations.letters import rendering as letters
 from authorizations.letters.taglines import TAGLINES
 from authorizations.models import Determination
+from authorizations.review.services import information_request
 from tests.factories import approvable_case, submitted_request
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
@@ -49,3 +51,14 @@ def test_taglines_carry_their_language_headers_their_scope_and_files_appear_once
 
     files = [str(spec.get_object()["/F"]) for spec in catalog["/AF"]]
     assert sorted(files) == ["ClaimResponse.json", "QuestionnaireResponse.json"]
+
+
+def test_information_letters_carry_their_json_files_too(prescriber, reviewer):
+    req = submitted_request(prescriber, approvable_case(hbsag="positive")).request
+    ir = information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
+                             document_kinds=["viral_tests"], message="Please send the report.")
+    for copy in (letters.PRESCRIBER, letters.MEMBER):
+        reader = PdfReader(io.BytesIO(letters.render_information_pdf(ir, copy)))
+        assert sorted(reader.attachments) == ["ClaimResponse.json", "QuestionnaireResponse.json"]
+        claim = json.loads(reader.attachments["ClaimResponse.json"][0])
+        assert claim["resourceType"] == "ClaimResponse"
