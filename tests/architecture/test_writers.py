@@ -31,6 +31,8 @@ NOT_MODEL_WRITES = {
         "a dict: the FHIR quantity's unit, system and code",
     ("policy/flags.py", "FlagReason.as_dict", "update"):
         "a dict: a review flag's reason as JSON",
+    ("letters/pdf_tags.py", "finish", "save"):
+        "pikepdf's Pdf.save writes the finished PDF's bytes to a buffer",
     ("review/admin/records.py", "AdminPasswordForm.save", "save"):
         "the form's save(commit=False) sets the password on the user in memory; "
         "UserAdmin saves it through user_save",
