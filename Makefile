@@ -65,13 +65,16 @@ var/secret-key:
 	mkdir -p var
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" > $@
 
-# Links in the printed emails point at this server.
+# Links in the printed emails point at this server. One task worker runs beside
+# the server (letters and email notices, issue 21) and stops with it.
 run: RUN += DJANGO_SITE_URL=http://$(HOST):$(PORT)
 run: system $(VENV)/.run var/secret-key
 	$(RUN) $(PY) manage.py migrate --no-input
 	$(RUN) $(PY) manage.py import_htcs
 	$(RUN) $(DEMO_PAYER) DJANGO_DEMO=true $(PY) manage.py seed_demo
-	$(RUN) $(DEMO_PAYER) $(PY) manage.py runserver --insecure $(HOST):$(PORT)
+	$(RUN) $(DEMO_PAYER) $(PY) manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(RUN) $(DEMO_PAYER) DJANGO_TASK_WORKER=true $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
 # One and a half workers per core: the browser tests spend much of their time
 # waiting for Chromium, so a third worker fills the gaps (docs/benchmarks.md:

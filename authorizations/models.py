@@ -407,7 +407,12 @@ from authorizations.documents.models import (  # noqa: E402,F401
 )
 
 # Notices to the member (issue 21): the roster and the mailing of their copies.
-from authorizations.letters.models import MailedCopy, MailingBatch  # noqa: E402,F401
+# Delivery (issue 21): the letters' and notices' outbox.
+from authorizations.letters.models import (  # noqa: E402,F401
+    Delivery,  # noqa: E402,F401
+    MailedCopy,
+    MailingBatch,
+)
 from authorizations.members.models import Member, PlanType  # noqa: E402,F401
 from authorizations.review.models import (  # noqa: E402,F401
     AnswerVersion,

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # issue 22: Redoc and Swagger UI, served locally
     "csp",  # django-csp: the Content-Security-Policy header, and its checks of the settings
+    "django_q",  # django-q2: the task worker of letters and email notices (issue 21)
     "authorizations",
     "authorizations.api",  # after rest_framework_api_key: its admin replaces that one's
 ]
@@ -291,8 +292,30 @@ from hemgenix_site.observability import LOG_FORMAT, LOG_LEVEL, LOGGING  # noqa: 
 # expected (then its heartbeat must be recent), and how its heartbeat is read.
 TASK_WORKER_EXPECTED = env_bool("DJANGO_TASK_WORKER", False)
 TASK_WORKER_HEARTBEAT = os.environ.get(
-    "DJANGO_TASK_WORKER_HEARTBEAT", "authorizations.core.health.django_q_heartbeat")
-TASK_WORKER_HEARTBEAT_SECONDS = env_int("DJANGO_TASK_WORKER_HEARTBEAT_SECONDS", 120, minimum=1)
+    "DJANGO_TASK_WORKER_HEARTBEAT", "authorizations.letters.delivery.last_drain")
+TASK_WORKER_HEARTBEAT_SECONDS = env_int("DJANGO_TASK_WORKER_HEARTBEAT_SECONDS", 180, minimum=1)
+
+# Delivery of letters and email notices (issue 21): django-q2 with its ORM
+# broker, a table of this database. A task has `timeout` seconds; one whose
+# worker died is taken again after `retry` seconds (longer than the timeout,
+# as django-q2 requires). The outbox's own retries (letters/delivery_services.py)
+# wait DELIVERY_RETRY_SECONDS, doubling, at most DELIVERY_RETRY_MAX_SECONDS; a
+# worker's claim on a job lasts DELIVERY_CLAIM_SECONDS.
+Q_CLUSTER = {
+    "name": "hemgenix",
+    "orm": "default",
+    "workers": env_int("DJANGO_Q_WORKERS", 1, minimum=1),
+    "timeout": 300,
+    "retry": 360,
+    "max_attempts": 0,  # never given up: the outbox keeps every job until it is done
+    "save_limit": 250,
+    "catch_up": False,
+    "sync": env_bool("DJANGO_Q_SYNC", False),
+    "label": "Task queue",
+}
+DELIVERY_RETRY_SECONDS = env_int("DELIVERY_RETRY_SECONDS", 30, minimum=1)
+DELIVERY_RETRY_MAX_SECONDS = env_int("DELIVERY_RETRY_MAX_SECONDS", 3600, minimum=1)
+DELIVERY_CLAIM_SECONDS = env_int("DELIVERY_CLAIM_SECONDS", 360, minimum=1)
 
 # Payer identity printed on letters; a deployment sets its own.
 PAYER_NAME = os.environ.get("PAYER_NAME", "UnitedHealthcare")

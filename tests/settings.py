@@ -11,3 +11,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY",
                       "tests-only-key-never-used-outside-the-test-run-0123456789abcdef")
 
 from hemgenix_site.settings import *  # noqa: E402, F403
+
+# The task queue runs each task at once, in the test's process (django-q2's
+# sync); the tests of the queue itself (tests/letters/test_delivery_queue.py)
+# turn it off to see the ORM broker's rows.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405

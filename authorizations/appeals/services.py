@@ -18,7 +18,7 @@ from django.utils import timezone
 from authorizations.core import deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
-from authorizations.letters import notices
+from authorizations.letters.delivery_services import delivery_notice
 from authorizations.models import (
     Appeal,
     AppealOutcome,
@@ -129,7 +129,7 @@ def appeal_file(*, by: User, req: AuthorizationRequest, statement: str,
                         due_at=deadlines.appeal_due(now, expedited=expedited))
         appeal.save()
         audit(by=by, action=AuditAction.APPEAL, obj=req, appeal=appeal.pk, expedited=expedited)
-        transaction.on_commit(lambda: notices.appeal_filed(req))
+        delivery_notice(req, "appeal_filed")
     return appeal
 
 
@@ -188,7 +188,7 @@ def appeal_record(*, by: User, req: AuthorizationRequest, claimant: str,
                                      received_via=received_via)
         audit(by=by, action=AuditAction.APPEAL_RECORD, obj=req, appeal=appeal.pk,
               expedited=expedited, claimant=claimant, received_via=received_via)
-        transaction.on_commit(lambda: notices.appeal_filed(req))
+        delivery_notice(req, "appeal_filed")
     return appeal
 
 
@@ -252,7 +252,7 @@ def appeal_decide(*, by: User, appeal: Appeal, overturn: bool, rationale: str,
                                        "decision"])
             audit(by=by, action=AuditAction.APPEAL_DECIDE, obj=req, appeal=appeal.pk,
                   outcome=appeal.outcome, reasons=decided.reasons)
-            transaction.on_commit(lambda: notices.appeal_decided(req))
+            delivery_notice(req, "appeal_decided")
     if determination is None:  # refused: the member's one treatment is taken
         raise LifetimeLimitReached(
             f"{req.number} was not approved: this member already has a recorded Hemgenix "

@@ -65,6 +65,11 @@ class AuditAction(models.TextChoices):
     APPEAL_RECORD = "appeal_record", "Appeal received from the member recorded"
     MAIL_MEMBER_COPY = "mail_member_copy", "Member's copy of a letter mailed"
 
+    # Delivery that survives failure (issue 21): the letters' and notices' outbox.
+    DELIVERY_QUEUE = "delivery_queue", "Letter or email notice queued for delivery"
+    NOTICE_SEND = "notice_send", "Email notice sent"
+    DELIVERY_RETRY = "delivery_retry", "Delivery failed; to be tried again"
+
     # Supporting documents.
     DOCUMENT_ADD = "document_add", "Document added"
     DOCUMENT_DOWNLOAD = "document_download", "Document downloaded"

@@ -40,3 +40,39 @@ class MailedCopy(models.Model):
 
     def __str__(self) -> str:
         return f"Member's copy {self.member_copy_id} in batch {self.batch_id}"
+
+
+class Delivery(models.Model):
+    """One letter to render or one email notice to send: the outbox row,
+    written in the decision's own transaction (never a decision without its
+    job), drained by the task worker (letters/delivery.py). A job is done once
+    and never deleted; one that fails waits for its next attempt, later each
+    time, and stays on the admin home until it is done: none is ever lost."""
+
+    class Kind(models.TextChoices):
+        LETTER = "letter", "Letter"
+        NOTICE = "notice", "Email notice"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    request = models.ForeignKey("authorizations.AuthorizationRequest", on_delete=models.PROTECT,
+                                related_name="deliveries")
+    determination = models.ForeignKey("authorizations.Determination", on_delete=models.PROTECT,
+                                      null=True, blank=True, related_name="deliveries")
+    # For a notice: its name in letters/notices.NOTICES.
+    notice = models.CharField(max_length=40, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    # A worker holds the job until then; one that died lets it go when it passes.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The exception's class only: a message could carry an address or a name.
+    last_error = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        what = self.notice or "letter"
+        return f"{self.get_kind_display()} {what} for request {self.request_id}"

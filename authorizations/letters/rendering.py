@@ -20,10 +20,10 @@ from authorizations import policy
 from authorizations.core import deadlines
 from authorizations.core.formats import letter_date, letter_datetime
 from authorizations.fhir.bundle import letter_attachments
-from authorizations.letters import plain
+from authorizations.letters import pdf_tags, plain
 from authorizations.letters.denial_codes import denial_code
 from authorizations.letters.member import member_context
-from authorizations.letters.taglines import taglines
+from authorizations.letters.taglines import TAGLINES, taglines
 from authorizations.models import (
     AuthorizationRequest,
     DecisionKind,
@@ -336,8 +336,11 @@ def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
 def _write_pdf(html: str, **options) -> bytes:
     # PDF/A-3a: tagged (structure, language, title) for screen readers, and archival.
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         pdf_variant="pdf/a-3a", **options)
+    # Tagline languages, header scopes, one /AF entry per file (pdf_tags.py).
+    languages = [t.code for t in TAGLINES] if 'class="tagline-list"' in html else []
+    return pdf_tags.finish(pdf, languages)
 
 
 def render_cover_pdf(html: str) -> bytes:
@@ -346,8 +349,12 @@ def render_cover_pdf(html: str) -> bytes:
 
 
 def render_information_pdf(ir, copy: str = PRESCRIBER) -> bytes:
-    return _write_pdf(render_to_string("letters/information.html",
-                                       information_context(ir, copy)))
+    # Its JSON files too: the decision as it stood when information was asked
+    # for (the pending determination), and the answers.
+    pending = (ir.request.determinations.filter(created_at__lte=ir.paused_at)
+               .order_by("-created_at", "-id").first())
+    return _write_pdf(render_to_string("letters/information.html", information_context(ir, copy)),
+                      attachments=letter_attachments(pending) if pending is not None else None)
 
 
 def _render_determination(determination: Determination, copy: str) -> bytes:

@@ -3,9 +3,9 @@
 The standard short notice ("free language assistance is available, call ...")
 in the languages most spoken in the United States after English, each in its
 own words, with the number when the deployment configured one and otherwise
-the number on the member's ID card. Only languages the letters' embedded font
-(DejaVu) can print are here: Chinese, Korean and Japanese need a CJK font the
-renderer does not have, and a tagline of empty boxes would help nobody.
+the number on the member's ID card. Every character must be in a font the
+letter embeds (DejaVu, Noto Sans CJK; tests/letters/test_tagline_fonts.py reads
+the PDF's fonts' cmaps): a tagline of empty boxes would help nobody.
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ TAGLINES = (
             "ATENCIÓN: si habla español, tiene a su disposición servicios gratuitos de "
             "asistencia lingüística. Llame al número que figura en su tarjeta de "
             "identificación de miembro."),
+    # Chinese, Korean and Japanese print in Noto Sans CJK, Navajo's letters
+    # (ł, nasal vowels with their accents) in DejaVu: bin/install-system-packages
+    # installs fonts-noto-cjk and fonts-noto-core, and letter.css names them.
+    Tagline("Chinese", "zh-Hant",
+            "注意：如果您使用繁體中文，您可以免費獲得語言援助服務。請致電 {phone}。",
+            "注意：如果您使用繁體中文，您可以免費獲得語言援助服務。請致電您的會員卡上的電話號碼。"),
     Tagline("Vietnamese", "vi",
             "CHÚ Ý: Nếu bạn nói Tiếng Việt, có các dịch vụ hỗ trợ ngôn ngữ miễn phí dành "
             "cho bạn. Gọi số {phone}.",
@@ -40,6 +46,11 @@ TAGLINES = (
             "PAUNAWA: Kung nagsasalita ka ng Tagalog, maaari kang gumamit ng mga serbisyo "
             "ng tulong sa wika nang walang bayad. Tumawag sa numerong nasa iyong ID card "
             "ng miyembro."),
+    Tagline("Korean", "ko",
+            "주의: 한국어를 사용하시는 경우, 언어 지원 서비스를 무료로 이용하실 수 있습니다. "
+            "{phone} 번으로 전화해 주십시오.",
+            "주의: 한국어를 사용하시는 경우, 언어 지원 서비스를 무료로 이용하실 수 있습니다. "
+            "회원 카드에 있는 번호로 전화해 주십시오."),
     Tagline("Russian", "ru",
             "ВНИМАНИЕ: Если вы говорите на русском языке, то вам доступны бесплатные услуги "
             "перевода. Звоните {phone}.",
@@ -83,6 +94,19 @@ TAGLINES = (
             "ACHTUNG: Wenn Sie Deutsch sprechen, stehen Ihnen kostenlos sprachliche "
             "Hilfsdienstleistungen zur Verfügung. Rufen Sie die Nummer auf Ihrer "
             "Mitgliedskarte an."),
+    Tagline("Japanese", "ja",
+            "注意事項：日本語を話される場合、無料の言語支援をご利用いただけます。"
+            "{phone} まで、お電話にてご連絡ください。",
+            "注意事項：日本語を話される場合、無料の言語支援をご利用いただけます。"
+            "会員カードに記載の番号まで、お電話にてご連絡ください。"),
+    # HHS's Navajo tagline; without a configured number it points to the ID
+    # card in English, in parentheses (no Navajo wording for it was at hand).
+    Tagline("Navajo", "nv",
+            "Díí baa akó nínízin: Díí saad bee yáníłti'go Diné Bizaad, saad bee "
+            "áká'ánída'áwo'dę́ę́', t'áá jiik'eh, éí ná hólǫ́, kojį' hódíílnih {phone}.",
+            "Díí baa akó nínízin: Díí saad bee yáníłti'go Diné Bizaad, saad bee "
+            "áká'ánída'áwo'dę́ę́', t'áá jiik'eh, éí ná hólǫ́, kojį' hódíílnih "
+            "(the number on your member ID card)."),
     Tagline("Persian", "fa",
             "توجه: اگر به زبان فارسی گفتگو می کنید، تسهیلات زبانی بصورت رایگان برای شما "
             "فراهم می باشد. با {phone} تماس بگیرید.",

@@ -19,8 +19,7 @@ from authorizations import policy
 from authorizations.core import deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
-from authorizations.letters import notices
-from authorizations.letters.services import letter_issue
+from authorizations.letters.delivery_services import delivery_letter, delivery_notice
 from authorizations.models import (
     HTC,
     LIVE_OR_USED,
@@ -336,7 +335,7 @@ def request_decide(*, by: User, req: AuthorizationRequest, approve: bool,
             determination = decided.determination
             audit(by=by, action=AuditAction.APPROVE if approve else AuditAction.DENY, obj=req,
                   unmet=decided.evaluation.unmet, reasons=decided.reasons)
-            transaction.on_commit(lambda: notices.decided(req))
+            delivery_notice(req, "decided")
     if conflict:
         raise LifetimeLimitReached(
             f"{req.number} was not approved: this member already has a recorded Hemgenix "
@@ -346,16 +345,7 @@ def request_decide(*, by: User, req: AuthorizationRequest, approve: bool,
 
 
 def _issue_letter_after_commit(determination: Determination) -> None:
-    """Render the determination's letter once the decision is committed.
-
-    A rendering failure must never undo a decision: it is logged (ids only)
-    and the letter is rendered again on the next download or by
-    `manage.py render_letters`.
-    """
-    def render() -> None:
-        try:
-            letter_issue(determination)
-        except Exception:  # noqa: BLE001 - any renderer fault leaves the letter for later
-            log.exception("letter rendering failed for determination %s", determination.pk)
-
-    transaction.on_commit(render)
+    """Queue the determination's letter in the decision's own transaction:
+    the worker renders it (letters/delivery_services.py); a download before
+    then renders it on the spot, and the first stored letter is the letter."""
+    delivery_letter(determination)

@@ -18,6 +18,7 @@ from authorizations.core import access, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.core.pages import SERVICE_NAME, prescriber_required
+from authorizations.letters import selectors as letter_selectors
 from authorizations.letters.pages import can_read_letters, letter_download, wants_member_copy
 from authorizations.letters.services import letter_latest
 from authorizations.models import AuthorizationRequest, Status
@@ -78,6 +79,8 @@ def request_detail(request, pk: int):
         "authorization_state": treatment_selectors.authorization_state(auth),
         "letter_url": reverse("request_letter", args=[req.pk]),
         "member_letter_url": reverse("request_letter", args=[req.pk]) + "?copy=member",
+        # The worker renders the letter after the submit returns (issue 21).
+        "letter_preparing": letter_selectors.letter_preparing(req),
         **response_context(req),
     })
 

@@ -19,8 +19,8 @@ from authorizations.core import deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.core.formats import page_datetime
-from authorizations.letters import notices
 from authorizations.letters import rendering as letters
+from authorizations.letters.delivery_services import delivery_notice
 from authorizations.models import (
     AuthorizationRequest,
     DecisionKind,
@@ -184,7 +184,7 @@ def information_request(*, by: User, req: AuthorizationRequest,
         req.save(update_fields=["status", "due_at", "updated_at"])
         audit(by=by, action=AuditAction.REQUEST_INFORMATION, obj=req, information_request=ir.pk,
               criteria=list(criteria), document_kinds=list(document_kinds))
-        transaction.on_commit(lambda: notices.information_requested(req))
+        delivery_notice(req, "information_requested")
     return ir
 
 
@@ -236,9 +236,9 @@ def information_respond(*, by: User, req: AuthorizationRequest,
               unmet=evaluation.unmet)
         if status == Status.APPROVED:
             request_services._issue_letter_after_commit(determination)
-            transaction.on_commit(lambda: notices.decided(req))
+            delivery_notice(req, "decided")
         else:
-            transaction.on_commit(lambda: notices.responded(req))
+            delivery_notice(req, "responded")
     return req
 
 
@@ -330,7 +330,7 @@ def peer_to_peer_schedule(*, by: User, req: AuthorizationRequest,
         p2p.scheduled_at, p2p.scheduled_by = at, by
         p2p.save()
         audit(by=by, action=AuditAction.SCHEDULE_PEER_TO_PEER, obj=req, peer_to_peer=p2p.pk)
-        transaction.on_commit(lambda: notices.peer_to_peer_scheduled(req))
+        delivery_notice(req, "peer_to_peer_scheduled")
     return p2p
 
 

@@ -33,6 +33,8 @@ NOT_MODEL_WRITES = {
         "a dict: a review flag's reason as JSON",
     ("review/document_pages.py", "page_image", "save"):
         "Pillow's Image.save into a BytesIO: a PDF page drawn as PNG",
+    ("letters/pdf_tags.py", "finish", "save"):
+        "pikepdf's Pdf.save writes the finished PDF's bytes to a buffer",
     ("review/admin/records.py", "AdminPasswordForm.save", "save"):
         "the form's save(commit=False) sets the password on the user in memory; "
         "UserAdmin saves it through user_save",

@@ -1,0 +1,69 @@
+"""What WeasyPrint's PDF/A-3a tagging leaves out, set afterwards on the
+structure tree with pikepdf (issue 21, PDF accessibility):
+
+- each tagline's paragraph carries its language (/Lang), so a screen reader
+  reads Spanish, Arabic or Chinese in its own voice. The taglines close every
+  letter (letters/_taglines.html, nothing after them), so they are the last
+  paragraphs of the structure tree, in the order taglines.py gives;
+- each table header cell carries its scope (/A << /O /Table /Scope ... >>):
+  a column header in a table's head, a row header elsewhere;
+- each attached file appears once in the catalog's /AF (WeasyPrint lists them
+  twice).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf, String
+
+
+def _elements(root: pikepdf.Object) -> list[pikepdf.Object]:
+    """The structure elements in document order (depth first)."""
+    found: list[pikepdf.Object] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Dictionary):
+            continue
+        if "/S" in node:
+            found.append(node)
+        kids = node.get("/K")
+        if kids is None:
+            continue
+        children = list(kids) if isinstance(kids, Array) else [kids]
+        stack.extend(reversed(children))
+    return found
+
+
+def _scope(th: pikepdf.Object) -> Name:
+    row = th.get("/P")
+    section = row.get("/P") if row is not None else None
+    in_head = section is not None and section.get("/S") == Name.THead
+    return Name.Column if in_head else Name.Row
+
+
+def finish(pdf: bytes, tagline_languages: list[str]) -> bytes:
+    with Pdf.open(io.BytesIO(pdf)) as doc:
+        root = doc.Root
+        elements = _elements(root.StructTreeRoot)
+        for th in (e for e in elements if e.get("/S") == Name.TH):
+            th.A = Dictionary(O=Name.Table, Scope=_scope(th))
+        paragraphs = [e for e in elements if e.get("/S") == Name.P]
+        if tagline_languages and len(paragraphs) >= len(tagline_languages):
+            tail = paragraphs[-len(tagline_languages):]
+            for paragraph, language in zip(tail, tagline_languages, strict=True):
+                paragraph.Lang = String(language)
+        if "/AF" in root:
+            seen: set[str] = set()
+            unique = Array()
+            for spec in root.AF:
+                name = str(spec.get("/UF", spec.get("/F", "")))
+                if name not in seen:
+                    seen.add(name)
+                    unique.append(spec)
+            root.AF = unique
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True)
+        return out.getvalue()

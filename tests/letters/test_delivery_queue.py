@@ -1,0 +1,62 @@
+"""The task queue itself (django-q2, ORM broker), not run synchronously: the
+task is a row of this database, queued once the decision commits, and a task
+whose worker died is taken again once its lock expires."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_q.brokers import get_broker
+from django_q.conf import Conf
+from django_q.models import OrmQ, Schedule
+from django_q.signing import SignedPackage
+from django_q.tasks import async_task
+
+from authorizations.letters import delivery
+from authorizations.models import Delivery, Letter
+from tests.factories import approvable_case, submitted_request
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _queued_not_run(monkeypatch):
+    monkeypatch.setattr(Conf, "SYNC", False)
+
+
+def test_the_task_is_queued_in_the_database_when_the_decision_commits_and_taken_back(
+        prescriber, django_capture_on_commit_callbacks, time_machine):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        req = submitted_request(prescriber, approvable_case()).request
+        job = Delivery.objects.get(request=req, kind=Delivery.Kind.LETTER)
+        assert not OrmQ.objects.exists()  # nothing runs before the decision commits
+    for callback in callbacks:
+        callback()
+    broker = get_broker()
+    [task] = broker.dequeue()
+    package = SignedPackage.loads(task[1])
+    assert (package["func"], package["args"]) == (delivery.deliver.__module__ + ".deliver",
+                                                  (job.pk,))
+    # The worker dies before acknowledging: the task stays locked, then comes back.
+    assert broker.dequeue() is None
+    time_machine.move_to(timezone.now() + timedelta(seconds=Conf.RETRY + 1))
+    [again] = broker.dequeue()
+    assert again[0] == task[0]
+    assert delivery.deliver(job.pk) is True
+    assert delivery.deliver(job.pk) is False  # done: a second run does nothing
+    assert Letter.objects.filter(determination__request=req).count() == 1
+
+
+def test_the_drain_is_scheduled_every_minute():
+    drain = Schedule.objects.get(name="delivery-drain")
+    assert (drain.func, drain.schedule_type, drain.minutes, drain.repeats) == (
+        delivery.DRAIN_TASK, Schedule.MINUTES, 1, -1)
+
+
+def test_healthz_reads_the_workers_heartbeat_from_its_scheduled_drain(client, settings):
+    settings.TASK_WORKER_EXPECTED = True
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["checks"]["worker"] == "no heartbeat"
+    async_task(delivery.DRAIN_TASK, sync=True)  # the worker's drain, run here and recorded
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["checks"]["worker"] == "ok"
