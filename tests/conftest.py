@@ -9,12 +9,7 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from authorizations.models import AuthorizationRequest, Status
-from authorizations.requests.services import (
-    request_create,
-    request_decide,
-    request_save_draft,
-    request_submit,
-)
+from authorizations.requests.services import request_decide, request_submit
 from tests.cases import AS_OF, case_tested_on
 from tests.factories import (
     PrescriberFactory,
@@ -170,10 +165,7 @@ UNMET = ["hepatitis_b", "inhibitor_screen"]
 @pytest.fixture
 def make_draft(prescriber):
     def _make(case=None, user=None):
-        user = user or prescriber
-        req = request_create(by=user, htc=user.prescriber.htc)
-        request_save_draft(by=user, req=req, answers=case or approvable_case(),
-                           step="review")
+        req = draft_request(user or prescriber, case or approvable_case())
         req.refresh_from_db()
         return req
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 
 from authorizations.accounts.directory import htc_save, prescriber_profile_save
 from authorizations.accounts.services import user_create_reviewer, user_save
+from authorizations.api import services as api_services
 from authorizations.documents.services import document_add
 from authorizations.models import HTC, AuthorizationRequest, PrescriberProfile
 from authorizations.requests.services import (
@@ -139,3 +140,16 @@ def approve_under_two_keys(req, *, first, rationale, second=None,
     second = second or make_reviewer(username="second-key", credentials="MD, Hematology")
     exc = exception_ask(by=first, req=req, reason=reason, rationale=rationale)
     return exception_sign(by=second, exception=exc)
+
+
+# The EHR's side of the API and of FHIR PAS.
+def api_token(prescriber: User, *, npi: str = "") -> str:
+    """The raw API token of `prescriber`'s HTC, made by an administrator as the
+    admin makes it; `npi`: the prescriber's NPI, set first, by which the EHR's
+    resources name them."""
+    if npi:
+        prescriber.prescriber.npi = npi
+        prescriber_profile_save(prescriber.prescriber, by=None)
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    _, raw = api_services.api_key_create(by=admin, htc=prescriber.prescriber.htc, name="EHR")
+    return raw

@@ -7,8 +7,8 @@ fields that changed (never their values) and the ids involved.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -16,7 +16,7 @@ from django.db import transaction
 from authorizations.accounts.htc_csv import Row
 from authorizations.core import zones
 from authorizations.core.actions import AuditAction
-from authorizations.core.audit import changes, delete_audited, save_audited, service
+from authorizations.core.audit import ImportResult, changes, delete_audited, save_audited, service
 from authorizations.models import HTC, PrescriberProfile, ReviewerProfile
 
 
@@ -37,18 +37,11 @@ def htc_delete(htc: HTC, *, by: User | None) -> None:
         delete_audited(htc, by=by)
 
 
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    updated: int
-    unchanged: int
-
-
 @service
 def htc_import(rows: Iterable[Row], *, by: User | None = None) -> ImportResult:
     """Create or update each center of a directory export (htc_directory.read_rows),
     all or nothing; a center is known by its name, city and state."""
-    counts = {AuditAction.CREATE: 0, AuditAction.UPDATE: 0, None: 0}
+    counts: Counter[AuditAction | None] = Counter()
     with transaction.atomic():
         for row in rows:
             htc = (HTC.objects.filter(name=row.name, city=row.city, state=row.state).first()
@@ -59,7 +52,7 @@ def htc_import(rows: Iterable[Row], *, by: User | None = None) -> ImportResult:
             # A split state's center keeps the zone set on it when the row has none.
             htc.time_zone = row.time_zone or htc.time_zone
             counts[save_audited(htc, by=by, via="import")] += 1
-    return ImportResult(counts[AuditAction.CREATE], counts[AuditAction.UPDATE], counts[None])
+    return ImportResult.of(counts)
 
 
 @service

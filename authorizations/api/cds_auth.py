@@ -11,7 +11,7 @@ import jwt
 from django.conf import settings
 from rest_framework import authentication, exceptions
 
-from authorizations.api.models import CDSClient
+from authorizations.api.models import CDSClient, MachineCaller
 from authorizations.core import ratelimit
 
 ALGORITHMS = ["RS384", "ES384"]  # the CDS Hooks specification's
@@ -19,15 +19,8 @@ MAX_LIFETIME = 5 * 60
 LEEWAY = 30  # seconds of clock skew between the EHR and this service
 
 
-class CDSCaller:
+class CDSCaller(MachineCaller):
     """Who calls the CDS service: a registered EHR (audited as cds:<issuer>)."""
-
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-    is_staff = False
-    is_superuser = False
-    pk = None
 
     def __init__(self, client: CDSClient):
         self.client = client
@@ -35,9 +28,6 @@ class CDSCaller:
 
     def get_username(self) -> str:
         return f"cds:{self.client.issuer}"[:150]
-
-    def __str__(self) -> str:
-        return self.get_username()
 
 
 def audience(request) -> str:

@@ -22,9 +22,10 @@ class HTCAPIKey(AbstractAPIKey):
         return f"{self.name} ({self.prefix}…, {self.htc.name})"
 
 
-class APIClient:
-    """Who calls the API: a token, seen by DRF as the request's user and by
-    services.audit as the actor ("api-key:<prefix>")."""
+class MachineCaller:
+    """A system, not a person, calling on behalf of its HTC: DRF sees it as the
+    request's user, services.audit names it as the actor by get_username().
+    Authenticated, never staff: it passes no permission check of a person."""
 
     is_authenticated = True
     is_active = True
@@ -32,6 +33,17 @@ class APIClient:
     is_staff = False
     is_superuser = False
     pk = None
+    htc: HTC
+
+    def get_username(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.get_username()
+
+
+class APIClient(MachineCaller):
+    """Who calls the API: a token, audited as "api-key:<prefix>"."""
 
     def __init__(self, key: HTCAPIKey):
         self.key = key
@@ -39,9 +51,6 @@ class APIClient:
 
     def get_username(self) -> str:
         return f"api-key:{self.key.prefix}"
-
-    def __str__(self) -> str:
-        return self.get_username()
 
 
 class PASSubmission(models.Model):

@@ -11,8 +11,10 @@ while no service runs.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from django.contrib.auth.models import User
@@ -97,3 +99,18 @@ def delete_audited(obj: models.Model, *, by: User | None) -> None:
     """Audit, then delete `obj`. The caller holds the transaction."""
     audit(by=by, action=AuditAction.DELETE, obj=obj)
     obj.delete()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import of records did: how many it created, changed, and left
+    as they were."""
+
+    created: int
+    updated: int
+    unchanged: int
+
+    @classmethod
+    def of(cls, counts: Counter[AuditAction | None]) -> ImportResult:
+        """Read from save_audited's answers, counted one a row."""
+        return cls(counts[AuditAction.CREATE], counts[AuditAction.UPDATE], counts[None])

@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from authorizations.api import services as api_services
 from authorizations.appeals.services import appeal_decide, appeal_file
 from authorizations.requests.services import request_decide
 from tests.cases import approvable_case
-from tests.factories import UserFactory, make_reviewer
+from tests.factories import api_token, make_reviewer
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def token(prescriber):
-    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    _, raw = api_services.api_key_create(by=admin, htc=prescriber.prescriber.htc, name="EHR")
-    return {"HTTP_AUTHORIZATION": f"Api-Key {raw}"}
+    return {"HTTP_AUTHORIZATION": f"Api-Key {api_token(prescriber)}"}
 
 
 def test_an_overturned_appeal_is_the_current_decision(client, token, prescriber, reviewer,

@@ -11,12 +11,11 @@ import pytest
 from django.core.management import call_command
 
 from authorizations import fhir, policy
-from authorizations.api import services as api_services
 from authorizations.models import AuthorizationRequest
 from authorizations.policy import values
 from authorizations.requests.services import request_submit
 from tests.cases import approvable_case
-from tests.factories import UserFactory, attach_reports
+from tests.factories import api_token, attach_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +24,7 @@ NPI = "1234567893"
 
 @pytest.fixture
 def token(prescriber):
-    prescriber.prescriber.npi = NPI
-    prescriber.prescriber.save()
-    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    _, raw = api_services.api_key_create(by=admin, htc=prescriber.prescriber.htc, name="EHR")
-    return {"HTTP_AUTHORIZATION": f"Api-Key {raw}"}
+    return {"HTTP_AUTHORIZATION": f"Api-Key {api_token(prescriber, npi=NPI)}"}
 
 
 @pytest.fixture

@@ -41,7 +41,9 @@ def operations_user(transactional_db):
                                   first_name="Kim", last_name="Ops")
 
 
-def test_operations_page_passes_axe_and_works_by_keyboard(browser_page, operations_user):
+@pytest.fixture
+def signed_in(browser_page, operations_user):
+    """The operations user signed in, at 1280 px, on the operations page."""
     b, page = browser_page, browser_page.page
     page.set_viewport_size({"width": 1280, "height": 900})
     b.goto("/accounts/login/")
@@ -49,6 +51,11 @@ def test_operations_page_passes_axe_and_works_by_keyboard(browser_page, operatio
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/operations/")  # the dashboard sends operations staff here
+    return b, page
+
+
+def test_operations_page_passes_axe_and_works_by_keyboard(signed_in):
+    b, page = signed_in
     expect(page.get_by_role("heading", level=1)).to_contain_text("Operations")
     expect(page.get_by_role("img", name="Requests and decisions")).to_be_visible()
     assert_chart_text_readable(page)
@@ -78,14 +85,8 @@ def test_operations_page_passes_axe_and_works_by_keyboard(browser_page, operatio
     assert "from=2026-10-01" in link.get_attribute("href")
 
 
-def test_outcomes_page_passes_axe(browser_page, operations_user):
-    b, page = browser_page, browser_page.page
-    page.set_viewport_size({"width": 1280, "height": 900})
-    b.goto("/accounts/login/")
-    page.get_by_label("Username").fill("ops-kim")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/operations/")
+def test_outcomes_page_passes_axe(signed_in):
+    b, page = signed_in
     with page.expect_navigation():
         page.get_by_role("link", name="Outcomes after treatment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("outcomes after treatment")

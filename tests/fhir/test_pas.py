@@ -13,13 +13,12 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from authorizations import fhir
-from authorizations.api import services as api_services
 from authorizations.fhir import codes, jsonio, profiles
 from authorizations.models import AuditEvent, AuthorizationRequest, Document, Status
 from authorizations.requests.services import request_decide
 from authorizations.review.services import information_request
 from tests.cases import AS_OF, approvable_case
-from tests.factories import UserFactory
+from tests.factories import api_token
 from tests.fhir.pas_bundles import FILE, NPI, REPORTS, inquiry_bundle, request_bundle
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +27,7 @@ FHIR_JSON = "application/fhir+json"
 
 @pytest.fixture
 def token(prescriber):
-    prescriber.prescriber.npi = NPI
-    prescriber.prescriber.save()
-    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    _, raw = api_services.api_key_create(by=admin, htc=prescriber.prescriber.htc, name="EHR")
-    return raw
+    return api_token(prescriber, npi=NPI)
 
 
 def post(client, url, body, token=None):
