@@ -80,6 +80,7 @@ def treated_with_first_follow_up_submitted(user, n):
     followup_save(by=user, follow_up=req.authorization.follow_ups.get(number=1),
                   submit=True, answers={
                                "fix_activity": Decimal(20 + n), "fix_test_date": "2027-05-01",
+                               "fix_assay": "one_stage",
                                "bleeds_total": 0, "bleeds_treated": 0, "factor_ix_iu": 0,
                                "inhibitor_tested": False, "prophylaxis": False,
                                "alt_corticosteroids": False})
@@ -158,6 +159,7 @@ def test_infusion_follow_up_review_and_outcomes(browser_page, prescriber_user, s
 
     type_into(page, "Factor IX activity (% of normal)", "38")
     type_into(page, "Date of the factor IX activity test", f"{first.due_on:%m/%d/%Y}")
+    page.get_by_label("Factor IX assay").select_option("one_stage")
     type_into(page, "Breakthrough bleeding episodes since the last assessment", "1")
     type_into(page, "Of those, treated with factor IX", "0")
     type_into(page, "Factor IX product used since the last assessment (IU)", "0")
@@ -219,9 +221,11 @@ def test_infusion_follow_up_review_and_outcomes(browser_page, prescriber_user, s
             has=page.get_by_role("rowheader", name=label, exact=True)).locator("td")
 
     # 21 to 31 % for the others and the 38 % typed above: 12 results, median 26.5.
-    expect(figure("Patients with a result at 6 months")).to_have_text("12")
-    expect(figure("Median factor IX activity at 6 months")).to_have_text("26.5 %")
-    expect(figure("Range of factor IX activity at 6 months")).to_have_text("21 to 38 %")
+    expect(figure("Patients with a result, one-stage assay, at 6 months")).to_have_text("12")
+    expect(figure("Median factor IX activity, one-stage assay, at 6 months")).to_have_text(
+        "26.5 %")
+    expect(figure("Range of factor IX activity, one-stage assay, at 6 months")).to_have_text(
+        "21 to 38 %")
 
     expect(figure("Follow-ups due so far")).to_have_text("12")
     expect(figure("Follow-ups submitted")).to_have_text("12")

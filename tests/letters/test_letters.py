@@ -51,11 +51,13 @@ def test_approval_letter_is_letter_paper_with_embedded_fonts_and_page_numbers(
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
     fonts = [obj for page in reader.pages
              for obj in page["/Resources"]["/Font"].values()]
+    assert any("DejaVu" in str(f.get_object().get("/BaseFont")) for f in fonts)
     for font in fonts:
         descendant = font.get_object()["/DescendantFonts"][0].get_object() \
             if "/DescendantFonts" in font.get_object() else font.get_object()
         descriptor = descendant["/FontDescriptor"].get_object()
-        assert "DejaVu" in descriptor["/FontName"]
+        # DejaVu for the letter; Noto faces for the taglines' scripts (CJK and others).
+        assert "DejaVu" in descriptor["/FontName"] or "Noto" in descriptor["/FontName"]
         assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     assert f"Page 1 of {len(reader.pages)}" in read_pdf(pdf)
 
