@@ -246,3 +246,11 @@ def test_deciding_someone_elses_case_is_refused_with_a_message(reviewer_client, 
     assert "owned by Cole League: take it over first" in messages_of(response)
     req.refresh_from_db()
     assert req.status == Status.PENDING_REVIEW
+
+
+def test_the_page_shows_the_dose_and_the_kit_dispensed(reviewer_client, pending):
+    # Issue 19: the reviewer sees the kit the pharmacy would dispense, not only the dose.
+    page = reviewer_client.get(page_url(pending)).content.decode()
+    assert "Dose and the kit dispensed" in page
+    assert "Vials the dose needs (10 mL each, rounded up)" in page
+    assert "Kit dispensed" in page
