@@ -321,53 +321,6 @@ class Authorization(states.Transitions, models.Model):
         return self.status
 
 
-class LetterKind(models.TextChoices):
-    APPROVAL = "approval", "Approval"
-    PENDED = "pended", "Pended for clinical review"
-    DENIAL = "denial", "Denial"
-    INFORMATION = "info", "Information needed"
-    APPEAL_UPHELD = "upheld", "Appeal decision: denial upheld"
-    APPEAL_OVERTURNED = "overturned", "Appeal decision: approved"
-
-
-class Letter(models.Model):
-    """A rendered letter, stored once per determination. Append-only."""
-
-    determination = models.OneToOneField(Determination, on_delete=models.PROTECT,
-                                         related_name="letter")
-    kind = models.CharField(max_length=10, choices=LetterKind.choices)
-    pdf = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} letter for {self.determination.request.number}"
-
-
-class MemberCopy(models.Model):
-    """The member's copy of a letter: the same notice addressed to the member
-    with a copy to the prescriber. (The stored Letter, or an information
-    request's letter_pdf, is the prescriber's copy.) Append-only, issued once."""
-
-    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="member_copy")
-    information_request = models.OneToOneField("InformationRequest", on_delete=models.PROTECT,
-                                               null=True, blank=True,
-                                               related_name="member_copy")
-    pdf = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.CheckConstraint(
-            condition=Q(letter__isnull=False, information_request__isnull=True)
-            | Q(letter__isnull=True, information_request__isnull=False),
-            name="member_copy_of_one_letter")]
-
-    def __str__(self) -> str:
-        return f"Member's copy {self.pk}"
-
-
 class AuditEvent(models.Model):
     """Who did what to which record. Append-only, and without foreign keys on
     purpose: the log must never block a delete nor lose a row to a cascade."""
@@ -409,9 +362,12 @@ from authorizations.documents.models import (  # noqa: E402,F401
 # Notices to the member (issue 21): the roster and the mailing of their copies.
 # Delivery (issue 21): the letters' and notices' outbox.
 from authorizations.letters.models import (  # noqa: E402,F401
-    Delivery,  # noqa: E402,F401
+    Delivery,
+    Letter,
+    LetterKind,
     MailedCopy,
     MailingBatch,
+    MemberCopy,
 )
 from authorizations.members.models import Member, PlanType  # noqa: E402,F401
 from authorizations.review.models import (  # noqa: E402,F401

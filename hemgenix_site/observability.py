@@ -43,5 +43,7 @@ LOGGING = {
         # They check uploaded documents, and may quote their bytes.
         "PIL": {"level": "WARNING"},
         "pypdf": {"level": "CRITICAL"},
+        # "C++ to Python logger bridge initialized" at INFO on every start.
+        "pikepdf": {"level": "WARNING"},
     },
 }

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from authorizations.appeals.services import appeal_deadline, appeal_refusal, denial_of, open_appeal
 from authorizations.core import zones
+from authorizations.documents import checks
 from authorizations.documents import services as documents
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.policy.values import long_date
@@ -33,7 +34,7 @@ def document_rows(req: AuthorizationRequest, *, admin: bool = False) -> list[dic
             "criterion": doc.criterion,
             "criterion_name": selectors.criterion_name(doc.criterion),
             "size": doc.size,
-            "type": documents.TYPE_LABELS.get(doc.content_type, doc.content_type),
+            "type": checks.TYPE_LABELS.get(doc.content_type, doc.content_type),
             "uploaded_at": doc.uploaded_at,
             "uploaded_by": doc.uploaded_by.get_full_name() or doc.uploaded_by.get_username(),
             # "Received by fax on November 27, 2026" for a document a reviewer

@@ -1,4 +1,5 @@
-"""The mailing of members' copies (manage.py print_batch). Imported by models.py.
+"""Letters: the stored letter of each determination, the member's copy, and
+the mailing of members' copies (manage.py print_batch). Imported by models.py.
 
 A print batch is one PDF, a cover sheet and every member's copy not yet
 mailed, stored as printed; each copy belongs to exactly one batch (the
@@ -11,6 +12,54 @@ its own.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
+
+
+class LetterKind(models.TextChoices):
+    APPROVAL = "approval", "Approval"
+    PENDED = "pended", "Pended for clinical review"
+    DENIAL = "denial", "Denial"
+    INFORMATION = "info", "Information needed"
+    APPEAL_UPHELD = "upheld", "Appeal decision: denial upheld"
+    APPEAL_OVERTURNED = "overturned", "Appeal decision: approved"
+
+
+class Letter(models.Model):
+    """A rendered letter, stored once per determination. Append-only."""
+
+    determination = models.OneToOneField("Determination", on_delete=models.PROTECT,
+                                         related_name="letter")
+    kind = models.CharField(max_length=10, choices=LetterKind.choices)
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} letter for {self.determination.request.number}"
+
+
+class MemberCopy(models.Model):
+    """The member's copy of a letter: the same notice addressed to the member
+    with a copy to the prescriber. (The stored Letter, or an information
+    request's letter_pdf, is the prescriber's copy.) Append-only, issued once."""
+
+    letter = models.OneToOneField(Letter, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="member_copy")
+    information_request = models.OneToOneField("InformationRequest", on_delete=models.PROTECT,
+                                               null=True, blank=True,
+                                               related_name="member_copy")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(
+            condition=Q(letter__isnull=False, information_request__isnull=True)
+            | Q(letter__isnull=True, information_request__isnull=False),
+            name="member_copy_of_one_letter")]
+
+    def __str__(self) -> str:
+        return f"Member's copy {self.pk}"
 
 
 class MailingBatch(models.Model):

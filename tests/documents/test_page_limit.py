@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, NumberObject
 
+from authorizations.documents import checks
 from authorizations.documents import services as documents
 from authorizations.documents.services import DocumentRefused
 from tests.files import pdf_bytes
@@ -49,8 +50,8 @@ def test_the_walk_stops_at_the_cap(settings, monkeypatch):
     # Never more nodes read than the cap allows, however many pages there are.
     settings.DOCUMENT_MAX_PAGES = 3
     read = []
-    real = documents._page_node
-    monkeypatch.setattr(documents, "_page_node", lambda ref: read.append(1) or real(ref))
+    real = checks._page_node
+    monkeypatch.setattr(checks, "_page_node", lambda ref: read.append(1) or real(ref))
     with pytest.raises(DocumentRefused):
         check(pdf_bytes(pages=50))
     assert len(read) <= 2 * (3 + 1)
