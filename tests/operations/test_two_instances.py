@@ -94,7 +94,8 @@ def test_a_full_journey_alternating_between_two_instances_matches_one_instance(
         assert result["letter_is_pdf"]
         assert result["document_matches"]
         assert result["export"]["status"] == "approved"
-        assert result["export"]["unmet"] == ["hepatitis_b"]
+        assert result["export"]["unmet"] == []
+        assert result["export"]["review_flags"] == ["documentation_missing"]
         assert result["export"]["decision"]["by"] == "Rita Reviewer"
     assert alternating[0] == alternating[1] == single[0]
 

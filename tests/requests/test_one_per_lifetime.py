@@ -34,8 +34,10 @@ def _quick_letters(monkeypatch):
 
 
 def pending_request(user, **changes) -> AuthorizationRequest:
-    """A submitted request waiting for a reviewer (one criterion not met)."""
-    req = draft_request(user, attest_alcohol_counseling=False, **changes)
+    """A submitted request waiting for a reviewer: every criterion met, but
+    its reports are not attached (documentation_missing), so one reviewer may
+    approve it (past an unmet criterion would take two keys)."""
+    req = factories.draft_request(user, approvable_case(member_id=MEMBER, **changes))
     request_submit(by=user, req=req)
     req.refresh_from_db()
     assert req.status == Status.PENDING_REVIEW
@@ -43,7 +45,10 @@ def pending_request(user, **changes) -> AuthorizationRequest:
 
 
 def draft_request(user, **changes) -> AuthorizationRequest:
-    return factories.draft_request(user, approvable_case(member_id=MEMBER, **changes))
+    """A draft that the wizard's submit approves at once: its reports attached."""
+    req = factories.draft_request(user, approvable_case(member_id=MEMBER, **changes))
+    factories.attach_reports(user, req)
+    return req
 
 
 def race(monkeypatch, *, evaluated_together: bool, **contenders):
@@ -94,7 +99,7 @@ def test_wizard_submit_and_admin_approve_at_once_give_one_authorization(
         monkeypatch, evaluated_together=evaluated_together,
         wizard=lambda: request_submit(by=prescriber, req=draft),
         admin=lambda: request_decide(by=reviewer, req=in_review, approve=True,
-                                     rationale="Counseling documented 11/20."),
+                                     rationale="Reports reviewed in the HTC record."),
     )
 
     assert Authorization.objects.filter(member_id=MEMBER).count() == 1
@@ -130,9 +135,9 @@ def test_two_reviewers_approving_at_once_give_one_authorization(prescriber, revi
     results = race(
         monkeypatch, evaluated_together=True,
         one=lambda: request_decide(by=reviewer, req=first, approve=True,
-                                   rationale="Counseling documented."),
+                                   rationale="Reports reviewed."),
         two=lambda: request_decide(by=colleague, req=second, approve=True,
-                                   rationale="Counseling documented."),
+                                   rationale="Reports reviewed."),
     )
 
     assert Authorization.objects.filter(member_id=MEMBER).count() == 1
