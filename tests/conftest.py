@@ -1,14 +1,18 @@
 import hashlib
 import os
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.db import transaction
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from authorizations.models import AuthorizationRequest, Status
+from authorizations.models import AuthorizationRequest, LetterKind, Status
 from authorizations.requests.services import request_decide, request_submit
 from tests.cases import AS_OF, case_tested_on
 from tests.factories import (
@@ -73,10 +77,43 @@ def _today_is_as_of(request):
     if request.node.get_closest_marker("real_clock"):
         yield
         return
-    at = request.config.getoption("--clock")
-    noon = datetime.combine(AS_OF, time(12), tzinfo=ZoneInfo(django_settings.TIME_ZONE))
-    with time_machine.travel(datetime.fromisoformat(at) if at else noon, tick=True):
+    with time_machine.travel(suite_instant(request.config), tick=True):
         yield
+
+
+def suite_instant(config) -> datetime:
+    """The instant every test starts at: noon on AS_OF where the service is, or --clock."""
+    at = config.getoption("--clock")
+    noon = datetime.combine(AS_OF, time(12), tzinfo=ZoneInfo(django_settings.TIME_ZONE))
+    return datetime.fromisoformat(at) if at else noon
+
+
+@pytest.fixture(scope="module")
+def once_per_module(request, django_db_setup, django_db_blocker):
+    """A context in which a module-scoped fixture builds, once, what several
+    tests only read (real letters: WeasyPrint is a second a page, and a
+    module's tests read the same few letters). Inside: the database, the
+    suite's clock and cheap passwords; `with settled():` runs a step's on-commit
+    callbacks at its end (letters render on commit); everything written is
+    rolled back on leaving, so the fixture returns plain values (bytes, text,
+    numbers), never rows. Under xdist a module split across workers builds it
+    once per worker."""
+
+    @contextmanager
+    def building():
+        with ExitStack() as stack:
+            stack.enter_context(django_db_blocker.unblock())
+            stack.enter_context(time_machine.travel(suite_instant(request.config), tick=True))
+            stack.enter_context(override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]))
+            stack.enter_context(transaction.atomic())
+            try:
+                # Each step's on-commit callbacks run at the end of its `settled()`.
+                yield partial(TestCase.captureOnCommitCallbacks, execute=True)
+            finally:
+                transaction.set_rollback(True)
+
+    return building
 
 
 @pytest.fixture(autouse=True)
@@ -94,15 +131,41 @@ def _no_collected_static(settings):
 def _letters_without_weasyprint(request, monkeypatch):
     """WeasyPrint took more than half the suite's time. Every letter renders to a
     small stand-in PDF (named after the HTML it was given, so two letters still
-    differ), except in tests marked `real_letters`, which read what a letter says."""
-    if request.node.get_closest_marker("real_letters"):
-        return
+    differ), except in tests marked `real_letters`, which read what a letter says.
+    `real_letters(kinds=[...], copies=[...])` renders only the letters the test
+    reads (a denial test need not render the pended letter before it, nor the
+    member's copy when it reads the prescriber's); the others get stand-ins."""
     from authorizations.letters import rendering as letters
 
     def stand_in(html: str, **options) -> bytes:
         return b"%PDF-1.7 stand-in letter " + hashlib.sha256(html.encode()).hexdigest().encode()
 
-    monkeypatch.setattr(letters, "_write_pdf", stand_in)
+    marker = request.node.get_closest_marker("real_letters")
+    if marker is None:
+        monkeypatch.setattr(letters, "_write_pdf", stand_in)
+        return
+    kinds, copies = marker.kwargs.get("kinds"), marker.kwargs.get("copies")
+    if kinds is None and copies is None:
+        return
+
+    def read(kind: str, copy: str) -> bool:
+        return (kinds is None or kind in kinds) and (copies is None or copy in copies)
+
+    render_determination, render_information = (letters._render_determination,
+                                                letters.render_information_pdf)
+
+    def determination_if_read(determination, copy):
+        if read(letters.letter_kind(determination), copy):
+            return render_determination(determination, copy)
+        return stand_in(f"determination {determination.pk} {copy}")
+
+    def information_if_read(ir, copy=letters.PRESCRIBER):
+        if read(LetterKind.INFORMATION, copy):
+            return render_information(ir, copy)
+        return stand_in(f"information {ir.pk} {copy}")
+
+    monkeypatch.setattr(letters, "_render_determination", determination_if_read)
+    monkeypatch.setattr(letters, "render_information_pdf", information_if_read)
 
 
 @pytest.fixture(autouse=True)

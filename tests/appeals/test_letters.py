@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from authorizations.models import Authorization, Letter, LetterKind
 
-pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
+pytestmark = pytest.mark.django_db
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -16,6 +16,7 @@ def pdf_text(pdf: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
 
+@pytest.mark.real_letters(kinds=["upheld"], copies=["prescriber"])
 def test_the_upheld_letter_gives_the_reasons_and_the_rights_after_the_appeal(
         denied, file_appeal, decide_appeal, second_reviewer):
     appeal = file_appeal(denied)
@@ -38,6 +39,7 @@ def test_the_upheld_letter_gives_the_reasons_and_the_rights_after_the_appeal(
     assert "The right to appeal" not in text and "Peer-to-peer" not in text
 
 
+@pytest.mark.real_letters(kinds=["overturned"], copies=["prescriber"])
 def test_the_overturned_letter_is_an_approval_with_the_appeal_context(
         denied, file_appeal, decide_appeal, second_reviewer):
     appeal = file_appeal(denied, expedited=True)

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from authorizations.letters import rendering as letters
 from authorizations.models import Letter, LetterKind, MemberCopy
 from authorizations.requests.services import request_decide
-from tests.factories import approvable_case
+from tests.factories import PrescriberFactory, approvable_case, make_reviewer, submitted_request
 
-pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
+pytestmark = pytest.mark.real_letters
 
 
 def structure(pdf: bytes) -> list[str]:
@@ -37,31 +37,41 @@ def structure(pdf: bytes) -> list[str]:
     return found
 
 
-@pytest.fixture
-def three_letters(prescriber, reviewer, submit, django_capture_on_commit_callbacks):
-    approved = submit(prescriber, approvable_case())
-    pended = submit(prescriber, approvable_case(hbsag="positive", member_id="UHC-2"))
-    denied = submit(prescriber, approvable_case(hbsag="positive", member_id="UHC-3"))
-    with django_capture_on_commit_callbacks(execute=True):
-        request_decide(by=reviewer, req=denied, approve=False, rationale="HBsAg.")
-    requests = {LetterKind.APPROVAL: approved, LetterKind.PENDED: pended,
-                LetterKind.DENIAL: denied}
-    return {kind: Letter.objects.get(kind=kind, determination__request=req)
-            for kind, req in requests.items()} | {"requests": requests}
+@pytest.fixture(scope="module")
+def three_letters(once_per_module):
+    """The approval, pended and denial letters, each copy rendered once for the
+    module: {kind: {"number", "prescriber", "member"}} with the PDFs' bytes."""
+    cases = {LetterKind.APPROVAL: approvable_case(),
+             LetterKind.PENDED: approvable_case(hbsag="positive", member_id="UHC-2"),
+             LetterKind.DENIAL: approvable_case(hbsag="positive", member_id="UHC-3")}
+    with once_per_module() as settled:
+        prescriber, reviewer = PrescriberFactory().user, make_reviewer()
+        requests = {}
+        for kind, case in cases.items():
+            with settled():
+                requests[kind] = submitted_request(prescriber, case).request
+        with settled():
+            request_decide(by=reviewer, req=requests[LetterKind.DENIAL], approve=False,
+                           rationale="HBsAg.")
+        letters_ = {}
+        for kind, req in requests.items():
+            letter = Letter.objects.get(kind=kind, determination__request=req)
+            letters_[kind] = {"number": req.number, "prescriber": bytes(letter.pdf),
+                              "member": bytes(MemberCopy.objects.get(letter=letter).pdf)}
+        return letters_
 
 
 @pytest.mark.parametrize("kind", [LetterKind.APPROVAL, LetterKind.PENDED, LetterKind.DENIAL])
 @pytest.mark.parametrize("copy", ["prescriber", "member"])
 def test_letters_are_tagged_with_language_and_title(three_letters, kind, copy):
-    letter = three_letters[kind]
-    pdf = bytes(letter.pdf if copy == "prescriber" else MemberCopy.objects.get(letter=letter).pdf)
+    pdf = three_letters[kind][copy]
     reader = PdfReader(io.BytesIO(pdf))
     catalog = reader.trailer["/Root"]
     assert bool(catalog["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in catalog
     assert catalog["/Lang"] == "en"
     assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
-    number = three_letters["requests"][kind].number
+    number = three_letters[kind]["number"]
     assert reader.metadata.title == f"{letters.TITLE_BY_KIND[kind]}: {number}"
     xmp = catalog["/Metadata"].get_object().get_data().decode()
     assert re.search(r"pdfaid:part[^0-9]*3", xmp) and re.search(r"pdfaid:conformance[^A-Z]*A",
@@ -75,7 +85,7 @@ def test_letters_are_tagged_with_language_and_title(three_letters, kind, copy):
 
 
 def test_approval_tables_mark_their_column_headers(three_letters):
-    elements = structure(three_letters[LetterKind.APPROVAL].pdf)
+    elements = structure(three_letters[LetterKind.APPROVAL]["prescriber"])
     # Authorization (6), the dose and the kit (6) and the site (4) column headers, and the
     # facts table's 8 row headers.
     assert elements.count("/TH") == 6 + 6 + 4 + 8
@@ -83,7 +93,7 @@ def test_approval_tables_mark_their_column_headers(three_letters):
 
 
 def test_reading_order_follows_the_letter(three_letters, read_pdf):
-    text = read_pdf(three_letters[LetterKind.DENIAL].pdf)
+    text = read_pdf(three_letters[LetterKind.DENIAL]["prescriber"])
     order = ["Prior authorization denied", "Why: the criteria not met",
              "The reviewer's clinical rationale", "Policy and plan provision relied on",
              "Peer-to-peer discussion", "The right to appeal", "The right to an external review",

@@ -12,7 +12,8 @@ from authorizations.models import AuditEvent, Letter, MemberCopy
 from authorizations.review.services import information_request
 from tests.factories import approvable_case, login
 
-pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
+# Only the tests that read a copy's text render it with WeasyPrint.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -24,6 +25,7 @@ def member_url(req):
     return reverse("request_letter", args=[req.pk]) + "?copy=member"
 
 
+@pytest.mark.real_letters
 def test_each_letter_is_issued_with_its_member_copy(approved, read_pdf):
     letter = Letter.objects.get(determination__request=approved)
     copy = MemberCopy.objects.get(letter=letter)
@@ -100,6 +102,7 @@ def test_a_letter_issued_before_member_copies_gets_one_on_download(client, presc
     assert MemberCopy.objects.count() == 1
 
 
+@pytest.mark.real_letters
 def test_the_information_letter_member_copy_is_stored_once(client, prescriber, reviewer,
                                                            submit, read_pdf):
     req = submit(prescriber, approvable_case(hbsag="positive"))

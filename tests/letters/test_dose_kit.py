@@ -6,9 +6,10 @@ import pytest
 from authorizations.models import Letter
 from tests.factories import approvable_case
 
-pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
+pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])
 def test_a_light_patient_gets_the_smallest_kit(prescriber, submit, read_pdf, keep_pdf):
     req = submit(prescriber, approvable_case(weight_kg=38))
     pdf = Letter.objects.get(determination__request=req).pdf

@@ -8,7 +8,8 @@ from authorizations.models import AuditEvent, Letter, LetterKind
 from authorizations.requests.services import request_create, request_decide
 from tests.factories import PrescriberFactory, UserFactory, approvable_case, login
 
-pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
+# No test here reads what a letter says: the stand-in PDF (tests/conftest.py) is served.
+pytestmark = pytest.mark.django_db
 
 
 def letter_url(req):

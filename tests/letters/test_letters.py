@@ -16,13 +16,14 @@ from authorizations.models import Determination, Letter, LetterKind, Status
 from authorizations.requests.services import LifetimeLimitReached, request_decide
 from tests.factories import approvable_case, approve_under_two_keys
 
-pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
+pytestmark = pytest.mark.django_db
 
 
 def long_date(day):
     return f"{day:%B} {day.day}, {day.year}"
 
 
+@pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])
 def test_approval_letter_states_authorization_codes_and_dates(prescriber, case, submit,
                                                               read_pdf):
     req = submit(prescriber, case)
@@ -42,6 +43,7 @@ def test_approval_letter_states_authorization_codes_and_dates(prescriber, case, 
         assert expected in text, expected
 
 
+@pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])
 def test_approval_letter_is_letter_paper_with_embedded_fonts_and_page_numbers(
         prescriber, case, submit, read_pdf):
     req = submit(prescriber, case)
@@ -62,6 +64,7 @@ def test_approval_letter_is_letter_paper_with_embedded_fonts_and_page_numbers(
     assert f"Page 1 of {len(reader.pages)}" in read_pdf(pdf)
 
 
+@pytest.mark.real_letters(kinds=["pended"], copies=["prescriber"])
 def test_pended_letter_lists_each_unmet_criterion_with_answer_and_documentation(
         prescriber, submit, read_pdf):
     case = approvable_case(date_of_birth="2010-03-01", attest_alcohol_counseling=False,
@@ -85,6 +88,7 @@ def test_pended_letter_lists_each_unmet_criterion_with_answer_and_documentation(
     assert req.number in text and "UHC-100200300" in text
 
 
+@pytest.mark.real_letters(kinds=["denial"], copies=["prescriber"])
 def test_denial_letter_gives_reasons_reviewer_appeal_and_peer_to_peer(
         prescriber, reviewer, submit, read_pdf, django_capture_on_commit_callbacks):
     req = submit(prescriber, approvable_case(liver_imaging="none", liver_imaging_date=None,
@@ -108,6 +112,7 @@ def test_denial_letter_gives_reasons_reviewer_appeal_and_peer_to_peer(
     assert "Peer-to-peer discussion" in text
 
 
+@pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])
 def test_letters_point_to_the_id_card_when_no_phone_is_configured(
         prescriber, case, submit, read_pdf, settings):
     settings.PAYER_PHONE = ""
@@ -115,6 +120,7 @@ def test_letters_point_to_the_id_card_when_no_phone_is_configured(
     assert "Call the number on the member's ID card" in text
 
 
+@pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])
 def test_letters_print_the_configured_phone_and_fax(prescriber, case, submit, read_pdf,
                                                     settings):
     settings.PAYER_PHONE = "1-800-555-0199"
@@ -186,6 +192,7 @@ def test_render_letters_reports_failures_by_id_and_exits_non_zero(prescriber, ca
     assert req.patient_name not in err.getvalue()
 
 
+@pytest.mark.real_letters(kinds=["denial"], copies=["prescriber"])
 def test_denial_says_where_to_send_an_appeal(prescriber, reviewer, submit, read_pdf, settings,
                                              django_capture_on_commit_callbacks):
     settings.PAYER_ADDRESS = "PO Box 30432, Salt Lake City UT 84130"
@@ -198,6 +205,7 @@ def test_denial_says_where_to_send_an_appeal(prescriber, reviewer, submit, read_
     assert "For the appeals fax number, call the number on the member's ID card" in text
 
 
+@pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])
 def test_approval_after_review_does_not_claim_a_missing_attestation(
         prescriber, reviewer, submit, read_pdf, django_capture_on_commit_callbacks):
     req = submit(prescriber, approvable_case(attest_alcohol_counseling=False))

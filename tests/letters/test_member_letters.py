@@ -106,7 +106,7 @@ def deny(prescriber, reviewer, submit, django_capture_on_commit_callbacks):
     return _deny
 
 
-@pytest.mark.real_letters
+@pytest.mark.real_letters(kinds=["denial"])
 def test_denial_to_the_member_in_each_plan_type(roster, deny, read_pdf, keep_pdf):
     rights = {
         # plan: (present, absent)
@@ -156,7 +156,7 @@ def test_denial_to_the_member_in_each_plan_type(roster, deny, read_pdf, keep_pdf
         assert "your state's" not in prescriber_text
 
 
-@pytest.mark.real_letters
+@pytest.mark.real_letters(kinds=["upheld"])
 def test_upheld_appeal_to_the_member_who_appealed_by_mail(roster, deny, second_reviewer,
                                                          decide_appeal, read_pdf, keep_pdf):
     for member_id in ("EX-1", "UHC-100200300"):
@@ -187,7 +187,7 @@ def make_third_reviewer(member_id):
     return make_reviewer(f"reviewer-3-{member_id.lower()}", credentials="MD")
 
 
-@pytest.mark.real_letters
+@pytest.mark.real_letters(kinds=["overturned"])
 def test_overturned_appeal_to_the_member_whose_doctor_appealed(
         roster, deny, file_appeal, second_reviewer, decide_appeal, read_pdf, keep_pdf):
     req, _ = deny("UHC-100200300", aav5_nab_titer=57)
@@ -202,7 +202,7 @@ def test_overturned_appeal_to_the_member_whose_doctor_appealed(
     assert "Your doctor agreed to check your liver (ALT and AST)" in text
 
 
-@pytest.mark.real_letters
+@pytest.mark.real_letters(kinds=["approval"])
 def test_approval_to_the_member(roster, prescriber, submit, read_pdf, keep_pdf):
     req = submit(prescriber, case_of("GOV-1"))
     letter = Letter.objects.get(determination__request=req)
@@ -219,7 +219,7 @@ def test_approval_to_the_member(roster, prescriber, submit, read_pdf, keep_pdf):
     assert "You attested that the patient's ALT and AST" in prescriber_text
 
 
-@pytest.mark.real_letters
+@pytest.mark.real_letters(kinds=["pended"])
 def test_pended_to_the_member_not_on_the_roster(roster, prescriber, submit, read_pdf,
                                                 keep_pdf):
     req = submit(prescriber, approvable_case(member_id="NOT-ON-ROSTER", hbsag="positive"))
@@ -237,7 +237,7 @@ def test_pended_to_the_member_not_on_the_roster(roster, prescriber, submit, read
         in prescriber_text
 
 
-@pytest.mark.real_letters
+@pytest.mark.real_letters(kinds=["info"], copies=["member"])
 def test_information_needed_to_the_member_who_is_the_claimant(roster, prescriber, reviewer,
                                                               submit, read_pdf, keep_pdf):
     req = submit(prescriber, case_of("EX-1", hbsag="positive"), expedited=True)

@@ -14,7 +14,7 @@ from authorizations.review.services import information_letter, information_reque
 from tests.factories import approvable_case, approve_under_two_keys
 from tests.files import pdf_bytes, upload
 
-pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
+pytestmark = pytest.mark.django_db
 
 DENIAL_CASE = {"liver_imaging": "none", "liver_imaging_date": None, "hbsag": "positive"}
 
@@ -38,6 +38,7 @@ def both_copies(letter, read_pdf):
     return read_pdf(letter.pdf), read_pdf(MemberCopy.objects.get(letter=letter).pdf)
 
 
+@pytest.mark.real_letters(kinds=["denial"])
 def test_denial_carries_every_element_of_the_claims_rule(deny, contacts, read_pdf, keep_pdf):
     req, letter = deny()
     keep_pdf("denial-prescriber", letter.pdf)
@@ -85,6 +86,7 @@ def test_denial_carries_every_element_of_the_claims_rule(deny, contacts, read_pd
         assert req.number in text
 
 
+@pytest.mark.real_letters(kinds=["denial"], copies=["prescriber"])
 def test_an_unconfigured_deployment_says_how_to_get_each_contact(deny, no_contacts, read_pdf):
     _, letter = deny()
     for text in [read_pdf(letter.pdf)]:
@@ -100,6 +102,7 @@ def test_an_unconfigured_deployment_says_how_to_get_each_contact(deny, no_contac
         assert "Office of Consumer Health Insurance" not in text
 
 
+@pytest.mark.real_letters(kinds=["denial"], copies=["prescriber"])
 def test_the_appeal_address_falls_back_to_the_payer_address(deny, no_contacts, settings,
                                                             read_pdf):
     settings.PAYER_ADDRESS = "PO Box 30432, Salt Lake City UT 84130"
@@ -109,6 +112,7 @@ def test_the_appeal_address_falls_back_to_the_payer_address(deny, no_contacts, s
     assert "For the appeals" not in text
 
 
+@pytest.mark.real_letters(kinds=["denial"], copies=["prescriber"])
 def test_an_expedited_request_is_not_offered_expedited_review(deny, contacts, read_pdf):
     _, letter = deny(expedited=True)
     for text in [read_pdf(letter.pdf)]:
@@ -119,6 +123,7 @@ def test_an_expedited_request_is_not_offered_expedited_review(deny, contacts, re
         assert "A standard appeal is decided within 30 days" not in text
 
 
+@pytest.mark.real_letters(kinds=["pended"], copies=["prescriber"])
 def test_the_expedited_pended_letter_does_not_offer_expedited_review(prescriber, submit,
                                                                      read_pdf):
     req = submit(prescriber, approvable_case(hbsag="positive"), expedited=True)
@@ -130,6 +135,7 @@ def test_the_expedited_pended_letter_does_not_offer_expedited_review(prescriber,
         Letter.objects.get(determination__request=standard).pdf)
 
 
+@pytest.mark.real_letters(kinds=["denial"], copies=["prescriber"])
 def test_a_document_received_before_the_denial_is_named_as_on_file(deny, prescriber, read_pdf):
     # Uploaded by the prescriber: whoever adds a document takes part in the
     # request, and the reviewer who denies must not have (review/duties.py).
@@ -145,6 +151,7 @@ def test_a_document_received_before_the_denial_is_named_as_on_file(deny, prescri
         assert "not included" not in text
 
 
+@pytest.mark.real_letters(kinds=["approval"])
 def test_approval_gives_dose_site_window_and_inpatient_rule(prescriber, submit, contacts,
                                                             read_pdf, keep_pdf):
     req = submit(prescriber, approvable_case())
@@ -168,6 +175,7 @@ def test_approval_gives_dose_site_window_and_inpatient_rule(prescriber, submit, 
         assert "ATENCIÓN" in text
 
 
+@pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])
 def test_approval_warns_when_the_planned_date_falls_after_the_window(prescriber, submit,
                                                                      read_pdf):
     req = submit(prescriber, approvable_case(planned_infusion_date="2027-03-01"))
@@ -175,12 +183,14 @@ def test_approval_warns_when_the_planned_date_falls_after_the_window(prescriber,
     assert "The planned infusion date, March 1, 2027, falls after this window" in text
 
 
+@pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])
 def test_approval_without_a_planned_date_says_so(prescriber, submit, read_pdf):
     req = submit(prescriber, approvable_case(planned_infusion_date=None))
     text = read_pdf(Letter.objects.get(determination__request=req).pdf)
     assert "Not scheduled yet" in text
 
 
+@pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])
 def test_an_attestation_received_as_a_document_is_not_called_missing(
         prescriber, reviewer, submit, read_pdf, django_capture_on_commit_callbacks):
     req = submit(prescriber, approvable_case(attest_alcohol_counseling=False))
@@ -196,6 +206,7 @@ def test_an_attestation_received_as_a_document_is_not_called_missing(
            "file: Clinic note \u201ccounseling.pdf\u201d" in text
 
 
+@pytest.mark.real_letters(kinds=["pended"])
 def test_pended_letter_in_both_copies(prescriber, submit, read_pdf, keep_pdf):
     req = submit(prescriber, approvable_case(hbsag="positive"))
     assert req.status == Status.PENDING_REVIEW
@@ -210,6 +221,7 @@ def test_pended_letter_in_both_copies(prescriber, submit, read_pdf, keep_pdf):
     assert "What you and your doctor can do now" in member_text
 
 
+@pytest.mark.real_letters(kinds=["approval"])
 def test_the_member_copy_is_addressed_to_the_member_with_a_copy_to_the_prescriber(
         prescriber, submit, read_pdf):
     req = submit(prescriber, approvable_case())
@@ -232,6 +244,7 @@ def test_the_member_copy_is_addressed_to_the_member_with_a_copy_to_the_prescribe
     assert f"{htc}" in prescriber_text.split("Copy")[0]  # the addressee block, before the facts
 
 
+@pytest.mark.real_letters(kinds=["info"])
 def test_information_needed_letter_in_both_copies(prescriber, reviewer, submit, read_pdf,
                                                   keep_pdf):
     req = submit(prescriber, approvable_case(hbsag="positive"))
@@ -252,6 +265,7 @@ def test_information_needed_letter_in_both_copies(prescriber, reviewer, submit, 
     assert "Copy Member's copy" in member_text
 
 
+@pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])
 def test_every_tagline_prints_in_its_language(prescriber, submit):
     from io import BytesIO
 

@@ -19,9 +19,10 @@ from authorizations.review.services import information_request
 from authorizations.review.timeline import timeline
 from tests.factories import approvable_case
 
-pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
+pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.real_letters(copies=["member"])
 def test_every_unmailed_copy_is_printed_once_and_marked_mailed(
         prescriber, reviewer, submit, tmp_path, read_pdf, keep_pdf, time_machine,
         django_capture_on_commit_callbacks):
