@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from authorizations.core import zones
 from authorizations.policy.values import long_date
@@ -61,6 +61,8 @@ def letter_datetime(value: datetime) -> str:
     if _english():
         return f"{letter_date(local)} at {hour}:{local:%M} " \
                f"{'a.m.' if local.hour < 12 else 'p.m.'} {local:%Z}"
-    return _("%(date)s at %(hour)d:%(minute)s %(half)s %(zone)s") % {
+    # ngettext by the hour: Spanish says "a la 1:30" but "a las 2:30".
+    return ngettext("%(date)s at %(hour)d:%(minute)s %(half)s %(zone)s",
+                    "%(date)s at %(hour)d:%(minute)s %(half)s %(zone)s", hour) % {
         "date": letter_date(local), "hour": hour, "minute": f"{local:%M}",
         "half": _("a.m.") if local.hour < 12 else _("p.m."), "zone": f"{local:%Z}"}
