@@ -13,7 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as _
 
 from authorizations.core import deadlines
 
@@ -29,7 +29,8 @@ class Claimant(models.TextChoices):
     REPRESENTATIVE = "representative", "The member's authorized representative"
 
 
-# Labels translated for the member's letter in their language (letters/language.py).
+# Labels marked for the catalogue (plain strings): the member's letter translates them
+# where it prints them, in the member's language (letters/language.py).
 class ReceivedVia(models.TextChoices):
     MAIL = "mail", _("Mail")
     FAX = "fax", _("Fax")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as _
 
 
-# Labels translated for the member's letter in their language (letters/language.py).
+# Labels marked for the catalogue (plain strings): the member's letter translates them
+# where it prints them, in the member's language (letters/language.py).
 class DocumentKind(models.TextChoices):
     FACTOR_IX_LAB = "factor_ix_lab", _("Factor IX lab report")
     INHIBITOR_ASSAY = "inhibitor_assay", _("Inhibitor assay")

@@ -90,7 +90,7 @@ def _appeal(determination: Determination) -> dict[str, Any] | None:
         # member's representative) by mail, fax or phone.
         "claimant": receipt.claimant if receipt is not None else "prescriber",
         "representative": receipt.representative_name if receipt is not None else "",
-        "received_via": receipt.get_received_via_display().split(" (")[0].lower()
+        "received_via": _(receipt.get_received_via_display()).split(" (")[0].lower()
         if receipt is not None else "",
         "filed": letter_date(appeal.filed_at),
         "expedited": appeal.expedited,
@@ -166,7 +166,7 @@ def _on_file(req: AuthorizationRequest, before: datetime | None) -> dict[str, li
     for document in documents:
         on_file.setdefault(document.criterion, []).append(
             _("%(kind)s “%(name)s”, received %(date)s") % {
-                "kind": document.get_kind_display(), "name": document.file_name,
+                "kind": _(document.get_kind_display()), "name": document.file_name,
                 "date": letter_date(document.uploaded_at)})
     return on_file
 
@@ -298,7 +298,7 @@ def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
         "policy": {"number": req.policy_version, "title": policy.POLICY_TITLE,
                    "effective": letter_date(policy.POLICY_EFFECTIVE)},
         "criteria": [criterion_name(c) for c in ir.criteria],
-        "document_kinds": [DocumentKind(k).label for k in ir.document_kinds],
+        "document_kinds": [_(DocumentKind(k).label) for k in ir.document_kinds],
         "message": ir.message,
         "due": letter_datetime(ir.due_at),
         "respond_path": f"/requests/{req.pk}/respond/",
