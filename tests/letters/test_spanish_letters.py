@@ -17,12 +17,14 @@ import pytest
 import textstat
 from django.conf import settings
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from authorizations.appeals.services import appeal_decide, appeal_record
+from authorizations.core import deadlines
 from authorizations.letters import rendering as letters
-from authorizations.letters.language import language_of
+from authorizations.letters.language import clock_words, language_of
+from authorizations.letters.member import plan_rights
 from authorizations.letters.services import information_member_copy
 from authorizations.members import roster_csv
 from authorizations.models import Letter, LetterKind, MemberCopy
@@ -91,6 +93,23 @@ def test_a_language_with_a_catalogue_is_used_and_any_other_is_english():
     # Django ships French for its own messages; the letters have no French catalogue.
     assert language_of("fr") == "en"
     assert language_of("en") == "en" and language_of("") == "en" and language_of(None) == "en"
+
+
+def test_each_plan_types_help_and_the_clocks_in_spanish_and_unchanged_in_english():
+    with translation.override("es"):
+        assert plan_rights("individual_exchange")["helpers"] == [
+            "el departamento de seguros de su estado o su programa de ayuda al consumidor",
+            "el Mercado de Seguros Médicos en CuidadoDeSalud.gov o al 1-800-318-2596 "
+            "(TTY 1-855-889-4325)"]
+        assert plan_rights(None)["helpers"][1].startswith(
+            "si su plan se rige por la ley ERISA, la Administración de Seguridad")
+        words = clock_words()
+        assert (words["appeal_filing"], words["expedited_appeal"],
+                words["external_review_filing"]) == ("180 días", "72 horas", "4 meses")
+    with translation.override("en"):
+        assert clock_words() == deadlines.WORDS
+        assert plan_rights("individual_exchange", copy_is_member=False)["helpers"][0] == \
+            "the member's state's department of insurance or its consumer assistance program"
 
 
 def _po_entries() -> list[dict[str, str]]:
@@ -255,16 +274,26 @@ def test_appeal_and_information_letters_in_spanish_and_an_english_member_unchang
     assert "We approve" in _text(english) and "Aprobamos" not in english
 
 
-def test_the_spanish_prose_is_plain(roster, prescriber, submit, html_given_to_weasyprint):
-    """The Spanish letter's own prose reads easily: Fernández-Huerta (Flesch for
-    Spanish) 60 or more is "normal" to "easy", roughly grade 8 to 9 or below."""
-    submit(prescriber, approvable_case(hbsag="positive", **SPANISH))
-    html = html_given_to_weasyprint[-1]
-    # Its own words: without the English it quotes, the names, codes and the taglines.
-    own = re.sub(r'<span[^>]*lang="en".*?</span></span>', " ", html, flags=re.S)
-    own = own.split('<div class="tagline-list">')[0].split("<h1>", 1)[1]
+def test_the_spanish_prose_is_plain(roster, prescriber, reviewer, submit,
+                                    html_given_to_weasyprint,
+                                    django_capture_on_commit_callbacks):
+    """The Spanish letters' own prose reads easily: Fernández-Huerta (Flesch's
+    formula for Spanish) 70 or more is "fairly easy" (about grade 7), measured on
+    the pended, denial and approval letters."""
+    pages = html_given_to_weasyprint
+    req = submit(prescriber, approvable_case(hbsag="positive", **SPANISH))
+    pended = pages[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        request_decide(by=reviewer, req=req, approve=False, rationale="HBsAg positive.")
+    denial = pages[-1]
+    submit(prescriber, approvable_case(**SPANISH))
+    approval = pages[-1]
     textstat.set_lang("es")
     try:
-        assert textstat.fernandez_huerta(_text(own)) >= 60
+        for html in (pended, denial, approval):
+            # Its own words: without the English it quotes, the letterhead and the taglines.
+            own = re.sub(r'<span[^>]*lang="en".*?</span></span>', " ", html, flags=re.S)
+            own = _text(own.split('<div class="tagline-list">')[0].split("<h1>", 1)[1])
+            assert textstat.fernandez_huerta(own) >= 70, own[:80]
     finally:
         textstat.set_lang("en_US")
