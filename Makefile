@@ -25,7 +25,7 @@ DEMO_PAYER := PAYER_PHONE="1-800-555-0142" PAYER_FAX="1-800-555-0143" \
 	PAYER_PEER_TO_PEER_PHONE="1-800-555-0147" \
 	PAYER_PEER_TO_PEER_HOURS="Monday to Friday, 8 a.m. to 5 p.m. Central time"
 
-.PHONY: run test system test-system lint lock
+.PHONY: run test system test-system lint lock messages
 
 system:
 	@bin/install-system-packages
@@ -84,6 +84,15 @@ PYTEST := $(VENV)/bin/pytest -n $(WORKERS) --dist worksteal
 
 test: test-system $(VENV)/.test node_modules/.installed
 	$(PYTEST) $(PYTEST_ARGS)
+
+# The member letters' translations (README, "Letters in the member's language"):
+# the .po gains every new or changed message (translate them, then run this again),
+# and the committed .mo is compiled from it. Needs GNU gettext (Debian: gettext).
+messages: $(VENV)/.test
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l es -e html,txt,py,css --no-obsolete \
+		--no-location -i ".venv/*" -i "node_modules/*" -i "tests/*" -i "static/*" \
+		-i "staticfiles/*" -i "test-artifacts/*"
+	DJANGO_DEBUG=true $(PY) manage.py compilemessages -l es
 
 # Style, the layers (import-linter contracts in pyproject.toml) and types.
 lint: $(VENV)/.test

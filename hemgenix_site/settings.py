@@ -214,6 +214,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "America/New_York")
 USE_I18N = True
+# The member letters' translations (authorizations/letters/language.py): a
+# member whose roster language has a catalogue here gets the letter in it.
+LOCALE_PATHS = [BASE_DIR / "authorizations" / "locale"]
 USE_TZ = True
 # The pages' date formats, in one module (authorizations/core/formats.py explains).
 FORMAT_MODULE_PATH = ["hemgenix_site.formats"]

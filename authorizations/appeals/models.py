@@ -13,6 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_noop as _
 
 from authorizations.core import deadlines
 
@@ -28,12 +29,14 @@ class Claimant(models.TextChoices):
     REPRESENTATIVE = "representative", "The member's authorized representative"
 
 
+# Labels marked for the catalogue (plain strings): the member's letter translates them
+# where it prints them, in the member's language (letters/language.py).
 class ReceivedVia(models.TextChoices):
-    MAIL = "mail", "Mail"
-    FAX = "fax", "Fax"
+    MAIL = "mail", _("Mail")
+    FAX = "fax", _("Fax")
     # Spoken: the regulation's oral appeal, for an expedited appeal only
     # (29 CFR 2560.503-1(h)(3)(vi)); services.appeal_record says so.
-    PHONE = "phone", "Phone (orally, expedited appeals only)"
+    PHONE = "phone", _("Phone (orally, expedited appeals only)")
 
 
 class AppealQuerySet(models.QuerySet["Appeal"]):

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from authorizations.core import zones
 from authorizations.policy.values import long_date
@@ -38,14 +40,29 @@ def page_datetime(value: datetime | None) -> str:
     return "" if value is None else formats.date_format(_local(value), "DATETIME_FORMAT")
 
 
+def _english() -> bool:
+    return (translation.get_language() or "en").startswith("en")
+
+
 def letter_date(value: date | datetime) -> str:
+    """In English, policy.values.long_date; a member's letter in another
+    language (letters/language.py) reads the format from its catalogue, and
+    the month from Django's ("27 de noviembre de 2026")."""
     if isinstance(value, datetime):
         value = _service(value).date()
-    return long_date(value)
+    if _english():
+        return long_date(value)
+    return dateformat.format(value, pgettext("letter date, Django date format", "F j, Y"))
 
 
 def letter_datetime(value: datetime) -> str:
     local = _service(value)
     hour = local.hour % 12 or 12
-    return f"{letter_date(local)} at {hour}:{local:%M} {'a.m.' if local.hour < 12 else 'p.m.'} " \
-           f"{local:%Z}"
+    if _english():
+        return f"{letter_date(local)} at {hour}:{local:%M} " \
+               f"{'a.m.' if local.hour < 12 else 'p.m.'} {local:%Z}"
+    # ngettext by the hour: Spanish says "a la 1:30" but "a las 2:30".
+    return ngettext("%(date)s at %(hour)d:%(minute)s %(half)s %(zone)s",
+                    "%(date)s at %(hour)d:%(minute)s %(half)s %(zone)s", hour) % {
+        "date": letter_date(local), "hour": hour, "minute": f"{local:%M}",
+        "half": _("a.m.") if local.hour < 12 else _("p.m."), "zone": f"{local:%Z}"}

@@ -6,17 +6,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop as _
 
 
+# Labels marked for the catalogue (plain strings): the member's letter translates them
+# where it prints them, in the member's language (letters/language.py).
 class DocumentKind(models.TextChoices):
-    FACTOR_IX_LAB = "factor_ix_lab", "Factor IX lab report"
-    INHIBITOR_ASSAY = "inhibitor_assay", "Inhibitor assay"
-    AAV5_ANTIBODY = "aav5_antibody", "AAV5 antibody report"
-    LIVER_PANEL = "liver_panel", "Liver panel"
-    LIVER_IMAGING = "liver_imaging", "Liver imaging report"
-    VIRAL_TESTS = "viral_tests", "Viral tests"
-    CLINIC_NOTE = "clinic_note", "Clinic note"
-    OTHER = "other", "Other"
+    FACTOR_IX_LAB = "factor_ix_lab", _("Factor IX lab report")
+    INHIBITOR_ASSAY = "inhibitor_assay", _("Inhibitor assay")
+    AAV5_ANTIBODY = "aav5_antibody", _("AAV5 antibody report")
+    LIVER_PANEL = "liver_panel", _("Liver panel")
+    LIVER_IMAGING = "liver_imaging", _("Liver imaging report")
+    VIRAL_TESTS = "viral_tests", _("Viral tests")
+    CLINIC_NOTE = "clinic_note", _("Clinic note")
+    OTHER = "other", _("Other")
 
 
 # The most a document may weigh; services.py checks it before reading a file.

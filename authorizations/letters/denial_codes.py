@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Marked for the catalogue; the letters translate a meaning where they print
+# it (plain.explain), and FHIR keeps the English.
+from django.utils.translation import gettext_noop as _
+
 DENIAL_CODE_SYSTEM = "urn:hemgenix-pa:denial-code"
 X12_REVIEW_DECISION_REASON_SYSTEM = "https://codesystem.x12.org/external/886"
 
@@ -31,35 +35,36 @@ class DenialCode:
 # Criterion ID -> its code. The meaning is the code's, in plain words; the
 # letter quotes the policy's own words beside it.
 DENIAL_CODES: dict[str, DenialCode] = {
-    "diagnosis": DenialCode("HGX-01", "Diagnosis not covered: the policy covers hemophilia B"),
-    "age": DenialCode("HGX-02", "Age below the policy's minimum of 18 years"),
-    "severity": DenialCode("HGX-03", "Severity or factor IX level outside the policy's limits"),
-    "prophylaxis": DenialCode("HGX-04", "Current prophylaxis not shown as the policy asks"),
+    "diagnosis": DenialCode("HGX-01", _("Diagnosis not covered: the policy covers hemophilia B")),
+    "age": DenialCode("HGX-02", _("Age below the policy's minimum of 18 years")),
+    "severity": DenialCode("HGX-03", _("Severity or factor IX level outside the policy's limits")),
+    "prophylaxis": DenialCode("HGX-04", _("Current prophylaxis not shown as the policy asks")),
     "no_combination_prophylaxis": DenialCode(
-        "HGX-05", "Routine prophylaxis planned to continue after gene therapy"),
-    "inhibitor_history": DenialCode("HGX-06", "History of factor IX inhibitors"),
-    "inhibitor_screen": DenialCode("HGX-07", "Latest factor IX inhibitor screen positive"),
-    "immune_tolerance_induction": DenialCode("HGX-08", "Prior immune tolerance induction"),
-    "liver_health": DenialCode("HGX-09", "Liver testing incomplete or abnormal"),
+        "HGX-05", _("Routine prophylaxis planned to continue after gene therapy")),
+    "inhibitor_history": DenialCode("HGX-06", _("History of factor IX inhibitors")),
+    "inhibitor_screen": DenialCode("HGX-07", _("Latest factor IX inhibitor screen positive")),
+    "immune_tolerance_induction": DenialCode("HGX-08", _("Prior immune tolerance induction")),
+    "liver_health": DenialCode("HGX-09", _("Liver testing incomplete or abnormal")),
     "aav5_antibodies": DenialCode(
-        "HGX-10", "AAV5 antibody testing missing, or the titer is too high"),
-    "hiv": DenialCode("HGX-11", "HIV not controlled as the policy asks"),
-    "hepatitis_b": DenialCode("HGX-12", "Active hepatitis B infection"),
-    "hepatitis_c": DenialCode("HGX-13", "Active hepatitis C infection"),
+        "HGX-10", _("AAV5 antibody testing missing, or the titer is too high")),
+    "hiv": DenialCode("HGX-11", _("HIV not controlled as the policy asks")),
+    "hepatitis_b": DenialCode("HGX-12", _("Active hepatitis B infection")),
+    "hepatitis_c": DenialCode("HGX-13", _("Active hepatitis C infection")),
     "hepatitis_antiviral_therapy": DenialCode(
-        "HGX-14", "Current antiviral therapy for hepatitis B or C"),
-    "prior_gene_therapy": DenialCode("HGX-15", "Prior gene therapy for hemophilia B"),
-    "lifetime_limit": DenialCode("HGX-16", "One treatment per lifetime already used"),
+        "HGX-14", _("Current antiviral therapy for hepatitis B or C")),
+    "prior_gene_therapy": DenialCode("HGX-15", _("Prior gene therapy for hemophilia B")),
+    "lifetime_limit": DenialCode("HGX-16", _("One treatment per lifetime already used")),
     "prescriber_htc": DenialCode(
-        "HGX-17", "Prescriber not a bleeding disorder specialist at a designated HTC"),
-    "dosing": DenialCode("HGX-18", "Dose differs from the FDA-approved dose"),
-    "monitoring_attestation": DenialCode("HGX-19", "Liver and factor IX monitoring plan missing"),
-    "alcohol_counseling_attestation": DenialCode("HGX-20", "Alcohol counseling not documented"),
+        "HGX-17", _("Prescriber not a bleeding disorder specialist at a designated HTC")),
+    "dosing": DenialCode("HGX-18", _("Dose differs from the FDA-approved dose")),
+    "monitoring_attestation": DenialCode(
+        "HGX-19", _("Liver and factor IX monitoring plan missing")),
+    "alcohol_counseling_attestation": DenialCode("HGX-20", _("Alcohol counseling not documented")),
     "no_inpatient_admission": DenialCode(
-        "HGX-21", "Inpatient admission planned only to give the infusion"),
+        "HGX-21", _("Inpatient admission planned only to give the infusion")),
 }
 # A reason the reviewer wrote in their own words.
-OTHER = DenialCode("HGX-99", "Other reason, given by the clinical reviewer")
+OTHER = DenialCode("HGX-99", _("Other reason, given by the clinical reviewer"))
 
 
 def denial_code(criterion: str) -> DenialCode:

@@ -5,6 +5,11 @@ structure tree with pikepdf (issue 21, PDF accessibility):
   reads Spanish, Arabic or Chinese in its own voice. The taglines close every
   letter (letters/_taglines.html, nothing after them), so they are the last
   paragraphs of the structure tree, in the order taglines.py gives;
+- the English a letter in another language quotes (the policy's own words,
+  the engine's findings, the payer's configured text) carries lang en. The
+  templates write each as `<span lang="en"><span>...</span></span>`, and no
+  other span holds a span: WeasyPrint keeps spans as /Span elements but not
+  their lang, so a /Span with a /Span inside is such a quote;
 - each table header cell carries its scope (/A << /O /Table /Scope ... >>):
   a column header in a table's head, a row header elsewhere;
 - each attached file appears once in the catalog's /AF (WeasyPrint lists them
@@ -17,6 +22,8 @@ import io
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf, String
+
+ENGLISH = "en"
 
 
 def _elements(root: pikepdf.Object) -> list[pikepdf.Object]:
@@ -50,6 +57,11 @@ def finish(pdf: bytes, tagline_languages: list[str]) -> bytes:
         elements = _elements(root.StructTreeRoot)
         for th in (e for e in elements if e.get("/S") == Name.TH):
             th.A = Dictionary(O=Name.Table, Scope=_scope(th))
+        for span in (e for e in elements if e.get("/S") == Name.Span):
+            kids = span.get("/K")
+            children = list(kids) if isinstance(kids, Array) else [kids]
+            if any(isinstance(k, Dictionary) and k.get("/S") == Name.Span for k in children):
+                span.Lang = String(ENGLISH)
         paragraphs = [e for e in elements if e.get("/S") == Name.P]
         if tagline_languages and len(paragraphs) >= len(tagline_languages):
             tail = paragraphs[-len(tagline_languages):]

@@ -14,15 +14,18 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Min, Q, QuerySet
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from weasyprint import HTML
 
 from authorizations import policy
 from authorizations.core import deadlines
 from authorizations.core.formats import letter_date, letter_datetime
 from authorizations.fhir.bundle import letter_attachments
-from authorizations.letters import pdf_tags, plain
+from authorizations.letters import language, pdf_tags, plain
+from authorizations.letters.contact import payer_contact
 from authorizations.letters.denial_codes import denial_code
-from authorizations.letters.member import member_context
+from authorizations.letters.member import member_context, preferred_language
 from authorizations.letters.taglines import TAGLINES, taglines
 from authorizations.models import (
     AuthorizationRequest,
@@ -46,13 +49,15 @@ TEMPLATE_BY_KIND = {
     LetterKind.APPEAL_UPHELD: "letters/appeal_upheld.html",
     LetterKind.APPEAL_OVERTURNED: "letters/appeal_overturned.html",
 }
+# Marked for the catalogue, translated where a letter prints them.
 TITLE_BY_KIND = {
-    LetterKind.APPROVAL: "Prior authorization approved",
-    LetterKind.PENDED: "Prior authorization request pended for clinical review",
-    LetterKind.DENIAL: "Prior authorization denied",
-    LetterKind.APPEAL_UPHELD: "Appeal decision: denial upheld",
-    LetterKind.APPEAL_OVERTURNED: "Appeal decision: prior authorization approved",
+    LetterKind.APPROVAL: gettext_noop("Prior authorization approved"),
+    LetterKind.PENDED: gettext_noop("Prior authorization request pended for clinical review"),
+    LetterKind.DENIAL: gettext_noop("Prior authorization denied"),
+    LetterKind.APPEAL_UPHELD: gettext_noop("Appeal decision: denial upheld"),
+    LetterKind.APPEAL_OVERTURNED: gettext_noop("Appeal decision: prior authorization approved"),
 }
+INFORMATION_TITLE = gettext_noop("Information needed for a prior authorization request")
 # A determination that decides an appeal has the appeal's letter.
 APPEAL_KIND_BY_STATUS = {
     Status.APPROVED: LetterKind.APPEAL_OVERTURNED,
@@ -64,9 +69,6 @@ APPEAL_KIND_BY_STATUS = {
 PRESCRIBER = "prescriber"
 MEMBER = "member"
 COPIES = (PRESCRIBER, MEMBER)
-
-ID_CARD = "the number on the member's ID card"
-
 
 def letter_kind(determination: Determination) -> LetterKind:
     """The kind of the determination's letter: by its status, or the appeal's
@@ -88,7 +90,7 @@ def _appeal(determination: Determination) -> dict[str, Any] | None:
         # member's representative) by mail, fax or phone.
         "claimant": receipt.claimant if receipt is not None else "prescriber",
         "representative": receipt.representative_name if receipt is not None else "",
-        "received_via": receipt.get_received_via_display().split(" (")[0].lower()
+        "received_via": _(receipt.get_received_via_display()).split(" (")[0].lower()
         if receipt is not None else "",
         "filed": letter_date(appeal.filed_at),
         "expedited": appeal.expedited,
@@ -109,44 +111,10 @@ def needs_letter(determination: Determination) -> bool:
     return first is not None and first.pk == determination.pk
 
 
-def _lines(address: str) -> list[str]:
-    return [line.strip() for line in address.split(",") if line.strip()]
-
-
-def _contact() -> dict[str, Any]:
-    """What the deployment configured, and nothing made up: where a number or
-    an address is missing, the letters name the ID card's number instead."""
-    missing = [what for what, value in (("mailing address", settings.PAYER_ADDRESS),
-                                        ("fax number", settings.PAYER_FAX)) if not value]
-    appeals_address = settings.PAYER_APPEALS_ADDRESS or settings.PAYER_ADDRESS
-    appeals_fax = settings.PAYER_APPEALS_FAX or settings.PAYER_FAX
-    appeals_missing = [what for what, value in (("appeals mailing address", appeals_address),
-                                                ("appeals fax number", appeals_fax))
-                       if not value]
-    return {
-        "not_configured": " and ".join(missing),
-        "name": settings.PAYER_NAME,
-        "department": settings.PAYER_UM_DEPARTMENT,
-        "address_lines": _lines(settings.PAYER_ADDRESS),
-        "phone": settings.PAYER_PHONE,
-        "fax": settings.PAYER_FAX,
-        "call": settings.PAYER_PHONE or ID_CARD,
-        "appeals_address": ", ".join(_lines(appeals_address)),
-        "appeals_fax": appeals_fax,
-        "appeals_not_configured": " and ".join(appeals_missing),
-        "plan_provision": settings.PAYER_PLAN_PROVISION,
-        "external_review": settings.PAYER_EXTERNAL_REVIEW,
-        "consumer_assistance": settings.PAYER_CONSUMER_ASSISTANCE,
-        "peer_to_peer_phone": settings.PAYER_PEER_TO_PEER_PHONE or settings.PAYER_PHONE
-        or ID_CARD,
-        "peer_to_peer_hours": settings.PAYER_PEER_TO_PEER_HOURS,
-    }
-
-
 def _member(req: AuthorizationRequest) -> dict[str, str]:
     dob = req.answers.get("date_of_birth")
     return {"name": req.patient_name, "member_id": req.member_id,
-            "date_of_birth": letter_date(date.fromisoformat(dob)) if dob else "Not recorded"}
+            "date_of_birth": letter_date(date.fromisoformat(dob)) if dob else _("Not recorded")}
 
 
 def _common(req: AuthorizationRequest, copy: str) -> dict[str, Any]:
@@ -157,7 +125,9 @@ def _common(req: AuthorizationRequest, copy: str) -> dict[str, Any]:
     return {
         "copy": copy,
         "to_member": copy == MEMBER,
-        "payer": _contact(),
+        "payer": payer_contact(),
+        # The copy's language (letters/language.py): the HTML's lang, so the PDF's /Lang.
+        "language": language.current(),
         "request_number": req.number,
         "submitted": letter_date(req.submitted_at) if req.submitted_at else "",
         "expedited": req.expedited,
@@ -167,7 +137,7 @@ def _common(req: AuthorizationRequest, copy: str) -> dict[str, Any]:
         "taglines": taglines(settings.PAYER_PHONE),
         # The appeal rights, turnaround and follow-up words (pages get the
         # same through the context processor).
-        "clocks": deadlines.WORDS,
+        "clocks": language.clock_words(),
         # The roster's address and plan type, the copy's voice (letters/member.py).
         **member_context(req, copy == MEMBER),
     }
@@ -195,8 +165,9 @@ def _on_file(req: AuthorizationRequest, before: datetime | None) -> dict[str, li
     on_file: dict[str, list[str]] = {}
     for document in documents:
         on_file.setdefault(document.criterion, []).append(
-            f"{document.get_kind_display()} \u201c{document.file_name}\u201d, received "
-            f"{letter_date(document.uploaded_at)}")
+            _("%(kind)s “%(name)s”, received %(date)s") % {
+                "kind": _(document.get_kind_display()), "name": document.file_name,
+                "date": letter_date(document.uploaded_at)})
     return on_file
 
 
@@ -262,7 +233,7 @@ def letter_context(determination: Determination, copy: str = PRESCRIBER) -> dict
     context: dict[str, Any] = {
         **_common(req, copy),
         "kind": kind,
-        "title": TITLE_BY_KIND[kind],
+        "title": _(TITLE_BY_KIND[kind]),
         "letter_date": letter_date(determination.created_at),
         "policy": {
             "number": determination.policy_version,
@@ -284,7 +255,8 @@ def letter_context(determination: Determination, copy: str = PRESCRIBER) -> dict
     context["flags"] = plain.flag_items(req.review_flags or [], req.review_flag_reasons,
                                         context["voice"])
     # A denial with no criterion among its reasons still has its code.
-    context["other_code"] = denial_code("")
+    other = denial_code("")
+    context["other_code"] = {"code": other.code, "meaning": _(other.meaning)}
     if kind in (LetterKind.APPROVAL, LetterKind.APPEAL_OVERTURNED):
         # A reviewer may approve without an attestation; the letter must not claim one.
         context["approved_on_review"] = determination.kind == DecisionKind.REVIEWER
@@ -321,12 +293,12 @@ def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
     return {
         **_common(req, copy),
         "kind": LetterKind.INFORMATION,
-        "title": "Information needed for a prior authorization request",
+        "title": _(INFORMATION_TITLE),
         "letter_date": letter_date(ir.paused_at),
         "policy": {"number": req.policy_version, "title": policy.POLICY_TITLE,
                    "effective": letter_date(policy.POLICY_EFFECTIVE)},
         "criteria": [criterion_name(c) for c in ir.criteria],
-        "document_kinds": [DocumentKind(k).label for k in ir.document_kinds],
+        "document_kinds": [_(DocumentKind(k).label) for k in ir.document_kinds],
         "message": ir.message,
         "due": letter_datetime(ir.due_at),
         "respond_path": f"/requests/{req.pk}/respond/",
@@ -353,14 +325,17 @@ def render_information_pdf(ir, copy: str = PRESCRIBER) -> bytes:
     # for (the pending determination), and the answers.
     pending = (ir.request.determinations.filter(created_at__lte=ir.paused_at)
                .order_by("-created_at", "-id").first())
-    return _write_pdf(render_to_string("letters/information.html", information_context(ir, copy)),
+    with language.letter_language(copy == MEMBER, preferred_language(ir.request)):
+        html = render_to_string("letters/information.html", information_context(ir, copy))
+    return _write_pdf(html,
                       attachments=letter_attachments(pending) if pending is not None else None)
 
 
 def _render_determination(determination: Determination, copy: str) -> bytes:
-
-    context = letter_context(determination, copy)
-    html = render_to_string(TEMPLATE_BY_KIND[context["kind"]], context)
+    # The member's copy in the member's language; the prescriber's in English.
+    with language.letter_language(copy == MEMBER, preferred_language(determination.request)):
+        context = letter_context(determination, copy)
+        html = render_to_string(TEMPLATE_BY_KIND[context["kind"]], context)
     # PDF/A-3 with the decision and answers as FHIR JSON files inside (fhir/bundle.py).
     return _write_pdf(html, attachments=letter_attachments(determination))
 
