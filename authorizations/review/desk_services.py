@@ -163,6 +163,20 @@ def pending_exception(req: AuthorizationRequest) -> DecisionException | None:
     return latest
 
 
+def exceptions_to_sign(user: User) -> list[DecisionException]:
+    """The exceptions pending a second key that `user` may sign: each the
+    pending one of its case (pending_exception), asked by someone else, on a
+    case `user` took no part in (nor, for an appeal's, denied). Read row by
+    row: pending exceptions are few, and who took part is read from the
+    records (review/duties.py)."""
+    unsigned = (DecisionException.objects.filter(signed_at__isnull=True)
+                .exclude(asked_by=user)
+                .filter(request__status__in=(*OPEN_STATUSES, Status.DENIED))
+                .select_related("request", "asked_by", "appeal__denial"))
+    return [exc for exc in unsigned if pending_exception(exc.request) == exc
+            and not took_part_in_exception(user, exc)]
+
+
 def _refuse_undecidable(req: AuthorizationRequest) -> None:
     if req.status == Status.DENIED or not req.can_become(Status.APPROVED):
         raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
