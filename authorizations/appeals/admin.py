@@ -330,7 +330,8 @@ class AppealAdmin(ReadOnlyAdmin):
             "request", "denial", "filed_by", "decision"), pk=pk)
         req = appeal.request
         conflict = appeal_conflict(request.user, appeal) if appeal.is_open else ""
-        form = AppealDecisionForm(req, request.POST or None)
+        # Bound only to a decision's POST (not to the exception's form shown again).
+        form = AppealDecisionForm(req, request.POST if request.method == "POST" else None)
         error, confirm = "", False
         if request.method == "POST" and appeal.is_open and not conflict:
             if not form.is_valid():

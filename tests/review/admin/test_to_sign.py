@@ -79,3 +79,8 @@ def test_an_appeals_exception_awaits_neither_the_asker_nor_the_denier(
     assert "Exceptions awaiting my signature 1" in home(client)
     assert listed(login(client, colleague)) == set()
     assert listed(login(client, reviewer)) == set()
+    # The request's page shows it pending and leads to the appeal, where it is signed.
+    page = login(client, third).get(reverse(
+        "admin:authorizations_authorizationrequest_change", args=[unproven.pk])).content.decode()
+    assert "Exception pending" in page
+    assert reverse("admin:authorizations_appeal_decide", args=[appeal.pk]) + "#exception" in page
