@@ -71,7 +71,7 @@ run: RUN += DJANGO_SITE_URL=http://$(HOST):$(PORT)
 run: system $(VENV)/.run var/secret-key
 	$(RUN) $(PY) manage.py migrate --no-input
 	$(RUN) $(PY) manage.py import_htcs
-	$(RUN) $(DEMO_PAYER) DJANGO_DEMO=true $(PY) manage.py seed_demo
+	$(RUN) $(DEMO_PAYER) DJANGO_DEMO=true $(PY) manage.py seed_demo $(if $(HISTORY),--history $(HISTORY))
 	$(RUN) $(DEMO_PAYER) $(PY) manage.py qcluster & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN) $(DEMO_PAYER) DJANGO_TASK_WORKER=true $(PY) manage.py runserver --insecure $(HOST):$(PORT)

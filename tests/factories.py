@@ -142,6 +142,17 @@ def approve_under_two_keys(req, *, first, rationale, second=None,
     return exception_sign(by=second, exception=exc)
 
 
+def overturn_under_two_keys(appeal, *, first, rationale, second=None,
+                            reason="records_show_met"):
+    """Overturn `appeal`'s denial past its unmet criteria as the desk does:
+    `first` (who may decide the appeal) asks for the exception, `second` (who
+    took no part, nor denied) signs it, and the appeal is decided."""
+    second = second or make_reviewer(username="second-key", credentials="MD, Hematology")
+    exc = exception_ask(by=first, req=appeal.request, appeal=appeal, reason=reason,
+                        rationale=rationale)
+    return exception_sign(by=second, exception=exc)
+
+
 # The EHR's side of the API and of FHIR PAS.
 def api_token(prescriber: User, *, npi: str = "") -> str:
     """The raw API token of `prescriber`'s HTC, made by an administrator as the

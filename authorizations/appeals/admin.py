@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from authorizations.appeals import selectors as appeal_selectors
 from authorizations.appeals.forms import AppealRecordForm
@@ -29,11 +29,13 @@ from authorizations.core.actions import AuditAction
 from authorizations.core.admin import ReadOnlyAdmin
 from authorizations.core.audit import audit
 from authorizations.documents.selectors import admin_document_rows
-from authorizations.models import Appeal, InvalidTransition
+from authorizations.models import Appeal, DecisionException, InvalidTransition
+from authorizations.requests.selectors import criterion_name
 from authorizations.requests.services import LifetimeLimitReached
+from authorizations.review import desk_services
 from authorizations.review.evidence import criteria_rows
-from authorizations.review.forms import DecisionForm
-from authorizations.review.services import ConflictOfInterest
+from authorizations.review.forms import DecisionForm, ExceptionForm
+from authorizations.review.services import ConflictOfInterest, exception_criteria
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
 
@@ -210,9 +212,73 @@ class AppealAdmin(ReadOnlyAdmin):
             self.decide_view))
         record = self.admin_site.admin_view(require_http_methods(["GET", "POST"])(
             self.record_view))
+        ask = self.admin_site.admin_view(require_POST(self.exception_view))
+        sign = self.admin_site.admin_view(require_POST(self.sign_view))
         return [path("<int:pk>/decide/", decide, name="authorizations_appeal_decide"),
+                path("<int:pk>/exception/", ask, name="authorizations_appeal_exception"),
+                path("<int:pk>/exception/sign/", sign,
+                     name="authorizations_appeal_exception_sign"),
                 path("record/", record, name="authorizations_appeal_record")] + \
             super().get_urls()
+
+    def _appeal(self, request, pk: int) -> Appeal:
+        if not request.user.has_perm(DECIDE_PERMISSION):
+            raise PermissionDenied
+        return get_object_or_404(Appeal.objects.select_related("request", "denial"), pk=pk)
+
+    def exception_view(self, request, pk: int):
+        """The first key of an overturn past unmet criteria (two keys, as a
+        first approval); errors show the appeal again with what was typed."""
+        appeal = self._appeal(request, pk)
+        form = ExceptionForm(request.POST)
+        if form.is_valid():
+            try:
+                desk_services.exception_ask(by=request.user, req=appeal.request,
+                                            appeal=appeal, **form.cleaned_data)
+            except (ConflictOfInterest, InvalidTransition, ValueError) as exc:
+                messages.error(request, f"Nothing was asked: {exc}")
+            else:
+                messages.success(request, f"The exception that overturns the denial of "
+                                          f"{appeal.request.number} awaits a second "
+                                          "reviewer's signature.")
+            return HttpResponseRedirect(reverse("admin:authorizations_appeal_decide",
+                                                args=[appeal.pk]) + "#exception")
+        request.method = "GET"
+        return self.decide_view(request, pk, exception_form=form)
+
+    def sign_view(self, request, pk: int):
+        """The second key: the appeal is decided (overturned) when it turns."""
+        appeal = self._appeal(request, pk)
+        exc = get_object_or_404(DecisionException, pk=request.POST.get("exception") or 0,
+                                appeal=appeal)
+        try:
+            desk_services.exception_sign(by=request.user, exception=exc)
+        except (ConflictOfInterest, InvalidTransition, ValueError, LifetimeLimitReached) as e:
+            messages.error(request, f"Nothing was signed: {e}")
+        else:
+            messages.success(request, f"The denial of {appeal.request.number} is overturned "
+                                      "under two keys. Its letter is on the request's page.")
+        return HttpResponseRedirect(reverse("admin:authorizations_appeal_decide",
+                                            args=[appeal.pk]))
+
+    def _exception_context(self, request, appeal: Appeal,
+                           form: ExceptionForm | None) -> dict:
+        """The pending second key of this appeal, or the first key's form
+        when overturning needs one."""
+        req = appeal.request
+        pending = desk_services.pending_exception(req) if appeal.is_open else None
+        if pending is not None and pending.appeal_id != appeal.pk:
+            pending = None
+        return {
+            "pending_exception": pending,
+            "exception_names": [criterion_name(c) for c in pending.criteria] if pending
+            else [],
+            "sign_refusal": desk_services.took_part_in_exception(request.user, pending)
+            if pending else "",
+            "needs_exception": appeal.is_open and bool(exception_criteria(req)),
+            "exception_form": form or ExceptionForm(),
+            "exception_error": "Nothing was asked: correct the form." if form else "",
+        }
 
     def record_view(self, request):
         """An appeal the member (or their representative) sent by mail, fax or
@@ -255,7 +321,7 @@ class AppealAdmin(ReadOnlyAdmin):
             "allowance": settings.NOTICE_MAILING_ALLOWANCE_DAYS,
         }, status=400 if error else 200)
 
-    def decide_view(self, request, pk: int):
+    def decide_view(self, request, pk: int, exception_form: ExceptionForm | None = None):
         """The appeal, the denial it is about, and the decision form (GET);
         the decision through the service (POST). Errors keep what was typed."""
         if not request.user.has_perm(DECIDE_PERMISSION):
@@ -264,7 +330,8 @@ class AppealAdmin(ReadOnlyAdmin):
             "request", "denial", "filed_by", "decision"), pk=pk)
         req = appeal.request
         conflict = appeal_conflict(request.user, appeal) if appeal.is_open else ""
-        form = AppealDecisionForm(req, request.POST or None)
+        # Bound only to a decision's POST (not to the exception's form shown again).
+        form = AppealDecisionForm(req, request.POST if request.method == "POST" else None)
         error, confirm = "", False
         if request.method == "POST" and appeal.is_open and not conflict:
             if not form.is_valid():
@@ -311,4 +378,5 @@ class AppealAdmin(ReadOnlyAdmin):
             "request_url": reverse("admin:authorizations_authorizationrequest_change",
                                    args=[req.pk]),
             "letter_url": reverse("request_letter", args=[req.pk]),
-        }, status=400 if error else 200)
+            **self._exception_context(request, appeal, exception_form),
+        }, status=400 if error or exception_form else 200)

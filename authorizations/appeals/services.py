@@ -34,7 +34,7 @@ from authorizations.models import (
     ReceivedVia,
     Status,
 )
-from authorizations.requests.services import LifetimeLimitReached, record_decision
+from authorizations.requests.services import Decided, LifetimeLimitReached, record_decision
 from authorizations.review import services as review_services
 
 
@@ -202,13 +202,63 @@ def appeal_conflict(user: User, appeal: Appeal) -> str:
     return review_services.conflict_of_interest(user, appeal.request)
 
 
+def refuse_appeal_decision(user: User, appeal: Appeal, req: AuthorizationRequest) -> None:
+    """The checks of `user`'s decision of an appeal, `req` and `appeal` locked."""
+    if not appeal.is_open:
+        raise AppealRefused(f"The appeal of {req.number} is already decided")
+    appeal.request = req
+    conflict = appeal_conflict(user, appeal)
+    if conflict:
+        raise review_services.ConflictOfInterest(conflict)
+    if req.status != Status.DENIED:
+        raise AppealRefused(f"{req.number} is {req.get_status_display().lower()}")
+
+
+def locked_appeal(appeal: Appeal) -> tuple[AuthorizationRequest, Appeal]:
+    req = AuthorizationRequest.objects.select_for_update().get(pk=appeal.request_id)
+    # Only the appeal's own row: "denial" joined into FOR UPDATE would lock the
+    # determination too, which the app role may not update (N2).
+    appeal = (Appeal.objects.select_for_update(of=("self",)).select_related("denial")
+              .get(pk=appeal.pk))
+    appeal.request = req
+    return req, appeal
+
+
+def record_appeal_decision(req: AuthorizationRequest, appeal: Appeal, *, by: User,
+                           overturn: bool, rationale: str, reasons: list[str] | None,
+                           other_reason: str, today: date) -> Decided:
+    """The appeal's decision through the one decision pipeline, in `by`'s
+    name; the caller holds both rows locked, has checked them and audits.
+    Decided.determination is None when an overturn found the member's one
+    treatment taken (nothing is written to the appeal then)."""
+    # The request's decided time stays the first decision's, which its review
+    # clock and the metrics measure; the appeal keeps its own.
+    first_decided_at = req.decided_at
+    decided = record_decision(req, by=by, approve=overturn, rationale=rationale,
+                              reasons=reasons, other_reason=other_reason, today=today,
+                              transition=overturn)
+    if decided.determination is not None:
+        if overturn:
+            req.decided_at = first_decided_at
+            req.save(update_fields=["decided_at"])
+        appeal.decided_at, appeal.decided_by = timezone.now(), by
+        appeal.outcome = AppealOutcome.OVERTURNED if overturn else AppealOutcome.UPHELD
+        appeal.rationale, appeal.decision = rationale, decided.determination
+        appeal.save(update_fields=["decided_at", "decided_by", "outcome", "rationale",
+                                   "decision"])
+        delivery_notice(req, "appeal_decided")
+    return decided
+
+
 @service
 def appeal_decide(*, by: User, appeal: Appeal, overturn: bool, rationale: str,
                   reasons: list[str] | None = None, other_reason: str = "",
                   as_of: date | None = None) -> Determination:
     """Decide an appeal. Upheld: a new reviewer's denial with its reasons and
     rationale, and its own letter. Overturned: approved as any approval (the
-    one-treatment-per-lifetime check, the authorization, the approval letter).
+    one-treatment-per-lifetime check, the authorization, the approval letter);
+    past an unmet criterion or an "unproven" exclusion only under two keys,
+    as a first approval (review/desk_services.exception_ask with the appeal).
 
     Raises LifetimeLimitReached when the member already holds an authorization:
     the appeal then stays open, on the record."""
@@ -218,41 +268,22 @@ def appeal_decide(*, by: User, appeal: Appeal, overturn: bool, rationale: str,
         raise ValueError("Rationale: a rationale is required for every appeal decision")
     today = as_of or zones.today()
     with transaction.atomic():
-        req = AuthorizationRequest.objects.select_for_update().get(pk=appeal.request_id)
-        # Only the appeal's own row: "denial" joined into FOR UPDATE would lock the
-        # determination too, which the app role may not update (N2).
-        appeal = (Appeal.objects.select_for_update(of=("self",)).select_related("denial")
-                  .get(pk=appeal.pk))
-        if not appeal.is_open:
-            raise AppealRefused(f"The appeal of {req.number} is already decided")
-        appeal.request = req
-        conflict = appeal_conflict(by, appeal)
-        if conflict:
-            raise review_services.ConflictOfInterest(conflict)
-        if req.status != Status.DENIED:
-            raise AppealRefused(f"{req.number} is {req.get_status_display().lower()}")
-        # The request's decided time stays the first decision's, which its review
-        # clock and the metrics measure; the appeal keeps its own.
-        first_decided_at = req.decided_at
-        decided = record_decision(req, by=by, approve=overturn, rationale=rationale,
-                                  reasons=reasons, other_reason=other_reason, today=today,
-                                  transition=overturn)
+        req, appeal = locked_appeal(appeal)
+        refuse_appeal_decision(by, appeal, req)
+        if overturn and review_services.exception_criteria(req):
+            raise review_services.ExceptionNeeded(
+                f"{req.number} does not meet every criterion: overturning its denial needs "
+                "an exception, signed by a second reviewer who took no part in the case")
+        decided = record_appeal_decision(req, appeal, by=by, overturn=overturn,
+                                         rationale=rationale, reasons=reasons,
+                                         other_reason=other_reason, today=today)
         determination = decided.determination
         if determination is None:
             audit(by=by, action=AuditAction.APPROVE_REFUSED, obj=req, reason="lifetime_limit",
                   appeal=appeal.pk)
         else:
-            if overturn:
-                req.decided_at = first_decided_at
-                req.save(update_fields=["decided_at"])
-            appeal.decided_at, appeal.decided_by = timezone.now(), by
-            appeal.outcome = AppealOutcome.OVERTURNED if overturn else AppealOutcome.UPHELD
-            appeal.rationale, appeal.decision = rationale, determination
-            appeal.save(update_fields=["decided_at", "decided_by", "outcome", "rationale",
-                                       "decision"])
             audit(by=by, action=AuditAction.APPEAL_DECIDE, obj=req, appeal=appeal.pk,
                   outcome=appeal.outcome, reasons=decided.reasons)
-            delivery_notice(req, "appeal_decided")
     if determination is None:  # refused: the member's one treatment is taken
         raise LifetimeLimitReached(
             f"{req.number} was not approved: this member already has a recorded Hemgenix "

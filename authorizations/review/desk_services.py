@@ -10,7 +10,10 @@ Exceptions: approving a request with an unmet criterion or an "unproven"
 exclusion needs the reviewer's reason code and rationale (the first key)
 and the sign-off of a second reviewer who took no part in the case (the
 second). The approval is recorded when the second key turns, through the
-one decision pipeline (requests/services.record_decision).
+one decision pipeline (requests/services.record_decision). Overturning a
+denial on appeal past such a criterion is the same exception: asked on the
+open appeal by a reviewer who may decide it, signed by a second who took no
+part (nor denied), and the signature decides the appeal.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from authorizations.appeals import services as appeal_services
 from authorizations.core import zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
 from authorizations.models import (
     OPEN_STATUSES,
+    Appeal,
     AuthorizationRequest,
     DecisionException,
     Determination,
@@ -138,13 +143,38 @@ def document_opened(*, by: User, doc: Document, page: int) -> None:
 # --------------------------------------------------------------------------
 
 def pending_exception(req: AuthorizationRequest) -> DecisionException | None:
-    """The exception awaiting its second key: the latest unsigned one that
-    covers the unmet criteria as they are now (an older one is stale)."""
-    latest = (DecisionException.objects.filter(request=req, signed_at__isnull=True)
-              .select_related("asked_by").order_by("-asked_at", "-id").first())
+    """The exception awaiting its second key: the latest unsigned one of the
+    decision now open (the first decision's, or the open appeal's once
+    denied) that covers the unmet criteria as they are now (an older one is
+    stale, and so is one asked before a denial or of a decided appeal)."""
+    if req.status == Status.DENIED:
+        appeal = appeal_services.open_appeal(req)
+        if appeal is None:
+            return None
+        scope = DecisionException.objects.filter(request=req, appeal=appeal)
+    elif req.status in OPEN_STATUSES:
+        scope = DecisionException.objects.filter(request=req, appeal__isnull=True)
+    else:
+        return None
+    latest = (scope.filter(signed_at__isnull=True).select_related("asked_by", "appeal")
+              .order_by("-asked_at", "-id").first())
     if latest is None or sorted(latest.criteria) != exception_criteria(req):
         return None
     return latest
+
+
+def exceptions_to_sign(user: User) -> list[DecisionException]:
+    """The exceptions pending a second key that `user` may sign: each the
+    pending one of its case (pending_exception), asked by someone else, on a
+    case `user` took no part in (nor, for an appeal's, denied). Read row by
+    row: pending exceptions are few, and who took part is read from the
+    records (review/duties.py)."""
+    unsigned = (DecisionException.objects.filter(signed_at__isnull=True)
+                .exclude(asked_by=user)
+                .filter(request__status__in=(*OPEN_STATUSES, Status.DENIED))
+                .select_related("request", "asked_by", "appeal__denial"))
+    return [exc for exc in unsigned if pending_exception(exc.request) == exc
+            and not took_part_in_exception(user, exc)]
 
 
 def _refuse_undecidable(req: AuthorizationRequest) -> None:
@@ -154,10 +184,21 @@ def _refuse_undecidable(req: AuthorizationRequest) -> None:
     check_decidable(req, timezone.now())
 
 
+def _refuse_appeal_undecidable(by: User, req: AuthorizationRequest, appeal: Appeal) -> Appeal:
+    """The appeal locked and checked as its decision would be (open, the
+    request denied, `by` neither the denier nor one who took part)."""
+    if appeal.request_id != req.pk:
+        raise ValueError(f"This appeal is not of {req.number}")
+    _, appeal = appeal_services.locked_appeal(appeal)
+    appeal_services.refuse_appeal_decision(by, appeal, req)
+    return appeal
+
+
 @service
 def exception_ask(*, by: User, req: AuthorizationRequest, reason: str,
-                  rationale: str) -> DecisionException:
-    """The first key: the reviewer asks to approve past the unmet criteria."""
+                  rationale: str, appeal: Appeal | None = None) -> DecisionException:
+    """The first key: the reviewer asks to approve past the unmet criteria;
+    with `appeal`, to overturn the denial on that open appeal."""
     rationale = rationale.strip()
     if reason not in ExceptionReason.values:
         raise ValueError("Exception reason: choose one from the list")
@@ -165,9 +206,13 @@ def exception_ask(*, by: User, req: AuthorizationRequest, reason: str,
         raise ValueError("Rationale: say why the unmet criteria should not stop this approval")
     with transaction.atomic():
         req = _locked(req)
-        _refuse_undecidable(req)
-        refuse_conflict(by, req)
-        refuse_not_owner(by, req)
+        if appeal is None:
+            _refuse_undecidable(req)
+            refuse_conflict(by, req)
+            refuse_not_owner(by, req)
+        else:
+            # An appeal has no owner: whoever may decide it asks.
+            appeal = _refuse_appeal_undecidable(by, req, appeal)
         if "lifetime_limit" in req.unmet:
             raise ValueError("No exception lifts one treatment per lifetime")
         criteria = exception_criteria(req)
@@ -178,10 +223,11 @@ def exception_ask(*, by: User, req: AuthorizationRequest, reason: str,
             raise InvalidTransition(f"An exception on {req.number} already awaits a second "
                                     "reviewer's signature")
         exc = DecisionException(request=req, reason=reason, rationale=rationale,
-                                criteria=criteria, asked_by=by, asked_at=timezone.now())
+                                criteria=criteria, asked_by=by, asked_at=timezone.now(),
+                                appeal=appeal)
         exc.save()
         audit(by=by, action=AuditAction.EXCEPTION_ASK, obj=req, exception=exc.pk,
-              reason=reason, criteria=criteria)
+              reason=reason, criteria=criteria, appeal=appeal.pk if appeal else None)
     return exc
 
 
@@ -190,47 +236,71 @@ def took_part_in_exception(user: User, exc: DecisionException) -> str:
     if user.pk == exc.asked_by_id:
         return ("You asked for this exception: a second reviewer who took no part in the "
                 "case signs it")
+    if exc.appeal_id is not None and user.pk == exc.appeal.denial.decided_by_id:
+        return (f"You denied {exc.request.number}: a second reviewer who took no part in the "
+                "case signs the exception that overturns it")
     return conflict_of_interest(user, exc.request, duty=SIGN)
+
+
+def _both_keys(exc: DecisionException, by: User) -> str:
+    return (f"{exc.rationale}\n\nException ({exc.get_reason_display().lower()}) "
+            f"signed by a second reviewer, {display_name(by)}.")
+
+
+LIFETIME_REFUSED = ("{n} was not approved: this member already has a recorded Hemgenix "
+                    "infusion or a live authorization (one treatment per lifetime)")
 
 
 @service
 def exception_sign(*, by: User, exception: DecisionException,
                    as_of: date | None = None) -> Determination:
     """The second key: a reviewer who took no part signs, and the request is
-    approved through the one decision pipeline, in the first reviewer's name
-    with both keys in the rationale."""
+    approved (its denial overturned, for an appeal's exception) through the
+    one decision pipeline, in the first reviewer's name with both keys in the
+    rationale."""
     today = as_of or zones.today()
     with transaction.atomic():
         req = _locked(exception.request)
         exc = (DecisionException.objects.select_for_update(of=("self",))
-               .select_related("asked_by").get(pk=exception.pk))
+               .select_related("asked_by", "appeal__denial").get(pk=exception.pk))
         if exc.signed_at is not None:
             raise InvalidTransition("This exception is already signed")
         why_not = took_part_in_exception(by, exc)
         if why_not:
             raise ConflictOfInterest(why_not)
-        _refuse_undecidable(req)
-        # The first reviewer must still be free to decide it.
-        refuse_conflict(exc.asked_by, req)
+        if exc.appeal_id is None:
+            _refuse_undecidable(req)
+            # The first reviewer must still be free to decide it.
+            refuse_conflict(exc.asked_by, req)
+        else:
+            appeal = _refuse_appeal_undecidable(exc.asked_by, req, exc.appeal)
         if pending_exception(req) != exc:
             raise ValueError("The unmet criteria changed since this exception was asked for: "
                              "the reviewer asks again")
-        rationale = (f"{exc.rationale}\n\nException ({exc.get_reason_display().lower()}) "
-                     f"signed by a second reviewer, {display_name(by)}.")
-        decided = request_services.record_decision(
-            req, by=exc.asked_by, approve=True, rationale=rationale, reasons=None,
-            other_reason="", today=today)
+        if exc.appeal_id is None:
+            decided = request_services.record_decision(
+                req, by=exc.asked_by, approve=True, rationale=_both_keys(exc, by),
+                reasons=None, other_reason="", today=today)
+        else:
+            decided = appeal_services.record_appeal_decision(
+                req, appeal, by=exc.asked_by, overturn=True, rationale=_both_keys(exc, by),
+                reasons=None, other_reason="", today=today)
         if decided.determination is None:
-            # All of it rolls back: the exception still awaits, the case stays pending.
+            # All of it rolls back: the exception still awaits, the case stays as it was.
             raise request_services.LifetimeLimitReached(
-                f"{req.number} was not approved: this member already has a recorded Hemgenix "
-                "infusion or a live authorization (one treatment per lifetime)")
+                LIFETIME_REFUSED.format(n=req.number)
+                + (". The appeal stays open." if exc.appeal_id else ""))
         exc.signed_by, exc.signed_at = by, timezone.now()
         exc.determination = decided.determination
         exc.save()
         audit(by=by, action=AuditAction.EXCEPTION_SIGN, obj=req, exception=exc.pk,
               determination=decided.determination.pk)
-        audit(by=by, action=AuditAction.APPROVE, obj=req, unmet=decided.evaluation.unmet,
-              exception=exc.pk, decided_for=exc.asked_by_id)
-        transaction.on_commit(lambda: notices.decided(req))
+        if exc.appeal_id is None:
+            audit(by=by, action=AuditAction.APPROVE, obj=req, unmet=decided.evaluation.unmet,
+                  exception=exc.pk, decided_for=exc.asked_by_id)
+            transaction.on_commit(lambda: notices.decided(req))
+        else:
+            audit(by=by, action=AuditAction.APPEAL_DECIDE, obj=req, appeal=exc.appeal_id,
+                  outcome=appeal.outcome, reasons=[], exception=exc.pk,
+                  decided_for=exc.asked_by_id)
     return decided.determination

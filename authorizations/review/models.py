@@ -186,7 +186,9 @@ class DecisionException(models.Model):
     only when signed (review/desk_services.py). Until then the case shows
     "exception pending". `criteria` are the unmet IDs it covers: when the
     answers change meanwhile it is stale, never signed, and the reviewer asks
-    again (rows are kept: the record shows each key turned)."""
+    again (rows are kept: the record shows each key turned). `appeal`: an
+    overturn on appeal past unmet criteria is such an approval too; the
+    exception then belongs to that open appeal, and signing it decides it."""
 
     request = models.ForeignKey("authorizations.AuthorizationRequest",
                                 on_delete=models.PROTECT, related_name="exceptions")
@@ -202,6 +204,8 @@ class DecisionException(models.Model):
     determination = models.OneToOneField("authorizations.Determination",
                                          on_delete=models.PROTECT, null=True, blank=True,
                                          related_name="exception")
+    appeal = models.ForeignKey("authorizations.Appeal", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="exceptions")
 
     class Meta:
         ordering = ["asked_at", "id"]

@@ -131,15 +131,20 @@ def appeal_counts(now: datetime | None = None) -> dict[str, int]:
         overdue=Count("pk", filter=open_ & Appeal.objects.overdue_q(now)))
 
 
-def work_items(now: datetime | None = None) -> list[WorkItem]:
+def work_items(now: datetime | None = None, *, to_sign: int | None = None
+               ) -> list[WorkItem]:
     """The admin home's list, the most urgent first (two queries: requests,
-    appeals)."""
+    appeals); with `to_sign`, the exceptions awaiting this reviewer's
+    signature (the second key) first."""
 
     counts = work_counts(now)
     appeals = appeal_counts(now)
     queue = reverse("admin:authorizations_authorizationrequest_changelist")
     appeal_queue = reverse("admin:authorizations_appeal_changelist")
-    return [
+    signing = [] if to_sign is None else [
+        WorkItem("Exceptions awaiting my signature", to_sign, f"{queue}?view=to_sign",
+                 "an approval past unmet criteria waits for a second key you may turn")]
+    return signing + [
         WorkItem("Appeals to decide", appeals["open"], f"{appeal_queue}?state=open",
                  f"{appeals['overdue']} overdue, shown first" if appeals["overdue"]
                  else "none overdue"),

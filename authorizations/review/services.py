@@ -22,6 +22,7 @@ from authorizations.core.formats import page_datetime
 from authorizations.letters import rendering as letters
 from authorizations.letters.delivery_services import delivery_notice
 from authorizations.models import (
+    OPEN_STATUSES,
     AuthorizationRequest,
     DecisionKind,
     DecisionReason,
@@ -78,8 +79,11 @@ def display_name(user: User | None) -> str:
 
 
 def refuse_not_owner(user: User | None, req: AuthorizationRequest) -> None:
-    """A case owned by someone else is read, not decided, until taken over."""
-    if user is None or req.owner_id in (None, user.pk):
+    """An open case owned by someone else is read, not decided, pended for
+    information or discussed peer to peer, until taken over. A decided case
+    has no owner to take over from (desk_services refuses it): its
+    peer-to-peer is any reviewer's who took no part."""
+    if user is None or req.owner_id in (None, user.pk) or req.status not in OPEN_STATUSES:
         return
     raise NotTheOwner(f"{req.number} is owned by {display_name(req.owner)}: take it over "
                       "first (the take-over is on record)")
@@ -168,6 +172,7 @@ def information_request(*, by: User, req: AuthorizationRequest,
         if req.status != Status.PENDING_REVIEW:
             raise InvalidTransition(f"{req.number} is {req.get_status_display().lower()}: "
                                     "only a request pending review can be pended")
+        refuse_not_owner(by, req)
         if any(c not in req.unmet for c in criteria):
             raise ValueError("A criterion asked about must be one of the unmet criteria")
         due_at = due_at or information_due(req, now)
@@ -260,6 +265,15 @@ def information_letter(ir: InformationRequest, *, by: User | None = None
     return pdf
 
 
+def _locked_for_peer_to_peer(user: User, req: AuthorizationRequest) -> AuthorizationRequest:
+    """The request locked, `user` free to hold its discussion and, while it
+    is open, its owner (someone else's case is taken over first)."""
+    req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+    refuse_conflict(user, req, duty=HOLD_PEER_TO_PEER)
+    refuse_not_owner(user, req)
+    return req
+
+
 @service
 def peer_to_peer_offer(*, by: User, req: AuthorizationRequest,
                        times: list[datetime]) -> PeerToPeer:
@@ -270,7 +284,7 @@ def peer_to_peer_offer(*, by: User, req: AuthorizationRequest,
     if req.status == Status.DRAFT:
         raise InvalidTransition(f"{req.number} is a draft")
     with transaction.atomic():
-        refuse_conflict(by, req, duty=HOLD_PEER_TO_PEER)
+        req = _locked_for_peer_to_peer(by, req)
         tz = zones.htc_zone_name(req.htc)
         p2p = PeerToPeer(request=req, offered_by=by, time_zone=tz,
                          offered_times=zones.offered_in(tz, times))
@@ -321,7 +335,7 @@ def peer_to_peer_schedule(*, by: User, req: AuthorizationRequest,
     """The reviewer schedules the latest peer-to-peer not held at one of its
     offered times."""
     with transaction.atomic():
-        refuse_conflict(by, req, duty=HOLD_PEER_TO_PEER)
+        req = _locked_for_peer_to_peer(by, req)
         p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
         if p2p is None:
             raise InvalidTransition(f"{req.number} has no peer-to-peer to schedule")
@@ -346,7 +360,7 @@ def peer_to_peer_record(*, by: User, req: AuthorizationRequest,
     if outcome and outcome not in P2POutcome.values:
         raise ValueError("Choose the outcome from the list")
     with transaction.atomic():
-        refuse_conflict(by, req, duty=HOLD_PEER_TO_PEER)
+        req = _locked_for_peer_to_peer(by, req)
         p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
         if p2p is None:
             raise InvalidTransition(f"{req.number} has no peer-to-peer offer to record")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from authorizations.appeals.services import appeal_decide, appeal_file
+from authorizations.appeals.services import appeal_file
 from authorizations.requests.services import request_decide
 from tests.cases import approvable_case
-from tests.factories import api_token, make_reviewer
+from tests.factories import api_token, make_reviewer, overturn_under_two_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,9 @@ def test_an_overturned_appeal_is_the_current_decision(client, token, prescriber,
     denial = request_decide(by=reviewer, req=req, approve=False, rationale="No.")
     appeal = appeal_file(by=prescriber, req=req, statement="Why.", expedited=False,
                          representative=True)
-    overturn = appeal_decide(by=make_reviewer("reviewer-2"), appeal=appeal, overturn=True,
-                             rationale="Counseling documented.")
+    # Past the unmet attestation: under two keys (a third reviewer signs).
+    overturn = overturn_under_two_keys(appeal, first=make_reviewer("reviewer-2"),
+                                       rationale="Counseling documented.")
     body = client.get(f"/api/v1/requests/{req.number}", **token).json()
     assert (body["status"], body["outcome"], body["unmet"]) == (
         "approved", "not_met", ["alcohol_counseling_attestation"])

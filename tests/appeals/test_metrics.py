@@ -14,7 +14,7 @@ from authorizations.requests.services import (
     request_save_draft,
     request_submit,
 )
-from tests.factories import approvable_case
+from tests.factories import approvable_case, make_reviewer, overturn_under_two_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,9 @@ def _quick_letters(quick_letters):
 
 
 def appealed(prescriber, reviewer, second_reviewer, n, *, overturn=True):
+    """`n` denials (alcohol counseling not attested), appealed and decided by
+    `second_reviewer`; an overturn past the unmet criterion under two keys."""
+    third = make_reviewer("third-key") if overturn else None
     for i in range(n):
         case = approvable_case(member_id=f"UHC-9{i:08d}", attest_alcohol_counseling=False,
                                date_of_birth=(date(1960, 1, 1) + timedelta(days=41 * i))
@@ -36,8 +39,12 @@ def appealed(prescriber, reviewer, second_reviewer, n, *, overturn=True):
         request_decide(by=reviewer, req=req, approve=False, rationale="No.")
         appeal = appeal_file(by=prescriber, req=req, statement="Why.",
                              expedited=False, representative=True)
-        appeal_decide(by=second_reviewer, appeal=appeal, overturn=overturn,
-                      rationale="Reviewed.")
+        if overturn:
+            overturn_under_two_keys(appeal, first=second_reviewer, second=third,
+                                    rationale="Reviewed.")
+        else:
+            appeal_decide(by=second_reviewer, appeal=appeal, overturn=False,
+                          rationale="Reviewed.")
 
 
 def figure(m, key):

@@ -51,6 +51,9 @@ SERVICE_STEPS = {
                                             "operations' account service",
     ("requests/services.py", "record_decision"): "the decision pipeline of request_decide "
                                                  "and appeal_decide, inside their transaction",
+    ("appeals/services.py", "record_appeal_decision"): "the appeal's decision in "
+                                                       "appeal_decide and exception_sign, "
+                                                       "inside their transaction",
 }
 
 

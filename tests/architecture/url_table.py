@@ -200,6 +200,9 @@ EXPECTED: dict[str, Expect] = {
     # The appeals queue; an appeal's decision page (GET: the appeal and the form).
     **admin_model("authorizations", "appeal", obj="appeal", readable=True, data=True, extra={
         "admin:authorizations_appeal_decide": admin_page(OK, obj="appeal", data=True),
+        # The two keys of an overturn past unmet criteria (POST only).
+        "admin:authorizations_appeal_exception": admin_page(NOT_ALLOWED, obj="appeal"),
+        "admin:authorizations_appeal_exception_sign": admin_page(NOT_ALLOWED, obj="appeal"),
         # Issue 21: recording an appeal the member sent by mail, fax or phone (a form).
         "admin:authorizations_appeal_record": admin_page(OK)}),
     **admin_model("authorizations", "letter", obj="letter", readable=True, extra={

@@ -1,6 +1,6 @@
 """An appeal in Chromium: the prescriber files it by keyboard (after a clear
 error), the reviewer who denied is refused, a second reviewer overturns it in
-the admin; axe on each page."""
+the admin under an exception a third signs (two keys); axe on each page."""
 
 from __future__ import annotations
 
@@ -85,10 +85,26 @@ def test_file_an_appeal_and_overturn_it_as_a_second_reviewer(browser_page, denie
     with page.expect_navigation():
         page.get_by_role("link", name=f"Appeal of {req.number}").click()
     b.check_admin("admin-appeal-decide")
-    page.get_by_label("Clinical rationale").fill("The clinic note documents the counseling.")
+    # The attestation is unmet: overturning takes two keys, as a first approval.
+    expect(page.get_by_role("button", name=f"Overturn: approve {req.number}")).to_have_count(0)
+    page.get_by_label("Exception reason").select_option("records_show_met")
+    page.get_by_label("Your rationale for the exception").fill(
+        "The clinic note documents the counseling.")
     with page.expect_navigation():
-        page.get_by_role("button", name=f"Overturn: approve {req.number}").click()
-    expect(page.locator(".messagelist")).to_contain_text("is decided: approved")
+        page.get_by_role("button", name="Ask a second reviewer to sign").click()
+    expect(page.locator(".messagelist")).to_contain_text("awaits a second reviewer")
+    expect(page.locator("#exception")).to_contain_text("Exception pending")
+    b.check_admin("admin-appeal-exception-pending")
+    req.refresh_from_db()
+    assert req.status == Status.DENIED
+
+    # A third reviewer, who took no part, turns the second key.
+    b.sign_in_as(make_reviewer("reviewer-3", credentials="MD, Transfusion medicine"))
+    b.goto(decide)
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Sign the exception and overturn the denial of "
+                                        f"{req.number}").click()
+    expect(page.locator(".messagelist")).to_contain_text("overturned under two keys")
     b.check_admin("admin-appeal-decided")
     req.refresh_from_db()
     assert req.status == Status.APPROVED

@@ -2,7 +2,8 @@
 appeal: the reviewer asks for information; the prescriber changes an answer
 and attaches a document; the reviewer sees the difference and the document,
 offers a peer-to-peer and records it, denies with two chosen reasons; the
-prescriber appeals; a second reviewer overturns it and the authorization is
+prescriber appeals; a second reviewer overturns it under an exception a third
+reviewer signs (two keys), and the authorization is
 issued. axe on every page; screenshots in test-artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -169,11 +170,19 @@ def test_pended_to_denied_to_overturned_on_appeal(browser_page, pended, tmp_path
     with page.expect_navigation():
         page.get_by_role("link", name=f"Appeal of {req.number}").click()
     assert page.url.endswith(f"/admin/authorizations/appeal/{appeal.pk}/decide/")
-    page.get_by_label("Clinical rationale").fill(
+    # Past unmet criteria: an exception, signed by a third reviewer (two keys).
+    page.get_by_label("Exception reason").select_option("records_show_met")
+    page.get_by_label("Your rationale for the exception").fill(
         "Counseling is documented; the titer alone does not exclude expression.")
     with page.expect_navigation():
-        page.get_by_role("button", name=f"Overturn: approve {req.number}").click()
-    expect(page.locator(".messagelist")).to_contain_text("is decided: approved")
+        page.get_by_role("button", name="Ask a second reviewer to sign").click()
+    expect(page.locator("#exception")).to_contain_text("Exception pending")
+    b.sign_in_as(make_reviewer("reviewer-3", credentials="MD, Transfusion medicine"))
+    b.goto(f"/admin/authorizations/appeal/{appeal.pk}/decide/")
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Sign the exception and overturn the denial of "
+                                        f"{req.number}").click()
+    expect(page.locator(".messagelist")).to_contain_text("overturned under two keys")
     b.check_admin("13-admin-overturned")
 
     req.refresh_from_db()

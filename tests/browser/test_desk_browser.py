@@ -120,7 +120,18 @@ def test_approve_past_an_unproven_exclusion_under_two_keys(desk, submitted):
     req.refresh_from_db()
     assert req.status == Status.PENDING_REVIEW
 
+    # The second reviewer finds it from the admin home: the exceptions awaiting
+    # their signature, counted there and listed in the queue's own view.
     b.sign_in_as(second)
+    b.goto("/admin/")
+    work = page.locator("#work")
+    expect(work.get_by_role("row", name="Exceptions awaiting my signature")).to_contain_text("1")
+    with page.expect_navigation():
+        work.get_by_role("link", name="Exceptions awaiting my signature").click()
+    expect(page.locator("#result_list")).to_contain_text(req.number)
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths
+    b.check_admin("desk-to-sign")
     b.goto(change(req))
     sign = page.get_by_role("button", name=f"Sign the exception and approve {req.number}")
     sign.focus()

@@ -1,9 +1,12 @@
 """The reviewer's desk: one owner at a time (claim, take over, reassign), and
 approvals past unmet criteria under two keys."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from authorizations.accounts.services import user_save
 from authorizations.models import (
@@ -23,8 +26,16 @@ from authorizations.review.desk_services import (
     exception_sign,
     pending_exception,
 )
-from authorizations.review.services import ConflictOfInterest, ExceptionNeeded, NotTheOwner
-from tests.factories import approvable_case, make_reviewer
+from authorizations.review.services import (
+    ConflictOfInterest,
+    ExceptionNeeded,
+    NotTheOwner,
+    information_request,
+    peer_to_peer_offer,
+    peer_to_peer_record,
+    peer_to_peer_schedule,
+)
+from tests.factories import approvable_case, login, make_reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +217,73 @@ def test_no_exception_lifts_one_treatment_per_lifetime(prescriber, submit, revie
     with pytest.raises(ValueError, match="one treatment per lifetime"):
         exception_ask(by=reviewer, req=second, reason="medical_director", rationale="Why.")
     assert Determination.objects.filter(request=second, status=Status.APPROVED).count() == 0
+
+
+# Ownership reaches requests for information and peer-to-peer too
+
+
+def test_information_on_someone_elses_case_needs_a_take_over(pending, reviewer, colleague):
+    case_claim(by=reviewer, req=pending)
+    with pytest.raises(NotTheOwner, match="take it over first"):
+        information_request(by=colleague, req=pending, criteria=[], document_kinds=[],
+                            message="Send the counseling note.")
+    pending.refresh_from_db()
+    assert pending.status == Status.PENDING_REVIEW
+    case_take_over(by=colleague, req=pending)
+    information_request(by=colleague, req=pending, criteria=[], document_kinds=[],
+                        message="Send the counseling note.")
+    pending.refresh_from_db()
+    assert pending.status == Status.INFORMATION_REQUESTED
+    done = actions(pending)
+    assert done.index("take_over") < done.index("request_information")
+
+
+def test_peer_to_peer_on_someone_elses_case_needs_a_take_over(pending, reviewer, colleague):
+    case_claim(by=reviewer, req=pending)
+    when = timezone.now() + timedelta(days=2)
+    with pytest.raises(NotTheOwner, match="take it over first"):
+        peer_to_peer_offer(by=colleague, req=pending, times=[when])
+    p2p = peer_to_peer_offer(by=reviewer, req=pending, times=[when])
+    with pytest.raises(NotTheOwner):
+        peer_to_peer_schedule(by=colleague, req=pending, at=when)
+    with pytest.raises(NotTheOwner):
+        peer_to_peer_record(by=colleague, req=pending, held_at=when, notes="Discussed.")
+    p2p.refresh_from_db()
+    assert p2p.scheduled_at is None and p2p.held_at is None
+    case_take_over(by=colleague, req=pending)
+    peer_to_peer_schedule(by=colleague, req=pending, at=when)
+    p2p.refresh_from_db()
+    assert p2p.scheduled_by == colleague
+    assert "take_over" in actions(pending)
+
+
+def test_a_decided_cases_peer_to_peer_needs_no_owner(pending, reviewer, colleague):
+    # A denied case cannot be taken over: its discussion is any free reviewer's.
+    case_claim(by=reviewer, req=pending)
+    request_decide(by=reviewer, req=pending, approve=False, rationale="No counseling.")
+    pending.refresh_from_db()
+    p2p = peer_to_peer_offer(by=colleague, req=pending,
+                             times=[timezone.now() + timedelta(days=2)])
+    assert p2p.offered_by == colleague
+
+
+def test_the_page_of_someone_elses_case_offers_the_take_over_not_the_forms(
+        client, pending, reviewer, colleague):
+    case_claim(by=reviewer, req=pending)
+    url = f"/admin/authorizations/authorizationrequest/{pending.pk}/change/"
+    page = login(client, colleague).get(url).content.decode()
+    assert f"Take over {pending.number}" in page
+    assert "Request information from the prescriber" not in page
+    assert "to offer, schedule or record a peer-to-peer discussion, take it over first" in page
+    assert "Offer these times" not in page
+    response = client.post(
+        f"/admin/authorizations/authorizationrequest/{pending.pk}/information/",
+        {"message": "Send the note.", "document_kinds": ["clinic_note"],
+         "due_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")},
+        follow=True)
+    assert "Nothing was sent" in response.content.decode()
+    assert "take it over first" in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == Status.PENDING_REVIEW
+    page = login(client, reviewer).get(url).content.decode()
+    assert "Request information from the prescriber" in page and "Offer these times" in page

@@ -2,6 +2,7 @@
 
 import io
 import os
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,8 +19,10 @@ from authorizations import policy
 from authorizations.accounts.services import user_create_prescriber, user_create_reviewer
 from authorizations.appeals.services import appeal_file
 from authorizations.documents.services import document_add
+from authorizations.management.commands._history import History
 from authorizations.members import roster_csv
 from authorizations.models import HTC, AuthorizationRequest
+from authorizations.operations.metrics import SUPPRESS_BELOW
 from authorizations.policy import values
 from authorizations.requests.services import (
     request_create,
@@ -48,6 +51,9 @@ REVIEWER_2 = ("demo-reviewer-2", "Jordan", "Ellis", "MD, hematologist-oncologist
 # Issue 20: a third, so one case can show both an exception's second key and
 # an appeal decided by someone who took no part in it.
 REVIEWER_3 = ("demo-reviewer-3", "Priya", "Natarajan", "MD, transfusion medicine")
+# seed_demo --history: its default length (the outcomes to 60 months have
+# figures) and the least count each figure stands on (see _history.py).
+HISTORY_YEARS, HISTORY_SIZE = 5, 12
 # Fictional patients, so the dashboard and the review queue are not empty.
 DEMO_CASES = settings.BASE_DIR / "data" / "demo-cases.json"
 
@@ -58,6 +64,16 @@ class Command(BaseCommand):
             "in DEMO_PASSWORD. "
             "Local use only: refuses to run unless DJANGO_DEMO is true. Safe to run again "
             "(updates the passwords).")
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--history", type=int, nargs="?", const=HISTORY_YEARS, default=None,
+            metavar="YEARS", help=f"also make a synthetic history of YEARS years (default "
+            f"{HISTORY_YEARS}) of requests, decisions, appeals, infusions and follow-ups, so "
+            "every figure of the operations and outcomes pages has at least 11 behind it")
+        parser.add_argument(
+            "--size", type=int, default=HISTORY_SIZE, help=f"with --history: the least count "
+            f"each figure is built from (default {HISTORY_SIZE}; at least 11)")
 
     def handle(self, *args, **options):
         if not settings.DEMO:
@@ -89,8 +105,30 @@ class Command(BaseCommand):
                 self.stdout.write(f"{username}: clinical reviewer (admin at /admin/)")
         self._demo_roster()
         self._demo_requests(User.objects.get(username=PRESCRIBERS[0][0]))
+        if options.get("history"):
+            self._history(options["history"], options["size"])
         self.stdout.write(self.style.SUCCESS(
             "Demo accounts ready: sign in at /accounts/login/ with the DEMO_PASSWORD password."))
+
+    def _history(self, years: int, size: int) -> None:
+        """The synthetic history (_history.py), once: it is skipped when its
+        prescribers already have requests."""
+        if years < 1 or size < SUPPRESS_BELOW:
+            raise CommandError(f"--history takes 1 year or more and --size {SUPPRESS_BELOW} "
+                               "or more (a figure under 11 is suppressed)")
+        if AuthorizationRequest.objects.filter(
+                prescriber__username__startswith="history-prescriber-").exists():
+            self.stdout.write("History: already made, left as it is")
+            return
+        started = time.monotonic()
+        reviewers = [User.objects.get(username=r[0]) for r in (REVIEWER, REVIEWER_2, REVIEWER_3)]
+        counts = History(years=years, size=size, reviewers=reviewers, cases=demo_cases,
+                         attach=attach_demo_reports, stdout=self.stdout).run()
+        self.stdout.write(
+            f"History of {years} year{'s' if years != 1 else ''}: {counts['requests']} "
+            f"requests, {counts['approved']} approved, {counts['infused']} infused, "
+            f"{counts['follow_ups']} follow-ups submitted, in "
+            f"{time.monotonic() - started:.0f} s")
 
     def _demo_roster(self) -> None:
         """The payer's member roster (synthetic people, data/demo-members.csv):

@@ -21,6 +21,7 @@ from authorizations.review import selectors as review_selectors
 from authorizations.review.forms import PeerToPeerForm
 from authorizations.review.services import (
     ConflictOfInterest,
+    NotTheOwner,
     peer_to_peer_offer,
     peer_to_peer_record,
     peer_to_peer_schedule,
@@ -56,7 +57,7 @@ def peer_to_peer_view(model_admin, request, pk: int):
             peer_to_peer_offer(by=request.user, req=req, times=[
                 data.get(f"time_{i}") for i in (1, 2, 3)])
             messages.success(request, "The peer-to-peer times are offered.")
-    except ConflictOfInterest as exc:
+    except (ConflictOfInterest, NotTheOwner) as exc:
         messages.error(request, f"Nothing was recorded: {exc}")
     except (InvalidTransition, ValueError) as exc:
         messages.error(request, f"Nothing was recorded: {fields.get(action, 'First time offered')}"

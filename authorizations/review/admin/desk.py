@@ -175,6 +175,8 @@ def desk_context(request, req: AuthorizationRequest, *, may_decide: bool,
         "owned_by_other": req.owner_id not in (None, user.pk),
         "may_claim": may_decide and is_open and req.owner_id is None,
         "may_take_over": may_decide and is_open and req.owner_id not in (None, user.pk),
+        # Requests for information and peer-to-peer on another's open case: take it over first.
+        "needs_take_over": is_open and req.owner_id not in (None, user.pk),
         "reviewers": [{"pk": r.pk, "name": display_name(r)} for r in reviewers],
         "pending_exception": pending,
         "exception_names": [criterion_name(c) for c in pending.criteria] if pending else [],

@@ -1,8 +1,9 @@
 """The work queue: its views ("Mine", "Unassigned", "Due within 24 h",
-"Overdue", "Information received", and the appeals this reviewer may
-decide, on the appeals' own queue) and its columns, narrow enough for 1280 px:
-a short HTC (city and state), the time left as relative time (the date on
-hover and for screen readers), the owner, and the flags as short badges."""
+"Overdue", "Information received", "Exceptions awaiting my signature", and
+the appeals this reviewer may decide, on the appeals' own queue) and its
+columns, narrow enough for 1280 px: a short HTC (city and state), the time
+left as relative time (the date on hover and for screen readers), the
+owner, and the flags as short badges."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from authorizations.core import deadlines
 from authorizations.core.formats import page_datetime
 from authorizations.models import OPEN_STATUSES, Status
 from authorizations.requests import selectors
+from authorizations.review import desk_services
 from authorizations.review import selectors as review_selectors
 
 QUEUE_VIEWS = [
@@ -29,6 +31,8 @@ QUEUE_VIEWS = [
     ("due_24h", f"Due within {deadlines.DUE_SOON_WORDS}"),
     ("overdue", "Overdue"),
     ("information_received", "Information received"),
+    # Cases pending a second key this reviewer may turn (desk_services.exceptions_to_sign).
+    ("to_sign", "Exceptions awaiting my signature"),
 ]
 
 # The review flags as badges: a few letters each, the full reason beside them
@@ -68,6 +72,9 @@ class QueueFilter(admin.SimpleListFilter):
             return queryset.filter(status__in=OPEN_STATUSES, due_at__lt=now)
         if view == "information_received":
             return queryset.filter(review_selectors.RESPONDED)
+        if view == "to_sign":
+            return queryset.filter(pk__in=[
+                exc.request_id for exc in desk_services.exceptions_to_sign(request.user)])
         return queryset
 
 

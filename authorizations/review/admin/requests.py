@@ -270,7 +270,8 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
             "conflict": conflict if decidable else "",
             # Someone else's case is read here; deciding it means taking it over.
             "can_decide": may and decidable and not conflict and not owned_by_other,
-            "can_request_information": (may and not conflict
+            # Pending for information, too, only by the owner (or once taken over).
+            "can_request_information": (may and not conflict and not owned_by_other
                                         and req.status == Status.PENDING_REVIEW),
             "decision_form": DecisionForm(req),
             "information_form": InformationForm(req),
@@ -337,7 +338,7 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
                                      "Nothing was sent: correct the form.")
         try:
             information_request(by=request.user, req=req, **form.cleaned_data)
-        except (ConflictOfInterest, InvalidTransition, ValueError) as exc:
+        except (ConflictOfInterest, NotTheOwner, InvalidTransition, ValueError) as exc:
             messages.error(request, f"Nothing was sent: {exc}")
         else:
             messages.success(request, f"{req.number} is pended for information; the "

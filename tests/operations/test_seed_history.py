@@ -1,0 +1,66 @@
+"""`seed_demo --history`: a short history, built through the services, whose
+figures on the operations and outcomes pages each stand on at least 11."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from authorizations.core import zones
+from authorizations.models import AuditEvent, AuthorizationRequest, FollowUp
+from authorizations.operations import metrics, outcomes
+from tests.factories import login
+
+pytestmark = pytest.mark.django_db
+
+# The outcomes a year's history reaches: factor IX at 6 and 12 months, the
+# bleeding rate of months 7-18 (the later windows and time points have none).
+LATER = re.compile(r"_(18|24|30|36|42|48|54|60)$|_(19|31|43|55)_\d+$")
+
+
+def cells(html: str) -> list[str]:
+    """The figures of the page's tables, as printed."""
+    return re.findall(r'<td class="text-end">([^<]*)</td>', html)
+
+
+def test_a_years_history_fills_the_figures_of_that_year(settings, monkeypatch, quick_letters,
+                                                        client):
+    settings.DEMO = True
+    monkeypatch.setenv("DEMO_PASSWORD", "a-long-demo-password-1")
+    started = time.monotonic()
+    call_command("seed_demo", "--history", "1", "--size", "11")
+    took = time.monotonic() - started
+    print(f"seed_demo --history 1 --size 11: {took:.1f} s")
+
+    # Built through the services: each request's writes are on record, at
+    # the history's times.
+    today = zones.today()
+    first = AuthorizationRequest.objects.filter(
+        prescriber__username__startswith="history-prescriber-").order_by("submitted_at").first()
+    assert AuditEvent.objects.filter(object_id=str(first.pk), action="submit").get().at \
+        == first.submitted_at < first.created_at + timedelta(days=2)
+    assert zones.service_date(first.submitted_at) < today - timedelta(days=365)
+
+    # The operations page for the last year: every cell holds 11 or more.
+    year = metrics.compute(today - timedelta(days=365), today)
+    assert [f.key for f in year.figures if f.suppressed or f.value is None] == []
+    assert min(f.value for f in year.counts) >= 11
+    login(client, User.objects.get(username="demo-reviewer"))
+    page = client.get("/operations/", {"from": (today - timedelta(days=365)).isoformat(),
+                                       "to": today.isoformat()}).content.decode()
+    shown = cells(page)
+    assert len(shown) == len(year.figures) and "fewer than 11" not in shown
+
+    # Outcomes to 12 months: every figure stands on 11 patients or more.
+    o = outcomes.compute()
+    reached = [f for f in o.figures if not LATER.search(f.key)]
+    assert [f.key for f in reached if f.suppressed or f.value is None] == []
+    assert o.treated.value >= 7 * 11
+    assert FollowUp.objects.filter(status="waived").count() >= 11
+    in_page_order = [o.treated, *o.prophylaxis, *o.fix_table, *o.bleeds, *o.completion]
+    shown = dict(zip([f.key for f in in_page_order], cells(
+        client.get("/operations/outcomes/").content.decode()), strict=True))
+    assert all(shown[f.key] != "fewer than 11" for f in reached)
