@@ -20,8 +20,8 @@ from authorizations.letters.services import information_member_copy
 from authorizations.members import roster_csv
 from authorizations.models import Determination, Letter, LetterKind, MemberCopy
 from authorizations.requests.services import request_decide
-from authorizations.review.services import information_request
-from tests.factories import approvable_case, make_reviewer
+from authorizations.review.services import exception_criteria, information_request
+from tests.factories import approvable_case, make_reviewer, overturn_under_two_keys
 from tests.letters.member_prose import own_prose
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,9 @@ def file_appeal(prescriber, django_capture_on_commit_callbacks):
 def decide_appeal(django_capture_on_commit_callbacks):
     def _decide(appeal, by, *, overturn, rationale):
         with django_capture_on_commit_callbacks(execute=True):
+            if overturn and exception_criteria(appeal.request):
+                # Overturning past unmet criteria takes two keys (the desk).
+                return overturn_under_two_keys(appeal, first=by, rationale=rationale)
             return appeal_decide(by=by, appeal=appeal, overturn=overturn, rationale=rationale)
 
     return _decide
