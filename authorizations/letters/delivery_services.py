@@ -25,8 +25,14 @@ from django_q.tasks import async_task
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
-from authorizations.letters.services import letter_issue
-from authorizations.models import AuthorizationRequest, Delivery, Determination
+from authorizations.letters.services import information_letter_issue, letter_issue
+from authorizations.models import (
+    AuthorizationRequest,
+    Delivery,
+    Determination,
+    FollowUpReminder,
+    InformationRequest,
+)
 
 DELIVER_TASK = "authorizations.letters.delivery.deliver"
 
@@ -60,6 +66,32 @@ def delivery_letter(determination: Determination) -> Delivery:
 
 
 @service
+def delivery_information_letter(ir: InformationRequest) -> Delivery:
+    """The "Information needed" letter and its member's copy, to be rendered
+    by the worker: call inside the request for information's transaction."""
+    job = Delivery.objects.create(kind=Delivery.Kind.LETTER, request=ir.request,
+                                  information_request=ir, next_attempt_at=timezone.now())
+    audit(by=None, action=AuditAction.DELIVERY_QUEUE, obj=ir.request, delivery=job.pk,
+          kind=job.kind, information_request=ir.pk)
+    _queue(job)
+    return job
+
+
+@service
+def delivery_reminder(reminder: FollowUpReminder, *, base_url: str = "") -> Delivery:
+    """A follow-up reminder email (notices.follow_up_reminder), to be sent by
+    the worker: call inside the transaction that records the reminder."""
+    job = Delivery.objects.create(kind=Delivery.Kind.NOTICE,
+                                  request=reminder.follow_up.authorization.request,
+                                  notice=notices.FOLLOW_UP_REMINDER, reminder=reminder,
+                                  base_url=base_url, next_attempt_at=timezone.now())
+    audit(by=None, action=AuditAction.DELIVERY_QUEUE, obj=job.request, delivery=job.pk,
+          kind=job.kind, notice=job.notice, reminder=reminder.pk)
+    _queue(job)
+    return job
+
+
+@service
 def delivery_notice(req: AuthorizationRequest, notice: str) -> Delivery:
     """An email notice (a name in notices.NOTICES), to be sent by the worker:
     call inside the transaction of what it tells."""
@@ -86,11 +118,18 @@ def _claim(job_id: int) -> bool:
 
 
 def _perform(job: Delivery) -> None:
-    if job.kind == Delivery.Kind.LETTER:
+    # Each is idempotent but the send: a second run finds the stored letter,
+    # and a notice is marked done in the transaction after it is sent.
+    if job.kind == Delivery.Kind.LETTER and job.information_request is not None:
+        information_letter_issue(job.information_request)
+    elif job.kind == Delivery.Kind.LETTER:
         assert job.determination is not None
-        letter_issue(job.determination)  # idempotent: a second run finds the stored letter
+        letter_issue(job.determination)
     else:
-        sent = notices.NOTICES[job.notice](job.request)
+        if job.reminder is not None:
+            sent = notices.follow_up_reminder(job.reminder, base_url=job.base_url)
+        else:
+            sent = notices.NOTICES[job.notice](job.request)
         if sent:
             audit(by=None, action=AuditAction.NOTICE_SEND, obj=job.request, delivery=job.pk,
                   notice=job.notice)
@@ -103,7 +142,9 @@ def delivery_run(job_id: int) -> bool:
     attempt; the claim is what a dead worker leaves behind, and it expires."""
     if not _claim(job_id):
         return False
-    job = Delivery.objects.select_related("request__prescriber", "determination").get(pk=job_id)
+    job = Delivery.objects.select_related(
+        "request__prescriber", "determination", "information_request__request",
+        "reminder__follow_up__authorization__request").get(pk=job_id)
     try:
         with transaction.atomic():
             _perform(job)

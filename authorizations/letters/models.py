@@ -105,10 +105,21 @@ class Delivery(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     request = models.ForeignKey("authorizations.AuthorizationRequest", on_delete=models.PROTECT,
                                 related_name="deliveries")
+    # A letter job is a determination's letter or an information request's.
     determination = models.ForeignKey("authorizations.Determination", on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="deliveries")
+    information_request = models.ForeignKey("authorizations.InformationRequest",
+                                            on_delete=models.PROTECT, null=True, blank=True,
+                                            related_name="deliveries")
     # For a notice: its name in letters/notices.NOTICES.
     notice = models.CharField(max_length=40, blank=True)
+    # A follow-up reminder's notice: the reminder it sends (due or overdue).
+    reminder = models.ForeignKey("authorizations.FollowUpReminder", on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="deliveries")
+    # The site's address for the notice's link when its caller chose one
+    # (send_followup_reminders --base-url); empty: settings.SITE_URL when sent.
+    # The worker is another process: what the caller chose must be stored.
+    base_url = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(db_index=True)
     # A worker holds the job until then; one that died lets it go when it passes.
