@@ -17,6 +17,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -92,6 +93,19 @@ def delivery_reminder(reminder: FollowUpReminder, *, base_url: str = "") -> Deli
 
 
 @service
+def delivery_password_reset(user: User) -> Delivery:
+    """A password reset email to `user`'s address (notices.password_reset),
+    to be sent by the worker. Only the user is stored: the link's token is
+    made when the email is sent."""
+    job = Delivery.objects.create(kind=Delivery.Kind.NOTICE, user=user,
+                                  notice=notices.PASSWORD_RESET, next_attempt_at=timezone.now())
+    audit(by=None, action=AuditAction.DELIVERY_QUEUE, obj=user, delivery=job.pk, kind=job.kind,
+          notice=job.notice)
+    _queue(job)
+    return job
+
+
+@service
 def delivery_notice(req: AuthorizationRequest, notice: str) -> Delivery:
     """An email notice (a name in notices.NOTICES), to be sent by the worker:
     call inside the transaction of what it tells."""
@@ -128,11 +142,19 @@ def _perform(job: Delivery) -> None:
     else:
         if job.reminder is not None:
             sent = notices.follow_up_reminder(job.reminder, base_url=job.base_url)
+        elif job.user is not None:
+            sent = notices.password_reset(job.user)
         else:
             sent = notices.NOTICES[job.notice](job.request)
         if sent:
-            audit(by=None, action=AuditAction.NOTICE_SEND, obj=job.request, delivery=job.pk,
+            audit(by=None, action=AuditAction.NOTICE_SEND, obj=_subject(job), delivery=job.pk,
                   notice=job.notice)
+
+
+def _subject(job: Delivery) -> AuthorizationRequest | User:
+    """What the job's audit rows are about: its request, or a password
+    reset's user."""
+    return job.request if job.request is not None else job.user
 
 
 @service
@@ -143,7 +165,7 @@ def delivery_run(job_id: int) -> bool:
     if not _claim(job_id):
         return False
     job = Delivery.objects.select_related(
-        "request__prescriber", "determination", "information_request__request",
+        "request__prescriber", "determination", "information_request__request", "user",
         "reminder__follow_up__authorization__request").get(pk=job_id)
     try:
         with transaction.atomic():
@@ -155,7 +177,7 @@ def delivery_run(job_id: int) -> bool:
         job.next_attempt_at = timezone.now() + backoff(job.attempts)
         job.last_error = type(exc).__name__[:120]
         job.save(update_fields=["claimed_until", "next_attempt_at", "last_error"])
-        audit(by=None, action=AuditAction.DELIVERY_RETRY, obj=job.request, delivery=job.pk,
+        audit(by=None, action=AuditAction.DELIVERY_RETRY, obj=_subject(job), delivery=job.pk,
               attempts=job.attempts, error=job.last_error)
         # The class and ids only: an exception's message may carry an address.
         log.warning("delivery %s (%s) failed on attempt %s with %s; next at %s", job.pk,

@@ -11,6 +11,7 @@ its own.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -103,8 +104,13 @@ class Delivery(models.Model):
         NOTICE = "notice", "Email notice"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The request it tells about; none for a password reset (`user`).
     request = models.ForeignKey("authorizations.AuthorizationRequest", on_delete=models.PROTECT,
-                                related_name="deliveries")
+                                null=True, blank=True, related_name="deliveries")
+    # A password reset's notice: whose account. Its link and token are made
+    # when it is sent, so no reset token is ever stored.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="+")
     # A letter job is a determination's letter or an information request's.
     determination = models.ForeignKey("authorizations.Determination", on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="deliveries")
@@ -135,4 +141,6 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         what = self.notice or "letter"
+        if self.request_id is None:
+            return f"{self.get_kind_display()} {what} for user {self.user_id}"
         return f"{self.get_kind_display()} {what} for request {self.request_id}"

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from authorizations.treatment import schedule
 
@@ -120,6 +125,28 @@ def follow_up_reminder(reminder, *, base_url: str = "") -> bool:
               reminder_body(number=req.number, fu_number=fu.number, state=reminder.state,
                             link=link),
               settings.DEFAULT_FROM_EMAIL, [reminder.sent_to])
+    return True
+
+
+PASSWORD_RESET = "password_reset"
+
+
+def password_reset(user) -> bool:
+    """Django's password reset email (its templates, its token), sent by the
+    worker: the token is made now, so none waits in the database. The link
+    starts with settings.SITE_URL. Nobody to tell: an account no longer
+    active, without a usable password or an address (what Django's form asks)."""
+    if not (user.is_active and user.has_usable_password() and user.email):
+        return False
+    site = urlsplit(settings.SITE_URL)
+    context = {"email": user.email, "domain": site.netloc, "site_name": site.netloc,
+               "protocol": site.scheme, "user": user,
+               "token": default_token_generator.make_token(user),
+               "uid": urlsafe_base64_encode(force_bytes(user.pk))}
+    subject = "".join(render_to_string("registration/password_reset_subject.txt",
+                                       context).splitlines())
+    send_mail(subject, render_to_string("registration/password_reset_email.html", context),
+              settings.DEFAULT_FROM_EMAIL, [user.email])
     return True
 
 

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -31,31 +30,14 @@ from authorizations.models import (
 from authorizations.requests.services import request_decide
 from authorizations.review.services import information_request
 from tests.factories import approvable_case, login, submitted_request
+from tests.outbox import FLAKY_BACKEND, FlakyBackend, make_due
 
 pytestmark = pytest.mark.django_db
 
 
-class FlakyBackend(EmailBackend):
-    """Refuses the first three messages (a mail server that is down), then
-    delivers to Django's test outbox."""
-
-    failures_left = 0
-
-    def send_messages(self, email_messages):
-        if FlakyBackend.failures_left:
-            FlakyBackend.failures_left -= 1
-            raise ConnectionRefusedError("mail server down")
-        return super().send_messages(email_messages)
-
-
-def make_due(job: Delivery) -> None:
-    """The wait before the next attempt has passed (tests may update())."""
-    Delivery.objects.filter(pk=job.pk).update(next_attempt_at=timezone.now())
-
-
 def test_a_failing_mail_server_is_tried_again_later_and_the_notice_sent_once(
         prescriber, reviewer, settings):
-    settings.EMAIL_BACKEND = "tests.letters.test_delivery.FlakyBackend"
+    settings.EMAIL_BACKEND = FLAKY_BACKEND
     FlakyBackend.failures_left = 3
     prescriber.email = "prescriber@htc.example"
     prescriber.save()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from authorizations.letters import delivery
 from authorizations.models import Delivery, FollowUp, FollowUpReminder
-from tests.letters.test_delivery import FlakyBackend, make_due
+from tests.outbox import FLAKY_BACKEND, FlakyBackend, make_due
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def test_a_failing_mail_server_loses_no_reminder_and_sends_it_once(infused, pres
     delivery.drain()  # the approval's letter and notice (to nobody yet), out of the way
     prescriber.email = "doc@example.org"
     prescriber.save()
-    settings.EMAIL_BACKEND = "tests.letters.test_delivery.FlakyBackend"
+    settings.EMAIL_BACKEND = FLAKY_BACKEND
     FlakyBackend.failures_left = 3
     first = FollowUp.objects.get(authorization=req.authorization, number=1)
     out = io.StringIO()
