@@ -254,7 +254,9 @@ def information_letter(ir: InformationRequest, *, by: User | None = None) -> byt
     the first stored letter is the letter."""
     if not ir.letter_sha256:
         ir = information_letter_issue(ir, by=by)
-    return bytes(ir.letter_pdf)
+    pdf = ir.letter_pdf
+    assert pdf is not None  # stored with its sha256, in one save
+    return bytes(pdf)
 
 
 @service
