@@ -160,6 +160,7 @@ def test_the_information_letter_is_a_job_of_its_request_then_ready_on_the_page(
     admin_page = reverse("admin:authorizations_authorizationrequest_change", args=[req.pk])
     admin_html = login(Client(), reviewer).get(admin_page).content.decode()
     assert "The information needed letter is being prepared" in admin_html
+    assert f'<a href="{admin_page}#conversation">reload this page</a>' in admin_html
     assert letter_url not in admin_html
 
     assert delivery.drain() == 2  # the letter, and the prescriber's notice
