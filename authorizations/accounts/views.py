@@ -2,9 +2,9 @@
 
 The page says the same whether or not the address has an account, and an
 address over its limit gets the same page and no email: nobody learns which
-addresses exist, and nobody can flood a mailbox. A mail server that is down
-is logged by Django with the user's id only (PasswordResetForm.send_mail);
-the page is the same.
+addresses exist, and nobody can flood a mailbox. The email goes through the
+outbox (letters/delivery_services.delivery_password_reset): the task worker
+sends it, trying again while the mail server is down; the page is the same.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.http import HttpResponseRedirect
 
 from authorizations.core import ratelimit
 from authorizations.core.middleware import client_ip_behind_proxy
+from authorizations.letters.delivery_services import delivery_password_reset
 
 log = logging.getLogger(__name__)
 
@@ -45,4 +46,8 @@ class PasswordResetView(auth_views.PasswordResetView):
         if _over(client_key, PER_CLIENT) or _over(address_key, PER_ADDRESS):
             log.warning("password reset over its rate limit: no email sent")
             return HttpResponseRedirect(self.get_success_url())
-        return super().form_valid(form)
+        # Django's form would send at once (PasswordResetForm.save); its users
+        # (active, with a usable password) are queued for the worker instead.
+        for user in form.get_users(email):
+            delivery_password_reset(user)
+        return HttpResponseRedirect(self.get_success_url())

@@ -17,6 +17,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -25,8 +26,14 @@ from django_q.tasks import async_task
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.letters import notices
-from authorizations.letters.services import letter_issue
-from authorizations.models import AuthorizationRequest, Delivery, Determination
+from authorizations.letters.services import information_letter_issue, letter_issue
+from authorizations.models import (
+    AuthorizationRequest,
+    Delivery,
+    Determination,
+    FollowUpReminder,
+    InformationRequest,
+)
 
 DELIVER_TASK = "authorizations.letters.delivery.deliver"
 
@@ -60,6 +67,45 @@ def delivery_letter(determination: Determination) -> Delivery:
 
 
 @service
+def delivery_information_letter(ir: InformationRequest) -> Delivery:
+    """The "Information needed" letter and its member's copy, to be rendered
+    by the worker: call inside the request for information's transaction."""
+    job = Delivery.objects.create(kind=Delivery.Kind.LETTER, request=ir.request,
+                                  information_request=ir, next_attempt_at=timezone.now())
+    audit(by=None, action=AuditAction.DELIVERY_QUEUE, obj=ir.request, delivery=job.pk,
+          kind=job.kind, information_request=ir.pk)
+    _queue(job)
+    return job
+
+
+@service
+def delivery_reminder(reminder: FollowUpReminder, *, base_url: str = "") -> Delivery:
+    """A follow-up reminder email (notices.follow_up_reminder), to be sent by
+    the worker: call inside the transaction that records the reminder."""
+    job = Delivery.objects.create(kind=Delivery.Kind.NOTICE,
+                                  request=reminder.follow_up.authorization.request,
+                                  notice=notices.FOLLOW_UP_REMINDER, reminder=reminder,
+                                  base_url=base_url, next_attempt_at=timezone.now())
+    audit(by=None, action=AuditAction.DELIVERY_QUEUE, obj=job.request, delivery=job.pk,
+          kind=job.kind, notice=job.notice, reminder=reminder.pk)
+    _queue(job)
+    return job
+
+
+@service
+def delivery_password_reset(user: User) -> Delivery:
+    """A password reset email to `user`'s address (notices.password_reset),
+    to be sent by the worker. Only the user is stored: the link's token is
+    made when the email is sent."""
+    job = Delivery.objects.create(kind=Delivery.Kind.NOTICE, user=user,
+                                  notice=notices.PASSWORD_RESET, next_attempt_at=timezone.now())
+    audit(by=None, action=AuditAction.DELIVERY_QUEUE, obj=user, delivery=job.pk, kind=job.kind,
+          notice=job.notice)
+    _queue(job)
+    return job
+
+
+@service
 def delivery_notice(req: AuthorizationRequest, notice: str) -> Delivery:
     """An email notice (a name in notices.NOTICES), to be sent by the worker:
     call inside the transaction of what it tells."""
@@ -86,14 +132,29 @@ def _claim(job_id: int) -> bool:
 
 
 def _perform(job: Delivery) -> None:
-    if job.kind == Delivery.Kind.LETTER:
+    # Each is idempotent but the send: a second run finds the stored letter,
+    # and a notice is marked done in the transaction after it is sent.
+    if job.kind == Delivery.Kind.LETTER and job.information_request is not None:
+        information_letter_issue(job.information_request)
+    elif job.kind == Delivery.Kind.LETTER:
         assert job.determination is not None
-        letter_issue(job.determination)  # idempotent: a second run finds the stored letter
+        letter_issue(job.determination)
     else:
-        sent = notices.NOTICES[job.notice](job.request)
+        if job.reminder is not None:
+            sent = notices.follow_up_reminder(job.reminder, base_url=job.base_url)
+        elif job.user is not None:
+            sent = notices.password_reset(job.user)
+        else:
+            sent = notices.NOTICES[job.notice](job.request)
         if sent:
-            audit(by=None, action=AuditAction.NOTICE_SEND, obj=job.request, delivery=job.pk,
+            audit(by=None, action=AuditAction.NOTICE_SEND, obj=_subject(job), delivery=job.pk,
                   notice=job.notice)
+
+
+def _subject(job: Delivery) -> AuthorizationRequest | User:
+    """What the job's audit rows are about: its request, or a password
+    reset's user."""
+    return job.request if job.request is not None else job.user
 
 
 @service
@@ -103,7 +164,9 @@ def delivery_run(job_id: int) -> bool:
     attempt; the claim is what a dead worker leaves behind, and it expires."""
     if not _claim(job_id):
         return False
-    job = Delivery.objects.select_related("request__prescriber", "determination").get(pk=job_id)
+    job = Delivery.objects.select_related(
+        "request__prescriber", "determination", "information_request__request", "user",
+        "reminder__follow_up__authorization__request").get(pk=job_id)
     try:
         with transaction.atomic():
             _perform(job)
@@ -114,7 +177,7 @@ def delivery_run(job_id: int) -> bool:
         job.next_attempt_at = timezone.now() + backoff(job.attempts)
         job.last_error = type(exc).__name__[:120]
         job.save(update_fields=["claimed_until", "next_attempt_at", "last_error"])
-        audit(by=None, action=AuditAction.DELIVERY_RETRY, obj=job.request, delivery=job.pk,
+        audit(by=None, action=AuditAction.DELIVERY_RETRY, obj=_subject(job), delivery=job.pk,
               attempts=job.attempts, error=job.last_error)
         # The class and ids only: an exception's message may carry an address.
         log.warning("delivery %s (%s) failed on attempt %s with %s; next at %s", job.pk,

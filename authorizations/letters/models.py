@@ -11,6 +11,7 @@ its own.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -103,12 +104,28 @@ class Delivery(models.Model):
         NOTICE = "notice", "Email notice"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The request it tells about; none for a password reset (`user`).
     request = models.ForeignKey("authorizations.AuthorizationRequest", on_delete=models.PROTECT,
-                                related_name="deliveries")
+                                null=True, blank=True, related_name="deliveries")
+    # A password reset's notice: whose account. Its link and token are made
+    # when it is sent, so no reset token is ever stored.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="+")
+    # A letter job is a determination's letter or an information request's.
     determination = models.ForeignKey("authorizations.Determination", on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="deliveries")
+    information_request = models.ForeignKey("authorizations.InformationRequest",
+                                            on_delete=models.PROTECT, null=True, blank=True,
+                                            related_name="deliveries")
     # For a notice: its name in letters/notices.NOTICES.
     notice = models.CharField(max_length=40, blank=True)
+    # A follow-up reminder's notice: the reminder it sends (due or overdue).
+    reminder = models.ForeignKey("authorizations.FollowUpReminder", on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="deliveries")
+    # The site's address for the notice's link when its caller chose one
+    # (send_followup_reminders --base-url); empty: settings.SITE_URL when sent.
+    # The worker is another process: what the caller chose must be stored.
+    base_url = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(db_index=True)
     # A worker holds the job until then; one that died lets it go when it passes.
@@ -124,4 +141,6 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         what = self.notice or "letter"
+        if self.request_id is None:
+            return f"{self.get_kind_display()} {what} for user {self.user_id}"
         return f"{self.get_kind_display()} {what} for request {self.request_id}"

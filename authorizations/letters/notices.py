@@ -5,17 +5,25 @@ a failure raises, and the worker tries again later; each function returns
 whether a message went out (no address set: nobody to tell).
 
 No patient data: only the request number, what happened, and a link. The
-link is built from settings.SITE_URL.
+link is built from settings.SITE_URL (a follow-up reminder's, from the
+address its caller chose, if any).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from authorizations.treatment import schedule
 
 
 def _link(req) -> str:
@@ -90,6 +98,56 @@ def appeal_decided(req) -> bool:
           f"The appeal of request {req.number} has been decided: "
           f"{req.get_status_display()}.\n\n"
           f"The decision and its letter are on the request's page:\n{_link(req)}\n")
+
+
+FOLLOW_UP_REMINDER = "follow_up_reminder"
+REMINDER_SUBJECTS = {
+    schedule.DUE: "Hemgenix follow-up due for request {number}",
+    schedule.OVERDUE: "Hemgenix follow-up overdue for request {number}",
+}
+
+
+def reminder_body(*, number: str, fu_number: int, state: str, link: str) -> str:
+    """No patient data: the request number and a link only."""
+    return (f"Follow-up {fu_number} for request {number} is {state}.\n\n"
+            f"Sign in to record the assessment: {link}\n")
+
+
+def follow_up_reminder(reminder, *, base_url: str = "") -> bool:
+    """A follow-up is due or overdue (a FollowUpReminder, recorded once per
+    state by treatment/services.followup_send_reminders), to the address
+    recorded with it."""
+    fu = reminder.follow_up
+    req = fu.authorization.request
+    link = (base_url or settings.SITE_URL).rstrip("/") + reverse("follow_up",
+                                                                 args=[req.pk, fu.number])
+    send_mail(REMINDER_SUBJECTS[reminder.state].format(number=req.number),
+              reminder_body(number=req.number, fu_number=fu.number, state=reminder.state,
+                            link=link),
+              settings.DEFAULT_FROM_EMAIL, [reminder.sent_to])
+    return True
+
+
+PASSWORD_RESET = "password_reset"
+
+
+def password_reset(user) -> bool:
+    """Django's password reset email (its templates, its token), sent by the
+    worker: the token is made now, so none waits in the database. The link
+    starts with settings.SITE_URL. Nobody to tell: an account no longer
+    active, without a usable password or an address (what Django's form asks)."""
+    if not (user.is_active and user.has_usable_password() and user.email):
+        return False
+    site = urlsplit(settings.SITE_URL)
+    context = {"email": user.email, "domain": site.netloc, "site_name": site.netloc,
+               "protocol": site.scheme, "user": user,
+               "token": default_token_generator.make_token(user),
+               "uid": urlsafe_base64_encode(force_bytes(user.pk))}
+    subject = "".join(render_to_string("registration/password_reset_subject.txt",
+                                       context).splitlines())
+    send_mail(subject, render_to_string("registration/password_reset_email.html", context),
+              settings.DEFAULT_FROM_EMAIL, [user.email])
+    return True
 
 
 # The notices the outbox can send, by the name stored on its job.

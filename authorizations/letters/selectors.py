@@ -1,14 +1,17 @@
 """What the pages read of delivery (letters/delivery_services.py): whether a
-request's letter is ready, and the jobs still waiting, for the admin home."""
+request's letter is ready, the jobs still waiting, for the admin home, and
+the email notices sent (manage.py outbox, which the deploy smoke reads)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.utils import timezone
 
+from authorizations.core.actions import AuditAction
 from authorizations.letters.rendering import latest_lettered_determination
-from authorizations.models import AuthorizationRequest, Delivery, Letter
+from authorizations.models import AuditEvent, AuthorizationRequest, Delivery, Letter
 
 
 def letter_preparing(req: AuthorizationRequest) -> bool:
@@ -38,3 +41,17 @@ def waiting_deliveries() -> Waiting:
         oldest_minutes=(int((timezone.now() - oldest).total_seconds() // 60)
                         if oldest is not None else None),
     )
+
+
+def notices_sent() -> dict[str, int]:
+    """How many email notices went out, by notice name: the worker's
+    `notice_send` audit rows (one per message handed to the mail server)."""
+    return dict(Counter(AuditEvent.objects.filter(action=AuditAction.NOTICE_SEND)
+                        .values_list("detail__notice", flat=True)))
+
+
+def waiting_jobs() -> list[dict]:
+    """The jobs not yet done, ids and state only (no patient data)."""
+    return [{"id": job.pk, "kind": job.kind, "notice": job.notice, "attempts": job.attempts,
+             "last_error": job.last_error}
+            for job in Delivery.objects.filter(done_at__isnull=True).order_by("pk")]

@@ -87,6 +87,36 @@ def letter_member_copy(letter: Letter, *, by: User | None = None) -> MemberCopy:
 
 
 @service
+def information_letter_issue(ir: InformationRequest, *, by: User | None = None
+                             ) -> InformationRequest:
+    """The "Information needed" letter (stored on the request for information)
+    and its member's copy, rendered and stored the first time only: the
+    worker's job, queued with the request for information
+    (delivery_services.delivery_information_letter). Idempotent: a second run,
+    or a download that came first, finds what is stored."""
+    if ir.letter_sha256:
+        information_member_copy(ir, by=by)  # a letter stored before copies existed
+        return ir
+    pdf = letters.render_information_pdf(ir)
+    member_pdf = (None if MemberCopy.objects.filter(information_request=ir).exists()
+                  else letters.render_information_pdf(ir, letters.MEMBER))
+    with transaction.atomic():
+        ir = InformationRequest.objects.select_for_update().get(pk=ir.pk)
+        if ir.letter_sha256:  # stored meanwhile: the first stored letter is the letter
+            return ir
+        ir.letter_pdf, ir.letter_sha256 = pdf, _sha256(pdf)
+        ir.save(update_fields=["letter_pdf", "letter_sha256"])
+        copy = None
+        if member_pdf is not None and not MemberCopy.objects.filter(
+                information_request=ir).exists():
+            copy = MemberCopy.objects.create(information_request=ir, pdf=member_pdf,
+                                             sha256=_sha256(member_pdf))
+        audit(by=by, action=AuditAction.ISSUE_LETTER, obj=ir.request, information_request=ir.pk,
+              kind="info", member_copy=copy.pk if copy is not None else None)
+    return ir
+
+
+@service
 def information_member_copy(ir: InformationRequest, *, by: User | None = None
                             ) -> MemberCopy:
     """The member's copy of an "Information needed" letter, rendered and

@@ -8,7 +8,6 @@ superuser neither.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from django.contrib.auth.models import User
@@ -19,8 +18,11 @@ from authorizations.core import deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.core.formats import page_datetime
-from authorizations.letters import rendering as letters
-from authorizations.letters.delivery_services import delivery_notice
+from authorizations.letters.delivery_services import (
+    delivery_information_letter,
+    delivery_notice,
+)
+from authorizations.letters.services import information_letter_issue
 from authorizations.models import (
     OPEN_STATUSES,
     AuthorizationRequest,
@@ -189,6 +191,8 @@ def information_request(*, by: User, req: AuthorizationRequest,
         req.save(update_fields=["status", "due_at", "updated_at"])
         audit(by=by, action=AuditAction.REQUEST_INFORMATION, obj=req, information_request=ir.pk,
               criteria=list(criteria), document_kinds=list(document_kinds))
+        # The letter is rendered by the worker, after this commits (issue 21).
+        delivery_information_letter(ir)
         delivery_notice(req, "information_requested")
     return ir
 
@@ -248,21 +252,16 @@ def information_respond(*, by: User, req: AuthorizationRequest,
 
 
 @service
-def information_letter(ir: InformationRequest, *, by: User | None = None
-                       ) -> bytes:
-    """The "Information needed" letter, rendered and stored the first time."""
-    if ir.letter_pdf:
-        return bytes(ir.letter_pdf)
-    pdf = letters.render_information_pdf(ir)
-    with transaction.atomic():
-        ir = InformationRequest.objects.select_for_update().get(pk=ir.pk)
-        if ir.letter_pdf:
-            return bytes(ir.letter_pdf)
-        ir.letter_pdf, ir.letter_sha256 = pdf, hashlib.sha256(pdf).hexdigest()
-        ir.save(update_fields=["letter_pdf", "letter_sha256"])
-        audit(by=by, action=AuditAction.ISSUE_LETTER, obj=ir.request, information_request=ir.pk,
-              kind="info")
-    return pdf
+def information_letter(ir: InformationRequest, *, by: User | None = None) -> bytes:
+    """The "Information needed" letter's bytes. The worker renders and stores
+    it (queued with the request for information); a download that comes
+    first, or a letter from before the worker, is rendered on the spot, and
+    the first stored letter is the letter."""
+    if not ir.letter_sha256:
+        ir = information_letter_issue(ir, by=by)
+    pdf = ir.letter_pdf
+    assert pdf is not None  # stored with its sha256, in one save
+    return bytes(pdf)
 
 
 def _locked_for_peer_to_peer(user: User, req: AuthorizationRequest) -> AuthorizationRequest:

@@ -107,7 +107,10 @@ def information_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
         "document_kinds": [DocumentKind(k).label for k in ir.document_kinds
                            if k in DocumentKind.values],
         "overdue": ir.is_overdue(now),
-    } for ir in req.information_requests.order_by("paused_at", "id")]
+        # The worker renders the letter after the request commits (issue 21);
+        # the PDF itself is not read for the page.
+        "letter_ready": bool(ir.letter_sha256),
+    } for ir in req.information_requests.defer("letter_pdf").order_by("paused_at", "id")]
 
 
 def conversation_context(req: AuthorizationRequest) -> dict:

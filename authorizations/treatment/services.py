@@ -10,16 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from authorizations.core import access, deadlines, zones
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
+from authorizations.letters.delivery_services import delivery_reminder
+from authorizations.letters.notices import REMINDER_SUBJECTS
 from authorizations.models import (
     Authorization,
     AuthorizationStatus,
@@ -29,7 +28,6 @@ from authorizations.models import (
     Infusion,
 )
 from authorizations.policy.values import long_date
-from authorizations.treatment import schedule
 from authorizations.treatment.authorizations import (
     AuthorizationStateError,
     authorization_transition,
@@ -207,25 +205,14 @@ class ReminderResult:
     skipped: int
 
 
-REMINDER_SUBJECTS = {
-    schedule.DUE: "Hemgenix follow-up due for request {number}",
-    schedule.OVERDUE: "Hemgenix follow-up overdue for request {number}",
-}
-
-
-def reminder_body(*, number: str, fu_number: int, state: str, link: str) -> str:
-    """No patient data: the request number and a link only."""
-    return (f"Follow-up {fu_number} for request {number} is {state}.\n\n"
-            f"Sign in to record the assessment: {link}\n")
-
-
 @service
 def followup_send_reminders(*, as_of: date | None = None, base_url: str = "") -> ReminderResult:
     """Email the prescriber once when a follow-up becomes due and once when it
-    becomes overdue; each sent reminder is recorded, so a rerun sends nothing new.
-    Links start with `base_url`, by default settings.SITE_URL as every notice's do."""
+    becomes overdue; each reminder is recorded with its email's job in the
+    outbox (the worker sends it, trying again while the mail server fails), so
+    a rerun queues nothing new and a failing server loses none. Links start
+    with `base_url`, by default settings.SITE_URL as every notice's do."""
     today = as_of or zones.today()
-    base_url = base_url or settings.SITE_URL
     sent = skipped = 0
     open_ = (FollowUp.objects.due_or_overdue(today)
              .select_related("authorization__request__prescriber").order_by("due_on", "pk"))
@@ -245,13 +232,8 @@ def followup_send_reminders(*, as_of: date | None = None, base_url: str = "") ->
                                                                sent_to=email)
             except IntegrityError:
                 continue  # sent before
-            link = base_url.rstrip("/") + reverse("follow_up", args=[req.pk, fu.number])
-            send_mail(REMINDER_SUBJECTS[state].format(number=req.number),
-                      reminder_body(number=req.number, fu_number=fu.number, state=state,
-                                    link=link),
-                      settings.DEFAULT_FROM_EMAIL, [email])
+            delivery_reminder(reminder, base_url=base_url)
             audit(by=None, action=AuditAction.REMIND_FOLLOW_UP, obj=reminder, follow_up=fu.pk,
                   state=state)
         sent += 1
     return ReminderResult(sent=sent, skipped=skipped)
-

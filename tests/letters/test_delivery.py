@@ -10,43 +10,34 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from authorizations.core.actions import AuditAction
 from authorizations.letters import delivery
 from authorizations.letters import rendering as letters
 from authorizations.letters.delivery_services import backoff
-from authorizations.models import Delivery, Determination, Letter, Status
+from authorizations.models import (
+    AuditEvent,
+    Delivery,
+    Determination,
+    Letter,
+    MemberCopy,
+    Status,
+)
 from authorizations.requests.services import request_decide
+from authorizations.review.services import information_request
 from tests.factories import approvable_case, login, submitted_request
+from tests.outbox import FLAKY_BACKEND, FlakyBackend, make_due
 
 pytestmark = pytest.mark.django_db
 
 
-class FlakyBackend(EmailBackend):
-    """Refuses the first three messages (a mail server that is down), then
-    delivers to Django's test outbox."""
-
-    failures_left = 0
-
-    def send_messages(self, email_messages):
-        if FlakyBackend.failures_left:
-            FlakyBackend.failures_left -= 1
-            raise ConnectionRefusedError("mail server down")
-        return super().send_messages(email_messages)
-
-
-def make_due(job: Delivery) -> None:
-    """The wait before the next attempt has passed (tests may update())."""
-    Delivery.objects.filter(pk=job.pk).update(next_attempt_at=timezone.now())
-
-
 def test_a_failing_mail_server_is_tried_again_later_and_the_notice_sent_once(
         prescriber, reviewer, settings):
-    settings.EMAIL_BACKEND = "tests.letters.test_delivery.FlakyBackend"
+    settings.EMAIL_BACKEND = FLAKY_BACKEND
     FlakyBackend.failures_left = 3
     prescriber.email = "prescriber@htc.example"
     prescriber.save()
@@ -143,3 +134,43 @@ def test_the_result_page_says_the_letter_is_being_prepared_then_links_it(
     assert pdf == client.get(reverse("request_letter", args=[req.pk])).content  # stored bytes
     home = login(Client(), reviewer).get(reverse("admin:index")).content.decode()
     assert "None: every letter is rendered and every email notice sent." in home
+
+
+def test_the_information_letter_is_a_job_of_its_request_then_ready_on_the_page(
+        client, prescriber, reviewer, submit):
+    req = submit(prescriber, approvable_case(hbsag="positive"))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
+                            document_kinds=["viral_tests"], message="HBsAg report.")
+        raise RuntimeError("the request for information rolls back")
+    assert not Delivery.objects.filter(information_request__isnull=False).exists()
+
+    ir = information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
+                             document_kinds=["viral_tests"], message="HBsAg report.")
+    job = Delivery.objects.get(information_request=ir)
+    assert job.kind == Delivery.Kind.LETTER and job.done_at is None
+    ir.refresh_from_db()
+    assert ir.letter_pdf is None  # not rendered in the reviewer's request
+    url = reverse("request_detail", args=[req.pk])
+    letter_url = reverse("request_information_letter", args=[req.pk, ir.pk])
+    html = login(client, prescriber).get(url).content.decode()
+    assert "The information needed letter is being prepared." in html
+    assert f'<a href="{url}">reload this page</a>' in html  # no JavaScript needed
+    assert letter_url not in html
+    admin_page = reverse("admin:authorizations_authorizationrequest_change", args=[req.pk])
+    admin_html = login(Client(), reviewer).get(admin_page).content.decode()
+    assert "The information needed letter is being prepared" in admin_html
+    assert f'<a href="{admin_page}#conversation">reload this page</a>' in admin_html
+    assert letter_url not in admin_html
+
+    assert delivery.drain() == 2  # the letter, and the prescriber's notice
+    ir.refresh_from_db()
+    member_copy = MemberCopy.objects.get(information_request=ir)  # rendered with it
+    html = client.get(url).content.decode()
+    assert "being prepared" not in html
+    assert f'<a href="{letter_url}">Information needed letter (PDF)</a>' in html
+    assert client.get(letter_url).content == bytes(ir.letter_pdf)
+    assert client.get(letter_url + "?copy=member").content == bytes(member_copy.pdf)
+    assert AuditEvent.objects.filter(action=AuditAction.ISSUE_LETTER,  # issued once
+                                     detail__information_request=ir.pk).count() == 1
+    assert letter_url in login(Client(), reviewer).get(admin_page).content.decode()

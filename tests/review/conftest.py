@@ -18,7 +18,8 @@ def _quick_information_letters(monkeypatch):
     from authorizations.letters import rendering as letters
 
     monkeypatch.setattr(letters, "render_information_pdf",
-                        lambda ir: b"%PDF-1.7 information " + str(ir.pk).encode())
+                        lambda ir, copy="prescriber":
+                        b"%PDF-1.7 information " + str(ir.pk).encode())
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from authorizations.letters import delivery
 from authorizations.models import (
     Authorization,
     Determination,
@@ -105,6 +106,7 @@ def test_waiving_needs_a_reviewer_and_a_reason(infused, prescriber, reviewer):
 
 def test_reminders_once_per_state_without_patient_data(infused, prescriber):
     req = infused("FU-5")
+    delivery.drain()  # the approval's letter and notice (to nobody yet), out of the way
     prescriber.email = "doc@example.org"
     prescriber.save()
     first = FollowUp.objects.get(authorization=req.authorization, number=1)
@@ -112,12 +114,19 @@ def test_reminders_once_per_state_without_patient_data(infused, prescriber):
     out = io.StringIO()
     call_command("send_followup_reminders", "--as-of", due_day.isoformat(),
                  "--base-url", "https://pa.example.org", stdout=out)
+    assert mail.outbox == []  # queued in the outbox: the worker sends it
+    delivery.drain()
     call_command("send_followup_reminders", "--as-of", due_day.isoformat(), stdout=out)
+    delivery.drain()
     assert len(mail.outbox) == 1
     assert FollowUpReminder.objects.filter(follow_up=first, state="due").count() == 1
     overdue_day = first.due_on + timedelta(days=61)
     call_command("send_followup_reminders", "--as-of", overdue_day.isoformat(), stdout=out)
     call_command("send_followup_reminders", "--as-of", overdue_day.isoformat(), stdout=out)
+    delivery.drain()
+    assert out.getvalue().splitlines() == [
+        "1 reminder queued, 0 without an email address",
+        "0 reminders queued, 0 without an email address"] * 2
     assert [m.subject.split()[2] for m in mail.outbox] == ["due", "overdue"]
     for message in mail.outbox:
         assert message.to == ["doc@example.org"]
@@ -149,11 +158,13 @@ def test_schedule_page_lists_ten(infused, prescriber, client):
 def test_reminder_links_start_with_the_site_url_by_default(infused, prescriber, settings):
     settings.SITE_URL = "https://hemgenix-pa.example.org"
     req = infused("FU-6")
+    delivery.drain()  # the approval's letter and notice (to nobody yet), out of the way
     prescriber.email = "doc@example.org"
     prescriber.save()
     first = FollowUp.objects.get(authorization=req.authorization, number=1)
     call_command("send_followup_reminders", "--as-of",
                  (first.due_on - timedelta(days=10)).isoformat(), stdout=io.StringIO())
+    delivery.drain()
     assert (f"https://hemgenix-pa.example.org/requests/{req.pk}/follow-ups/1/"
             in mail.outbox[0].body)
 
