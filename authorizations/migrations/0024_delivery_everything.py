@@ -23,7 +23,7 @@ def queue_unrendered_information_letters(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authorizations', '0022_delivery'),
+        ('authorizations', '0023_exception_appeal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
