@@ -81,6 +81,7 @@ def pas_submit(*, by: Any, submission: pas_submit_reader.Submission,
         req = request_create(by=prescriber, htc=htc)
         req = request_save_draft(
             by=prescriber, req=req, answers=submission.answers, step="review",
+            origins=submission.origins,
             expedited=submission.expedited,
             expedited_reason="Sent as urgent (priority stat) on the EHR's PAS Claim"
             if submission.expedited else "")
