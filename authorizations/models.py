@@ -374,6 +374,9 @@ from authorizations.letters.models import (  # noqa: E402,F401
     MemberCopy,
 )
 from authorizations.members.models import Member, PlanType  # noqa: E402,F401
+
+# The CRD card's link to a prefilled request form (issue 22).
+from authorizations.requests.models import EHRLaunch  # noqa: E402,F401
 from authorizations.review.models import (  # noqa: E402,F401
     AnswerVersion,
     DecisionException,

@@ -16,7 +16,7 @@ from authorizations import policy
 from authorizations.fhir import claim, dtr, jsonio, parties, profiles
 from authorizations.fhir.parties import Refs
 from authorizations.fhir.response import build_response
-from authorizations.models import AuthorizationRequest, Determination, Status
+from authorizations.models import AuthorizationRequest, Determination, EHRLaunch, Status
 
 
 def policy_version(req: AuthorizationRequest) -> policy.PolicyVersion:
@@ -48,7 +48,8 @@ def questionnaire_response(req: AuthorizationRequest, refs: Refs | None = None
 
 def ehr_order(req: AuthorizationRequest) -> str:
     """The EHR's order the request was started from (its CRD card), or ""."""
-    return ""
+    launch = EHRLaunch.objects.filter(request=req).only("order").first()
+    return launch.order if launch is not None else ""
 
 
 def authorization_of(req: AuthorizationRequest):
