@@ -131,9 +131,9 @@ def form_link(url: str, *, smart_context: str | None = None) -> dict[str, Any]:
     EHR launches SMART apps, a "smart" link whose appContext the EHR hands
     to the app at launch (CDS Hooks, the Link object)."""
     link: dict[str, Any] = {"label": "Open the Hemgenix request form", "url": url,
-                            "type": "absolute"}
+                            "type": "absolute" if smart_context is None else "smart"}
     if smart_context is not None:
-        link.update(type="smart", appContext=smart_context)
+        link["appContext"] = smart_context
     return link
 
 
