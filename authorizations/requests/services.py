@@ -75,7 +75,8 @@ def request_save_draft(*, by: User, req: AuthorizationRequest,
             raise NotADraft(f"{req.number} is no longer a draft")
         if origins is None:
             origins = answer_origins.after_change(policy.to_json(req.answers),
-                                                  policy.to_json(answers), req.answer_origins)
+                                                  policy.to_json(answers),
+                                                  req.answer_origins) or {}
         req.answer_origins = {k: v for k, v in origins.items() if k in answers} or None
         req.answers = answers
         req.wizard_step = step

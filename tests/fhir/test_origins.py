@@ -126,6 +126,10 @@ def test_the_reviewers_page_says_which_answers_the_ehr_filled(client, prescriber
         f"/admin/authorizations/authorizationrequest/{req.pk}/change/").content.decode()
     answers = html[html.index("Answers, by wizard step"):]
     assert origin_of(answers, "Date of birth") == "Filled from the EHR"
+    # And in the criteria, beside the answers each one reads.
+    criteria = html[html.index('id="criteria"'):html.index("Answers, by wizard step")]
+    assert re.search(r"Date of birth: <strong>[^<]*</strong> <span [^>]*>Filled from the EHR",
+                     criteria)
     assert origin_of(answers, policy.QUESTION_BY_KEY["weight_kg"].label) == "EHR value changed"
     assert origin_of(answers, policy.QUESTION_BY_KEY["diagnosis"].label) == ""
 
