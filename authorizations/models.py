@@ -148,6 +148,10 @@ class AuthorizationRequest(states.Transitions, models.Model):
     # own digits and read back as a Decimal, never through a float.
     answers = models.JSONField(default=dict, blank=True, encoder=ExactJSONEncoder,
                                decoder=ExactJSONDecoder)
+    # Where each answer came from (requests/origins.py: DTR information-origin,
+    # answer key -> auto-client, auto-server, override or manual); null when
+    # no answer's origin is known. Nullable so adding it rebuilds no table.
+    answer_origins = models.JSONField(null=True, blank=True)
     # Indexed copies of a few answers, for lists, search and the lifetime check.
     member_id = models.CharField(max_length=40, blank=True, db_index=True)
     # The member ID compared: upper case, no spaces or dashes.
@@ -370,6 +374,9 @@ from authorizations.letters.models import (  # noqa: E402,F401
     MemberCopy,
 )
 from authorizations.members.models import Member, PlanType  # noqa: E402,F401
+
+# The CRD card's link to a prefilled request form (issue 22).
+from authorizations.requests.models import EHRLaunch  # noqa: E402,F401
 from authorizations.review.models import (  # noqa: E402,F401
     AnswerVersion,
     DecisionException,

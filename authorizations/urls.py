@@ -15,6 +15,8 @@ urlpatterns = [
     path("", request_views.home, name="home"),
     path("requests/", request_views.dashboard, name="dashboard"),
     path("requests/new/", wizard, name="request_new"),
+    path("requests/new/from-ehr/<str:token>/", request_views.request_from_ehr,
+         name="request_from_ehr"),
     path("requests/<int:pk>/", request_views.request_detail, name="request_detail"),
     path("requests/<int:pk>/edit/", wizard, name="request_resume"),
     path("requests/<int:pk>/edit/<str:step>/", wizard, name="request_step"),

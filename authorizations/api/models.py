@@ -86,6 +86,9 @@ class CDSClient(models.Model):
                               help_text="The JWT's iss: the EHR's identifier (a URL)")
     jwks = models.JSONField(help_text="The EHR's JSON Web Key Set, as published")
     active = models.BooleanField(default=True)
+    # Whether the EHR launches SMART apps from a card: the card's link to the
+    # request form is then a "smart" link whose appContext carries its token.
+    smart_launch = models.BooleanField(default=False)
     registered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -81,6 +81,7 @@ def pas_submit(*, by: Any, submission: pas_submit_reader.Submission,
         req = request_create(by=prescriber, htc=htc)
         req = request_save_draft(
             by=prescriber, req=req, answers=submission.answers, step="review",
+            origins=submission.origins,
             expedited=submission.expedited,
             expedited_reason="Sent as urgent (priority stat) on the EHR's PAS Claim"
             if submission.expedited else "")
@@ -119,15 +120,16 @@ def _attach(submission: pas_submit_reader.Submission, req: AuthorizationRequest,
 
 @service
 def cds_client_register(*, by: User, htc: HTC, name: str, issuer: str,
-                        jwks: dict[str, Any]) -> CDSClient:
+                        jwks: dict[str, Any], smart_launch: bool = False) -> CDSClient:
     """Register an EHR for the CDS Hooks service: its JWT issuer and its
-    JWKS, kept exactly as the EHR published it."""
+    JWKS, kept exactly as the EHR published it; `smart_launch` when it
+    launches SMART apps from a card (the form's link is then a SMART link)."""
     _superuser_only(by)
     if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list) or not jwks["keys"]:
         raise ValueError("JWKS: a JSON Web Key Set with at least one key is required")
     with transaction.atomic():
         client = CDSClient.objects.create(htc=htc, name=name.strip(), issuer=issuer.strip(),
-                                          jwks=jwks)
+                                          jwks=jwks, smart_launch=smart_launch)
         audit(by=by, action=AuditAction.CDS_CLIENT_REGISTER, obj=htc, client=client.pk,
               issuer=client.issuer)
     return client

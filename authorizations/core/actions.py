@@ -96,6 +96,8 @@ class AuditAction(models.TextChoices):
     PAS_INQUIRE = "pas_inquire", "Decision read through PAS Claim/$inquire"
     CDS_HOOK = "cds_hook", "Coverage requirements answered to an EHR (CDS Hooks)"
     CDS_CLIENT_REGISTER = "cds_client_register", "EHR registered for CDS Hooks"
+    EHR_LAUNCH_CREATE = "ehr_launch_create", "An EHR order's facts kept for its request form link"
+    EHR_LAUNCH_OPEN = "ehr_launch_open", "Draft started from an EHR order's link"
     # The reviewer's desk (issue 20): owners, documents read in the page, exceptions.
     CLAIM = "claim", "Case claimed"
     REASSIGN = "reassign", "Case reassigned"

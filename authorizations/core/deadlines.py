@@ -292,3 +292,14 @@ WORDS = {
     "follow_up_frequency": FOLLOW_UP_FREQUENCY_WORDS,
     "due_soon": DUE_SOON_WORDS,
 }
+
+
+# ---- The CRD card's link to a prefilled request form (issue 22) -------------
+# How long the link an EHR's card carries stays usable: the card is read while
+# the order is signed, so an hour is enough; the facts it holds are patient
+# data and go when it is used or expires (requests/ehr_services.py).
+EHR_LAUNCH_VALIDITY = timedelta(hours=1)
+
+
+def ehr_launch_expires(created_at: datetime) -> datetime:
+    return created_at + EHR_LAUNCH_VALIDITY

@@ -13,10 +13,10 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from weasyprint import Attachment
 
 from authorizations import policy
-from authorizations.fhir import claim, dtr, jsonio, parties
+from authorizations.fhir import claim, dtr, jsonio, parties, profiles
 from authorizations.fhir.parties import Refs
 from authorizations.fhir.response import build_response
-from authorizations.models import AuthorizationRequest, Determination, Status
+from authorizations.models import AuthorizationRequest, Determination, EHRLaunch, Status
 
 
 def policy_version(req: AuthorizationRequest) -> policy.PolicyVersion:
@@ -28,18 +28,28 @@ def policy_version(req: AuthorizationRequest) -> policy.PolicyVersion:
 
 def questionnaire_response(req: AuthorizationRequest, refs: Refs | None = None
                            ) -> QuestionnaireResponse:
-    """The request's answers: in-progress while a draft, completed once submitted."""
+    """The request's answers: in-progress while a draft, completed once
+    submitted; a DTR QuestionnaireResponse, each answer saying where it came
+    from (requests/origins.py)."""
     refs = refs or Refs(req.number)
     return build_response(
         req.answers, version=policy_version(req),
         status="in-progress" if req.status == Status.DRAFT else "completed",
+        origins=req.answer_origins or {},
+        meta=profiles.meta(profiles.DTR_QUESTIONNAIRE_RESPONSE),
         id=refs.resource_id("questionnaire-response"),
-        extension=dtr.response_extensions(refs.ref("coverage")),
+        extension=dtr.response_extensions(refs.ref("coverage"), ehr_order(req)),
         identifier={"system": "urn:ietf:rfc:3986", "value": refs.url("questionnaire-response")},
         subject=refs.ref("patient"),
         author=refs.ref("prescriber"),
         authored=req.submitted_at or req.updated_at,
     )
+
+
+def ehr_order(req: AuthorizationRequest) -> str:
+    """The EHR's order the request was started from (its CRD card), or ""."""
+    launch = EHRLaunch.objects.filter(request=req).only("order").first()
+    return launch.order if launch is not None else ""
 
 
 def authorization_of(req: AuthorizationRequest):

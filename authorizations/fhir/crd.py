@@ -12,6 +12,7 @@ from typing import Any
 
 from authorizations import policy
 from authorizations.fhir import codes, profiles, questionnaire
+from authorizations.policy.evaluation import check_answer
 
 SERVICE_ID = "hemgenix-crd"
 HOOKS = ("order-sign", "order-select")
@@ -25,7 +26,12 @@ PREFETCH = {
     "coverage": "Coverage?patient={{context.patientId}}&status=active",
     "medicationRequests": "MedicationRequest?_id={{context.draftOrders.MedicationRequest.id}}",
     "serviceRequests": "ServiceRequest?_id={{context.draftOrders.ServiceRequest.id}}",
+    # The latest body weight (LOINC 29463-7), for the request form's prefill.
+    "weight": "Observation?patient={{context.patientId}}&code=http://loinc.org|29463-7"
+              "&_sort=-date&_count=1",
 }
+WEIGHT_LOINC = "29463-7"
+FINAL = ("final", "amended", "corrected")
 
 
 def services(hooks: tuple[str, ...] = HOOKS) -> dict[str, Any]:
@@ -120,8 +126,19 @@ def coverage_information(hook: dict[str, Any], order: dict[str, Any], coverage: 
     ]}
 
 
+def form_link(url: str, *, smart_context: str | None = None) -> dict[str, Any]:
+    """The card's link to the request form: an absolute link, or, where the
+    EHR launches SMART apps, a "smart" link whose appContext the EHR hands
+    to the app at launch (CDS Hooks, the Link object)."""
+    link: dict[str, Any] = {"label": "Open the Hemgenix request form", "url": url,
+                            "type": "absolute" if smart_context is None else "smart"}
+    if smart_context is not None:
+        link["appContext"] = smart_context
+    return link
+
+
 def answer(hook: dict[str, Any], *, today: date, payer: str, policy_url: str,
-           form_url: str) -> dict[str, Any]:
+           form_url: str, smart_context: str | None = None) -> dict[str, Any]:
     """The CDS Hooks response: no card and no action when no order names Hemgenix."""
     found = orders(hook)
     if not found:
@@ -152,7 +169,81 @@ def answer(hook: dict[str, Any], *, today: date, payer: str, policy_url: str,
         "links": [
             {"label": f"Policy {policy.POLICY_NUMBER}: {policy.POLICY_TITLE}",
              "url": policy_url, "type": "absolute"},
-            {"label": "Open the Hemgenix request form", "url": form_url, "type": "absolute"},
+            form_link(form_url, smart_context=smart_context),
         ],
     }
     return {"cards": [card], "systemActions": actions}
+
+
+# ---- What the order and prefetch say that the request form asks -----------
+
+def _patient(hook: dict[str, Any]) -> dict[str, Any]:
+    prefetch = hook.get("prefetch") if isinstance(hook.get("prefetch"), dict) else {}
+    for resource in _resources(prefetch.get("patient")):
+        if resource.get("resourceType") == "Patient":
+            return resource
+    return {}
+
+
+def _member_id(coverage: dict[str, Any]) -> Any:
+    """Coverage.subscriberId, or its member number identifier (v2 type MB)."""
+    if coverage.get("subscriberId"):
+        return coverage["subscriberId"]
+    for identifier in coverage.get("identifier") or ():
+        codings = ((identifier.get("type") or {}).get("coding") or ()) \
+            if isinstance(identifier, dict) else ()
+        if any(isinstance(c, dict) and c.get("code") == "MB" for c in codings):
+            return identifier.get("value")
+    return None
+
+
+def _latest_weight(resources: list[dict[str, Any]]) -> tuple[Any, Any]:
+    """(kg, ISO date) of the latest final body weight in kilograms; a weight in
+    another unit is left for the prescriber to type (never converted here)."""
+    found = []
+    for r in resources:
+        codes_ = [c.get("code") for c in (r.get("code") or {}).get("coding") or ()
+                  if isinstance(c, dict)]
+        quantity = r.get("valueQuantity") if isinstance(r.get("valueQuantity"), dict) else {}
+        when = str(r.get("effectiveDateTime") or "")[:10]
+        if (r.get("resourceType") == "Observation" and WEIGHT_LOINC in codes_
+                and r.get("status") in FINAL and quantity.get("code", quantity.get("unit")) == "kg"
+                and quantity.get("value") is not None and len(when) == 10):
+            found.append((when, quantity["value"]))
+    if not found:
+        return None, None
+    when, kg = max(found, key=lambda pair: pair[0])
+    return kg, when
+
+
+def prefill(hook: dict[str, Any], *, as_of: date) -> dict[str, Any]:
+    """The request form's answers the hook carries (patient name and birth
+    date, member ID from the Coverage, the latest weight in kg with its date),
+    each checked as the form checks it: one the policy would refuse is left
+    out for the prescriber to type. JSON values, as a draft stores them. Read
+    the hook with policy.values.loads, so a weight is never a float."""
+    patient = _patient(hook)
+    names = [n for n in patient.get("name") or () if isinstance(n, dict)]
+    name = next((n for n in names if n.get("use") == "official"), names[0] if names else {})
+    given = name.get("given") or []
+    raw: dict[str, Any] = {
+        "patient_first_name": given[0] if given else None,
+        "patient_last_name": name.get("family"),
+        "date_of_birth": patient.get("birthDate"),
+    }
+    prefetch = hook.get("prefetch") if isinstance(hook.get("prefetch"), dict) else {}
+    coverages = [r for r in _resources(prefetch.get("coverage"))
+                 if r.get("resourceType") == "Coverage"]
+    raw["member_id"] = _member_id(coverages[0]) if coverages else None
+    raw["weight_kg"], raw["weight_date"] = _latest_weight(_resources(prefetch.get("weight")))
+    kept: dict[str, Any] = {}
+    for key, value in raw.items():
+        if value is None or value == "":
+            continue
+        try:
+            kept[key] = check_answer(policy.QUESTION_BY_KEY[key], value, as_of=as_of)
+        except ValueError:
+            continue  # the prescriber types it, and sees why it is refused
+    if "weight_date" not in kept:
+        kept.pop("weight_kg", None)  # a weight without its date is not evidence
+    return policy.to_json(kept)

@@ -13,6 +13,7 @@ from typing import Any
 
 from authorizations.fhir import codes, profiles
 from authorizations.fhir.x12 import CodeTable
+from authorizations.requests import origins as origin_codes
 
 # LOINC (Regenstrief, loinc.org): each code written from the LOINC table's
 # long common name, stable across the 2.7x releases; the AAV5 neutralizing
@@ -182,8 +183,8 @@ def library() -> dict[str, Any]:
 
 # ---- information-origin on a QuestionnaireResponse's answers (DTR 2.x)
 EXT_INFORMATION_ORIGIN = profiles.DTR + "information-origin"
-ORIGINS = ("auto-client", "auto-server", "override", "manual")
-FILLED_BY_SOFTWARE = ("auto-client", "auto-server")
+ORIGINS = origin_codes.CODES
+FILLED_BY_SOFTWARE = origin_codes.FILLED_BY_SOFTWARE
 
 
 def answer_origins(items: Any) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -222,18 +223,35 @@ def answer_origins(items: Any) -> tuple[dict[str, str], list[tuple[str, str]]]:
     return found, problems
 
 
+def information_origin(source: str | None, author: dict[str, Any] | None) -> dict[str, Any]:
+    """One answer's information-origin extension. An answer whose origin is not
+    known was given by the person who signed the request (manual). DTR's
+    dtrx-1: a person's answer (override, manual) names its author (the
+    practitioner), an automatic one none."""
+    source = source if source in ORIGINS else origin_codes.MANUAL
+    parts: list[dict[str, Any]] = [{"url": "source", "valueCode": source}]
+    if source not in FILLED_BY_SOFTWARE:
+        parts.append({"url": "author", "extension": [
+            {"url": "practitioner", "valueReference": author or {"display": "unknown"}}]})
+    return {"url": EXT_INFORMATION_ORIGIN, "extension": parts}
+
+
 # ---- the request's QuestionnaireResponse: what DTR asks of it that is known here
 EXT_QR_COVERAGE = profiles.DTR + "qr-coverage"
+EXT_QR_CONTEXT = profiles.DTR + "qr-context"
 EXT_INTENDED_USE = profiles.DTR + "intendedUse"
 CRD_CODES = "http://hl7.org/fhir/us/davinci-crd/CodeSystem/coverage-information-codes"
 
 
-def response_extensions(coverage: dict[str, str]) -> list[dict[str, Any]]:
-    """The coverage the answers are for, and their use: with the prior
-    authorization (CRD's "withpa"). qr-context names an order, which this
-    service does not receive; the profile is not declared while it and each
-    answer's information-origin cannot be told."""
-    return [{"url": EXT_QR_COVERAGE, "valueReference": coverage},
-            {"url": EXT_INTENDED_USE, "valueCodeableConcept": {"coding": [{
-                "system": CRD_CODES, "code": "withpa",
-                "display": "Include in prior authorization"}]}}]
+def response_extensions(coverage: dict[str, str],
+                        order: str = "") -> list[dict[str, Any]]:
+    """The coverage the answers are for, the order they are for (qr-context:
+    known when the request was started from the CRD card of that order, as
+    the EHR named it, e.g. MedicationRequest/123), and their use: with the
+    prior authorization (CRD's "withpa")."""
+    found = [{"url": EXT_QR_COVERAGE, "valueReference": coverage}]
+    if order:
+        found.append({"url": EXT_QR_CONTEXT, "valueReference": {"reference": order}})
+    found.append({"url": EXT_INTENDED_USE, "valueCodeableConcept": {"coding": [{
+        "system": CRD_CODES, "code": "withpa", "display": "Include in prior authorization"}]}})
+    return found

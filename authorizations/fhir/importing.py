@@ -24,6 +24,7 @@ from authorizations.fhir.response import UnreadableResponse, read_response
 from authorizations.models import HTC, AuthorizationRequest
 from authorizations.policy import Problem
 from authorizations.policy.values import ValueProblem
+from authorizations.requests import origins as answer_origins
 from authorizations.requests.services import request_create, request_save_draft
 
 MAX_BYTES = 1_000_000  # a full response is about 20 kB
@@ -134,9 +135,11 @@ def read(text: str | bytes, *, as_of) -> tuple[policy.PolicyVersion, dict[str, A
 
 
 def read_with_origins(text: str | bytes, *, as_of
-                      ) -> tuple[policy.PolicyVersion, dict[str, Any], list[str]]:
-    """read(), and the answer keys the EHR filled itself (DTR information-origin
-    auto-client or auto-server): the record says which answers no person typed."""
+                      ) -> tuple[policy.PolicyVersion, dict[str, Any], dict[str, str]]:
+    """read(), and where each answer came from (answer key -> its DTR
+    information-origin source, for the answers that carry one): the draft
+    keeps them (requests/origins.py), so the pages say which answers the EHR
+    filled and the export says it back."""
     if len(text) > MAX_BYTES:
         raise ImportRefused([Problem("(file)", f"is larger than {MAX_BYTES // 1000} kB")])
     try:
@@ -159,9 +162,7 @@ def read_with_origins(text: str | bytes, *, as_of
         problems += exc.problems
     if problems:
         raise ImportRefused(problems)
-    filled = sorted(k for k, source in origins.items()
-                    if source in dtr.FILLED_BY_SOFTWARE and k in answers)
-    return version, answers, filled
+    return version, answers, {k: v for k, v in origins.items() if k in answers}
 
 
 def first_open_step(answers: dict[str, Any]) -> str:
@@ -180,11 +181,12 @@ def import_questionnaire_response(*, by: User, htc: HTC, text: str | bytes,
     """A new draft of `by` (a prescriber at `htc`) from a QuestionnaireResponse.
     `via` says how it came (upload, command, api); `actor` is who sent it
     when not the prescriber (an API key). Raises ImportRefused."""
-    version, answers, filled = read_with_origins(text, as_of=zones.today())
+    version, answers, origins = read_with_origins(text, as_of=zones.today())
     with transaction.atomic():
         req = request_create(by=by, htc=htc)
         req = request_save_draft(by=by, req=req, answers=answers,
-                                 step=first_open_step(answers))
+                                 step=first_open_step(answers), origins=origins)
         audit(by=actor or by, action=AuditAction.FHIR_IMPORT, obj=req, via=via,
-              policy=version.number, answered=len(answers), ehr_filled=filled)
+              policy=version.number, answered=len(answers),
+              ehr_filled=answer_origins.filled_by_software(origins))
     return req

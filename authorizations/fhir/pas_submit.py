@@ -21,6 +21,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from authorizations import policy
 from authorizations.fhir import codes, importing, jsonio, pas_documents
 from authorizations.policy.values import ValueProblem
+from authorizations.requests import origins as answer_origins
 
 MAX_BYTES = 2_000_000
 MAX_ENTRIES = 100
@@ -49,6 +50,8 @@ class Submission:
     version: policy.PolicyVersion
     expedited: bool
     ehr_filled: list[str] = field(default_factory=list)
+    # Where each answer came from (the QuestionnaireResponse's information-origin).
+    origins: dict[str, str] = field(default_factory=dict)
     resources: dict[str, Any] = field(default_factory=dict)
     # Attached by api.services.pas_submit before the request is submitted.
     documents: list[pas_documents.AttachedDocument] = field(default_factory=list)
@@ -262,7 +265,7 @@ def read(text: bytes, *, as_of: date) -> Submission:
     n, raw = qr
     where = f"Bundle.entry[{n}].resource"
     try:
-        version, answers, filled = importing.read_with_origins(jsonio.dumps_data(raw),
+        version, answers, origins = importing.read_with_origins(jsonio.dumps_data(raw),
                                                                as_of=as_of)
         read_keys = set(answers)
     except importing.ImportRefused as exc:
@@ -287,4 +290,5 @@ def read(text: bytes, *, as_of: date) -> Submission:
         identifier=data["identifier"],
         claim_identifiers=[{"system": i.system, "value": i.value} for i in claim.identifier],
         npi=npi, answers=answers, version=version, expedited=priority == "stat",
-        ehr_filled=filled, documents=documents)
+        ehr_filled=answer_origins.filled_by_software(origins), origins=origins,
+        documents=documents)

@@ -20,7 +20,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 )
 
 from authorizations import policy
-from authorizations.fhir import codes, questionnaire
+from authorizations.fhir import codes, dtr, questionnaire
 from authorizations.policy import PolicyVersion, Problem, Question, kinds
 from authorizations.policy.evaluation import check_answer
 from authorizations.policy.values import ValueProblem, number_from_json, parse_lab_value, plain
@@ -70,11 +70,24 @@ def answer_value(q: Question, value: Any) -> dict[str, Any]:
     return {name: _WRITERS[name](q, value)}
 
 
-def response_items(answers: Mapping[str, Any], version: PolicyVersion) -> list[dict[str, Any]]:
-    """Groups per wizard step holding the asked questions that have an answer."""
+def _answer(q: Question, value: Any, origins: Mapping[str, str] | None,
+            author: dict[str, Any] | None) -> dict[str, Any]:
+    answer = answer_value(q, value)
+    if origins is not None:
+        answer["extension"] = [dtr.information_origin(origins.get(q.key), author)]
+    return answer
+
+
+def response_items(answers: Mapping[str, Any], version: PolicyVersion,
+                   origins: Mapping[str, str] | None = None,
+                   author: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Groups per wizard step holding the asked questions that have an answer.
+    With `origins` (answer key -> DTR code), each answer carries its DTR
+    information-origin, a person's naming `author` (a Reference)."""
     groups = []
     for step, title in policy.STEPS:
-        items = [{"linkId": q.key, "text": q.label, "answer": [answer_value(q, answers[q.key])]}
+        items = [{"linkId": q.key, "text": q.label,
+                  "answer": [_answer(q, answers[q.key], origins, author)]}
                  for q in version.questions
                  if q.step == step and answers.get(q.key) is not None and q.is_asked(answers)]
         if items:
@@ -84,10 +97,14 @@ def response_items(answers: Mapping[str, Any], version: PolicyVersion) -> list[d
 
 
 def build_response(answers: Mapping[str, Any], *, version: PolicyVersion, status: str,
+                   origins: Mapping[str, str] | None = None,
                    **fields: Any) -> QuestionnaireResponse:
-    """`fields` are the resource's other elements (id, subject, author, authored...)."""
+    """`fields` are the resource's other elements (id, subject, author, authored...).
+    With `origins`, every answer says where it came from (DTR information-origin;
+    one not known is the author's, manual)."""
+    items = response_items(answers, version, origins, fields.get("author"))
     return QuestionnaireResponse(questionnaire=questionnaire.canonical(version), status=status,
-                                 item=response_items(answers, version) or None, **fields)
+                                 item=items or None, **fields)
 
 
 # --------------------------------------------------------------------------

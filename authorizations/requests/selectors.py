@@ -30,6 +30,7 @@ from authorizations.policy.values import (
     scientific,
 )
 from authorizations.requests import facts
+from authorizations.requests import origins as answer_origins
 from authorizations.treatment import selectors as treatment_selectors
 
 STATUS_LABELS = policy.STATUS_LABELS
@@ -100,6 +101,9 @@ class AnswerRow:
     label: str
     value: str
     answered: bool
+    # Where the answer came from, in words ("Filled from the EHR"); "" when a
+    # person typed it or its origin is not known (requests/origins.py).
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,10 +125,12 @@ def test_age(iso_day: str, as_of: date) -> str:
 
 
 def answer_groups(answers: dict[str, Any], steps: list[tuple[str, str]],
-                  as_of: date | None = None) -> list[AnswerGroup]:
+                  as_of: date | None = None,
+                  origins: dict[str, str] | None = None) -> list[AnswerGroup]:
     """The asked questions of each step with their answers, for "check your
     answers". `steps` holds (step name, edit URL). Test dates show
-    their age on `as_of` (the submission day; today for a draft)."""
+    their age on `as_of` (the submission day; today for a draft); `origins`
+    says which answers the EHR filled."""
     as_of = as_of or zones.today()
     groups = []
     for step, url in steps:
@@ -137,7 +143,8 @@ def answer_groups(answers: dict[str, Any], steps: list[tuple[str, str]],
             value = display_answer(key, answers.get(key)) if answered else "Not answered yet"
             if answered and q.kind == "test_date" and answers.get(key):
                 value = f"{value} ({test_age(answers[key], as_of)})"
-            rows.append(AnswerRow(key, q.label, value, answered))
+            origin = answer_origins.label((origins or {}).get(key)) if answered else ""
+            rows.append(AnswerRow(key, q.label, value, answered, origin))
         groups.append(AnswerGroup(step, policy.STEP_TITLES[step], url, rows))
     return groups
 

@@ -32,6 +32,7 @@ from authorizations.models import (
     Status,
 )
 from authorizations.requests import facts
+from authorizations.requests import origins as answer_origins
 from authorizations.review import services as review_services
 from authorizations.treatment.authorizations import record_lapses
 
@@ -57,17 +58,26 @@ def request_create(*, by: User, htc: HTC) -> AuthorizationRequest:
 @service
 def request_save_draft(*, by: User, req: AuthorizationRequest,
                        answers: dict[str, Any], step: str, expedited: bool | None = None,
-                       expedited_reason: str = "") -> AuthorizationRequest:
+                       expedited_reason: str = "",
+                       origins: dict[str, str] | None = None) -> AuthorizationRequest:
     """Keep the wizard's progress in the database, so it survives a logout.
 
     `expedited` (None: unchanged) is the prescriber's request for an expedited
     review, asked on the wizard's last step; without it no form could set it.
+    `origins` (an import's or the EHR's prefill: answer key -> DTR
+    information-origin) replaces the answers' origins; without it, what `by`
+    changed is an override of an EHR value or a manual answer (origins.py).
     """
     with transaction.atomic():
         # Locked and re-read: a submit from another tab must not be overwritten.
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.DRAFT:
             raise NotADraft(f"{req.number} is no longer a draft")
+        if origins is None:
+            origins = answer_origins.after_change(policy.to_json(req.answers),
+                                                  policy.to_json(answers),
+                                                  req.answer_origins) or {}
+        req.answer_origins = {k: v for k, v in origins.items() if k in answers} or None
         req.answers = answers
         req.wizard_step = step
         req.member_id = str(answers.get("member_id") or "")[:40]
@@ -75,8 +85,8 @@ def request_save_draft(*, by: User, req: AuthorizationRequest,
         req.patient_name = _patient_name(answers)
         # The step is complete: what was kept of it as typed is superseded.
         req.draft_typed = _without_step(req.draft_typed, step)
-        fields = ["answers", "wizard_step", "member_id", "member_key", "patient_name",
-                  "draft_typed", "updated_at"]
+        fields = ["answers", "answer_origins", "wizard_step", "member_id", "member_key",
+                  "patient_name", "draft_typed", "updated_at"]
         if expedited is not None:
             req.expedited = expedited
             req.expedited_reason = expedited_reason.strip() if expedited else ""

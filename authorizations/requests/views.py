@@ -23,7 +23,7 @@ from authorizations.letters.pages import can_read_letters, letter_download, want
 from authorizations.letters.services import letter_latest
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.policy.values import ExactJSONEncoder
-from authorizations.requests import selectors
+from authorizations.requests import ehr_services, selectors
 from authorizations.requests import services as request_services
 from authorizations.requests.wizard.forms import DiscardForm
 from authorizations.review import timeline
@@ -47,6 +47,21 @@ def dashboard(request):
         "submitted": [r for r in requests if r.status != Status.DRAFT],
         "follow_ups_due": treatment_selectors.follow_ups_due(htc),
     })
+
+
+@prescriber_required
+@require_GET
+def request_from_ehr(request, token: str):
+    """The CRD card's link: a new draft with what the EHR's order said,
+    opened on its first step. Unknown, another HTC's, used or expired: 404."""
+    try:
+        req = ehr_services.ehr_launch_open(by=request.user, htc=request.prescriber_profile.htc,
+                                           token=token)
+    except ehr_services.LaunchNotFound:
+        raise Http404("This link from the EHR was already used or has expired.") from None
+    messages.info(request, f"Draft {req.number} started with the answers your EHR sent. Check "
+                           "them as you go: the review marks each one “Filled from the EHR”.")
+    return redirect("request_resume", pk=req.pk)
 
 
 RESULT_HEADINGS = {

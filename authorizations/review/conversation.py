@@ -30,6 +30,7 @@ from authorizations.models import (
     ReceivedBy,
     Status,
 )
+from authorizations.requests import origins as answer_origins
 
 # The answers never typed (the prescriber's and HTC's status at submission):
 # a response keeps them as they were recorded.
@@ -43,6 +44,7 @@ def first_version(req: AuthorizationRequest) -> AnswerVersion:
     version = req.answer_versions.filter(number=1).first()
     if version is None:
         version = AnswerVersion(request=req, number=1, answers=req.answers,
+                                answer_origins=req.answer_origins,
                                 created_by_id=req.prescriber_id,
                                 created_at=req.submitted_at or timezone.now(),
                                 reason="submitted")
@@ -80,17 +82,21 @@ def answers_change(*, by: User, req: AuthorizationRequest, step: str,
         last = req.answer_versions.order_by("-number").first()
         assert last is not None  # first_version just made sure version 1 exists
         position = req.information_requests.count()
+        origins = answer_origins.after_change(policy.to_json(req.answers), new,
+                                              req.answer_origins)
         version = AnswerVersion(request=req, number=last.number + 1, answers=new,
+                                answer_origins=origins,
                                 created_by=by,
                                 reason=f"response to information request {position}")
         version.save()
         req.answers = new
+        req.answer_origins = origins
         req.member_id = str(new.get("member_id") or "").strip()[:40]
         req.member_key = policy.member_key(req.member_id)
         req.patient_name = " ".join(str(new.get(k) or "").strip() for k in (
             "patient_first_name", "patient_last_name")).strip()[:201]
-        req.save(update_fields=["answers", "member_id", "member_key", "patient_name",
-                                "updated_at"])
+        req.save(update_fields=["answers", "answer_origins", "member_id", "member_key",
+                                "patient_name", "updated_at"])
         audit(by=by, action=AuditAction.CHANGE_ANSWERS, obj=req, step=step, version=version.number,
               keys=keys)
     return version

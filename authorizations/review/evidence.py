@@ -13,6 +13,7 @@ from authorizations.core import zones
 from authorizations.models import AuthorizationRequest, Determination
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.policy.values import long_date
+from authorizations.requests import origins as answer_origins
 from authorizations.requests import selectors
 from authorizations.requests.selectors import STATUS_LABELS
 
@@ -41,9 +42,10 @@ TEST_DATES = {
 }
 
 
-def criterion_answers(answers: dict[str, Any], criterion: str, today: date
-                      ) -> list[dict[str, str]]:
-    """The answers a criterion reads, each with its unit, test date and age in days."""
+def criterion_answers(answers: dict[str, Any], criterion: str, today: date,
+                      origins: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """The answers a criterion reads, each with its unit, test date and age in
+    days, and whether the EHR filled it (requests/origins.py)."""
     rows = []
     for key in CRITERION_ANSWERS.get(criterion, ()):
         if key not in answers or answers[key] in (None, ""):
@@ -57,7 +59,8 @@ def criterion_answers(answers: dict[str, Any], criterion: str, today: date
             age = f"{days} day{'s' if days != 1 else ''} old"
         rows.append({"label": QUESTION_BY_KEY[key].label,
                      "value": selectors.display_answer(key, answers[key]),
-                     "tested": tested, "age": age})
+                     "tested": tested, "age": age,
+                     "origin": answer_origins.label((origins or {}).get(key))})
     return rows
 
 
@@ -72,7 +75,8 @@ def criteria_rows(determination: Determination | None, req: AuthorizationRequest
              "text": row["text"], "reason": row["reason"],
              "status": row["status"], "status_label": STATUS_LABELS.get(row["status"],
                                                                         row["status"]),
-             "answers": criterion_answers(answers, row["id"], today),
+             "answers": criterion_answers(answers, row["id"], today,
+                                          req.answer_origins if req is not None else None),
              "documents": [d for d in documents if d["criterion"] == row["id"]]}
             for row in determination.trace]
     # What is not met first (what the reviewer decides on), then in policy order.

@@ -130,6 +130,9 @@ class AnswerVersion(models.Model):
     number = models.PositiveIntegerField()
     # The same exact encoding as AuthorizationRequest.answers: no float on the way.
     answers = models.JSONField(encoder=ExactJSONEncoder, decoder=ExactJSONDecoder)
+    # Where each of this version's answers came from (requests/origins.py), as
+    # AuthorizationRequest.answer_origins held it then; null when none is known.
+    answer_origins = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     # Not auto_now_add: version 1, made later for an older request, carries its

@@ -73,6 +73,9 @@ EXPECTED: dict[str, Expect] = {
     "home": Expect(anonymous=LOGIN, other=REDIRECT, reviewer=REDIRECT, owner=REDIRECT),
     "dashboard": prescriber_page(),
     "request_new": prescriber_page(data=False),
+    # The CRD card's link (issue 22): a made-up token opens nothing, for anyone.
+    "request_from_ehr": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=TO_ADMIN,
+                               owner=NOT_FOUND),
     "request_detail": prescriber_page(obj="submitted"),
     "request_resume": prescriber_page(owner=REDIRECT, obj="draft"),
     "request_step": prescriber_page(owner=STEP, obj="draft"),  # walked for every step

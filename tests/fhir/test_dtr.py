@@ -89,8 +89,9 @@ def test_the_import_records_which_answers_the_ehr_filled(db, prescriber):
     text = response_with_origins({"date_of_birth": origin("auto-client"),
                                   "weight_kg": origin("override", author=True),
                                   "fix_activity_percent": origin("auto-client")})
-    _, _, filled = importing.read_with_origins(text, as_of=AS_OF)
-    assert filled == ["date_of_birth", "fix_activity_percent"]
+    _, _, origins = importing.read_with_origins(text, as_of=AS_OF)
+    assert origins == {"date_of_birth": "auto-client", "weight_kg": "override",
+                       "fix_activity_percent": "auto-client"}
     importing.import_questionnaire_response(by=prescriber, htc=prescriber.prescriber.htc,
                                             text=text, via="upload")
     event = AuditEvent.objects.get(action="fhir_import")

@@ -128,3 +128,21 @@ def test_the_crd_coverage_information_keeps_its_rules():
     assert "doc-needed" in names  # crd-ci-q1: a questionnaire only with doc-needed
     purposes = [e["valueCode"] for e in info["extension"] if e["url"] == "doc-purpose"]
     assert purposes and "reason" in names  # crd-ci-q8
+
+
+@pytest.mark.django_db
+def test_the_questionnaire_response_keeps_the_dtr_rules(npi, make_decided):
+    """Every answer says where it came from; qr-context, which names the
+    order, is checked with a request started from the CRD card
+    (tests/requests/test_from_ehr.py)."""
+    req = make_decided(Status.APPROVED)
+    data = fhir.to_data(fhir_bundle.questionnaire_response(req))
+    assert data["meta"]["profile"] == [profiles.DTR_QUESTIONNAIRE_RESPONSE]
+    rule = DTR_CRD["profiles"][profiles.DTR_QUESTIONNAIRE_RESPONSE]
+    known = [p for p in rule["mustSupport"] if p != "extension[qr-context]"]
+    assert missing(data, rule["required"] + known) == []
+    answer_paths = [p[len("item.item."):] for p in rule["required"]
+                    if p.startswith("item.item.")]
+    for group in data["item"]:
+        for item in group["item"]:
+            assert missing(item, answer_paths) == [], item["linkId"]

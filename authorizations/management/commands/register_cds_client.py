@@ -17,8 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True)
         parser.add_argument("--issuer", required=True, help="the iss of the EHR's JWTs")
         parser.add_argument("--jwks", required=True, help="a file holding the EHR's JWKS")
+        parser.add_argument("--smart", action="store_true",
+                            help="the EHR launches SMART apps from a card: the request "
+                                 "form's link is a SMART link (its appContext the token)")
 
-    def handle(self, *args, by, htc, name, issuer, jwks, **options):
+    def handle(self, *args, by, htc, name, issuer, jwks, smart=False, **options):
         user = get_user_model().objects.filter(username=by, is_superuser=True,
                                                is_active=True).first()
         if user is None:
@@ -33,7 +36,8 @@ class Command(BaseCommand):
             raise CommandError(f"--jwks: cannot read a JSON key set from {jwks}: {exc}") from None
         try:
             client = services.cds_client_register(by=user, htc=center, name=name,
-                                                  issuer=issuer, jwks=key_set)
+                                                  issuer=issuer, jwks=key_set,
+                                                  smart_launch=smart)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Registered {client} for {center.name}")

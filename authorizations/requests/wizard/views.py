@@ -207,7 +207,8 @@ class RequestWizard(NamedUrlWizardView):
             context["patient_step_url"] = self.step_url("patient")
         if step == REVIEW:
             context["answer_groups"] = selectors.answer_groups(self.storage.answers, [
-                (s, f"{self.step_url(s)}?{CHANGE}") for s in form_list if s != REVIEW])
+                (s, f"{self.step_url(s)}?{CHANGE}") for s in form_list if s != REVIEW],
+                origins=self.req.answer_origins)
             context["preview"] = self.preview
             context["review"] = selectors.review_facts(self.req)
         return context

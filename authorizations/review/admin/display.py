@@ -23,7 +23,8 @@ def answer_groups(req: AuthorizationRequest) -> list[selectors.AnswerGroup]:
         if req.submitted_at else None
     steps = [(step, "") for step, _form in WIZARD_STEPS if step != REVIEW_STEP]
     steps.append(("prescriber", ""))
-    return selectors.answer_groups(req.answers, steps, as_of=as_of)
+    return selectors.answer_groups(req.answers, steps, as_of=as_of,
+                                   origins=req.answer_origins)
 
 
 def waiting_hours(req: AuthorizationRequest, now: datetime) -> int | None:
