@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authorizations', '0022_delivery'),
+        ('authorizations', '0024_delivery_everything'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authorizations', '0023_answer_origins'),
+        ('authorizations', '0025_answer_origins'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
