@@ -3,6 +3,7 @@ JSON case, continue, and check each page with axe-core (WCAG 2.1 A/AA) and a
 screenshot. A plain module, imported by the browser tests and their fixtures."""
 
 import json
+import os
 from pathlib import Path
 
 from authorizations.policy import QUESTION_BY_KEY
@@ -15,6 +16,11 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PASSWORD = "correct-horse-battery-9"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FORMS = dict(STEPS)
+
+
+def screenshots_wanted() -> bool:
+    """`pytest --screenshots` (tests/conftest.py): pictures of the pages to look at."""
+    return os.environ.get("HEMGENIX_SCREENSHOTS") == "1"
 
 
 class Browser:
@@ -74,6 +80,8 @@ class Browser:
         self.console_errors = []
 
     def screenshot(self, label):
+        if not screenshots_wanted():
+            return
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.shots += 1
         self.page.screenshot(path=SCREENSHOTS / f"{self.name}-{self.shots:02d}-{label}.png",

@@ -32,6 +32,16 @@ def pytest_addoption(parser):
         help="Run every test at this instant instead of noon on AS_OF (time-machine, "
              "ticking), e.g. 2026-11-27T00:30:00+00:00: a test that passes only at the "
              "hour it was written fails here (.ci/run runs the suite at such instants).")
+    parser.addoption(
+        "--screenshots", action="store_true",
+        help="Browser tests save a full-page screenshot of every page they check, under "
+             "test-artifacts/screenshots/, to be looked at (off by default: they cost about "
+             "a seventh of the browser tests' time).")
+
+
+def pytest_configure(config):
+    if config.getoption("--screenshots"):
+        os.environ["HEMGENIX_SCREENSHOTS"] = "1"  # tests/browsing.py; xdist workers too
 
 
 # live_server with sync Playwright runs Django ORM calls from an event loop.

@@ -8,11 +8,19 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from tests.browsing import screenshots_wanted
 from tests.factories import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "admin"
+
+
+def keep(page, name):
+    """A screenshot to look at, with `pytest --screenshots`."""
+    if screenshots_wanted():
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / name, full_page=True)
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +51,7 @@ def test_reviewer_finds_the_overdue_request_and_reads_it(reviewer_page, live_ser
     page = reviewer_page
     changelist = reverse("admin:authorizations_authorizationrequest_changelist")
     page.goto(f"{live_server.url}{changelist}")
-    page.screenshot(path=ARTIFACTS / "changelist.png", full_page=True)
+    keep(page, "changelist.png")
     first_row = page.locator("#result_list tbody tr").first
     assert queue["overdue"].number in first_row.inner_text()
 
@@ -53,7 +61,7 @@ def test_reviewer_finds_the_overdue_request_and_reads_it(reviewer_page, live_ser
     page.click(f"text={queue['overdue'].number}")
     page.wait_for_selector("#decide")
     assert "Overdue" in page.inner_text(".review-banner")
-    page.screenshot(path=ARTIFACTS / "request.png", full_page=True)
+    keep(page, "request.png")
 
     pending = reverse("admin:authorizations_authorizationrequest_change",
                       args=[queue["pending"].pk])
@@ -72,7 +80,7 @@ def test_reviewer_finds_the_overdue_request_and_reads_it(reviewer_page, live_ser
     page.wait_for_selector("button[name=confirm]")
     assert "Liver health" in page.inner_text(".review-reasons") or page.inner_text(
         ".review-reasons")
-    page.screenshot(path=ARTIFACTS / "deny-confirm.png", full_page=True)
+    keep(page, "deny-confirm.png")
     page.click("button[name=confirm]")
     page.wait_for_selector(".messagelist")
     assert f"{queue['overdue'].number} denied." in page.inner_text(".messagelist")
