@@ -18,49 +18,6 @@ from tests.factories import UserFactory, approvable_case, attach_reports
 pytestmark = pytest.mark.browser
 
 
-def test_full_approved_request_with_axe_on_every_page(browser_page, prescriber_user):
-    b = browser_page
-    b.goto("/accounts/login/")
-    b.check("login")
-    b.login("dr-lee")
-    b.check("dashboard-empty")
-    b.page.get_by_role("link", name="Start a new request").click()
-    case = approvable_case()
-    for _ in range(20):  # a step that refuses the case fails the test instead of looping
-        if b.step == "review":
-            break
-        step = b.step
-        expect(b.page).to_have_title(re.compile(r"Step \d+ of \d+ – Hemgenix prior authorization"))
-        if step == "dosing":
-            # The list of steps, opened: answered steps link back to themselves.
-            b.page.get_by_text("All steps").click()
-            expect(b.page.get_by_role("link", name="Patient", exact=True)).to_be_visible()
-        b.check(f"step-{step}")
-        b.fill_step(case)
-        b.continue_()
-    # The two reports the policy asks for (tests/browser/test_evidence_browser.py
-    # uploads them through the pages).
-    attach_reports(prescriber_user, AuthorizationRequest.objects.get())
-    b.page.reload()
-    expect(b.page.get_by_text("All criteria are met.")).to_be_visible()
-    # Every criterion met: no expedited question on the review.
-    expect(b.page.locator("[name=review-expedited]")).to_have_count(0)
-    b.check("review")
-    b.continue_()
-    expect(b.page.locator("h1")).to_have_text("Approved")
-    expect(b.page.get_by_text(re.compile(r"HGX-\d{4}-\d{6}"))).to_be_visible()
-    b.check("result-approved")
-    req = AuthorizationRequest.objects.get()
-    assert req.status == Status.APPROVED
-    # Print: the header navigation, links and buttons go.
-    b.page.emulate_media(media="print")
-    expect(b.page.locator(".result-links")).to_be_hidden()
-    b.screenshot("result-print")
-    b.page.emulate_media(media="screen")
-    b.page.get_by_role("link", name="Back to your requests").click()
-    b.check("dashboard-with-request")
-
-
 def test_not_met_request_and_conditional_questions(browser_page, prescriber_user):
     b = browser_page
     page = b.page
@@ -173,12 +130,18 @@ def test_not_met_request_and_conditional_questions(browser_page, prescriber_user
     assert req.expedited
 
 
-def test_keyboard_only_completion(browser_page, prescriber_user):
-    """Tab, arrows, space and enter only: no clicks, no fill()."""
+def test_full_approved_request_by_keyboard_with_axe_on_every_page(browser_page,
+                                                                  prescriber_user):
+    """An approved request from the login page to the approval, with Tab,
+    arrows, space and enter only (no clicks, no fill()), and axe-core on every
+    page on the way."""
     b = browser_page
     page = b.page
-    b.login("dr-lee")
     keyboard = page.keyboard
+    b.goto("/accounts/login/")
+    b.check("login")
+    b.login("dr-lee")
+    b.check("dashboard-empty")
 
     def tab_to(selector, limit=80):
         for _ in range(limit):
@@ -193,6 +156,16 @@ def test_keyboard_only_completion(browser_page, prescriber_user):
     case = approvable_case()
     for _ in range(20):  # a step that refuses the case fails the test instead of looping
         step = b.step
+        if step != "review":
+            expect(page).to_have_title(
+                re.compile(r"Step \d+ of \d+ – Hemgenix prior authorization"))
+            if step == "dosing":
+                # The list of steps, opened: answered steps link back to themselves.
+                page.locator("body").focus()
+                tab_to("summary")
+                keyboard.press("Enter")
+                expect(page.get_by_role("link", name="Patient", exact=True)).to_be_visible()
+            b.check(f"step-{step}")
         page.locator("body").focus()
         keys = FORMS[step].keys if step != "review" else ()
         for key in keys:
@@ -232,7 +205,10 @@ def test_keyboard_only_completion(browser_page, prescriber_user):
             # is met: no expedited question, straight to submit.
             attach_reports(prescriber_user, AuthorizationRequest.objects.get())
             page.reload()
+            expect(page.get_by_text("All criteria are met.")).to_be_visible()
             assert page.locator('input[name="review-expedited"]').count() == 0
+            b.check("review")
+            page.locator("body").focus()
             tab_to("button[type=submit].btn-primary")
             with page.expect_navigation():
                 keyboard.press("Enter")
@@ -241,7 +217,19 @@ def test_keyboard_only_completion(browser_page, prescriber_user):
         with page.expect_navigation():
             keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Approved")
-    b.check("result-after-keyboard")
+    expect(page.get_by_text(re.compile(r"HGX-\d{4}-\d{6}"))).to_be_visible()
+    b.check("result-approved")
+    assert AuthorizationRequest.objects.get().status == Status.APPROVED
+    # Print: the header navigation, links and buttons go.
+    page.emulate_media(media="print")
+    expect(page.locator(".result-links")).to_be_hidden()
+    b.screenshot("result-print")
+    page.emulate_media(media="screen")
+    page.locator("body").focus()
+    tab_to('.result-links a[href="/requests/"]')
+    with page.expect_navigation():
+        keyboard.press("Enter")
+    b.check("dashboard-with-request")
 
 
 def test_small_screen_error_pages_and_discard(browser_page, prescriber_user, transactional_db):
