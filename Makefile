@@ -82,8 +82,11 @@ run: system $(VENV)/.run var/secret-key
 WORKERS ?= $(shell n=$$(nproc); echo $$((n + n / 2)))
 PYTEST := $(VENV)/bin/pytest -n $(WORKERS) --dist worksteal
 
+# Bytecode is written even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE): each worker and each subprocess a test starts
+# would otherwise compile the project and its tests from source again.
 test: test-system $(VENV)/.test node_modules/.installed
-	$(PYTEST) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(PYTEST) $(PYTEST_ARGS)
 
 # The member letters' translations (README, "Letters in the member's language"):
 # the .po gains every new or changed message (translate them, then run this again),
