@@ -141,7 +141,7 @@ def _no_collected_static(settings):
 def _letters_without_weasyprint(request, monkeypatch):
     """WeasyPrint took more than half the suite's time. Every letter renders to a
     small stand-in PDF (named after the HTML it was given, so two letters still
-    differ), except in tests marked `real_letters`, which read what a letter says.
+    differ; the letter's HTML is still rendered, so its context is built), except in tests marked `real_letters`, which read what a letter says.
     `real_letters(kinds=[...], copies=[...])` renders only the letters the test
     reads (a denial test need not render the pended letter before it, nor the
     member's copy when it reads the prescriber's); the others get stand-ins."""
@@ -153,6 +153,10 @@ def _letters_without_weasyprint(request, monkeypatch):
     marker = request.node.get_closest_marker("real_letters")
     if marker is None:
         monkeypatch.setattr(letters, "_write_pdf", stand_in)
+        # The JSON files a letter carries cost fhir.resources' serializer a
+        # sixth of a second a letter; the stand-in has nowhere to put them
+        # (tests/fhir/test_letter_attachments.py reads them from real letters).
+        monkeypatch.setattr(letters, "letter_attachments", lambda determination: [])
         return
     kinds, copies = marker.kwargs.get("kinds"), marker.kwargs.get("copies")
     if kinds is None and copies is None:
