@@ -1,6 +1,6 @@
 import hashlib
 import os
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.requests.services import request_decide, request_submit
-from tests.cases import AS_OF, case_tested_on
+from tests import cases
+from tests.cases import case_tested_on
 from tests.factories import (
     PrescriberFactory,
     approvable_case,
@@ -27,7 +28,22 @@ def pytest_addoption(parser):
         "--clock", metavar="ISO-8601",
         help="Run every test at this instant instead of noon on AS_OF (time-machine, "
              "ticking), e.g. 2026-11-27T00:30:00+00:00: a test that passes only at the "
-             "hour it was written fails here (.ci/run runs the suite at such instants).")
+             "hour it was written fails here (.ci/run runs the suite at such instants). "
+             "AS_OF becomes that instant's date where the service is, and every case's "
+             "dates move with it (tests/cases.py).")
+
+
+def pytest_configure(config):
+    """--clock sets HEMGENIX_TEST_CLOCK, which tests/cases.py reads for AS_OF:
+    xdist's workers and subprocesses inherit it. Test modules read AS_OF when
+    collected, after this; a module imported before (this one, factories)
+    must read cases.AS_OF only when a test runs."""
+    at = config.getoption("--clock")
+    if at:
+        datetime.fromisoformat(at)  # a clear error for a malformed instant
+        if cases.as_of.cache_info().currsize and os.environ.get(cases.CLOCK_ENV) != at:
+            raise pytest.UsageError("tests.cases.AS_OF was read before --clock was known")
+        os.environ[cases.CLOCK_ENV] = at
 
 
 # live_server with sync Playwright runs Django ORM calls from an event loop.
@@ -63,7 +79,8 @@ def _sqlite_flush_authorizations_first():
 
 @pytest.fixture(autouse=True)
 def _today_is_as_of(request):
-    """Every test runs on AS_OF, noon in the service's time zone, with the
+    """Every test runs on AS_OF, noon in the service's time zone (or at
+    --clock's instant, whose date AS_OF then is), with the
     clock ticking: the cases' test dates are recent on AS_OF (version 3's
     evidence windows flag a result 31 days old) and their planned infusion
     date is after it, whatever day the suite runs. Session cookies have no
@@ -73,9 +90,9 @@ def _today_is_as_of(request):
     if request.node.get_closest_marker("real_clock"):
         yield
         return
-    at = request.config.getoption("--clock")
-    noon = datetime.combine(AS_OF, time(12), tzinfo=ZoneInfo(django_settings.TIME_ZONE))
-    with time_machine.travel(datetime.fromisoformat(at) if at else noon, tick=True):
+    at = cases.clock_instant()
+    noon = datetime.combine(cases.AS_OF, time(12), tzinfo=ZoneInfo(django_settings.TIME_ZONE))
+    with time_machine.travel(at or noon, tick=True):
         yield
 
 
@@ -181,19 +198,19 @@ def make_decided(make_draft, reviewer, prescriber):
     def _make(status: str, case=None, *, flags=()):
         if "reauthorization" in flags:
             # Tested 10 days before its approval: no evidence_not_recent.
-            earlier = make_draft(case_tested_on("2026-02-19"))
+            earlier = make_draft(case_tested_on(cases.iso(-281)))
             attach_reports(prescriber, earlier)
-            request_submit(by=prescriber, req=earlier, as_of=date(2026, 3, 1))
+            request_submit(by=prescriber, req=earlier, as_of=cases.days(-271))
         if case is None:
             case = approvable_case() if status == Status.APPROVED else approvable_case(
                 hbsag="positive", inhibitor_screen_bu=1.2)
         req = make_draft(case)
         attach_reports(prescriber, req)
-        request_submit(by=prescriber, req=req, as_of=AS_OF)
+        request_submit(by=prescriber, req=req, as_of=cases.AS_OF)
         if status == Status.DENIED:
             request_decide(by=reviewer, req=req, approve=False,
                            rationale="HBsAg positive on the latest panel.",
-                           as_of=AS_OF)
+                           as_of=cases.AS_OF)
         req.refresh_from_db()
         assert req.status == status
         return req

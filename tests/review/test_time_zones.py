@@ -15,7 +15,8 @@ from authorizations.accounts.directory import htc_save, reviewer_profile_save
 from authorizations.core import zones
 from authorizations.core.formats import letter_datetime
 from authorizations.models import ReviewerProfile
-from tests.factories import AS_OF, login, make_reviewer
+from tests.cases import AS_OF
+from tests.factories import login, make_reviewer
 
 pytestmark = pytest.mark.django_db
 DAY = AS_OF + timedelta(days=3)  # December: standard time on both coasts

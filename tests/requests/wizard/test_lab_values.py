@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from authorizations.requests.wizard.forms import STEP_FORMS
+from tests.cases import iso
 from tests.factories import approvable_case
 from tests.walker import step_post_data
 
@@ -171,7 +172,7 @@ def test_the_aav5_result_is_offered_as_two_choices(walker):
 
 
 HIV_POSITIVE = dict(hiv_status="positive", hiv_on_antiretroviral_therapy=True,
-                    hiv_viral_load_copies_ml="<20", hiv_viral_load_date="2026-11-01")
+                    hiv_viral_load_copies_ml="<20", hiv_viral_load_date=iso(-26))
 
 
 @pytest.mark.parametrize("typed, stored", [("<20", "<20"), ("< 20 copies/mL", "<20"),
