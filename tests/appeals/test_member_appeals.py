@@ -119,7 +119,9 @@ def test_the_record_page_records_and_shows_the_appeal(client, second_reviewer, d
 def test_an_unknown_request_number_is_named(client, second_reviewer, denied):
     response = login(client, second_reviewer).post(RECORD_URL, {
         "request_number": "PA-9999999", "claimant": "member", "received_via": "mail",
-        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        # Three hours ago: the wall time now may be ambiguous (01:30 on the
+        # night the clocks fall back), which the form rightly refuses.
+        "received_at": (timezone.localtime() - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
         "statement": "Please look again."})
     assert response.status_code == 400
     assert "Request number: No request has this number" in response.content.decode()
