@@ -261,7 +261,9 @@ def test_the_readmes_example_meets_every_criterion_without_a_flag(tmp_path):
     example = readme.split("```json\n", 1)[1].split("```", 1)[0]
     (tmp_path / "case.json").write_text(example)
     out = io.StringIO()
-    call_command("evaluate", str(tmp_path / "case.json"), "--as-of", iso(0), stdout=out)
+    # On the day the README evaluates it (its dates are written for that day).
+    as_of = readme.split("evaluate case.json --as-of ", 1)[1].split()[0]
+    call_command("evaluate", str(tmp_path / "case.json"), "--as-of", as_of, stdout=out)
     assert json.loads(out.getvalue()) == {"outcome": "meets_criteria", "unmet": [],
                                           "review_flags": [], "policy": "2026D0120K"}
 
