@@ -163,9 +163,9 @@ def test_claim_response_gives_the_review_action_of_the_database(client, prescrib
 
 def test_the_pre_auth_issue_date_is_the_service_date_of_the_decision(client, prescriber,
                                                                      make_decided):
-    # 19:30 where the service is: already the next day in UTC, where the
-    # decision's time is stored (it printed the UTC date).
-    evening = datetime.combine(AS_OF, time(19, 30), tzinfo=SERVICE_ZONE)
+    # 20:30 where the service is: already the next day in UTC (summer time or
+    # not), where the decision's time is stored (it printed the UTC date).
+    evening = datetime.combine(AS_OF, time(20, 30), tzinfo=SERVICE_ZONE)
     assert evening.astimezone(UTC).date() > AS_OF
     with time_machine.travel(evening, tick=True):
         req = make_decided(Status.APPROVED)
