@@ -1,7 +1,7 @@
 import hashlib
 import os
 from contextlib import ExitStack, contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from authorizations.models import AuthorizationRequest, LetterKind, Status
 from authorizations.requests.services import request_decide, request_submit
-from tests.cases import AS_OF, case_tested_on
+from tests import cases
+from tests.cases import case_tested_on
 from tests.factories import (
     PrescriberFactory,
     approvable_case,
@@ -31,7 +32,9 @@ def pytest_addoption(parser):
         "--clock", metavar="ISO-8601",
         help="Run every test at this instant instead of noon on AS_OF (time-machine, "
              "ticking), e.g. 2026-11-27T00:30:00+00:00: a test that passes only at the "
-             "hour it was written fails here (.ci/run runs the suite at such instants).")
+             "hour it was written fails here (.ci/run runs the suite at such instants). "
+             "AS_OF becomes that instant's date where the service is, and every case's "
+             "dates move with it (tests/cases.py).")
     parser.addoption(
         "--screenshots", action="store_true",
         help="Browser tests save a full-page screenshot of every page they check, under "
@@ -40,6 +43,16 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    """--clock sets HEMGENIX_TEST_CLOCK, which tests/cases.py reads for AS_OF:
+    xdist's workers and subprocesses inherit it. Test modules read AS_OF when
+    collected, after this; a module imported before (this one, factories)
+    must read cases.AS_OF only when a test runs."""
+    at = config.getoption("--clock")
+    if at:
+        datetime.fromisoformat(at)  # a clear error for a malformed instant
+        if cases.as_of.cache_info().currsize and os.environ.get(cases.CLOCK_ENV) != at:
+            raise pytest.UsageError("tests.cases.AS_OF was read before --clock was known")
+        os.environ[cases.CLOCK_ENV] = at
     if config.getoption("--screenshots"):
         os.environ["HEMGENIX_SCREENSHOTS"] = "1"  # tests/browsing.py; xdist workers too
 
@@ -77,7 +90,8 @@ def _sqlite_flush_authorizations_first():
 
 @pytest.fixture(autouse=True)
 def _today_is_as_of(request):
-    """Every test runs on AS_OF, noon in the service's time zone, with the
+    """Every test runs on AS_OF, noon in the service's time zone (or at
+    --clock's instant, whose date AS_OF then is), with the
     clock ticking: the cases' test dates are recent on AS_OF (version 3's
     evidence windows flag a result 31 days old) and their planned infusion
     date is after it, whatever day the suite runs. Session cookies have no
@@ -93,9 +107,8 @@ def _today_is_as_of(request):
 
 def suite_instant(config) -> datetime:
     """The instant every test starts at: noon on AS_OF where the service is, or --clock."""
-    at = config.getoption("--clock")
-    noon = datetime.combine(AS_OF, time(12), tzinfo=ZoneInfo(django_settings.TIME_ZONE))
-    return datetime.fromisoformat(at) if at else noon
+    noon = datetime.combine(cases.AS_OF, time(12), tzinfo=ZoneInfo(django_settings.TIME_ZONE))
+    return cases.clock_instant() or noon
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +154,8 @@ def _no_collected_static(settings):
 def _letters_without_weasyprint(request, monkeypatch):
     """WeasyPrint took more than half the suite's time. Every letter renders to a
     small stand-in PDF (named after the HTML it was given, so two letters still
-    differ; the letter's HTML is still rendered, so its context is built), except in tests marked `real_letters`, which read what a letter says.
+    differ; the letter's HTML is still rendered, so its context is built),
+    except in tests marked `real_letters`, which read what a letter says.
     `real_letters(kinds=[...], copies=[...])` renders only the letters the test
     reads (a denial test need not render the pended letter before it, nor the
     member's copy when it reads the prescriber's); the others get stand-ins."""
@@ -258,19 +272,19 @@ def make_decided(make_draft, reviewer, prescriber):
     def _make(status: str, case=None, *, flags=()):
         if "reauthorization" in flags:
             # Tested 10 days before its approval: no evidence_not_recent.
-            earlier = make_draft(case_tested_on("2026-02-19"))
+            earlier = make_draft(case_tested_on(cases.iso(-281)))
             attach_reports(prescriber, earlier)
-            request_submit(by=prescriber, req=earlier, as_of=date(2026, 3, 1))
+            request_submit(by=prescriber, req=earlier, as_of=cases.days(-271))
         if case is None:
             case = approvable_case() if status == Status.APPROVED else approvable_case(
                 hbsag="positive", inhibitor_screen_bu=1.2)
         req = make_draft(case)
         attach_reports(prescriber, req)
-        request_submit(by=prescriber, req=req, as_of=AS_OF)
+        request_submit(by=prescriber, req=req, as_of=cases.AS_OF)
         if status == Status.DENIED:
             request_decide(by=reviewer, req=req, approve=False,
                            rationale="HBsAg positive on the latest panel.",
-                           as_of=AS_OF)
+                           as_of=cases.AS_OF)
         req.refresh_from_db()
         assert req.status == status
         return req

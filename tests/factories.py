@@ -18,7 +18,7 @@ from authorizations.requests.services import (
     request_submit,
 )
 from authorizations.review.desk_services import exception_ask, exception_sign
-from tests.cases import AS_OF, approvable_case
+from tests.cases import approvable_case
 from tests.files import pdf_bytes, upload
 
 
@@ -127,7 +127,7 @@ def submitted_request(user, answers=None, *, expedited=False, as_of=None, report
     return request_submit(by=user, req=req, as_of=as_of)
 
 
-__all__ = ["AS_OF", "PASSWORD", "Group", "approvable_case", "HTCFactory", "UserFactory",
+__all__ = ["PASSWORD", "Group", "approvable_case", "HTCFactory", "UserFactory",
            "PrescriberFactory", "login", "make_reviewer", "draft_request",
            "submitted_request", "attach_reports", "REPORT_KINDS"]
 

@@ -16,6 +16,7 @@ from fhir.resources.R4B.claim import Claim
 from fhir.resources.R4B.claimresponse import ClaimResponse
 
 from authorizations import policy
+from authorizations.core import zones
 from authorizations.fhir import codes, profiles, x12
 from authorizations.fhir.parties import Refs
 from authorizations.models import AuthorizationRequest, Determination, Status
@@ -178,7 +179,11 @@ def _response_item(req: AuthorizationRequest, decision: Decision, refs: Refs) ->
     authorization = decision.authorization
     if authorization is not None:
         extensions += [
-            {"url": profiles.EXT_PRE_AUTH_ISSUE_DATE, "valueDate": decision.created.date()},
+            # The service's date of the decision, as the authorization's start
+            # date is: `created` is UTC, whose date is the next day from 19:00
+            # or 20:00 where the service is.
+            {"url": profiles.EXT_PRE_AUTH_ISSUE_DATE,
+             "valueDate": zones.service_date(decision.created)},
             {"url": profiles.EXT_PRE_AUTH_PERIOD, "valuePeriod": {
                 "start": authorization.start_date, "end": authorization.end_date}}]
     return {"extension": extensions, "itemSequence": ITEM_SEQUENCE, "adjudication": [{

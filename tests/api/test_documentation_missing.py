@@ -14,7 +14,7 @@ from authorizations import fhir, policy
 from authorizations.models import AuthorizationRequest
 from authorizations.policy import values
 from authorizations.requests.services import request_submit
-from tests.cases import approvable_case
+from tests.cases import approvable_case, iso
 from tests.factories import api_token, attach_reports
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_evaluate_never_raises_documentation_missing(tmp_path, capsys):
     """The command line has no documents (data dictionary, section 4)."""
     case = tmp_path / "case.json"
     case.write_text(values.dumps(approvable_case()))
-    call_command("evaluate", str(case), "--as-of", "2026-11-27")
+    call_command("evaluate", str(case), "--as-of", iso(0))
     assert json.loads(capsys.readouterr().out)["review_flags"] == []
 
 

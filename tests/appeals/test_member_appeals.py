@@ -3,13 +3,15 @@ representative the member named) sent by mail, fax or phone; a phone appeal
 only when expedited; timely by the deadline counted from the notice's
 receipt; its decision letter speaks of who appealed."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from authorizations.appeals.forms import AppealRecordForm
 from authorizations.appeals.services import (
     AppealRefused,
     appeal_deadline,
@@ -119,7 +121,32 @@ def test_the_record_page_records_and_shows_the_appeal(client, second_reviewer, d
 def test_an_unknown_request_number_is_named(client, second_reviewer, denied):
     response = login(client, second_reviewer).post(RECORD_URL, {
         "request_number": "PA-9999999", "claimant": "member", "received_via": "mail",
-        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        # Three hours ago: the wall time now may be ambiguous (01:30 on the
+        # night the clocks fall back), which the form rightly refuses.
+        "received_at": (timezone.localtime() - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
         "statement": "Please look again."})
     assert response.status_code == 400
     assert "Request number: No request has this number" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed, at", [
+    # The night the clocks fall back: 01:30 happens at 05:30 and 06:30 UTC.
+    ("2026-11-01T01:30", datetime(2026, 11, 1, 5, 30, tzinfo=UTC)),
+    ("2026-11-01T00:59", datetime(2026, 11, 1, 4, 59, tzinfo=UTC)),
+    ("2026-11-01T02:00", datetime(2026, 11, 1, 7, 0, tzinfo=UTC)),
+])
+def test_a_receipt_time_the_clocks_repeat_is_the_earlier_one(typed, at):
+    # The record page offers the time now, which in that hour is ambiguous:
+    # the earlier reading, so the appeal's clock is never later than owed.
+    with timezone.override(ZoneInfo("America/New_York")):
+        form = AppealRecordForm({"received_at": typed})
+        form.is_valid()
+    assert "received_at" not in form.errors
+    assert form.cleaned_data["received_at"] == at
+
+
+def test_a_receipt_time_the_clocks_skip_is_refused_by_name():
+    with timezone.override(ZoneInfo("America/New_York")):
+        form = AppealRecordForm({"received_at": "2026-03-08T02:30"})
+        assert not form.is_valid()
+    assert "may not exist" in form.errors["received_at"][0]

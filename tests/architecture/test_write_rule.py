@@ -41,6 +41,7 @@ from authorizations.models import (
     Status,
 )
 from authorizations.policy import values
+from tests.cases import iso
 from tests.factories import PrescriberFactory, approvable_case, login, make_reviewer
 from tests.files import pdf_bytes, post_document
 from tests.walker import Walker
@@ -263,7 +264,7 @@ def test_a_whole_journey_writes_only_through_the_services(
         admin_post(superuser, f"/admin/auth/user/{reviewer.pk}/change/", {
             "username": reviewer.username, "first_name": "Rita", "last_name": "Reviewer",
             "email": "", "is_active": "on", "is_staff": "on", "groups": [],
-            "user_permissions": [], "date_joined_0": "2026-11-27",
+            "user_permissions": [], "date_joined_0": iso(0),
             "date_joined_1": "09:00:00", "last_login_0": "", "last_login_1": ""})
         assert not reviewer.groups.exists()
         admin_post(superuser, f"/admin/auth/user/{reviewer.pk}/password/", {
@@ -280,7 +281,7 @@ def test_a_whole_journey_writes_only_through_the_services(
         call_command("seed_demo", stdout=io.StringIO())
         case = tmp_path / "case.json"
         case.write_text(values.dumps(approvable_case(member_id="UHC-400")))
-        call_command("evaluate", str(case), "--as-of", "2026-11-27", stdout=io.StringIO())
+        call_command("evaluate", str(case), "--as-of", iso(0), stdout=io.StringIO())
         call_command("expire_authorizations", "--as-of", "2030-01-01", stdout=io.StringIO())
         call_command("send_followup_reminders", "--as-of", "2030-01-01", stdout=io.StringIO())
         out = io.StringIO()

@@ -5,6 +5,7 @@ asking to be confirmed (axe on the page that asks)."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.cases import days
 from tests.factories import approvable_case
 
 pytestmark = pytest.mark.browser
@@ -18,7 +19,8 @@ def test_dates_in_words_and_a_factor_ix_unit_confirmed(browser_page, prescriber_
     # The accepted forms show before the first error.
     expect(page.get_by_text("Write it month first: 04/12/1985 or Apr 12, 1985")).to_be_visible()
     case = approvable_case()
-    b.fill_step(case, date_of_birth="Apr 12, 1985", weight_date="10 Nov 2026")
+    weighed = days(-17)
+    b.fill_step(case, date_of_birth="Apr 12, 1985", weight_date=f"{weighed.day} {weighed:%b %Y}")
     b.continue_()
     assert b.step == "diagnosis"
     b.fill_step(case, fix_activity_percent="0.01")

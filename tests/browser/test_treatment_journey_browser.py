@@ -18,7 +18,7 @@ from authorizations.models import FollowUp, FollowUpStatus, Infusion
 from authorizations.requests.services import request_create, request_save_draft, request_submit
 from authorizations.treatment.services import followup_save, infusion_record
 from tests.browsing import PASSWORD
-from tests.cases import case_tested_on
+from tests.cases import case_tested_on, iso
 from tests.factories import attach_reports, make_reviewer
 from tests.treatment.helpers import infusion_data
 
@@ -79,7 +79,7 @@ def treated_with_first_follow_up_submitted(user, n):
                     data=infusion_data(timezone.localdate()))
     followup_save(by=user, follow_up=req.authorization.follow_ups.get(number=1),
                   submit=True, answers={
-                               "fix_activity": Decimal(20 + n), "fix_test_date": "2027-05-01",
+                               "fix_activity": Decimal(20 + n), "fix_test_date": iso(155),
                                "fix_assay": "one_stage",
                                "bleeds_total": 0, "bleeds_treated": 0, "factor_ix_iu": 0,
                                "inhibitor_tested": False, "prophylaxis": False,

@@ -13,6 +13,7 @@ from authorizations.models import AuthorizationRequest, Status
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.requests.wizard.forms import raw_value
 from tests.browsing import FORMS, PASSWORD, Browser
+from tests.cases import iso
 from tests.factories import UserFactory, approvable_case, attach_reports
 
 pytestmark = pytest.mark.browser
@@ -38,7 +39,7 @@ def test_not_met_request_and_conditional_questions(browser_page, prescriber_user
                            current_prophylaxis="non_factor", non_factor_agent="hympavzi",
                            fix_exposure_days=None,
                            hiv_status="positive", hiv_on_antiretroviral_therapy=True,
-                           hiv_viral_load_copies_ml=350, hiv_viral_load_date="2026-11-01")
+                           hiv_viral_load_copies_ml=350, hiv_viral_load_date=iso(-26))
     b.fill_step(case)
     b.continue_()
 

@@ -16,16 +16,42 @@ from __future__ import annotations
 
 import base64
 import copy
+import re
+from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from authorizations import fhir, policy
 from authorizations.fhir import pas_documents, profiles
-from tests.cases import approvable_case
+from tests.cases import DEFAULT_AS_OF, SERVICE_ZONE, approvable_case, as_of, days, iso
 
 NPI = "1234567893"
 BASE = "http://ehr.example.org/fhir"
 X12 = "https://codesystem.x12.org/005010"
 FILE = "tests/fhir/pas/hemgenix-request-bundle.json"
+
+
+def nine_am(day: date) -> str:
+    """09:00 where the service is on `day`, with that day's offset."""
+    return datetime.combine(day, time(9), tzinfo=SERVICE_ZONE).isoformat()
+
+
+def bundle_file_text() -> str:
+    """FILE, written for 2026-11-27 (docs/interop.md sends it as it is), with
+    its dates moved to AS_OF as request_bundle() moves them: the same days
+    before and after, 09:00 with that day's offset; the birth date stays."""
+    shift = as_of() - DEFAULT_AS_OF
+
+    def instant(m: re.Match[str]) -> str:
+        at = datetime.fromisoformat(m.group(0))
+        return datetime.combine(at.date() + shift, at.time(), tzinfo=SERVICE_ZONE).isoformat()
+
+    def day(m: re.Match[str]) -> str:
+        return f'"{date.fromisoformat(m.group(1)) + shift}"'
+
+    text = Path(FILE).read_text()
+    text = re.sub(r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", instant, text)
+    return re.sub(r'"(20\d\d-\d\d-\d\d)"', day, text)
 
 
 # (id, document kind, file name, the one line of text the PDF shows)
@@ -113,7 +139,7 @@ def request_bundle(*, answers: dict[str, Any] | None = None, identifier: str = "
                              "code": "professional"}]},
         "use": "preauthorization",
         "patient": {"reference": "Patient/SubscriberExample"},
-        "created": "2026-11-27T09:00:00-05:00",
+        "created": nine_am(days(0)),
         "insurer": {"reference": "Organization/InsurerExample"},
         "provider": {"reference": "PractitionerRole/PrescriberRoleExample"},
         "priority": {"coding": [{
@@ -152,7 +178,7 @@ def request_bundle(*, answers: dict[str, Any] | None = None, identifier: str = "
             "productOrService": {"coding": [{
                 "system": "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
                 "code": "J1411"}]},
-            "servicedDate": "2026-12-10",
+            "servicedDate": iso(13),
             "locationCodeableConcept": {"coding": [{
                 "system": "https://www.cms.gov/Medicare/Coding/place-of-service-codes/"
                           "Place_of_Service_Code_Set", "code": "22"}]},
@@ -188,7 +214,7 @@ def request_bundle(*, answers: dict[str, Any] | None = None, identifier: str = "
         "identifier": {"system": "http://ehr.example.org/SUBMITTER_TRANSACTION_IDENTIFIER",
                        "value": identifier},
         "type": "collection",
-        "timestamp": "2026-11-27T09:00:00-05:00",
+        "timestamp": nine_am(days(0)),
         "entry": [{"fullUrl": f"{BASE}/{r['resourceType']}/{r['id']}",
                    "resource": copy.deepcopy(r)} for r in resources],
     }
@@ -201,13 +227,13 @@ def inquiry_bundle(claim_identifier: dict[str, str]) -> dict[str, Any]:
         "resourceType": "Bundle",
         "identifier": {"system": "http://ehr.example.org/SUBMITTER_TRANSACTION_IDENTIFIER",
                        "value": "INQ-0001"},
-        "type": "collection", "timestamp": "2026-11-28T09:00:00-05:00",
+        "type": "collection", "timestamp": nine_am(days(1)),
         "entry": [{"fullUrl": f"{BASE}/Claim/Inquiry", "resource": {
             "resourceType": "Claim", "identifier": [claim_identifier], "status": "active",
             "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/claim-type",
                                  "code": "professional"}]},
             "use": "preauthorization", "patient": {"reference": "Patient/SubscriberExample"},
-            "created": "2026-11-28T09:00:00-05:00",
+            "created": nine_am(days(1)),
             "provider": {"reference": "PractitionerRole/PrescriberRoleExample"},
             "insurer": {"reference": "Organization/InsurerExample"},
             "priority": {"coding": [{"code": "normal"}]},

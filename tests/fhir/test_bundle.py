@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from fhir.resources.R4B.bundle import Bundle
 
 from authorizations import fhir, policy
 from authorizations.fhir import bundle as fhir_bundle
 from authorizations.fhir import codes
 from authorizations.models import AuditEvent, Status
-from tests.cases import AS_OF, approvable_case
+from tests.cases import AS_OF, SERVICE_ZONE, approvable_case
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +159,20 @@ def test_claim_response_gives_the_review_action_of_the_database(client, prescrib
         assert parts["reasons"] == [(codes.CRITERIA_SYSTEM, c) for c in req.unmet]
     if status == Status.DENIED:
         assert response.processNote[0].text == "HBsAg positive on the latest panel."
+
+
+def test_the_pre_auth_issue_date_is_the_service_date_of_the_decision(client, prescriber,
+                                                                     make_decided):
+    # 20:30 where the service is: already the next day in UTC (summer time or
+    # not), where the decision's time is stored (it printed the UTC date).
+    evening = datetime.combine(AS_OF, time(20, 30), tzinfo=SERVICE_ZONE)
+    assert evening.astimezone(UTC).date() > AS_OF
+    with time_machine.travel(evening, tick=True):
+        req = make_decided(Status.APPROVED)
+    client.force_login(prescriber)
+    (item,) = one(export(client, req), "ClaimResponse").item
+    (issued,) = [e.valueDate for e in item.extension if e.url.endswith("PreAuthIssueDate")]
+    assert issued == req.authorization.start_date == AS_OF
 
 
 def test_a_pended_request_names_its_review_flags(make_decided):

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from authorizations import fhir, policy
 from authorizations.fhir import codes, importing
 from authorizations.models import AuditEvent, AuthorizationRequest
-from tests.cases import AS_OF, approvable_case
+from tests.cases import AS_OF, approvable_case, iso
 
 DERIVED = {q.key for q in policy.QUESTIONS if q.derived}
 
@@ -52,7 +52,7 @@ def cases(draw):
                "dose_gc_per_kg": draw(st.sampled_from([20000000000000, Decimal("2.0E+13"),
                                                        Decimal("19900000000000.5")])),
                "inhibitor_screen_bu": draw(lab_values(100)),
-               "planned_infusion_date": draw(st.none() | st.just("2026-12-10"))}
+               "planned_infusion_date": draw(st.none() | st.just(iso(13)))}
     c["diagnosis"] = draw(st.sampled_from(["hemophilia_b", "hemophilia_a", "other"]))
     if c["diagnosis"] == "hemophilia_b":
         c["severity"] = draw(st.sampled_from(
@@ -78,7 +78,7 @@ def cases(draw):
     if draw(st.booleans()):
         c.update(hiv_status="positive", hiv_on_antiretroviral_therapy=draw(st.booleans()),
                  hiv_viral_load_copies_ml=draw(lab_values(10**6)),
-                 hiv_viral_load_date="2026-10-01")
+                 hiv_viral_load_date=iso(-57))
     if draw(st.booleans()):
         c.update(hcv_antibody="positive", hcv_rna=draw(st.sampled_from(["negative", "positive"])))
     c["liver_imaging"] = draw(st.sampled_from(["ultrasound", "elastography", "both", "none"]))

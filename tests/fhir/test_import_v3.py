@@ -14,11 +14,11 @@ from authorizations.fhir import codes, importing
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.requests import selectors
 from authorizations.requests.services import request_submit
-from tests.cases import AS_OF, approvable_case
+from tests.cases import AS_OF, approvable_case, days, iso, long_date
 from tests.fhir.test_import import base_response, problems_of, set_answer
 
 HIV_POSITIVE = dict(hiv_status="positive", hiv_on_antiretroviral_therapy=True,
-                    hiv_viral_load_copies_ml="<20", hiv_viral_load_date="2026-11-01")
+                    hiv_viral_load_copies_ml="<20", hiv_viral_load_date=iso(-26))
 
 
 def read(response: dict) -> dict:
@@ -77,9 +77,10 @@ def test_a_titer_of_zero_is_refused():
 
 def test_a_planned_date_before_today_is_refused_by_its_item():
     response = set_answer(base_response(), "planned_infusion_date",
-                          [{"valueDate": "2026-11-26"}])
+                          [{"valueDate": iso(-1)}])
     assert problems_of(response) == {
-        "planned_infusion_date": "must not be before the evaluation date (November 27, 2026)"}
+        "planned_infusion_date":
+            f"must not be before the evaluation date ({long_date(AS_OF)})"}
 
 
 @pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_a_missing_aav5_result_is_an_unanswered_question_not_a_negative(prescrib
 
 @pytest.mark.django_db
 def test_a_pended_request_tells_fhir_which_result_is_old(prescriber, submit):
-    req = submit(prescriber, approvable_case(inhibitor_screen_date="2026-10-20"))
+    req = submit(prescriber, approvable_case(inhibitor_screen_date=iso(-38)))
     assert req.status == Status.PENDING_REVIEW and req.review_flags == ["evidence_not_recent"]
     response = fhir_bundle.claim_response(req, fhir_bundle.latest_determination(req))
     action = response.item[0].adjudication[0].extension[0]
@@ -114,5 +115,5 @@ def test_a_pended_request_tells_fhir_which_result_is_old(prescriber, submit):
                if e.url == "reasonCode"
                and e.valueCodeableConcept.coding[0].system == codes.REVIEW_FLAG_SYSTEM]
     assert flag.coding[0].code == "evidence_not_recent"
-    assert flag.text == ("The inhibitor screen of October 20, 2026 is 38 days old on November "
-                         "27, 2026: more than 30 days.")
+    assert flag.text == (f"The inhibitor screen of {long_date(days(-38))} is 38 days old on "
+                         f"{long_date(AS_OF)}: more than 30 days.")

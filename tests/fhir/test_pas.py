@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -19,7 +18,13 @@ from authorizations.requests.services import request_decide
 from authorizations.review.services import information_request
 from tests.cases import AS_OF, approvable_case
 from tests.factories import api_token
-from tests.fhir.pas_bundles import FILE, NPI, REPORTS, inquiry_bundle, request_bundle
+from tests.fhir.pas_bundles import (
+    NPI,
+    REPORTS,
+    bundle_file_text,
+    inquiry_bundle,
+    request_bundle,
+)
 
 pytestmark = pytest.mark.django_db
 FHIR_JSON = "application/fhir+json"
@@ -65,11 +70,11 @@ def issues(response) -> list[tuple[str, str]]:
 
 
 def test_the_bundle_file_is_the_example_written_out():
-    assert json.loads(Path(FILE).read_text()) == json.loads(jsonio.dumps_data(request_bundle()))
+    assert json.loads(bundle_file_text()) == json.loads(jsonio.dumps_data(request_bundle()))
 
 
 def test_an_approvable_request_is_certified_with_its_authorization(client, token):
-    response = submit(client, token, Path(FILE).read_bytes())
+    response = submit(client, token, bundle_file_text().encode())
     assert response.status_code == 200, response.content[:500]
     bundle = parsed(response)
     assert bundle.meta.profile == [profiles.PAS_RESPONSE_BUNDLE]

@@ -7,7 +7,6 @@ profile."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from authorizations.fhir import bundle as fhir_bundle
 from authorizations.fhir import crd, pas, profiles
 from authorizations.models import Status
 from authorizations.review.services import information_request
+from tests.cases import AS_OF
 
 RULES = Path(__file__).parent / "profiles"
 PAS = json.loads((RULES / "pas-rules.json").read_text())
@@ -119,7 +119,7 @@ def test_the_questionnaire_keeps_the_dtr_rules():
 def test_the_crd_coverage_information_keeps_its_rules():
     hook = json.loads((Path(__file__).parents[1] / "api" / "cds" /
                        "order-sign-hemgenix.json").read_text())
-    answer = crd.answer(hook, today=date(2026, 11, 27), payer="Payer", policy_url="https://p",
+    answer = crd.answer(hook, today=AS_OF, payer="Payer", policy_url="https://p",
                         form_url="https://f")
     (info,) = answer["systemActions"][0]["resource"]["extension"]
     rule = DTR_CRD["extensions"][info["url"]]

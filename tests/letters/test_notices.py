@@ -11,6 +11,7 @@ from authorizations.letters.taglines import TAGLINES
 from authorizations.models import Letter, LetterKind, MemberCopy, Status
 from authorizations.requests.services import request_decide
 from authorizations.review.services import information_letter, information_request
+from tests.cases import days, iso, long_date
 from tests.factories import approvable_case, approve_under_two_keys
 from tests.files import pdf_bytes, upload
 
@@ -165,7 +166,7 @@ def test_approval_gives_dose_site_window_and_inpatient_rule(prescriber, submit, 
         assert "1.44 × 10¹⁵ genome copies" in text  # 72 kg x 2 x 10^13
         assert "144 mL" in text and "15 vials of 10 mL" in text
         assert "Springfield Infusion Center" in text and "1234567893" in text
-        assert "Planned infusion date" in text and "December 10, 2026" in text
+        assert "Planned infusion date" in text and long_date(days(13)) in text
         if "Member's copy" not in text:
             assert f"within the 45-day window of this authorization, {auth.start_date:%B} " \
                    f"{auth.start_date.day}, {auth.start_date.year} through" in text
@@ -178,9 +179,9 @@ def test_approval_gives_dose_site_window_and_inpatient_rule(prescriber, submit, 
 @pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])
 def test_approval_warns_when_the_planned_date_falls_after_the_window(prescriber, submit,
                                                                      read_pdf):
-    req = submit(prescriber, approvable_case(planned_infusion_date="2027-03-01"))
+    req = submit(prescriber, approvable_case(planned_infusion_date=iso(94)))
     text = read_pdf(Letter.objects.get(determination__request=req).pdf)
-    assert "The planned infusion date, March 1, 2027, falls after this window" in text
+    assert f"The planned infusion date, {long_date(days(94))}, falls after this window" in text
 
 
 @pytest.mark.real_letters(kinds=["approval"], copies=["prescriber"])

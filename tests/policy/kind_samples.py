@@ -11,18 +11,21 @@ from typing import Any
 
 from authorizations import policy
 from authorizations.policy import kinds
-from tests.cases import AS_OF, approvable_case
+from tests.cases import AS_OF, approvable_case, days, iso, long_date
 
 # The answers that make each key asked, on top of approvable_case().
 ASKED = {
     "aav5_nab_titer": {"aav5_nab_result": "detected", "aav5_nab_titer": 100},
     "hiv_viral_load_copies_ml": {"hiv_status": "positive", "hiv_on_antiretroviral_therapy": True,
                                  "hiv_viral_load_copies_ml": "<20",
-                                 "hiv_viral_load_date": "2026-11-01"},
+                                 "hiv_viral_load_date": iso(-26)},
     "hiv_viral_load_date": {"hiv_status": "positive", "hiv_on_antiretroviral_therapy": True,
                             "hiv_viral_load_copies_ml": "<20",
-                            "hiv_viral_load_date": "2026-11-01"},
+                            "hiv_viral_load_date": iso(-26)},
 }
+
+# A test date (38 days before AS_OF) and a planned date (18 days after), as typed.
+_TESTED, _PLANNED = days(-38), days(18)
 
 # (key, typed text, the JSON value it means): one kind after another.
 TYPED: list[tuple[str, str, Any]] = [
@@ -50,11 +53,11 @@ TYPED: list[tuple[str, str, Any]] = [
     ("date_of_birth", "Apr 12, 1985", "1985-04-12"),
     ("date_of_birth", "12 Apr 1985", "1985-04-12"),
     ("date_of_birth", "1985-04-12", "1985-04-12"),
-    ("weight_date", "10/20/2026", "2026-10-20"),  # test date
-    ("weight_date", "Oct 20, 2026", "2026-10-20"),
-    ("weight_date", "20 Oct 2026", "2026-10-20"),
-    ("weight_date", "2026-10-20", "2026-10-20"),
-    ("planned_infusion_date", "December 15, 2026", "2026-12-15"),  # planned date
+    ("weight_date", f"{_TESTED:%m/%d/%Y}", _TESTED.isoformat()),  # test date
+    ("weight_date", f"{_TESTED:%b} {_TESTED.day}, {_TESTED.year}", _TESTED.isoformat()),
+    ("weight_date", f"{_TESTED.day} {_TESTED:%b %Y}", _TESTED.isoformat()),
+    ("weight_date", _TESTED.isoformat(), _TESTED.isoformat()),
+    ("planned_infusion_date", long_date(_PLANNED), _PLANNED.isoformat()),  # planned date
 ]
 
 

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from authorizations.policy import values
+from tests.cases import AS_OF, days, iso, long_date, years_before
 from tests.factories import approvable_case, submitted_request
 
 
@@ -27,7 +28,7 @@ def evaluate(tmp_path, data, *args, stdin=None, monkeypatch=None):
 
 @pytest.mark.django_db
 def test_one_case_meets_criteria(tmp_path):
-    out, err = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27")
+    out, err = evaluate(tmp_path, approvable_case(), "--as-of", iso(0))
     # Version 3's output lists the review flags (data dictionary, section 3).
     assert json.loads(out) == {"outcome": "meets_criteria", "unmet": [], "review_flags": [],
                                "policy": "2026D0120K"}
@@ -37,7 +38,7 @@ def test_one_case_meets_criteria(tmp_path):
 @pytest.mark.django_db
 def test_array_of_cases_gives_an_array(tmp_path):
     cases = [approvable_case(), approvable_case(date_of_birth="2010-01-01", hbsag="positive")]
-    out, _ = evaluate(tmp_path, cases, "--as-of", "2026-11-27")
+    out, _ = evaluate(tmp_path, cases, "--as-of", iso(0))
     assert json.loads(out) == [
         {"outcome": "meets_criteria", "unmet": [], "review_flags": [], "policy": "2026D0120K"},
         {"outcome": "not_met", "unmet": ["age", "hepatitis_b"], "review_flags": [],
@@ -50,17 +51,17 @@ def test_reads_standard_input(tmp_path, monkeypatch):
     out, _ = evaluate(tmp_path, approvable_case(hiv_status="positive",
                                                 hiv_on_antiretroviral_therapy=True,
                                                 hiv_viral_load_copies_ml=200,
-                                                hiv_viral_load_date="2026-11-01"),
-                      "--as-of", "2026-11-27", stdin=True, monkeypatch=monkeypatch)
+                                                hiv_viral_load_date=iso(-26)),
+                      "--as-of", iso(0), stdin=True, monkeypatch=monkeypatch)
     assert json.loads(out)["unmet"] == ["hiv"]
 
 
 @pytest.mark.django_db
 def test_as_of_moves_the_eighteenth_birthday(tmp_path):
-    case = approvable_case(date_of_birth="2008-11-27")
-    out, _ = evaluate(tmp_path, case, "--as-of", "2026-11-26")
+    case = approvable_case(date_of_birth=years_before(18).isoformat())
+    out, _ = evaluate(tmp_path, case, "--as-of", iso(-1))
     assert json.loads(out)["unmet"] == ["age"]
-    out, _ = evaluate(tmp_path, case, "--as-of", "2026-11-27")
+    out, _ = evaluate(tmp_path, case, "--as-of", iso(0))
     assert json.loads(out)["unmet"] == []
 
 
@@ -78,17 +79,17 @@ def test_default_as_of_is_today(tmp_path):
 @pytest.mark.django_db
 def test_lifetime_limit_is_checked_against_the_database(tmp_path, prescriber):
     assert submitted_request(prescriber, approvable_case()).request.status == "approved"
-    out, _ = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27")
+    out, _ = evaluate(tmp_path, approvable_case(), "--as-of", iso(0))
     assert json.loads(out) == {"outcome": "not_met", "unmet": ["lifetime_limit"],
                                "review_flags": [], "policy": "2026D0120K"}
 
 
 @pytest.mark.django_db
 def test_review_flags_are_printed_whatever_the_outcome(tmp_path):
-    cases = [approvable_case(inhibitor_screen_date="2026-10-20"),
+    cases = [approvable_case(inhibitor_screen_date=iso(-38)),
              approvable_case(hbsag="positive", weight_kg=245),
              approvable_case()]
-    out, _ = evaluate(tmp_path, cases, "--as-of", "2026-11-27")
+    out, _ = evaluate(tmp_path, cases, "--as-of", iso(0))
     assert [(c["outcome"], c["review_flags"]) for c in json.loads(out)] == [
         ("meets_criteria", ["evidence_not_recent"]),
         ("not_met", ["dose_over_largest_kit"]),
@@ -97,20 +98,21 @@ def test_review_flags_are_printed_whatever_the_outcome(tmp_path):
 
 @pytest.mark.django_db
 def test_trace_says_which_result_and_how_old(tmp_path):
-    out, _ = evaluate(tmp_path, approvable_case(liver_imaging_date="2026-05-01"),
-                      "--as-of", "2026-11-27", "--trace")
+    out, _ = evaluate(tmp_path, approvable_case(liver_imaging_date=iso(-210)),
+                      "--as-of", iso(0), "--trace")
     (reason,) = json.loads(out)["review_flag_reasons"]
     assert reason == {"flag": "evidence_not_recent", "key": "liver_imaging_date", "days": 210,
-                      "window": 180, "text": "The liver imaging of May 1, 2026 is 210 days old "
-                                             "on November 27, 2026: more than 180 days."}
+                      "window": 180,
+                      "text": f"The liver imaging of {long_date(days(-210))} is 210 days old "
+                              f"on {long_date(AS_OF)}: more than 180 days."}
 
 
 @pytest.mark.django_db
 def test_the_as_of_date_ages_the_results(tmp_path):
-    case = approvable_case(planned_infusion_date=None)  # inhibitor screen of November 10
-    out, _ = evaluate(tmp_path, [case, case], "--as-of", "2026-12-10")
+    case = approvable_case(planned_infusion_date=None)  # inhibitor screen 17 days before AS_OF
+    out, _ = evaluate(tmp_path, [case, case], "--as-of", iso(13))
     assert json.loads(out)[0]["review_flags"] == []
-    out, _ = evaluate(tmp_path, case, "--as-of", "2026-12-11")
+    out, _ = evaluate(tmp_path, case, "--as-of", iso(14))
     assert json.loads(out)["review_flags"] == ["evidence_not_recent"]
 
 
@@ -118,27 +120,27 @@ def test_the_as_of_date_ages_the_results(tmp_path):
 def test_database_flags_are_printed_too(tmp_path, make_decided):
     # The member's earlier authorization expired unused: reauthorization.
     make_decided("pending_review", flags=["reauthorization"])
-    out, _ = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27")
+    out, _ = evaluate(tmp_path, approvable_case(), "--as-of", iso(0))
     assert json.loads(out)["review_flags"] == ["reauthorization"]
 
 
 @pytest.mark.django_db
 def test_a_planned_date_before_the_as_of_date_is_refused_by_its_key(tmp_path):
     source = tmp_path / "case.json"
-    source.write_text(values.dumps(approvable_case(planned_infusion_date="2026-11-26")))
+    source.write_text(values.dumps(approvable_case(planned_infusion_date=iso(-1))))
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError):
-        call_command("evaluate", str(source), "--as-of", "2026-11-27", stdout=out, stderr=err)
+        call_command("evaluate", str(source), "--as-of", iso(0), stdout=out, stderr=err)
     assert out.getvalue() == ""
     assert err.getvalue().strip() == ("planned_infusion_date: must not be before the evaluation "
-                                      "date (November 27, 2026)")
+                                      f"date ({long_date(AS_OF)})")
 
 
 @pytest.mark.django_db
 def test_invalid_case_exits_non_zero_with_one_line_per_problem(tmp_path):
     with pytest.raises(CommandError) as info:
         evaluate(tmp_path, approvable_case(weight_kg="heavy", colour="red", hbsag=None),
-                 "--as-of", "2026-11-27")
+                 "--as-of", iso(0))
     assert info.value.returncode == 2
 
 
@@ -151,7 +153,7 @@ def test_invalid_case_through_the_process(tmp_path):
     source = tmp_path / "bad.json"
     source.write_text(values.dumps(approvable_case(weight_kg="heavy", colour="red", hbsag=None)))
     done = subprocess.run([sys.executable, "manage.py", "evaluate", str(source),
-                           "--as-of", "2026-11-27"], capture_output=True, text=True, check=False)
+                           "--as-of", iso(0)], capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
@@ -166,7 +168,7 @@ def test_invalid_case_in_an_array_is_null_and_named(tmp_path):
     source.write_text(values.dumps([approvable_case(), approvable_case(hbsag="maybe")]))
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError):
-        call_command("evaluate", str(source), "--as-of", "2026-11-27", stdout=out, stderr=err)
+        call_command("evaluate", str(source), "--as-of", iso(0), stdout=out, stderr=err)
     assert json.loads(out.getvalue())[1] is None
     assert err.getvalue().strip() == "case 1: hbsag: must be one of negative, positive, not 'maybe'"
 
@@ -196,7 +198,7 @@ def test_huge_numbers_are_named_by_their_key_without_a_traceback(tmp_path):
     source = tmp_path / "huge.json"
     source.write_text(case)
     done = subprocess.run([sys.executable, "manage.py", "evaluate", str(source),
-                           "--as-of", "2026-11-27"], capture_output=True, text=True, check=False,
+                           "--as-of", iso(0)], capture_output=True, text=True, check=False,
                           timeout=60)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
@@ -226,7 +228,7 @@ def test_exact_decimals_from_json_are_not_rounded(tmp_path):
     source = tmp_path / "exact.json"
     source.write_text(case)
     out = io.StringIO()
-    call_command("evaluate", str(source), "--as-of", "2026-11-27", stdout=out)
+    call_command("evaluate", str(source), "--as-of", iso(0), stdout=out)
     assert json.loads(out.getvalue())["unmet"] == []
 
 
@@ -242,11 +244,12 @@ def test_missing_file_and_bad_date(tmp_path):
 
 @pytest.mark.django_db
 def test_trace_prints_each_criterion(tmp_path):
-    out, _ = evaluate(tmp_path, approvable_case(), "--as-of", "2026-11-27", "--trace")
+    out, _ = evaluate(tmp_path, approvable_case(), "--as-of", iso(0), "--trace")
     criteria = {c["id"]: c for c in json.loads(out)["criteria"]}
     assert len(criteria) == 21
+    age = AS_OF.year - 1985 - ((AS_OF.month, AS_OF.day) < (4, 12))  # born April 12, 1985
     assert criteria["age"] == {"id": "age", "status": "met",
-                               "reason": "Age 41 on November 27, 2026",
+                               "reason": f"Age {age} on {long_date(AS_OF)}",
                                "text": "Patient is 18 years of age or older"}
 
 
@@ -258,7 +261,9 @@ def test_the_readmes_example_meets_every_criterion_without_a_flag(tmp_path):
     example = readme.split("```json\n", 1)[1].split("```", 1)[0]
     (tmp_path / "case.json").write_text(example)
     out = io.StringIO()
-    call_command("evaluate", str(tmp_path / "case.json"), "--as-of", "2026-11-27", stdout=out)
+    # On the day the README evaluates it (its dates are written for that day).
+    as_of = readme.split("evaluate case.json --as-of ", 1)[1].split()[0]
+    call_command("evaluate", str(tmp_path / "case.json"), "--as-of", as_of, stdout=out)
     assert json.loads(out.getvalue()) == {"outcome": "meets_criteria", "unmet": [],
                                           "review_flags": [], "policy": "2026D0120K"}
 
@@ -286,7 +291,7 @@ def test_a_long_lab_value_is_refused_by_its_key_before_any_pattern_runs(tmp_path
     source, err = tmp_path / "long.json", io.StringIO()
     source.write_text(values.dumps(case))
     with pytest.raises(CommandError) as info:
-        call_command("evaluate", str(source), "--as-of", "2026-11-27", stderr=err)
+        call_command("evaluate", str(source), "--as-of", iso(0), stderr=err)
     assert info.value.returncode == 2
     assert max(seen, default=0) <= values.MAX_NUMBER_TEXT
     lines = err.getvalue().splitlines()

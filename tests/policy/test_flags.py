@@ -3,13 +3,13 @@ evidence_not_recent and dose_over_largest_kit. Not criteria; they send a case
 that meets every criterion to a person, and the evaluator lists them whatever
 the outcome."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from authorizations import policy
-from tests.cases import AS_OF, approvable_case
+from tests.cases import AS_OF, approvable_case, days, iso, long_date
 
 
 def run(case=None, *, as_of=AS_OF, db_flags=(), **changes):
@@ -48,17 +48,17 @@ def test_a_result_a_day_older_than_its_window_is_flagged(key, window, changes):
     (reason,) = result.flag_reasons
     assert (reason.flag, reason.key, reason.days, reason.window) == (
         "evidence_not_recent", key, window + 1, window)
-    assert f"is {window + 1} days old on November 27, 2026: more than {window} days" in \
+    assert f"is {window + 1} days old on {long_date(AS_OF)}: more than {window} days" in \
         reason.text
 
 
 def test_the_reason_says_which_result_and_how_old():
-    result = run(inhibitor_screen_date="2026-10-20", liver_tests_date="2026-10-01")
+    result = run(inhibitor_screen_date=iso(-38), liver_tests_date=iso(-57))
     assert [r.text for r in result.flag_reasons] == [
-        "The inhibitor screen of October 20, 2026 is 38 days old on November 27, 2026: more "
-        "than 30 days.",
-        "The liver enzyme panel of October 1, 2026 is 57 days old on November 27, 2026: more "
-        "than 30 days."]
+        f"The inhibitor screen of {long_date(days(-38))} is 38 days old on {long_date(AS_OF)}: "
+        "more than 30 days.",
+        f"The liver enzyme panel of {long_date(days(-57))} is 57 days old on "
+        f"{long_date(AS_OF)}: more than 30 days."]
     assert result.review_flags == ["evidence_not_recent"]  # one flag, two reasons
 
 
@@ -114,14 +114,14 @@ def test_the_evaluators_output_lists_the_flags():
 
 
 def test_age_counts_from_the_evaluation_date():
-    case = approvable_case(planned_infusion_date=None)  # inhibitor screen of November 10
-    assert run(case, as_of=date(2026, 12, 10)).review_flags == []  # screen 30 days old
-    assert run(case, as_of=date(2026, 12, 11)).review_flags == ["evidence_not_recent"]
+    case = approvable_case(planned_infusion_date=None)  # inhibitor screen 17 days before AS_OF
+    assert run(case, as_of=days(13)).review_flags == []  # screen 30 days old
+    assert run(case, as_of=days(14)).review_flags == ["evidence_not_recent"]
 
 
 def test_stored_reasons_read_back_for_people():
     reasons = [r.as_dict() for r in run(weight_date=days_before(40)).flag_reasons]
     texts = policy.reason_texts(["evidence_not_recent", "reauthorization"], reasons)
-    assert texts[0].startswith("The weight of October 18, 2026 is 40 days old")
+    assert texts[0].startswith(f"The weight of {long_date(days(-40))} is 40 days old")
     # A flag recorded without a reason (before version 3) reads its general text.
     assert texts[1] == policy.REVIEW_FLAGS["reauthorization"]

@@ -1,12 +1,12 @@
 """The policy engine, criterion by criterion: every ID met and not met, every
 boundary of the data dictionary, combinations and the not-applicable rule."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from authorizations import policy
-from tests.cases import case_tested_on
+from tests.cases import case_tested_on, iso, years_before
 from tests.policy.evaluating import moderately_severe, reason_of, run, status_of
 
 
@@ -46,7 +46,7 @@ FAILS_ONE = {
     "liver_health": dict(liver_abnormality_found=True),
     "aav5_antibodies": dict(aav5_nab_titer=679),
     "hiv": dict(hiv_status="positive", hiv_on_antiretroviral_therapy=False,
-                hiv_viral_load_copies_ml=50, hiv_viral_load_date="2026-10-20"),
+                hiv_viral_load_copies_ml=50, hiv_viral_load_date=iso(-38)),
     "hepatitis_b": dict(hbsag="positive"),
     "hepatitis_c": dict(hcv_antibody="positive", hcv_rna="positive"),
     "hepatitis_antiviral_therapy": dict(hepatitis_antiviral_therapy=True),
@@ -86,11 +86,11 @@ def test_quality_only_attestations_never_change_the_outcome():
 # --- age: the 18th birthday counts -------------------------------------------
 
 def test_eighteenth_birthday_is_old_enough():
-    assert status_of(run(date_of_birth="2008-11-27"), "age") == "met"
+    assert status_of(run(date_of_birth=years_before(18).isoformat()), "age") == "met"
 
 
 def test_day_before_eighteenth_birthday_is_too_young():
-    result = run(date_of_birth="2008-11-28")
+    result = run(date_of_birth=(years_before(18) + timedelta(days=1)).isoformat())
     assert status_of(result, "age") == "not_met"
     assert "Age 17" in reason_of(result, "age")
 

@@ -5,7 +5,7 @@ AAV5 antibodies, HIV, hepatitis C, dosing, combinations and lab values."""
 import pytest
 
 from authorizations import policy
-from tests.cases import AS_OF, approvable_case
+from tests.cases import AS_OF, approvable_case, iso
 from tests.policy.evaluating import moderately_severe, reason_of, run, status_of
 
 # --- AAV5 ------------------------------------------------------------------------
@@ -73,7 +73,7 @@ def test_aav5_titer_just_above_678_is_not_met():
 
 def hiv_positive(load, art=True):
     return dict(hiv_status="positive", hiv_on_antiretroviral_therapy=art,
-                hiv_viral_load_copies_ml=load, hiv_viral_load_date="2026-10-20")
+                hiv_viral_load_copies_ml=load, hiv_viral_load_date=iso(-38))
 
 
 def test_hiv_suppressed_below_200_is_met():

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from authorizations import policy
-from tests.cases import AS_OF, approvable_case
+from tests.cases import AS_OF, approvable_case, days
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,12 +51,12 @@ def _answer(q: policy.Question):
         return st.decimals(min_value=low, max_value=min(q.maximum, Decimal("1e15")),
                            allow_nan=False, allow_infinity=False, places=3)
     if q.kind == "birth_date":
-        return st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31)).map(
+        return st.dates(min_value=date(1900, 1, 1), max_value=days(-331)).map(
             date.isoformat)
     if q.kind == "test_date":
-        return st.dates(min_value=date(2026, 1, 1), max_value=AS_OF).map(date.isoformat)
+        return st.dates(min_value=days(-330), max_value=AS_OF).map(date.isoformat)
     if q.kind == "date":
-        return st.none() | st.dates(min_value=AS_OF, max_value=date(2027, 12, 31)).map(
+        return st.none() | st.dates(min_value=AS_OF, max_value=days(399)).map(
             date.isoformat)
     if q.kind == "npi":
         return st.sampled_from(["1234567893", "1245319599", "1003000126"])

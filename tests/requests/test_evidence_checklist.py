@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from authorizations import policy
 from authorizations.models import DocumentKind, Status
 from authorizations.requests import evidence
-from tests.cases import AS_OF
+from tests.cases import AS_OF, days, iso, long_date
 from tests.factories import approvable_case, attach_reports, draft_request, login
 from tests.walker import Walker
 
@@ -75,22 +75,24 @@ def test_one_report_attached_names_only_the_other(client, prescriber):
 
 def test_results_that_are_not_recent_are_listed_with_their_age_and_what_to_do(
         client, prescriber):
-    req = draft_request(prescriber, approvable_case(inhibitor_screen_date="2026-10-20",
-                                                    liver_imaging_date="2026-05-01"))
+    req = draft_request(prescriber, approvable_case(inhibitor_screen_date=iso(-38),
+                                                    liver_imaging_date=iso(-210)))
     attach_reports(prescriber, req)
     html = review_page(login(client, prescriber), req)
     text = checklist(html)
-    assert "Results that are not recent on November 27, 2026" in text
-    assert ("The inhibitor screen of October 20, 2026 is 38 days old (the window is 30 days). "
+    assert f"Results that are not recent on {long_date(AS_OF)}" in text
+    assert (f"The inhibitor screen of {long_date(days(-38))} is 38 days old (the window is 30 "
+            "days). "
             "Enter an inhibitor screen from the last 30 days and attach its report, or repeat "
             "the screen.") in text
-    assert "The liver imaging of May 1, 2026 is 210 days old (the window is 180 days)" in text
+    assert (f"The liver imaging of {long_date(days(-210))} is 210 days old (the window is 180 "
+            "days)") in text
     assert "The weight" not in text  # 17 days old: within its window
     assert f'href="/requests/{req.pk}/edit/inhibitors/?change"' in html
 
 
 def test_a_result_exactly_at_its_window_is_not_listed(client, prescriber):
-    req = draft_request(prescriber, approvable_case(weight_date="2026-10-28"))  # 30 days
+    req = draft_request(prescriber, approvable_case(weight_date=iso(-30)))  # 30 days
     text = checklist(review_page(login(client, prescriber), req))
     assert "None: every dated result is within its window." in text
 

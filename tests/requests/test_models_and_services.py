@@ -17,11 +17,12 @@ from authorizations.requests.services import (
     request_decide,
     request_submit,
 )
+from tests.cases import AS_OF, days, iso
 from tests.factories import approvable_case, submitted_request
 
 
 def submitted(user, **changes):
-    return submitted_request(user, approvable_case(**changes), as_of=date(2026, 11, 27))
+    return submitted_request(user, approvable_case(**changes), as_of=AS_OF)
 
 
 @pytest.mark.django_db
@@ -52,12 +53,12 @@ def test_meets_criteria_is_approved_for_45_days(prescriber):
     req = result.request
     assert req.status == Status.APPROVED and req.outcome == "meets_criteria"
     auth = req.authorization
-    assert auth.start_date == date(2026, 11, 27)
+    assert auth.start_date == AS_OF
     # 45 calendar days counting the approval day.
-    assert auth.end_date == date(2026, 11, 27) + timedelta(days=44) == date(2027, 1, 10)
+    assert auth.end_date == AS_OF + timedelta(days=44) == days(44)
     assert (auth.end_date - auth.start_date).days + 1 == 45
     assert (auth.hcpcs_code, auth.icd10_code, auth.quantity) == ("J1411", "D67", 1)
-    assert auth.number.startswith("HGX-2026-")
+    assert auth.number.startswith(f"HGX-{AS_OF.year}-")
     det = result.determination
     assert det.kind == "system" and det.status == Status.APPROVED and det.unmet == []
     assert len(det.trace) == 21
@@ -113,7 +114,7 @@ def test_reviewer_denies_with_rationale(prescriber, reviewer):
 @pytest.mark.django_db
 def test_reviewer_approval_refused_when_member_already_authorized(prescriber, reviewer):
     # Pended by a flag (an inhibitor screen older than 30 days), no criterion unmet.
-    pending = submitted(prescriber, inhibitor_screen_date="2026-10-20").request
+    pending = submitted(prescriber, inhibitor_screen_date=iso(-38)).request
     submitted(prescriber)  # same member, approved at once
     with pytest.raises(LifetimeLimitReached):
         request_decide(by=reviewer, req=pending, approve=True, rationale="ok")

@@ -2,18 +2,16 @@
 the specialist status evaluated is the submitter's, not the draft creator's;
 who drafted and who submitted are read from the request, not the audit log."""
 
-from datetime import date
 
 import pytest
 from django.apps import apps
 
 from authorizations.models import AuditEvent, AuthorizationRequest, Status
 from authorizations.requests.services import request_create, request_save_draft, request_submit
+from tests.cases import AS_OF
 from tests.factories import PrescriberFactory, approvable_case, attach_reports
 
 pytestmark = pytest.mark.django_db
-
-AS_OF = date(2026, 11, 27)
 
 
 def draft_by(user, **changes):

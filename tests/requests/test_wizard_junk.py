@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from authorizations.models import AuthorizationRequest
 from authorizations.requests.services import request_create, request_save_draft
 from authorizations.requests.wizard import STEPS
-from tests.cases import approvable_case
+from tests.cases import approvable_case, iso
 from tests.phi import PATIENT
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +164,7 @@ def test_huge_numbers_get_a_message_naming_the_field(signed_in, prescriber, step
     url = f"/requests/{req.pk}/edit/{step}/"
     # Every other answer valid, so the field is asked (its condition holds).
     case = approvable_case(hiv_status="positive", hiv_on_antiretroviral_therapy=True,
-                           hiv_viral_load_copies_ml=20, hiv_viral_load_date="2026-11-01")
+                           hiv_viral_load_copies_ml=20, hiv_viral_load_date=iso(-26))
     for value in HUGE:
         data = step_post_data(step, case, prefix=f"request_{req.pk}")
         data[f"{step}-{name}"] = value

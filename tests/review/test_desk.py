@@ -35,6 +35,7 @@ from authorizations.review.services import (
     peer_to_peer_record,
     peer_to_peer_schedule,
 )
+from tests.cases import iso
 from tests.factories import approvable_case, login, make_reviewer
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +194,7 @@ def test_an_exception_needs_a_reason_code_and_a_rationale(unproven, reviewer):
 def test_no_exception_for_a_request_that_meets_every_criterion(prescriber, submit, reviewer):
     # Pended by a flag alone (an inhibitor screen older than 30 days).
     req = submit(prescriber, approvable_case(member_id="M-FLAG",
-                                             inhibitor_screen_date="2026-10-20"))
+                                             inhibitor_screen_date=iso(-38)))
     with pytest.raises(ValueError, match="no exception is needed"):
         exception_ask(by=reviewer, req=req, reason="medical_director", rationale="Why.")
 

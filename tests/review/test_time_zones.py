@@ -3,8 +3,9 @@ the viewer's, the zone named. A prescriber at a Los Angeles HTC types 10:00;
 a reviewer in Chicago reads 12:00 PM CST, one with no zone set (the service's,
 New York) 1:00 PM EST, and the prescriber reads 10:00 AM PST."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -15,10 +16,15 @@ from authorizations.accounts.directory import htc_save, reviewer_profile_save
 from authorizations.core import zones
 from authorizations.core.formats import letter_datetime
 from authorizations.models import ReviewerProfile
-from tests.factories import AS_OF, login, make_reviewer
+from tests.cases import AS_OF
+from tests.factories import login, make_reviewer
 
 pytestmark = pytest.mark.django_db
-DAY = AS_OF + timedelta(days=3)  # December: standard time on both coasts
+# Three days after AS_OF: the offsets and zone names below are that day's
+# (standard time on 2026-11-30, daylight time in March).
+DAY = AS_OF + timedelta(days=3)
+LOS_ANGELES, CHICAGO, NEW_YORK = (ZoneInfo(f"America/{city}")
+                                  for city in ("Los_Angeles", "Chicago", "New_York"))
 ADMIN_PAGE = "admin:authorizations_authorizationrequest_change"
 
 
@@ -38,6 +44,17 @@ def chicago_reviewer(db):
     return user
 
 
+def at(hour: int, minute: int, zone: ZoneInfo) -> datetime:
+    return datetime.combine(DAY, time(hour, minute), tzinfo=zone)
+
+
+def shown(moment: datetime, zone: ZoneInfo) -> str:
+    """As the pages show a time: 10:00 AM PST."""
+    local = moment.astimezone(zone)
+    return f"{local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'} " \
+           f"{local.tzname()}"
+
+
 def text(client, user, url) -> str:
     page = login(client, user).get(url)
     assert page.status_code == 200
@@ -53,14 +70,16 @@ def test_a_time_typed_by_the_prescriber_is_stored_with_the_htcs_zone_and_read_in
     assert response.status_code == 302
     p2p = pending.peer_to_peers.get()
     assert p2p.time_zone == "America/Los_Angeles"
-    assert p2p.offered_times == [f"{DAY.isoformat()}T10:00:00-08:00"]
+    typed = at(10, 0, LOS_ANGELES)
+    assert p2p.offered_times == [typed.isoformat()]  # 2026-11-30T10:00:00-08:00
 
     day = f"{DAY:%B} {DAY.day}, {DAY.year}"
-    assert f"{day}, 10:00 AM PST" in text(client, prescriber,
-                                          reverse("request_detail", args=[pending.pk]))
+    assert f"{day}, {shown(typed, LOS_ANGELES)}" in text(  # 10:00 AM PST
+        client, prescriber, reverse("request_detail", args=[pending.pk]))
     admin_url = reverse(ADMIN_PAGE, args=[pending.pk])
-    assert f"{day}, 12:00 PM CST" in text(client, chicago_reviewer, admin_url)
-    assert f"{day}, 1:00 PM EST" in text(client, reviewer, admin_url)
+    assert f"{day}, {shown(typed, CHICAGO)}" in text(  # 12:00 PM CST
+        client, chicago_reviewer, admin_url)
+    assert f"{day}, {shown(typed, NEW_YORK)}" in text(client, reviewer, admin_url)  # 1:00 PM
 
 
 def test_the_reviewer_schedules_and_records_in_their_own_zone(
@@ -72,24 +91,26 @@ def test_the_reviewer_schedules_and_records_in_their_own_zone(
     client.post(p2p_url, {"action": "offer", "time_1": f"{DAY.isoformat()}T09:30"})
     p2p = pending.peer_to_peers.get()
     # 9:30 in Chicago is 7:30 at the HTC: stored in the HTC's zone.
-    assert p2p.offered_times == [f"{DAY.isoformat()}T07:30:00-08:00"]
+    typed = at(9, 30, CHICAGO)
+    assert p2p.offered_times == [typed.astimezone(LOS_ANGELES).isoformat()]  # T07:30:00-08:00
     # The radio button's value is the time in the reviewer's zone, offset included.
     page = login(client, chicago_reviewer).get(admin_url).content.decode()
-    assert f'value="{DAY.isoformat()}T09:30:00-06:00"' in page
-    client.post(p2p_url, {"action": "schedule",
-                          "scheduled_at": f"{DAY.isoformat()}T09:30:00-06:00"})
+    assert f'value="{typed.isoformat()}"' in page  # T09:30:00-06:00
+    client.post(p2p_url, {"action": "schedule", "scheduled_at": typed.isoformat()})
     p2p.refresh_from_db()
-    assert p2p.scheduled_at == datetime.fromisoformat(f"{DAY.isoformat()}T15:30:00+00:00")
+    assert p2p.scheduled_at == typed  # 15:30 UTC in standard time
     day = f"{DAY:%B} {DAY.day}, {DAY.year}"
-    assert f"{day}, 7:30 AM PST" in text(client, prescriber,
-                                         reverse("request_detail", args=[pending.pk]))
+    assert f"{day}, {shown(typed, LOS_ANGELES)}" in text(  # 7:30 AM PST
+        client, prescriber, reverse("request_detail", args=[pending.pk]))
 
 
 def test_service_dates_and_letters_keep_the_services_zone_whoever_looks():
     # 11:30 PM in Los Angeles on the 27th is already the 28th in New York.
-    late = datetime.fromisoformat(f"{AS_OF.isoformat()}T23:30:00-08:00")
+    late = datetime.combine(AS_OF, time(23, 30), tzinfo=LOS_ANGELES)
+    in_new_york = late.astimezone(NEW_YORK)  # 2:30 a.m. EST
     with timezone.override("America/Los_Angeles"):
         assert zones.service_date(late) == AS_OF + timedelta(days=1)
         assert zones.today() == timezone.localdate(timezone=timezone.get_default_timezone())
-        assert letter_datetime(late).endswith("at 2:30 a.m. EST")
+        assert letter_datetime(late).endswith(
+            f"at {in_new_york.hour}:{in_new_york:%M} a.m. {in_new_york.tzname()}")
         assert zones.zone_words() == "Pacific time"

@@ -17,12 +17,13 @@ from authorizations.treatment.services import (
     infusion_correct,
     infusion_record,
 )
+from tests.cases import iso
 from tests.treatment.helpers import infusion_data, today
 
 pytestmark = pytest.mark.django_db
 REFUSED = (IntegrityError, DatabaseError)
 TABLE = FollowUp._meta.db_table
-ANSWERS = {"fix_activity": Decimal("30"), "fix_test_date": "2027-05-01", "bleeds_total": 0,
+ANSWERS = {"fix_activity": Decimal("30"), "fix_test_date": iso(155), "bleeds_total": 0,
            "bleeds_treated": 0, "factor_ix_iu": 0, "inhibitor_tested": False,
            "prophylaxis": False, "alt_corticosteroids": False}
 

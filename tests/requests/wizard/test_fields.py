@@ -14,6 +14,7 @@ from authorizations import policy
 from authorizations.policy import kinds
 from authorizations.requests.wizard.fields import field_for
 from authorizations.requests.wizard.forms import STEP_FORMS, raw_value
+from tests.cases import days, long_date
 from tests.policy.kind_samples import TYPED, case_with, engine_reads, limit_samples
 
 
@@ -51,11 +52,15 @@ def test_the_form_and_the_engine_refuse_the_same_values(key, value):
         engine_reads(key, value)
 
 
-@pytest.mark.parametrize("text", ["10/20/2026", "Oct 20, 2026", "20 Oct 2026", "2026-10-20",
-                                  "October 20, 2026", "20-OCT-2026"])
+TESTED = days(-38)  # a test date, 38 days before AS_OF
+
+
+@pytest.mark.parametrize("text", [f"{TESTED:%m/%d/%Y}", f"{TESTED:%b} {TESTED.day}, {TESTED.year}",
+                                  f"{TESTED.day} {TESTED:%b %Y}", TESTED.isoformat(),
+                                  long_date(TESTED), f"{TESTED:%d-%b-%Y}".upper()])
 def test_dates_as_clinicians_write_them(text):
     assert form_reads("weight_date", text, case_with("weight_date", None)) == \
-        (False, "2026-10-20")
+        (False, TESTED.isoformat())
 
 
 def test_a_two_digit_year_asks_for_four_digits():

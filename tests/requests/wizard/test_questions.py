@@ -10,6 +10,7 @@ from authorizations.models import HTC
 from authorizations.policy import QUESTION_BY_KEY, QUESTIONS
 from authorizations.requests.wizard import STEPS
 from authorizations.requests.wizard.forms import STEP_FORMS
+from tests.cases import iso
 from tests.factories import approvable_case
 from tests.walker import step_post_data
 
@@ -22,7 +23,7 @@ OTHER_VALUE = {"diagnosis": "hemophilia_a", "current_prophylaxis": "none",
                "hiv_status": "negative", "hcv_antibody": "negative",
                "liver_enzymes_tested": False, "liver_imaging": "none"}
 HIV_POSITIVE = {"hiv_status": "positive", "hiv_on_antiretroviral_therapy": True,
-                "hiv_viral_load_copies_ml": "<20", "hiv_viral_load_date": "2026-11-01"}
+                "hiv_viral_load_copies_ml": "<20", "hiv_viral_load_date": iso(-26)}
 ASKING_CASE = {"severity": {}, "fix_activity_percent": {},
                "non_factor_agent": {"current_prophylaxis": "non_factor",
                                     "non_factor_agent": "qfitlia", "fix_exposure_days": None},

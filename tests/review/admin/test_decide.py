@@ -13,6 +13,7 @@ from authorizations.models import (
     LetterKind,
     Status,
 )
+from tests.cases import iso
 from tests.factories import UserFactory, approvable_case, login
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def test_approve_with_rationale_authorizes_and_issues_the_approval_letter(
         reviewer_client, prescriber, submit, django_capture_on_commit_callbacks):
     # Pended by a flag alone (an inhibitor screen older than 30 days): one key approves.
     req = submit(prescriber, approvable_case(member_id="M-PENDING",
-                                             inhibitor_screen_date="2026-10-20"))
+                                             inhibitor_screen_date=iso(-38)))
     assert req.status == Status.PENDING_REVIEW and req.unmet == []
     response = post_decision(reviewer_client, req, django_capture_on_commit_callbacks,
                              decision="approve",
