@@ -40,6 +40,10 @@ def pytest_addoption(parser):
         help="Browser tests save a full-page screenshot of every page they check, under "
              "test-artifacts/screenshots/, to be looked at (off by default: they cost about "
              "a seventh of the browser tests' time).")
+    parser.addoption(
+        "--thorough", action="store_true",
+        help="The costliest property tests draw all their examples, not a third "
+             "(tests/depth.py; CI's first pass).")
 
 
 def pytest_configure(config):
@@ -55,6 +59,8 @@ def pytest_configure(config):
         os.environ[cases.CLOCK_ENV] = at
     if config.getoption("--screenshots"):
         os.environ["HEMGENIX_SCREENSHOTS"] = "1"  # tests/browsing.py; xdist workers too
+    if config.getoption("--thorough"):
+        os.environ["HEMGENIX_THOROUGH"] = "1"  # tests/depth.py
 
 
 # live_server with sync Playwright runs Django ORM calls from an event loop.

@@ -11,6 +11,7 @@ from authorizations.models import AuthorizationRequest
 from authorizations.requests.services import request_create, request_save_draft
 from authorizations.requests.wizard import STEPS
 from tests.cases import approvable_case, iso
+from tests.depth import examples
 from tests.phi import PATIENT
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def post_junk(client, url: str, prefix: str, step: str, junk, current, fill):
 
 @pytest.mark.parametrize("step", STEP_NAMES)
 def test_junk_on_a_draft_step_is_never_a_server_error(signed_in, prescriber, step):
-    @settings(max_examples=25, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=examples(25), deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(junk_for(step))
@@ -100,7 +101,7 @@ def test_junk_on_a_draft_step_is_never_a_server_error(signed_in, prescriber, ste
 
 
 def test_junk_on_a_new_request_is_never_a_server_error(signed_in):
-    @settings(max_examples=40, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=examples(40), deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(junk_for("patient"))
