@@ -95,6 +95,11 @@ class Browser:
 
         client = Client()
         client.force_login(user)
+        # Leave the page first: a response still in flight from the last user's
+        # page (every response renews the session cookie: the idle timeout)
+        # would otherwise put their cookie back after this one (seen: a journey
+        # that switched reviewers still saw the first one, now and then).
+        self.page.goto("about:blank")
         self.page.context.clear_cookies()
         self.page.context.add_cookies([{
             "name": settings.SESSION_COOKIE_NAME,
