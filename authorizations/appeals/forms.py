@@ -3,14 +3,11 @@ and its reason, and the authorized representative's attestation."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from django import forms
-from django.utils import timezone
 
 from authorizations.appeals.models import Claimant, ReceivedVia
 from authorizations.core import deadlines
-from authorizations.core.forms import AccessibleForm
+from authorizations.core.forms import AccessibleForm, LocalDateTimeField
 from authorizations.treatment.forms import TreatmentForm
 
 
@@ -45,34 +42,6 @@ class AppealForm(TreatmentForm):
         return data
 
 
-class ReceivedAtField(forms.DateTimeField):
-    """A local date and time of receipt. On the night the clocks fall back,
-    01:00 to 01:59 happen twice, and Django refuses such a time as ambiguous:
-    the record page, which offers the time now, would refuse its own offer for
-    that hour. The earlier of the two is taken: the appeal's decision clock
-    then runs from the earlier moment, so the member is never decided later
-    than owed. A time that does not exist (the hour the clocks skip) is still
-    refused, with Django's message."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            for fmt in self.input_formats:
-                try:
-                    naive = datetime.strptime(value.strip(), fmt)
-                except ValueError:
-                    continue
-                zone = timezone.get_current_timezone()
-                first = naive.replace(tzinfo=zone, fold=0)
-                later = naive.replace(tzinfo=zone, fold=1)
-                # Ambiguous exactly when the first reading is still summer time.
-                # In UTC: Python never finds an ambiguous local time equal to
-                # another zone's (PEP 495).
-                if first.utcoffset() > later.utcoffset():  # type: ignore[operator]
-                    return first.astimezone(UTC)
-                break
-        return super().to_python(value)
-
-
 class AppealRecordForm(AccessibleForm):
     """A reviewer records an appeal the plan received by mail, fax or phone
     (services.appeal_record checks the rules; this form checks the input)."""
@@ -91,9 +60,11 @@ class AppealRecordForm(AccessibleForm):
         help_text="Needed only when a representative sent the appeal.")
     received_via = forms.ChoiceField(label="Received by", widget=forms.RadioSelect,
                                      choices=ReceivedVia.choices)
-    received_at = ReceivedAtField(
-        label="Received", widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                     format="%Y-%m-%dT%H:%M"),
+    # The earlier of a repeated hour: the appeal's decision clock runs from
+    # receipt, so it never runs later than owed.
+    received_at = LocalDateTimeField(
+        repeated="earlier", label="Received",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text="The date and time the plan received the appeal (local time). Its decision "
                   "clock runs from then.")

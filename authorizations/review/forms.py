@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from authorizations.core import deadlines, zones
-from authorizations.core.forms import AccessibleForm
+from authorizations.core.forms import AccessibleForm, LocalDateTimeField
 from authorizations.models import AuthorizationRequest, DocumentKind, P2POutcome
 from authorizations.requests import selectors
 from authorizations.review.models import ExceptionReason
@@ -67,9 +67,10 @@ class InformationForm(forms.Form):
         label="What is missing and why", strip=True,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 90}),
         help_text="Printed in the Information needed letter.")
-    due_at = forms.DateTimeField(
-        label="Response due", widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                         format="%Y-%m-%dT%H:%M"),
+    # The later of a repeated hour: the prescriber never gets less time than shown.
+    due_at = LocalDateTimeField(
+        repeated="later", label="Response due",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=f"{deadlines.STANDARD_INFORMATION_WORDS} for a standard request, "
                   f"{deadlines.EXPEDITED_INFORMATION_WORDS} for an expedited one.")
 
