@@ -14,13 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from authorizations import fhir, policy
 from authorizations.api import services as api_services
 from authorizations.fhir import bundle as fhir_bundle
-from authorizations.fhir import dtr, profiles
+from authorizations.fhir import dtr, jsonio, profiles
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.requests.services import request_save_draft, request_submit
 from authorizations.review.conversation import answers_change
 from authorizations.review.services import information_request
 from tests.cases import AS_OF, approvable_case
-from tests.factories import UserFactory, attach_reports
+from tests.factories import UserFactory, api_token, attach_reports
+from tests.fhir.pas_bundles import NPI, request_bundle
 
 pytestmark = pytest.mark.django_db
 PRESCRIBER = {"reference": "Practitioner/p1"}
@@ -165,3 +166,21 @@ def test_a_changed_answer_in_a_response_keeps_the_version_with_its_origins(
                              answers={**req.answers, "date_of_birth": "1990-01-02"})
     assert version.answer_origins["date_of_birth"] == "override"
     assert req.answer_versions.get(number=1).answer_origins["date_of_birth"] == "auto-client"
+
+
+def test_pas_submit_keeps_each_answers_origin(client, prescriber):
+    """The same origins through Claim/$submit (Da Vinci PAS): the request
+    Bundle's QuestionnaireResponse carries them, the request keeps them."""
+    token = api_token(prescriber, npi=NPI)
+    bundle = request_bundle()
+    (answers,) = [entry["resource"] for entry in bundle["entry"]
+                  if entry["resource"]["resourceType"] == "QuestionnaireResponse"]
+    for group in answers["item"]:
+        for item in group["item"]:
+            if item["linkId"] in ORIGINS:
+                item["answer"][0]["extension"] = [origin(ORIGINS[item["linkId"]])]
+    response = client.post("/fhir/Claim/$submit", data=jsonio.dumps_data(bundle),
+                           content_type="application/fhir+json",
+                           HTTP_AUTHORIZATION=f"Api-Key {token}")
+    assert response.status_code == 200, response.content[:500]
+    assert AuthorizationRequest.objects.get().answer_origins == ORIGINS
