@@ -10,7 +10,7 @@ import pytest
 from authorizations import fhir, policy
 from authorizations.models import AuthorizationRequest
 from tests.browsing import AXE_PATH as AXE
-from tests.browsing import PASSWORD
+from tests.browsing import AXE_RUN, PASSWORD
 from tests.browsing import WCAG_TAGS as WCAG
 from tests.cases import approvable_case
 from tests.factories import PrescriberFactory
@@ -35,7 +35,7 @@ def axe_violations(page) -> list:
     if not page.evaluate("() => Boolean(window.axe)"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+        AXE_RUN, WCAG)
     return [(v["id"], [n["html"][:120] for n in v["nodes"][:3]]) for v in result["violations"]]
 
 

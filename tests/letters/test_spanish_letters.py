@@ -30,9 +30,19 @@ from authorizations.members import roster_csv
 from authorizations.models import Letter, LetterKind, MemberCopy
 from authorizations.requests.services import request_decide
 from authorizations.review.services import information_request
+from tests.cases import AS_OF, long_date
 from tests.factories import approvable_case, make_reviewer
 
 pytestmark = pytest.mark.django_db
+
+MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+          "septiembre", "octubre", "noviembre", "diciembre"]
+
+
+def spanish_date(day) -> str:
+    """A date as a Spanish letter prints it: 27 de noviembre de 2026."""
+    return f"{day.day} de {MONTHS[day.month - 1]} de {day.year}"
+
 
 PO = settings.BASE_DIR / "authorizations" / "locale" / "es" / "LC_MESSAGES" / "django.po"
 SPANISH = {"member_id": "ES-1", "patient_first_name": "Lucía", "patient_last_name": "Ortega"}
@@ -167,7 +177,7 @@ def test_pended_and_denied_in_spanish_with_the_policys_english_words(
     assert "No es una denegación." in text
     assert "Recibirá nuestra decisión a más tardar el" in text
     assert "Reglas que su solicitud todavía no cumple" in text
-    assert "27 de noviembre de 2026" in text
+    assert spanish_date(AS_OF) in text
     assert reader.trailer["/Root"]["/Lang"] == "es"
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -199,7 +209,7 @@ def test_pended_and_denied_in_spanish_with_the_policys_english_words(
     # The prescriber's copy stays English.
     prescriber_text, prescriber_reader = read(denial.pdf)
     assert "Prescriber's copy" in prescriber_text and "Denial code: HGX-12" in prescriber_text
-    assert "November 27, 2026" in prescriber_text and "Denegado" not in prescriber_text
+    assert long_date(AS_OF) in prescriber_text and "Denegado" not in prescriber_text
     assert prescriber_reader.trailer["/Root"]["/Lang"] == "en"
 
 
@@ -262,10 +272,10 @@ def test_appeal_and_information_letters_in_spanish_and_an_english_member_unchang
     prescriber_copy, member_copy = pages[-2:]
     upheld = _text(member_copy)
     assert '<html lang="es">' in member_copy and '<html lang="en">' in prescriber_copy
-    assert "Usted apeló el 27 de noviembre de 2026, por correo." in upheld
+    assert f"Usted apeló el {spanish_date(AS_OF)}, por correo." in upheld
     assert "Se mantiene la denegación en la apelación." in upheld
     assert "Otras formas de resolver esto" in upheld and "la mediación" in upheld
-    assert "The member appealed the denial of November 27, 2026" in _text(prescriber_copy)
+    assert f"The member appealed the denial of {long_date(AS_OF)}" in _text(prescriber_copy)
 
     # An English-speaking member's copy: English, as before.
     submit(prescriber, approvable_case(**ENGLISH))

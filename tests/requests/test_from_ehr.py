@@ -21,16 +21,20 @@ from authorizations.fhir import bundle as fhir_bundle
 from authorizations.fhir import dtr, profiles
 from authorizations.models import AuditEvent, AuthorizationRequest, EHRLaunch
 from tests.api.test_cds import EXAMPLE, call, keys, registered, token  # noqa: F401 (fixtures)
+from tests.cases import days, iso
 from tests.fhir.test_profiles import DTR_CRD, missing
 
 pytestmark = pytest.mark.django_db
 PREFILLED = {"patient_first_name": "Ada", "patient_last_name": "Quinlan",
              "date_of_birth": "1985-04-12", "member_id": "UHC-100200300",
-             "weight_kg": "72.45", "weight_date": "2026-11-20"}
+             "weight_kg": "72.45", "weight_date": iso(-7)}
+# The example's weight Observation, written for 2026-11-27, moved to AS_OF.
+EXAMPLE_WEIGHT_AT = "2026-11-20T10:30:00-05:00"
 
 
 def card_link(client, keys) -> dict:  # noqa: F811 (the fixture's value)
-    response = call(client, json.loads(EXAMPLE.read_text()), token(keys[0]))
+    example = EXAMPLE.read_text().replace(EXAMPLE_WEIGHT_AT, f"{iso(-7)}T10:30:00-05:00")
+    response = call(client, json.loads(example), token(keys[0]))
     assert response.status_code == 200, response.content
     (card,) = response.json()["cards"]
     return card["links"][1]
@@ -61,7 +65,8 @@ def test_the_card_link_opens_the_wizard_prefilled(client, keys, registered,  # n
     html = response.content.decode()
     assert "started with the answers your EHR sent" in html
     # As the form shows them: dates as the prescriber types them.
-    shown = {**PREFILLED, "date_of_birth": "04/12/1985", "weight_date": "11/20/2026"}
+    shown = {**PREFILLED, "date_of_birth": "04/12/1985",
+             "weight_date": days(-7).strftime("%m/%d/%Y")}
     assert {key: field_value(html, key) for key in PREFILLED} == shown
     req = AuthorizationRequest.objects.get()
     assert req.answer_origins == {key: "auto-server" for key in PREFILLED}
