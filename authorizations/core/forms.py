@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -60,13 +61,13 @@ class LocalDateTimeField(forms.DateTimeField):
     A time that does not exist (the hour the clocks skip) is still refused,
     with Django's message."""
 
-    def __init__(self, *, repeated: str, **kwargs):
+    def __init__(self, *, repeated: str, **kwargs: Any) -> None:
         if repeated not in ("earlier", "later"):
             raise ValueError(f"repeated must be 'earlier' or 'later', not {repeated!r}")
         self.fold = 0 if repeated == "earlier" else 1
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> datetime | None:
         naive = self._naive(value)
         if naive is not None:
             zone = timezone.get_current_timezone()
@@ -78,7 +79,7 @@ class LocalDateTimeField(forms.DateTimeField):
                 return (second if self.fold else first).astimezone(UTC)
         return super().to_python(value)
 
-    def _naive(self, value) -> datetime | None:
+    def _naive(self, value: Any) -> datetime | None:
         """The typed wall time, read as Django reads it (ISO 8601 first, then
         the input formats); None for anything else, left to Django."""
         if not isinstance(value, str) or not value.strip():
