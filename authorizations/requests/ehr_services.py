@@ -7,7 +7,6 @@ The token is never stored, only its SHA-256; the answers go once used."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
@@ -19,17 +18,13 @@ from authorizations.core import deadlines
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
 from authorizations.models import HTC, AuthorizationRequest, EHRLaunch
-from authorizations.requests import origins
+from authorizations.requests import origins, selectors
 from authorizations.requests.services import request_create, request_save_draft
 
 
 class LaunchNotFound(Exception):
     """No usable link: unknown, another HTC's, used, or expired (all a 404,
     so a link tells a stranger nothing)."""
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @service
@@ -43,8 +38,8 @@ def ehr_launch_create(*, by: Any, htc: HTC, answers: dict[str, Any],
         (EHRLaunch.objects.filter(expires_at__lte=now, used_at__isnull=True)
          .exclude(answers={}).update(answers={}))
         launch = EHRLaunch.objects.create(
-            token_sha256=_digest(token), htc=htc, order=order[:200], answers=answers,
-            created_at=now, expires_at=deadlines.ehr_launch_expires(now))
+            token_sha256=selectors.ehr_token_digest(token), htc=htc, order=order[:200],
+            answers=answers, created_at=now, expires_at=deadlines.ehr_launch_expires(now))
         # Which answers, never their values: they are patient data.
         audit(by=by, action=AuditAction.EHR_LAUNCH_CREATE, obj=launch,
               keys=sorted(answers), order=bool(order))
@@ -58,8 +53,8 @@ def ehr_launch_open(*, by: User, htc: HTC, token: str) -> AuthorizationRequest:
     now = timezone.now()
     with transaction.atomic():
         launch = (EHRLaunch.objects.select_for_update()
-                  .filter(token_sha256=_digest(token), htc=htc).first())
-        if launch is None or launch.used_at is not None or launch.expires_at <= now:
+                  .filter(token_sha256=selectors.ehr_token_digest(token), htc=htc).first())
+        if launch is None or not selectors.launch_usable(launch, now):
             raise LaunchNotFound
         answers = launch.answers
         req = request_create(by=by, htc=htc)

@@ -3,13 +3,15 @@ and the plain values the templates print (templates compute nothing)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from authorizations import policy
 from authorizations.core import deadlines, zones
@@ -19,6 +21,7 @@ from authorizations.models import (
     AuthorizationRequest,
     AuthorizationStatus,
     Determination,
+    EHRLaunch,
     Status,
 )
 from authorizations.policy import QUESTION_BY_KEY
@@ -318,3 +321,25 @@ def dashboard_rows(htc: HTC) -> list[AuthorizationRequest]:
     open_appeal = Appeal.objects.filter(request=OuterRef("pk"), decided_at__isnull=True)
     return list(requests_for_htc(htc).annotate(appeal_open=Exists(open_appeal))
                 .order_by("-updated_at"))
+
+
+def ehr_token_digest(token: str) -> str:
+    """What is kept of a CRD card link's token (EHRLaunch.token_sha256)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def launch_usable(launch: EHRLaunch | None, now: datetime) -> bool:
+    """A card's link opens a draft once, before it expires."""
+    return launch is not None and launch.used_at is None and launch.expires_at > now
+
+
+def ehr_launch_to_confirm(*, htc: HTC, token: str) -> list[tuple[str, str]] | None:
+    """What the EHR sent behind `token`, as (question, answer) rows for the
+    prescriber to confirm before a draft is started; None when the link is not
+    `htc`'s, or used, or expired."""
+    launch = EHRLaunch.objects.filter(token_sha256=ehr_token_digest(token), htc=htc).first()
+    if not launch_usable(launch, timezone.now()):
+        return None
+    assert launch is not None  # launch_usable says so; for mypy
+    return [(QUESTION_BY_KEY[key].label, display_answer(key, value))
+            for key in policy.ANSWER_KEYS if (value := launch.answers.get(key)) is not None]

@@ -50,18 +50,27 @@ def dashboard(request):
 
 
 @prescriber_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def request_from_ehr(request, token: str):
-    """The CRD card's link: a new draft with what the EHR's order said,
-    opened on its first step. Unknown, another HTC's, used or expired: 404."""
-    try:
-        req = ehr_services.ehr_launch_open(by=request.user, htc=request.prescriber_profile.htc,
-                                           token=token)
-    except ehr_services.LaunchNotFound:
-        raise Http404("This link from the EHR was already used or has expired.") from None
-    messages.info(request, f"Draft {req.number} started with the answers your EHR sent. Check "
-                           "them as you go: the review marks each one “Filled from the EHR”.")
-    return redirect("request_resume", pk=req.pk)
+    """The CRD card's link. GET shows what the EHR sent and asks to start: a
+    link scanner or a browser's prefetch must not use the one-time link up.
+    POST starts the draft, opened on its first step. Unknown, another HTC's,
+    used or expired: 404."""
+    htc = request.prescriber_profile.htc
+    if request.method == "POST":
+        try:
+            req = ehr_services.ehr_launch_open(by=request.user, htc=htc, token=token)
+        except ehr_services.LaunchNotFound:
+            raise Http404("This link from the EHR was already used or has expired.") from None
+        messages.info(request, f"Draft {req.number} started with the answers your EHR sent. "
+                               "Check them as you go: the review marks each one “Filled from "
+                               "the EHR”.")
+        return redirect("request_resume", pk=req.pk)
+    rows = selectors.ehr_launch_to_confirm(htc=htc, token=token)
+    if rows is None:
+        raise Http404("This link from the EHR was already used or has expired.")
+    return render(request, "authorizations/request_from_ehr.html", {
+        "page_title": f"Start a request from your EHR – {SERVICE_NAME}", "rows": rows})
 
 
 RESULT_HEADINGS = {

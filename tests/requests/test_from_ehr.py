@@ -60,7 +60,15 @@ def test_the_card_link_opens_the_wizard_prefilled(client, keys, registered,  # n
     assert re.fullmatch(r"/requests/new/from-ehr/[A-Za-z0-9_-]{40,}/", path_of(link))
     assert not any(value in link["url"] for value in PREFILLED.values())  # never PHI in a URL
     client.force_login(prescriber)
-    response = client.get(path_of(link), follow=True)
+    # First what the EHR sent, to confirm: the link is not used up by looking.
+    page = client.get(path_of(link))
+    assert page.status_code == 200
+    confirm = page.content.decode()
+    assert "Start a request from your EHR" in confirm
+    assert "Quinlan" in confirm and "UHC-100200300" in confirm
+    assert not AuthorizationRequest.objects.exists()
+    assert EHRLaunch.objects.get().used_at is None
+    response = client.post(path_of(link), follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     assert "started with the answers your EHR sent" in html
@@ -79,8 +87,10 @@ def test_the_card_link_opens_the_wizard_prefilled(client, keys, registered,  # n
 def test_the_link_works_once(client, keys, registered, prescriber):  # noqa: F811
     link = card_link(client, keys)
     client.force_login(prescriber)
-    assert client.get(path_of(link)).status_code == 302
+    assert client.get(path_of(link)).status_code == 200  # looking does not use it
+    assert client.post(path_of(link)).status_code == 302
     assert client.get(path_of(link)).status_code == 404
+    assert client.post(path_of(link)).status_code == 404
     assert AuthorizationRequest.objects.count() == 1
     # What the EHR sent is gone once used: the draft holds it now.
     assert EHRLaunch.objects.get().answers == {}
@@ -92,6 +102,7 @@ def test_the_link_expires(client, keys, registered, prescriber):  # noqa: F811
     with time_machine.travel(later, tick=False):
         client.force_login(prescriber)  # signed in then: the link, not the session, expired
         assert client.get(path_of(link)).status_code == 404
+        assert client.post(path_of(link)).status_code == 404
     assert not AuthorizationRequest.objects.exists()
 
 
@@ -100,9 +111,10 @@ def test_a_strangers_link_is_a_404_and_stays_the_owners(client, keys, registered
     link = card_link(client, keys)
     client.force_login(other_prescriber)  # another HTC's prescriber
     assert client.get(path_of(link)).status_code == 404
+    assert client.post(path_of(link)).status_code == 404
     assert client.get("/requests/new/from-ehr/made-up-token/").status_code == 404
     client.force_login(prescriber)
-    assert client.get(path_of(link)).status_code == 302
+    assert client.post(path_of(link)).status_code == 302
 
 
 def test_an_ehr_that_launches_smart_apps_gets_a_smart_link(client, keys, registered,  # noqa: F811
@@ -114,13 +126,13 @@ def test_an_ehr_that_launches_smart_apps_gets_a_smart_link(client, keys, registe
     context = json.loads(link["appContext"])
     assert path_of(link).endswith(f"/{context['token']}/")
     client.force_login(prescriber)
-    assert client.get(path_of(link)).status_code == 302
+    assert client.post(path_of(link)).status_code == 302
 
 
 def test_the_audit_names_the_answers_never_their_values(client, keys, registered,  # noqa: F811
                                                         prescriber):
     client.force_login(prescriber)
-    client.get(path_of(card_link(client, keys)))
+    client.post(path_of(card_link(client, keys)))
     details = json.dumps([e.detail for e in AuditEvent.objects.all()])
     assert "ehr_launch_create" in {e.action for e in AuditEvent.objects.all()}
     assert not any(value in details for value in PREFILLED.values())
@@ -129,7 +141,7 @@ def test_the_audit_names_the_answers_never_their_values(client, keys, registered
 def test_the_questionnaire_response_names_the_order_and_keeps_the_dtr_rules(
         client, keys, registered, prescriber):  # noqa: F811
     client.force_login(prescriber)
-    client.get(path_of(card_link(client, keys)))
+    client.post(path_of(card_link(client, keys)))
     data = fhir.to_data(fhir_bundle.questionnaire_response(AuthorizationRequest.objects.get()))
     (context,) = [e for e in data["extension"] if e["url"] == dtr.EXT_QR_CONTEXT]
     assert context["valueReference"] == {
