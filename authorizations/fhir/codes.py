@@ -7,6 +7,7 @@ own domain changes CANONICAL_BASE once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from authorizations.policy import kinds
@@ -42,6 +43,95 @@ ADJUDICATION = "http://terminology.hl7.org/CodeSystem/adjudication"
 COVERAGE_RELATIONSHIP = "http://terminology.hl7.org/CodeSystem/subscriber-relationship"
 ITEM_CONTROL = "http://hl7.org/fhir/questionnaire-item-control"
 X12_REVIEW_ACTION = "https://codesystem.x12.org/005010/306"  # HCR01 action codes
+
+# ---- where each standard code was checked (issue 22)
+# LOINC's own pages (loinc.org) for these codes were not among the stored
+# copies the checking tools reach. Each code was read instead from a page that
+# reproduces the LOINC table row (long common name and the six parts) and
+# names its LOINC release, and cross-checked against a laboratory's catalogue
+# that uses the code for the test the question asks about. Read 2026-12-06.
+LOINC_VERSION = "2.82"
+
+
+@dataclass(frozen=True)
+class LoincChecked:
+    long_common_name: str
+    parts: str  # component:property:time:system:scale:method as read; "" where not read
+    source: str
+    also: str = ""  # a second source that uses or names the code
+
+
+_HA = "https://www.healthassure.in/codes/"
+LOINC_CHECKED: dict[str, LoincChecked] = {
+    "21112-8": LoincChecked(
+        "Birth date", "Birth date:TmStp:Pt:^Patient:Qn:",
+        _HA + "loinc-21112-8-birth-date-datetime (LOINC 2.82)",
+        "https://ecqi.healthit.gov/mcw/2024/ecqm-dataelement/"
+        "patientcharacteristicbirthdatebirthdate.html"),
+    "29463-7": LoincChecked(
+        "Body weight", "Body weight:Mass:Pt:^Patient:Qn:",
+        _HA + "loinc-29463-7-body-weight (LOINC 2.82)"),
+    # Percent of normal by a clotting (one-stage) assay: what the question asks
+    # (% of normal). No chromogenic-method code was found to compare with.
+    "3187-2": LoincChecked(
+        "Coagulation factor IX activity actual/normal in Platelet poor plasma by "
+        "Coagulation assay",
+        "Coagulation factor IX activity actual/Normal:RelTime:Pt:PPP:Qn:Coag",
+        _HA + "loinc-3187-2-coagulation-factor-ix-activity-actualnormal-coag-ppp-"
+        "relative-time (LOINC 2.82)",
+        "https://ltd.aruplab.com/Tests/Pub/0030100 (ARUP Factor IX, Activity: 3187-2)"),
+    "20447-9": LoincChecked(
+        "HIV 1 RNA [#/volume] (viral load) in Serum or Plasma by NAA with probe detection",
+        "",
+        "https://theohiostatelabs.testcatalog.org/show/IMML66 (HIV viral load, "
+        "copies/mL: 20447-9); long common name not read from a LOINC row"),
+    "5196-1": LoincChecked(
+        "Hepatitis B virus surface Ag [Presence] in Serum or Plasma by Immunoassay",
+        "Hepatitis B virus surface Ag:PrThr:Pt:Ser/Plas:Ord:IA",
+        _HA + "loinc-5196-1-hbv-surface-ag-ia-ql (LOINC 2.82)"),
+    "13955-0": LoincChecked(
+        "Hepatitis C virus Ab [Presence] in Serum or Plasma by Immunoassay",
+        "",
+        "https://billingscliniclaboratory.testcatalog.org/show/Billings-Clinic-3979 "
+        "(Hep C Ab: 13955-0); long common name not read from a LOINC row"),
+    "11259-9": LoincChecked(
+        "Hepatitis C virus RNA [Presence] in Serum or Plasma by NAA with probe detection",
+        "",
+        "https://www.labcorp.com/tests/550713/hepatitis-c-virus-hcv-rna-qualitative-naa "
+        "(HCV RNA NAA Qualitative: 11259-9); long common name not read from a LOINC row",
+        "http://ltd.aruplab.com/tests/pub/0098264 (HCV RNA Qualitative PCR: 11259-9)"),
+    "1742-6": LoincChecked(
+        "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
+        "Alanine aminotransferase:CCnc:Pt:Ser/Plas:Qn:",
+        _HA + "loinc-1742-6-alt-catalytic-activityvol (LOINC 2.82)",
+        "http://build.fhir.org/ig/cqframework/dqm-content-cms-2026/"
+        "ValueSet-alt-lab-tests.html (tx.fhir.org expansion, LOINC 2.82)"),
+    "1920-8": LoincChecked(
+        "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
+        "",
+        "https://kuhlab.testcatalog.org/show/AST (AST, serum: 1920-8); long common "
+        "name not read from a LOINC row"),
+}
+# The factor IX inhibitor in Bethesda units: not sent (dtr.py). 3186-4 is
+# "Coagulation factor IX activity [Units/volume] in Platelet poor plasma by
+# Coagulation assay" (_HA + "loinc-3186-4-coagulation-factor-ix-activity-coag-
+# qn-ppp", LOINC 2.82). 30086-3 is the inhibitor's presence (Ord), not its
+# titre. The candidate below was read only from Uzinfocom's ConceptMap
+# https://terminology.dhp.uz/fhir/core/ConceptMap/lab-analytes-to-loinc; confirm
+# it at https://loinc.org/3185-6/ before sending it on inhibitor_screen_bu.
+FIX_INHIBITOR_CANDIDATE = (
+    "3185-6", "Coagulation factor IX inhibitor [Units/volume] in Platelet poor plasma by "
+              "Coagulation assay")
+
+# HCPCS J1411 (x12.HCPCS): the descriptor as the policy's Applicable Codes
+# table gives it (docs/policy-2026D0120K.md), and as
+# https://carecostestimate.com/drugs/hemgenix quotes CMS's. CMS's HCPCS file
+# itself was not read.
+HCPCS_SOURCE = "docs/policy-2026D0120K.md (Applicable Codes); carecostestimate.com/drugs/hemgenix"
+# RxNorm: no RxNorm code is sent. openFDA's NDC record for Hemgenix
+# (https://api.fda.gov/drug/ndc.json?search=packaging.package_ndc:"0053-0300-30")
+# lists RXCUIs 2626772 and 2626778 to 2626794 (the kit sizes), but no source read
+# said which one is the ingredient or the branded product; none is written here.
 
 # ---- standard extensions
 EXT_UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"

@@ -15,25 +15,16 @@ from authorizations.fhir import codes, profiles
 from authorizations.fhir.x12 import CodeTable
 from authorizations.requests import origins as origin_codes
 
-# LOINC (Regenstrief, loinc.org): each code written from the LOINC table's
-# long common name, stable across the 2.7x releases; the AAV5 neutralizing
-# antibody assay (CSL's) has no LOINC code, so its items carry none.
-LOINC = CodeTable("http://loinc.org", "LOINC", "2.7x", {
-    "21112-8": "Birth date",
-    "29463-7": "Body weight",
-    "3187-2": "Coagulation factor IX activity actual/normal in Platelet poor plasma by "
-              "Coagulation assay",
-    "3186-4": "Coagulation factor IX inhibitor [Units/volume] in Platelet poor plasma by "
-              "Coagulation assay",
-    "20447-9": "HIV 1 RNA [#/volume] (viral load) in Serum or Plasma by NAA with probe "
-               "detection",
-    "5196-1": "Hepatitis B virus surface Ag [Presence] in Serum or Plasma by Immunoassay",
-    "13955-0": "Hepatitis C virus Ab [Presence] in Serum or Plasma by Immunoassay",
-    "11259-9": "Hepatitis C virus RNA [Presence] in Serum or Plasma by NAA with probe "
-               "detection",
-    "1742-6": "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
-    "1920-8": "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma",
-})
+# LOINC (Regenstrief, loinc.org). Each code below was checked against its
+# long common name and parts (codes.LOINC_CHECKED: where it was read, the
+# LOINC version that source gives, component:property:time:system:scale:method).
+# The factor IX inhibitor items carry no code: 3186-4, used here before, is
+# "Coagulation factor IX activity [Units/volume] ..." (an activity, not the
+# inhibitor), and the inhibitor code could not be confirmed against LOINC with
+# the tools at hand (codes.FIX_INHIBITOR_CANDIDATE). The AAV5 neutralizing
+# antibody assay (CSL's) has no LOINC code found, so its items carry none.
+LOINC = CodeTable("http://loinc.org", "LOINC", codes.LOINC_VERSION, {
+    code: checked.long_common_name for code, checked in codes.LOINC_CHECKED.items()})
 
 # The LOINC codes of each answer key: its own result, or (for the liver panel
 # question and the test dates) the results it is about.
@@ -43,8 +34,6 @@ ITEM_CODES: dict[str, tuple[str, ...]] = {
     "weight_date": ("29463-7",),
     "fix_activity_percent": ("3187-2",),
     "fix_activity_test_date": ("3187-2",),
-    "inhibitor_screen_bu": ("3186-4",),
-    "inhibitor_screen_date": ("3186-4",),
     "hiv_viral_load_copies_ml": ("20447-9",),
     "hiv_viral_load_date": ("20447-9",),
     "hbsag": ("5196-1",),
@@ -57,7 +46,7 @@ ITEM_CODES: dict[str, tuple[str, ...]] = {
 LIBRARY_NAME = "HemgenixPrepopulation"
 LIBRARY_ID = "hemgenix-prepopulation"
 LIBRARY_URL = f"{codes.CANONICAL_BASE}/Library/{LIBRARY_ID}"
-LIBRARY_VERSION = "1.0.0"
+LIBRARY_VERSION = "2.0.0"  # 2.0.0: the factor IX inhibitor defines removed (wrong code)
 EXT_INITIAL_EXPRESSION = \
     "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression"
 EXT_CQF_LIBRARY = "http://hl7.org/fhir/StructureDefinition/cqf-library"
@@ -71,8 +60,6 @@ INITIAL_EXPRESSIONS: dict[str, str] = {
     "weight_date": "LatestWeightDate",
     "fix_activity_percent": "LatestFactorIXActivityPercent",
     "fix_activity_test_date": "LatestFactorIXActivityDate",
-    "inhibitor_screen_bu": "LatestFactorIXInhibitorBU",
-    "inhibitor_screen_date": "LatestFactorIXInhibitorDate",
     "hiv_viral_load_copies_ml": "LatestHIVViralLoad",
     "hiv_viral_load_date": "LatestHIVViralLoadDate",
     "liver_tests_date": "LatestLiverPanelDate",
@@ -88,7 +75,6 @@ codesystem "LOINC": 'http://loinc.org'
 
 code "Body weight": '29463-7' from "LOINC"
 code "Factor IX activity": '3187-2' from "LOINC"
-code "Factor IX inhibitor": '3186-4' from "LOINC"
 code "HIV viral load": '20447-9' from "LOINC"
 code "ALT": '1742-6' from "LOINC"
 code "AST": '1920-8' from "LOINC"
@@ -116,14 +102,6 @@ define "FactorIXActivity": [Observation: "Factor IX activity"] O
 define "LatestFactorIXActivityPercent": First("FactorIXActivity").value as Quantity
 
 define "LatestFactorIXActivityDate": date from (First("FactorIXActivity").effective as dateTime)
-
-define "FactorIXInhibitor": [Observation: "Factor IX inhibitor"] O
-  where O.status in {{ 'final', 'amended', 'corrected' }}
-  sort by effective descending
-
-define "LatestFactorIXInhibitorBU": First("FactorIXInhibitor").value as Quantity
-
-define "LatestFactorIXInhibitorDate": date from (First("FactorIXInhibitor").effective as dateTime)
 
 define "HIVViralLoads": [Observation: "HIV viral load"] O
   where O.status in {{ 'final', 'amended', 'corrected' }}

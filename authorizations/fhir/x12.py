@@ -63,6 +63,8 @@ PLACE_OF_SERVICE = CodeTable(
     "CMS Place of Service Code Set", "2016 and later (code 22's present name)",
     {"22": "On Campus-Outpatient Hospital"})
 
+# The descriptor as the policy's Applicable Codes table gives it
+# (codes.HCPCS_SOURCE); CMS's HCPCS release file itself was not read.
 HCPCS = CodeTable("http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
                   "CMS HCPCS Level II", "J1411 effective 2023-07-01", {
                       "J1411": "Injection, etranacogene dezaparvovec-drlb, per therapeutic "

@@ -13,7 +13,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 
 from authorizations import fhir, policy
 from authorizations.fhir import bundle as fhir_bundle
-from authorizations.fhir import dtr, importing, profiles
+from authorizations.fhir import codes, dtr, importing, profiles
 from authorizations.models import AuditEvent
 from tests.cases import AS_OF, approvable_case
 
@@ -35,7 +35,7 @@ def test_the_questionnaire_declares_the_dtr_profile_and_its_library(questionnair
 
 
 @pytest.mark.parametrize("key,loinc", [
-    ("fix_activity_percent", ["3187-2"]), ("inhibitor_screen_bu", ["3186-4"]),
+    ("fix_activity_percent", ["3187-2"]),
     ("hiv_viral_load_copies_ml", ["20447-9"]), ("hbsag", ["5196-1"]),
     ("hcv_antibody", ["13955-0"]), ("hcv_rna", ["11259-9"]),
     ("liver_enzymes_tested", ["1742-6", "1920-8"]), ("weight_kg", ["29463-7"]),
@@ -44,6 +44,26 @@ def test_lab_items_carry_their_loinc_codes(questionnaire, key, loinc):
     item = items(questionnaire)[key]
     assert [(c.system, c.code) for c in item.code] == [("http://loinc.org", c) for c in loinc]
     assert all(c.display == dtr.LOINC.codes[c.code] for c in item.code)
+
+
+def test_each_loinc_code_names_its_source_and_its_long_common_name():
+    assert dtr.LOINC.version == codes.LOINC_VERSION == "2.82"
+    named = {code for item_codes in dtr.ITEM_CODES.values() for code in item_codes}
+    assert named == set(dtr.LOINC.codes) == set(codes.LOINC_CHECKED)
+    assert dtr.LOINC.codes["3187-2"] == ("Coagulation factor IX activity actual/normal in "
+                                         "Platelet poor plasma by Coagulation assay")
+    assert all(checked.source for checked in codes.LOINC_CHECKED.values())
+
+
+def test_the_inhibitor_screen_carries_no_factor_ix_activity_code(questionnaire):
+    """3186-4 is factor IX activity [Units/volume]: an EHR filling the inhibitor
+    screen from it would enter an activity as Bethesda units."""
+    for key in ("inhibitor_screen_bu", "inhibitor_screen_date"):
+        item = items(questionnaire)[key]
+        assert not item.code
+        assert not [e for e in item.extension or () if e.url == dtr.EXT_INITIAL_EXPRESSION]
+    assert "3186-4" not in dtr.CQL and "3186-4" not in dtr.LOINC.codes
+    assert "3186-4" not in fhir.dumps(questionnaire)
 
 
 def test_every_initial_expression_names_an_expression_of_the_library(client, questionnaire):
