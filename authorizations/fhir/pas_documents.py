@@ -28,7 +28,11 @@ DOCUMENT_KIND_SYSTEM = codes.DOCUMENT_KIND_SYSTEM
 LOINC = codes.LOINC
 # LOINC document codes (scale DOC: FHIR's doc-typecodes value set,
 # http://hl7.org/fhir/ValueSet/doc-typecodes; displays as loinc.org gives
-# them) that name one of this service's kinds without doubt.
+# them) that name one of this service's kinds without doubt. Checked (issue
+# 22): all four as USCDI's Clinical Notes list names them
+# (https://www.healthit.gov/isa/uscdi-data/clinical-notes); 11506-3 and
+# 11488-4 also at https://loinc.org/11506-3.html (LOINC 2.78) and
+# https://loinc.org/11488-4.html/ (Find:Pt:{Setting}:Doc:{Role}).
 KIND_BY_LOINC = {
     "18748-4": DocumentKind.LIVER_IMAGING,  # Diagnostic imaging study
     "11506-3": DocumentKind.CLINIC_NOTE,  # Progress note
@@ -36,6 +40,9 @@ KIND_BY_LOINC = {
     "34117-2": DocumentKind.CLINIC_NOTE,  # History and physical note
 }
 # LOINC codes that say a report is a lab report, not which one.
+# 11502-2: component "Laboratory report.total", the whole laboratory report
+# (eHealth Suisse's CDA lab report template, ehealthsuisse.art-decor.org;
+# loinc.org's own page not read).
 LAB_REPORT_LOINC = "11502-2"  # Laboratory report
 EXT_DOCUMENT_INFORMATION = profiles.PAS + "extension-documentInformation"
 
