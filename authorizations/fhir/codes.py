@@ -114,9 +114,10 @@ LOINC_CHECKED: dict[str, LoincChecked] = {
 }
 # The factor IX inhibitor in Bethesda units: not sent (dtr.py). 3186-4 is
 # "Coagulation factor IX activity [Units/volume] in Platelet poor plasma by
-# Coagulation assay" (_HA + "loinc-3186-4-coagulation-factor-ix-activity-coag-
-# qn-ppp", LOINC 2.82). 30086-3 is the inhibitor's presence (Ord), not its
-# titre. The candidate below was read only from Uzinfocom's ConceptMap
+# Coagulation assay", LOINC 2.82, at
+# https://www.healthassure.in/codes/loinc-3186-4-coagulation-factor-ix-activity-coag-qn-ppp
+# 30086-3 is the inhibitor's presence (Ord), not its titre. The candidate
+# below was read only from Uzinfocom's ConceptMap
 # https://terminology.dhp.uz/fhir/core/ConceptMap/lab-analytes-to-loinc; confirm
 # it at https://loinc.org/3185-6/ before sending it on inhibitor_screen_bu.
 FIX_INHIBITOR_CANDIDATE = (
@@ -130,8 +131,9 @@ FIX_INHIBITOR_CANDIDATE = (
 HCPCS_SOURCE = "docs/policy-2026D0120K.md (Applicable Codes); carecostestimate.com/drugs/hemgenix"
 # RxNorm: no RxNorm code is sent. openFDA's NDC record for Hemgenix
 # (https://api.fda.gov/drug/ndc.json?search=packaging.package_ndc:"0053-0300-30")
-# lists RXCUIs 2626772 and 2626778 to 2626794 (the kit sizes), but no source read
-# said which one is the ingredient or the branded product; none is written here.
+# lists many RXCUIs (2626772, 2626778 to 2626794, and more: the excerpt read was
+# cut), but no source read said which one is the ingredient or the branded
+# product; none is written here.
 
 # ---- standard extensions
 EXT_UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
