@@ -33,7 +33,10 @@ def _x12(number: str, name: str, codes: dict[str, str]) -> CodeTable:
                      f"X12 {X12_VERSION} code source {number} ({name})", X12_VERSION, codes)
 
 
-# HCR01: the review action (PAS extension-reviewAction code).
+# HCR01: the review action (PAS extension-reviewAction code). Checked (issue
+# 22) at profiles.PAS_SOURCE, input/fsh/Examples.fsh: A1 "Certified in total"
+# (line 257) and A3 "Not Certified" (line 223) as there; the example writes A4
+# as "Pending" (line 328). "Pended" is kept: X12's own list was not read.
 REVIEW_ACTION = _x12("306", "Action Code", {
     "A1": "Certified in total", "A3": "Not Certified", "A4": "Pended"})
 # UM03 / Claim.item.category: the service type. A drug infused in a clinic is
@@ -45,10 +48,13 @@ REQUEST_TYPE = _x12("1525", "Request Category Code", {"HS": "Health Services Rev
 # UM02 / extension-certificationType.
 CERTIFICATION_TYPE = _x12("1322", "Certification Type Code", {"I": "Initial"})
 # NM101 / careTeam.role and the authorized provider's type: the prescriber
-# orders the drug.
+# orders the drug. Of these only X3 is in the guide's examples (Examples.fsh
+# line 608); DK and FA were not checked against X12's list.
 ENTITY_IDENTIFIER = _x12("98", "Entity Identifier Code", {
     "DK": "Ordering Physician", "FA": "Facility", "X3": "Utilization Management Organization"})
-# PWK01 / CommunicationRequest.category: what a document is.
+# PWK01 / CommunicationRequest.category: what a document is. Only PY
+# "Physician's Report" is in the guide's examples (Examples.fsh line 83); LA, DG
+# and OZ were not checked against X12's list.
 REPORT_TYPE = _x12("755", "Report Type Code", {
     "LA": "Laboratory Results", "DG": "Diagnostic Report", "PY": "Physician's Report",
     "OZ": "Support Data for Claim"})
@@ -57,7 +63,8 @@ TRANSMISSION = _x12("756", "Report Transmission Code", {"EL": "Electronically On
 
 # Claim.item.locationCodeableConcept: an HTC infuses Hemgenix in its
 # hospital's outpatient clinic (the label's one-time infusion; an inpatient
-# admission is itself a criterion not met, no_inpatient_admission).
+# admission is itself a criterion not met, no_inpatient_admission). The
+# guide's examples use 11 only; 22's name was not checked against CMS's list.
 PLACE_OF_SERVICE = CodeTable(
     "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set",
     "CMS Place of Service Code Set", "2016 and later (code 22's present name)",
