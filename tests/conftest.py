@@ -1,8 +1,10 @@
 import hashlib
 import os
+import tempfile
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, time, timedelta
 from functools import partial
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +16,7 @@ from django.utils import timezone
 
 from authorizations.models import AuthorizationRequest, LetterKind, Status
 from authorizations.requests.services import request_decide, request_submit
-from tests import cases
+from tests import cases, dbtemplate
 from tests.cases import case_tested_on
 from tests.factories import (
     PrescriberFactory,
@@ -73,6 +75,21 @@ def browser_type_launch_args(browser_type_launch_args):
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                      "--no-first-run", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync"]}
+
+
+@pytest.fixture(scope="session")
+def _migrated_once(request):
+    """tests/dbtemplate.py: one `migrate` for all the workers' SQLite databases."""
+    cache = request.config.cache
+    directory = cache.mkdir("migrated-db") if cache is not None else Path(
+        tempfile.gettempdir())
+    dbtemplate.migrate_once(Path(directory))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrated_once, django_db_setup):
+    """pytest-django's, after _migrated_once."""
+    return django_db_setup
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,24 +4,22 @@ else does not exist for them (404)."""
 import pytest
 
 from authorizations.models import AuditEvent, AuthorizationRequest, Status
-from tests.walker import Walker, login, step_post_data
+from tests.walker import login, step_post_data
 
 pytestmark = pytest.mark.django_db
 
 
+# Built through the services: who may see a request does not depend on how it
+# was entered, and walking the wizard (tests/requests/wizard/test_flow.py) for
+# each of these tests cost two seconds apiece.
 @pytest.fixture
-def submitted(prescriber_client, case):
-    walker = Walker(prescriber_client)
-    walker.walk_to("review", case)
-    walker.submit_step(case)
-    return walker.request()
+def submitted(prescriber, submit, case):
+    return submit(prescriber, case)
 
 
 @pytest.fixture
-def draft(prescriber_client, case):
-    walker = Walker(prescriber_client)
-    walker.walk_to("aav5", case)
-    return walker.request()
+def draft(make_draft, case):
+    return make_draft(case)
 
 
 def _urls(req):
