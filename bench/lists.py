@@ -65,8 +65,11 @@ def page_queries(path: str) -> int:
 
 
 LISTS = {"admin changelist": "/admin/authorizations/authorizationrequest/",
-         # Its default period: this month so far.
+         # Its default period: the last 12 full months (about 12,000 of the
+         # 100,000 requests); the month so far was the default until issue 20's
+         # polish, measured on its own for comparison with earlier runs.
          "operations page": "/operations/",
+         "operations, month": "/operations/?from={month_start}&to={today}",
          # Every request ever: the figures are medians and averages over every
          # row of the period, so this one grows with the table.
          "operations, 10 years": "/operations/?from={ten_years_ago}&to={today}"}
@@ -87,7 +90,8 @@ def run_lists(args, base_p50: float, password: str) -> None:
             cursor.execute("VACUUM ANALYZE authorizations_authorizationrequest")
         for name, path in LISTS.items():
             today = date.today()
-            path = path.format(today=today, ten_years_ago=today.replace(year=today.year - 10))
+            path = path.format(today=today, month_start=today.replace(day=1),
+                               ten_years_ago=today.replace(year=today.year - 10))
             queries = page_queries(path)
             p50, p99 = summarize(timed_gets(client, path, max(20, args.samples // 4)))
             figures[name, total] = (queries, p50)

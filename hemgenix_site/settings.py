@@ -82,7 +82,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "authorizations.core.middleware.PrivatePagesMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a 404 does not save an unchanged session (core/middleware.py).
+    "authorizations.core.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -236,6 +237,10 @@ STORAGES = {
 }
 # Tests and local runs serve files straight from static/ without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or not env_bool("DJANGO_MANIFEST_STATIC", True)
+# Files at the site's root, served by WhiteNoise before Django sees the request:
+# /favicon.ico, which browsers ask for whatever a page links (a PDF, the API's
+# JSON); it had reached Django, and each request saved the session.
+WHITENOISE_ROOT = BASE_DIR / "root-files"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

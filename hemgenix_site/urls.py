@@ -1,28 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import urls as auth_urls
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from authorizations.accounts import views
 from authorizations.core import health
-
-
-class FaviconView(RedirectView):
-    """Browsers ask for /favicon.ico whatever the page says: send the real icon
-    (its URL read per request, as the static files storage names it)."""
-
-    def get_redirect_url(self, *args, **kwargs):
-        return static("img/favicon.svg")
-
 
 admin.site.site_header = "Hemgenix prior authorization: clinical review"
 admin.site.site_title = "Hemgenix PA review"
 admin.site.index_title = "Requests and determinations"
 
 urlpatterns = [
-    # Browsers ask for it whatever the page says: answer with the real icon.
-    path("favicon.ico", FaviconView.as_view(), name="favicon"),
+    # /favicon.ico is WhiteNoise's (settings.WHITENOISE_ROOT), never Django's.
     # Load balancers: no login, no patient data (core/health.py).
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -98,6 +98,7 @@ class AuditAction(models.TextChoices):
     CDS_CLIENT_REGISTER = "cds_client_register", "EHR registered for CDS Hooks"
     EHR_LAUNCH_CREATE = "ehr_launch_create", "An EHR order's facts kept for its request form link"
     EHR_LAUNCH_OPEN = "ehr_launch_open", "Draft started from an EHR order's link"
+    EHR_LAUNCH_VIEW = "ehr_launch_view", "What an EHR order's link holds shown to confirm"
     # The reviewer's desk (issue 20): owners, documents read in the page, exceptions.
     CLAIM = "claim", "Case claimed"
     REASSIGN = "reassign", "Case reassigned"

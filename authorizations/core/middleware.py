@@ -7,8 +7,9 @@ core/logs.py's RequestLogMiddleware."""
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from ipware import get_client_ip
 
 
@@ -26,6 +27,25 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             add_never_cache_headers(response)
         return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a 404 leaves an unchanged session alone. With
+    SESSION_SAVE_EVERY_REQUEST (the idle logoff), Django saves the session
+    after every response below 500: a browser's request for a missing file
+    (a favicon, a source map) after a page has loaded wrote the session row
+    beside the page's own work (a test's live server saw "cannot start a
+    transaction within a transaction"). A 404 shows nothing of the user's, so
+    it neither extends the idle time nor needs the cookie renewed; a session
+    the request changed (a login, a logout) is still saved as Django would."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if response.status_code == 404 and session is not None and not session.modified:
+            if session.accessed:
+                patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)
 
 
 def client_ip_behind_proxy(request: HttpRequest) -> str | None:

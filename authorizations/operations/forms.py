@@ -1,8 +1,10 @@
-"""The operations pages' period: From and To dates, in the query string."""
+"""The operations pages' period: From and To dates, in the query string,
+and the named periods the page offers as links (the default among them)."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django import forms
 
@@ -42,3 +44,48 @@ class PeriodForm(AccessibleForm):
         if start and end and start > end:
             self.add_error("to", "To date must be on or after the From date")
         return data
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    name: str
+    start: date
+    end: date
+
+    @property
+    def query(self) -> dict[str, str]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+def _months_back(day: date, months: int) -> date:
+    """The first of the month `months` before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def periods(today: date) -> list[Period]:
+    """The named periods, the default first. The default is the last 12 full
+    months: a year of whole months, the span of annual prior authorization
+    reporting (CMS), unchanged all month long, and one that
+    `seed_demo --history` fills (each of its years' requests fall in the year
+    before today and at least 75 days back; a quarter's or a month's do not
+    reach 11 in every cell). The month so far, the old default, is mostly empty
+    in its first days; it stays one link away."""
+    this_month = today.replace(day=1)
+    last_month_end = this_month - timedelta(days=1)
+    quarter = _months_back(today, (today.month - 1) % 3 + 3)
+    return [
+        Period("last_12_months", "The last 12 full months", _months_back(today, 12),
+               last_month_end),
+        Period("last_quarter", "The last full quarter", quarter,
+               _months_back(quarter, -3) - timedelta(days=1)),
+        Period("last_month", "The last full month", last_month_end.replace(day=1),
+               last_month_end),
+        Period("this_month", "This month so far", this_month, today),
+        Period("this_year", "This year so far", today.replace(month=1, day=1), today),
+    ]
+
+
+def default_period(today: date) -> Period:
+    return periods(today)[0]

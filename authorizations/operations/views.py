@@ -8,6 +8,7 @@ import csv
 import math
 from dataclasses import replace
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -19,14 +20,12 @@ from django.views.decorators.http import require_GET
 from authorizations.core import access, zones
 from authorizations.core.pages import SERVICE_NAME
 from authorizations.operations import metrics, outcomes
-from authorizations.operations.forms import PeriodForm
+from authorizations.operations.forms import Period, PeriodForm, default_period, periods
 from authorizations.treatment.forms import FIX_ASSAYS
 
 
 def _period(request) -> tuple[PeriodForm, date | None, date | None]:
-    today = zones.today()
-    data = request.GET if request.GET else {"from": today.replace(day=1).isoformat(),
-                                            "to": today.isoformat()}
+    data = request.GET if request.GET else default_period(zones.today()).query
     form = PeriodForm(data)
     if form.is_valid():
         return form, form.cleaned_data["from"], form.cleaned_data["to"]
@@ -71,14 +70,21 @@ def chart(figures: list[metrics.Figure]) -> dict:
             "bar_height": BAR_HEIGHT, "font_size": FONT_SIZE}
 
 
+def _link(period: Period, current: bool) -> dict:
+    return {"name": period.name, "start": period.start, "end": period.end,
+            "query": urlencode(period.query), "current": current}
+
+
 @require_GET
 def operations(request):
     refused = _allowed(request)
     if refused:
         return refused
     form, start, end = _period(request)
+    named = periods(zones.today())
     context = {"page_title": f"Operations – {SERVICE_NAME}", "form": form,
-               "suppress_below": metrics.SUPPRESS_BELOW}
+               "suppress_below": metrics.SUPPRESS_BELOW,
+               "periods": [_link(p, (p.start, p.end) == (start, end)) for p in named]}
     if start is None:
         context["error_summary"] = form.error_summary()
         return render(request, "authorizations/operations/page.html", context, status=400)
@@ -86,6 +92,7 @@ def operations(request):
     by_key = {f.key: f for f in m.figures}
     context.update({
         "metrics": m,
+        "period_name": next((p.name for p in named if (p.start, p.end) == (start, end)), ""),
         "csv_query": request.GET.urlencode() or f"from={start}&to={end}",
         "counts_chart": chart(m.counts),
         "time_chart": chart([by_key[k] for k in (

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from authorizations import policy
 from authorizations.core import deadlines
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
@@ -44,6 +45,17 @@ def ehr_launch_create(*, by: Any, htc: HTC, answers: dict[str, Any],
         audit(by=by, action=AuditAction.EHR_LAUNCH_CREATE, obj=launch,
               keys=sorted(answers), order=bool(order))
     return launch, token
+
+
+@service
+def ehr_launch_view(*, by: User, launch: EHRLaunch) -> None:
+    """The prescriber `by` was shown what `launch` holds (the patient's name,
+    birth date, member ID, ...): viewing patient data is audited, with the
+    launch as the subject, since no request exists yet. Which answers were
+    shown, never their values; the launch itself is left as it was (looking
+    does not use the link up)."""
+    audit(by=by, action=AuditAction.EHR_LAUNCH_VIEW, obj=launch,
+          keys=sorted(k for k in policy.ANSWER_KEYS if launch.answers.get(k) is not None))
 
 
 @service

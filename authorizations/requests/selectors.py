@@ -333,13 +333,15 @@ def launch_usable(launch: EHRLaunch | None, now: datetime) -> bool:
     return launch is not None and launch.used_at is None and launch.expires_at > now
 
 
-def ehr_launch_to_confirm(*, htc: HTC, token: str) -> list[tuple[str, str]] | None:
-    """What the EHR sent behind `token`, as (question, answer) rows for the
-    prescriber to confirm before a draft is started; None when the link is not
-    `htc`'s, or used, or expired."""
+def ehr_launch_to_confirm(*, htc: HTC, token: str
+                          ) -> tuple[EHRLaunch, list[tuple[str, str]]] | None:
+    """The launch behind `token` and what the EHR sent, as (question, answer)
+    rows for the prescriber to confirm before a draft is started; None when
+    the link is not `htc`'s, or used, or expired."""
     launch = EHRLaunch.objects.filter(token_sha256=ehr_token_digest(token), htc=htc).first()
     if not launch_usable(launch, timezone.now()):
         return None
     assert launch is not None  # launch_usable says so; for mypy
-    return [(QUESTION_BY_KEY[key].label, display_answer(key, value))
-            for key in policy.ANSWER_KEYS if (value := launch.answers.get(key)) is not None]
+    return launch, [(QUESTION_BY_KEY[key].label, display_answer(key, value))
+                    for key in policy.ANSWER_KEYS
+                    if (value := launch.answers.get(key)) is not None]

@@ -66,9 +66,11 @@ def request_from_ehr(request, token: str):
                                "Check them as you go: the review marks each one “Filled from "
                                "the EHR”.")
         return redirect("request_resume", pk=req.pk)
-    rows = selectors.ehr_launch_to_confirm(htc=htc, token=token)
-    if rows is None:
+    found = selectors.ehr_launch_to_confirm(htc=htc, token=token)
+    if found is None:
         raise Http404("This link from the EHR was already used or has expired.")
+    launch, rows = found
+    ehr_services.ehr_launch_view(by=request.user, launch=launch)  # issue 22: PHI shown
     return render(request, "authorizations/request_from_ehr.html", {
         "page_title": f"Start a request from your EHR – {SERVICE_NAME}", "rows": rows})
 

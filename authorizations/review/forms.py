@@ -90,17 +90,29 @@ class InformationForm(forms.Form):
         return data
 
 
+# Peer-to-peer times on the night the clocks fall back (core.forms.LocalDateTimeField):
+# a time offered, asked for or scheduled is an appointment yet to come, read as
+# the later of a repeated hour: whoever goes by the first reading waits, nobody
+# arrives after the call, and a time typed in the first of the two hours is
+# never refused as past. When a discussion was held is a record of what has
+# happened, read as the earlier: typed in that hour, it is never in the future.
+APPOINTMENT, HAPPENED = "later", "earlier"
+TIME_WIDGET = {"attrs": {"type": "datetime-local"}, "format": "%Y-%m-%dT%H:%M"}
+
+
 class PeerToPeerForm(forms.Form):
     """Offer times (up to three), schedule one of the times offered, or record
     a discussion held with its outcome."""
 
     time_1, time_2, time_3 = (
-        forms.DateTimeField(label=f"{nth} time offered", required=False,
-                            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+        LocalDateTimeField(repeated=APPOINTMENT, label=f"{nth} time offered", required=False,
+                           widget=forms.DateTimeInput(**TIME_WIDGET))
         for nth in ("First", "Second", "Third"))
-    scheduled_at = forms.DateTimeField(label="Time scheduled", required=False)
-    held_at = forms.DateTimeField(label="Held at", required=False,
-                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    # A radio button of the times offered, whose values carry their offset.
+    scheduled_at = LocalDateTimeField(repeated=APPOINTMENT, label="Time scheduled",
+                                      required=False)
+    held_at = LocalDateTimeField(repeated=HAPPENED, label="Held at", required=False,
+                                 widget=forms.DateTimeInput(**TIME_WIDGET))
     outcome = forms.ChoiceField(label="Outcome", required=False,
                                 choices=[("", "Choose the outcome")] + P2POutcome.choices)
     notes = forms.CharField(label="What was discussed", required=False, strip=True,
@@ -146,14 +158,16 @@ class ExpediteForm(AccessibleForm):
 TIME_INVALID = "Enter the time as a date and time, e.g. 2026-12-01 14:30"
 
 
-def _time_field(label: str, *, required: bool) -> forms.DateTimeField:
-    """One time the prescriber is available (a browser's date-and-time input)."""
+def _time_field(label: str, *, required: bool) -> LocalDateTimeField:
+    """One time the prescriber is available (a browser's date-and-time input):
+    an appointment, the later of a repeated hour."""
     errors = {"invalid": TIME_INVALID}
     if required:
         errors["required"] = "Enter at least one time you are available"
-    return forms.DateTimeField(
-        label=label, required=required, error_messages=errors,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}))
+    return LocalDateTimeField(
+        repeated=APPOINTMENT, label=label, required=required, error_messages=errors,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"},
+                                   format="%Y-%m-%dT%H:%M"))
 
 
 class PeerToPeerRequestForm(AccessibleForm):

@@ -117,7 +117,6 @@ EXPECTED: dict[str, Expect] = {
                              obj="submitted", data=True),
     # FHIR: the Questionnaire is public (no patient data); a request's Bundle has
     # the letters' readers; the upload is the prescriber's.
-    "favicon": public(anonymous=REDIRECT, signed_in=REDIRECT),
     "fhir_questionnaire_search": public(),
     "fhir_questionnaire": public(),
     "request_fhir": Expect(anonymous=LOGIN, other=NOT_FOUND, reviewer=OK, owner=OK,

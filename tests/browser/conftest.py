@@ -39,10 +39,13 @@ def prescriber_user(transactional_db):
 @pytest.fixture
 def browser_page(page, live_server, axe_source, request):
     page.set_default_timeout(5000)
-    # The browser's own /favicon.ico request (the admin links no icon) reached
-    # Django after the page had loaded, and its session save shared the live
-    # server's SQLite connection with the test's next service call ("cannot
-    # start a transaction within a transaction", now and then in CI).
+    # The browser's own /favicon.ico request once reached Django after the
+    # page had loaded, and its session save shared the live server's SQLite
+    # connection with the test's next service call ("cannot start a
+    # transaction within a transaction", now and then in CI). Every page now
+    # links the icon, /favicon.ico is WhiteNoise's file and a 404 saves no
+    # session (tests/core/test_favicon.py, test_icon_browser.py); answered
+    # here too, as defence in depth.
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204, body=""))
     return Browser(page, live_server.url, axe_source, request.node.name)
 

@@ -58,6 +58,7 @@ def signed_in(browser_page, operations_user):
 def test_operations_page_passes_axe_and_works_by_keyboard(signed_in):
     b, page = signed_in
     expect(page.get_by_role("heading", level=1)).to_contain_text("Operations")
+    expect(page.locator("#period-shown")).to_contain_text("The last 12 full months: requests")
     expect(page.get_by_role("img", name="Requests and decisions")).to_be_visible()
     assert_chart_text_readable(page)
     b.check("operations")
@@ -84,6 +85,14 @@ def test_operations_page_passes_axe_and_works_by_keyboard(signed_in):
     b.check("operations-period")
     link = page.get_by_role("link", name="Download these metrics as CSV")
     assert f"from={iso(-57)}" in link.get_attribute("href")
+
+    # A named period, by keyboard: the page names it and marks its link.
+    page.get_by_role("link", name="The last full quarter").focus()
+    with page.expect_navigation():
+        keyboard.press("Enter")
+    expect(page.locator("#period-shown")).to_contain_text("The last full quarter: requests")
+    expect(page.get_by_role("link", name="The last full quarter")).to_have_attribute(
+        "aria-current", "page")
 
 
 def test_outcomes_page_passes_axe(signed_in):

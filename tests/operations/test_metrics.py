@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from authorizations.models import AuthorizationRequest, Status
 from authorizations.operations import metrics
+from authorizations.operations.forms import periods
 from authorizations.operations.services import user_create_operations
 from authorizations.requests.services import request_decide
-from tests.cases import approvable_case
+from tests.cases import approvable_case, days, long_date
 from tests.factories import login, submitted_request
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +141,45 @@ def test_the_page_and_its_csv(client, operations_user, prescriber):
     assert rows[0][:3] == ["metric", "key", "value"]
     cells = {r[1]: r[2] for r in rows[1:]}
     assert cells["submitted"] == "12" and cells["denied"] == "<11"
+
+
+@pytest.mark.parametrize("n", range(0, 400, 29))
+def test_the_named_periods_are_whole_months_before_today(n):
+    today = days(-n)
+    named = {p.key: p for p in periods(today)}
+    month_start = today.replace(day=1)
+    year, quarter, month = named["last_12_months"], named["last_quarter"], named["last_month"]
+    assert (year.start, year.end) == (month_start.replace(year=month_start.year - 1),
+                                      month_start - timedelta(days=1))
+    assert month.end == year.end and month.start == year.end.replace(day=1)
+    # The latest whole calendar quarter that ended before today.
+    assert quarter.start.day == 1 and quarter.start.month in (1, 4, 7, 10)
+    after = quarter.end + timedelta(days=1)
+    assert after.day == 1 and (after.month - quarter.start.month) % 12 == 3
+    assert quarter.end < today and (today - quarter.end).days <= 92
+    assert (named["this_month"].start, named["this_month"].end) == (month_start, today)
+    assert named["this_year"].start == today.replace(month=1, day=1)
+
+
+def test_the_page_opens_on_the_last_12_full_months_and_offers_the_others(
+        client, operations_user):
+    client.force_login(operations_user)
+    html = client.get("/operations/").content.decode()
+    month_start = days(0).replace(day=1)
+    since, until = month_start.replace(year=month_start.year - 1), month_start - timedelta(days=1)
+    assert (f"The last 12 full months: requests submitted from\n    {long_date(since)} to "
+            f"{long_date(until)}.") in html
+    assert f'?from={since}&amp;to={until}" aria-current="page">The last 12 full months</a>' \
+        in html
+    assert f'?from={month_start}&amp;to={days(0)}">This month so far</a>' in html
+    # Another named period: its name and dates, and the CSV of the same period.
+    html = client.get("/operations/", {"from": month_start, "to": days(0)}).content.decode()
+    assert f"This month so far: requests submitted from\n    {long_date(month_start)} to " \
+        f"{long_date(days(0))}." in html
+    assert f"from={month_start}&amp;to={days(0)}" in html.split("Download these metrics")[0]
+    # The CSV's default period is the page's.
+    rows = list(csv.reader(io.StringIO(client.get("/operations/metrics.csv").content.decode())))
+    assert rows[1][4:] == [since.isoformat(), until.isoformat()]
 
 
 def test_period_errors_name_the_field(client, operations_user):

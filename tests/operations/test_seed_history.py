@@ -12,6 +12,7 @@ from django.core.management import call_command
 from authorizations.core import zones
 from authorizations.models import AuditEvent, AuthorizationRequest, FollowUp
 from authorizations.operations import metrics, outcomes
+from tests.cases import long_date
 from tests.factories import login
 
 pytestmark = pytest.mark.django_db
@@ -44,15 +45,21 @@ def test_a_years_history_fills_the_figures_of_that_year(settings, monkeypatch, q
         == first.submitted_at < first.created_at + timedelta(days=2)
     assert zones.service_date(first.submitted_at) < today - timedelta(days=365)
 
-    # The operations page for the last year: every cell holds 11 or more.
-    year = metrics.compute(today - timedelta(days=365), today)
-    assert [f.key for f in year.figures if f.suppressed or f.value is None] == []
-    assert min(f.value for f in year.counts) >= 11
+    # The operations page as it opens (its default period, the last 12 full
+    # months): every cell holds 11 or more, and the page names the period.
     login(client, User.objects.get(username="demo-reviewer"))
-    page = client.get("/operations/", {"from": (today - timedelta(days=365)).isoformat(),
-                                       "to": today.isoformat()}).content.decode()
+    page = client.get("/operations/").content.decode()
+    month_start = today.replace(day=1)
+    last = month_start - timedelta(days=1)
+    since = month_start.replace(year=month_start.year - 1)
+    assert re.search(r"The last 12 full months: requests submitted from\s+"
+                     + re.escape(f"{long_date(since)} to {long_date(last)}."), page)
     shown = cells(page)
-    assert len(shown) == len(year.figures) and "fewer than 11" not in shown
+    assert len(shown) == len(metrics.compute(since, last).figures)
+    assert "fewer than 11" not in shown and "none" not in shown
+    counts = cells(page.split('id="table-counts-caption"')[1].split("</table>")[0])
+    assert len(counts) == 6 and min(int(n) for n in counts) >= 11, counts
+    assert all(float(text.split()[0]) > 0 for text in shown), shown
 
     # Outcomes to 12 months: every figure stands on 11 patients or more.
     o = outcomes.compute()

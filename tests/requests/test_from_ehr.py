@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from authorizations import fhir
 from authorizations.core import deadlines
+from authorizations.core.actions import AuditAction
 from authorizations.fhir import bundle as fhir_bundle
 from authorizations.fhir import dtr, profiles
 from authorizations.models import AuditEvent, AuthorizationRequest, EHRLaunch
@@ -82,6 +83,37 @@ def test_the_card_link_opens_the_wizard_prefilled(client, keys, registered,  # n
     review = review[review.index('class="answer-group"'):]
     assert re.search(r"<dt>Date of birth</dt>\s*<dd>[^<]*<span class=\"answer-origin\">"
                      r"Filled from the EHR</span>", review)
+
+
+def test_looking_is_audited_with_the_launch_as_its_subject(
+        client, keys, registered, prescriber, other_prescriber):  # noqa: F811
+    """Issue 22: the confirmation page shows patient data (name, birth date,
+    member ID), so each look writes an audit row; no request exists yet, so
+    its subject is the launch. The row names the answers shown, never their
+    values, and looking still uses nothing up."""
+    link = card_link(client, keys)
+    launch = EHRLaunch.objects.get()
+    sent = dict(launch.answers)
+    client.force_login(other_prescriber)  # another HTC's: a 404, nothing shown
+    assert client.get(path_of(link)).status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditAction.EHR_LAUNCH_VIEW).exists()
+
+    client.force_login(prescriber)
+    for _ in range(2):
+        page = client.get(path_of(link))
+        assert page.status_code == 200 and "Quinlan" in page.content.decode()
+    seen = list(AuditEvent.objects.filter(action=AuditAction.EHR_LAUNCH_VIEW).order_by("pk"))
+    assert [(e.actor_id, e.object_type, e.object_id) for e in seen] == \
+        [(prescriber.pk, "EHRLaunch", str(launch.pk))] * 2
+    assert set(PREFILLED) <= set(seen[0].detail["keys"]) <= set(sent)
+    recorded = json.dumps([e.detail for e in seen])
+    assert not [value for value in PREFILLED.values() if value in recorded]  # no PHI
+
+    # Otherwise as it was: the link unused, its answers kept, no draft.
+    launch.refresh_from_db()
+    assert launch.used_at is None and launch.answers == sent
+    assert not AuthorizationRequest.objects.exists()
+    assert client.post(path_of(link)).status_code == 302
 
 
 def test_the_link_works_once(client, keys, registered, prescriber):  # noqa: F811

@@ -3,7 +3,7 @@ the viewer's, the zone named. A prescriber at a Los Angeles HTC types 10:00;
 a reviewer in Chicago reads 12:00 PM CST, one with no zone set (the service's,
 New York) 1:00 PM EST, and the prescriber reads 10:00 AM PST."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
@@ -114,3 +114,91 @@ def test_service_dates_and_letters_keep_the_services_zone_whoever_looks():
         assert letter_datetime(late).endswith(
             f"at {in_new_york.hour}:{in_new_york:%M} a.m. {in_new_york.tzname()}")
         assert zones.zone_words() == "Pacific time"
+
+
+def fall_back_night(zone: ZoneInfo, step: int) -> date:
+    """The night 01:30 happens twice in `zone`: the first after AS_OF
+    (step 1) or the last before it (step -1)."""
+    day = AS_OF + timedelta(days=step)
+    while True:
+        first = datetime.combine(day, time(1, 30), tzinfo=zone)
+        if first.utcoffset() != first.replace(fold=1).utcoffset():
+            return day
+        day += timedelta(days=step)
+
+
+def repeated(day: date, zone: ZoneInfo, fold: int) -> datetime:
+    """01:30 of `day` in `zone`: fold 0 the first (daylight time), 1 the second;
+    in UTC, as (PEP 495) a repeated wall time never equals another zone's."""
+    return datetime.combine(day, time(1, 30), tzinfo=zone).replace(fold=fold).astimezone(UTC)
+
+
+@pytest.fixture
+def in_new_york(prescriber):
+    htc = prescriber.prescriber.htc
+    htc.time_zone = "America/New_York"
+    return htc_save(htc, by=None)
+
+
+def test_a_time_the_prescriber_offers_in_the_repeated_hour_is_the_later_one(
+        client, prescriber, pending, in_new_york):
+    # An appointment: whoever goes by the first 01:30 waits; nobody comes late.
+    night = fall_back_night(NEW_YORK, 1)
+    response = login(client, prescriber).post(
+        reverse("request_peer_to_peer", args=[pending.pk]),
+        {"time_1": f"{night.isoformat()}T01:30", "note": ""})
+    assert response.status_code == 302
+    later = repeated(night, NEW_YORK, 1)
+    assert pending.peer_to_peers.get().offered_times == [
+        later.astimezone(NEW_YORK).isoformat()]  # T01:30:00-05:00
+    day = f"{night:%B} {night.day}, {night.year}"
+    # Django's date format names no zone for a wall time that happens twice
+    # (DateFormat leaves "T" empty), so the page cannot say EST here.
+    assert f"{day}, 1:30 AM Not yet" in text(
+        client, prescriber, reverse("request_detail", args=[pending.pk]))
+
+
+def test_the_reviewer_offers_the_later_and_records_the_earlier_of_a_repeated_hour(
+        client, reviewer, pending):
+    # The reviewer has no zone of their own: the service's, New York.
+    p2p_url = reverse("admin:authorizations_authorizationrequest_peer_to_peer",
+                      args=[pending.pk])
+    admin_url = reverse(ADMIN_PAGE, args=[pending.pk])
+    ahead = fall_back_night(NEW_YORK, 1)
+    login(client, reviewer).post(p2p_url, {"action": "offer",
+                                           "time_1": f"{ahead.isoformat()}T01:30"})
+    p2p = pending.peer_to_peers.get()
+    offered = repeated(ahead, NEW_YORK, 1)
+    assert [datetime.fromisoformat(t) for t in p2p.offered_times] == [offered]
+    client.post(p2p_url, {"action": "schedule", "scheduled_at": offered.isoformat()})
+    p2p.refresh_from_db()
+    assert p2p.scheduled_at == offered
+
+    # Held: a record of what happened, the earlier 01:30 (daylight time).
+    past = fall_back_night(NEW_YORK, -1)
+    client.post(p2p_url, {"action": "record", "held_at": f"{past.isoformat()}T01:30",
+                          "notes": "Discussed the inhibitor history."})
+    p2p.refresh_from_db()
+    held = repeated(past, NEW_YORK, 0)
+    assert p2p.held_at == held and held.astimezone(NEW_YORK).tzname() == "EDT"
+    assert f"Held {past:%B} {past.day}, {past.year}, 1:30 AM" in text(
+        client, reviewer, admin_url)
+
+
+def test_a_time_the_form_refuses_is_named_and_nothing_is_recorded(client, reviewer, pending):
+    p2p_url = reverse("admin:authorizations_authorizationrequest_peer_to_peer",
+                      args=[pending.pk])
+    admin_url = reverse(ADMIN_PAGE, args=[pending.pk])
+    login(client, reviewer).post(p2p_url, {"action": "offer",
+                                           "time_1": f"{(DAY + timedelta(days=1))}T10:00"})
+    response = client.post(p2p_url, {"action": "record", "held_at": "yesterday at ten",
+                                      "notes": "Discussed."}, follow=True)
+    assert "Nothing was recorded: Held at (Eastern time): Enter a valid date/time." in \
+        " ".join(unescape(strip_tags(response.content.decode())).split())
+    assert pending.peer_to_peers.get().held_at is None
+    response = client.post(p2p_url, {"action": "offer", "time_1": "2099-02-30T10:00"},
+                           follow=True)
+    assert "Nothing was recorded: First time offered (Eastern time): Enter a valid " \
+        "date/time." in " ".join(unescape(strip_tags(response.content.decode())).split())
+    assert pending.peer_to_peers.count() == 1
+    assert client.get(admin_url).status_code == 200

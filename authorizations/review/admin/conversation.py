@@ -40,6 +40,17 @@ def peer_to_peer_view(model_admin, request, pk: int):
     action = request.POST.get("action")
     fields = {"record": "Held at / Outcome / What was discussed",
               "schedule": "Time scheduled"}
+    # A time the form refused is named, never taken for none (a held time
+    # would have become now, an offered one "Offer at least one time").
+    typed = {"record": ("held_at",), "schedule": ("scheduled_at",)}.get(
+        action or "", ("time_1", "time_2", "time_3"))
+    refused = [f"{form.fields[name].label}: {error.rstrip('.')}"
+               for name in typed for error in form.errors.get(name, [])]
+    back = HttpResponseRedirect(
+        reverse("admin:authorizations_authorizationrequest_change", args=[req.pk]) + "#p2p")
+    if refused:
+        messages.error(request, f"Nothing was recorded: {'; '.join(refused)}.")
+        return back
     try:
         if action == "record":
             peer_to_peer_record(by=request.user, req=req,
@@ -62,8 +73,7 @@ def peer_to_peer_view(model_admin, request, pk: int):
     except (InvalidTransition, ValueError) as exc:
         messages.error(request, f"Nothing was recorded: {fields.get(action, 'First time offered')}"
                                 f": {exc}.")
-    return HttpResponseRedirect(
-        reverse("admin:authorizations_authorizationrequest_change", args=[req.pk]) + "#p2p")
+    return back
 
 
 def peer_to_peer_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
