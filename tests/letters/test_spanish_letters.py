@@ -296,6 +296,24 @@ def test_approved_in_spanish(roster, prescriber, submit, keep_pdf):
     assert reader.trailer["/Root"]["/Lang"] == "es"
 
 
+@pytest.mark.real_letters
+def test_information_letter_in_spanish_names_the_criteria_in_spanish(
+        roster, prescriber, reviewer, submit, keep_pdf, html_of_each_pdf):
+    req = submit(prescriber, approvable_case(aav5_nab_titer=900, prior_gene_therapy=True,
+                                             **SPANISH))
+    ir = information_request(by=reviewer, req=req,
+                             criteria=["aav5_antibodies", "prior_gene_therapy"],
+                             document_kinds=["aav5_antibody"], message="A repeat AAV5 test.")
+    pdf = information_member_copy(ir).pdf
+    keep_pdf("es-information-member", pdf)
+    text, reader = read(pdf)
+    assert_spanish(text)
+    assert "Sobre estas reglas: Anticuerpos contra AAV5; Terapia génica previa." in text
+    assert "AAV5 antibodies" not in text and "Prior gene therapy" not in text
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert_only_policy_quotes_in_english(html_of_each_pdf[-1], reader)
+
+
 @pytest.fixture
 def html_given_to_weasyprint(monkeypatch):
     """Each letter's HTML, instead of its PDF (no WeasyPrint: these read the words)."""
