@@ -1,7 +1,10 @@
 """What a tagged letter marks English: the text of each /Span structure
-element with /Lang en, read from the marked content (MCIDs) it points to."""
+element with /Lang en, read from the marked content (MCIDs) it points to, and
+the HTML's elements marked lang="en"."""
 
 from __future__ import annotations
+
+import re
 
 from pypdf import PdfReader
 
@@ -69,3 +72,28 @@ def english_span_texts(reader: PdfReader) -> list[str]:
 
     walk(reader.trailer["/Root"]["/StructTreeRoot"])
     return found
+
+
+ENGLISH_ELEMENT = re.compile(r'<(\w+)([^>]*)\blang="en"([^>]*)>')
+
+
+def english_elements(html: str) -> list[str]:
+    """The attributes of every element of a letter's body marked lang="en" (the
+    taglines apart: each is in its own language)."""
+    body = html.split("<body", 1)[1].split('<div class="tagline-list">')[0]
+    return [f"{m[1]}{m[2]}{m[3]}" for m in ENGLISH_ELEMENT.finditer(body)]
+
+
+def assert_only_policy_quotes_in_english(html: str, reader: PdfReader | None = None) -> None:
+    """Every English element of a Spanish member letter is a quotation of the
+    policy, and all the PDF tags /Lang en is the text of those quotations."""
+    english = english_elements(html)
+    assert english and all('class="policy-words"' in e for e in english), english
+    if reader is None:
+        return
+    quoted = re.findall(r'<span class="policy-words" lang="en"><span>(.*?)</span></span>',
+                        html.replace("&quot;", '"').replace("&#x27;", "'"), flags=re.S)
+    quotes = " ".join(" ".join(q.split()) for q in quoted)
+    spans = english_span_texts(reader)
+    assert spans and all(span in quotes for span in spans), [
+        span for span in spans if span not in quotes]

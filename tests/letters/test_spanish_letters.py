@@ -5,9 +5,10 @@ copy, and every English-speaking member's, stay English. Each reason keeps
 the policy's English words, marked lang en, beside its plain Spanish
 sentence; the engine's finding, the documentation that could change it and
 the criteria's names are Spanish (letters/findings.py), so the only English
-left, and the only /Lang en spans, are the policy's quoted words. One real render per letter kind read with pypdf (pended and denial
-from one request, approval); the appeal and information letters are read as
-the HTML given to WeasyPrint."""
+left, and the only /Lang en spans, are the policy's quoted words. One real
+render per letter kind read with pypdf (pended and denial from one request,
+approval, information); the appeal letters are read as the HTML given to
+WeasyPrint."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from authorizations.requests.services import request_decide
 from authorizations.review.services import information_request
 from tests.cases import AS_OF, long_date
 from tests.factories import approvable_case, make_reviewer
-from tests.letters.pdf_language import english_span_texts
+from tests.letters.pdf_language import assert_only_policy_quotes_in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -181,31 +182,6 @@ def html_of_each_pdf(monkeypatch):
 
     monkeypatch.setattr(letters, "_write_pdf", spy)
     return pages
-
-
-ENGLISH_ELEMENT = re.compile(r'<(\w+)([^>]*)\blang="en"([^>]*)>')
-
-
-def english_elements(html: str) -> list[str]:
-    """The attributes of every element of a letter's body marked lang="en" (the
-    taglines apart: each is in its own language)."""
-    body = html.split("<body", 1)[1].split('<div class="tagline-list">')[0]
-    return [f"{m[1]}{m[2]}{m[3]}" for m in ENGLISH_ELEMENT.finditer(body)]
-
-
-def assert_only_policy_quotes_in_english(html: str, reader: PdfReader | None = None) -> None:
-    """Every English element of a Spanish member letter is a quotation of the
-    policy, and all the PDF tags /Lang en is the text of those quotations."""
-    english = english_elements(html)
-    assert english and all('class="policy-words"' in e for e in english), english
-    if reader is None:
-        return
-    quoted = re.findall(r'<span class="policy-words" lang="en"><span>(.*?)</span></span>',
-                        html.replace("&quot;", '"').replace("&#x27;", "'"), flags=re.S)
-    quotes = " ".join(" ".join(q.split()) for q in quoted)
-    spans = english_span_texts(reader)
-    assert spans and all(span in quotes for span in spans), [
-        span for span in spans if span not in quotes]
 
 
 @pytest.mark.real_letters
