@@ -9,7 +9,9 @@ README's "Translations"). The next language is a catalogue, not code: once
 its .mo exists, members whose roster language it is get their letters in it.
 
 The prescriber's copy is always English, and so are the policy's own words,
-which every letter quotes as they are, marked lang="en".
+which every letter quotes as they are, marked lang="en". The engine's words
+(findings, documentation, the criteria's names) are translated where a member's
+letter prints them (letters/findings.py).
 """
 
 from __future__ import annotations

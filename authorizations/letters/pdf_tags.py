@@ -6,10 +6,13 @@ structure tree with pikepdf (issue 21, PDF accessibility):
   letter (letters/_taglines.html, nothing after them), so they are the last
   paragraphs of the structure tree, in the order taglines.py gives;
 - the English a letter in another language quotes (the policy's own words,
-  the engine's findings, the payer's configured text) carries lang en. The
-  templates write each as `<span lang="en"><span>...</span></span>`, and no
-  other span holds a span: WeasyPrint keeps spans as /Span elements but not
-  their lang, so a /Span with a /Span inside is such a quote;
+  the payer's configured text, a finding stored in words the engine no
+  longer writes) carries lang en. The templates write each as
+  `<span lang="en"><span>...</span></span>`, and no other span holds a span:
+  WeasyPrint keeps spans as /Span elements but not their lang, and gives
+  every run of text a /Span of its own, so any span with text holds a /Span;
+  only such a quote holds a /Span (the inner span) that holds another (its
+  text). The inner span and its text inherit the outer's /Lang;
 - each table header cell carries its scope (/A << /O /Table /Scope ... >>):
   a column header in a table's head, a row header elsewhere;
 - each attached file appears once in the catalog's /AF (WeasyPrint lists them
@@ -44,6 +47,13 @@ def _elements(root: pikepdf.Object) -> list[pikepdf.Object]:
     return found
 
 
+def _children(element: pikepdf.Object) -> list[pikepdf.Object]:
+    """The structure elements directly under `element` (not its marked content)."""
+    kids = element.get("/K")
+    kids = list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
+    return [k for k in kids if isinstance(k, Dictionary) and "/S" in k]
+
+
 def _scope(th: pikepdf.Object) -> Name:
     row = th.get("/P")
     section = row.get("/P") if row is not None else None
@@ -58,9 +68,7 @@ def finish(pdf: bytes, tagline_languages: list[str]) -> bytes:
         for th in (e for e in elements if e.get("/S") == Name.TH):
             th.A = Dictionary(O=Name.Table, Scope=_scope(th))
         for span in (e for e in elements if e.get("/S") == Name.Span):
-            kids = span.get("/K")
-            children = list(kids) if isinstance(kids, Array) else [kids]
-            if any(isinstance(k, Dictionary) and k.get("/S") == Name.Span for k in children):
+            if any(k.get("/S") == Name.Span and _children(k) for k in _children(span)):
                 span.Lang = String(ENGLISH)
         paragraphs = [e for e in elements if e.get("/S") == Name.P]
         if tagline_languages and len(paragraphs) >= len(tagline_languages):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
 from authorizations import policy
+from authorizations.letters import findings
 from authorizations.letters.denial_codes import denial_code
 
 # The member's voice is translated with the letter (members' copies only: the
@@ -154,13 +155,17 @@ def explain(items: list[dict[str, Any]], answers: Mapping[str, Any],
     out = []
     for item in items:
         code = denial_code(item["id"])
-        documentation = item.get("documentation", "")
-        change = what_would_change(item["id"], answers, documentation, voice)
+        # The engine's finding and documentation in the letter's language
+        # (letters/findings.py); what it cannot read back stays English, marked so.
+        reason = findings.translate(item["reason"]) if not item.get("own_words") else \
+            findings.Words(item["reason"], True)
+        documentation = findings.translate(item.get("documentation", ""))
+        change = what_would_change(item["id"], answers, documentation.text, voice)
         out.append({**item, "plain": plain_reason(item["id"], voice), "code": code.code,
                     "code_meaning": _(code.meaning), "change": change,
-                    # The policy's documentation stays in English (marked so); the
-                    # letters' own sentence is in the letter's language.
-                    "change_translated": change != documentation})
+                    "reason": reason.text, "reason_translated": reason.translated,
+                    "change_translated": change != documentation.text
+                    or documentation.translated})
     return out
 
 

@@ -22,7 +22,7 @@ from authorizations import policy
 from authorizations.core import deadlines
 from authorizations.core.formats import letter_date, letter_datetime
 from authorizations.fhir.bundle import letter_attachments
-from authorizations.letters import language, pdf_tags, plain
+from authorizations.letters import findings, language, pdf_tags, plain
 from authorizations.letters.contact import payer_contact
 from authorizations.letters.denial_codes import denial_code
 from authorizations.letters.member import member_context, preferred_language
@@ -290,6 +290,7 @@ def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
     what every letter carries."""
 
     req = ir.request
+    names = [findings.translate(criterion_name(c)) for c in ir.criteria]
     return {
         **_common(req, copy),
         "kind": LetterKind.INFORMATION,
@@ -297,7 +298,9 @@ def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
         "letter_date": letter_date(ir.paused_at),
         "policy": {"number": req.policy_version, "title": policy.POLICY_TITLE,
                    "effective": letter_date(policy.POLICY_EFFECTIVE)},
-        "criteria": [criterion_name(c) for c in ir.criteria],
+        # The criteria's names in the letter's language (letters/findings.py).
+        "criteria": [name.text for name in names],
+        "criteria_translated": all(name.translated for name in names),
         "document_kinds": [_(DocumentKind(k).label) for k in ir.document_kinds],
         "message": ir.message,
         "due": letter_datetime(ir.due_at),

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from authorizations.policy import kinds
 from authorizations.policy.flags import FlagReason, raised
+from authorizations.policy.messages import NOT_APPLICABLE as NOT_APPLICABLE_REASON
 from authorizations.policy.questions import QUESTION_BY_KEY, QUESTIONS, Question
 from authorizations.policy.rules import Criterion, Facts
 from authorizations.policy.values import LabValue
@@ -189,8 +190,7 @@ def judge(criteria: Iterable[Criterion], policy_number: str, answers: Mapping[st
     results = []
     for criterion in criteria:
         if not criterion.applies(answers):
-            results.append(CriterionResult(criterion.id, NOT_APPLICABLE,
-                                           "Not applicable: the diagnosis is not hemophilia B",
+            results.append(CriterionResult(criterion.id, NOT_APPLICABLE, NOT_APPLICABLE_REASON,
                                            criterion.text))
             continue
         verdict = criterion.rule.judge(answers, facts)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
+from authorizations.policy.messages import NOT_ANSWERED, say
+
 Answers = Mapping[str, Any]
 
 
@@ -118,4 +120,4 @@ def equals(key: str, value: str, ok: str, bad: str) -> Check:
 
 
 def _or_unknown(a: Answers, key: str, text: str) -> str:
-    return f"{key.replace('_', ' ')} not answered" if a.get(key) is None else text
+    return say(NOT_ANSWERED, answer=key.replace("_", " ")) if a.get(key) is None else text

@@ -3,9 +3,12 @@ is Spanish gets the member's copies in Spanish through Django's translation
 machinery (letters/language.py, authorizations/locale/es); the prescriber's
 copy, and every English-speaking member's, stay English. Each reason keeps
 the policy's English words, marked lang en, beside its plain Spanish
-sentence. One real render per letter kind read with pypdf (pended and denial
-from one request, approval); the appeal and information letters are read as
-the HTML given to WeasyPrint."""
+sentence; the engine's finding, the documentation that could change it and
+the criteria's names are Spanish (letters/findings.py), so the only English
+left, and the only /Lang en spans, are the policy's quoted words. One real
+render per letter kind read with pypdf (pended and denial from one request,
+approval, information); the appeal letters are read as the HTML given to
+WeasyPrint."""
 
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from authorizations.requests.services import request_decide
 from authorizations.review.services import information_request
 from tests.cases import AS_OF, long_date
 from tests.factories import approvable_case, make_reviewer
+from tests.letters.pdf_language import assert_only_policy_quotes_in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -166,9 +170,24 @@ def test_every_message_is_translated_and_the_committed_mo_is_the_po_compiled():
     assert {k: v for k, v in catalog.items() if k != ""} == expected
 
 
+@pytest.fixture
+def html_of_each_pdf(monkeypatch):
+    """The HTML of each letter rendered, beside its real PDF."""
+    pages: list[str] = []
+    write = letters._write_pdf
+
+    def spy(html: str, **options) -> bytes:
+        pages.append(html)
+        return write(html, **options)
+
+    monkeypatch.setattr(letters, "_write_pdf", spy)
+    return pages
+
+
 @pytest.mark.real_letters
 def test_pended_and_denied_in_spanish_with_the_policys_english_words(
-        roster, prescriber, reviewer, submit, keep_pdf, django_capture_on_commit_callbacks):
+        roster, prescriber, reviewer, submit, keep_pdf, django_capture_on_commit_callbacks,
+        html_of_each_pdf):
     req = submit(prescriber, approvable_case(hbsag="positive", aav5_nab_titer=900, **SPANISH))
     pended = Letter.objects.get(determination__request=req, kind=LetterKind.PENDED)
     text, reader = read(MemberCopy.objects.get(letter=pended).pdf)
@@ -179,6 +198,20 @@ def test_pended_and_denied_in_spanish_with_the_policys_english_words(
     assert "Reglas que su solicitud todavía no cumple" in text
     assert spanish_date(AS_OF) in text
     assert reader.trailer["/Root"]["/Lang"] == "es"
+    # What we found and what could change it: the engine's words, in Spanish.
+    assert "Lo que encontramos: Antígeno de superficie de la hepatitis B (HBsAg) positivo." \
+        in text
+    assert "Lo que encontramos: El título de anticuerpos contra AAV5 de 1:900 es mayor que " \
+           "1:678. En el estudio principal (HOPE-B), 1:678 fue el título más alto" in text
+    assert "Qué podría cambiar esto: El resultado del antígeno de superficie de la hepatitis " \
+           "B." in text
+    for english in ("HBsAg positive", "Anti-AAV5 titer", "pivotal trial", "surface antigen "
+                    "result", "encontramos (en inglés)"):
+        assert english not in text, english
+    # The policy's words, still quoted in English.
+    assert "The patient's hepatitis B surface antigen is negative" in text
+    member_html = next(h for h in reversed(html_of_each_pdf) if '<html lang="es">' in h)
+    assert_only_policy_quotes_in_english(member_html, reader)
 
     with django_capture_on_commit_callbacks(execute=True):
         request_decide(by=reviewer, req=req, approve=False, rationale="HBsAg positive.")
@@ -194,6 +227,12 @@ def test_pended_and_denied_in_spanish_with_the_policys_english_words(
     assert "Usted no debe tener una infección activa de hepatitis B." in text
     assert "anticuerpos neutralizantes contra AAV5" in text
     assert "Código de denegación: HGX-12, Infección activa de hepatitis B." in text
+    assert "Por qué no se cumplió: Antígeno de superficie de la hepatitis B (HBsAg) " \
+           "positivo." in text
+    assert "Qué podría cambiar esta decisión: El resultado del antígeno de superficie de la " \
+           "hepatitis B." in text
+    # (The reviewer's rationale, "HBsAg positive.", is the reviewer's own words.)
+    assert "Anti-AAV5 titer" not in text and "surface antigen result" not in text
     assert "Una nueva prueba de anticuerpos neutralizantes contra AAV5, hecha con la prueba " \
            "de CSL Behring, que muestre un título de 1:678 o menos. La prueba que mostró " \
            "1:900 no puede cambiar esta decisión." in text
@@ -205,10 +244,14 @@ def test_pended_and_denied_in_spanish_with_the_policys_english_words(
     assert "Administración de Seguridad de Beneficios del Empleado (EBSA)" in text
     # The document is Spanish; the English it quotes is marked English.
     assert reader.trailer["/Root"]["/Lang"] == "es"
-    assert languages_of_spans(reader).count("en") >= 3
+    member_html = next(h for h in reversed(html_of_each_pdf) if '<html lang="es">' in h)
+    assert_only_policy_quotes_in_english(member_html, reader)
+    assert languages_of_spans(reader).count("en") >= 3  # the title and the two criteria
     # The prescriber's copy stays English.
     prescriber_text, prescriber_reader = read(denial.pdf)
     assert "Prescriber's copy" in prescriber_text and "Denial code: HGX-12" in prescriber_text
+    assert "Not met because: HBsAg positive." in prescriber_text
+    assert "Antígeno" not in prescriber_text
     assert long_date(AS_OF) in prescriber_text and "Denegado" not in prescriber_text
     assert prescriber_reader.trailer["/Root"]["/Lang"] == "en"
 
@@ -227,6 +270,24 @@ def test_approved_in_spanish(roster, prescriber, submit, keep_pdf):
     assert "No lo pediremos más de dos veces al año, durante un máximo de 5 años" in text
     assert reader.metadata.title == f"Autorización previa aprobada: {req.number}"
     assert reader.trailer["/Root"]["/Lang"] == "es"
+
+
+@pytest.mark.real_letters
+def test_information_letter_in_spanish_names_the_criteria_in_spanish(
+        roster, prescriber, reviewer, submit, keep_pdf, html_of_each_pdf):
+    req = submit(prescriber, approvable_case(aav5_nab_titer=900, prior_gene_therapy=True,
+                                             **SPANISH))
+    ir = information_request(by=reviewer, req=req,
+                             criteria=["aav5_antibodies", "prior_gene_therapy"],
+                             document_kinds=["aav5_antibody"], message="A repeat AAV5 test.")
+    pdf = information_member_copy(ir).pdf
+    keep_pdf("es-information-member", pdf)
+    text, reader = read(pdf)
+    assert_spanish(text)
+    assert "Sobre estas reglas: Anticuerpos contra AAV5; Terapia génica previa." in text
+    assert "AAV5 antibodies" not in text and "Prior gene therapy" not in text
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert_only_policy_quotes_in_english(html_of_each_pdf[-1], reader)
 
 
 @pytest.fixture
@@ -250,14 +311,21 @@ def test_appeal_and_information_letters_in_spanish_and_an_english_member_unchang
         roster, prescriber, reviewer, submit, html_given_to_weasyprint,
         django_capture_on_commit_callbacks):
     pages = html_given_to_weasyprint
-    req = submit(prescriber, approvable_case(hbsag="positive", **SPANISH))
-    ir = information_request(by=reviewer, req=req, criteria=["hepatitis_b"],
+    req = submit(prescriber, approvable_case(hbsag="positive", hepatitis_antiviral_therapy=True,
+                                             **SPANISH))
+    ir = information_request(by=reviewer, req=req,
+                             criteria=["hepatitis_b", "hepatitis_antiviral_therapy"],
                              document_kinds=["viral_tests"], message="The HBV DNA result.")
     information_member_copy(ir)
     information = _text(pages[-1])
     assert '<html lang="es">' in pages[-1]
     assert "Necesitamos más información para decidir su solicitud" in information
     assert "Pruebas de virus" in information and "Cómo responder" in information
+    # The criteria's names in Spanish; nothing of the body left in English.
+    assert "Sobre estas reglas: Hepatitis B; Tratamiento antiviral para la hepatitis." \
+        in information
+    assert "Hepatitis antiviral therapy" not in information
+    assert_only_policy_quotes_in_english(pages[-1])  # the policy's title
 
     req = submit(prescriber, approvable_case(hbsag="positive", **SPANISH))
     with django_capture_on_commit_callbacks(execute=True):
