@@ -92,7 +92,7 @@ test: test-system $(VENV)/.test node_modules/.installed
 # the .po gains every new or changed message (translate them, then run this again),
 # and the committed .mo is compiled from it. Needs GNU gettext (Debian: gettext).
 messages: $(VENV)/.test
-	DJANGO_DEBUG=true $(PY) manage.py makemessages -l es -e html,txt,py,css --no-obsolete \
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l es -e html,txt,py,css --no-obsolete --no-wrap \
 		--no-location -i ".venv/*" -i "node_modules/*" -i "tests/*" -i "static/*" \
 		-i "staticfiles/*" -i "test-artifacts/*"
 	DJANGO_DEBUG=true $(PY) manage.py compilemessages -l es
