@@ -25,7 +25,7 @@ def member_url(req):
     return reverse("request_letter", args=[req.pk]) + "?copy=member"
 
 
-@pytest.mark.real_letters
+@pytest.mark.real_letters(copies=["member"])
 def test_each_letter_is_issued_with_its_member_copy(approved, read_pdf):
     letter = Letter.objects.get(determination__request=approved)
     copy = MemberCopy.objects.get(letter=letter)
@@ -102,7 +102,7 @@ def test_a_letter_issued_before_member_copies_gets_one_on_download(client, presc
     assert MemberCopy.objects.count() == 1
 
 
-@pytest.mark.real_letters
+@pytest.mark.real_letters(kinds=["info"])
 def test_the_information_letter_member_copy_is_stored_once(client, prescriber, reviewer,
                                                            submit, read_pdf):
     req = submit(prescriber, approvable_case(hbsag="positive"))

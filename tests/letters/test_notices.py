@@ -39,13 +39,12 @@ def both_copies(letter, read_pdf):
     return read_pdf(letter.pdf), read_pdf(MemberCopy.objects.get(letter=letter).pdf)
 
 
-@pytest.mark.real_letters(kinds=["denial"])
+@pytest.mark.real_letters(kinds=["denial"], copies=["prescriber"])
 def test_denial_carries_every_element_of_the_claims_rule(deny, contacts, read_pdf, keep_pdf):
     req, letter = deny()
     keep_pdf("denial-prescriber", letter.pdf)
-    keep_pdf("denial-member", MemberCopy.objects.get(letter=letter).pdf)
-    # The prescriber's copy; the member's, in the member's words, is read in
-    # test_member_letters.py.
+    # The prescriber's copy; the member's, in the member's words, is read (and
+    # kept to look at) in test_member_letters.py.
     for text in [read_pdf(letter.pdf)]:
         # Each specific reason in the policy's words, with the reviewer's rationale.
         assert "Hepatitis B: HBsAg positive" in text or "HBsAg positive" in text

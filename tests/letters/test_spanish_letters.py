@@ -256,7 +256,7 @@ def test_pended_and_denied_in_spanish_with_the_policys_english_words(
     assert prescriber_reader.trailer["/Root"]["/Lang"] == "en"
 
 
-@pytest.mark.real_letters
+@pytest.mark.real_letters(copies=["member"])
 def test_approved_in_spanish(roster, prescriber, submit, keep_pdf):
     req = submit(prescriber, approvable_case(**SPANISH))
     letter = Letter.objects.get(determination__request=req)
@@ -272,7 +272,7 @@ def test_approved_in_spanish(roster, prescriber, submit, keep_pdf):
     assert reader.trailer["/Root"]["/Lang"] == "es"
 
 
-@pytest.mark.real_letters
+@pytest.mark.real_letters(kinds=["info"], copies=["member"])
 def test_information_letter_in_spanish_names_the_criteria_in_spanish(
         roster, prescriber, reviewer, submit, keep_pdf, html_of_each_pdf):
     req = submit(prescriber, approvable_case(aav5_nab_titer=900, prior_gene_therapy=True,
