@@ -80,7 +80,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def _migrated_once(request):
     """tests/dbtemplate.py: one `migrate` for all the workers' SQLite databases."""
-    cache = request.config.cache
+    cache = getattr(request.config, "cache", None)  # none under -p no:cacheprovider
     directory = cache.mkdir("migrated-db") if cache is not None else Path(
         tempfile.gettempdir())
     dbtemplate.migrate_once(Path(directory))
