@@ -98,6 +98,9 @@ class AuditAction(models.TextChoices):
     CDS_CLIENT_REGISTER = "cds_client_register", "EHR registered for CDS Hooks"
     EHR_LAUNCH_CREATE = "ehr_launch_create", "An EHR order's facts kept for its request form link"
     EHR_LAUNCH_OPEN = "ehr_launch_open", "Draft started from an EHR order's link"
+    SMART_LAUNCH_START = "smart_launch_start", "SMART launch from an EHR: sent to authorize"
+    SMART_LAUNCH_COMPLETE = "smart_launch_complete", "SMART launch from an EHR: authorized"
+    SMART_LAUNCH_FAIL = "smart_launch_fail", "SMART launch from an EHR: failed"
     # The reviewer's desk (issue 20): owners, documents read in the page, exceptions.
     CLAIM = "claim", "Case claimed"
     REASSIGN = "reassign", "Case reassigned"
