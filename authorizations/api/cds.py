@@ -58,8 +58,10 @@ def _form_link(request, hook: dict) -> tuple[str, str | None]:
     found = crd.orders(hook)
     order = f"{found[0].get('resourceType')}/{found[0].get('id')}" \
         if found and found[0].get("id") else ""
+    context = hook.get("context") if isinstance(hook.get("context"), dict) else {}
+    patient = context.get("patientId") if isinstance(context.get("patientId"), str) else ""
     _, token = ehr_launch_create(by=request.user, htc=client.htc, order=order,
-                                 answers=crd.prefill(hook, as_of=zones.today()))
+                                 patient=patient, answers=crd.prefill(hook, as_of=zones.today()))
     if client.smart_launch:
         # A SMART launch URL: the EHR adds iss and launch, and hands the
         # appContext back in its token response (smart_views.py).

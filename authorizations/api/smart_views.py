@@ -135,6 +135,13 @@ def link_used() -> smart.SmartError:
         "card.", status=400)
 
 
+def other_patient() -> smart.SmartError:
+    return smart.SmartError(
+        "other_patient", "The EHR opened this service for another patient than the one the "
+        "card's order is for.", "Check which patient's chart is open in your EHR, then open "
+        "the request form again from the card on that patient's order.", status=400)
+
+
 @prescriber_required
 @require_GET
 def smart_callback(request):
@@ -161,8 +168,11 @@ def smart_callback(request):
                               redirect_uri=launch["redirect_uri"],
                               client_id=client.smart_client_id, verifier=launch["verifier"])
         token = smart.form_token(body)
-        if request_selectors.ehr_launch_to_confirm(htc=htc, token=token) is None:
+        expected = request_selectors.ehr_launch_patient(htc=htc, token=token)
+        if expected is None:
             raise link_used()
+        if expected and body.get("patient") != expected:
+            raise other_patient()
     except smart.SmartError as exc:
         services.smart_launch_fail(by=request.user, client=client, reason=exc.code)
         return error_page(request, exc)

@@ -75,10 +75,10 @@ def card_link(client, keys) -> dict:  # noqa: F811
     return response.json()["cards"][0]["links"][1]
 
 
-def form_context(prescriber) -> str:
+def form_context(prescriber, patient: str = "") -> str:
     """A card's appContext, the launch kept as the CDS Hooks service keeps it."""
     _, form_token = ehr_launch_create(
-        by=None, htc=prescriber.prescriber.htc, order="MedicationRequest/103",
+        by=None, htc=prescriber.prescriber.htc, order="MedicationRequest/103", patient=patient,
         answers={"patient_first_name": "Ada", "patient_last_name": "Quinlan"})
     return json.dumps({"token": form_token})
 
@@ -275,6 +275,19 @@ def test_a_token_response_without_the_cards_app_context(client, ehr, smart_clien
     response = client.get(started(client, ehr, prescriber))
     assert response.status_code == 400
     assert "without the card's context" in error_text(response)
+
+
+def test_a_launch_for_another_patient_than_the_cards_is_refused(client, ehr, smart_client,
+                                                                 prescriber):
+    ehr.app_context = form_context(prescriber, patient="someone-else")
+    response = client.get(started(client, ehr, prescriber))
+    assert response.status_code == 400
+    assert "for another patient than the one the card's order is for" in error_text(response)
+    assert AuditEvent.objects.get(action="smart_launch_fail").detail == {
+        "reason": "other_patient"}
+    # The same card launched for its own patient opens the form.
+    ehr.app_context = form_context(prescriber, patient=PATIENT_ID)
+    assert client.get(started(client, ehr, prescriber)).status_code == 302
 
 
 def test_a_link_already_used_says_so(client, ehr, smart_client, prescriber):

@@ -123,10 +123,14 @@ def test_an_ehr_that_launches_smart_apps_gets_a_smart_link(client, keys, registe
     registered.save(update_fields=["smart_launch"])
     link = card_link(client, keys)
     assert link["type"] == "smart"
+    # The SMART launch URL (the EHR adds iss and launch); the appContext, which
+    # the EHR hands back in its token response, carries the form's token
+    # (tests/api/test_smart.py runs the launch).
+    assert path_of(link) == "/smart/launch"
     context = json.loads(link["appContext"])
-    assert path_of(link).endswith(f"/{context['token']}/")
+    assert not any(value in link["appContext"] for value in PREFILLED.values())
     client.force_login(prescriber)
-    assert client.post(path_of(link)).status_code == 302
+    assert client.post(f"/requests/new/from-ehr/{context['token']}/").status_code == 302
 
 
 def test_the_audit_names_the_answers_never_their_values(client, keys, registered,  # noqa: F811
