@@ -18,6 +18,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from authorizations.api import services, smart
@@ -90,6 +91,7 @@ def other_htc() -> smart.SmartError:
         "requests”.", status=403)
 
 
+@never_cache
 @prescriber_required
 @require_GET
 def smart_launch(request):
@@ -116,9 +118,14 @@ def smart_launch(request):
     _keep(request.session, state, {"client": client.pk, "token_endpoint": endpoints.token,
                                    "verifier": verifier, "redirect_uri": redirect_uri})
     services.smart_launch_start(by=request.user, client=client)
-    return redirect(smart.authorize_url(
-        endpoints.authorize, client_id=client.smart_client_id, redirect_uri=redirect_uri,
-        launch=launch, state=state, aud=client.fhir_base_url, challenge=challenge))
+    # A page that goes on by itself (meta refresh), not a redirect: after the
+    # login form, Chromium holds a redirect chain to the CSP's form-action
+    # ('self'), and the EHR's authorize endpoint is elsewhere.
+    return render(request, "api/smart_continue.html", {
+        "page_title": f"Continuing to your EHR – {SERVICE_NAME}",
+        "authorize_url": smart.authorize_url(
+            endpoints.authorize, client_id=client.smart_client_id, redirect_uri=redirect_uri,
+            launch=launch, state=state, aud=client.fhir_base_url, challenge=challenge)})
 
 
 def not_started() -> smart.SmartError:
@@ -142,6 +149,7 @@ def other_patient() -> smart.SmartError:
         "the request form again from the card on that patient's order.", status=400)
 
 
+@never_cache
 @prescriber_required
 @require_GET
 def smart_callback(request):

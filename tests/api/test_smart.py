@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -87,6 +88,16 @@ def launch(client, ehr, launch_id="xyz123"):
     return client.get(LAUNCH, {"iss": ehr.iss, "launch": launch_id})
 
 
+def continue_url(response) -> str:
+    """Where the launch page sends the browser on (its meta refresh and its link)."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    refresh = re.search(r'<meta http-equiv="refresh" content="0;url=([^"]+)">', html)
+    link = re.search(r'<a [^>]*href="([^"]+)" data-testid="smart-continue"', html)
+    assert refresh and link and refresh.group(1) == link.group(1)
+    return unescape(link.group(1))
+
+
 def authorize(location: str) -> str:
     """The browser at the EHR's authorize endpoint: the callback it is sent to."""
     opener = urllib.request.build_opener(_NoRedirect())
@@ -116,8 +127,9 @@ def test_the_whole_launch_from_the_card_to_the_confirmation_page(
     ehr.app_context = link["appContext"]
     client.force_login(prescriber)
     response = launch(client, ehr)
-    assert response.status_code == 302
-    location = response["Location"]
+    assert "Continuing to your EHR" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    location = continue_url(response)
     assert location.startswith(ehr.base + "/auth/authorize?")
     assert ehr.paths == ["/fhir/r4/.well-known/smart-configuration"]
     params = {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
@@ -158,7 +170,7 @@ def test_a_prescriber_not_signed_in_logs_in_first_and_comes_back(
     assert response["Location"] == "/accounts/login/?next=" + quote(f"{LAUNCH}?{query}", safe="/")
     assert ehr.paths == []  # nothing asked of the EHR before the login
     client.force_login(prescriber)
-    assert launch(client, ehr).status_code == 302
+    assert continue_url(launch(client, ehr)).startswith(ehr.base + "/auth/authorize?")
 
 
 @pytest.mark.parametrize("iss", [
@@ -212,7 +224,7 @@ def test_a_smart_configuration_without_what_is_needed_stops_the_launch(
 def started(client, ehr, prescriber) -> str:
     """Launch, and the callback the EHR's authorize endpoint sends back."""
     client.force_login(prescriber)
-    return authorize(launch(client, ehr)["Location"])
+    return authorize(continue_url(launch(client, ehr)))
 
 
 def test_a_bad_or_replayed_state_is_refused(client, ehr, smart_client, prescriber):
