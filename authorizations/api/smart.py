@@ -22,7 +22,6 @@ import base64
 import hashlib
 import json
 import secrets
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -81,9 +80,12 @@ def fetch_json(url: str, *, form: dict[str, str] | None = None) -> tuple[int, An
             status, body = response.status, response.read(MAX_BODY + 1)
     except urllib.error.HTTPError as exc:  # 3xx, 4xx and 5xx: read what it says
         status, body = exc.code, exc.read(MAX_BODY + 1)
-    except (TimeoutError, socket.timeout):
-        raise SmartError("timeout", "The EHR did not answer in time.", START_AGAIN) from None
-    except (urllib.error.URLError, OSError, ValueError):
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        # A timeout while connecting comes as a URLError whose reason it is.
+        if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None),
+                                                        TimeoutError):
+            raise SmartError("timeout", "The EHR did not answer in time.",
+                             START_AGAIN) from None
         raise SmartError("unreachable", "The EHR could not be reached.", START_AGAIN) from None
     if len(body) > MAX_BODY:
         raise SmartError("too_large", "The EHR's answer was too large to read.", ASK_ADMIN)

@@ -40,7 +40,8 @@ def ehr_launch_create(*, by: Any, htc: HTC, answers: dict[str, Any],
          .exclude(answers={}, patient="").update(answers={}, patient=""))
         launch = EHRLaunch.objects.create(
             token_sha256=selectors.ehr_token_digest(token), htc=htc, order=order[:200],
-            patient=patient[:64], answers=answers, created_at=now, expires_at=deadlines.ehr_launch_expires(now))
+            patient=patient[:64], answers=answers, created_at=now,
+            expires_at=deadlines.ehr_launch_expires(now))
         # Which answers, never their values: they are patient data.
         audit(by=by, action=AuditAction.EHR_LAUNCH_CREATE, obj=launch,
               keys=sorted(answers), order=bool(order), patient=bool(patient))

@@ -20,6 +20,7 @@ from authorizations.core import deadlines
 from authorizations.fhir import bundle as fhir_bundle
 from authorizations.fhir import dtr, profiles
 from authorizations.models import AuditEvent, AuthorizationRequest, EHRLaunch
+from authorizations.requests.ehr_services import ehr_launch_create
 from tests.api.test_cds import EXAMPLE, call, keys, registered, token  # noqa: F401 (fixtures)
 from tests.cases import days, iso
 from tests.fhir.test_profiles import DTR_CRD, missing
@@ -93,7 +94,7 @@ def test_the_link_works_once(client, keys, registered, prescriber):  # noqa: F81
     assert client.post(path_of(link)).status_code == 404
     assert AuthorizationRequest.objects.count() == 1
     # What the EHR sent is gone once used: the draft holds it now.
-    assert EHRLaunch.objects.get().answers == {}
+    assert (EHRLaunch.objects.get().answers, EHRLaunch.objects.get().patient) == ({}, "")
 
 
 def test_the_link_expires(client, keys, registered, prescriber):  # noqa: F811
@@ -104,6 +105,18 @@ def test_the_link_expires(client, keys, registered, prescriber):  # noqa: F811
         assert client.get(path_of(link)).status_code == 404
         assert client.post(path_of(link)).status_code == 404
     assert not AuthorizationRequest.objects.exists()
+
+
+def test_a_launch_keeps_the_hooks_patient_until_it_expires(client, keys, registered,  # noqa: F811
+                                                            prescriber):
+    card_link(client, keys)
+    launch = EHRLaunch.objects.get()
+    assert launch.patient == "1288992"  # the example's context.patientId, for the SMART launch
+    later = timezone.now() + deadlines.EHR_LAUNCH_VALIDITY + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        ehr_launch_create(by=None, htc=prescriber.prescriber.htc, answers={})
+    launch.refresh_from_db()
+    assert (launch.answers, launch.patient) == ({}, "")
 
 
 def test_a_strangers_link_is_a_404_and_stays_the_owners(client, keys, registered,  # noqa: F811
