@@ -120,12 +120,13 @@ def smart_launch(request):
     services.smart_launch_start(by=request.user, client=client)
     # A page that goes on by itself (meta refresh), not a redirect: after the
     # login form, Chromium holds a redirect chain to the CSP's form-action
-    # ('self'), and the EHR's authorize endpoint is elsewhere.
+    # ('self'), and the EHR's authorize endpoint is elsewhere. aud is the iss
+    # as the EHR sent it (the registered one, a trailing slash aside).
     return render(request, "api/smart_continue.html", {
         "page_title": f"Continuing to your EHR – {SERVICE_NAME}",
         "authorize_url": smart.authorize_url(
             endpoints.authorize, client_id=client.smart_client_id, redirect_uri=redirect_uri,
-            launch=launch, state=state, aud=client.fhir_base_url, challenge=challenge)})
+            launch=launch, state=state, aud=iss.strip(), challenge=challenge)})
 
 
 def not_started() -> smart.SmartError:

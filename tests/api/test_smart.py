@@ -162,6 +162,12 @@ def test_the_whole_launch_from_the_card_to_the_confirmation_page(
         assert secret not in logged and secret not in details
 
 
+def test_aud_is_the_iss_as_the_ehr_sent_it(client, ehr, smart_client, prescriber):
+    client.force_login(prescriber)  # registered as ehr.iss + "/"; launched without it
+    location = continue_url(client.get(LAUNCH, {"iss": ehr.iss + "/", "launch": "x"}))
+    assert parse_qs(urlsplit(location).query)["aud"] == [ehr.iss + "/"]
+
+
 def test_a_prescriber_not_signed_in_logs_in_first_and_comes_back(
         client, ehr, smart_client, prescriber):
     query = urlencode({"iss": ehr.iss, "launch": "xyz123"})

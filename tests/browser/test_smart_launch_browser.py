@@ -3,7 +3,8 @@
 small EHR on a local port, tests/api/smart_ehr.py) and back to the
 callback, and lands on the request form's confirmation page with the EHR's
 patient; a launch from an EHR that is not registered gets a page that says
-what to do, left by keyboard. axe-core on each page."""
+what to do, left by keyboard; the page that goes on to the EHR, held there.
+axe-core on each page."""
 
 import json
 from urllib.parse import urlencode
@@ -61,3 +62,30 @@ def test_a_launch_from_an_unregistered_ehr_says_what_to_do(browser_page, prescri
     with b.page.expect_navigation():
         b.page.keyboard.press("Enter")
     expect(b.page.locator("h1")).to_have_text("Your requests")
+
+
+def test_the_page_that_goes_on_to_the_ehr(browser_page, prescriber_user):
+    """Held there (the EHR's authorize endpoint answers 204), the page
+    says where the browser goes and offers the link, by keyboard."""
+    htc = prescriber_user.prescriber.htc
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    b = browser_page
+    with FakeEHR() as ehr:
+        cds_client_register(by=admin, htc=htc, name="Test EHR", issuer="https://ehr.example.org",
+                            jwks={"keys": [{"kty": "EC"}]}, smart_launch=True,
+                            fhir_base_url=ehr.iss, smart_client_id=CLIENT_ID)
+        held = []
+        # A 204 to a navigation leaves the browser on the page it was.
+        b.page.route(ehr.base + "/auth/authorize**", lambda route: (
+            held.append(route.request.url), route.fulfill(status=204)))
+        b.login("dr-lee")
+        b.goto("/smart/launch?" + urlencode({"iss": ehr.iss, "launch": "xyz123"}))
+        expect(b.page.locator("h1")).to_have_text("Continuing to your EHR")
+        b.check("smart-launch-continue")
+        assert held and held[0].startswith(ehr.base + "/auth/authorize?")  # the meta refresh
+        link = b.page.get_by_role("link", name="Continue to your EHR")
+        assert link.get_attribute("href") == held[0]
+        # The link is the first stop of the keyboard in the page's content.
+        b.page.locator("#main-content").focus()
+        b.page.keyboard.press("Tab")
+        expect(link).to_be_focused()
