@@ -52,15 +52,22 @@ class ExactJSONParser(parsers.JSONParser):
 def _form_link(request, hook: dict) -> tuple[str, str | None]:
     """The card's link to the request form, prefilled: (its URL, the SMART
     appContext when the EHR launches SMART apps). The order's facts are kept
-    under a token (requests/ehr_services.py); the URL carries only the token."""
+    under a token (requests/ehr_services.py): the URL carries only the token,
+    or, for a SMART link, is the launch URL and the appContext carries it."""
     client = request.auth
     found = crd.orders(hook)
     order = f"{found[0].get('resourceType')}/{found[0].get('id')}" \
         if found and found[0].get("id") else ""
+    context = hook.get("context") if isinstance(hook.get("context"), dict) else {}
+    patient = context.get("patientId") if isinstance(context.get("patientId"), str) else ""
     _, token = ehr_launch_create(by=request.user, htc=client.htc, order=order,
-                                 answers=crd.prefill(hook, as_of=zones.today()))
-    url = request.build_absolute_uri(reverse("request_from_ehr", args=[token]))
-    return url, json.dumps({"token": token}) if client.smart_launch else None
+                                 patient=patient, answers=crd.prefill(hook, as_of=zones.today()))
+    if client.smart_launch:
+        # A SMART launch URL: the EHR adds iss and launch, and hands the
+        # appContext back in its token response (smart_views.py).
+        return (request.build_absolute_uri(reverse("smart_launch")),
+                json.dumps({"token": token}))
+    return request.build_absolute_uri(reverse("request_from_ehr", args=[token])), None
 
 
 class Service(APIView):

@@ -89,10 +89,21 @@ class CDSClient(models.Model):
     # Whether the EHR launches SMART apps from a card: the card's link to the
     # request form is then a "smart" link whose appContext carries its token.
     smart_launch = models.BooleanField(default=False)
+    # SMART App Launch (EHR launch): the EHR's FHIR base URL, which it sends
+    # as `iss` to /smart/launch (only a registered one is ever called), and
+    # the client_id that EHR issued to this service (a public client, PKCE).
+    fhir_base_url = models.CharField(
+        max_length=300, blank=True,
+        help_text="The EHR's FHIR base URL: the iss of its SMART launches (no trailing slash)")
+    smart_client_id = models.CharField(
+        max_length=200, blank=True, help_text="The client_id the EHR issued to this service")
     registered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "CDS Hooks client"
+        constraints = [models.UniqueConstraint(
+            fields=["fhir_base_url"], condition=~models.Q(fhir_base_url=""),
+            name="cds_client_one_fhir_base_url")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.issuer})"

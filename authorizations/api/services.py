@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -118,18 +119,65 @@ def _attach(submission: pas_submit_reader.Submission, req: AuthorizationRequest,
         raise pas_submit_reader.Refused(422, refusals)
 
 
+def _fhir_base_url(value: str) -> str:
+    """A FHIR base URL as stored (and as `iss` is matched): absolute http(s),
+    no query or fragment, no trailing slash."""
+    url = value.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
+            or parts.fragment:
+        raise ValueError("FHIR base URL: an absolute http(s) URL without query or fragment "
+                         "is required")
+    return url
+
+
 @service
 def cds_client_register(*, by: User, htc: HTC, name: str, issuer: str,
-                        jwks: dict[str, Any], smart_launch: bool = False) -> CDSClient:
+                        jwks: dict[str, Any], smart_launch: bool = False,
+                        fhir_base_url: str = "", smart_client_id: str = "") -> CDSClient:
     """Register an EHR for the CDS Hooks service: its JWT issuer and its
     JWKS, kept exactly as the EHR published it; `smart_launch` when it
-    launches SMART apps from a card (the form's link is then a SMART link)."""
+    launches SMART apps from a card (the form's link is then a SMART link to
+    /smart/launch), with the EHR's FHIR base URL (the `iss` of its launches)
+    and the client_id it issued to this service, both required then."""
     _superuser_only(by)
     if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list) or not jwks["keys"]:
         raise ValueError("JWKS: a JSON Web Key Set with at least one key is required")
+    base_url, client_id = fhir_base_url.strip(), smart_client_id.strip()
+    if smart_launch and not (base_url and client_id):
+        raise ValueError("SMART launch: the EHR's FHIR base URL (its iss) and the client_id "
+                         "it issued to this service are both required")
+    if base_url:
+        base_url = _fhir_base_url(base_url)
+        if CDSClient.objects.filter(fhir_base_url=base_url).exists():
+            raise ValueError(f"FHIR base URL: {base_url} is already registered")
     with transaction.atomic():
         client = CDSClient.objects.create(htc=htc, name=name.strip(), issuer=issuer.strip(),
-                                          jwks=jwks, smart_launch=smart_launch)
+                                          jwks=jwks, smart_launch=smart_launch,
+                                          fhir_base_url=base_url, smart_client_id=client_id)
         audit(by=by, action=AuditAction.CDS_CLIENT_REGISTER, obj=htc, client=client.pk,
-              issuer=client.issuer)
+              issuer=client.issuer, fhir_base_url=base_url)
     return client
+
+
+# The SMART launch (smart_views.py) stores nothing but its audit rows: the
+# state and PKCE verifier live in the user's session until the callback.
+# Identifiers and outcomes only: never the launch, code, tokens or patient.
+
+@service
+def smart_launch_start(*, by: User, client: CDSClient) -> None:
+    """The prescriber was sent to the EHR's authorize endpoint."""
+    audit(by=by, action=AuditAction.SMART_LAUNCH_START, obj=client)
+
+
+@service
+def smart_launch_complete(*, by: User, client: CDSClient, patient: bool) -> None:
+    """The EHR's token response carried the card's context: the prescriber
+    goes to the request form's confirmation page."""
+    audit(by=by, action=AuditAction.SMART_LAUNCH_COMPLETE, obj=client, patient=patient)
+
+
+@service
+def smart_launch_fail(*, by: User, client: CDSClient, reason: str) -> None:
+    """A launch of a registered EHR that stopped; `reason` a SmartError code."""
+    audit(by=by, action=AuditAction.SMART_LAUNCH_FAIL, obj=client, reason=reason[:60])

@@ -99,6 +99,9 @@ class AuditAction(models.TextChoices):
     EHR_LAUNCH_CREATE = "ehr_launch_create", "An EHR order's facts kept for its request form link"
     EHR_LAUNCH_OPEN = "ehr_launch_open", "Draft started from an EHR order's link"
     EHR_LAUNCH_VIEW = "ehr_launch_view", "What an EHR order's link holds shown to confirm"
+    SMART_LAUNCH_START = "smart_launch_start", "SMART launch from an EHR: sent to authorize"
+    SMART_LAUNCH_COMPLETE = "smart_launch_complete", "SMART launch from an EHR: authorized"
+    SMART_LAUNCH_FAIL = "smart_launch_fail", "SMART launch from an EHR: failed"
     # The reviewer's desk (issue 20): owners, documents read in the page, exceptions.
     CLAIM = "claim", "Case claimed"
     REASSIGN = "reassign", "Case reassigned"

@@ -30,20 +30,22 @@ class LaunchNotFound(Exception):
 
 @service
 def ehr_launch_create(*, by: Any, htc: HTC, answers: dict[str, Any],
-                      order: str = "") -> tuple[EHRLaunch, str]:
+                      order: str = "", patient: str = "") -> tuple[EHRLaunch, str]:
     """(the launch, its token) for the card of `htc`'s EHR (`by`, the CDS
-    Hooks caller). Launches past their time lose their answers here."""
+    Hooks caller; `patient` the EHR's id of the hook's patient). Launches
+    past their time lose their answers and patient here."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
         (EHRLaunch.objects.filter(expires_at__lte=now, used_at__isnull=True)
-         .exclude(answers={}).update(answers={}))
+         .exclude(answers={}, patient="").update(answers={}, patient=""))
         launch = EHRLaunch.objects.create(
             token_sha256=selectors.ehr_token_digest(token), htc=htc, order=order[:200],
-            answers=answers, created_at=now, expires_at=deadlines.ehr_launch_expires(now))
+            patient=patient[:64], answers=answers, created_at=now,
+            expires_at=deadlines.ehr_launch_expires(now))
         # Which answers, never their values: they are patient data.
         audit(by=by, action=AuditAction.EHR_LAUNCH_CREATE, obj=launch,
-              keys=sorted(answers), order=bool(order))
+              keys=sorted(answers), order=bool(order), patient=bool(patient))
     return launch, token
 
 
@@ -74,7 +76,8 @@ def ehr_launch_open(*, by: User, htc: HTC, token: str) -> AuthorizationRequest:
         req = request_save_draft(by=by, req=req, answers=answers, step="",
                                  origins={key: origins.AUTO_SERVER for key in answers})
         launch.used_at, launch.used_by, launch.request, launch.answers = now, by, req, {}
-        launch.save(update_fields=["used_at", "used_by", "request", "answers"])
+        launch.patient = ""
+        launch.save(update_fields=["used_at", "used_by", "request", "answers", "patient"])
         audit(by=by, action=AuditAction.EHR_LAUNCH_OPEN, obj=req, launch=launch.pk,
               keys=sorted(answers))
     return req

@@ -23,6 +23,9 @@ class EHRLaunch(models.Model):
     # The EHR's order the card was for (e.g. "MedicationRequest/123"): the
     # QuestionnaireResponse's qr-context names it.
     order = models.CharField(max_length=200, blank=True)
+    # The EHR's id of the hook's patient (context.patientId): a SMART launch
+    # from the card must be for the same patient. Emptied with the answers.
+    patient = models.CharField(max_length=64, blank=True)
     answers = models.JSONField(default=dict, blank=True, encoder=ExactJSONEncoder,
                                decoder=ExactJSONDecoder)
     created_at = models.DateTimeField()

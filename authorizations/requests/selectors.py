@@ -333,6 +333,17 @@ def launch_usable(launch: EHRLaunch | None, now: datetime) -> bool:
     return launch is not None and launch.used_at is None and launch.expires_at > now
 
 
+def ehr_launch_patient(*, htc: HTC, token: str) -> str | None:
+    """The EHR's id of the patient behind `token` ("" when the hook named
+    none), for the SMART launch to check; None when the link is not `htc`'s,
+    or used, or expired."""
+    launch = EHRLaunch.objects.filter(token_sha256=ehr_token_digest(token), htc=htc).first()
+    if not launch_usable(launch, timezone.now()):
+        return None
+    assert launch is not None  # launch_usable says so; for mypy
+    return launch.patient
+
+
 def ehr_launch_to_confirm(*, htc: HTC, token: str
                           ) -> tuple[EHRLaunch, list[tuple[str, str]]] | None:
     """The launch behind `token` and what the EHR sent, as (question, answer)

@@ -135,6 +135,10 @@ EXPECTED: dict[str, Expect] = {
     "cds_discovery": public(),
     "fhir_library": public(),
     "cds_service": Expect(anonymous=401, other=401, reviewer=401, owner=401, ),
+    # SMART App Launch from the card (issue 22): a prescriber's; without the
+    # EHR's parameters (iss and launch; code and state) a page saying so.
+    "smart_launch": Expect(anonymous=LOGIN, other=400, reviewer=TO_ADMIN, owner=400),
+    "smart_callback": Expect(anonymous=LOGIN, other=400, reviewer=TO_ADMIN, owner=400),
     "api_docs": public(),
     "api_docs_swagger": public(),
     # Load balancers' health check: no login, no patient data.

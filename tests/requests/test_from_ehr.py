@@ -21,6 +21,7 @@ from authorizations.core.actions import AuditAction
 from authorizations.fhir import bundle as fhir_bundle
 from authorizations.fhir import dtr, profiles
 from authorizations.models import AuditEvent, AuthorizationRequest, EHRLaunch
+from authorizations.requests.ehr_services import ehr_launch_create
 from tests.api.test_cds import EXAMPLE, call, keys, registered, token  # noqa: F401 (fixtures)
 from tests.cases import days, iso
 from tests.fhir.test_profiles import DTR_CRD, missing
@@ -125,7 +126,7 @@ def test_the_link_works_once(client, keys, registered, prescriber):  # noqa: F81
     assert client.post(path_of(link)).status_code == 404
     assert AuthorizationRequest.objects.count() == 1
     # What the EHR sent is gone once used: the draft holds it now.
-    assert EHRLaunch.objects.get().answers == {}
+    assert (EHRLaunch.objects.get().answers, EHRLaunch.objects.get().patient) == ({}, "")
 
 
 def test_the_link_expires(client, keys, registered, prescriber):  # noqa: F811
@@ -136,6 +137,18 @@ def test_the_link_expires(client, keys, registered, prescriber):  # noqa: F811
         assert client.get(path_of(link)).status_code == 404
         assert client.post(path_of(link)).status_code == 404
     assert not AuthorizationRequest.objects.exists()
+
+
+def test_a_launch_keeps_the_hooks_patient_until_it_expires(client, keys, registered,  # noqa: F811
+                                                            prescriber):
+    card_link(client, keys)
+    launch = EHRLaunch.objects.get()
+    assert launch.patient == "1288992"  # the example's context.patientId, for the SMART launch
+    later = timezone.now() + deadlines.EHR_LAUNCH_VALIDITY + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        ehr_launch_create(by=None, htc=prescriber.prescriber.htc, answers={})
+    launch.refresh_from_db()
+    assert (launch.answers, launch.patient) == ({}, "")
 
 
 def test_a_strangers_link_is_a_404_and_stays_the_owners(client, keys, registered,  # noqa: F811
@@ -155,10 +168,14 @@ def test_an_ehr_that_launches_smart_apps_gets_a_smart_link(client, keys, registe
     registered.save(update_fields=["smart_launch"])
     link = card_link(client, keys)
     assert link["type"] == "smart"
+    # The SMART launch URL (the EHR adds iss and launch); the appContext, which
+    # the EHR hands back in its token response, carries the form's token
+    # (tests/api/test_smart.py runs the launch).
+    assert path_of(link) == "/smart/launch"
     context = json.loads(link["appContext"])
-    assert path_of(link).endswith(f"/{context['token']}/")
+    assert not any(value in link["appContext"] for value in PREFILLED.values())
     client.force_login(prescriber)
-    assert client.post(path_of(link)).status_code == 302
+    assert client.post(f"/requests/new/from-ehr/{context['token']}/").status_code == 302
 
 
 def test_the_audit_names_the_answers_never_their_values(client, keys, registered,  # noqa: F811

@@ -19,9 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("--jwks", required=True, help="a file holding the EHR's JWKS")
         parser.add_argument("--smart", action="store_true",
                             help="the EHR launches SMART apps from a card: the request "
-                                 "form's link is a SMART link (its appContext the token)")
+                                 "form's link is a SMART link to /smart/launch (its "
+                                 "appContext the token); needs --fhir-base-url and --client-id")
+        parser.add_argument("--fhir-base-url", default="",
+                            help="the EHR's FHIR base URL: the iss of its SMART launches")
+        parser.add_argument("--client-id", default="",
+                            help="the client_id the EHR issued to this service for SMART "
+                                 "launches")
 
-    def handle(self, *args, by, htc, name, issuer, jwks, smart=False, **options):
+    def handle(self, *args, by, htc, name, issuer, jwks, smart=False, fhir_base_url="",
+               client_id="", **options):
         user = get_user_model().objects.filter(username=by, is_superuser=True,
                                                is_active=True).first()
         if user is None:
@@ -37,7 +44,13 @@ class Command(BaseCommand):
         try:
             client = services.cds_client_register(by=user, htc=center, name=name,
                                                   issuer=issuer, jwks=key_set,
-                                                  smart_launch=smart)
+                                                  smart_launch=smart,
+                                                  fhir_base_url=fhir_base_url,
+                                                  smart_client_id=client_id)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Registered {client} for {center.name}")
+        if client.smart_launch:
+            self.stdout.write(f"SMART launches from {client.fhir_base_url}: give the EHR the "
+                              "launch URL https://<this host>/smart/launch and the redirect "
+                              "URI https://<this host>/smart/callback")
