@@ -113,6 +113,8 @@ TEMPLATES = [
                 "authorizations.core.context_processors.idle_logoff",
                 "authorizations.core.context_processors.clocks",
             ],
+            # The pages' date-and-time filter, in every template (format_tags.py).
+            "builtins": ["authorizations.templatetags.format_tags"],
         },
     },
 ]

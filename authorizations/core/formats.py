@@ -2,9 +2,10 @@
 
 Pages: DATE_FORMAT and DATETIME_FORMAT of hemgenix_site/formats/en/formats.py
 (settings.FORMAT_MODULE_PATH), which templates use as `|date:"DATE_FORMAT"`
-and `|date:"DATETIME_FORMAT"`; Python text shown on pages uses page_date and
-page_datetime, read from the same formats. Letters: "November 28, 2026" and
-"November 28, 2026 at 1:34 p.m. EST", as a letter is written.
+and `|page_datetime` (templatetags/format_tags.py, a builtin); Python text
+shown on pages uses page_date and page_datetime, read from the same formats.
+Letters: "November 28, 2026" and "November 28, 2026 at 1:34 p.m. EST", as a
+letter is written.
 Pages show times in the viewer's zone (core/zones.py, activated by
 TimeZoneMiddleware), the zone named ("PST"); letters in the service's zone
 (settings.TIME_ZONE), whoever's request renders them.
@@ -37,7 +38,18 @@ def page_date(value: date | datetime) -> str:
 
 
 def page_datetime(value: datetime | None) -> str:
-    return "" if value is None else formats.date_format(_local(value), "DATETIME_FORMAT")
+    """DATETIME_FORMAT in the viewer's zone, the zone always named. Django's
+    `T` writes nothing for a time that happens twice (01:30 on the night the
+    clocks fall back), the one hour in which "EDT" or "EST" matters most; the
+    zone's name is then taken from the time itself, which knows which of the
+    two it is (its fold)."""
+    if value is None:
+        return ""
+    local = _local(value)
+    pattern = formats.get_format("DATETIME_FORMAT")
+    if pattern.endswith("T") and timezone.is_aware(local):
+        return dateformat.format(local, pattern[:-1]) + (local.tzname() or "")
+    return formats.date_format(local, pattern)
 
 
 def _english() -> bool:
