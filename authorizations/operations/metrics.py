@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from authorizations.core import zones
@@ -142,21 +142,29 @@ def compute(start: date, end: date) -> Metrics:
     # at its decision, never now.
     now = timezone.now()
     cohort = AuthorizationRequest.objects.filter(submitted_at__gte=lo, submitted_at__lt=hi)
-    system = Determination.objects.filter(request=OuterRef("pk"), kind=DecisionKind.SYSTEM)
-    reviewed = Determination.objects.filter(request=OuterRef("pk"), kind=DecisionKind.REVIEWER,
-                                            status=Status.APPROVED)
-    overturned = Appeal.objects.filter(request=OuterRef("pk"), outcome=AppealOutcome.OVERTURNED)
+    in_cohort = {"request__submitted_at__gte": lo, "request__submitted_at__lt": hi}
+
+    def having(model, **match) -> Q:
+        # `pk IN (the cohort's matching request ids)`: uncorrelated, so
+        # PostgreSQL reads each subquery once and hashes it. A correlated
+        # EXISTS ran once per request of the period (12,000 times over a year
+        # of the 100,000-request benchmark: 38 ms of the page's 67).
+        return Q(pk__in=model.objects.filter(**in_cohort, **match).values("request_id"))
+
+    system_approved = having(Determination, kind=DecisionKind.SYSTEM, status=Status.APPROVED)
+    system_pended = having(Determination, kind=DecisionKind.SYSTEM,
+                           status=Status.PENDING_REVIEW)
+    reviewed = having(Determination, kind=DecisionKind.REVIEWER, status=Status.APPROVED)
+    overturned = having(Appeal, outcome=AppealOutcome.OVERTURNED)
     decided = Q(decided_at__isnull=False, status__in=[Status.APPROVED, Status.DENIED])
-    # The Exists go straight into the filters: annotated and then used only
-    # inside an aggregate's filter, Django 5.2 prunes them from the subquery.
     c = cohort.aggregate(
         submitted=Count("pk"),
-        at_once=Count("pk", filter=Q(Exists(system.filter(status=Status.APPROVED)))),
+        at_once=Count("pk", filter=system_approved),
         # An approval on appeal is counted once, as approved after appeal.
-        after_review=Count("pk", filter=Q(Exists(reviewed)) & ~Q(Exists(overturned))),
-        after_appeal=Count("pk", filter=Q(Exists(overturned))),
+        after_review=Count("pk", filter=reviewed & ~overturned),
+        after_appeal=Count("pk", filter=overturned),
         denied=Count("pk", filter=Q(status=Status.DENIED)),
-        pended=Count("pk", filter=Q(Exists(system.filter(status=Status.PENDING_REVIEW)))),
+        pended=Count("pk", filter=system_pended),
         decided_expedited=Count("pk", filter=decided & Q(expedited=True)),
         decided_standard=Count("pk", filter=decided & Q(expedited=False)),
         average_expedited=Avg(TO_DECISION, filter=decided & Q(expedited=True),
