@@ -8,7 +8,7 @@ superuser neither.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -360,6 +360,12 @@ def peer_to_peer_record(*, by: User, req: AuthorizationRequest,
         raise ValueError("Choose the outcome from the list")
     with transaction.atomic():
         req = _locked_for_peer_to_peer(by, req)
+        # A record of what happened (who may record it is checked first): a
+        # time to come is a slip of the year or month. The form reads to the
+        # minute, so the current minute is allowed.
+        if held_at > timezone.now() + timedelta(minutes=1):
+            raise ValueError("The time it was held is later than now; enter when the "
+                             "discussion took place")
         p2p = req.peer_to_peers.select_for_update().filter(held_at__isnull=True).last()
         if p2p is None:
             raise InvalidTransition(f"{req.number} has no peer-to-peer offer to record")

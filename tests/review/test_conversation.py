@@ -132,8 +132,12 @@ def test_peer_to_peer_asked_scheduled_and_held_shows_on_both_sides(
     client.post(url, {"action": "schedule", "scheduled_at": second.isoformat()})
     p2p.refresh_from_db()
     assert p2p.scheduled_at == second and p2p.scheduled_by == reviewer
-    client.post(url, {"action": "record", "held_at": second.strftime("%Y-%m-%dT%H:%M"),
-                      "outcome": "information", "notes": "Will send the ITI records."})
+    # The discussion takes place at the time scheduled; it is recorded
+    # afterwards (in a new session: three days idle is past the logoff).
+    with time_machine.travel(second + timedelta(minutes=30), tick=False):
+        login(client, reviewer).post(url, {
+            "action": "record", "held_at": second.strftime("%Y-%m-%dT%H:%M"),
+            "outcome": "information", "notes": "Will send the ITI records."})
     p2p.refresh_from_db()
     assert p2p.held_at and p2p.outcome == "information"
     text = change_page(client, reviewer, pending)
