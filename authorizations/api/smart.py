@@ -31,8 +31,10 @@ from typing import Any
 TIMEOUT_SECONDS = 5
 MAX_BODY = 256 * 1024
 # What the service asks for: the EHR's launch context (the appContext and the
-# patient) and who the user is. It reads no FHIR resource with the token.
-SCOPE = "launch openid fhirUser"
+# patient), nothing more. It reads no FHIR resource with the token, and the
+# user is the one signed in here, so it asks for no identity (`openid
+# fhirUser`): an id_token it would not check is not worth receiving.
+SCOPE = "launch"
 WELL_KNOWN = "/.well-known/smart-configuration"
 
 

@@ -137,7 +137,7 @@ def test_the_whole_launch_from_the_card_to_the_confirmation_page(
     assert params == {
         "response_type": "code", "client_id": CLIENT_ID,
         "redirect_uri": "http://testserver" + CALLBACK, "launch": "xyz123",
-        "scope": "launch openid fhirUser", "aud": ehr.iss, "code_challenge_method": "S256"}
+        "scope": "launch", "aud": ehr.iss, "code_challenge_method": "S256"}
 
     callback = authorize(location)
     response = client.get(callback)
