@@ -54,7 +54,13 @@ from authorizations.review.admin.filters import (
     PolicyFilter,
     StatusFilter,
 )
-from authorizations.review.admin.queue import QueueColumns, QueueFilter, queue_tabs
+from authorizations.review.admin.queue import (
+    QueueChangeList,
+    QueueColumns,
+    QueueFilter,
+    queue_tabs,
+    queue_url,
+)
 from authorizations.review.evidence import criteria_rows
 from authorizations.review.forms import DecisionForm, InformationForm
 from authorizations.review.services import (
@@ -150,8 +156,9 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
 
     @admin.display(description="Request", ordering="pk")
     def number_link(self, obj):
-        url = reverse("admin:authorizations_authorizationrequest_change", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.number)
+        # The admin's change route, "<pk>/change/" under the list's: one
+        # reverse() per page, not one per row.
+        return format_html('<a href="{}{}/change/">{}</a>', queue_url(), obj.pk, obj.number)
 
     @admin.display(description="Request")
     def number(self, obj):
@@ -215,10 +222,18 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
             admin_conversation.urls(self) + desk.urls(self) + \
             [url for part in self.parts for url in part.urls(self)] + super().get_urls()
 
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
+
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": "Requests for clinical review",
-                                                 "queue_tabs": queue_tabs(request),
-                                                 **(extra_context or {})})
+        response = super().changelist_view(request, {"title": "Requests for clinical review",
+                                                     "queue_tabs": queue_tabs(request),
+                                                     **(extra_context or {})})
+        context = getattr(response, "context_data", None) or {}
+        if isinstance(context.get("cl"), QueueChangeList):
+            # The rows, drawn by queue.py rather than the admin's result_list tag.
+            context["queue_table"] = context["cl"].table()
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         req = self.get_object(request, object_id)
