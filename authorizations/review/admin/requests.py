@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -34,6 +34,7 @@ from authorizations.models import (
     AuthorizationRequest,
     DecisionException,
     InvalidTransition,
+    Outcome,
     Status,
 )
 from authorizations.policy.values import long_date
@@ -60,6 +61,7 @@ from authorizations.review.admin.queue import (
     QueueFilter,
     queue_tabs,
     queue_url,
+    quick_html,
 )
 from authorizations.review.evidence import criteria_rows
 from authorizations.review.forms import DecisionForm, InformationForm
@@ -72,6 +74,8 @@ from authorizations.review.services import (
 )
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
+STATUS_LABELS = dict(Status.choices)
+OUTCOME_LABELS = dict(Outcome.choices)
 
 # Reviewers use a handful of models, all on the index page; the sidebar would
 # take the width the requests list needs.
@@ -158,7 +162,7 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
     def number_link(self, obj):
         # The admin's change route, "<pk>/change/" under the list's: one
         # reverse() per page, not one per row.
-        return format_html('<a href="{}{}/change/">{}</a>', queue_url(), obj.pk, obj.number)
+        return quick_html('<a href="{}{}/change/">{}</a>', queue_url(), obj.pk, obj.number)
 
     @admin.display(description="Request")
     def number(self, obj):
@@ -166,12 +170,13 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
 
     @admin.display(description="Member", ordering="patient_name")
     def member(self, obj):
-        return format_html("{}<br><small>{}</small>", obj.patient_name, obj.member_id)
+        return quick_html("{}<br><small>{}</small>", obj.patient_name, obj.member_id)
 
     @admin.display(description="Status", ordering="status")
     def state(self, obj):
-        return format_html("{}<br><small>{}</small>", obj.get_status_display(),
-                           obj.get_outcome_display())
+        # The choices' labels (get_status_display rebuilds the choices each call).
+        return quick_html("{}<br><small>{}</small>", STATUS_LABELS.get(obj.status, obj.status),
+                          OUTCOME_LABELS.get(obj.outcome, obj.outcome))
 
     @admin.display(description="Hours waiting", ordering="-submitted_at")
     def waiting(self, obj):
