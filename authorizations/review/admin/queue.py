@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.views.main import ChangeList
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -117,19 +117,52 @@ def quick_html(template: str, *args: Any) -> SafeString:
         arg.__html__() if hasattr(arg, "__html__") else html.escape(str(arg)) for arg in args)))
 
 
-def time_left(obj, now: datetime) -> SafeString:
+# Django's date format letters that read only the day, and only the clock.
+DAY_LETTERS = frozenset("bdDEFjlLmMnNoStwWyYz")
+CLOCK_LETTERS = frozenset("aAfgGhHiPsu")
+
+
+class PageTimes:
+    """page_datetime for the rows of one page, the same text: the format read
+    once, and the day's words ("December 6, 2026, ") once per day, not per
+    row. Only for a format of the day's letters, then the clock's, then the
+    zone (T), as the pages' is; any other goes to page_datetime."""
+
+    def __init__(self) -> None:
+        pattern = formats.get_format("DATETIME_FORMAT")
+        pieces = dateformat.re_formatchars.split(pattern[:-1]) if pattern.endswith("T") else []
+        letters = pieces[1::2]
+        first = next((i for i, c in enumerate(letters) if c not in DAY_LETTERS), len(letters))
+        self.patterns: tuple[str, str] | None = None
+        if letters and all(c in CLOCK_LETTERS for c in letters[first:]):
+            self.patterns = ("".join(pieces[:2 * first + 1]), "".join(pieces[2 * first + 1:]))
+        self.days: dict[Any, str] = {}
+
+    def __call__(self, value: datetime) -> str:
+        if self.patterns is None or not timezone.is_aware(value):
+            return page_datetime(value)
+        local = timezone.localtime(value)
+        day = local.date()
+        words = self.days.get(day)
+        if words is None:
+            words = self.days[day] = dateformat.format(day, self.patterns[0])
+        return words + dateformat.time_format(local.time(), self.patterns[1]) + \
+            (local.tzname() or "")
+
+
+def time_left(obj, now: datetime, page_time=page_datetime) -> SafeString:
     """The time left, the date in a title and, for screen readers, in words."""
     if obj.status not in OPEN_STATUSES:
         if obj.decided_at is None:
             return mark_safe("")
-        when = page_datetime(obj.decided_at)
+        when = page_time(obj.decided_at)
         return quick_html('Decided <time datetime="{}" title="{}">{}</time>'
                           '<span class="visually-hidden"> on {}</span>',
                           obj.decided_at.isoformat(), when,
                           "late" if obj.is_overdue(now) else "on time", when)
     if obj.due_at is None:
         return mark_safe("")
-    when = page_datetime(obj.due_at)
+    when = page_time(obj.due_at)
     late = obj.due_at < now
     label = "Information" if obj.status == Status.INFORMATION_REQUESTED else ""
     label = f"{label} overdue:" if late else f"{label} due"
@@ -211,7 +244,11 @@ class QueueChangeList(ChangeList):
         """The context of _queue_results.html: the admin's headers (sorting
         links), and each row's cells as the admin writes them (a `field-`
         class per column, nothing for an empty value)."""
-        columns = [(mark_safe(f'<td class="field-{name}">'), getattr(self.model_admin, name))
+        # The clock read once for the page, its times through PageTimes.
+        now, page_times = timezone.now(), PageTimes()
+        cells = {"time_left": lambda obj: time_left(obj, now, page_times)}
+        columns = [(mark_safe(f'<td class="field-{name}">'),
+                    cells.get(name) or getattr(self.model_admin, name))
                    for name in self.list_display]
         headers = list(result_headers(self))
         return {
