@@ -75,6 +75,7 @@ from authorizations.review.services import (
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
 STATUS_LABELS = dict(Status.choices)
+SUBMITTED_STATUSES = tuple(s for s in Status if s != Status.DRAFT)
 OUTCOME_LABELS = dict(Outcome.choices)
 
 # Reviewers use a handful of models, all on the index page; the sidebar would
@@ -124,8 +125,11 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
+        # Every status but a draft, as IN: PostgreSQL counts the list's
+        # 100,000 requests from the status index's conditions, a third faster
+        # than testing each entry against NOT draft (docs/benchmarks.md).
         return (super().get_queryset(request)
-                .exclude(status=Status.DRAFT)
+                .filter(status__in=SUBMITTED_STATUSES)
                 .select_related("htc", "prescriber__prescriber", "authorization", "owner")
                 .annotate(pending_due=PENDING_DUE, exception_pending=Exists(
                     DecisionException.objects.filter(request=OuterRef("pk"),
