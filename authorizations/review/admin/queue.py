@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from authorizations.core import deadlines
 from authorizations.core.formats import page_datetime
-from authorizations.models import OPEN_STATUSES, Status
+from authorizations.models import OPEN_STATUSES, Outcome, Status
 from authorizations.requests import selectors
 from authorizations.review import desk_services
 from authorizations.review import selectors as review_selectors
@@ -178,8 +178,28 @@ def badge(text: str, full: str, kind: str) -> SafeString:
                       '<span class="visually-hidden">: {}</span>', kind, full, text, full)
 
 
+# The choices' labels (get_status_display rebuilds the choices each call).
+STATUS_LABELS = dict(Status.choices)
+OUTCOME_LABELS = dict(Outcome.choices)
+
+
 class QueueColumns:
     """The queue's columns, mixed into the request's ModelAdmin."""
+
+    @admin.display(description="Request", ordering="pk")
+    def number_link(self, obj):
+        # The admin's change route, "<pk>/change/" under the list's: one
+        # reverse() per page, not one per row.
+        return quick_html('<a href="{}{}/change/">{}</a>', queue_url(), obj.pk, obj.number)
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, obj):
+        return quick_html("{}<br><small>{}</small>", STATUS_LABELS.get(obj.status, obj.status),
+                          OUTCOME_LABELS.get(obj.outcome, obj.outcome))
+
+    @admin.display(description="Member", ordering="patient_name")
+    def member(self, obj):
+        return quick_html("{}<br><small>{}</small>", obj.patient_name, obj.member_id)
 
     @admin.display(description="HTC", ordering="htc__state")
     def htc_short(self, obj):

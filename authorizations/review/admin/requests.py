@@ -34,7 +34,6 @@ from authorizations.models import (
     AuthorizationRequest,
     DecisionException,
     InvalidTransition,
-    Outcome,
     Status,
 )
 from authorizations.policy.values import long_date
@@ -60,8 +59,6 @@ from authorizations.review.admin.queue import (
     QueueColumns,
     QueueFilter,
     queue_tabs,
-    queue_url,
-    quick_html,
 )
 from authorizations.review.evidence import criteria_rows
 from authorizations.review.forms import DecisionForm, InformationForm
@@ -74,9 +71,7 @@ from authorizations.review.services import (
 )
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
-STATUS_LABELS = dict(Status.choices)
 SUBMITTED_STATUSES = tuple(s for s in Status if s != Status.DRAFT)
-OUTCOME_LABELS = dict(Outcome.choices)
 
 # Reviewers use a handful of models, all on the index page; the sidebar would
 # take the width the requests list needs.
@@ -160,27 +155,11 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    # Columns and fields.
-
-    @admin.display(description="Request", ordering="pk")
-    def number_link(self, obj):
-        # The admin's change route, "<pk>/change/" under the list's: one
-        # reverse() per page, not one per row.
-        return quick_html('<a href="{}{}/change/">{}</a>', queue_url(), obj.pk, obj.number)
+    # Fields (the queue's columns are queue.py's).
 
     @admin.display(description="Request")
     def number(self, obj):
         return obj.number
-
-    @admin.display(description="Member", ordering="patient_name")
-    def member(self, obj):
-        return quick_html("{}<br><small>{}</small>", obj.patient_name, obj.member_id)
-
-    @admin.display(description="Status", ordering="status")
-    def state(self, obj):
-        # The choices' labels (get_status_display rebuilds the choices each call).
-        return quick_html("{}<br><small>{}</small>", STATUS_LABELS.get(obj.status, obj.status),
-                          OUTCOME_LABELS.get(obj.outcome, obj.outcome))
 
     @admin.display(description="Hours waiting", ordering="-submitted_at")
     def waiting(self, obj):
