@@ -244,10 +244,14 @@ class QueueColumns:
         return mark_safe(" ".join(parts))  # each part is quick_html's, escaped
 
 
-# What the list's columns read (the HTC's and owner's names) and what they do
-# not: the answers, their origins and the draft's typed text stay on the case's page.
+# What the list's columns read, and nothing else: not the answers, their
+# origins or the draft's typed text (the case's page reads those), nor the
+# owner's password hash.
 LIST_RELATED = ("htc", "owner")
-LIST_DEFERRED = ("answers", "answer_origins", "draft_typed", "expedited_reason", "wizard_step")
+LIST_FIELDS = ("id", "patient_name", "member_id", "status", "outcome", "due_at", "decided_at",
+               "unmet", "review_flags", "review_flag_reasons", "htc", "htc__name", "htc__city",
+               "htc__state", "owner", "owner__first_name", "owner__last_name",
+               "owner__username")
 
 
 class QueueChangeList(ChangeList):
@@ -257,8 +261,7 @@ class QueueChangeList(ChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
-        return queryset.select_related(None).select_related(*LIST_RELATED) \
-            .defer(*LIST_DEFERRED)
+        return queryset.select_related(None).select_related(*LIST_RELATED).only(*LIST_FIELDS)
 
     def table(self) -> dict[str, Any]:
         """The context of _queue_results.html: the admin's headers (sorting

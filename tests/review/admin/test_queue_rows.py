@@ -6,6 +6,8 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,6 +15,7 @@ from django.utils.html import format_html
 from authorizations.core.formats import page_datetime
 from authorizations.review.admin import queue
 from authorizations.review.admin.queue import PageTimes, quick_html
+from authorizations.review.desk_services import case_claim
 from tests.cases import AS_OF, approvable_case
 
 CHANGELIST = reverse("admin:authorizations_authorizationrequest_changelist")
@@ -90,3 +93,28 @@ def test_the_queue_escapes_what_people_typed(reviewer_client, prescriber, submit
         assert f'<td class="field-{column}">' in row
     assert "Pending clinical review<br><small>Criteria not met</small>" in row
     assert "1 unmet</span>" in row
+
+
+@pytest.mark.django_db
+def test_the_list_reads_no_field_a_row_at_a_time(reviewer_client, reviewer, prescriber,
+                                                  submit):
+    # The list loads only its columns' fields: a column reading any other
+    # would cost a query per row, here per owned, flagged request.
+    def listed():
+        with CaptureQueriesContext(connection) as ctx:
+            html = reviewer_client.get(CHANGELIST).content.decode()
+        return html, len(ctx.captured_queries)
+
+    def owned(n: int):
+        req = submit(prescriber, approvable_case(member_id=f"M-OWNED-{n}", hbsag="positive"),
+                     reports=False)
+        case_claim(by=reviewer, req=req)
+        return req
+
+    owned(0)
+    html, before = listed()
+    assert "Rita Reviewer</td>" in html and ">No docs</span>" in html
+    for n in range(1, 4):
+        owned(n)
+    html, after = listed()
+    assert html.count("Rita Reviewer</td>") == 4 and after == before
