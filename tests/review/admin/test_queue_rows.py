@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils import formats as django_formats
 from django.utils.html import format_html
 
 from authorizations.core.formats import page_datetime
@@ -39,22 +40,41 @@ def clock_change_nights(zone: ZoneInfo) -> list:
 
 
 def instants(zone: ZoneInfo):
-    """Every 20 minutes over the clock-change nights and around AS_OF, in UTC
-    (so the repeated hour is there twice, once in each offset)."""
+    """Every 7 minutes and some seconds over the clock-change nights and
+    around AS_OF, in UTC (so the repeated hour is there twice, once in each
+    offset)."""
     for day in [AS_OF, *clock_change_nights(zone)]:
         start = datetime.combine(day - timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-        for step in range(3 * 72):
-            yield start + timedelta(minutes=20 * step)
+        for step in range(3 * 24 * 60 // 7):
+            yield start + timedelta(minutes=7 * step, seconds=step % 60)
 
 
 @pytest.mark.parametrize("zone", ZONES)
 def test_page_times_write_what_page_datetime_writes(zone):
     with timezone.override(zone):
         times = PageTimes()
-        assert times.patterns is not None  # the pages' format takes the quick way
+        # The pages' format takes the quick way, the clock's letters too.
+        assert times.patterns is not None and times.clock is not None
         values = list(instants(ZoneInfo(zone)))
         assert [times(value) for value in values] == [page_datetime(value) for value in values]
         assert any(" AM " in page_datetime(value) for value in values)
+
+
+@pytest.mark.parametrize("pattern, quick_clock", [
+    (r"D, N jS Y, h:i a T", True),
+    (r"l j F Y \a\t G.i:s T", True),
+    (r"F j, Y, H:i:s.u T", False),  # microseconds: Django's own clock
+])
+def test_page_times_of_other_formats_write_what_page_datetime_writes(monkeypatch, pattern,
+                                                                    quick_clock):
+    monkeypatch.setattr(django_formats, "get_format", lambda name: pattern)
+    with timezone.override("America/New_York"):
+        times = PageTimes()
+        assert times.patterns is not None and (times.clock is not None) == quick_clock
+        values = list(instants(ZoneInfo("America/New_York")))
+        assert [times(value) for value in values] == [page_datetime(value) for value in values]
+        local = timezone.localtime(values[0])
+        assert page_datetime(values[0]) == dateformat.format(local, pattern[:-1]) + local.tzname()
 
 
 @pytest.mark.parametrize("pattern", ["g:i A, F j, Y T", "F j, Y, g:i A", "F j, Y, g:i A e T"])
