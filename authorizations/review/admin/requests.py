@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -54,7 +54,12 @@ from authorizations.review.admin.filters import (
     PolicyFilter,
     StatusFilter,
 )
-from authorizations.review.admin.queue import QueueColumns, QueueFilter, queue_tabs
+from authorizations.review.admin.queue import (
+    QueueChangeList,
+    QueueColumns,
+    QueueFilter,
+    queue_tabs,
+)
 from authorizations.review.evidence import criteria_rows
 from authorizations.review.forms import DecisionForm, InformationForm
 from authorizations.review.services import (
@@ -66,6 +71,7 @@ from authorizations.review.services import (
 )
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
+SUBMITTED_STATUSES = tuple(s for s in Status if s != Status.DRAFT)
 
 # Reviewers use a handful of models, all on the index page; the sidebar would
 # take the width the requests list needs.
@@ -114,8 +120,11 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
+        # Every status but a draft, as IN: PostgreSQL counts the list's
+        # 100,000 requests from the status index's conditions, a third faster
+        # than testing each entry against NOT draft (docs/benchmarks.md).
         return (super().get_queryset(request)
-                .exclude(status=Status.DRAFT)
+                .filter(status__in=SUBMITTED_STATUSES)
                 .select_related("htc", "prescriber__prescriber", "authorization", "owner")
                 .annotate(pending_due=PENDING_DUE, exception_pending=Exists(
                     DecisionException.objects.filter(request=OuterRef("pk"),
@@ -146,25 +155,11 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    # Columns and fields.
-
-    @admin.display(description="Request", ordering="pk")
-    def number_link(self, obj):
-        url = reverse("admin:authorizations_authorizationrequest_change", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.number)
+    # Fields (the queue's columns are queue.py's).
 
     @admin.display(description="Request")
     def number(self, obj):
         return obj.number
-
-    @admin.display(description="Member", ordering="patient_name")
-    def member(self, obj):
-        return format_html("{}<br><small>{}</small>", obj.patient_name, obj.member_id)
-
-    @admin.display(description="Status", ordering="status")
-    def state(self, obj):
-        return format_html("{}<br><small>{}</small>", obj.get_status_display(),
-                           obj.get_outcome_display())
 
     @admin.display(description="Hours waiting", ordering="-submitted_at")
     def waiting(self, obj):
@@ -215,10 +210,18 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
             admin_conversation.urls(self) + desk.urls(self) + \
             [url for part in self.parts for url in part.urls(self)] + super().get_urls()
 
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
+
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": "Requests for clinical review",
-                                                 "queue_tabs": queue_tabs(request),
-                                                 **(extra_context or {})})
+        response = super().changelist_view(request, {"title": "Requests for clinical review",
+                                                     "queue_tabs": queue_tabs(request),
+                                                     **(extra_context or {})})
+        context = getattr(response, "context_data", None) or {}
+        if isinstance(context.get("cl"), QueueChangeList):
+            # The rows, drawn by queue.py rather than the admin's result_list tag.
+            context["queue_table"] = context["cl"].table()
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         req = self.get_object(request, object_id)

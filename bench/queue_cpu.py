@@ -1,0 +1,94 @@
+#!/usr/bin/env python
+"""CPU per page of the work queue's views, in-process: the figures of
+docs/benchmarks.md ("The work queue, lighter"), which hold on a loaded
+machine where wall times do not.
+
+    .venv/bin/python bench/queue_cpu.py --database-url postgres://.../hemgenix_bench_NAME \
+        [--profile cumulative] [view ...]
+
+Reads the database `bench/desk.py` built (its bench reviewer and requests);
+production settings (debug off), Django's test client. Per view: the query
+count, then the CPU time of a GET (time.process_time, the least and the
+median of three rounds of `--gets`); with --profile, cProfile's top entries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+QUEUE = "/admin/authorizations/authorizationrequest/"
+VIEWS = {"all": QUEUE, "unassigned": QUEUE + "?view=unassigned",
+         "mine": QUEUE + "?view=mine", "overdue": QUEUE + "?view=overdue",
+         "due_24h": QUEUE + "?view=due_24h",
+         "information_received": QUEUE + "?view=information_received",
+         "appeals": "/admin/authorizations/appeal/?may_decide=yes",
+         "login": "/accounts/login/"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--gets", type=int, default=20)
+    parser.add_argument("--profile", choices=["cumulative", "tottime"])
+    parser.add_argument("views", nargs="*", default=list(VIEWS))
+    args = parser.parse_args()
+    os.environ.update(DJANGO_SETTINGS_MODULE="hemgenix_site.settings", DJANGO_DEBUG="false",
+                      DJANGO_SECRET_KEY="bench-" + "k" * 60,
+                      DJANGO_ALLOWED_HOSTS="127.0.0.1", DATABASE_URL=args.database_url)
+    import logging
+
+    import django
+
+    django.setup()
+    logging.disable(logging.CRITICAL)  # one JSON line per request otherwise
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+
+    reviewer = Client(HTTP_HOST="127.0.0.1")
+    reviewer.force_login(User.objects.get(username="bench-reviewer"))
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    for name in args.views:
+        client = anonymous if name == "login" else reviewer
+        path = VIEWS.get(name, name)
+        for _ in range(3):  # warm
+            if client.get(path).status_code != 200:
+                raise SystemExit(f"{path}: not 200")
+        queries: list[str] = []
+
+        def count(execute, sql, *rest, queries=queries):
+            queries.append(sql)
+            return execute(sql, *rest)
+
+        with connection.execute_wrapper(count):
+            client.get(path)
+        rounds = []
+        for _ in range(3):
+            start = time.process_time()
+            for _ in range(args.gets):
+                client.get(path)
+            rounds.append((time.process_time() - start) / args.gets * 1000)
+        rounds.sort()
+        print(f"{name:22} queries {len(queries):3d}   CPU per page: least {rounds[0]:6.2f} ms, "
+              f"median {rounds[1]:6.2f} ms", flush=True)
+        if args.profile:
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(args.gets):
+                client.get(path)
+            profile.disable()
+            pstats.Stats(profile).sort_stats(args.profile).print_stats(40)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The work queue's rows, drawn by review/admin/queue.py instead of the
+admin's per-cell lookups (issue 20, speed): the same cells, escaped the same
+way, and the same date-and-time text as every other page."""
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils import formats as django_formats
+from django.utils.html import format_html
+
+from authorizations.core.formats import page_datetime
+from authorizations.review.admin import queue
+from authorizations.review.admin.queue import PageTimes, quick_html
+from authorizations.review.desk_services import case_claim
+from tests.cases import AS_OF, approvable_case
+
+CHANGELIST = reverse("admin:authorizations_authorizationrequest_changelist")
+ZONES = ["America/New_York", "America/Chicago", "America/Los_Angeles", "Pacific/Honolulu",
+         "UTC"]
+
+
+def clock_change_nights(zone: ZoneInfo) -> list:
+    """The nights nearest AS_OF, either way, on which `zone`'s offset changes
+    (none for a zone without daylight time)."""
+    nights = []
+    for step in (1, -1):
+        day = AS_OF
+        for _ in range(370):
+            start = datetime.combine(day, time(0), tzinfo=zone)
+            if start.utcoffset() != (start + timedelta(days=1)).utcoffset():
+                nights.append(day)
+                break
+            day += timedelta(days=step)
+    return nights
+
+
+def instants(zone: ZoneInfo):
+    """Every 7 minutes and some seconds over the clock-change nights and
+    around AS_OF, in UTC (so the repeated hour is there twice, once in each
+    offset)."""
+    for day in [AS_OF, *clock_change_nights(zone)]:
+        start = datetime.combine(day - timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+        for step in range(3 * 24 * 60 // 7):
+            yield start + timedelta(minutes=7 * step, seconds=step % 60)
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_page_times_write_what_page_datetime_writes(zone):
+    with timezone.override(zone):
+        times = PageTimes()
+        # The pages' format takes the quick way, the clock's letters too.
+        assert times.patterns is not None and times.clock is not None
+        values = list(instants(ZoneInfo(zone)))
+        assert [times(value) for value in values] == [page_datetime(value) for value in values]
+        assert any(" AM " in page_datetime(value) for value in values)
+
+
+@pytest.mark.parametrize("pattern, quick_clock", [
+    (r"D, N jS Y, h:i a T", True),
+    (r"l j F Y \a\t G.i:s T", True),
+    (r"F j, Y, H:i:s.u T", False),  # microseconds: Django's own clock
+])
+def test_page_times_of_other_formats_write_what_page_datetime_writes(monkeypatch, pattern,
+                                                                    quick_clock):
+    monkeypatch.setattr(django_formats, "get_format", lambda name: pattern)
+    with timezone.override("America/New_York"):
+        times = PageTimes()
+        assert times.patterns is not None and (times.clock is not None) == quick_clock
+        values = list(instants(ZoneInfo("America/New_York")))
+        assert [times(value) for value in values] == [page_datetime(value) for value in values]
+        local = timezone.localtime(values[0])
+        assert page_datetime(values[0]) == dateformat.format(local, pattern[:-1]) + local.tzname()
+
+
+@pytest.mark.parametrize("pattern", ["g:i A, F j, Y T", "F j, Y, g:i A", "F j, Y, g:i A e T"])
+def test_another_format_goes_to_page_datetime(monkeypatch, pattern):
+    # The clock before the day, no zone last, or another zone letter: no quick way.
+    monkeypatch.setattr(queue.formats, "get_format", lambda name: pattern)
+    monkeypatch.setattr(queue, "page_datetime", lambda value: f"page_datetime({value:%H:%M})")
+    times = PageTimes()
+    assert times.patterns is None
+    assert times(datetime.combine(AS_OF, time(15, 5), tzinfo=UTC)) == "page_datetime(15:05)"
+
+
+@pytest.mark.parametrize("args", [
+    ("O'Brien & <b>Sons</b>", 'say "hi"'),
+    (12, None),
+    (format_html("<em>{}</em>", "safe & sound"), "<plain>"),
+])
+def test_quick_html_escapes_as_format_html_does(args):
+    template = '<span title="{}">{}</span>'
+    assert quick_html(template, *args) == format_html(template, *args)
+
+
+@pytest.mark.django_db
+def test_the_queue_escapes_what_people_typed(reviewer_client, prescriber, submit):
+    req = submit(prescriber, approvable_case(member_id="M-ESC-1", hbsag="positive",
+                                             patient_first_name="<b>Ada</b>",
+                                             patient_last_name="O'Hara & Co"))
+    html = reviewer_client.get(CHANGELIST).content.decode()
+    assert "&lt;b&gt;Ada&lt;/b&gt; O&#x27;Hara &amp; Co<br><small>M-ESC-1</small>" in html
+    assert "<b>Ada</b>" not in html
+    link = f'<td class="field-number_link"><a href="{CHANGELIST}{req.pk}/change/">{req.number}</a>'
+    row = html[html.index(link):]
+    row = row[:row.index("</tr>")]
+    for column in ("number_link", "state", "member", "htc_short", "time_left",
+                   "owner_display", "badges"):
+        assert f'<td class="field-{column}">' in row
+    assert "Pending clinical review<br><small>Criteria not met</small>" in row
+    assert "1 unmet</span>" in row
+
+
+@pytest.mark.django_db
+def test_the_list_reads_no_field_a_row_at_a_time(reviewer_client, reviewer, prescriber,
+                                                  submit):
+    # The list loads only its columns' fields: a column reading any other
+    # would cost a query per row, here per owned, flagged request.
+    def listed():
+        with CaptureQueriesContext(connection) as ctx:
+            html = reviewer_client.get(CHANGELIST).content.decode()
+        return html, len(ctx.captured_queries)
+
+    def owned(n: int):
+        req = submit(prescriber, approvable_case(member_id=f"M-OWNED-{n}", hbsag="positive"),
+                     reports=False)
+        case_claim(by=reviewer, req=req)
+        return req
+
+    owned(0)
+    html, before = listed()
+    assert "Rita Reviewer</td>" in html and ">No docs</span>" in html
+    for n in range(1, 4):
+        owned(n)
+    html, after = listed()
+    assert html.count("Rita Reviewer</td>") == 4 and after == before
