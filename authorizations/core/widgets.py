@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -137,7 +138,8 @@ NESTED: dict[str, Callable[[dict[str, Any], FastWidgets], str]] = {
 class FastWidgets(DjangoTemplates):
     """Django's template renderer, the plain widgets written in Python."""
 
-    def render(self, template_name, context, request=None):
+    def render(self, template_name: str, context: dict[str, Any],
+               request: HttpRequest | None = None) -> str:
         widget = context.get("widget") if isinstance(context, dict) else None
         # Stripped, as Django's renderer strips what a template writes.
         if widget is not None and template_name in SIMPLE:
@@ -147,10 +149,11 @@ class FastWidgets(DjangoTemplates):
         return super().render(template_name, context, request)
 
     def option(self, option: dict[str, Any]) -> SafeString | str:
+        """An option as its template writes it when included (not stripped)."""
         name = option["template_name"]
         if name in SIMPLE:
             return SIMPLE[name](option)
-        return super().render(name, {"widget": option})
+        return self.get_template(name).render({"widget": option})
 
 
 FAST_WIDGETS = FastWidgets()
