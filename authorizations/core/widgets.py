@@ -18,7 +18,7 @@ from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 WIDGETS = "django/forms/widgets/"
 
@@ -148,12 +148,12 @@ class FastWidgets(DjangoTemplates):
             return mark_safe(NESTED[template_name](widget, self).strip())
         return super().render(template_name, context, request)
 
-    def option(self, option: dict[str, Any]) -> SafeString | str:
+    def option(self, option: dict[str, Any]) -> str:
         """An option as its template writes it when included (not stripped)."""
         name = option["template_name"]
         if name in SIMPLE:
             return SIMPLE[name](option)
-        return self.get_template(name).render({"widget": option})
+        return str(self.get_template(name).render({"widget": option}))
 
 
 FAST_WIDGETS = FastWidgets()
