@@ -280,7 +280,10 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
             "waiting_hours": waiting_hours(req, timezone.now()),
             "turnaround_hours": turnaround_hours(req),
             **parts,
-            "appeal_rows": appeal_selectors.appeal_rows(req),
+            # Each appeal is of one of the request's denials (appeals/services.denial_of):
+            # without a denial, there is none to read.
+            "appeal_rows": appeal_selectors.appeal_rows(req)
+            if any(d.status == Status.DENIED for d in determinations) else [],
         }
 
     def decision_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:

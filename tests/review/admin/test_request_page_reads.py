@@ -8,10 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from authorizations.appeals.services import appeal_file
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit
 from authorizations.documents.services import document_add
 from authorizations.models import AuditEvent
+from authorizations.requests.services import request_decide
 from authorizations.review import timeline
 from authorizations.review.conversation import document_received
 from tests.cases import days, long_date
@@ -80,3 +82,14 @@ def test_the_timeline_names_people_and_the_system(reviewer_client, reviewer, pen
     events = events[events.index('id="timeline"'):]
     assert "<td>gone-reviewer</td>" in events and "<td>System</td>" in events
     assert f"<td>{pending.prescriber.get_full_name()}</td>" in events
+
+
+def test_an_appeal_is_on_the_page_of_its_denied_request(reviewer_client, reviewer, prescriber,
+                                                        pending):
+    assert "Appeal filed" not in reviewer_client.get(page_url(pending)).content.decode()
+    request_decide(by=reviewer, req=pending, approve=False, rationale="Not counseled.")
+    appeal = appeal_file(by=prescriber, req=pending, statement="Counseled since.",
+                         expedited=False, representative=True)
+    html = reviewer_client.get(page_url(pending)).content.decode()
+    assert "Appeal filed" in html
+    assert reverse("admin:authorizations_appeal_decide", args=[appeal.pk]) in html
