@@ -12,6 +12,7 @@ from django.urls import reverse
 from authorizations import policy
 from authorizations.core import zones
 from authorizations.core.forms import AccessibleForm
+from authorizations.core.widgets import FAST_WIDGETS
 from authorizations.documents import services as documents
 from authorizations.models import AuthorizationRequest, DocumentKind, ReceivedBy
 from authorizations.requests import selectors
@@ -45,6 +46,9 @@ class DocumentForm(AccessibleForm):
 
 class ReceivedDocumentForm(DocumentForm):
     """The upload form (kind, criterion, file) with how and when it came."""
+
+    # On the reviewer's request page: widgets written in Python (core/widgets.py).
+    default_renderer = FAST_WIDGETS
 
     received_by = forms.ChoiceField(
         label="Received by", choices=[("", "Choose fax or mail")] + ReceivedBy.choices,

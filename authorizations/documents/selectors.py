@@ -3,6 +3,7 @@ nothing), for the prescriber's pages and the reviewer's admin."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,12 +22,18 @@ from authorizations.review import selectors as review_selectors
 def document_rows(req: AuthorizationRequest, *, admin: bool = False) -> list[dict[str, Any]]:
     """One row per document, for the templates (they compute nothing)."""
     removable = req.status == Status.DRAFT and not admin
-    received = review_selectors.receipts(req)
     rows = []
-    for doc in documents.documents_of(req):
-        url = (reverse("admin:authorizations_authorizationrequest_document",
-                       args=[req.pk, doc.pk]) if admin
-               else reverse("request_document", args=[req.pk, doc.pk]))
+    # One query (each receipt with its document), and one URL reversed for
+    # all of them: a request may hold many.
+    url_of = _url_maker("admin:authorizations_authorizationrequest_document" if admin
+                        else "request_document", req)
+    # The admin's viewer (review/admin/desk.py): the first page as an image, and every page.
+    image_of = _url_maker("admin:authorizations_authorizationrequest_page", req) if admin \
+        else None
+    viewer_of = _url_maker("admin:authorizations_authorizationrequest_viewer", req) if admin \
+        else None
+    for doc in documents.documents_of(req).select_related("receipt"):
+        receipt = getattr(doc, "receipt", None)
         rows.append({
             "obj": doc,
             "name": doc.file_name,
@@ -39,12 +46,24 @@ def document_rows(req: AuthorizationRequest, *, admin: bool = False) -> list[dic
             "uploaded_by": doc.uploaded_by.get_full_name() or doc.uploaded_by.get_username(),
             # "Received by fax on November 27, 2026" for a document a reviewer
             # recorded; "" for an upload.
-            "received": received.get(doc.pk, ""),
-            "url": url,
+            "received": review_selectors.receipt_words(receipt) if receipt else "",
+            "url": url_of(doc),
             "remove_url": reverse("request_document_remove", args=[req.pk, doc.pk])
             if removable else "",
+            "image_url": image_of(doc) + "?page=1" if image_of else "",
+            "viewer_url": viewer_of(doc) if viewer_of else "",
         })
     return rows
+
+
+def _url_maker(name: str, req: AuthorizationRequest) -> Callable[[Any], str]:
+    """A document's URL under `name` (its arguments: the request's number,
+    then the document's), reversed once for all the request's documents."""
+    sample = reverse(name, args=[req.pk, 0])
+    if sample.count("/0/") != 1:
+        return lambda doc: reverse(name, args=[req.pk, doc.pk])
+    head, tail = sample.split("/0/")
+    return lambda doc: f"{head}/{doc.pk}/{tail}"
 
 
 def admin_document_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ scheduling, holding) are the review itself, not taking part.
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from authorizations.models import (
     AnswerVersion,
@@ -68,19 +68,21 @@ def _parts(user_id: int) -> dict[str, tuple[object, str]]:
 def part_taken(user: User, req: AuthorizationRequest) -> str:
     """What `user` did on `req` that bars them from judging it, as the start
     of a sentence ("You prescribed PA-0000012"); "" when they took no part.
-    Two queries: every part at once, then the user's NPI."""
+    One query: every part, and the user's NPI, at once."""
     if user.pk is None:
         return ""
     if user.pk == req.prescriber_id:
         return f"You prescribed {req.number}"
     parts = _parts(user.pk)
-    found = (AuthorizationRequest.objects.filter(pk=req.pk)
-             .annotate(**{name: Exists(query) for name, (query, _) in parts.items()})
-             .values(*parts).first()) or {}
+    own_npi = PrescriberProfile.objects.filter(user_id=user.pk).order_by("pk").values("npi")[:1]
+    found = (AuthorizationRequest.objects.filter(pk=req.pk).order_by()
+             .annotate(**{name: Exists(query) for name, (query, _) in parts.items()},
+                       own_npi=Subquery(own_npi))
+             .values(*parts, "own_npi").first()) or {}
     for name, (_, words) in parts.items():
         if found.get(name):
             return words.format(n=req.number)
-    npi = PrescriberProfile.objects.filter(user_id=user.pk).values_list("npi", flat=True).first()
+    npi = found.get("own_npi")
     if npi and npi in {str(v) for v in req.answers.values() if isinstance(v, (str, int))}:
         return f"You are listed on {req.number}"
     return ""

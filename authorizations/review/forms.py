@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from authorizations.core import deadlines, zones
 from authorizations.core.forms import AccessibleForm, LocalDateTimeField
+from authorizations.core.widgets import FAST_WIDGETS
 from authorizations.models import AuthorizationRequest, DocumentKind, P2POutcome
 from authorizations.requests import selectors
 from authorizations.review.models import ExceptionReason
@@ -20,6 +21,9 @@ def _unmet_choices(req: AuthorizationRequest) -> list[tuple[str, str]]:
 
 
 class DecisionForm(forms.Form):
+    # The request page's forms: widgets written in Python (core/widgets.py).
+    default_renderer = FAST_WIDGETS
+
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("deny", "Deny")])
     reasons = forms.MultipleChoiceField(
         label="Reasons for a denial", required=False, widget=forms.CheckboxSelectMultiple,
@@ -57,6 +61,9 @@ class DecisionForm(forms.Form):
 
 
 class InformationForm(forms.Form):
+    # The request page's forms: widgets written in Python (core/widgets.py).
+    default_renderer = FAST_WIDGETS
+
     criteria = forms.MultipleChoiceField(
         label="Criteria the information is about", required=False,
         widget=forms.CheckboxSelectMultiple)
@@ -103,6 +110,8 @@ TIME_WIDGET = {"attrs": {"type": "datetime-local"}, "format": "%Y-%m-%dT%H:%M"}
 class PeerToPeerForm(forms.Form):
     """Offer times (up to three), schedule one of the times offered, or record
     a discussion held with its outcome."""
+
+    default_renderer = FAST_WIDGETS
 
     time_1, time_2, time_3 = (
         LocalDateTimeField(repeated=APPOINTMENT, label=f"{nth} time offered", required=False,
@@ -200,6 +209,7 @@ class ExceptionForm(forms.Form):
     Prefixed: the decision form beside it has a rationale too (one id each)."""
 
     prefix = "exception"
+    default_renderer = FAST_WIDGETS
 
     reason = forms.ChoiceField(label="Exception reason",
                                choices=[("", "Choose the reason")] + ExceptionReason.choices)

@@ -83,10 +83,15 @@ def peer_to_peer_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
     } for p in req.peer_to_peers.order_by("offered_at", "id")]
 
 
+def receipt_words(receipt: DocumentReceipt) -> str:
+    """How and when a document recorded by a reviewer arrived."""
+    return (f"Received by {receipt.get_received_by_display().lower()} on "
+            f"{long_date(receipt.received_on)}")
+
+
 def receipts(req: AuthorizationRequest) -> dict[int, str]:
     """document id -> how and when a document recorded by a reviewer arrived."""
-    return {r.document_id: f"Received by {r.get_received_by_display().lower()} on "
-                           f"{long_date(r.received_on)}"
+    return {r.document_id: receipt_words(r)
             for r in DocumentReceipt.objects.filter(document__request=req)}
 
 

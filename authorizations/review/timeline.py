@@ -8,7 +8,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 
@@ -141,19 +142,58 @@ TIMELINE_PAGE = 20
 
 def timeline_page(req: AuthorizationRequest, number: object) -> dict[str, Any]:
     """One page of the admin's timeline, the latest first, reading people's
-    names: three queries whatever the number of events (count, page, names)."""
+    names: one query whatever the number of events (the page's rows, each
+    with the count of all and its actor's names), as Paginator.get_page pages."""
     events = (AuditEvent.objects
               .filter(object_type="AuthorizationRequest", object_id=str(req.pk),
                       action__in=list(ADMIN_ACTIONS))
               .order_by("-at", "-id"))
-    page = Paginator(events, TIMELINE_PAGE).get_page(number)
-    rows = list(page.object_list)
-    names = {u.pk: u.get_full_name() or u.get_username()
-             for u in get_user_model().objects.filter(
-                 pk__in={e.actor_id for e in rows if e.actor_id})}
+    paginator = Paginator(events, TIMELINE_PAGE)
+    try:
+        wanted = int(number)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        wanted = 1  # as get_page: not a number, the first page
+    actor = get_user_model().objects.filter(pk=OuterRef("actor_id"))
+    start = (wanted - 1) * TIMELINE_PAGE
+    rows = list(events.annotate(
+        total=Window(Count("pk")),
+        actor_first=Subquery(actor.values("first_name")[:1]),
+        actor_last=Subquery(actor.values("last_name")[:1]),
+        actor_login=Subquery(actor.values("username")[:1]),
+    )[start:start + TIMELINE_PAGE]) if wanted >= 1 else []
+    if rows or wanted == 1:
+        paginator.count = rows[0].total if rows else 0
+        page = Page(rows, wanted, paginator)
+    else:
+        # Past either end: the last page, as get_page shows it (the queries
+        # Paginator makes: the count, then the page).
+        page = paginator.get_page(number)
+        rows = _named(list(page.object_list))
+        page.object_list = rows
     return {
-        "rows": [{"at": e.at, "what": _what(e),
-                  "who": names.get(e.actor_id, e.actor_username if e.actor_id else "System")}
-                 for e in rows],
+        "rows": [{"at": e.at, "what": _what(e), "who": _who(e)} for e in rows],
         "page": page,
     }
+
+
+def _who(event: AuditEvent) -> str:
+    """The actor's full name (User.get_full_name), else their username; an
+    actor no longer in the directory by the username recorded; "System"."""
+    if not event.actor_id:
+        return "System"
+    login = getattr(event, "actor_login", None)
+    if login is None:
+        return event.actor_username
+    return f"{event.actor_first} {event.actor_last}".strip() or login  # type: ignore[attr-defined]
+
+
+def _named(rows: list[AuditEvent]) -> list[AuditEvent]:
+    """Rows read without the names (the last page's fallback): the names, in one query."""
+    users = {u.pk: u for u in get_user_model().objects.filter(
+        pk__in={e.actor_id for e in rows if e.actor_id})}
+    for e in rows:
+        user = users.get(e.actor_id)
+        if user is not None:
+            e.actor_first, e.actor_last = user.first_name, user.last_name  # type: ignore[attr-defined]
+            e.actor_login = user.get_username()  # type: ignore[attr-defined]
+    return rows

@@ -220,3 +220,13 @@ def test_a_reviewer_who_took_no_part_may_do_all_of_it(information_requested, col
     approve_under_two_keys(req, first=reviewer, rationale="Counseling confirmed.")
     req.refresh_from_db()
     assert req.status == Status.APPROVED
+
+
+@pytest.mark.parametrize("npi, listed", [("1234567893", True), ("1245319599", False)])
+def test_a_reviewer_listed_on_the_request_by_npi_may_not_decide_it(pending, npi, listed):
+    user = make_reviewer(username="listed")
+    PrescriberFactory(user=user, npi=npi)
+    assert pending.answers["site_of_care_npi"] == "1234567893"
+    words = conflict_of_interest(user, pending)
+    assert words == (f"You are listed on {pending.number}: another reviewer must decide it."
+                     if listed else "")

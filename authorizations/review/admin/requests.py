@@ -45,6 +45,7 @@ from authorizations.review.admin import conversation as admin_conversation
 from authorizations.review.admin import desk
 from authorizations.review.admin.display import (
     answer_groups,
+    record_fieldsets,
     turnaround_hours,
     waiting_hours,
 )
@@ -223,6 +224,23 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
             context["queue_table"] = context["cl"].table()
         return response
 
+    def get_object(self, request, object_id, from_field=None):
+        """The request page's case, read once per request (the admin's own
+        change view asks again) and without the queue's annotations: its
+        page reads neither."""
+        if from_field is not None:
+            return super().get_object(request, object_id, from_field)
+        cache = request.__dict__.setdefault("_review_cases", {})
+        if object_id not in cache:
+            try:
+                cache[object_id] = (AuthorizationRequest.objects.exclude(status=Status.DRAFT)
+                                    .select_related("htc", "prescriber__prescriber",
+                                                    "authorization", "owner")
+                                    .get(pk=int(object_id)))
+            except (AuthorizationRequest.DoesNotExist, ValueError):
+                cache[object_id] = None
+        return cache[object_id]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         req = self.get_object(request, object_id)
         extra = dict(extra_context or {})
@@ -232,6 +250,12 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
                 # The page shows the patient's answers: who read them is on record.
                 audit(by=request.user, action=AuditAction.VIEW, obj=req, via="admin")
         return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="",
+                           obj=None):
+        context["record_fieldsets"] = record_fieldsets(context["adminform"])
+        return super().render_change_form(request, context, add=add, change=change,
+                                          form_url=form_url, obj=obj)
 
     def review_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:
         determinations = list(req.determinations.select_related("letter").order_by("id"))
@@ -259,7 +283,10 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
             "waiting_hours": waiting_hours(req, timezone.now()),
             "turnaround_hours": turnaround_hours(req),
             **parts,
-            "appeal_rows": appeal_selectors.appeal_rows(req),
+            # Each appeal is of one of the request's denials (appeals/services.denial_of):
+            # without a denial, there is none to read.
+            "appeal_rows": appeal_selectors.appeal_rows(req)
+            if any(d.status == Status.DENIED for d in determinations) else [],
         }
 
     def decision_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:
