@@ -194,8 +194,10 @@ def test_a_whole_journey_writes_only_through_the_services(
         # It schedules the discussion and records it held.
         admin.post(f"{change}peer-to-peer/", {"action": "schedule",
                                               "scheduled_at": when.isoformat()})
+        # (Recorded as held an hour ago: a held time may not be later than now.)
+        held = timezone.localtime() - timedelta(hours=1)
         admin.post(f"{change}peer-to-peer/", {
-            "action": "record", "held_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "action": "record", "held_at": held.strftime("%Y-%m-%dT%H:%M"),
             "outcome": "information", "notes": "The viral tests will follow."})
         assert pended.peer_to_peers.get().held_at is not None
         # It asks the prescriber for information; the prescriber responds.
