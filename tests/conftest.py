@@ -92,9 +92,15 @@ def _migrated_once(request):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(_migrated_once, django_db_setup):
-    """pytest-django's, after _migrated_once."""
-    return django_db_setup
+def django_db_setup(_migrated_once, django_db_setup, django_db_blocker):
+    """pytest-django's, after _migrated_once; on PostgreSQL, the sessions of
+    the servers some tests start (two instances: gunicorn workers keep their
+    connections) are ended before the test database is dropped. A backend
+    exits a moment after its client, and one CI run's DROP DATABASE came
+    first ("being accessed by other users")."""
+    yield django_db_setup
+    with django_db_blocker.unblock():
+        dbtemplate.end_other_sessions()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,4 +1,5 @@
-"""One migrated SQLite database for every test worker.
+"""One migrated SQLite database for every test worker (and, on PostgreSQL,
+the test database freed of other sessions before it is dropped).
 
 Each xdist worker builds its own in-memory test database, and running the
 project's migrations took two to three seconds of CPU in each, at the moment
@@ -12,6 +13,7 @@ of migrating. PostgreSQL and file databases migrate as before.
 import fcntl
 import hashlib
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -68,3 +70,23 @@ def migrate_once(cache_dir: Path) -> None:
         return None
 
     management.call_command = call_command
+
+
+def end_other_sessions(timeout: float = 10.0) -> None:
+    """PostgreSQL: end every other session on the test database, and wait
+    until they are gone, so that it can be dropped."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return
+    # Only sessions this role may end: its own, or any for a superuser.
+    others = ("FROM pg_stat_activity WHERE datname = current_database() "
+              "AND pid <> pg_backend_pid() AND (usename = current_user OR "
+              "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user))")
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")  # noqa: S608
+        while time.monotonic() < deadline:
+            cursor.execute(f"SELECT count(*) {others}")  # noqa: S608
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.1)
