@@ -5,7 +5,7 @@ Each xdist worker builds its own in-memory test database, and running the
 project's migrations took two to three seconds of CPU in each, at the moment
 all the workers start together on two cores. The first worker to get here
 migrates and keeps a copy of the result in pytest's cache (keyed by the
-migrations, the installed apps and the Django version); the others, and later
+migrations, what they read, the installed apps and the Django version); the others, and later
 runs, copy it into their in-memory database with SQLite's backup API instead
 of migrating. PostgreSQL and file databases migrate as before.
 """
@@ -33,6 +33,12 @@ def _key() -> str:
         if migrations.is_dir() and Path(app.path).is_relative_to(ROOT):
             for path in sorted(migrations.glob("*.py")):
                 digest.update(path.name.encode() + path.read_bytes())
+    # What the data migrations read besides themselves (0002, 0021): the
+    # starter HTC directory and its reader.
+    from authorizations.accounts import htc_csv
+
+    for read in (Path(htc_csv.__file__), htc_csv.STARTER_CSV):
+        digest.update(read.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -64,6 +70,9 @@ def migrate_once(cache_dir: Path) -> None:
                 with closing(sqlite3.connect(partial)) as copy:
                     connection.connection.backup(copy)
                 partial.rename(template)
+                for stale in cache_dir.glob("migrated-*.sqlite3"):  # earlier migrations'
+                    if stale != template:
+                        stale.unlink(missing_ok=True)
                 return None
         with closing(sqlite3.connect(template)) as source:
             source.backup(connection.connection)
