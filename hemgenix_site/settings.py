@@ -148,7 +148,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the user's profile with the user (accounts/backends.py).
+    "authorizations.accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -170,11 +171,15 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # its log lines would name the username tried
 
 # Idle logoff: a server-side session that expires 15 minutes after the last
-# request (it is saved, and so extended, on every request). Drafts live in the
-# database, so logging in again resumes them.
+# request. The expiry is moved forward once a minute at most, not on every
+# request (core/sessions.py): a session ends 14 to 15 minutes after the last
+# request, never later. Drafts live in the database, so logging in again
+# resumes them.
 SESSION_IDLE_SECONDS = env_int("DJANGO_SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
+SESSION_RENEW_SECONDS = min(60, SESSION_IDLE_SECONDS // 15)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "authorizations.core.sessions"
+SESSION_SAVE_EVERY_REQUEST = False  # core/middleware.SessionMiddleware renews it
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

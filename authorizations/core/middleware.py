@@ -30,21 +30,30 @@ class PrivatePagesMiddleware:
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
-    """Django's, except that a 404 leaves an unchanged session alone. With
-    SESSION_SAVE_EVERY_REQUEST (the idle logoff), Django saves the session
-    after every response below 500: a browser's request for a missing file
-    (a favicon, a source map) after a page has loaded wrote the session row
-    beside the page's own work (a test's live server saw "cannot start a
-    transaction within a transaction"). A 404 shows nothing of the user's, so
-    it neither extends the idle time nor needs the cookie renewed; a session
-    the request changed (a login, a logout) is still saved as Django would."""
+    """Django's, with the idle logoff's renewal (core/sessions.py) and a quiet 404.
+
+    The idle logoff: a session read by a request that got a page is renewed,
+    its expiry moved to SESSION_IDLE_SECONDS from now, once it was last set
+    SESSION_RENEW_SECONDS ago or more; in between nothing is written. A session
+    the request changed (a login, a logout) is saved as Django would.
+
+    A 404 renews nothing: a browser's request for a missing file (a favicon, a
+    source map) after a page has loaded wrote the session row beside the page's
+    own work (a test's live server saw "cannot start a transaction within a
+    transaction"). A 404 shows nothing of the user's, so it neither extends the
+    idle time nor needs the cookie renewed."""
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         session = getattr(request, "session", None)
-        if response.status_code == 404 and session is not None and not session.modified:
+        if session is None:
+            return response
+        if response.status_code == 404 and not session.modified:
             if session.accessed:
                 patch_vary_headers(response, ("Cookie",))
             return response
+        if (response.status_code < 500 and session.accessed and not session.modified
+                and session.session_key and getattr(session, "renewal_due", lambda: True)()):
+            session.modified = True
         return super().process_response(request, response)
 
 

@@ -19,7 +19,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -124,8 +124,17 @@ class TimeZoneMiddleware:
 
 
 def viewer_zone(user: Any) -> str:
-    """The zone name a signed-in user's pages use ("" for the service's), in
-    one query: the reviewer's own, else the prescriber's HTC's."""
-    row = get_user_model().objects.filter(pk=user.pk).values_list(
-        "reviewer__time_zone", "prescriber__htc__time_zone").first()
-    return next((name for name in row or () if name), "")
+    """The zone name a signed-in user's pages use ("" for the service's): the
+    reviewer's own, else the prescriber's HTC's. The authentication backend
+    reads both profiles with the user (accounts/backends.py), so a page's
+    request asks nothing more."""
+    try:
+        own: str = user.reviewer.time_zone
+        if own:
+            return own
+    except ObjectDoesNotExist:
+        pass
+    try:
+        return str(user.prescriber.htc.time_zone)
+    except ObjectDoesNotExist:
+        return ""

@@ -26,6 +26,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Subquery
 
+from authorizations.core.compiled import CompiledQuery
 from authorizations.models import (
     AnswerVersion,
     Appeal,
@@ -65,21 +66,30 @@ def _parts(user_id: int) -> dict[str, tuple[object, str]]:
     }
 
 
+def _parts_query(user_id: int, request_id: int):
+    parts = _parts(user_id)
+    own_npi = PrescriberProfile.objects.filter(user_id=user_id).order_by("pk").values("npi")[:1]
+    return (AuthorizationRequest.objects.filter(pk=request_id).order_by()
+            .annotate(**{name: Exists(query) for name, (query, _) in parts.items()},
+                      own_npi=Subquery(own_npi))
+            .values(*parts, "own_npi")[:1])
+
+
+# Every part, and the user's NPI, in one query, compiled once per process: it
+# runs on every request page (core/compiled.py).
+PARTS_QUERY = CompiledQuery(_parts_query, "user_id", "request_id")
+PART_WORDS = {name: words for name, (_, words) in _parts(0).items()}
+
+
 def part_taken(user: User, req: AuthorizationRequest) -> str:
     """What `user` did on `req` that bars them from judging it, as the start
-    of a sentence ("You prescribed PA-0000012"); "" when they took no part.
-    One query: every part, and the user's NPI, at once."""
+    of a sentence ("You prescribed PA-0000012"); "" when they took no part."""
     if user.pk is None:
         return ""
     if user.pk == req.prescriber_id:
         return f"You prescribed {req.number}"
-    parts = _parts(user.pk)
-    own_npi = PrescriberProfile.objects.filter(user_id=user.pk).order_by("pk").values("npi")[:1]
-    found = (AuthorizationRequest.objects.filter(pk=req.pk).order_by()
-             .annotate(**{name: Exists(query) for name, (query, _) in parts.items()},
-                       own_npi=Subquery(own_npi))
-             .values(*parts, "own_npi").first()) or {}
-    for name, (_, words) in parts.items():
+    found = PARTS_QUERY.first(user_id=user.pk, request_id=req.pk) or {}
+    for name, words in PART_WORDS.items():
         if found.get(name):
             return words.format(n=req.number)
     npi = found.get("own_npi")

@@ -135,6 +135,32 @@ def test_idle_logoff_after_the_idle_time_and_the_draft_survives(client, prescrib
     assert step.status_code == 200
 
 
+def test_the_idle_clock_is_renewed_once_a_minute_not_on_every_page(client, prescriber):
+    """Pages within a minute of the last renewal write nothing (no UPDATE, no
+    cookie); the first page after it moves the expiry to 15 minutes from now.
+    So the session never outlives 15 minutes after the last page."""
+    idle = django_settings.SESSION_IDLE_SECONDS
+    renew = django_settings.SESSION_RENEW_SECONDS
+    assert renew == 60
+    assert sign_in(client, "prescriber").status_code == 302
+    key = client.session.session_key
+    expiry = Session.objects.get(session_key=key).expire_date
+
+    page = client.get("/requests/")
+    assert page.status_code == 200
+    assert django_settings.SESSION_COOKIE_NAME not in page.cookies
+    assert Session.objects.get(session_key=key).expire_date == expiry
+
+    idle_for(client, renew - 5)  # renewed 55 seconds ago: still nothing written
+    assert client.get("/requests/").status_code == 200
+    assert idle - renew < seconds_left(client) <= idle - renew + 6
+
+    idle_for(client, 10)  # 65 seconds ago: this page renews it
+    page = client.get("/requests/")
+    assert page.status_code == 200 and django_settings.SESSION_COOKIE_NAME in page.cookies
+    assert idle - 5 < seconds_left(client) <= idle
+
+
 def test_session_cookie_is_http_only_and_ends_with_the_browser(client, prescriber):
     response = sign_in(client, "prescriber")
     cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]

@@ -1,0 +1,42 @@
+"""The session store: Django's database sessions, knowing when the stored
+session expires, so that the idle logoff renews it once a minute rather than
+on every request (core/middleware.SessionMiddleware).
+
+Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) costs every
+page an UPDATE, a commit and a re-signed cookie. The idle logoff needs the
+expiry moved forward as the user works, not to the second: renewed when it is
+at least SESSION_RENEW_SECONDS old, a session ends between
+SESSION_IDLE_SECONDS - SESSION_RENEW_SECONDS and SESSION_IDLE_SECONDS after the
+last request, never later.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends import db
+from django.utils import timezone
+
+
+class SessionStore(db.SessionStore):
+    # The stored row's expiry when it was read (None: no stored session).
+    stored_expiry: datetime | None = None
+
+    def _get_session_from_db(self) -> Any:
+        # Django's DB store reads the row here (django-stubs does not list it).
+        stored = super()._get_session_from_db()  # type: ignore[misc]
+        self.stored_expiry = stored.expire_date if stored is not None else None
+        return stored
+
+    def save(self, must_create: bool = False) -> None:
+        super().save(must_create=must_create)
+        self.stored_expiry = self.get_expiry_date()
+
+    def renewal_due(self) -> bool:
+        """True when the stored expiry was set SESSION_RENEW_SECONDS ago or more."""
+        if self.stored_expiry is None:
+            return True
+        fresh = timezone.now() + timedelta(seconds=self.get_expiry_age())
+        return fresh - self.stored_expiry >= timedelta(seconds=settings.SESSION_RENEW_SECONDS)
