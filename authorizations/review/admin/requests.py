@@ -74,10 +74,6 @@ from authorizations.review.services import (
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
 SUBMITTED_STATUSES = tuple(s for s in Status if s != Status.DRAFT)
 
-# Reviewers use a handful of models, all on the index page; the sidebar would
-# take the width the requests list needs.
-admin.site.enable_nav_sidebar = False
-
 # --------------------------------------------------------------------------
 # Requests
 # --------------------------------------------------------------------------
