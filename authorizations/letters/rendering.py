@@ -8,6 +8,7 @@ compute; the wording that depends on the decision lives in the templates.
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from authorizations import policy
 from authorizations.core import deadlines
@@ -308,11 +310,25 @@ def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
     }
 
 
+_fonts = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """The fonts WeasyPrint found, kept for the process's life: a new
+    configuration reads fontconfig's list of every installed font again, loads
+    each font a letter uses again and adds the taglines' @font-face fonts
+    again, a sixth of a letter's render time. One per thread: Pango's font
+    map is not for two threads at once (runserver renders in threads)."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 def _write_pdf(html: str, **options) -> bytes:
     # PDF/A-3a: tagged (structure, language, title) for screen readers, and archival.
-
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        pdf_variant="pdf/a-3a", **options)
+        pdf_variant="pdf/a-3a", font_config=_font_config(), **options)
     # Tagline languages, header scopes, one /AF entry per file (pdf_tags.py).
     languages = [t.code for t in TAGLINES] if 'class="tagline-list"' in html else []
     return pdf_tags.finish(pdf, languages)
