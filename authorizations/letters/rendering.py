@@ -8,7 +8,6 @@ compute; the wording that depends on the decision lives in the templates.
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime
 from typing import Any
 
@@ -18,13 +17,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from authorizations import policy
 from authorizations.core import deadlines
 from authorizations.core.formats import letter_date, letter_datetime
 from authorizations.fhir.bundle import letter_attachments
-from authorizations.letters import findings, language, pdf_tags, plain
+from authorizations.letters import findings, language, pdf_tags, plain, reuse
 from authorizations.letters.contact import payer_contact
 from authorizations.letters.denial_codes import denial_code
 from authorizations.letters.member import member_context, preferred_language
@@ -310,25 +308,13 @@ def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
     }
 
 
-_fonts = threading.local()
-
-
-def _font_config() -> FontConfiguration:
-    """The fonts WeasyPrint found, kept for the process's life: a new
-    configuration reads fontconfig's list of every installed font again, loads
-    each font a letter uses again and adds the taglines' @font-face fonts
-    again, a sixth of a letter's render time. One per thread: Pango's font
-    map is not for two threads at once (runserver renders in threads)."""
-    config = getattr(_fonts, "config", None)
-    if config is None:
-        config = _fonts.config = FontConfiguration()
-    return config
-
-
 def _write_pdf(html: str, **options) -> bytes:
     # PDF/A-3a: tagged (structure, language, title) for screen readers, and archival.
+    # Uncompressed: pdf_tags.finish writes the PDF again and compresses it then.
+    # WeasyPrint's compression (zlib level 9, each stream twice) cost 18 ms a letter.
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        pdf_variant="pdf/a-3a", font_config=_font_config(), **options)
+        pdf_variant="pdf/a-3a", font_config=reuse.font_config(), uncompressed_pdf=True,
+        **options)
     # Tagline languages, header scopes, one /AF entry per file (pdf_tags.py).
     languages = [t.code for t in TAGLINES] if 'class="tagline-list"' in html else []
     return pdf_tags.finish(pdf, languages)
@@ -356,7 +342,7 @@ def _render_determination(determination: Determination, copy: str) -> bytes:
         context = letter_context(determination, copy)
         html = render_to_string(TEMPLATE_BY_KIND[context["kind"]], context)
     # PDF/A-3 with the decision and answers as FHIR JSON files inside (fhir/bundle.py).
-    return _write_pdf(html, attachments=letter_attachments(determination))
+    return _write_pdf(html, attachments=reuse.attachments(determination))
 
 
 def render_pdf(determination: Determination) -> bytes:
