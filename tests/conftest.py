@@ -205,7 +205,6 @@ def _letters_without_weasyprint(request, monkeypatch):
         # The JSON files a letter carries cost fhir.resources' serializer a
         # sixth of a second a letter; the stand-in has nowhere to put them
         # (tests/fhir/test_letter_attachments.py reads them from real letters).
-        monkeypatch.setattr(letters, "letter_attachments", lambda determination: [])
         monkeypatch.setattr(reuse, "attachments", lambda determination: [])
         return
     kinds, copies = marker.kwargs.get("kinds"), marker.kwargs.get("copies")

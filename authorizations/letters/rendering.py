@@ -21,7 +21,6 @@ from weasyprint import HTML
 from authorizations import policy
 from authorizations.core import deadlines
 from authorizations.core.formats import letter_date, letter_datetime
-from authorizations.fhir.bundle import letter_attachments
 from authorizations.letters import findings, language, pdf_tags, plain, reuse
 from authorizations.letters.contact import payer_contact
 from authorizations.letters.denial_codes import denial_code
@@ -334,7 +333,7 @@ def render_information_pdf(ir, copy: str = PRESCRIBER) -> bytes:
     with language.letter_language(copy == MEMBER, preferred_language(ir.request)):
         html = render_to_string("letters/information.html", information_context(ir, copy))
     return _write_pdf(html,
-                      attachments=letter_attachments(pending) if pending is not None else None)
+                      attachments=reuse.attachments(pending) if pending is not None else None)
 
 
 def _render_determination(determination: Determination, copy: str) -> bytes:

@@ -98,9 +98,10 @@ def information_letter_issue(ir: InformationRequest, *, by: User | None = None
     if ir.letter_sha256:
         information_member_copy(ir, by=by)  # a letter stored before copies existed
         return ir
-    pdf = letters.render_information_pdf(ir)
-    member_pdf = (None if MemberCopy.objects.filter(information_request=ir).exists()
-                  else letters.render_information_pdf(ir, letters.MEMBER))
+    with reuse.files_shared():  # the same JSON files in both copies
+        pdf = letters.render_information_pdf(ir)
+        member_pdf = (None if MemberCopy.objects.filter(information_request=ir).exists()
+                      else letters.render_information_pdf(ir, letters.MEMBER))
     with transaction.atomic():
         ir = InformationRequest.objects.select_for_update().get(pk=ir.pk)
         if ir.letter_sha256:  # stored meanwhile: the first stored letter is the letter
