@@ -74,7 +74,7 @@ def test_every_tagline_character_is_in_an_embedded_fonts_cmap(prescriber, settin
     fonts = embedded_fonts(pdf)
     # The CJK taglines print in the fonts cut for them (letters/tagline_fonts.py),
     # never in the system's Noto Sans CJK: WeasyPrint falls back to it only for a
-    # character a cut font lacks, and that fallback costs a letter half its render time.
+    # character a cut font lacks, and that fallback costs a letter a third of its render time.
     cut = {font.family.replace(" ", "-") for font in tagline_fonts.FONTS}
     assert cut <= {name.lstrip("/").split("+", 1)[-1] for name in fonts}, sorted(fonts)
     assert not any("Noto-Sans-CJK" in name for name in fonts), sorted(fonts)
