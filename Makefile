@@ -25,7 +25,7 @@ DEMO_PAYER := PAYER_PHONE="1-800-555-0142" PAYER_FAX="1-800-555-0143" \
 	PAYER_PEER_TO_PEER_PHONE="1-800-555-0147" \
 	PAYER_PEER_TO_PEER_HOURS="Monday to Friday, 8 a.m. to 5 p.m. Central time"
 
-.PHONY: run test system test-system lint lock messages
+.PHONY: run test system test-system lint lock messages tagline-fonts
 
 system:
 	@bin/install-system-packages
@@ -96,6 +96,11 @@ messages: $(VENV)/.test
 		--no-location -i ".venv/*" -i "node_modules/*" -i "tests/*" -i "static/*" \
 		-i "staticfiles/*" -i "test-artifacts/*"
 	DJANGO_DEBUG=true $(PY) manage.py compilemessages -l es
+
+# The CJK taglines' fonts (authorizations/letters/tagline_fonts.py): cut again
+# from the installed Noto Sans CJK after a tagline's text changes.
+tagline-fonts: system $(VENV)/.run
+	DJANGO_DEBUG=true $(PY) manage.py tagline_fonts
 
 # Style, the layers (import-linter contracts in pyproject.toml) and types.
 lint: $(VENV)/.test

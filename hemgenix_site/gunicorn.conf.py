@@ -20,7 +20,11 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 def post_worker_init(worker):
     """Load WeasyPrint and its fonts before the worker takes requests: the
     first render in a process costs about half a second, which would otherwise
-    fall on a prescriber's submit."""
+    fall on a prescriber's submit. The letters keep the fonts and their parsed
+    stylesheet for the worker's life (authorizations/letters/reuse.py)."""
     import weasyprint
 
-    weasyprint.HTML(string="<p>warm-up</p>").write_pdf()
+    from authorizations.letters import reuse
+
+    weasyprint.HTML(string="<p>warm-up</p>").write_pdf(
+        font_config=reuse.font_config(), stylesheets=[reuse.stylesheet()])

@@ -194,6 +194,7 @@ def _letters_without_weasyprint(request, monkeypatch):
     reads (a denial test need not render the pended letter before it, nor the
     member's copy when it reads the prescriber's); the others get stand-ins."""
     from authorizations.letters import rendering as letters
+    from authorizations.letters import reuse
 
     def stand_in(html: str, **options) -> bytes:
         return b"%PDF-1.7 stand-in letter " + hashlib.sha256(html.encode()).hexdigest().encode()
@@ -204,7 +205,7 @@ def _letters_without_weasyprint(request, monkeypatch):
         # The JSON files a letter carries cost fhir.resources' serializer a
         # sixth of a second a letter; the stand-in has nowhere to put them
         # (tests/fhir/test_letter_attachments.py reads them from real letters).
-        monkeypatch.setattr(letters, "letter_attachments", lambda determination: [])
+        monkeypatch.setattr(reuse, "attachments", lambda determination: [])
         return
     kinds, copies = marker.kwargs.get("kinds"), marker.kwargs.get("copies")
     if kinds is None and copies is None:

@@ -85,5 +85,8 @@ def finish(pdf: bytes, tagline_languages: list[str]) -> bytes:
                     unique.append(spec)
             root.AF = unique
         out = io.BytesIO()
-        doc.save(out, deterministic_id=True)
+        # Compressed here, once (rendering.py asks WeasyPrint for an uncompressed
+        # PDF): every stream but the XMP metadata, objects in object streams.
+        doc.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()

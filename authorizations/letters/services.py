@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from authorizations.core.actions import AuditAction
 from authorizations.core.audit import audit, service
-from authorizations.letters import mailing
+from authorizations.letters import mailing, reuse
 from authorizations.letters import rendering as letters
 from authorizations.models import (
     AuthorizationRequest,
@@ -41,8 +41,9 @@ def letter_issue(determination: Determination, *, by: User | None = None
     if existing is not None:
         return existing
     kind = letters.letter_kind(determination)
-    pdf = letters.render_pdf(determination)
-    member_pdf = letters.render_member_pdf(determination)
+    with reuse.files_shared():  # the same JSON files in both copies
+        pdf = letters.render_pdf(determination)
+        member_pdf = letters.render_member_pdf(determination)
     try:
         with transaction.atomic():
             letter = Letter.objects.create(determination=determination, kind=kind, pdf=pdf,
@@ -97,9 +98,10 @@ def information_letter_issue(ir: InformationRequest, *, by: User | None = None
     if ir.letter_sha256:
         information_member_copy(ir, by=by)  # a letter stored before copies existed
         return ir
-    pdf = letters.render_information_pdf(ir)
-    member_pdf = (None if MemberCopy.objects.filter(information_request=ir).exists()
-                  else letters.render_information_pdf(ir, letters.MEMBER))
+    with reuse.files_shared():  # the same JSON files in both copies
+        pdf = letters.render_information_pdf(ir)
+        member_pdf = (None if MemberCopy.objects.filter(information_request=ir).exists()
+                      else letters.render_information_pdf(ir, letters.MEMBER))
     with transaction.atomic():
         ir = InformationRequest.objects.select_for_update().get(pk=ir.pk)
         if ir.letter_sha256:  # stored meanwhile: the first stored letter is the letter

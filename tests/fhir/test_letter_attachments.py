@@ -16,6 +16,7 @@ from authorizations import fhir
 from authorizations.fhir import bundle as fhir_bundle
 from authorizations.fhir import codes
 from authorizations.letters import rendering as letters
+from authorizations.letters.services import letter_issue
 from authorizations.models import Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_letters]
@@ -49,6 +50,17 @@ def test_each_letter_embeds_its_claim_response_and_the_answers(make_decided, sta
     reader = PdfReader(io.BytesIO(pdf))
     assert len({ref.idnum for ref in reader.trailer["/Root"]["/AF"]}) == 2
     assert "/MarkInfo" in reader.trailer["/Root"]
+
+
+def test_the_members_copy_carries_the_same_files_as_the_letter(make_decided):
+    """Both copies are rendered with the files serialized once (letters/reuse.py)."""
+    req = make_decided(Status.PENDING_REVIEW)
+    letter = letter_issue(fhir_bundle.latest_determination(req))
+    files = attachments(bytes(letter.pdf))
+    assert set(files) == {"ClaimResponse.json", "QuestionnaireResponse.json"}
+    assert attachments(bytes(letter.member_copy.pdf)) == files
+    assert fhir.parse(QuestionnaireResponse, files["QuestionnaireResponse.json"]).status \
+        == "completed"
 
 
 def test_a_pended_letter_keeps_its_own_decision_after_approval(make_decided):

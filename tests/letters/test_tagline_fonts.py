@@ -5,7 +5,11 @@ fontTools reads each embedded font program's cmap. A shaped script (Arabic,
 Persian) prints its letters in their joined forms, and the embedded subset
 keeps only the glyphs printed, so its cmap may lack a letter's isolated code
 point: for those, the cmap read is the full program of the same font (by its
-name, from the installed fonts: the program the subset was cut from)."""
+name, from the installed fonts: the program the subset was cut from).
+
+The CJK taglines' fonts are cut from Noto Sans CJK once, into the project
+(letters/tagline_fonts.py): each must hold every character its tagline can
+print, with any phone number, before a letter is rendered."""
 
 import io
 import subprocess
@@ -16,6 +20,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from authorizations.letters import rendering as letters
+from authorizations.letters import tagline_fonts
 from authorizations.letters.taglines import TAGLINES, taglines
 from authorizations.models import Determination
 from tests.factories import approvable_case, submitted_request
@@ -67,7 +72,12 @@ def test_every_tagline_character_is_in_an_embedded_fonts_cmap(prescriber, settin
     req = submitted_request(prescriber, approvable_case()).request
     pdf = letters.render_member_pdf(Determination.objects.get(request=req))
     fonts = embedded_fonts(pdf)
-    assert any("CJK" in name for name in fonts), sorted(fonts)
+    # The CJK taglines print in the fonts cut for them (letters/tagline_fonts.py),
+    # never in the system's Noto Sans CJK: WeasyPrint falls back to it only for a
+    # character a cut font lacks, and that fallback costs a letter a third of its render time.
+    cut = {font.family.replace(" ", "-") for font in tagline_fonts.FONTS}
+    assert cut <= {name.lstrip("/").split("+", 1)[-1] for name in fonts}, sorted(fonts)
+    assert not any("Noto-Sans-CJK" in name for name in fonts), sorted(fonts)
     covered = set().union(*fonts.values(), *(
         installed_cmap(name.lstrip("/").split("+", 1)[-1]) for name in fonts))
     assert {t.code for t in TAGLINES} >= {"zh-Hant", "ko", "ja", "vi", "tl", "nv"}
@@ -76,3 +86,29 @@ def test_every_tagline_character_is_in_an_embedded_fonts_cmap(prescriber, settin
                          - FORMAT_CHARACTERS - {chr(cp) for cp in covered})
         assert missing == [], f"{tagline['language']}: {missing}"
 
+
+
+PHONES = ("1-800-555-0123", "+1 (800) 555-0123 ext. 45", "1.800.555.0123", "")
+
+
+@pytest.mark.parametrize("font", tagline_fonts.FONTS, ids=lambda font: font.language)
+def test_each_cut_tagline_font_holds_its_taglines_characters(font):
+    cmap = TTFont(font.path).getBestCmap()
+    for phone in PHONES:
+        tagline = next(t for t in taglines(phone) if t["code"] == font.language)
+        missing = sorted({c for c in tagline["text"] if not c.isspace()}
+                         - FORMAT_CHARACTERS - {chr(cp) for cp in cmap})
+        assert missing == [], f"{font.file} lacks {missing}: run `make tagline-fonts`"
+
+
+def test_the_cut_fonts_carry_their_own_names_and_the_licence():
+    licence = (tagline_fonts.FONTS_DIR / "OFL.txt").read_text()
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence
+    assert "Reserved Font Name 'Source'" in licence
+    for font in tagline_fonts.FONTS:
+        names = TTFont(font.path)["name"]
+        assert names.getDebugName(1) == font.family
+        # A Modified Version may not use the Reserved Font Name (OFL 1.1, condition 3).
+        assert "Source" not in names.getDebugName(1) + names.getDebugName(6)
+        assert "Adobe" in names.getDebugName(0)
+        assert "Open Font License" in names.getDebugName(13)
