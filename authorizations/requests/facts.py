@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 
 from authorizations import policy
 from authorizations.core import zones
@@ -37,28 +37,42 @@ def _lapsed(day: date) -> Q:
         status=AuthorizationStatus.ACTIVE, end_date__lt=day)
 
 
+def _excluding(qs: QuerySet[Authorization], excluding: AuthorizationRequest | None
+               ) -> QuerySet[Authorization]:
+    return qs.exclude(request=excluding) if excluding is not None and excluding.pk else qs
+
+
+def member_history(member_key: str, *, as_of: date,
+                   excluding: AuthorizationRequest | None = None) -> tuple[bool, bool]:
+    """(lifetime used, lapsed authorization) for a member key: both facts
+    read the member's authorizations, so an evaluation asks once."""
+    counts = _excluding(Authorization.objects.filter(member_key=member_key), excluding).aggregate(
+        used=Count("pk", filter=_live_or_used(as_of)), lapsed=Count("pk", filter=_lapsed(as_of)))
+    return bool(counts["used"]), bool(counts["lapsed"])
+
+
 def lifetime_used(member_key: str, *, as_of: date | None = None,
                   excluding: AuthorizationRequest | None = None) -> bool:
     """lifetime_limit's fact: for this member key a recorded infusion or a live
     authorization exists. Expired or cancelled paperwork does not count."""
     qs = Authorization.objects.filter(_live_or_used(as_of or zones.today()),
                                       member_key=member_key)
-    if excluding is not None and excluding.pk:
-        qs = qs.exclude(request=excluding)
-    return qs.exists()
+    return _excluding(qs, excluding).exists()
 
 
 def review_flags(answers: dict[str, Any], *, as_of: date,
-                 excluding: AuthorizationRequest | None = None) -> list[str]:
+                 excluding: AuthorizationRequest | None = None,
+                 lapsed: bool | None = None) -> list[str]:
     """The review flags (data dictionary, section 4) that need the database,
     for validated answers; the policy adds the ones the answers alone raise
-    (evidence_not_recent, dose_over_largest_kit)."""
+    (evidence_not_recent, dose_over_largest_kit). `lapsed`: member_history's
+    answer, when the caller has it."""
     key = policy.member_key(answers["member_id"])
     flags = []
-    lapsed = Authorization.objects.filter(_lapsed(as_of), member_key=key)
-    if excluding is not None and excluding.pk:
-        lapsed = lapsed.exclude(request=excluding)
-    if lapsed.exists():
+    if lapsed is None:
+        lapsed = _excluding(Authorization.objects.filter(_lapsed(as_of), member_key=key),
+                            excluding).exists()
+    if lapsed:
         flags.append("reauthorization")
     name = f"{answers['patient_first_name']} {answers['patient_last_name']}".strip()
     same_person = (AuthorizationRequest.objects
@@ -110,7 +124,8 @@ def derived_answers(req: AuthorizationRequest) -> dict[str, bool]:
 
 
 def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None,
-                     scheduling: bool = True) -> policy.Evaluation:
+                     scheduling: bool = True,
+                     derived: dict[str, bool] | None = None) -> policy.Evaluation:
     """Evaluate a request's stored answers with today's profile, directory and
     lifetime facts, under the policy version in effect on `as_of` (the
     evaluation date: the day of a submission or resubmission in TIME_ZONE).
@@ -118,13 +133,14 @@ def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None,
     the answers raise (policy.flags).
     `scheduling=False` for a reviewer's decision: the planned infusion date
     is checked against the evaluation date only when the prescriber submits.
+    `derived`: derived_answers(req), when the caller has just read them.
     Raises policy.InvalidCase."""
     as_of = as_of or zones.today()
-    answers = policy.validate({**req.answers, **derived_answers(req)}, as_of=as_of,
-                              scheduling=scheduling)
+    derived = derived_answers(req) if derived is None else derived
+    answers = policy.validate({**req.answers, **derived}, as_of=as_of, scheduling=scheduling)
     key = policy.member_key(answers["member_id"])
+    used, lapsed = member_history(key, as_of=as_of, excluding=req)
     return policy.evaluate_answers(
-        answers, as_of=as_of,
-        lifetime_used=lifetime_used(key, as_of=as_of, excluding=req),
-        review_flags=[*review_flags(answers, as_of=as_of, excluding=req),
+        answers, as_of=as_of, lifetime_used=used,
+        review_flags=[*review_flags(answers, as_of=as_of, excluding=req, lapsed=lapsed),
                       *eligibility_flags(answers), *documentation_flags(req)])

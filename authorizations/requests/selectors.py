@@ -47,7 +47,9 @@ def requests_for_htc(htc: HTC) -> QuerySet[AuthorizationRequest]:
 
 def request_for_htc(*, htc: HTC, pk: int) -> AuthorizationRequest:
     """One request of the HTC, or 404: another HTC's request does not exist here."""
-    return get_object_or_404(requests_for_htc(htc), pk=pk)
+    req = get_object_or_404(requests_for_htc(htc), pk=pk)
+    req.htc = htc  # the filter's own HTC: reading req.htc asks the database nothing more
+    return req
 
 
 def latest_determination(req: AuthorizationRequest) -> Determination | None:

@@ -261,15 +261,19 @@ def request_submit(*, by: User, req: AuthorizationRequest,
     """
     today = as_of or zones.today()
     with transaction.atomic():
-        req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
+        # The HTC with it (its designation is a derived answer); only the
+        # request's row is locked, as before.
+        req = (AuthorizationRequest.objects.select_for_update(of=("self",))
+               .select_related("htc").get(pk=req.pk))
         if req.status != Status.DRAFT:
             return SubmitResult(req, None, already_submitted=True)
         # The submitter's specialist status and the HTC's designation as they
         # are now, recorded with the answers (never typed): whoever submits
         # vouches for the request, not whoever created the draft (issue 23 N8).
         req.submitted_by = by
-        req.answers = {**req.answers, **facts.derived_answers(req)}
-        evaluation = facts.evaluate_request(req, as_of=today)
+        derived = facts.derived_answers(req)
+        req.answers = {**req.answers, **derived}
+        evaluation = facts.evaluate_request(req, as_of=today, derived=derived)
         req.submitted_at = timezone.now()
         req.due_at = deadlines.decision_due(req.submitted_at, expedited=req.expedited)
         req.member_id = req.answers["member_id"].strip()

@@ -14,6 +14,7 @@ not hold it is not required and its answer is dropped.
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -85,10 +86,16 @@ class StepForm(AccessibleForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._add_fields()
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*self._layout())
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """crispy's layout, built when the form is first rendered: a submission
+        validates every step's form again and renders none of them."""
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(*self._layout())
+        return helper
 
     def _add_fields(self) -> None:
         for key in self.keys:

@@ -104,6 +104,12 @@ class RequestWizard(NamedUrlWizardView):
 
     def get_form_kwargs(self, step: str | None = None) -> dict[str, Any]:
         if step == REVIEW:
+            if self.request.method == "POST" and \
+                    self.request.POST.get(f"{REVIEW}-expedited") == forms.NO:
+                # "No" reads the same whether the question is asked or not (not
+                # expedited, no reason), so the preview's evaluation is not
+                # needed to read it; submitting evaluates the request anyway.
+                return {"needs_review": True}
             # The expedited question is asked only of a request a person will review.
             preview = self.preview
             return {"needs_review": preview is None or preview.outcome is None

@@ -9,7 +9,7 @@ import pytest
 from authorizations import policy
 from authorizations.models import Authorization, AuthorizationRequest, Determination, Status
 from tests.factories import approvable_case
-from tests.walker import login, step_post_data
+from tests.walker import Walker, login, step_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -204,6 +204,27 @@ def test_expedited_review_is_recorded_with_its_reason(walker):
     assert req.expedited is True
     assert req.expedited_reason == "Surgery planned next week"
     assert (req.due_at - req.submitted_at).total_seconds() == 72 * 3600
+
+
+@pytest.mark.parametrize("answer", [
+    {"review-expedited": "no"},
+    {"review-expedited": "yes", "review-expedited_reason": "Surgery planned next week"},
+])
+def test_an_expedited_answer_on_a_page_gone_stale_is_read_as_the_request_now_stands(
+        prescriber_client, answer):
+    """The review asked about an expedited review (the reports were missing);
+    they were attached before the page was submitted: the request is approved
+    at once, and is not recorded as expedited, whatever the page answered."""
+    walker = Walker(prescriber_client, reports=False)
+    case = approvable_case()
+    walker.walk_to("review", case)
+    assert "expedited" in walker.page.context["wizard"]["form"].fields
+    walker.attach_reports()
+    walker.submit_step(case, **answer)
+    req = walker.request()
+    assert req.status == Status.APPROVED
+    assert "Valid from" in walker.page.content.decode()
+    assert (req.expedited, req.expedited_reason) == (False, "")
 
 
 def test_expedited_yes_needs_a_reason(walker):
