@@ -38,6 +38,11 @@ NOT_MODEL_WRITES = {
     ("review/admin/records.py", "AdminPasswordForm.save", "save"):
         "the form's save(commit=False) sets the password on the user in memory; "
         "UserAdmin saves it through user_save",
+    ("letters/tagline_fonts.py", "cut", "save"):
+        "fontTools' TTFont.save writes the cut font's bytes to a buffer",
+    ("core/sessions.py", "SessionStore.save", "save"):
+        "the session store's own save (Django's sessions, not the service's models): "
+        "the idle logoff's renewal",
 }
 
 # Public functions of services modules that take `by=` and are not services:
