@@ -40,3 +40,10 @@ class SessionStore(db.SessionStore):
             return True
         fresh = timezone.now() + timedelta(seconds=self.get_expiry_age())
         return fresh - self.stored_expiry >= timedelta(seconds=settings.SESSION_RENEW_SECONDS)
+
+    def seconds_left(self) -> int:
+        """Seconds until the idle logoff once this request's response is sent:
+        the full idle time when the response renews the session."""
+        if self.modified or self.renewal_due() or self.stored_expiry is None:
+            return self.get_expiry_age()
+        return max(0, round((self.stored_expiry - timezone.now()).total_seconds()))

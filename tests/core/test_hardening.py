@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -155,9 +156,20 @@ def test_the_idle_clock_is_renewed_once_a_minute_not_on_every_page(client, presc
     assert client.get("/requests/").status_code == 200
     assert idle - renew < seconds_left(client) <= idle - renew + 6
 
+    # The page's timeout warning counts from what is left, not the full limit.
+    page = client.get("/requests/")
+    warned = int(re.search(r'data-idle-seconds="(\d+)"', page.content.decode()).group(1))
+    assert idle - renew - 2 <= warned <= idle - renew + 6
+
     idle_for(client, 10)  # 65 seconds ago: this page renews it
     page = client.get("/requests/")
     assert page.status_code == 200 and django_settings.SESSION_COOKIE_NAME in page.cookies
+    assert idle - 5 < seconds_left(client) <= idle
+    assert f'data-idle-seconds="{idle}"' in page.content.decode()
+
+    # "Stay signed in" restarts the clock whenever it is pressed.
+    idle_for(client, 20)
+    assert client.post("/session/keepalive/").status_code == 204
     assert idle - 5 < seconds_left(client) <= idle
 
 
@@ -394,7 +406,9 @@ def test_stay_signed_in_restarts_the_idle_clock(client, prescriber):
 
     login(client, prescriber)
     page = client.get("/requests/").content.decode()
-    assert 'data-timeout-warning' in page and 'data-idle-seconds="900"' in page
+    assert 'data-timeout-warning' in page
+    # Signed in a moment ago: the warning counts from what is left of 900 s.
+    assert 895 <= int(re.search(r'data-idle-seconds="(\d+)"', page).group(1)) <= 900
     assert "signed out after 15 minutes without activity" in " ".join(page.split())
     assert client.get("/session/keepalive/").status_code == 405
     assert client.post("/session/keepalive/").status_code == 204
