@@ -22,6 +22,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -57,6 +58,27 @@ def configure(database_url: str) -> dict[str, str]:
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "hemgenix_site.settings"
     return env
+
+
+def in_process(database_url: str) -> None:
+    """Django set up in this process with the instances' settings (server_env),
+    for the in-process profiles (bench/profile_page.py, queue_cpu.py,
+    profile_submit.py)."""
+    configure(database_url)
+    import django
+
+    django.setup()
+
+
+def signed_in(username: str | None = None) -> Any:
+    """A test client in this process, signed in as `username` (None: nobody)."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if username:
+        client.force_login(User.objects.get(username=username))
+    return client
 
 
 def recreate_database(database_url: str) -> None:

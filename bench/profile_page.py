@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
-import secrets
 import statistics
 import sys
 import time
@@ -22,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.benchmark import in_process, signed_in  # noqa: E402
 
 QUEUE = "/admin/authorizations/authorizationrequest/"
 
@@ -37,23 +37,13 @@ def main() -> None:
     parser.add_argument("--sql", action="store_true", help="print each query and its time")
     parser.add_argument("--width", type=int, default=300, help="characters of SQL shown")
     args = parser.parse_args()
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "hemgenix_site.settings", "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": args.database_url, "DJANGO_CONN_MAX_AGE": "600",
-        "DJANGO_LOG_LEVEL": "WARNING"})
-    import django
-
-    django.setup()
-    from django.contrib.auth.models import User
+    in_process(args.database_url)
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from authorizations.models import AuthorizationRequest
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username="bench-reviewer"))
+    client = signed_in("bench-reviewer")
     for member in ("DESK-1-1-10", "DESK-10-20-500"):
         pk = AuthorizationRequest.objects.get(member_id=member).pk
         path = f"{QUEUE}{pk}/change/"

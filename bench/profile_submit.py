@@ -32,7 +32,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchmark import _case, _fill, configure, prepare, recreate_database  # noqa: E402
+from bench.benchmark import (  # noqa: E402
+    _case,
+    _fill,
+    in_process,
+    prepare,
+    recreate_database,
+    signed_in,
+)
 from bench.httpclient import form_fields  # noqa: E402
 
 FORM = "application/x-www-form-urlencoded"
@@ -68,16 +75,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=60)
     parser.add_argument("--sort", default="cumulative")
     args = parser.parse_args()
-    configure(args.database_url)
+    in_process(args.database_url)  # connects to nothing yet
     if args.setup:
         recreate_database(args.database_url)
         prepare(1)
-    import django
-
-    django.setup()
-    from django.contrib.auth.models import User
     from django.db import connection
-    from django.test import Client
 
     from authorizations.requests.wizard import storage, views
 
@@ -90,8 +92,7 @@ def main() -> None:
     timed(views.RequestWizard, "render_done", phases, "  render_done (revalidation, done)")
     timed(views, "request_submit", phases, "    request_submit")
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username="bench-prescriber-0"))
+    client = signed_in("bench-prescriber-0")
 
     def to_submit() -> tuple[str, str]:
         """Answer every step; the review's address and its POST, not yet sent."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 import sys
 import time
@@ -24,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.benchmark import in_process, signed_in  # noqa: E402
 
 QUEUE = "/admin/authorizations/authorizationrequest/"
 VIEWS = {"all": QUEUE, "unassigned": QUEUE + "?view=unassigned",
@@ -42,22 +43,14 @@ def main() -> None:
     parser.add_argument("--profile", choices=["cumulative", "tottime"])
     parser.add_argument("views", nargs="*", default=list(VIEWS))
     args = parser.parse_args()
-    os.environ.update(DJANGO_SETTINGS_MODULE="hemgenix_site.settings", DJANGO_DEBUG="false",
-                      DJANGO_SECRET_KEY="bench-" + "k" * 60,
-                      DJANGO_ALLOWED_HOSTS="127.0.0.1", DATABASE_URL=args.database_url)
     import logging
 
-    import django
-
-    django.setup()
+    in_process(args.database_url)
     logging.disable(logging.CRITICAL)  # one JSON line per request otherwise
-    from django.contrib.auth.models import User
     from django.db import connection
-    from django.test import Client
 
-    reviewer = Client(HTTP_HOST="127.0.0.1")
-    reviewer.force_login(User.objects.get(username="bench-reviewer"))
-    anonymous = Client(HTTP_HOST="127.0.0.1")
+    reviewer = signed_in("bench-reviewer")
+    anonymous = signed_in()
     for name in args.views:
         client = anonymous if name == "login" else reviewer
         path = VIEWS.get(name, name)
