@@ -81,6 +81,19 @@ def signed_in(username: str | None = None) -> Any:
     return client
 
 
+def print_profile(client: Any, path: str, gets: int, sort: str, top: int) -> None:
+    """cProfile's table of `gets` GETs of `path`, its `top` entries by `sort`."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(gets):
+        client.get(path)
+    profile.disable()
+    pstats.Stats(profile).sort_stats(sort).print_stats(top)
+
+
 def recreate_database(database_url: str) -> None:
     from urllib.parse import urlparse
 

@@ -11,8 +11,6 @@ count and the time waiting on SQL, then cProfile's top functions.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import pstats
 import statistics
 import sys
 import time
@@ -21,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchmark import in_process, signed_in  # noqa: E402
+from bench.benchmark import in_process, print_profile, signed_in  # noqa: E402
 
 QUEUE = "/admin/authorizations/authorizationrequest/"
 
@@ -67,12 +65,7 @@ def main() -> None:
             for q in queries:
                 print(f"  {float(q['time']) * 1000:6.2f} ms  {q['sql'][:args.width]}")
         if args.profile:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(args.gets):
-                client.get(path)
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+            print_profile(client, path, args.gets, args.sort, args.top)
 
 
 if __name__ == "__main__":

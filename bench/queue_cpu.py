@@ -15,8 +15,6 @@ median of three rounds of `--gets`); with --profile, cProfile's top entries.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import pstats
 import sys
 import time
 from pathlib import Path
@@ -24,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchmark import in_process, signed_in  # noqa: E402
+from bench.benchmark import in_process, print_profile, signed_in  # noqa: E402
 
 QUEUE = "/admin/authorizations/authorizationrequest/"
 VIEWS = {"all": QUEUE, "unassigned": QUEUE + "?view=unassigned",
@@ -75,12 +73,7 @@ def main() -> None:
         print(f"{name:22} queries {len(queries):3d}   CPU per page: least {rounds[0]:6.2f} ms, "
               f"median {rounds[1]:6.2f} ms", flush=True)
         if args.profile:
-            profile = cProfile.Profile()
-            profile.enable()
-            for _ in range(args.gets):
-                client.get(path)
-            profile.disable()
-            pstats.Stats(profile).sort_stats(args.profile).print_stats(40)
+            print_profile(client, path, args.gets, args.profile, 40)
 
 
 if __name__ == "__main__":
