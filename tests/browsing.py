@@ -9,11 +9,11 @@ from pathlib import Path
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.requests.wizard import STEPS
 from authorizations.requests.wizard.forms import FIX_UNIT_PERCENT, raw_value
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-PASSWORD = "correct-horse-battery-9"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # axe-core over the whole page with the WCAG 2.1 A/AA rules. Only violations
 # are read: resultTypes spares axe collecting every passing node (its own

@@ -89,6 +89,11 @@ def login(client, user):
     return client
 
 
+def sign_in(client, username, password=PASSWORD):
+    """Sign in through the sign-in page, as a user does (axes counts it)."""
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
 def make_reviewer(username="reviewer", credentials="MD, Hematology") -> User:
     return user_create_reviewer(by=None, username=username, password=PASSWORD,
                                 first_name="Rita", last_name="Reviewer",
@@ -127,7 +132,7 @@ def submitted_request(user, answers=None, *, expedited=False, as_of=None, report
     return request_submit(by=user, req=req, as_of=as_of)
 
 
-__all__ = ["PASSWORD", "Group", "approvable_case", "HTCFactory", "UserFactory",
+__all__ = ["PASSWORD", "sign_in", "Group", "approvable_case", "HTCFactory", "UserFactory",
            "PrescriberFactory", "login", "make_reviewer", "draft_request",
            "submitted_request", "attach_reports", "REPORT_KINDS"]
 

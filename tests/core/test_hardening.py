@@ -16,15 +16,11 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from authorizations.requests.services import request_create
+from tests.factories import PASSWORD, sign_in
 from tests.phi import PATIENT
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery-9"  # tests.factories.UserFactory's
-
-
-def sign_in(client, username, password=PASSWORD):
-    return client.post("/accounts/login/", {"username": username, "password": password})
 
 
 # --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from authorizations.operations.forms import periods
 from authorizations.operations.services import user_create_operations
 from authorizations.requests.services import request_decide
 from tests.cases import approvable_case, days, long_date
-from tests.factories import login, submitted_request
+from tests.factories import PASSWORD, login, submitted_request
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +123,6 @@ def operations_user(db):
     return user_create_operations(by=None, username="ops", password=PASSWORD)
 
 
-PASSWORD = "correct-horse-battery-9"
 
 
 def test_the_page_and_its_csv(client, operations_user, prescriber):

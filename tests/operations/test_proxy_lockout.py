@@ -7,10 +7,10 @@ import pytest
 from django.test import RequestFactory
 
 from authorizations.core.middleware import client_ip_behind_proxy
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct-horse-battery-9"  # tests.factories.UserFactory's
 PROXY = "127.0.0.1"  # nginx on the same host, a trusted proxy by default
 CLIENT = "203.0.113.9"
 
