@@ -49,6 +49,7 @@ class Browser:
         """axe on the current page (zero WCAG 2.1 A/AA violations), no script or
         CSP error in the console, and a screenshot."""
         page = self.page
+        self.settle()
         if not page.evaluate("() => Boolean(window.axe)"):
             # page.evaluate is not subject to the page's CSP; a <script> tag would be.
             page.evaluate(self.axe_source)
@@ -72,6 +73,7 @@ class Browser:
         assert self.console_errors == [], f"{label}: {self.console_errors}"
         self.console_errors = []
         page = self.page
+        self.settle()
         if not page.evaluate("() => Boolean(window.axe)"):
             page.evaluate(self.axe_source)
         result = page.evaluate(
@@ -82,6 +84,13 @@ class Browser:
         assert page.locator("h1").count() == 1, label
         self.screenshot(label)
         self.console_errors = []
+
+    def settle(self):
+        """Wait for the page a click led to, its stylesheets applied: a click
+        returns once the navigation starts, and axe run on a page still
+        loading read the header's button unstyled (white on the browser's
+        grey button face)."""
+        self.page.wait_for_load_state("load")
 
     def screenshot(self, label):
         if not screenshots_wanted():
