@@ -54,6 +54,11 @@ def answer_changes(old: dict[str, Any], new: dict[str, Any]) -> list[AnswerChang
             for q in policy.QUESTIONS if old.get(q.key) != new.get(q.key)]
 
 
+def person_name(user) -> str:
+    """A person as the pages name them: their full name, else their login."""
+    return user.get_full_name() or user.get_username()
+
+
 def answer_versions(req: AuthorizationRequest) -> list[VersionRow]:
     """Each version of the answers with what changed from the one before.
     A request never changed has no stored version: its one version is what
@@ -63,10 +68,10 @@ def answer_versions(req: AuthorizationRequest) -> list[VersionRow]:
     if not versions:
         if req.submitted_at is None:
             return []
-        return [VersionRow(1, "submitted", req.submitted_at, req.prescriber.get_username())]
+        return [VersionRow(1, "submitted", req.submitted_at, person_name(req.prescriber))]
     rows, previous = [], None
     for v in versions:
-        who = v.created_by.get_username() if v.created_by else "system"
+        who = person_name(v.created_by) if v.created_by else "System"
         changes = answer_changes(previous.answers, v.answers) if previous else []
         rows.append(VersionRow(v.number, v.reason, v.created_at, who, changes))
         previous = v

@@ -93,11 +93,21 @@ def _what(event: AuditEvent) -> str:
 
 
 def timeline(req: AuthorizationRequest) -> list[dict[str, Any]]:
-    events = (AuditEvent.objects
-              .filter(object_type="AuthorizationRequest", object_id=str(req.pk),
-                      action__in=list(ACTIONS))
-              .order_by("at", "id"))
-    return [{"at": e.at, "who": e.actor_username, "what": _what(e)} for e in events]
+    """The prescriber's timeline, oldest first, reading people's names as the
+    reviewer's does ("Dana Whitfield", "System"), not their logins."""
+    events = _with_names(AuditEvent.objects
+                         .filter(object_type="AuthorizationRequest", object_id=str(req.pk),
+                                 action__in=list(ACTIONS))
+                         .order_by("at", "id"))
+    return [{"at": e.at, "who": _who(e), "what": _what(e)} for e in events]
+
+
+def _with_names(events):
+    """The events, each with its actor's first and last name and login (one query)."""
+    actor = get_user_model().objects.filter(pk=OuterRef("actor_id"))
+    return events.annotate(actor_first=Subquery(actor.values("first_name")[:1]),
+                           actor_last=Subquery(actor.values("last_name")[:1]),
+                           actor_login=Subquery(actor.values("username")[:1]))
 
 
 def information_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
@@ -153,14 +163,9 @@ def timeline_page(req: AuthorizationRequest, number: object) -> dict[str, Any]:
         wanted = int(number)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         wanted = 1  # as get_page: not a number, the first page
-    actor = get_user_model().objects.filter(pk=OuterRef("actor_id"))
     start = (wanted - 1) * TIMELINE_PAGE
-    rows = list(events.annotate(
-        total=Window(Count("pk")),
-        actor_first=Subquery(actor.values("first_name")[:1]),
-        actor_last=Subquery(actor.values("last_name")[:1]),
-        actor_login=Subquery(actor.values("username")[:1]),
-    )[start:start + TIMELINE_PAGE]) if wanted >= 1 else []
+    rows = list(_with_names(events).annotate(total=Window(Count("pk")))
+                [start:start + TIMELINE_PAGE]) if wanted >= 1 else []
     if rows or wanted == 1:
         paginator.count = rows[0].total if rows else 0
         page = Page(rows, wanted, paginator)

@@ -17,5 +17,9 @@ def test_the_timeline_says_who_did_what_and_when(client, reviewer_client, prescr
     page = login(client, prescriber).get(reverse("request_detail", args=[pending.pk]))
     for html in (admin_html, page.content.decode()):
         for words in ("Created", "Submitted; criteria result: not met", "Information requested",
-                      "Prescriber responded", reviewer.username):
+                      "Prescriber responded", reviewer.get_full_name(),
+                      prescriber.get_full_name()):
             assert words in html
+        # People by their names, as the letters name them, not by their logins.
+        assert f"<td>{reviewer.username}</td>" not in html
+        assert f"<td>{prescriber.username}</td>" not in html
