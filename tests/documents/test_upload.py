@@ -25,7 +25,7 @@ def test_documents_page_lists_and_offers_the_upload_form(owner, draft, add):
     assert "labs.pdf" in html and "Severity and factor IX activity" in html
     assert 'enctype="multipart/form-data"' in html
     assert f'action="/requests/{draft.pk}/documents/"' in html
-    assert "Documents (1 of 20)" in html
+    assert "Documents (1 of at most 20)" in html
 
 
 def test_a_real_pdf_is_kept_with_its_bytes_kind_and_criterion(owner, draft):
@@ -187,7 +187,7 @@ def test_the_review_page_lists_documents_and_uploads_come_back_to_it(owner, draf
     page = owner.get(review)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Supporting documents (1 of 20)" in html and "labs.pdf" in html
+    assert "Supporting documents (1 of at most 20)" in html and "labs.pdf" in html
     documents_page = f"/requests/{draft.pk}/documents/?next={quote(review, safe='')}"
     assert f'href="{documents_page}"' in html
     assert f'<input type="hidden" name="next" value="{review}">' in html
@@ -224,6 +224,6 @@ def test_next_and_back_go_only_to_a_page_of_the_same_request(owner, draft, targe
 def test_the_request_page_lists_documents(owner, pending, add):
     add(pending, "rfi.pdf", kind="clinic_note")
     html = owner.get(f"/requests/{pending.pk}/").content.decode()
-    assert "Supporting documents (1 of 20)" in html and "rfi.pdf" in html
+    assert "Supporting documents (1 of at most 20)" in html and "rfi.pdf" in html
     back = quote(f"/requests/{pending.pk}/", safe="")
     assert f'href="/requests/{pending.pk}/documents/?next={back}">Add documents</a>' in html

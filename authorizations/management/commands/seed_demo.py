@@ -3,9 +3,11 @@
 import io
 import os
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from decimal import Decimal
 
+import time_machine
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +20,7 @@ from pypdf import PdfWriter
 from authorizations import policy
 from authorizations.accounts.services import user_create_prescriber, user_create_reviewer
 from authorizations.appeals.services import appeal_file
+from authorizations.core import zones
 from authorizations.documents.services import document_add
 from authorizations.management.commands._history import History
 from authorizations.members import roster_csv
@@ -241,30 +244,45 @@ class Command(BaseCommand):
     def _demo_treatment(self, user: User, today) -> None:
         """A request approved and infused a little over two years ago, with
         its follow-ups in every state: the first submitted, the second waived,
-        the third overdue, the fourth (two years) due and the rest upcoming."""
+        the third overdue, the fourth (two years) due and the rest upcoming.
+        Each step happens on its own day (the clock moved there, as the
+        history's are): the request, its timeline and its letter say 2024,
+        as its authorization and infusion do, not the day of the seeding."""
         infused_on = today - timedelta(days=745)
         approved_on = infused_on - timedelta(days=2)
         case = {**demo_cases(approved_on)["approved"], "member_id": "DEMO-TREATED-01",
                 "patient_first_name": "Theo", "patient_last_name": "Marchetti"}
-        req = request_create(by=user, htc=user.prescriber.htc)
-        request_save_draft(by=user, req=req, answers=case, step="review")
-        attach_demo_reports(user, req)
-        request_submit(by=user, req=req, as_of=approved_on)
+        with on_day(approved_on, 9):
+            req = request_create(by=user, htc=user.prescriber.htc)
+            request_save_draft(by=user, req=req, answers=case, step="review")
+            attach_demo_reports(user, req)
+            request_submit(by=user, req=req, as_of=approved_on)
         req.refresh_from_db()
-        infusion_record(by=user, auth=req.authorization, as_of=infused_on, data={
-            "infused_on": infused_on, "lots": ["HGX-DEMO-0419"], "weight_kg": Decimal("72"),
-            "dose_gc_per_kg": Decimal("2e13"), "site_name": case.get("site_of_care_name", ""),
-            "site_npi": case.get("site_of_care_npi", ""), "baseline_treated_bleeds": 5,
-            "baseline_factor_ix_product": "Recombinant factor IX", "full_dose": True})
+        with on_day(infused_on, 15):
+            infusion_record(by=user, auth=req.authorization, as_of=infused_on, data={
+                "infused_on": infused_on, "lots": ["HGX-DEMO-0419"],
+                "weight_kg": Decimal("72"), "dose_gc_per_kg": Decimal("2e13"),
+                "site_name": case.get("site_of_care_name", ""),
+                "site_npi": case.get("site_of_care_npi", ""), "baseline_treated_bleeds": 5,
+                "baseline_factor_ix_product": "Recombinant factor IX", "full_dose": True})
         first, second = req.authorization.follow_ups.order_by("number")[:2]
-        followup_save(by=user, follow_up=first, submit=True, answers={
-            "fix_activity": Decimal("36"), "fix_test_date": first.due_on.isoformat(),
-            "bleeds_total": 1, "bleeds_treated": 0, "factor_ix_iu": 0,
-            "inhibitor_tested": False, "prophylaxis": False, "alt_corticosteroids": False})
+        with on_day(first.due_on + timedelta(days=1), 11):
+            followup_save(by=user, follow_up=first, submit=True, answers={
+                "fix_activity": Decimal("36"), "fix_test_date": first.due_on.isoformat(),
+                "bleeds_total": 1, "bleeds_treated": 0, "factor_ix_iu": 0,
+                "inhibitor_tested": False, "prophylaxis": False, "alt_corticosteroids": False})
         reviewer = User.objects.get(username=REVIEWER[0])
-        followup_waive(by=reviewer, follow_up=second,
-                       reason="Demo: assessment done at another center")
+        with on_day(second.due_on + timedelta(days=10), 14):
+            followup_waive(by=reviewer, follow_up=second,
+                           reason="Demo: assessment done at another center")
         self.stdout.write(f"{req.number}: infused {infused_on}, follow-ups in every state")
+
+
+def on_day(day, hour: int):
+    """The clock at `hour`:00 of a past `day` in the service's zone, for a
+    demo step that happened then (time_machine, as the history moves it)."""
+    moment = timezone.make_aware(datetime.combine(day, dt_time(hour)), zones.service_zone())
+    return time_machine.travel(min(moment, timezone.now() - timedelta(minutes=1)), tick=False)
 
 
 def demo_report(title: str) -> SimpleUploadedFile:
