@@ -89,13 +89,15 @@ def test_prescriber_attaches_documents_and_reviewer_downloads_one(
 
     # The review lists it and takes another upload, coming back to the review.
     b.goto(f"/requests/{req.pk}/edit/review/")
-    expect(page.get_by_role("heading", name="Supporting documents (1 of at most 20)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Supporting documents (1 of at most 20)")) \
+        .to_be_visible()
     page.get_by_label("What kind of document is it?").select_option("clinic_note")
     page.get_by_label("File", exact=True).set_input_files(str(real))
     with page.expect_navigation():
         page.get_by_role("button", name="Upload the document").click()
     assert page.url.endswith(f"/requests/{req.pk}/edit/review/")
-    expect(page.get_by_role("heading", name="Supporting documents (2 of at most 20)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Supporting documents (2 of at most 20)")) \
+        .to_be_visible()
     b.check("review-with-documents")
     b.fill_step(approvable_case(hbsag="positive"), expedited="no")
     b.continue_()
