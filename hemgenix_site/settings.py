@@ -308,7 +308,7 @@ from hemgenix_site.observability import LOG_FORMAT, LOG_LEVEL, LOGGING  # noqa: 
 # expected (then its heartbeat must be recent), and how its heartbeat is read.
 TASK_WORKER_EXPECTED = env_bool("DJANGO_TASK_WORKER", False)
 TASK_WORKER_HEARTBEAT = os.environ.get(
-    "DJANGO_TASK_WORKER_HEARTBEAT", "authorizations.letters.delivery.last_drain")
+    "DJANGO_TASK_WORKER_HEARTBEAT", "authorizations.letters.delivery.worker_heartbeat")
 TASK_WORKER_HEARTBEAT_SECONDS = env_int("DJANGO_TASK_WORKER_HEARTBEAT_SECONDS", 180, minimum=1)
 
 # Delivery of letters and email notices (issue 21): django-q2 with its ORM

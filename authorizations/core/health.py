@@ -7,10 +7,11 @@ Three checks, each "ok" or what is wrong:
 - worker: the task worker's heartbeat is recent, only where settings say a
   worker is expected (TASK_WORKER_EXPECTED). The heartbeat is read by the
   callable TASK_WORKER_HEARTBEAT names (a dotted path returning the last
-  heartbeat as an aware datetime, or None). The settings name the letters'
-  worker's last scheduled drain (letters/delivery.last_drain, read from
-  django-q2's results table): django-q2's cluster statistics, read below,
-  live in the cache, which is per process with the local-memory cache.
+  heartbeat as an aware datetime, or None). The settings name the last task
+  the letters' worker finished (letters/delivery.worker_heartbeat, read from
+  django-q2's results table; idle, it drains the outbox every minute):
+  django-q2's cluster statistics, read below, live in the cache, which is
+  per process with the local-memory cache.
 
 200 with a small JSON body when all pass, 503 naming the failing checks. No
 login, no session, no patient data, never cached.

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.conf import Conf
-from django_q.models import OrmQ, Schedule
+from django_q.models import OrmQ, Schedule, Task
 from django_q.signing import SignedPackage
 from django_q.tasks import async_task
 
@@ -60,3 +60,23 @@ def test_healthz_reads_the_workers_heartbeat_from_its_scheduled_drain(client, se
     async_task(delivery.DRAIN_TASK, sync=True)  # the worker's drain, run here and recorded
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json()["checks"]["worker"] == "ok"
+
+
+def test_a_worker_busy_with_a_backlog_is_alive_though_its_drain_waits(client, settings,
+                                                                      prescriber):
+    """Behind hundreds of letters the minute's drain waits its turn in the
+    queue; the letters the worker finishes meanwhile are its heartbeat."""
+    settings.TASK_WORKER_EXPECTED = True
+    req = submitted_request(prescriber, approvable_case()).request
+    job = Delivery.objects.get(request=req, kind=Delivery.Kind.LETTER)
+    # One letter of the backlog, run here and recorded as the worker records it.
+    async_task("authorizations.letters.delivery.deliver", job.pk, sync=True)
+    assert not Task.objects.filter(func=delivery.DRAIN_TASK).exists()
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["checks"]["worker"] == "ok"
+    # A worker whose last task finished longer ago than the setting allows is not.
+    Task.objects.update(stopped=timezone.now() - timedelta(
+        seconds=settings.TASK_WORKER_HEARTBEAT_SECONDS + 5))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"].startswith("heartbeat ")
