@@ -121,6 +121,41 @@ def operations_csv(request):
     return response
 
 
+# The factor IX table as people compare it: a row per time point, a column per
+# measure, one table per assay (never pooled) and one of the results left out.
+# The figures are outcomes.compute's, found by their keys; 100 rows of
+# "Median factor IX activity, one-stage assay, at 42 months" became 30.
+FIX_COLUMNS = (("patients", "Patients with a result"), ("median", "Median"),
+               ("range", "Range"), ("below", "Reported below a limit (\u201c<N\u201d)"))
+LEFT_OUT_COLUMNS = (("left_out", "Taken soon after a factor IX product dose"),
+                    ("no_assay", "No assay given"))
+
+
+FIX_TITLE = "Factor IX activity by time point"
+
+
+def fix_grids(o: outcomes.Outcomes) -> list[dict]:
+    by_key = {f.key: f for f in o.fix_table}
+    grids = [{
+        "id": f"table-fix-{assay}",
+        "title": f"{FIX_TITLE}: {words.split(' (')[0].removesuffix(' assay').lower()} assay "
+                 "(% of normal)",
+        "columns": [label for _, label in FIX_COLUMNS],
+        "rows": [{"months": months, "cells": [by_key[f"fix_{column}_{assay}_{months}"]
+                                               for column, _ in FIX_COLUMNS]}
+                 for _, months in outcomes.TIME_POINTS],
+    } for assay, words in FIX_ASSAYS]
+    grids.append({
+        "id": "table-fix-left-out",
+        "title": f"{FIX_TITLE}: results left out",
+        "columns": [label for _, label in LEFT_OUT_COLUMNS],
+        "rows": [{"months": months, "cells": [by_key[f"fix_{column}_{months}"]
+                                               for column, _ in LEFT_OUT_COLUMNS]}
+                 for _, months in outcomes.TIME_POINTS],
+    })
+    return grids
+
+
 def _short(figures, labels):
     """The same figures with the chart's shorter labels (the table keeps the long ones)."""
     return [replace(f, label=label) for f, label in zip(figures, labels, strict=True)]
@@ -149,7 +184,8 @@ def outcomes_page(request):
                                                   for _, m in outcomes.TIME_POINTS
                                                   for assay in assays])),
         "fix_months": fix_months,
-        "fix_title": f"Factor IX activity at {fix_months}",
+        "fix_grids": fix_grids(o),
+        "fix_title": FIX_TITLE,
         "bleeds_chart": chart(_short(treated_rates, ["Lead-in"] + [
             f"Months {first}-{last}" for first, last in outcomes.WINDOWS])),
         "completion_chart": chart(_short(o.completion[:3], ("Due so far", "Submitted",

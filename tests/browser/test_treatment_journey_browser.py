@@ -220,12 +220,16 @@ def test_infusion_follow_up_review_and_outcomes(browser_page, prescriber_user, s
         return page.locator("main tr").filter(
             has=page.get_by_role("rowheader", name=label, exact=True)).locator("td")
 
+    # One-stage results by time point: a row per time point, a column per measure.
+    one_stage = page.get_by_role(
+        "table", name="Factor IX activity by time point: one-stage assay (% of normal)")
+    at_6 = one_stage.locator("tr").filter(
+        has=page.get_by_role("rowheader", name="6 months", exact=True)).locator("td")
+    expect(one_stage.locator("thead th")).to_have_text(
+        ["After infusion", "Patients with a result", "Median", "Range",
+         "Reported below a limit (\u201c<N\u201d)"])
     # 21 to 31 % for the others and the 38 % typed above: 12 results, median 26.5.
-    expect(figure("Patients with a result, one-stage assay, at 6 months")).to_have_text("12")
-    expect(figure("Median factor IX activity, one-stage assay, at 6 months")).to_have_text(
-        "26.5 %")
-    expect(figure("Range of factor IX activity, one-stage assay, at 6 months")).to_have_text(
-        "21 to 38 %")
+    expect(at_6).to_have_text(["12", "26.5 %", "21 to 38 %", "fewer than 11"])
 
     expect(figure("Follow-ups due so far")).to_have_text("12")
     expect(figure("Follow-ups submitted")).to_have_text("12")

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from authorizations.core import zones
 from authorizations.models import AuditEvent, AuthorizationRequest, FollowUp
 from authorizations.operations import metrics, outcomes
+from authorizations.operations.views import fix_grids
 from tests.cases import long_date
 from tests.factories import login
 
@@ -67,7 +68,10 @@ def test_a_years_history_fills_the_figures_of_that_year(settings, monkeypatch, q
     assert [f.key for f in reached if f.suppressed or f.value is None] == []
     assert o.treated.value >= 7 * 11
     assert FollowUp.objects.filter(status="waived").count() >= 11
-    in_page_order = [o.treated, *o.prophylaxis, *o.fix_table, *o.bleeds, *o.completion]
+    # Factor IX in its grids: by assay, a row per time point (operations/views.py).
+    grids = [cell for grid in fix_grids(o) for row in grid["rows"] for cell in row["cells"]]
+    assert sorted(f.key for f in grids) == sorted(f.key for f in o.fix_table)
+    in_page_order = [o.treated, *o.prophylaxis, *grids, *o.bleeds, *o.completion]
     shown = dict(zip([f.key for f in in_page_order], cells(
         client.get("/operations/outcomes/").content.decode()), strict=True))
     assert all(shown[f.key] != "fewer than 11" for f in reached)
