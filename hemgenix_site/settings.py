@@ -142,8 +142,14 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"{_db_var} is not a valid database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Wait for the write lock instead of failing under concurrent prescribers.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server and the task worker write to one file. Wait for the write
+    # lock instead of failing under concurrent prescribers (timeout); take it
+    # when a transaction begins (IMMEDIATE): a transaction that read first and
+    # then wrote could not wait for it (SQLite answers "database is locked" at
+    # once rather than deadlock), which failed the worker's letters and its
+    # result rows under a backlog. WAL: pages are read while a letter is written.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
