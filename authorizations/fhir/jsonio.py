@@ -132,7 +132,7 @@ def _walk(model: FHIRAbstractModel, plan: _Plan) -> dict[str, Any]:
     if plan.resource_type is not None:
         out["resourceType"] = plan.resource_type
     got = plan.values(model.__dict__)
-    for (key, kind, field), value in compress(zip(plan.slots, got),
+    for (key, kind, field), value in compress(zip(plan.slots, got, strict=True),
                                                map(is_not, got, repeat(None))):
         if kind == _PRIMITIVE:
             if type(value) in _PLAIN:

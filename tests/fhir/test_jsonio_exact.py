@@ -153,9 +153,11 @@ def test_primitive_extensions_contained_resources_and_every_primitive(same):
         "extension": [{"url": "urn:a", "valueDecimal": Decimal("70.0")},
                       {"url": "urn:b", "valueBase64Binary": "aGVsbG8="},
                       {"url": "urn:c", "valueInstant": "2016-12-31T23:59:60Z"},
-                      {"url": "urn:d", "valueUuid": "urn:uuid:c757873d-ec9a-4326-a141-556f43239520"},
+                      {"url": "urn:d",
+                       "valueUuid": "urn:uuid:c757873d-ec9a-4326-a141-556f43239520"},
                       {"url": "urn:e", "valueDecimal": "1E+3"}],
-        "text": {"status": "generated", "div": '<div xmlns="http://www.w3.org/1999/xhtml">A</div>'},
+        "text": {"status": "generated",
+                 "div": '<div xmlns="http://www.w3.org/1999/xhtml">A</div>'},
         "fhir_comments": ["kept as fhir_core keeps it"],
     })
     text = same(patient)
