@@ -28,6 +28,7 @@ from authorizations.models import (
     DecisionKind,
     Determination,
     InvalidTransition,
+    PrescriberProfile,
     ReviewerProfile,
     Status,
 )
@@ -268,8 +269,8 @@ class SubmitResult:
 
 @service
 def request_submit(*, by: User, req: AuthorizationRequest, as_of: date | None = None,
-                   step: str = "", expedited: bool | None = None,
-                   expedited_reason: str = "") -> SubmitResult:
+                   step: str = "", expedited: bool | None = None, expedited_reason: str = "",
+                   profile: PrescriberProfile | None = None) -> SubmitResult:
     """Submit a draft: evaluate it, approve it at once when every criterion is
     met, otherwise pend it for a clinical reviewer. Software never denies.
 
@@ -278,7 +279,8 @@ def request_submit(*, by: User, req: AuthorizationRequest, as_of: date | None = 
     request_save_draft saves it and with its audit row, in the submission's
     transaction: one lock and one UPDATE of the request instead of two. When
     the submission is refused (policy.InvalidCase) nothing is saved: the
-    caller saves the step with request_save_draft.
+    caller saves the step with request_save_draft. `profile`: `by`'s
+    prescriber profile as read for this HTTP request (facts.derived_answers).
 
     Idempotent: a second submit (double click, replayed POST) finds the request
     no longer a draft and returns it unchanged.
@@ -300,7 +302,7 @@ def request_submit(*, by: User, req: AuthorizationRequest, as_of: date | None = 
         # are now, recorded with the answers (never typed): whoever submits
         # vouches for the request, not whoever created the draft (issue 23 N8).
         req.submitted_by = by
-        derived = facts.derived_answers(req)
+        derived = facts.derived_answers(req, profile=profile)
         req.answers = {**req.answers, **derived}
         evaluation = facts.evaluate_request(req, as_of=today, derived=derived)
         req.submitted_at = timezone.now()

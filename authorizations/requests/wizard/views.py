@@ -196,8 +196,9 @@ class RequestWizard(NamedUrlWizardView):
     def done(self, form_list, **kwargs):
         review = self.storage.review
         try:
-            result = request_submit(by=self.request.user, req=self.req, **(
-                {"step": REVIEW, **review} if review is not None else {}))
+            result = request_submit(by=self.request.user, req=self.req,
+                                    profile=self.request.prescriber_profile, **(
+                                        {"step": REVIEW, **review} if review is not None else {}))
         except policy.InvalidCase as exc:
             self.storage.save_review()  # nothing answered on the review is lost
             refused = self.refused_step()
