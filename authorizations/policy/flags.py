@@ -37,7 +37,7 @@ REVIEW_FLAGS: dict[str, str] = {
     EVIDENCE_NOT_RECENT: "A test result is older than its window on the evaluation date.",
     DOSE_OVER_LARGEST_KIT: "The dose volume is above 480 mL, more than the largest kit "
                            "(48 vials of 10 mL) holds.",
-    # Issue 21 (the member roster): raised by facts.eligibility_flags, never by `evaluate`.
+    # Issue 21 (the member roster): raised by facts.evaluate_request, never by `evaluate`.
     "eligibility_not_verified": "The payer's member roster is loaded and no member on it "
                                 "matches this request's member ID, name and date of birth.",
     DOCUMENTATION_MISSING: "A document the policy asks for (the factor IX lab report or the "

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, Q, QuerySet, Subquery
 
 from authorizations import policy
 from authorizations.core import zones
@@ -42,15 +43,6 @@ def _excluding(qs: QuerySet[Authorization], excluding: AuthorizationRequest | No
     return qs.exclude(request=excluding) if excluding is not None and excluding.pk else qs
 
 
-def member_history(member_key: str, *, as_of: date,
-                   excluding: AuthorizationRequest | None = None) -> tuple[bool, bool]:
-    """(lifetime used, lapsed authorization) for a member key: both facts
-    read the member's authorizations, so an evaluation asks once."""
-    counts = _excluding(Authorization.objects.filter(member_key=member_key), excluding).aggregate(
-        used=Count("pk", filter=_live_or_used(as_of)), lapsed=Count("pk", filter=_lapsed(as_of)))
-    return bool(counts["used"]), bool(counts["lapsed"])
-
-
 def lifetime_used(member_key: str, *, as_of: date | None = None,
                   excluding: AuthorizationRequest | None = None) -> bool:
     """lifetime_limit's fact: for this member key a recorded infusion or a live
@@ -58,6 +50,21 @@ def lifetime_used(member_key: str, *, as_of: date | None = None,
     qs = Authorization.objects.filter(_live_or_used(as_of or zones.today()),
                                       member_key=member_key)
     return _excluding(qs, excluding).exists()
+
+
+def _same_person(answers: dict[str, Any], key: str) -> QuerySet[AuthorizationRequest]:
+    """Approved requests for a person of the same name and date of birth under
+    another member key (possible_duplicate_member)."""
+    name = f"{answers['patient_first_name']} {answers['patient_last_name']}".strip()
+    return (AuthorizationRequest.objects
+            .filter(status=Status.APPROVED, patient_name__iexact=name,
+                    answers__date_of_birth=answers["date_of_birth"].isoformat())
+            .exclude(member_key=key))
+
+
+def _flags(*, lapsed: bool, duplicate: bool) -> list[str]:
+    return sorted([*(["reauthorization"] if lapsed else []),
+                   *(["possible_duplicate_member"] if duplicate else [])])
 
 
 def review_flags(answers: dict[str, Any], *, as_of: date,
@@ -68,27 +75,10 @@ def review_flags(answers: dict[str, Any], *, as_of: date,
     (evidence_not_recent, dose_over_largest_kit). `lapsed`: member_history's
     answer, when the caller has it."""
     key = policy.member_key(answers["member_id"])
-    flags = []
     if lapsed is None:
         lapsed = _excluding(Authorization.objects.filter(_lapsed(as_of), member_key=key),
                             excluding).exists()
-    if lapsed:
-        flags.append("reauthorization")
-    name = f"{answers['patient_first_name']} {answers['patient_last_name']}".strip()
-    same_person = (AuthorizationRequest.objects
-                   .filter(status=Status.APPROVED, patient_name__iexact=name,
-                           answers__date_of_birth=answers["date_of_birth"].isoformat())
-                   .exclude(member_key=key))
-    if same_person.exists():
-        flags.append("possible_duplicate_member")
-    return sorted(flags)
-
-
-def eligibility_flags(answers: dict[str, Any]) -> list[str]:
-    """`eligibility_not_verified` (issue 21): the web app, the API and PAS
-    raise it through evaluate_request; `manage.py evaluate` calls
-    review_flags only and never does (data dictionary v3, section 4)."""
-    return roster.eligibility_flags(answers)
+    return _flags(lapsed=lapsed, duplicate=_same_person(answers, key).exists())
 
 
 # --- documentation_missing (issue 19) ---------------------------------------
@@ -100,21 +90,17 @@ def attached_kinds(req: AuthorizationRequest) -> set[str]:
     return set(Document.objects.filter(request=req).values_list("kind", flat=True))
 
 
-def documentation_flags(req: AuthorizationRequest) -> list[policy.FlagReason]:
-    """documentation_missing, naming the missing documents, when the request
-    has no document of a kind the policy asks for (policy.REQUIRED_DOCUMENTS).
-    The web app and the API only: `manage.py evaluate` has no documents."""
-    return policy_flags.documentation(attached_kinds(req))
-
-
-def derived_answers(req: AuthorizationRequest) -> dict[str, bool]:
+def derived_answers(req: AuthorizationRequest, *, profile: PrescriberProfile | None = None
+                    ) -> dict[str, bool]:
     """Answers read from the profile and the HTC directory, never typed: the
     specialist status of the person who submits (`submitted_by`, set by
     request_submit before it evaluates; the draft's prescriber until then)
     and the HTC's federal designation, as they are now (at submission, they
-    are recorded as they were then)."""
+    are recorded as they were then). `profile`: that person's profile as
+    read for this HTTP request (the wizard's gate has it), else read here."""
     person = req.submitted_by_id or req.prescriber_id
-    profile = PrescriberProfile.objects.filter(user_id=person).first()
+    if profile is None or profile.user_id != person:
+        profile = PrescriberProfile.objects.filter(user_id=person).first()
     return {
         # No profile means no known specialist status: never "yes".
         "prescriber_bleeding_disorder_specialist": bool(
@@ -123,10 +109,46 @@ def derived_answers(req: AuthorizationRequest) -> dict[str, bool]:
     }
 
 
+def _database_facts(req: AuthorizationRequest, answers: dict[str, Any], *, as_of: date
+                    ) -> dict[str, Any]:
+    """What an evaluation reads of the database, in one query (a round trip
+    each would be five): the member's history (lifetime_limit, reauthorization),
+    a possible duplicate member, the roster's match, and which documents the
+    policy asks for are attached."""
+    key = policy.member_key(answers["member_id"])
+    history = _excluding(Authorization.objects.filter(member_key=key), req)
+    columns = {
+        "used": Exists(history.filter(_live_or_used(as_of))),
+        "lapsed": Exists(history.filter(_lapsed(as_of))),
+        "duplicate": Exists(_same_person(answers, key)),
+        **roster.eligibility_columns(answers),
+        **{f"attached_{doc.kind}": Exists(Document.objects.filter(request=req, kind=doc.kind))
+           for doc in policy_flags.REQUIRED_DOCUMENTS},
+    }
+    return _one_row(columns)
+
+
+def _one_row(columns: dict[str, Subquery]) -> dict[str, Any]:
+    """`SELECT EXISTS(...) AS name, (...) AS name, ...`: each column's queryset
+    compiled by Django as it would compile it alone, sent in one statement
+    (annotating a row with the same Exists costs twice the CPU: each is
+    resolved against the outer query). Values come back as the database
+    returns them (SQLite gives an EXISTS as 0 or 1): read them as truthy."""
+    parts, params = [], []
+    for name, column in columns.items():
+        sql, column_params = column.query.sql_with_params()
+        wrapped = f"EXISTS({sql})" if isinstance(column, Exists) else f"({sql})"
+        parts.append(f"{wrapped} AS {connection.ops.quote_name(name)}")
+        params.extend(column_params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
 def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None,
                      scheduling: bool = True,
                      derived: dict[str, bool] | None = None) -> policy.Evaluation:
-    """Evaluate a request's stored answers with today's profile, directory and
+    """Evaluate a saved request's stored answers with today's profile, directory and
     lifetime facts, under the policy version in effect on `as_of` (the
     evaluation date: the day of a submission or resubmission in TIME_ZONE).
     The database's review flags, documentation_missing included, join those
@@ -138,9 +160,10 @@ def evaluate_request(req: AuthorizationRequest, *, as_of: date | None = None,
     as_of = as_of or zones.today()
     derived = derived_answers(req) if derived is None else derived
     answers = policy.validate({**req.answers, **derived}, as_of=as_of, scheduling=scheduling)
-    key = policy.member_key(answers["member_id"])
-    used, lapsed = member_history(key, as_of=as_of, excluding=req)
+    row = _database_facts(req, answers, as_of=as_of)
+    attached = {doc.kind for doc in policy_flags.REQUIRED_DOCUMENTS if row[f"attached_{doc.kind}"]}
     return policy.evaluate_answers(
-        answers, as_of=as_of, lifetime_used=used,
-        review_flags=[*review_flags(answers, as_of=as_of, excluding=req, lapsed=lapsed),
-                      *eligibility_flags(answers), *documentation_flags(req)])
+        answers, as_of=as_of, lifetime_used=bool(row["used"]),
+        review_flags=[*_flags(lapsed=bool(row["lapsed"]), duplicate=bool(row["duplicate"])),
+                      *roster.eligibility_flags_of(row, answers),
+                      *policy_flags.documentation(attached)])

@@ -28,6 +28,7 @@ from authorizations.models import (
     DecisionKind,
     Determination,
     InvalidTransition,
+    PrescriberProfile,
     ReviewerProfile,
     Status,
 )
@@ -73,30 +74,46 @@ def request_save_draft(*, by: User, req: AuthorizationRequest,
         req = AuthorizationRequest.objects.select_for_update().get(pk=req.pk)
         if req.status != Status.DRAFT:
             raise NotADraft(f"{req.number} is no longer a draft")
-        if origins is None:
-            origins = answer_origins.after_change(policy.to_json(req.answers),
-                                                  policy.to_json(answers),
-                                                  req.answer_origins) or {}
-        req.answer_origins = {k: v for k, v in origins.items() if k in answers} or None
-        req.answers = answers
-        req.wizard_step = step
-        req.member_id = str(answers.get("member_id") or "")[:40]
-        req.member_key = policy.member_key(req.member_id)
-        req.patient_name = _patient_name(answers)
-        # The step is complete: what was kept of it as typed is superseded.
-        req.draft_typed = _without_step(req.draft_typed, step)
-        fields = ["answers", "answer_origins", "wizard_step", "member_id", "member_key",
-                  "patient_name", "draft_typed", "updated_at"]
-        if expedited is not None:
-            req.expedited = expedited
-            req.expedited_reason = expedited_reason.strip() if expedited else ""
-            fields += ["expedited", "expedited_reason"]
+        fields = _record_step(req, by=by, answers=answers, step=step, expedited=expedited,
+                              expedited_reason=expedited_reason, origins=origins)
         req.save(update_fields=fields)
-        # Who answered is on record for separation of duties (review/duties.py).
-        req.drafted_by.add(by)
-        # The step name only: answers are patient data and never go in the log.
-        audit(by=by, action=AuditAction.SAVE_DRAFT, obj=req, step=step)
+        _step_recorded(req, by=by, step=step)
     return req
+
+
+def _record_step(req: AuthorizationRequest, *, by: User, answers: dict[str, Any], step: str,
+                 expedited: bool | None, expedited_reason: str,
+                 origins: dict[str, str] | None) -> list[str]:
+    """Set a locked draft's fields for a saved step (request_save_draft's
+    change, which request_submit also makes for the wizard's last step);
+    the names of the fields set, for the caller's save."""
+    if origins is None:
+        origins = answer_origins.after_change(policy.to_json(req.answers),
+                                              policy.to_json(answers),
+                                              req.answer_origins) or {}
+    req.answer_origins = {k: v for k, v in origins.items() if k in answers} or None
+    req.answers = answers
+    req.wizard_step = step
+    req.member_id = str(answers.get("member_id") or "")[:40]
+    req.member_key = policy.member_key(req.member_id)
+    req.patient_name = _patient_name(answers)
+    # The step is complete: what was kept of it as typed is superseded.
+    req.draft_typed = _without_step(req.draft_typed, step)
+    fields = ["answers", "answer_origins", "wizard_step", "member_id", "member_key",
+              "patient_name", "draft_typed", "updated_at"]
+    if expedited is not None:
+        req.expedited = expedited
+        req.expedited_reason = expedited_reason.strip() if expedited else ""
+        fields += ["expedited", "expedited_reason"]
+    return fields
+
+
+def _step_recorded(req: AuthorizationRequest, *, by: User, step: str) -> None:
+    """What a saved step writes beside the request's row."""
+    # Who answered is on record for separation of duties (review/duties.py).
+    req.drafted_by.add(by)
+    # The step name only: answers are patient data and never go in the log.
+    audit(by=by, action=AuditAction.SAVE_DRAFT, obj=req, step=step)
 
 
 # ---- Entry that never loses work (issue 19) ---------------------------------
@@ -251,10 +268,19 @@ class SubmitResult:
 
 
 @service
-def request_submit(*, by: User, req: AuthorizationRequest,
-                   as_of: date | None = None) -> SubmitResult:
+def request_submit(*, by: User, req: AuthorizationRequest, as_of: date | None = None,
+                   step: str = "", expedited: bool | None = None, expedited_reason: str = "",
+                   profile: PrescriberProfile | None = None) -> SubmitResult:
     """Submit a draft: evaluate it, approve it at once when every criterion is
     met, otherwise pend it for a clinical reviewer. Software never denies.
+
+    With `step` (the wizard's last step, whose POST submits), that step's
+    answer (`expedited`, `expedited_reason`) is saved first, as
+    request_save_draft saves it and with its audit row, in the submission's
+    transaction: one lock and one UPDATE of the request instead of two. When
+    the submission is refused (policy.InvalidCase) nothing is saved: the
+    caller saves the step with request_save_draft. `profile`: `by`'s
+    prescriber profile as read for this HTTP request (facts.derived_answers).
 
     Idempotent: a second submit (double click, replayed POST) finds the request
     no longer a draft and returns it unchanged.
@@ -267,11 +293,16 @@ def request_submit(*, by: User, req: AuthorizationRequest,
                .select_related("htc").get(pk=req.pk))
         if req.status != Status.DRAFT:
             return SubmitResult(req, None, already_submitted=True)
+        if step:
+            # Saved by _determine's save of the request below.
+            _record_step(req, by=by, answers=req.answers, step=step, expedited=expedited,
+                         expedited_reason=expedited_reason, origins=None)
+            _step_recorded(req, by=by, step=step)
         # The submitter's specialist status and the HTC's designation as they
         # are now, recorded with the answers (never typed): whoever submits
         # vouches for the request, not whoever created the draft (issue 23 N8).
         req.submitted_by = by
-        derived = facts.derived_answers(req)
+        derived = facts.derived_answers(req, profile=profile)
         req.answers = {**req.answers, **derived}
         evaluation = facts.evaluate_request(req, as_of=today, derived=derived)
         req.submitted_at = timezone.now()

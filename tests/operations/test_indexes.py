@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from authorizations import policy
 from authorizations.requests import facts
 from tests.cases import AS_OF, approvable_case
+from tests.factories import draft_request
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -19,10 +20,7 @@ pytestmark = [
 ]
 
 
-def plans_of_review_flags() -> list[str]:
-    answers = policy.validate(approvable_case(), as_of=AS_OF)
-    with CaptureQueriesContext(connection) as ctx:
-        facts.review_flags(answers, as_of=AS_OF)
+def plans_of(ctx: CaptureQueriesContext) -> list[str]:
     plans = []
     with connection.cursor() as cursor:
         # Planned as for a large table: with a few rows a scan is cheaper.
@@ -33,9 +31,28 @@ def plans_of_review_flags() -> list[str]:
     return plans
 
 
+def plans_of_review_flags() -> list[str]:
+    answers = policy.validate(approvable_case(), as_of=AS_OF)
+    with CaptureQueriesContext(connection) as ctx:
+        facts.review_flags(answers, as_of=AS_OF)
+    return plans_of(ctx)
+
+
 def test_the_possible_duplicate_check_reads_the_patient_name_index():
     plans = plans_of_review_flags()
     duplicate = [p for p in plans if "authorizations_authorizationrequest" in p]
     assert len(duplicate) == 1, plans
     assert "request_approved_patient_name" in duplicate[0], duplicate[0]
     assert "Seq Scan" not in duplicate[0]
+
+
+def test_an_evaluations_one_query_reads_only_indexes(prescriber):
+    """evaluate_request reads the member's history, a possible duplicate, the
+    roster and the documents in one query: each part an index lookup."""
+    req = draft_request(prescriber)
+    derived = facts.derived_answers(req)
+    with CaptureQueriesContext(connection) as ctx:
+        facts.evaluate_request(req, as_of=AS_OF, derived=derived)
+    [plan] = plans_of(ctx)
+    assert "request_approved_patient_name" in plan, plan
+    assert "Seq Scan" not in plan, plan

@@ -80,6 +80,9 @@ def wizard_gate(dispatch: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             shown = posted
             if posted == REVIEW and SAVE_AND_EXIT not in request.POST:
                 kwargs["step"] = DONE
+                # For the storage: the review step is saved with the submission,
+                # unless the page's Back button was pressed (formtools' goto).
+                request.wizard_submits = "wizard_goto_step" not in request.POST
         elif shown == DONE:
             return redirect("request_step", pk, REVIEW)
         elif shown is not None and shown not in asked:

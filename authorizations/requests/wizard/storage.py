@@ -80,6 +80,7 @@ class DraftStorage(BaseStorage):
         super().__init__(prefix, request, file_storage)
         self.init_data()  # this HTTP request's state only
         self.draft = request.draft
+        self.review: dict[str, Any] | None = None  # the review step's answers, not yet saved
         self.htc = self.draft.htc if self.draft is not None else request.prescriber_profile.htc
         self.current_step = getattr(request, "wizard_shown", None) or self.resume_step()
 
@@ -134,12 +135,24 @@ class DraftStorage(BaseStorage):
         new request creates its draft."""
         by = self.request.user
         if step == REVIEW:
-            self.draft = request_save_draft(
-                by=by, req=self.draft, answers=self.answers, step=REVIEW,
-                expedited=answers["expedited"], expedited_reason=answers["expedited_reason"])
+            self.review = answers
+            if not getattr(self.request, "wizard_submits", False):
+                self.save_review()
+            # Else the review's POST submits: request_submit saves the step in
+            # the submission's transaction (the view's done), or the view
+            # calls save_review when it does not submit.
             return
         merged = merge_answers(self.answers, STEP_FORMS[step].keys, answers)
         if self.draft is None:
             self.draft = request_create(by=by, htc=self.htc)
         self.draft = request_save_draft(by=by, req=self.draft, answers=merged,
                                         step=step)
+
+    def save_review(self) -> None:
+        """Save the review step's answers (set_step_data's) if not yet saved."""
+        if self.review is not None:
+            self.draft = request_save_draft(
+                by=self.request.user, req=self.draft, answers=self.answers, step=REVIEW,
+                expedited=self.review["expedited"],
+                expedited_reason=self.review["expedited_reason"])
+            self.review = None

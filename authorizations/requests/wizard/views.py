@@ -162,10 +162,48 @@ class RequestWizard(NamedUrlWizardView):
                                      "step, then continue to the review.")
         return redirect(self.step_url(failed_step))
 
+    def render_done(self, form, **kwargs):
+        """formtools validates every step's form again before `done`, since its
+        own storages (the session, a cookie) could hold what no form checked.
+        This storage is the draft in the database, written only from a step's
+        valid form (its answers()), and request_submit validates every answer
+        again through the policy on the day it is submitted. So here only what
+        the draft cannot vouch for is checked: a step asked but not answered,
+        or kept unfinished as typed, sends the prescriber to it (as a failed
+        revalidation does); the forms are validated again only when the policy
+        refuses an answer (done), to show the step that says why."""
+        if kwargs.get("step") != self.done_step_name:
+            return super().render_done(form, **kwargs)  # formtools: to the done step's URL
+        for step in self.get_form_list():
+            if step != REVIEW and self.storage.get_step_data(step) is None:
+                self.storage.save_review()  # nothing answered on the review is lost
+                return self.render_revalidation_failure(step, None, **kwargs)
+        response = self.done([form], form_dict={REVIEW: form}, **kwargs)
+        self.storage.reset()
+        return response
+
+    def refused_step(self):
+        """formtools' revalidation: the first step whose saved answers its form
+        refuses now (a date gone out of range since it was saved), and that
+        form; None when every step's form accepts them."""
+        for step in self.get_form_list():
+            if step != REVIEW:
+                form = self.get_form(step=step, data=self.storage.get_step_data(step))
+                if not form.is_valid():
+                    return step, form
+        return None
+
     def done(self, form_list, **kwargs):
+        review = self.storage.review
         try:
-            result = request_submit(by=self.request.user, req=self.req)
+            result = request_submit(by=self.request.user, req=self.req,
+                                    profile=self.request.prescriber_profile, **(
+                                        {"step": REVIEW, **review} if review is not None else {}))
         except policy.InvalidCase as exc:
+            self.storage.save_review()  # nothing answered on the review is lost
+            refused = self.refused_step()
+            if refused is not None:
+                return self.render_revalidation_failure(*refused)
             for problem in exc.problems:
                 question = QUESTION_BY_KEY.get(problem.key)
                 messages.error(self.request, f"{question.label if question else problem.key}: "

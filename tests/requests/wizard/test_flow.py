@@ -2,12 +2,15 @@
 back navigation, drafts, double submit."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from authorizations import policy
 from authorizations.models import Authorization, AuthorizationRequest, Determination, Status
+from tests.cases import iso
 from tests.factories import approvable_case
 from tests.walker import Walker, login, step_post_data
 
@@ -175,6 +178,36 @@ def test_submitting_with_a_step_missing_returns_to_that_step(prescriber_client, 
     assert AuthorizationRequest.objects.get(pk=walker_pk).status == Status.DRAFT
 
 
+def test_a_step_gone_stale_since_it_was_saved_is_shown_with_its_error(walker, prescriber):
+    """The infusion was planned for tomorrow; the review is posted three days
+    later: the administration step is shown again with the date's error, the
+    review's answer is kept, and nothing is submitted."""
+    case = approvable_case(hbsag="positive", planned_infusion_date=iso(1))
+    walker.walk_to("review", case)
+    reason = {"review-expedited": "yes", "review-expedited_reason": "Surgery planned soon"}
+    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
+        walker.client.force_login(prescriber)  # the idle logoff ran meanwhile
+        response = walker.post({**step_post_data("review", case, prefix=walker.prefix),
+                                **reason})
+        assert response.url == f"/requests/{walker.pk}/edit/administration/"
+        page = walker.client.get(response.url).content.decode()
+    assert "The planned infusion date must be today or later" in page
+    req = walker.request()
+    assert req.status == Status.DRAFT and not Determination.objects.exists()
+    assert (req.expedited, req.expedited_reason) == (True, "Surgery planned soon")
+
+
+def test_submitting_with_a_step_missing_keeps_the_reviews_answer(walker, case):
+    walker.walk_to("review", case)
+    req = walker.request()
+    req.answers = {k: v for k, v in req.answers.items() if k != "liver_imaging"}
+    AuthorizationRequest.objects.filter(pk=req.pk).update(answers=req.answers)
+    response = walker.post({**step_post_data("review", case, prefix=walker.prefix),
+                            "review-expedited": "yes", "review-expedited_reason": "Surgery"})
+    assert response.url == f"/requests/{walker.pk}/edit/liver/"
+    assert (walker.request().status, walker.request().expedited) == (Status.DRAFT, True)
+
+
 def test_save_and_come_back_later_goes_to_the_dashboard(walker, case):
     walker.submit_step(case)
     data = {**step_post_data("diagnosis", case, prefix=walker.prefix), "save_and_exit": "1"}
@@ -289,21 +322,22 @@ def test_a_new_request_always_starts_with_the_patient(walker, case):
 
 def test_a_submit_racing_another_shows_the_one_result(walker, case, monkeypatch):
     """The second click passed the draft check before the first committed."""
-    from authorizations.requests.services import request_save_draft, request_submit
-    from authorizations.requests.wizard import storage
+    from authorizations.requests.services import request_submit
+    from authorizations.requests.wizard import views
 
     walker.walk_to("review", case)
     req = walker.request()
-    save = request_save_draft
 
     def submitted_meanwhile(**kwargs):
         request_submit(by=kwargs["by"], req=req)
-        return save(**kwargs)
+        return request_submit(**kwargs)
 
-    monkeypatch.setattr(storage, "request_save_draft", submitted_meanwhile)
+    monkeypatch.setattr(views, "request_submit", submitted_meanwhile)
     response = walker.post(step_post_data("review", case, prefix=walker.prefix))
     assert response.url == f"/requests/{req.pk}/"
     assert Determination.objects.count() == 1
+    page = walker.client.get(response.url).content.decode()
+    assert f"{req.number} was already submitted." in page
 
 
 def test_dashboard_lists_drafts_and_submitted_requests_with_status(walker, case,
