@@ -22,9 +22,10 @@ from authorizations.accounts.services import user_create_prescriber, user_create
 from authorizations.appeals.services import appeal_file
 from authorizations.core import zones
 from authorizations.documents.services import document_add
+from authorizations.letters.delivery_services import delivery_run
 from authorizations.management.commands._history import History
 from authorizations.members import roster_csv
-from authorizations.models import HTC, AuthorizationRequest
+from authorizations.models import HTC, AuthorizationRequest, Delivery
 from authorizations.operations.metrics import SUPPRESS_BELOW
 from authorizations.policy import values
 from authorizations.requests.services import (
@@ -257,6 +258,9 @@ class Command(BaseCommand):
             request_save_draft(by=user, req=req, answers=case, step="review")
             attach_demo_reports(user, req)
             request_submit(by=user, req=req, as_of=approved_on)
+            # Its letter issued that day too, as the worker would have issued it.
+            for job in Delivery.objects.filter(request=req, done_at__isnull=True):
+                delivery_run(job.pk)
         req.refresh_from_db()
         with on_day(infused_on, 15):
             infusion_record(by=user, auth=req.authorization, as_of=infused_on, data={
