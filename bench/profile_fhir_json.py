@@ -13,7 +13,6 @@ ms (time.process_time), and the parts of one letter: building the models
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -26,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchmark import in_process, prepare, recreate_database  # noqa: E402
+from bench.benchmark import open_database, profile_arguments  # noqa: E402
 
 
 def cpu_ms(fn: Callable[[], Any]) -> float:
@@ -36,16 +35,10 @@ def cpu_ms(fn: Callable[[], Any]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--setup", action="store_true", help="recreate and seed the database")
+    parser = profile_arguments(__doc__, setup=True)
     parser.add_argument("--samples", type=int, default=30)
     args = parser.parse_args()
-    in_process(args.database_url)
-    if args.setup:
-        recreate_database(args.database_url)
-        prepare(1)
+    open_database(args)
     import weasyprint
 
     from authorizations.fhir import bundle, jsonio, pas

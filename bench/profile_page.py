@@ -10,7 +10,6 @@ count and the time waiting on SQL, then cProfile's top functions.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
@@ -19,15 +18,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchmark import in_process, print_profile, signed_in  # noqa: E402
+from bench.benchmark import open_database, print_profile, profile_arguments, signed_in  # noqa: E402
 
 QUEUE = "/admin/authorizations/authorizationrequest/"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", required=True)
+    parser = profile_arguments(__doc__)
     parser.add_argument("--gets", type=int, default=20)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
@@ -35,7 +32,7 @@ def main() -> None:
     parser.add_argument("--sql", action="store_true", help="print each query and its time")
     parser.add_argument("--width", type=int, default=300, help="characters of SQL shown")
     args = parser.parse_args()
-    in_process(args.database_url)
+    open_database(args)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -16,7 +16,6 @@ phases; with --profile cProfile's table, with --sql each query and where.
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import functools
 import pstats
@@ -35,9 +34,8 @@ sys.path.insert(0, str(ROOT))
 from bench.benchmark import (  # noqa: E402
     _case,
     _fill,
-    in_process,
-    prepare,
-    recreate_database,
+    open_database,
+    profile_arguments,
     signed_in,
 )
 from bench.httpclient import form_fields  # noqa: E402
@@ -63,10 +61,7 @@ def timed(owner: Any, name: str, into: dict[str, list[tuple[float, float]]],
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--setup", action="store_true", help="recreate and seed the database")
+    parser = profile_arguments(__doc__, setup=True)
     parser.add_argument("--samples", type=int, default=25)
     parser.add_argument("--profile", action="store_true", help="print cProfile's table")
     parser.add_argument("--sql", action="store_true",
@@ -75,10 +70,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=60)
     parser.add_argument("--sort", default="cumulative")
     args = parser.parse_args()
-    in_process(args.database_url)  # connects to nothing yet
-    if args.setup:
-        recreate_database(args.database_url)
-        prepare(1)
+    open_database(args)
     from django.db import connection
 
     from authorizations.requests.wizard import storage, views

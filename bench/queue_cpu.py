@@ -14,7 +14,6 @@ median of three rounds of `--gets`); with --profile, cProfile's top entries.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchmark import in_process, print_profile, signed_in  # noqa: E402
+from bench.benchmark import open_database, print_profile, profile_arguments, signed_in  # noqa: E402
 
 QUEUE = "/admin/authorizations/authorizationrequest/"
 VIEWS = {"all": QUEUE, "unassigned": QUEUE + "?view=unassigned",
@@ -34,16 +33,14 @@ VIEWS = {"all": QUEUE, "unassigned": QUEUE + "?view=unassigned",
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", required=True)
+    parser = profile_arguments(__doc__)
     parser.add_argument("--gets", type=int, default=20)
     parser.add_argument("--profile", choices=["cumulative", "tottime"])
     parser.add_argument("views", nargs="*", default=list(VIEWS))
     args = parser.parse_args()
     import logging
 
-    in_process(args.database_url)
+    open_database(args)
     logging.disable(logging.CRITICAL)  # one JSON line per request otherwise
     from django.db import connection
 

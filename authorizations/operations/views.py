@@ -136,24 +136,22 @@ FIX_TITLE = "Factor IX activity by time point"
 
 def fix_grids(o: outcomes.Outcomes) -> list[dict]:
     by_key = {f.key: f for f in o.fix_table}
-    grids = [{
-        "id": f"table-fix-{assay}",
-        "title": f"{FIX_TITLE}: {words.split(' (')[0].removesuffix(' assay').lower()} assay "
-                 "(% of normal)",
-        "columns": [label for _, label in FIX_COLUMNS],
-        "rows": [{"months": months, "cells": [by_key[f"fix_{column}_{assay}_{months}"]
-                                               for column, _ in FIX_COLUMNS]}
-                 for _, months in outcomes.TIME_POINTS],
-    } for assay, words in FIX_ASSAYS]
-    grids.append({
-        "id": "table-fix-left-out",
-        "title": f"{FIX_TITLE}: results left out",
-        "columns": [label for _, label in LEFT_OUT_COLUMNS],
-        "rows": [{"months": months, "cells": [by_key[f"fix_{column}_{months}"]
-                                               for column, _ in LEFT_OUT_COLUMNS]}
-                 for _, months in outcomes.TIME_POINTS],
-    })
-    return grids
+
+    def grid(grid_id: str, title: str, columns, key: str) -> dict:
+        """`key`: the figure's key with {column} and {months} to fill."""
+        return {"id": grid_id, "title": f"{FIX_TITLE}: {title}",
+                "columns": [label for _, label in columns],
+                "rows": [{"months": months,
+                          "cells": [by_key[key.format(column=column, months=months)]
+                                    for column, _ in columns]}
+                         for _, months in outcomes.TIME_POINTS]}
+
+    return [grid(f"table-fix-{assay}",
+                 f"{words.split(' (')[0].removesuffix(' assay').lower()} assay (% of normal)",
+                 FIX_COLUMNS, f"fix_{{column}}_{assay}_{{months}}")
+            for assay, words in FIX_ASSAYS] + [
+        grid("table-fix-left-out", "results left out", LEFT_OUT_COLUMNS,
+             "fix_{column}_{months}")]
 
 
 def _short(figures, labels):

@@ -76,6 +76,13 @@ WAVE_GROUPS = (ONE_STAGE, CHROMOGENIC, ONE_STAGE_BELOW, CHROMOGENIC_BELOW, AFTER
                NO_ASSAY, WAIVED)
 
 
+
+def travel(moment: datetime):
+    """The clock moved to a past `moment` for the steps written then (the
+    services stamp their rows with it). Never past today: the history ends
+    where the demo's present begins."""
+    return time_machine.travel(min(moment, timezone.now() - timedelta(minutes=1)), tick=False)
+
 @dataclass
 class Plan:
     """One request of the history and what happens to it."""
@@ -110,9 +117,7 @@ class History:
                                    self.tz)
 
     def travel(self, moment: datetime):
-        # Never past today: the history ends where the demo's present begins.
-        return time_machine.travel(min(moment, timezone.now() - timedelta(minutes=1)),
-                                   tick=False)
+        return travel(moment)
 
     # -- the plans ----------------------------------------------------------
 

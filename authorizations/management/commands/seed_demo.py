@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from datetime import time as dt_time
 from decimal import Decimal
 
-import time_machine
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,7 +22,7 @@ from authorizations.appeals.services import appeal_file
 from authorizations.core import zones
 from authorizations.documents.services import document_add
 from authorizations.letters.delivery_services import delivery_run
-from authorizations.management.commands._history import History
+from authorizations.management.commands._history import History, travel
 from authorizations.members import roster_csv
 from authorizations.models import HTC, AuthorizationRequest, Delivery
 from authorizations.operations.metrics import SUPPRESS_BELOW
@@ -284,9 +283,9 @@ class Command(BaseCommand):
 
 def on_day(day, hour: int):
     """The clock at `hour`:00 of a past `day` in the service's zone, for a
-    demo step that happened then (time_machine, as the history moves it)."""
-    moment = timezone.make_aware(datetime.combine(day, dt_time(hour)), zones.service_zone())
-    return time_machine.travel(min(moment, timezone.now() - timedelta(minutes=1)), tick=False)
+    demo step that happened then (as the history moves it)."""
+    return travel(timezone.make_aware(datetime.combine(day, dt_time(hour)),
+                                      zones.service_zone()))
 
 
 def demo_report(title: str) -> SimpleUploadedFile:
