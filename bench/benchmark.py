@@ -70,27 +70,6 @@ def in_process(database_url: str) -> None:
     django.setup()
 
 
-def profile_arguments(description: str, *, setup: bool = False) -> argparse.ArgumentParser:
-    """The in-process profiles' arguments: the database, and with `setup` a
-    --setup that recreates and seeds it (open_database)."""
-    parser = argparse.ArgumentParser(description=description,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", required=True)
-    if setup:
-        parser.add_argument("--setup", action="store_true",
-                            help="recreate and seed the database")
-    return parser
-
-
-def open_database(args: argparse.Namespace) -> None:
-    """Django in this process on --database-url (in_process), recreated and
-    seeded first when --setup was given."""
-    in_process(args.database_url)  # connects to nothing yet
-    if getattr(args, "setup", False):
-        recreate_database(args.database_url)
-        prepare(1)
-
-
 def signed_in(username: str | None = None) -> Any:
     """A test client in this process, signed in as `username` (None: nobody)."""
     from django.contrib.auth.models import User

@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchmark import open_database, profile_arguments  # noqa: E402
+from bench.profiling import open_database, profile_arguments  # noqa: E402
 
 
 def cpu_ms(fn: Callable[[], Any]) -> float:

@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.benchmark import open_database, print_profile, profile_arguments, signed_in  # noqa: E402
+from bench.benchmark import print_profile, signed_in  # noqa: E402
+from bench.profiling import open_database, profile_arguments  # noqa: E402
 
 QUEUE = "/admin/authorizations/authorizationrequest/"
 

@@ -34,11 +34,10 @@ sys.path.insert(0, str(ROOT))
 from bench.benchmark import (  # noqa: E402
     _case,
     _fill,
-    open_database,
-    profile_arguments,
     signed_in,
 )
 from bench.httpclient import form_fields  # noqa: E402
+from bench.profiling import open_database, profile_arguments  # noqa: E402
 
 FORM = "application/x-www-form-urlencoded"
 
