@@ -356,6 +356,7 @@ from authorizations.appeals.models import (  # noqa: E402,F401
     ReceivedVia,
 )
 from authorizations.core.ratelimit import RateCounter  # noqa: E402,F401
+from authorizations.core.sessions import UserSession  # noqa: E402,F401
 from authorizations.documents.models import (  # noqa: E402,F401
     DOCUMENT_CONTENT_TYPES,
     DOCUMENT_MAX_BYTES,

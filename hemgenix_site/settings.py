@@ -87,7 +87,8 @@ MIDDLEWARE = [
     "authorizations.core.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the user read with the session in one query (core/sessions.py).
+    "authorizations.core.sessions.AuthenticationMiddleware",
     # Issue 20: pages in the viewer's time zone (the reviewer's, the HTC's).
     "authorizations.core.zones.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -4,7 +4,8 @@ reads of the signed-in user in fewer queries.
 - The user is read with their reviewer or prescriber profile and the
   prescriber's HTC (one query instead of two or three): the time zone
   middleware needs them on every page (core/zones.viewer_zone), and the
-  prescriber's pages their HTC.
+  prescriber's pages their HTC. On a page, that read is the session's own
+  (core/sessions.py): the session, the user and their profile in one query.
 - The user's permissions, their own and their groups', in one query instead
   of two; the admin asks for them on every page.
 """
@@ -17,16 +18,20 @@ from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
+from authorizations.core.sessions import USER_RELATED, preloaded_user
+
 UserModel = get_user_model()
 
 
 class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id: Any) -> Any:
-        try:
-            user = (UserModel._default_manager
-                    .select_related("reviewer", "prescriber__htc").get(pk=user_id))
-        except UserModel.DoesNotExist:
-            return None
+        # Read with the session when the session was read this request (core/sessions.py).
+        user = preloaded_user(user_id)
+        if user is None:
+            try:
+                user = UserModel._default_manager.select_related(*USER_RELATED).get(pk=user_id)
+            except UserModel.DoesNotExist:
+                return None
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:

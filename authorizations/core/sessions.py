@@ -8,26 +8,90 @@ expiry moved forward as the user works, not to the second: renewed when it is
 at least SESSION_RENEW_SECONDS old, a session ends between
 SESSION_IDLE_SECONDS - SESSION_RENEW_SECONDS and SESSION_IDLE_SECONDS after the
 last request, never later.
+
+The session and its user are read in one query: the row keeps the signed-in
+user's id in a column of its own (UserSession.user), and the store reads the
+user, with what every page reads of them (USER_RELATED), in the same SELECT.
+AuthenticationMiddleware lets the authentication backend take that user
+instead of reading it again (preloaded_user); Django's own checks of the
+session (the backend, the password hash) run as before.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import middleware as auth_middleware
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.exceptions import SuspiciousOperation
+from django.db import models
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+# What every page reads of the signed-in user with the user: the reviewer's or
+# prescriber's profile and the prescriber's HTC (core/zones.viewer_zone, the
+# prescriber's pages). accounts/backends.py reads a user the same way.
+USER_RELATED = ("reviewer", "prescriber__htc")
+
+
+class UserSession(AbstractBaseSession):
+    """Django's session row, with the signed-in user's id in a column, so that
+    the session and its user are one query. Without a database constraint:
+    a session saved as its user is deleted must not fail the request (the
+    delete still removes the user's sessions: on_delete runs in Django)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.CASCADE, db_constraint=False, related_name="+")
+
+    class Meta(AbstractBaseSession.Meta):  # type: ignore[name-defined,misc]
+        app_label = "authorizations"
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionStore]:
+        return SessionStore
+
+
+# The session store whose user this request is reading (AuthenticationMiddleware).
+_reading: ContextVar[SessionStore | None] = ContextVar("authorizations_session", default=None)
 
 
 class SessionStore(db.SessionStore):
     # The stored row's expiry when it was read (None: no stored session).
     stored_expiry: datetime | None = None
+    # The signed-in user, read with the row (None: no stored session or user).
+    stored_user: Any = None
+
+    @classmethod
+    def get_model_class(cls) -> type[UserSession]:
+        return UserSession
+
+    def create_model_instance(self, data: dict[str, Any]) -> Any:
+        session = super().create_model_instance(data)
+        try:
+            session.user_id = int(data[auth.SESSION_KEY])  # type: ignore[attr-defined]
+        except (KeyError, TypeError, ValueError):
+            session.user_id = None  # type: ignore[attr-defined]
+        return session
 
     def _get_session_from_db(self) -> Any:
-        # Django's DB store reads the row here (django-stubs does not list it).
-        stored = super()._get_session_from_db()  # type: ignore[misc]
+        # Django's DB store's read (django-stubs does not list it), with the user.
+        try:
+            stored = (self.model.objects.select_related(*(f"user__{r}" for r in USER_RELATED))
+                      .get(session_key=self.session_key, expire_date__gt=timezone.now()))
+        except (self.model.DoesNotExist, SuspiciousOperation) as exc:
+            if isinstance(exc, SuspiciousOperation):
+                logging.getLogger(f"django.security.{type(exc).__name__}").warning(str(exc))
+            self._session_key = None
+            stored = None
         self.stored_expiry = stored.expire_date if stored is not None else None
+        self.stored_user = getattr(stored, "user", None)
         return stored
 
     def save(self, must_create: bool = False) -> None:
@@ -47,3 +111,32 @@ class SessionStore(db.SessionStore):
         if self.modified or self.renewal_due() or self.stored_expiry is None:
             return self.get_expiry_age()
         return max(0, round((self.stored_expiry - timezone.now()).total_seconds()))
+
+
+def preloaded_user(user_id: Any) -> Any:
+    """The user with this id as read with the session whose user this request
+    is reading now, or None (then the backend reads the user itself)."""
+    store = _reading.get()
+    user = getattr(store, "stored_user", None)
+    return user if user is not None and user.pk == user_id else None
+
+
+def _user_of(request: Any) -> Any:
+    if not hasattr(request, "_cached_user"):
+        token = _reading.set(getattr(request, "session", None))
+        try:
+            # Django's own: the session's backend and password hash are checked there.
+            request._cached_user = auth.get_user(request)
+        finally:
+            _reading.reset(token)
+    return request._cached_user
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, its user taken from the session's read when it is there
+    (preloaded_user): one query for the session and the user, not two."""
+
+    def process_request(self, request: Any) -> None:
+        super().process_request(request)
+        user_of: Callable[[], Any] = lambda: _user_of(request)  # noqa: E731
+        request.user = SimpleLazyObject(user_of)

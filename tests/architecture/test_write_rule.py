@@ -49,10 +49,12 @@ from tests.walker import Walker
 pytestmark = pytest.mark.django_db
 
 # Not application data, so written outside the services on purpose:
-# - sessions: saved on every request (django.contrib.sessions);
+# - sessions: saved on every request (django.contrib.sessions, and its row
+#   with the user's id, authorizations.UserSession: core/sessions.py);
 # - axes: login attempts and lockouts (django-axes);
 # - admin: the admin's own change history (LogEntry), beside our audit rows.
 NOT_APP_DATA = {"sessions", "axes", "admin"}
+NOT_APP_MODELS = {"authorizations.UserSession"}
 
 
 def login_stamp(sender, update_fields) -> bool:
@@ -66,7 +68,7 @@ class Watch:
         self.inside = 0
 
     def seen(self, what: str, sender, instance) -> None:
-        if sender._meta.app_label in NOT_APP_DATA:
+        if sender._meta.app_label in NOT_APP_DATA or sender._meta.label in NOT_APP_MODELS:
             return
         if running() is None:
             self.outside.append(f"{what} {sender._meta.label} pk={instance.pk}")

@@ -303,7 +303,7 @@ def test_timeout_warning_before_the_idle_logoff(browser_page, prescriber_user, s
     alert, and "Stay signed in" restarts the clock without leaving the page.
     Time is controlled, not waited for: Playwright's clock runs the page's
     timers, and the session's expiry is read and moved in the database."""
-    from django.contrib.sessions.models import Session
+    from authorizations.core.sessions import UserSession as Session
 
     idle = 15 * 60
     settings.SESSION_COOKIE_AGE = idle

@@ -12,10 +12,10 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.http import HttpResponseNotFound
 
 from authorizations.core.middleware import SessionMiddleware
+from authorizations.core.sessions import UserSession as Session
 from tests.factories import login
 
 pytestmark = pytest.mark.django_db

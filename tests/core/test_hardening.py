@@ -12,9 +12,9 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from authorizations.core.sessions import UserSession as Session
 from authorizations.requests.services import request_create
 from tests.factories import PASSWORD, sign_in
 from tests.phi import PATIENT

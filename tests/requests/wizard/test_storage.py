@@ -3,9 +3,9 @@ saved answers, every write is a service call with its audit row, and the
 session keeps nothing of the wizard."""
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import RequestFactory
 
+from authorizations.core.sessions import UserSession as Session
 from authorizations.models import AuditEvent
 from authorizations.requests.wizard import REVIEW, STEPS
 from authorizations.requests.wizard.storage import DraftStorage
