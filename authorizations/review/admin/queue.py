@@ -15,8 +15,10 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.views.main import ChangeList
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -208,8 +210,36 @@ STATUS_LABELS = dict(Status.choices)
 OUTCOME_LABELS = dict(Outcome.choices)
 
 
+class QueuePaginator(Paginator):
+    """Counts a list's rows up to COUNT_CAP and no further. Counting every
+    request on every view of the queue was its costliest query (100,000
+    requests: about 4 ms of PostgreSQL's time, more than the rows'); a list
+    that long says "more than 10,000" (pagination.html), and its pages run to
+    the 10,000th row: past that a reviewer searches, filters or sorts."""
+
+    COUNT_CAP = 10_000
+    cap_words = f"{COUNT_CAP:,}"
+
+    @cached_property
+    def count(self) -> int:
+        # COUNT over the first COUNT_CAP + 1 rows, in any order, only their keys.
+        return self.object_list.order_by().values("pk")[:self.COUNT_CAP + 1].count()
+
+    @cached_property
+    def more_than_cap(self) -> bool:
+        return self.count > self.COUNT_CAP
+
+    @cached_property
+    def num_pages(self) -> int:
+        if self.more_than_cap:
+            return -(-self.COUNT_CAP // self.per_page)
+        return super().num_pages
+
+
 class QueueColumns:
     """The queue's columns, mixed into the request's ModelAdmin."""
+
+    paginator = QueuePaginator
 
     @admin.display(description="Request", ordering="pk")
     def number_link(self, obj):

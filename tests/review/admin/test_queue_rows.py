@@ -138,3 +138,31 @@ def test_the_list_reads_no_field_a_row_at_a_time(reviewer_client, reviewer, pres
         owned(n)
     html, after = listed()
     assert html.count("Rita Reviewer</td>") == 4 and after == before
+
+
+@pytest.mark.django_db
+def test_a_long_list_is_counted_to_the_cap_and_says_more_than(monkeypatch, reviewer_client,
+                                                              prescriber, submit):
+    # Counting every request on every view was the queue's costliest query
+    # (QueuePaginator): past the cap the page says "more than" and pages to the cap.
+    monkeypatch.setattr(queue.QueuePaginator, "COUNT_CAP", 3)
+    monkeypatch.setattr(queue.QueuePaginator, "cap_words", "3")
+    from django.contrib import admin
+
+    from authorizations.models import AuthorizationRequest
+    monkeypatch.setattr(admin.site._registry[AuthorizationRequest], "list_per_page", 2)
+    for n in range(5):
+        submit(prescriber, approvable_case(member_id=f"M-CAP-{n}", hbsag="positive"))
+
+    def paginator(path: str) -> str:
+        html = reviewer_client.get(path).content.decode()
+        text = html[html.index('<p class="paginator">'):]
+        return " ".join(text[:text.index("</p>")].split())
+
+    long_list = paginator(CHANGELIST)
+    assert "More than 3 authorization requests: search, filter or sort" in long_list
+    assert 'href="?p=2"' in long_list and "?p=3" not in long_list  # 3 rows, 2 a page
+    assert reviewer_client.get(CHANGELIST + "?p=3").status_code == 302  # past the cap
+
+    short_list = paginator(CHANGELIST + "?q=M-CAP-1")
+    assert "1 authorization request" in short_list and "More than" not in short_list
