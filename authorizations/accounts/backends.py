@@ -7,7 +7,8 @@ reads of the signed-in user in fewer queries.
   prescriber's pages their HTC. On a page, that read is the session's own
   (core/sessions.py): the session, the user and their profile in one query.
 - The user's permissions, their own and their groups', in one query instead
-  of two; the admin asks for them on every page.
+  of two; the admin asks for them on every page. On a page they come with
+  the session too (core/sessions.py).
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from typing import Any
 
 from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Q
 
-from authorizations.core.sessions import USER_RELATED, preloaded_user
+from authorizations.core.sessions import USER_RELATED, permissions_q, preloaded_user
 
 UserModel = get_user_model()
 
@@ -40,7 +40,7 @@ class ModelBackend(backends.ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             perms = Permission.objects.all()
             if not user_obj.is_superuser:
-                perms = perms.filter(Q(user=user_obj) | Q(group__user=user_obj))
+                perms = perms.filter(permissions_q(user_obj))
             user_obj._perm_cache = {
                 f"{app}.{codename}" for app, codename
                 in perms.values_list("content_type__app_label", "codename").distinct()}

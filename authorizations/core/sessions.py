@@ -28,10 +28,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.models import Permission
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import SuspiciousOperation
 from django.db import models
+from django.db.models import Aggregate, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -56,6 +59,37 @@ class UserSession(AbstractBaseSession):
     @classmethod
     def get_session_store_class(cls) -> type[SessionStore]:
         return SessionStore
+
+
+def permissions_q(user: Any) -> Q:
+    """A user's permissions: their own and their groups' (`user`: a user or
+    an OuterRef to one). The one rule accounts/backends.py and the session's
+    read share."""
+    return Q(user=user) | Q(group__user=user)
+
+
+class _Joined(Aggregate):
+    """The values joined with commas: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+def permissions_read(user: Any) -> Subquery:
+    """The permissions of `user` (an OuterRef) as "app_label.codename,...",
+    in one value: read with the session, since the admin asks for them on
+    every page (one query less)."""
+    return Subquery(
+        Permission.objects.filter(permissions_q(user)).order_by()
+        # A constant to group by: one row, the aggregate over all of them.
+        .annotate(one=Value(1)).values("one")
+        .annotate(names=_Joined(Concat("content_type__app_label", Value("."), "codename",
+                                       output_field=TextField())))
+        .values("names"), output_field=TextField())
 
 
 # The session store whose user this request is reading (AuthenticationMiddleware).
@@ -84,6 +118,7 @@ class SessionStore(db.SessionStore):
         # Django's DB store's read (django-stubs does not list it), with the user.
         try:
             stored = (self.model.objects.select_related(*(f"user__{r}" for r in USER_RELATED))
+                      .annotate(permissions=permissions_read(OuterRef("user")))
                       .get(session_key=self.session_key, expire_date__gt=timezone.now()))
         except (self.model.DoesNotExist, SuspiciousOperation) as exc:
             if isinstance(exc, SuspiciousOperation):
@@ -92,6 +127,11 @@ class SessionStore(db.SessionStore):
             stored = None
         self.stored_expiry = stored.expire_date if stored is not None else None
         self.stored_user = getattr(stored, "user", None)
+        if self.stored_user is not None and not self.stored_user.is_superuser:
+            # As accounts/backends.ModelBackend.get_all_permissions caches them
+            # (a superuser's are all, and User.has_perm asks no backend for them).
+            names = getattr(stored, "permissions", None) or ""
+            self.stored_user._perm_cache = {n for n in names.split(",") if n}
         return stored
 
     def save(self, must_create: bool = False) -> None:

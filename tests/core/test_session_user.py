@@ -75,3 +75,30 @@ def test_signing_out_deletes_the_row(client, prescriber):
     key = client.session.session_key
     client.post("/accounts/logout/")
     assert not UserSession.objects.filter(session_key=key).exists()
+
+
+def test_the_permissions_come_with_the_session(client, reviewer):
+    """The admin asks for the user's permissions on every page: they are read
+    with the session, the same set the backend reads (own and groups')."""
+    from django.contrib.auth.models import Permission
+
+    from authorizations.accounts.backends import ModelBackend
+
+    own = Permission.objects.get(codename="view_htc")
+    reviewer.user_permissions.add(own)  # besides the Reviewers group's
+    assert sign_in(client, "reviewer").status_code == 302
+    queries = page_queries(client, "/admin/authorizations/authorizationrequest/")
+    assert not [q for q in queries if 'FROM "auth_permission"' in q.split("(SELECT")[0]]
+
+    response = client.get("/admin/authorizations/authorizationrequest/")
+    preloaded = response.wsgi_request.user._perm_cache
+    fresh = type(reviewer).objects.get(pk=reviewer.pk)
+    assert preloaded == ModelBackend().get_all_permissions(fresh)
+    assert "authorizations.view_htc" in preloaded
+    assert "authorizations.decide_authorizationrequest" in preloaded
+
+
+def test_a_user_without_permissions_has_none(client, prescriber):
+    assert sign_in(client, "prescriber").status_code == 302
+    response = client.get("/requests/")
+    assert response.wsgi_request.user._perm_cache == set()
