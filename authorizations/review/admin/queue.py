@@ -18,6 +18,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
@@ -342,3 +343,27 @@ def cell(value: Any) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
     return conditional_escape(value)
+
+
+def filter_sidebar(cl: ChangeList) -> SafeString:
+    """The filters' part of the sidebar, as the admin's filter.html writes each
+    filter (admin_list_filter renders that template once per filter: two
+    thirds of the sidebar's time). A filter with its own template still goes
+    through it."""
+    from django.contrib.admin.templatetags.admin_list import admin_list_filter
+
+    parts = []
+    for spec in cl.filter_specs:
+        if spec.template != "admin/filter.html":
+            parts.append(admin_list_filter(cl, spec))
+            continue
+        items = "".join(
+            quick_html('<li{}><a href="{}">{}</a></li>',
+                       mark_safe(' class="selected"') if choice["selected"] else "",
+                       iri_to_uri(choice["query_string"]), choice["display"])
+            for choice in spec.choices(cl))
+        parts.append(quick_html('<details data-filter-title="{}" open><summary>{}</summary>'
+                                "<ul>{}</ul></details>", spec.title,
+                                _(" By %(filter_title)s ") % {"filter_title": spec.title},
+                                mark_safe(items)))
+    return mark_safe("".join(parts))

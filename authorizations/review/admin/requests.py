@@ -59,6 +59,7 @@ from authorizations.review.admin.queue import (
     QueueChangeList,
     QueueColumns,
     QueueFilter,
+    filter_sidebar,
     queue_tabs,
 )
 from authorizations.review.evidence import criteria_rows
@@ -216,8 +217,9 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
                                                      **(extra_context or {})})
         context = getattr(response, "context_data", None) or {}
         if isinstance(context.get("cl"), QueueChangeList):
-            # The rows, drawn by queue.py rather than the admin's result_list tag.
+            # The rows and filters, drawn by queue.py rather than the admin's tags.
             context["queue_table"] = context["cl"].table()
+            context["queue_filters"] = filter_sidebar(context["cl"])
         return response
 
     def get_object(self, request, object_id, from_field=None):
