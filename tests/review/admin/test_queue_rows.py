@@ -166,3 +166,26 @@ def test_a_long_list_is_counted_to_the_cap_and_says_more_than(monkeypatch, revie
 
     short_list = paginator(CHANGELIST + "?q=M-CAP-1")
     assert "1 authorization request" in short_list and "More than" not in short_list
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?view=mine&status=pending_review&expedited__exact=1"])
+def test_the_filters_are_written_as_the_admins_template_writes_them(rf, reviewer, prescriber,
+                                                                    submit, query):
+    import re
+
+    from django.contrib import admin
+    from django.contrib.admin.templatetags.admin_list import admin_list_filter
+
+    from authorizations.models import AuthorizationRequest
+    submit(prescriber, approvable_case(member_id="M-FILTER-1", hbsag="positive"))
+    request = rf.get(CHANGELIST + query)
+    request.user = reviewer
+    cl = admin.site._registry[AuthorizationRequest].get_changelist_instance(request)
+    admins = "".join(admin_list_filter(cl, spec) for spec in cl.filter_specs)
+
+    def tags(html: str) -> str:
+        return re.sub(r">\s+<", "><", " ".join(html.split()))
+
+    assert tags(queue.filter_sidebar(cl)) == tags(admins)
+    assert 'class="selected"' in admins
