@@ -115,3 +115,21 @@ def test_the_prescriber_sees_it_and_responds(client, prescriber, reviewer, pendi
     assert response.status_code == 302
     pending.refresh_from_db()
     assert pending.status == Status.PENDING_REVIEW
+
+
+def test_the_queue_shows_a_response_to_read_until_the_next_step(reviewer_client, reviewer,
+                                                                 prescriber, pending):
+    changelist = reverse("admin:authorizations_authorizationrequest_changelist")
+
+    def row() -> str:
+        html = reviewer_client.get(changelist).content.decode()
+        start = html.index(f">{pending.number}</a>")
+        return html[start:html.index("</tr>", start)]
+
+    assert ">Response</span>" not in row()
+    ask(reviewer, pending)
+    information_respond(by=prescriber, req=pending, note="Attached.")
+    assert ('<span class="review-badge review-badge-response" title="The prescriber responded '
+            'to a request for information">Response</span>') in row()
+    ask(reviewer, pending)  # asked again: nothing to read until the next response
+    assert ">Response</span>" not in row()

@@ -294,6 +294,10 @@ class QueueColumns:
         for flag in flags:
             parts.append(badge(FLAG_BADGES.get(flag, flag.replace("_", " ")),
                                texts.get(flag, flag.replace("_", " ")), "flag"))
+        if obj.status == Status.PENDING_REVIEW and getattr(obj, "responded", False):
+            # What "Information received" lists, shown in every view.
+            parts.append(badge("Response", "The prescriber responded to a request for "
+                               "information", "response"))
         if getattr(obj, "exception_pending", False):
             parts.append(badge("Exception pending", "An exception awaits a second reviewer's "
                                "signature", "exception"))

@@ -40,6 +40,7 @@ from authorizations.policy.values import long_date
 from authorizations.requests import selectors
 from authorizations.requests.selectors import display_answer
 from authorizations.requests.services import LifetimeLimitReached, request_decide
+from authorizations.review import selectors as review_selectors
 from authorizations.review import timeline
 from authorizations.review.admin import conversation as admin_conversation
 from authorizations.review.admin import desk
@@ -126,7 +127,9 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
                 .select_related("htc", "prescriber__prescriber", "authorization", "owner")
                 .annotate(pending_due=PENDING_DUE, exception_pending=Exists(
                     DecisionException.objects.filter(request=OuterRef("pk"),
-                                                     signed_at__isnull=True))))
+                                                     signed_at__isnull=True)),
+                          # The queue's "Response" badge (queue.py badges).
+                          responded=review_selectors.RESPONDED))
 
     def get_ordering(self, request):
         # Expressions, not annotations: the admin also orders related-field
