@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from authorizations.models import AuthorizationRequest, Status
@@ -226,3 +227,22 @@ def test_the_command_gives_the_same_figures(prescriber, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("metric,key,value")
     assert "submitted,12," in out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="percentile_cont: PostgreSQL's")
+@pytest.mark.parametrize("pending", [11, 12])  # with the 12 at once: 23 and 24 decided
+def test_the_medians_in_the_scan_are_the_middle_rows(prescriber, reviewer, monkeypatch,
+                                                     django_assert_max_num_queries, pending):
+    approved_at_once(prescriber, 12)
+    for i, req in enumerate(pended(prescriber, pending, decide=False, reviewer=reviewer)):
+        _place(req, created=100 + i - (0.7 * i + 0.25), submitted=100 + i,
+               decided=100 + i + 3.3 * i + 0.1)
+    with django_assert_max_num_queries(100) as in_scan:
+        scanned = metrics.compute(START, END)
+    monkeypatch.setattr(metrics, "MEDIANS_IN_SCAN", False)
+    with django_assert_max_num_queries(100) as by_rows:
+        read = metrics.compute(START, END)
+    assert [(f.key, f.value, f.suppressed) for f in scanned.figures] == \
+        [(f.key, f.value, f.suppressed) for f in read.figures]
+    assert figure(scanned, "median_hours_to_decision_standard").value is not None
+    assert len(in_scan.captured_queries) == len(by_rows.captured_queries) - 2
