@@ -164,6 +164,15 @@ def test_a_long_list_is_counted_to_the_cap_and_says_more_than(monkeypatch, revie
     assert 'href="?p=2"' in long_list and "?p=3" not in long_list  # 3 rows, 2 a page
     assert reviewer_client.get(CHANGELIST + "?p=3").status_code == 302  # past the cap
 
+    def toolbar(path: str) -> str:
+        html = reviewer_client.get(path).content.decode()
+        text = html[html.index('<div id="toolbar">'):]
+        return " ".join(text[:text.index("</form>")].split())
+
+    assert "results (" not in toolbar(CHANGELIST)  # nothing searched or filtered
+    assert "More than 3 results (" in toolbar(CHANGELIST + "?status=pending_review")
+    assert "1 result (" in toolbar(CHANGELIST + "?q=M-CAP-1")
+
     short_list = paginator(CHANGELIST + "?q=M-CAP-1")
     assert "1 authorization request" in short_list and "More than" not in short_list
 
