@@ -121,6 +121,9 @@ SIMPLE: dict[str, Callable[[dict[str, Any]], str]] = {
     **{f"{WIDGETS}{name}.html": _input_type for name in (
         "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time",
         "checkbox", "file", "color", "search", "tel")},
+    # A file input with no file yet (`is_initial`: FastWidgets.render) writes
+    # no value, as input.html, and nothing before it.
+    f"{WIDGETS}clearable_file_input.html": _input_type,
     f"{WIDGETS}input_option.html": _input_option,
     f"{WIDGETS}checkbox_option.html": _choice_option,
     f"{WIDGETS}radio_option.html": _choice_option,
@@ -142,7 +145,7 @@ class FastWidgets(DjangoTemplates):
                request: HttpRequest | None = None) -> str:
         widget = context.get("widget") if isinstance(context, dict) else None
         # Stripped, as Django's renderer strips what a template writes.
-        if widget is not None and template_name in SIMPLE:
+        if widget is not None and template_name in SIMPLE and not widget.get("is_initial"):
             return mark_safe(SIMPLE[template_name](widget).strip())
         if widget is not None and template_name in NESTED:
             return mark_safe(NESTED[template_name](widget, self).strip())

@@ -147,6 +147,10 @@ def pending_exception(req: AuthorizationRequest) -> DecisionException | None:
     decision now open (the first decision's, or the open appeal's once
     denied) that covers the unmet criteria as they are now (an older one is
     stale, and so is one asked before a denial or of a decided appeal)."""
+    if getattr(req, "exception_pending", True) is False:
+        # Read with the case (the queue's and the request page's EXISTS): no
+        # unsigned exception at all, so none to look for.
+        return None
     if req.status == Status.DENIED:
         appeal = appeal_services.open_appeal(req)
         if appeal is None:

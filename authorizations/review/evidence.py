@@ -8,8 +8,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils.safestring import mark_safe
+
 from authorizations import policy
 from authorizations.core import zones
+from authorizations.core.markup import Rows, quick_html
 from authorizations.models import AuthorizationRequest, Determination
 from authorizations.policy import QUESTION_BY_KEY
 from authorizations.policy.values import long_date
@@ -67,6 +70,7 @@ def criterion_answers(answers: dict[str, Any], criterion: str, today: date,
 def criteria_rows(determination: Determination | None, req: AuthorizationRequest | None = None,
                   documents: list[dict[str, Any]] = (), today: date | None = None
                   ) -> list[dict[str, Any]]:
+    """The rows, which also write their table's body (`{{ criteria.html }}`)."""
     if determination is None:
         return []
     today = today or zones.today()
@@ -80,6 +84,39 @@ def criteria_rows(determination: Determination | None, req: AuthorizationRequest
              "documents": [d for d in documents if d["criterion"] == row["id"]]}
             for row in determination.trace]
     # What is not met first (what the reviewer decides on), then in policy order.
-    return sorted(rows, key=lambda row: row["status"] != policy.UNMET)
+    return Rows(sorted(rows, key=lambda row: row["status"] != policy.UNMET), _criteria_table)
+
+
+def _criteria_table(rows: list[dict[str, Any]]) -> str:
+    """The rows as _criteria_table.html looped over them, written in Python
+    (core/markup.py): eleven criteria, their answers and documents, some 150
+    values on the request page and the appeal's."""
+    return "".join(quick_html(
+        '\n      <tr class="criterion-{}">\n        <td><strong>{}</strong> <code>{}</code>'
+        '<div class="policy-words">{}</div></td>\n        <td class="criterion-status">{}'
+        '<div class="review-reason">{}</div></td>\n        <td>{}</td>\n        <td>{}</td>\n'
+        '      </tr>\n    ',
+        row["status"], row["name"], row["id"], row["text"], row["status_label"], row["reason"],
+        mark_safe("".join(_answer(a) for a in row["answers"]) or "-"),  # quick_html's
+        mark_safe("".join(_document(d) for d in row["documents"]) or "-"))
+        for row in rows)
+
+
+def _answer(a: dict[str, str]) -> str:
+    return quick_html(
+        "<div>{}: <strong>{}</strong>{}{}</div>", a["label"], a["value"],
+        quick_html(' <span class="review-badge answer-origin">{}</span>', a["origin"])
+        if a["origin"] else "",
+        quick_html("<br><small>tested {}, {}</small>", a["tested"], a["age"])
+        if a["tested"] else "")
+
+
+def _document(doc: dict[str, Any]) -> str:
+    return quick_html(
+        '<details class="review-document">\n          <summary>{} <small>({})</small></summary>'
+        '\n          <img src="{}" loading="lazy" alt="First page of {}, {}" width="600">'
+        '\n          <p><a href="{}">Every page of {}</a></p>\n        </details>',
+        doc["kind"], doc["name"], doc["image_url"], doc["kind"], doc["name"],
+        doc["viewer_url"], doc["name"])
 
 

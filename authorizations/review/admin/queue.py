@@ -8,7 +8,6 @@ owner, and the flags as short badges."""
 from __future__ import annotations
 
 import functools
-import html
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +16,7 @@ from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.urls import reverse
-from django.utils import dateformat, formats, timezone
+from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
@@ -26,7 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from authorizations.core import deadlines
-from authorizations.core.formats import page_datetime
+from authorizations.core.formats import PageTimes, page_datetime
+from authorizations.core.markup import quick_html
 from authorizations.models import OPEN_STATUSES, Outcome, Status
 from authorizations.requests import selectors
 from authorizations.review import desk_services
@@ -111,71 +111,6 @@ def relative(due: datetime, now: datetime) -> str:
     if seconds >= 0:
         return f"in {amount}" if hours else "within the hour"
     return f"{amount} late" if hours else "just late"
-
-
-def quick_html(template: str, *args: Any) -> SafeString:
-    """format_html for the queue's cells, drawn 50 times a page: the same
-    escaping (html.escape, as django.utils.html.escape), without Django's
-    lazy-string checks on every argument."""
-    return mark_safe(template.format(*(
-        arg.__html__() if hasattr(arg, "__html__") else html.escape(str(arg)) for arg in args)))
-
-
-# Django's date format letters that read only the day, and only the clock.
-DAY_LETTERS = frozenset("bdDEFjlLmMnNoStwWyYz")
-CLOCK_LETTERS = frozenset("aAfgGhHiPsu")
-# The clock's letters as django.utils.dateformat.TimeFormat writes them
-# (`halves`: the words for before and after noon, translated once a page).
-CLOCK_WORDS: dict[str, Any] = {
-    "g": lambda t, halves: str(t.hour % 12 or 12),
-    "G": lambda t, halves: str(t.hour),
-    "h": lambda t, halves: f"{t.hour % 12 or 12:02d}",
-    "H": lambda t, halves: f"{t.hour:02d}",
-    "i": lambda t, halves: f"{t.minute:02d}",
-    "s": lambda t, halves: f"{t.second:02d}",
-    "A": lambda t, halves: halves["A"][t.hour > 11],
-    "a": lambda t, halves: halves["a"][t.hour > 11],
-}
-
-
-class PageTimes:
-    """page_datetime for the rows of one page, the same text: the format read
-    once, the day's words ("December 6, 2026, ") once per day, and the
-    clock's ("1:34 PM ") without Django's formatter per row. Only for a
-    format of the day's letters, then the clock's, then the zone (T), as the
-    pages' is; any other goes to page_datetime."""
-
-    def __init__(self) -> None:
-        pattern = formats.get_format("DATETIME_FORMAT")
-        pieces = dateformat.re_formatchars.split(pattern[:-1]) if pattern.endswith("T") else []
-        letters = pieces[1::2]
-        first = next((i for i, c in enumerate(letters) if c not in DAY_LETTERS), len(letters))
-        self.patterns: tuple[str, str] | None = None
-        self.clock: list[tuple[str, str]] | None = None
-        if letters and all(c in CLOCK_LETTERS for c in letters[first:]):
-            self.patterns = ("".join(pieces[:2 * first + 1]), "".join(pieces[2 * first + 1:]))
-            clock = pieces[2 * first + 1:]  # letter, the text after it, letter, ...
-            if all(c in CLOCK_WORDS for c in clock[::2]):
-                # The text unescaped as Django does.
-                self.clock = [(letter, dateformat.re_escaped.sub(r"\1", text))
-                              for letter, text in zip(clock[::2], clock[1::2], strict=True)]
-        self.halves = {"A": (_("AM"), _("PM")), "a": (_("a.m."), _("p.m."))}
-        self.days: dict[Any, str] = {}
-
-    def __call__(self, value: datetime) -> str:
-        if self.patterns is None or not timezone.is_aware(value):
-            return page_datetime(value)
-        local = timezone.localtime(value)
-        day = local.date()
-        words = self.days.get(day)
-        if words is None:
-            words = self.days[day] = dateformat.format(day, self.patterns[0])
-        if self.clock is None:
-            clock = dateformat.time_format(local.time(), self.patterns[1])
-        else:
-            clock = "".join(CLOCK_WORDS[letter](local, self.halves) + text
-                            for letter, text in self.clock)
-        return words + clock + (local.tzname() or "")
 
 
 def time_left(obj, now: datetime, page_time=page_datetime) -> SafeString:

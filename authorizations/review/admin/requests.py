@@ -75,6 +75,16 @@ from authorizations.review.services import (
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
 SUBMITTED_STATUSES = tuple(s for s in Status if s != Status.DRAFT)
+# Read with the case, in its one query: whether it has an unsigned exception
+# (desk_services.pending_exception, as the queue reads it). Most cases have
+# none, and the EXISTS costs far less than the query it spares (about 0.1 ms
+# of CPU against 0.8). Not the member's other requests (member_history): an
+# EXISTS on the member key, correlated, was planned as a scan of every request
+# when most keys are alike (50 ms on the bench database).
+CASE_FLAGS = {
+    "exception_pending": Exists(DecisionException.objects.filter(request=OuterRef("pk"),
+                                                                 signed_at__isnull=True)),
+}
 
 # --------------------------------------------------------------------------
 # Requests
@@ -227,8 +237,8 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         """The request page's case, read once per request (the admin's own
-        change view asks again) and without the queue's annotations: its
-        page reads neither."""
+        change view asks again), without the queue's sorting annotation
+        and with CASE_FLAGS."""
         if from_field is not None:
             return super().get_object(request, object_id, from_field)
         cache = request.__dict__.setdefault("_review_cases", {})
@@ -237,7 +247,7 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
                 cache[object_id] = (AuthorizationRequest.objects.exclude(status=Status.DRAFT)
                                     .select_related("htc", "prescriber__prescriber",
                                                     "authorization", "owner")
-                                    .get(pk=int(object_id)))
+                                    .annotate(**CASE_FLAGS).get(pk=int(object_id)))
             except (AuthorizationRequest.DoesNotExist, ValueError):
                 cache[object_id] = None
         return cache[object_id]

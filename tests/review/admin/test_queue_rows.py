@@ -7,15 +7,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils import formats as django_formats
 from django.utils.html import format_html
 
-from authorizations.core.formats import page_datetime
+from authorizations.core import formats as page_formats
+from authorizations.core.formats import PageTimes, page_datetime
+from authorizations.core.markup import quick_html
 from authorizations.review.admin import queue
-from authorizations.review.admin.queue import PageTimes, quick_html
 from authorizations.review.desk_services import case_claim
 from tests.cases import AS_OF, approvable_case
 
@@ -77,11 +79,24 @@ def test_page_times_of_other_formats_write_what_page_datetime_writes(monkeypatch
         assert page_datetime(values[0]) == dateformat.format(local, pattern[:-1]) + local.tzname()
 
 
+@pytest.mark.parametrize("zone", ZONES)
+def test_page_times_plain_writes_what_a_template_writes(zone):
+    # `{{ value }}` of a datetime: as page_datetime, but no zone in the hour
+    # the clocks repeat (the request page's documents and letters).
+    template = Template("{{ value }}")
+    with timezone.override(zone):
+        times = PageTimes()
+        values = list(instants(ZoneInfo(zone)))
+        assert [times.plain(value) for value in values] == [
+            template.render(Context({"value": value})) for value in values]
+
+
 @pytest.mark.parametrize("pattern", ["g:i A, F j, Y T", "F j, Y, g:i A", "F j, Y, g:i A e T"])
 def test_another_format_goes_to_page_datetime(monkeypatch, pattern):
     # The clock before the day, no zone last, or another zone letter: no quick way.
-    monkeypatch.setattr(queue.formats, "get_format", lambda name: pattern)
-    monkeypatch.setattr(queue, "page_datetime", lambda value: f"page_datetime({value:%H:%M})")
+    monkeypatch.setattr(page_formats.formats, "get_format", lambda name: pattern)
+    monkeypatch.setattr(page_formats, "page_datetime",
+                        lambda value: f"page_datetime({value:%H:%M})")
     times = PageTimes()
     assert times.patterns is None
     assert times(datetime.combine(AS_OF, time(15, 5), tzinfo=UTC)) == "page_datetime(15:05)"

@@ -5,6 +5,8 @@ from datetime import date, datetime
 
 import pytest
 from django import forms
+from django.db.models import FileField
+from django.db.models.fields.files import FieldFile
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
@@ -68,7 +70,9 @@ EVERYTHING_DATA = {
     lambda: Everything(initial={"day": date(2026, 1, 2), "at": datetime(2026, 1, 2, 3, 4),
                                 "number": 1234, "kind": 1, "agree": True}),
     lambda: Everything(auto_id=False),
-], ids=["unbound", "bound", "initial", "no ids"])
+    # A file already there (Django's own template then).
+    lambda: Everything(initial={"clearable": FieldFile(None, FileField(), "scan.pdf")}),
+], ids=["unbound", "bound", "initial", "no ids", "a file"])
 def test_every_plain_widget_is_written_as_djangos_templates_write_it(make):
     assert rendered(make, FAST_WIDGETS) == rendered(make, DJANGO)
 
