@@ -112,6 +112,8 @@ def _with_names(events):
 
 
 def information_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
+    if getattr(req, "has_information_requests", True) is False:
+        return []  # read with the case (the request page's CASE_FLAGS)
     now = timezone.now()
     return [{
         "obj": ir,

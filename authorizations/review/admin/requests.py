@@ -65,6 +65,7 @@ from authorizations.review.admin.queue import (
 )
 from authorizations.review.evidence import criteria_rows
 from authorizations.review.forms import DecisionForm, InformationForm
+from authorizations.review.selectors import CASE_FLAGS
 from authorizations.review.services import (
     ConflictOfInterest,
     NotTheOwner,
@@ -75,16 +76,6 @@ from authorizations.review.services import (
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
 SUBMITTED_STATUSES = tuple(s for s in Status if s != Status.DRAFT)
-# Read with the case, in its one query: whether it has an unsigned exception
-# (desk_services.pending_exception, as the queue reads it). Most cases have
-# none, and the EXISTS costs far less than the query it spares (about 0.1 ms
-# of CPU against 0.8). Not the member's other requests (member_history): an
-# EXISTS on the member key, correlated, was planned as a scan of every request
-# when most keys are alike (50 ms on the bench database).
-CASE_FLAGS = {
-    "exception_pending": Exists(DecisionException.objects.filter(request=OuterRef("pk"),
-                                                                 signed_at__isnull=True)),
-}
 
 # --------------------------------------------------------------------------
 # Requests
