@@ -45,3 +45,25 @@ def test_a_value_written_into_the_sql_is_refused():
         "request_id")
     with pytest.raises(ValueError, match="not plain parameters"):
         query.first(request_id=1)
+
+
+def _events_of(request_id: int):
+    from authorizations.models import AuditEvent
+
+    # object_id is a text column: the marker goes in as text.
+    return (AuditEvent.objects.filter(object_type="AuthorizationRequest",
+                                      object_id=str(request_id))
+            .order_by("id").values("at", "detail", "action"))
+
+
+def test_values_are_converted_as_djangos_values_are(prescriber):
+    from authorizations.requests.services import request_create
+
+    made = [request_create(by=prescriber, htc=prescriber.prescriber.htc) for _ in range(2)]
+    query = CompiledQuery(_events_of, "request_id")
+    for req in made + made:
+        rows = query.values(request_id=req.pk)
+        # Times as aware datetimes and JSON as dicts, on SQLite as on PostgreSQL.
+        assert rows and rows == list(_events_of(req.pk))
+        assert all(r["at"].tzinfo is not None and isinstance(r["detail"], dict) for r in rows)
+    assert query.values(request_id=10**9) == []
