@@ -16,10 +16,13 @@ from authorizations.core.formats import PageTimes
 from authorizations.core.markup import Rows, quick_html
 from authorizations.documents import checks
 from authorizations.documents import services as documents
-from authorizations.models import AuthorizationRequest, Status
+from authorizations.models import AuthorizationRequest, DocumentKind, Status
 from authorizations.policy.values import long_date
 from authorizations.requests import selectors
 from authorizations.review import selectors as review_selectors
+
+# The kinds' labels (get_kind_display rebuilds the choices on each call).
+KIND_LABELS = dict(DocumentKind.choices)
 
 
 def document_rows(req: AuthorizationRequest, *, admin: bool = False) -> list[dict[str, Any]]:
@@ -40,7 +43,7 @@ def document_rows(req: AuthorizationRequest, *, admin: bool = False) -> list[dic
         rows.append({
             "obj": doc,
             "name": doc.file_name,
-            "kind": doc.get_kind_display(),
+            "kind": KIND_LABELS.get(doc.kind, doc.kind),
             "criterion": doc.criterion,
             "criterion_name": selectors.criterion_name(doc.criterion),
             "size": doc.size,

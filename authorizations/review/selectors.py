@@ -85,7 +85,7 @@ def answer_versions(req: AuthorizationRequest) -> list[VersionRow]:
     was submitted."""
     # None stored, read with the case (the request page's CASE_FLAGS): no query.
     versions = list(AnswerVersion.objects.filter(request=req).select_related("created_by")
-                    .order_by("number")) \
+                    .defer("answer_origins").order_by("number")) \
         if getattr(req, "has_answer_versions", True) is not False else []
     if not versions:
         if req.submitted_at is None:

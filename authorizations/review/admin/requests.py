@@ -260,7 +260,9 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
                                           form_url=form_url, obj=obj)
 
     def review_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:
-        determinations = list(req.determinations.select_related("letter").order_by("id"))
+        # Not the letters' PDFs (some 70 KB each): the page links to them.
+        determinations = list(req.determinations.select_related("letter")
+                              .defer("letter__pdf").order_by("id"))
         parts = {key: value for part in self.parts
                  for key, value in part.request_context(request, req).items()}
         letter_url = "admin:authorizations_letter_pdf"
