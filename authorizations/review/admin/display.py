@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 
 from authorizations.core import deadlines
 from authorizations.core.markup import Rows, quick_html
@@ -59,29 +59,33 @@ def record_fieldsets(adminform) -> SafeString | None:
     """The admin's read-only fieldsets as its includes/fieldset.html writes
     them, for this page's shape only (every field read-only, one a line),
     built in Python: the admin's template spends more on its branches than
-    on the 17 values. None for any other shape (the admin's own template then)."""
+    on the 17 values. None for any other shape (the admin's own template then).
+    The admin's label_tag is written here too (a field first on its line has
+    no class), and quick_html escapes as format_html does."""
     fieldsets = []
     for number, fieldset in enumerate(adminform):
         rows = []
         for line in fieldset:
             fields = list(line)
-            if len(fields) != 1 or not fields[0].is_readonly or fieldset.is_collapsible:
+            if len(fields) != 1 or not fields[0].is_readonly or fieldset.is_collapsible \
+                    or not fields[0].is_first:
                 return None
             field = fields[0]
             help_text = field.field["help_text"]
-            rows.append(format_html(
-                '<div class="form-row field-{}"><div><div class="flex-container">{}'
-                '<div class="readonly">{}</div></div>{}</div></div>',
-                field.field["name"], field.label_tag(), field.contents(),
-                format_html('<div class="help"><div>{}</div></div>', mark_safe(help_text))
+            rows.append(quick_html(
+                '<div class="form-row field-{}"><div><div class="flex-container">'
+                '<label>{}{}</label><div class="readonly">{}</div></div>{}</div></div>',
+                field.field["name"], capfirst(field.field["label"]), field.form.label_suffix,
+                field.contents(),
+                quick_html('<div class="help"><div>{}</div></div>', mark_safe(help_text))
                 if help_text else ""))
         heading = f"fieldset-0-{number}-heading"
-        fieldsets.append(format_html(
+        fieldsets.append(quick_html(
             '<fieldset class="module aligned {}"{}>{}{}{}</fieldset>', fieldset.classes,
-            format_html(' aria-labelledby="{}"', heading) if fieldset.name else "",
-            format_html('<h2 id="{}" class="fieldset-heading">{}</h2>', heading, fieldset.name)
+            quick_html(' aria-labelledby="{}"', heading) if fieldset.name else "",
+            quick_html('<h2 id="{}" class="fieldset-heading">{}</h2>', heading, fieldset.name)
             if fieldset.name else "",
-            format_html('<div class="description">{}</div>', mark_safe(fieldset.description))
+            quick_html('<div class="description">{}</div>', mark_safe(fieldset.description))
             if fieldset.description else "",
-            format_html_join("", "{}", ((row,) for row in rows))))
-    return format_html_join("", "{}", ((f,) for f in fieldsets))
+            mark_safe("".join(rows))))  # each row quick_html's
+    return mark_safe("".join(fieldsets))  # each fieldset quick_html's

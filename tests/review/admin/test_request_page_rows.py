@@ -122,3 +122,26 @@ def test_the_versions_print_what_their_loop_printed():
     ], _version_rows)
     with timezone.override("America/New_York"):
         same(VERSIONS, "answer_versions", versions)
+
+
+ADMIN_FIELDSETS = """{% for fieldset in adminform %}
+  {% include "admin/includes/fieldset.html" with heading_level=2 prefix="fieldset" id_prefix=0 id_suffix=forloop.counter0 %}
+{% endfor %}"""  # noqa: E501 (the admin's change_form.html, block field_sets)
+
+
+def test_the_record_prints_what_the_admins_fieldsets_printed(reviewer_client, documented):
+    from django.urls import reverse
+
+    from authorizations.review.admin.display import record_fieldsets
+
+    response = reviewer_client.get(reverse("admin:authorizations_authorizationrequest_change",
+                                           args=[documented.pk]))
+    adminform = response.context["adminform"]
+    ours = record_fieldsets(adminform)
+    assert ours is not None and "Hours waiting" in ours
+    same_html = Template(ADMIN_FIELDSETS).render(Context({"adminform": adminform}))
+
+    def squeeze(html: str) -> str:
+        return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+    assert squeeze(ours) == squeeze(same_html)
