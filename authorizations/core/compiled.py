@@ -49,8 +49,9 @@ class _Compiled(NamedTuple):
 class CompiledQuery:
     def __init__(self, build: Callable[..., QuerySet[Any]], *names: str) -> None:
         """`build(**markers)` returns the queryset (a `.values()` one) for
-        the parameters `names`, each an integer (an id; compared as text
-        where the queryset compares it with a text column)."""
+        the parameters `names`: each an integer marker, an id, or one the
+        queryset turns into text for a text column (`str(marker)`), whose
+        value is then given as text."""
         self.build = build
         self.names = names
         self._compiled: dict[str, _Compiled] = {}
@@ -75,7 +76,7 @@ class CompiledQuery:
         converters = compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]])
         return _Compiled(sql, slots, names, converters)
 
-    def _sql(self, using: str, values: dict[str, int]) -> tuple[str, list[Any]]:
+    def _sql(self, using: str, values: dict[str, Any]) -> tuple[str, list[Any]]:
         if using not in self._compiled:
             self._compiled[using] = self._compile(using)
         compiled = self._compiled[using]
@@ -83,7 +84,7 @@ class CompiledQuery:
             (str(values[s]) if isinstance(s, _TextSlot) else values[s])
             if isinstance(s, _Slot) else s for s in compiled.slots]
 
-    def first(self, using: str = "default", **values: int) -> dict[str, Any] | None:
+    def first(self, using: str = "default", **values: Any) -> dict[str, Any] | None:
         """The first row as a dict of the SQL's column names to values, or None."""
         sql, params = self._sql(using, values)
         with connections[using].cursor() as cursor:
@@ -92,7 +93,7 @@ class CompiledQuery:
             columns = [column[0] for column in cursor.description]
         return dict(zip(columns, row, strict=True)) if row is not None else None
 
-    def values(self, using: str = "default", **values: int) -> list[dict[str, Any]]:
+    def values(self, using: str = "default", **values: Any) -> list[dict[str, Any]]:
         """Every row as `.values()` gives it: a dict of the queryset's names,
         each value converted as Django converts it (SQLite's times, JSON)."""
         sql, params = self._sql(using, values)

@@ -145,3 +145,32 @@ def test_the_record_prints_what_the_admins_fieldsets_printed(reviewer_client, do
         return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
 
     assert squeeze(ours) == squeeze(same_html)
+
+
+def test_the_members_other_requests_are_read_as_the_orm_read_them(reviewer_client, prescriber,
+                                                                   submit):
+    from django.urls import reverse
+
+    from authorizations.requests.selectors import authorization_or_none, member_history
+    from tests.cases import approvable_case
+
+    approved = submit(prescriber, approvable_case(member_id="M-HIST-1"))
+    pended = submit(prescriber, approvable_case(member_id="M-HIST-1", hbsag="positive"))
+    latest = submit(prescriber, approvable_case(member_id="M-HIST-1", hbsag="positive"))
+    assert authorization_or_none(approved) is not None and approved.member_key
+    # What the page read through the ORM before (one query, compiled now).
+    others = (type(latest).objects.filter(member_key=latest.member_key).exclude(pk=latest.pk)
+              .exclude(status="draft").select_related("authorization").order_by("-submitted_at"))
+    expected = [(o.pk, o.number, o.get_status_display(), o.submitted_at,
+                 authorization_or_none(o).number if authorization_or_none(o) else "",
+                 authorization_or_none(o).get_status_display() if authorization_or_none(o)
+                 else "") for o in others]
+    records = member_history(latest)
+    assert [(r.request.pk, r.request.number, r.request.get_status_display(),
+             r.request.submitted_at, r.authorization_number, r.authorization_state)
+            for r in records] == expected
+    assert {r.request.pk for r in records} == {approved.pk, pended.pk}
+    html = reviewer_client.get(reverse("admin:authorizations_authorizationrequest_change",
+                                       args=[latest.pk])).content.decode()
+    for number, auth in [(e[1], e[4]) for e in expected]:
+        assert number in html and (not auth or f"{auth} (Active)" in html)
