@@ -260,9 +260,8 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
                                           form_url=form_url, obj=obj)
 
     def review_context(self, request, req: AuthorizationRequest) -> dict[str, Any]:
-        # Not the letters' PDFs (some 70 KB each): the page links to them.
-        determinations = list(req.determinations.select_related("letter")
-                              .defer("letter__pdf").order_by("id"))
+        with_letters = review_selectors.determinations_with_letters(req)
+        determinations = [d for d, _letter in with_letters]
         parts = {key: value for part in self.parts
                  for key, value in part.request_context(request, req).items()}
         letter_url = "admin:authorizations_letter_pdf"
@@ -277,10 +276,9 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
             "determinations": [{
                 "obj": d,
                 "unmet_names": [selectors.criterion_name(c) for c in d.unmet],
-                "letter": getattr(d, "letter", None),
-                "letter_url": reverse(letter_url, args=[d.letter.pk])
-                if hasattr(d, "letter") else "",
-            } for d in determinations],
+                "letter": letter,
+                "letter_url": reverse(letter_url, args=[letter.pk]) if letter else "",
+            } for d, letter in with_letters],
             "latest_letter_url": reverse("request_letter", args=[req.pk]),
             **self.decision_context(request, req),
             "overdue": req.is_overdue(timezone.now()),

@@ -174,3 +174,24 @@ def test_the_members_other_requests_are_read_as_the_orm_read_them(reviewer_clien
                                        args=[latest.pk])).content.decode()
     for number, auth in [(e[1], e[4]) for e in expected]:
         assert number in html and (not auth or f"{auth} (Active)" in html)
+
+
+def test_the_determinations_and_letters_are_read_as_the_orm_read_them(
+        quick_letters, submit, prescriber, reviewer, django_capture_on_commit_callbacks):
+    from authorizations.requests.services import request_decide
+    from authorizations.review.selectors import determinations_with_letters
+    from tests.cases import approvable_case
+
+    req = submit(prescriber, approvable_case(member_id="M-LETTERS", hbsag="positive"))
+    with django_capture_on_commit_callbacks(execute=True):
+        request_decide(by=reviewer, req=req, approve=False, rationale="HBsAg <positive>.")
+
+    def described(d, letter):
+        return ([getattr(d, f.attname) for f in d._meta.concrete_fields],
+                letter and (letter.pk, letter.kind, letter.get_kind_display(), letter.sha256,
+                            letter.created_at))
+
+    ours = [described(d, letter) for d, letter in determinations_with_letters(req)]
+    orm = [described(d, getattr(d, "letter", None))
+           for d in req.determinations.select_related("letter").order_by("id")]
+    assert ours == orm and len(ours) >= 2 and any(letter for _, letter in ours)
