@@ -65,7 +65,6 @@ from authorizations.review.admin.queue import (
 )
 from authorizations.review.evidence import criteria_rows
 from authorizations.review.forms import DecisionForm, InformationForm
-from authorizations.review.selectors import CASE_FLAGS
 from authorizations.review.services import (
     ConflictOfInterest,
     NotTheOwner,
@@ -235,12 +234,13 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
         cache = request.__dict__.setdefault("_review_cases", {})
         if object_id not in cache:
             try:
-                cache[object_id] = (AuthorizationRequest.objects.exclude(status=Status.DRAFT)
-                                    .select_related("htc", "prescriber__prescriber",
-                                                    "authorization", "owner")
-                                    .annotate(**CASE_FLAGS).get(pk=int(object_id)))
-            except (AuthorizationRequest.DoesNotExist, ValueError):
-                cache[object_id] = None
+                pk = int(object_id)
+            except ValueError:
+                pk = 0
+            # A key the column can hold (the compiled query's value goes to
+            # the database as it is).
+            cache[object_id] = review_selectors.case_for_review(pk) \
+                if 0 < pk < 2 ** 63 else None
         return cache[object_id]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

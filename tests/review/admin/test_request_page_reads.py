@@ -30,11 +30,12 @@ def test_the_case_is_read_once(reviewer_client, pending):
     with CaptureQueriesContext(connection) as ctx:
         response = reviewer_client.get(page_url(pending))
     assert response.status_code == 200 and pending.number in response.content.decode()
+    # The case (review/selectors.case_for_review), not the duties' EXISTS on it.
     case_reads = [q["sql"] for q in ctx.captured_queries
-                  if re.search(r'FROM "authorizations_authorizationrequest"', q["sql"])
+                  if re.search(r'^SELECT "authorizations_authorizationrequest"\."id"', q["sql"])
                   and re.search(rf'"authorizations_authorizationrequest"\."id" = {pending.pk}\b',
                                 q["sql"])
-                  and "LIMIT 21" in q["sql"]]
+                  and '"authorizations_htc"' in q["sql"]]
     assert len(case_reads) == 1, case_reads
 
 
@@ -93,3 +94,36 @@ def test_an_appeal_is_on_the_page_of_its_denied_request(reviewer_client, reviewe
     html = reviewer_client.get(page_url(pending)).content.decode()
     assert "Appeal filed" in html
     assert reverse("admin:authorizations_appeal_decide", args=[appeal.pk]) in html
+
+
+def test_the_case_is_read_as_the_orm_reads_it(reviewer, pending, make_decided, make_draft):
+    from authorizations.models import AuthorizationRequest, Status
+    from authorizations.review.desk_services import case_claim
+    from authorizations.review.selectors import CASE_FLAGS, case_for_review
+
+    case_claim(by=reviewer, req=pending)
+    approved = make_decided(Status.APPROVED)  # with its authorization, no owner
+
+    def described(req):
+        def values(obj):
+            return obj and [getattr(obj, f.attname) for f in obj._meta.concrete_fields]
+
+        user = req.prescriber
+        return (values(req), values(req.htc), values(user),
+                values(getattr(user, "prescriber", None)),
+                values(getattr(req, "authorization", None)), values(req.owner),
+                [bool(getattr(req, flag)) for flag in CASE_FLAGS])
+
+    for case in (pending, approved):
+        orm = (AuthorizationRequest.objects.exclude(status=Status.DRAFT)
+               .select_related("htc", "prescriber__prescriber", "authorization", "owner")
+               .annotate(**CASE_FLAGS).get(pk=case.pk))
+        ours = case_for_review(case.pk)
+        with CaptureQueriesContext(connection) as ctx:  # every relation already read
+            assert described(ours) == described(orm)
+        assert ctx.captured_queries == []
+        assert ours._state.adding is False and ours._state.db == "default"
+    assert described(case_for_review(approved.pk))[4] is not None  # the authorization
+    assert described(case_for_review(pending.pk))[5] is not None  # the owner
+    # A draft is no case for review, nor a number that is none.
+    assert case_for_review(make_draft().pk) is None and case_for_review(10**9) is None
