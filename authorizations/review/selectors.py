@@ -185,13 +185,23 @@ def person_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _versions_of(request_id: int):
+    return (AnswerVersion.objects.filter(request=request_id).order_by("number")
+            .values("number", "reason", "created_at", "answers", "created_by_id",
+                    "created_by__first_name", "created_by__last_name",
+                    "created_by__username"))
+
+
+# Both sides' pages read them: compiled once per process (core/compiled.py).
+VERSIONS = CompiledQuery(_versions_of, "request_id")
+
+
 def answer_versions(req: AuthorizationRequest) -> list[VersionRow]:
     """Each version of the answers with what changed from the one before.
     A request never changed has no stored version: its one version is what
     was submitted."""
     # None stored, read with the case (the request page's CASE_FLAGS): no query.
-    versions = list(AnswerVersion.objects.filter(request=req).select_related("created_by")
-                    .defer("answer_origins").order_by("number")) \
+    versions = VERSIONS.values(using=req._state.db or "default", request_id=req.pk) \
         if getattr(req, "has_answer_versions", True) is not False else []
     if not versions:
         if req.submitted_at is None:
@@ -199,9 +209,11 @@ def answer_versions(req: AuthorizationRequest) -> list[VersionRow]:
         return [VersionRow(1, "submitted", req.submitted_at, person_name(req.prescriber))]
     rows, previous = [], None
     for v in versions:
-        who = person_name(v.created_by) if v.created_by else "System"
-        changes = answer_changes(previous.answers, v.answers) if previous else []
-        rows.append(VersionRow(v.number, v.reason, v.created_at, who, changes))
+        # As person_name: the full name (User.get_full_name), else the login.
+        who = (f"{v['created_by__first_name']} {v['created_by__last_name']}".strip()
+               or v["created_by__username"]) if v["created_by_id"] else "System"
+        changes = answer_changes(previous["answers"], v["answers"]) if previous else []
+        rows.append(VersionRow(v["number"], v["reason"], v["created_at"], who, changes))
         previous = v
     return rows
 
