@@ -24,6 +24,7 @@ from authorizations.models import (
     AuditEvent,
     AuthorizationRequest,
     DocumentKind,
+    InformationRequest,
     LetterKind,
     P2POutcome,
     ReceivedBy,
@@ -113,6 +114,30 @@ def _with_names(events):
                            actor_login=Subquery(actor.values("username")[:1]))
 
 
+# A request for information's columns but its letter's PDF (the page links to it).
+INFORMATION_COLUMNS = tuple(f.attname for f in InformationRequest._meta.concrete_fields
+                            if f.attname != "letter_pdf")
+
+
+def _information_of(request_id: int):
+    return (InformationRequest.objects.filter(request=request_id).order_by("paused_at", "id")
+            .values(*INFORMATION_COLUMNS))
+
+
+# Both sides' pages read them: compiled once per process (core/compiled.py).
+INFORMATION = CompiledQuery(_information_of, "request_id")
+
+
+def information_requests(req: AuthorizationRequest) -> list[InformationRequest]:
+    """The request's requests for information, the first asked first, without
+    their letters' PDFs: the instances made from the rows as the ORM makes
+    them (from_db)."""
+    using = req._state.db or "default"
+    return [InformationRequest.from_db(using, INFORMATION_COLUMNS,
+                                       [row[name] for name in INFORMATION_COLUMNS])
+            for row in INFORMATION.values(using=using, request_id=req.pk)]
+
+
 def information_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
     if getattr(req, "has_information_requests", True) is False:
         return []  # read with the case (the request page's CASE_FLAGS)
@@ -126,7 +151,7 @@ def information_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
         # The worker renders the letter after the request commits (issue 21);
         # the PDF itself is not read for the page.
         "letter_ready": bool(ir.letter_sha256),
-    } for ir in req.information_requests.defer("letter_pdf").order_by("paused_at", "id")]
+    } for ir in information_requests(req)]
 
 
 def conversation_context(req: AuthorizationRequest) -> dict:

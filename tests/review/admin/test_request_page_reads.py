@@ -127,3 +127,23 @@ def test_the_case_is_read_as_the_orm_reads_it(reviewer, pending, make_decided, m
     assert described(case_for_review(pending.pk))[5] is not None  # the owner
     # A draft is no case for review, nor a number that is none.
     assert case_for_review(make_draft().pk) is None and case_for_review(10**9) is None
+
+
+def test_the_requests_for_information_are_read_as_the_orm_reads_them(reviewer, prescriber,
+                                                                      pending):
+    from authorizations.review.services import information_request, information_respond
+
+    information_request(by=reviewer, req=pending, criteria=list(pending.unmet),
+                        document_kinds=["clinic_note"], message="The <counseling> note.")
+    information_respond(by=prescriber, req=pending, note="Sent & signed.")
+    information_request(by=reviewer, req=pending, criteria=[], document_kinds=["other"],
+                        message="One more.")
+
+    def described(irs):
+        return [[getattr(ir, f.attname) for f in ir._meta.concrete_fields
+                 if f.attname != "letter_pdf"] for ir in irs]
+
+    ours = timeline.information_requests(pending)
+    assert len(ours) == 2 and described(ours) == described(
+        pending.information_requests.defer("letter_pdf").order_by("paused_at", "id"))
+    assert all(ir._state.adding is False for ir in ours)
