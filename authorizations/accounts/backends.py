@@ -17,15 +17,21 @@ from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
+from authorizations.core.compiled import CompiledQuery
+
 UserModel = get_user_model()
+
+
+# Read on every page: compiled once per process (core/compiled.py), since
+# building and compiling it cost more than running it.
+_USER = CompiledQuery(lambda pk: UserModel._default_manager.select_related(
+    "reviewer", "prescriber__htc").filter(pk=pk).order_by(), "pk")
 
 
 class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id: Any) -> Any:
-        try:
-            user = (UserModel._default_manager
-                    .select_related("reviewer", "prescriber__htc").get(pk=user_id))
-        except UserModel.DoesNotExist:
+        user = _USER.instance(pk=UserModel._meta.pk.to_python(user_id))
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None
 

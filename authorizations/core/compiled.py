@@ -32,16 +32,19 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import connections
-from django.db.models import Exists, Model, QuerySet, Subquery
+from django.db.models import Exists, QuerySet, Subquery
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.transaction import TransactionManagementError
 
-# Integer markers no primary key or count takes.
-_MARKER_BASE = -7_340_000_000
+# Integer markers no primary key or count takes, in a 32-bit column's range
+# (Django finds no row for a value out of it, and compiles no SQL).
+_MARKER_BASE = -2_073_400_000
+_ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 
 Columns = dict[str, Subquery]
-M = TypeVar("M", bound=Model)
 
 
 def _marker(kind: type, i: int) -> Any:
@@ -111,28 +114,72 @@ def columns_sql(columns: Columns, using: str = "default") -> tuple[str, list[Any
     return f"SELECT {', '.join(parts)}", params
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    slots: list[Any]
+    reader: _Reader | None  # for instance(): a queryset of model instances
+
+
+class _Reader:
+    """How Django's QuerySet makes a row of this compiled queryset its model
+    instance (django.db.models.query.ModelIterable, whose steps these are):
+    the model's columns, each select_related object's (their populators),
+    the annotations, and each column's converters."""
+
+    def __init__(self, compiler: Any, using: str) -> None:
+        self.compiler = compiler
+        info = compiler.klass_info
+        self.model = info["model"]
+        self.start, self.end = info["select_fields"][0], info["select_fields"][-1] + 1
+        self.init_list = [f[0].target.attname for f in compiler.select[self.start:self.end]]
+        self.populators = get_related_populators(info, compiler.select, using)
+        self.annotations = compiler.annotation_col_map
+        self.converters = compiler.get_converters(
+            [s[0] for s in compiler.select[0:compiler.col_count]])
+        self.locks = bool(compiler.query.select_for_update)
+
+    def read(self, row: Any, using: str) -> Any:
+        connection = connections[using]
+        row = list(row)
+        for position, (functions, expression) in self.converters.items():
+            for function in functions:
+                row[position] = function(row[position], expression, connection)
+        obj = self.model.from_db(using, self.init_list, row[self.start:self.end])
+        for populator in self.populators:
+            populator.populate(row, obj)
+        for name, position in self.annotations.items():
+            setattr(obj, name, row[position])
+        return obj
+
+
 class CompiledQuery:
     def __init__(self, build: Callable[..., QuerySet[Any] | Columns], *names: str,
                  **typed: type) -> None:
-        """`build(**markers)` returns the queryset (a `.values()` one), or
-        the columns of a row (columns_sql), for the parameters: `names`,
-        each an integer (an id), and `typed`, each name's type (int, str or
-        date)."""
+        """`build(**markers)` returns the queryset (a `.values()` one for
+        first(), one of model instances for instance()), or the columns of
+        a row (columns_sql), for the parameters: `names`, each an integer
+        (an id), and `typed`, each name's type (int, str or date)."""
         self.build = build
         self.kinds = {**dict.fromkeys(names, int), **typed}
-        self._compiled: dict[str, tuple[str, list[Any]]] = {}
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _django(self, using: str, values: dict[str, Any]) -> tuple[str, list[Any], Any]:
+        built = self.build(**values)
+        if isinstance(built, QuerySet):
+            compiler = built.query.get_compiler(using)
+            sql, params = compiler.as_sql()
+            return sql, list(params), compiler
+        return (*columns_sql(built, using), None)
 
     def sql(self, using: str, **values: Any) -> tuple[str, list[Any]]:
         """The SQL and parameters Django itself writes for these values."""
-        built = self.build(**values)
-        if isinstance(built, QuerySet):
-            sql, params = built.query.get_compiler(using).as_sql()
-            return sql, list(params)
-        return columns_sql(built, using)
+        sql, params, _ = self._django(using, values)
+        return sql, params
 
-    def _compile(self, using: str) -> tuple[str, list[Any]]:
+    def _compile(self, using: str) -> _Compiled:
         markers = {name: _marker(kind, i) for i, (name, kind) in enumerate(self.kinds.items())}
-        sql, params = self.sql(using, **markers)
+        sql, params, compiler = self._django(using, markers)
         slots = [_slot(p, markers, using) or p for p in params]
         found = {s.name for s in slots if isinstance(s, _Slot)}
         traces = [_trace(m) for m in markers.values()]
@@ -141,27 +188,45 @@ class CompiledQuery:
         if found != set(self.kinds) or stray or any(t in sql for t in traces):
             raise ValueError(f"CompiledQuery: parameters {sorted(set(self.kinds) - found)} "
                              f"or {stray} are not plain parameters of the compiled SQL")
-        return sql, slots
+        reader = _Reader(compiler, using) if getattr(compiler, "klass_info", None) else None
+        return _Compiled(sql, slots, reader)
 
     def bound(self, using: str, values: dict[str, Any]) -> tuple[str, list[Any]]:
         """The compiled SQL and its parameters for these values."""
         if using not in self._compiled:
             self._compiled[using] = self._compile(using)
-        sql, slots = self._compiled[using]
-        return sql, [s.convert(values[s.name]) if isinstance(s, _Slot) else s for s in slots]
+        compiled = self._compiled[using]
+        return compiled.sql, [s.convert(values[s.name]) if isinstance(s, _Slot) else s
+                              for s in compiled.slots]
 
-    def instance(self, model: type[M], using: str = "default", **values: Any) -> M | None:
-        """The first row as an instance of `model`, read as Django reads it
-        (Model.objects.raw: each field's converters; a column that is no
-        field, an annotation, is an attribute), or None."""
-        sql, params = self.bound(using, values)
-        return next(iter(model._default_manager.db_manager(using).raw(sql, params)), None)
-
-    def first(self, using: str = "default", **values: Any) -> dict[str, Any] | None:
-        """The first row as a dict of the SQL's column names to values, or None."""
+    def _row(self, using: str, values: dict[str, Any]) -> tuple[Any, list[str]]:
+        if any(kind is int and not _ID_MIN <= values[name] <= _ID_MAX
+               for name, kind in self.kinds.items()):
+            # No id column holds it, and the database would refuse it (Django
+            # finds no row for it without asking).
+            return None, []
         sql, params = self.bound(using, values)
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
-            row = cursor.fetchone()
-            columns = [column[0] for column in cursor.description]
+            return cursor.fetchone(), [column[0] for column in cursor.description]
+
+    def instance(self, using: str = "default", **values: Any) -> Any:
+        """The first row as the queryset's model instance, read as the
+        queryset itself reads it (its select_related objects, annotations as
+        attributes, each field's converters), or None."""
+        if using not in self._compiled:
+            self._compiled[using] = self._compile(using)
+        reader = self._compiled[using].reader
+        if reader is None:
+            raise TypeError("CompiledQuery.instance: the query gives no model instances")
+        if reader.locks and not connections[using].in_atomic_block:
+            # As Django refuses it (SQLCompiler.as_sql): a lock lasts a transaction.
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction.")
+        row, _ = self._row(using, values)
+        return reader.read(row, using) if row is not None else None
+
+    def first(self, using: str = "default", **values: Any) -> dict[str, Any] | None:
+        """The first row as a dict of the SQL's column names to values, or None."""
+        row, columns = self._row(using, values)
         return dict(zip(columns, row, strict=True)) if row is not None else None

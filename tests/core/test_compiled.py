@@ -4,8 +4,10 @@ query whose values Django writes into the SQL itself is refused."""
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef
 from django.db.models.expressions import RawSQL
+from django.test.utils import CaptureQueriesContext
 
 from authorizations.core.compiled import CompiledQuery
 from authorizations.models import AuthorizationRequest, Document
@@ -95,13 +97,42 @@ def test_a_value_inside_a_pattern_is_refused():
 def test_a_row_as_a_model_instance_reads_as_the_orm_does(prescriber):
     from django.db.models import Count
 
-    query = CompiledQuery(lambda request_id: AuthorizationRequest.objects.filter(
-        pk=request_id).annotate(drafters=Count("drafted_by")), "request_id")
+    def build(request_id):
+        return (AuthorizationRequest.objects.filter(pk=request_id)
+                .select_related("htc", "prescriber__prescriber", "authorization")
+                .annotate(drafters=Count("drafted_by")))
+
+    query = CompiledQuery(build, "request_id")
     req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
     request_save_draft(by=prescriber, req=req, answers=approvable_case(), step="review")
-    read = query.instance(AuthorizationRequest, request_id=req.pk)
-    orm = AuthorizationRequest.objects.annotate(drafters=Count("drafted_by")).get(pk=req.pk)
-    fields = [f.attname for f in AuthorizationRequest._meta.concrete_fields]
-    assert [getattr(read, f) for f in fields] == [getattr(orm, f) for f in fields]
-    assert read.drafters == orm.drafters == 1
-    assert query.instance(AuthorizationRequest, request_id=10**9) is None
+    for _ in range(2):  # the second runs the SQL compiled in the first
+        read = query.instance(request_id=req.pk)
+        orm = build(req.pk).get()
+        for one, other in ((read, orm), (read.htc, orm.htc), (read.prescriber, orm.prescriber),
+                           (read.prescriber.prescriber, orm.prescriber.prescriber)):
+            fields = [f.attname for f in type(one)._meta.concrete_fields]
+            assert [getattr(one, f) for f in fields] == [getattr(other, f) for f in fields]
+        assert read.drafters == orm.drafters == 1
+        # What select_related read costs no query: the missing authorization too.
+        with CaptureQueriesContext(connection) as queries:
+            assert (read.htc.pk, read.prescriber.prescriber.htc_id) == (
+                orm.htc.pk, orm.prescriber.prescriber.htc_id)
+            assert not hasattr(read, "authorization")
+        assert queries.captured_queries == []
+    assert query.instance(request_id=10**9) is None
+
+
+def test_an_id_no_column_holds_finds_no_row(prescriber, client):
+    from authorizations.accounts.backends import ModelBackend
+    from tests.factories import login
+
+    query = CompiledQuery(_has_documents, "request_id")
+    assert query.first(request_id=2**63) is None and query.first(request_id=-(2**64)) is None
+    # As Django's get_object_or_404 answers it: a 404, not a database error.
+    login(client, prescriber)
+    assert client.get(f"/requests/{10**30}/").status_code == 404
+    # The signed-in user as the ORM reads them, with their profile and HTC.
+    user = ModelBackend().get_user(prescriber.pk)
+    assert (user, user.prescriber, user.prescriber.htc) == (
+        prescriber, prescriber.prescriber, prescriber.prescriber.htc)
+    assert ModelBackend().get_user(10**9) is None

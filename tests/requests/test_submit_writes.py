@@ -68,4 +68,4 @@ def test_the_locked_draft_reads_as_the_orm_does(prescriber):
         locked, drafted = locked_draft(orm, by=prescriber)
         assert [getattr(locked, f) for f in fields] == [getattr(orm, f) for f in fields]
         assert drafted is True and locked_draft(orm, by=colleague)[1] is False
-        assert locked.htc is orm.htc  # the caller's, when it holds it
+        assert locked.htc == orm.htc and AuthorizationRequest.htc.is_cached(locked)
