@@ -9,10 +9,10 @@ every submit. A `CompiledQuery` builds its queryset once per database
 parameter, and then runs that SQL with the call's values in the markers'
 places.
 
-A parameter is an integer (an id), a string or a date. Django may hand a
-value to the database driver changed: a date as text (SQLite), a string
-JSON-encoded (a JSON key's value on SQLite) or wrapped (psycopg's Jsonb),
-escaped for LIKE (`iexact` on SQLite). Each marker's place records which of
+A parameter is an integer (an id), a string, a date or a datetime. Django
+may hand a value to the database driver changed: a date or a datetime as
+text (SQLite), a string JSON-encoded (a JSON key's value on SQLite) or wrapped
+(psycopg's Jsonb), escaped for LIKE (`iexact` on SQLite). Each marker's place records which of
 these Django did to it, found by comparing the marker with what Django
 passed, and each call's value is changed the same way. A marker that Django
 used otherwise (written into the SQL, inside a longer pattern, widened into
@@ -27,11 +27,10 @@ strings.
 from __future__ import annotations
 
 import copy
-import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connections
@@ -54,14 +53,29 @@ def _marker(kind: type, i: int) -> Any:
         return _MARKER_BASE - i
     if kind is str:
         return f'"cq{i}marker%_'
+    if kind is datetime:
+        return datetime(1000 + i, 1, 1, tzinfo=UTC)
     if kind is date:
         return date(1000 + i, 1, 1)
-    raise TypeError(f"CompiledQuery: a parameter is an int, a str or a date, not {kind}")
+    raise TypeError(f"CompiledQuery: a parameter is an int, a str, a date or a datetime, "
+                    f"not {kind}")
 
 
 def _trace(marker: Any) -> str:
     """What of a marker survives in SQL or in a value made from it."""
-    return marker[1:-2] if isinstance(marker, str) else str(marker)
+    if isinstance(marker, str):
+        return marker[1:-2]
+    return marker.isoformat()[:10] if isinstance(marker, date) else str(marker)
+
+
+def _changes(using: str) -> dict[str, Callable[[Any], Any]]:
+    """What Django may do to a value on its way to the driver, by name: the
+    connection's own adapters (read for each call: a connection is its
+    thread's)."""
+    ops = connections[using].ops
+    return {"as is": lambda v: v, "date": ops.adapt_datefield_value,
+            "datetime": ops.adapt_datetimefield_value, "JSON": json.dumps,
+            "LIKE": ops.prep_for_like_query}
 
 
 def _wrapped(param: Any, value: Any) -> Any:
@@ -74,25 +88,27 @@ def _wrapped(param: Any, value: Any) -> Any:
 @dataclass(frozen=True)
 class _Slot:
     """A parameter's place in the compiled SQL: its name, and what Django
-    did to its value on the way."""
+    did to its value on the way (a name of _changes, or `wrapper`'s)."""
 
     name: str
-    convert: Callable[[Any], Any]
+    change: str = ""
+    wrapper: Any = None
+
+    def value(self, values: dict[str, Any], changes: dict[str, Callable[[Any], Any]]) -> Any:
+        if self.wrapper is not None:
+            return _wrapped(self.wrapper, values[self.name])
+        return changes[self.change](values[self.name])
 
 
 def _slot(param: Any, markers: dict[str, Any], using: str) -> _Slot | None:
     """The slot `param` is, when it is a marker as Django passed it on."""
-    ops = connections[using].ops
-    changes: list[Callable[[Any], Any]] = [
-        lambda v: v, lambda v: v.isoformat() if isinstance(v, date) else v,
-        json.dumps, ops.prep_for_like_query]
     for name, marker in markers.items():
         if hasattr(param, "obj") and type(param.obj) is type(marker) and param.obj == marker:
-            return _Slot(name, functools.partial(_wrapped, param))
-        for change in changes:
+            return _Slot(name, wrapper=param)
+        for change, function in _changes(using).items():
             try:
-                made = change(marker)
-            except TypeError:  # a date is not JSON
+                made = function(marker)
+            except (TypeError, AttributeError, ValueError):  # a date is no JSON nor datetime
                 continue
             if type(made) is type(param) and made == param:
                 return _Slot(name, change)
@@ -159,7 +175,7 @@ class CompiledQuery:
         """`build(**markers)` returns the queryset (a `.values()` one for
         first(), one of model instances for instance()), or the columns of
         a row (columns_sql), for the parameters: `names`, each an integer
-        (an id), and `typed`, each name's type (int, str or date)."""
+        (an id), and `typed`, each name's type (int, str, date or datetime)."""
         self.build = build
         self.kinds = {**dict.fromkeys(names, int), **typed}
         self._compiled: dict[str, _Compiled] = {}
@@ -195,8 +211,8 @@ class CompiledQuery:
         """The compiled SQL and its parameters for these values."""
         if using not in self._compiled:
             self._compiled[using] = self._compile(using)
-        compiled = self._compiled[using]
-        return compiled.sql, [s.convert(values[s.name]) if isinstance(s, _Slot) else s
+        compiled, changes = self._compiled[using], _changes(using)
+        return compiled.sql, [s.value(values, changes) if isinstance(s, _Slot) else s
                               for s in compiled.slots]
 
     def _row(self, using: str, values: dict[str, Any]) -> tuple[Any, list[str]]:

@@ -19,14 +19,25 @@ from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.utils import timezone
 
+from authorizations.core.compiled import CompiledQuery
+
+# Read on every signed-in page: compiled once per process (core/compiled.py),
+# since building and compiling it cost more than running it.
+_STORED = CompiledQuery(lambda key, now: db.SessionStore.get_model_class().objects.filter(
+    session_key=key, expire_date__gt=now).order_by(), key=str, now=datetime)
+
 
 class SessionStore(db.SessionStore):
     # The stored row's expiry when it was read (None: no stored session).
     stored_expiry: datetime | None = None
 
     def _get_session_from_db(self) -> Any:
-        # Django's DB store reads the row here (django-stubs does not list it).
-        stored = super()._get_session_from_db()  # type: ignore[misc]
+        # Django's DB store reads the row here (django-stubs does not list
+        # it), as Django's does: the unexpired row of the key, else none and
+        # the key forgotten (a new session gets a new key).
+        stored = _STORED.instance(key=self.session_key, now=timezone.now())
+        if stored is None:
+            self._session_key = None
         self.stored_expiry = stored.expire_date if stored is not None else None
         return stored
 

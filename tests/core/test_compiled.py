@@ -136,3 +136,25 @@ def test_an_id_no_column_holds_finds_no_row(prescriber, client):
     assert (user, user.prescriber, user.prescriber.htc) == (
         prescriber, prescriber.prescriber, prescriber.prescriber.htc)
     assert ModelBackend().get_user(10**9) is None
+
+
+def test_a_datetime_runs_as_django_writes_it(client, prescriber):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from authorizations.core import sessions
+    from tests.factories import login
+
+    login(client, prescriber)
+    key, now = client.session.session_key, timezone.now()
+    # The session's read (core/sessions.py): a datetime (text on SQLite).
+    stored = sessions._STORED.instance(key=key, now=now)
+    sql, params = sessions._STORED.bound("default", {"key": key, "now": now})
+    assert (sql, _as_passed(params)) == (lambda s, p: (s, _as_passed(p)))(
+        *sessions._STORED.sql("default", key=key, now=now))
+    assert stored.session_key == key and stored.get_decoded()["_auth_user_id"] == str(
+        prescriber.pk)
+    # Expired by then: none, as Django's read finds none.
+    assert sessions._STORED.instance(key=key, now=stored.expire_date) is None
+    assert sessions._STORED.instance(key=key, now=now - timedelta(days=1)) is not None
