@@ -141,7 +141,8 @@ class _Reader:
     """How Django's QuerySet makes a row of this compiled queryset its model
     instance (django.db.models.query.ModelIterable, whose steps these are):
     the model's columns, each select_related object's (their populators),
-    the annotations, and each column's converters."""
+    the annotations, and each column's converters (found once: a backend's
+    converters read only the settings from the connection they were found on)."""
 
     def __init__(self, compiler: Any, using: str) -> None:
         self.compiler = compiler
