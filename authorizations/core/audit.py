@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from django.contrib.auth.models import User
-from django.db import models
+from django.db import models, transaction
 
 from authorizations.core.actions import AuditAction
 from authorizations.core.logs import log_audit_event
@@ -62,8 +62,10 @@ def batched_audits() -> Iterator[None]:
     that order), instead of one INSERT each. A block that raises writes none
     (its transaction rolls back). Nothing in the block may read the audit
     rows it records, nor roll back a savepoint after recording one (the row
-    would be written all the same). A block inside another writes with it."""
-    if _pending.get() is not None:
+    would be written all the same). A block inside another writes with it;
+    outside a transaction each row is written at once, as without a block
+    (its log line too, which reads the row's id)."""
+    if _pending.get() is not None or not transaction.get_connection().in_atomic_block:
         yield
         return
     events: list[AuditEvent] = []

@@ -56,3 +56,10 @@ def test_a_block_that_raises_writes_no_row(prescriber):
     # Outside a block, each row is written at once, as before.
     event = audit(by=prescriber, action=AuditAction.SUBMIT, obj=prescriber)
     assert AuditEvent.objects.order_by("id").last().pk == event.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_each_row_is_written_at_once(prescriber):
+    with batched_audits():
+        event = audit(by=prescriber, action=AuditAction.SUBMIT, obj=prescriber)
+        assert event.pk is not None
