@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
 
 from authorizations import policy
 from authorizations.core import deadlines, zones
+from authorizations.core.compiled import CompiledQuery
 from authorizations.models import (
     HTC,
     Appeal,
@@ -39,15 +40,24 @@ from authorizations.treatment import selectors as treatment_selectors
 STATUS_LABELS = policy.STATUS_LABELS
 
 
-def requests_for_htc(htc: HTC) -> QuerySet[AuthorizationRequest]:
+def requests_for_htc(htc: HTC | int) -> QuerySet[AuthorizationRequest]:
     """Every request of one HTC: the only requests a prescriber there may see."""
     return (AuthorizationRequest.objects.filter(htc=htc)
             .select_related("prescriber", "authorization"))
 
 
+# Every prescriber's page of a request reads it so: compiled once per process
+# (core/compiled.py), since building and compiling it cost more than running it.
+_REQUEST_FOR_HTC = CompiledQuery(
+    lambda htc_id, pk: requests_for_htc(htc_id).filter(pk=pk).order_by(), "htc_id", "pk")
+
+
 def request_for_htc(*, htc: HTC, pk: int) -> AuthorizationRequest:
     """One request of the HTC, or 404: another HTC's request does not exist here."""
-    req = get_object_or_404(requests_for_htc(htc), pk=pk)
+    req = _REQUEST_FOR_HTC.instance(htc_id=htc.pk, pk=pk)
+    if req is None:
+        # get_object_or_404's words.
+        raise Http404(f"No {AuthorizationRequest._meta.object_name} matches the given query.")
     req.htc = htc  # the filter's own HTC: reading req.htc asks the database nothing more
     return req
 
