@@ -18,9 +18,17 @@ from typing import Any
 from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Permission
 
+from authorizations.core.compiled import CompiledQuery
 from authorizations.core.sessions import USER_RELATED, permissions_q, preloaded_user
 
 UserModel = get_user_model()
+
+
+# Read where the session did not read it (core/sessions.py): compiled once
+# per process (core/compiled.py), since building and compiling it cost more
+# than running it.
+_USER = CompiledQuery(lambda pk: UserModel._default_manager.select_related(
+    *USER_RELATED).filter(pk=pk).order_by(), "pk")
 
 
 class ModelBackend(backends.ModelBackend):
@@ -28,10 +36,9 @@ class ModelBackend(backends.ModelBackend):
         # Read with the session when the session was read this request (core/sessions.py).
         user = preloaded_user(user_id)
         if user is None:
-            try:
-                user = UserModel._default_manager.select_related(*USER_RELATED).get(pk=user_id)
-            except UserModel.DoesNotExist:
-                return None
+            user = _USER.instance(pk=UserModel._meta.pk.to_python(user_id))
+        if user is None:
+            return None
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:

@@ -143,7 +143,14 @@ class RequestLogMiddleware:
 def log_audit_event(event: Any) -> None:
     """One line for an audit row, written when its transaction commits (a
     rolled-back service leaves no line)."""
-    fields = {"event": "audit", "audit_id": event.pk, "action": str(event.action),
-              "actor_id": event.actor_id, "object_type": event.object_type,
-              "object_id": event.object_id, "request_id": current_request_id()}
-    transaction.on_commit(lambda: audit_log.info("audit", extra={"fields": fields}))
+    request_id = current_request_id()
+
+    def write() -> None:
+        # The row's id is read at the commit: a batch (core/audit.batched_audits)
+        # writes its rows, and learns their ids, only at its block's end.
+        fields = {"event": "audit", "audit_id": event.pk, "action": str(event.action),
+                  "actor_id": event.actor_id, "object_type": event.object_type,
+                  "object_id": event.object_id, "request_id": request_id}
+        audit_log.info("audit", extra={"fields": fields})
+
+    transaction.on_commit(write)

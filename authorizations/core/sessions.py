@@ -38,6 +38,8 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from authorizations.core.compiled import CompiledQuery
+
 # What every page reads of the signed-in user with the user: the reviewer's or
 # prescriber's profile and the prescriber's HTC (core/zones.viewer_zone, the
 # prescriber's pages). accounts/backends.py reads a user the same way.
@@ -92,6 +94,15 @@ def permissions_read(user: Any) -> Subquery:
         .values("names"), output_field=TextField())
 
 
+# The session's read, with its user and their permissions, on every signed-in
+# page: compiled once per process (core/compiled.py), since building and
+# compiling it (the permissions' aggregate most of it) cost more than running it.
+_STORED = CompiledQuery(
+    lambda key, now: UserSession.objects.select_related(*(f"user__{r}" for r in USER_RELATED))
+    .annotate(permissions=permissions_read(OuterRef("user")))
+    .filter(session_key=key, expire_date__gt=now).order_by(), key=str, now=datetime)
+
+
 # The session store whose user this request is reading (AuthenticationMiddleware).
 _reading: ContextVar[SessionStore | None] = ContextVar("authorizations_session", default=None)
 
@@ -115,16 +126,16 @@ class SessionStore(db.SessionStore):
         return session
 
     def _get_session_from_db(self) -> Any:
-        # Django's DB store's read (django-stubs does not list it), with the user.
+        # Django's DB store's read (django-stubs does not list it), as Django's
+        # does: the unexpired row of the key, else none and the key forgotten
+        # (a new session gets a new key); with the user and their permissions.
         try:
-            stored = (self.model.objects.select_related(*(f"user__{r}" for r in USER_RELATED))
-                      .annotate(permissions=permissions_read(OuterRef("user")))
-                      .get(session_key=self.session_key, expire_date__gt=timezone.now()))
-        except (self.model.DoesNotExist, SuspiciousOperation) as exc:
-            if isinstance(exc, SuspiciousOperation):
-                logging.getLogger(f"django.security.{type(exc).__name__}").warning(str(exc))
-            self._session_key = None
+            stored = _STORED.instance(key=self.session_key, now=timezone.now())
+        except SuspiciousOperation as exc:
+            logging.getLogger(f"django.security.{type(exc).__name__}").warning(str(exc))
             stored = None
+        if stored is None:
+            self._session_key = None
         self.stored_expiry = stored.expire_date if stored is not None else None
         self.stored_user = getattr(stored, "user", None)
         if self.stored_user is not None and not self.stored_user.is_superuser:

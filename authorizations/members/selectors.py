@@ -23,16 +23,27 @@ def _same(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
-def _candidates(answers: dict[str, Any]):
-    """The roster's rows that could be the request's member (the same member
-    key and date of birth; the key is unique, so at most one); None when the
-    answers name no member ID or date of birth."""
+def candidate(answers: dict[str, Any]) -> tuple[str, date] | None:
+    """The member key and date of birth the roster is searched by; None when
+    the answers name no member ID or date of birth."""
     member_id = answers.get("member_id") or ""
     dob = answers.get("date_of_birth")
     if not member_id or not dob:
         return None
     born = dob if isinstance(dob, date) else date.fromisoformat(str(dob))
-    return Member.objects.filter(member_key=member_key(str(member_id)), date_of_birth=born)
+    return member_key(str(member_id)), born
+
+
+def _candidates(answers: dict[str, Any]):
+    """The roster's rows that could be the request's member (the same member
+    key and date of birth; the key is unique, so at most one); None when the
+    answers name no member ID or date of birth."""
+    found = candidate(answers)
+    return _candidates_of(*found) if found is not None else None
+
+
+def _candidates_of(key: str, born: date):
+    return Member.objects.filter(member_key=key, date_of_birth=born)
 
 
 def _names_match(first_name: str, last_name: str, answers: dict[str, Any]) -> bool:
@@ -59,13 +70,15 @@ def eligibility_flags(answers: dict[str, Any]) -> list[str]:
     return []
 
 
-def eligibility_columns(answers: dict[str, Any]) -> dict[str, Any]:
+def eligibility_columns(found: tuple[str, date] | None) -> dict[str, Any]:
     """eligibility_flags' reads as columns of another query (the evaluation's
     one query, requests/facts.py): whether a roster is loaded, and the names
-    of the member with the answers' member key and date of birth."""
+    of the member with the member key and date of birth `found` (candidate()
+    of the answers; the evaluation compiles these columns once, with markers
+    for those two: core/compiled.py)."""
     columns: dict[str, Any] = {"roster_loaded": Exists(Member.objects.all())}
-    candidates = _candidates(answers)
-    if candidates is not None:
+    if found is not None:
+        candidates = _candidates_of(*found)
         columns["roster_first_name"] = Subquery(candidates.values("first_name")[:1])
         columns["roster_last_name"] = Subquery(candidates.values("last_name")[:1])
     return columns

@@ -18,7 +18,7 @@ from django.utils import timezone
 from authorizations import policy
 from authorizations.core import deadlines, zones
 from authorizations.core.actions import AuditAction
-from authorizations.core.audit import audit, service
+from authorizations.core.audit import audit, batched_audits, service
 from authorizations.letters.delivery_services import delivery_letter, delivery_notice
 from authorizations.models import (
     HTC,
@@ -34,6 +34,7 @@ from authorizations.models import (
 )
 from authorizations.requests import facts
 from authorizations.requests import origins as answer_origins
+from authorizations.requests.submission import locked_draft
 from authorizations.review import services as review_services
 from authorizations.treatment.authorizations import record_lapses
 
@@ -108,10 +109,12 @@ def _record_step(req: AuthorizationRequest, *, by: User, answers: dict[str, Any]
     return fields
 
 
-def _step_recorded(req: AuthorizationRequest, *, by: User, step: str) -> None:
-    """What a saved step writes beside the request's row."""
+def _step_recorded(req: AuthorizationRequest, *, by: User, step: str,
+                   drafted: bool = False) -> None:
+    """What a saved step writes beside the request's row; `drafted`: `by` is on record."""
     # Who answered is on record for separation of duties (review/duties.py).
-    req.drafted_by.add(by)
+    if not drafted:
+        req.drafted_by.add(by)
     # The step name only: answers are patient data and never go in the log.
     audit(by=by, action=AuditAction.SAVE_DRAFT, obj=req, step=step)
 
@@ -286,18 +289,17 @@ def request_submit(*, by: User, req: AuthorizationRequest, as_of: date | None = 
     no longer a draft and returns it unchanged.
     """
     today = as_of or zones.today()
-    with transaction.atomic():
-        # The HTC with it (its designation is a derived answer); only the
-        # request's row is locked, as before.
-        req = (AuthorizationRequest.objects.select_for_update(of=("self",))
-               .select_related("htc").get(pk=req.pk))
+    # Its three or four audit rows in one INSERT at the end (core/audit.py).
+    with transaction.atomic(), batched_audits():
+        # Locked, with whether `by` drafted it (requests/submission.py).
+        req, drafted = locked_draft(req, by=by)
         if req.status != Status.DRAFT:
             return SubmitResult(req, None, already_submitted=True)
         if step:
             # Saved by _determine's save of the request below.
             _record_step(req, by=by, answers=req.answers, step=step, expedited=expedited,
                          expedited_reason=expedited_reason, origins=None)
-            _step_recorded(req, by=by, step=step)
+            _step_recorded(req, by=by, step=step, drafted=drafted)
         # The submitter's specialist status and the HTC's designation as they
         # are now, recorded with the answers (never typed): whoever submits
         # vouches for the request, not whoever created the draft (issue 23 N8).

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +15,8 @@ from django.utils import timezone
 from authorizations import policy
 from authorizations.core.compiled import CompiledQuery
 from authorizations.models import (
-    HTC,
     AnswerVersion,
     Appeal,
-    Authorization,
     AuthorizationRequest,
     DecisionException,
     Determination,
@@ -27,7 +24,6 @@ from authorizations.models import (
     InformationRequest,
     Letter,
     PeerToPeer,
-    PrescriberProfile,
     Status,
 )
 from authorizations.policy import QUESTION_BY_KEY
@@ -52,24 +48,10 @@ CASE_FLAGS = {
 }
 
 
-def _columns(model: Any) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
-
-
-# The case and what the page reads with it (the admin's select_related):
-# .values() prefixes of each related row.
-CASE_RELATED: dict[str, Any] = {
-    "htc__": HTC, "prescriber__": get_user_model(),
-    "prescriber__prescriber__": PrescriberProfile, "authorization__": Authorization,
-    "owner__": get_user_model()}
-
-
 def _case(request_id: int):
     return (AuthorizationRequest.objects.filter(pk=request_id).exclude(status=Status.DRAFT)
-            .annotate(**CASE_FLAGS)
-            .values(*_columns(AuthorizationRequest),
-                    *(prefix + name for prefix, model in CASE_RELATED.items()
-                      for name in _columns(model)), *CASE_FLAGS))
+            .select_related("htc", "prescriber__prescriber", "authorization", "owner")
+            .annotate(**CASE_FLAGS))
 
 
 # Read on every visit of the reviewer's request page: compiled once per
@@ -80,54 +62,15 @@ CASE = CompiledQuery(_case, "request_id")
 
 def case_for_review(request_id: int, using: str = "default") -> AuthorizationRequest | None:
     """A submitted request with its HTC, prescriber and their profile,
-    authorization and owner, and CASE_FLAGS, as the admin's select_related
-    read them: one query, the instances made from its row as the ORM makes
-    them (from_db) and cached on each other as select_related caches them.
-    None when there is no such submitted request."""
-    rows = CASE.values(using=using, request_id=request_id)
-    if not rows:
-        return None
-    row = rows[0]
-
-    def made(model: Any, prefix: str = "") -> Any:
-        if row[prefix + "id"] is None:
-            return None
-        names = _columns(model)
-        return model.from_db(using, names, [row[prefix + name] for name in names])
-
-    req = made(AuthorizationRequest)
-    related = {prefix: made(model, prefix) for prefix, model in CASE_RELATED.items()}
-    fields = AuthorizationRequest._meta
-    fields.get_field("htc").set_cached_value(req, related["htc__"])
-    fields.get_field("prescriber").set_cached_value(req, related["prescriber__"])
-    fields.get_field("owner").set_cached_value(req, related["owner__"])
-    # The one-to-one rows, from both ends (None cached: none to read).
-    profile_user = PrescriberProfile._meta.get_field("user")
-    profile_user.remote_field.set_cached_value(related["prescriber__"],
-                                               related["prescriber__prescriber__"])
-    if related["prescriber__prescriber__"] is not None:
-        profile_user.set_cached_value(related["prescriber__prescriber__"],
-                                      related["prescriber__"])
-    authorization_request = Authorization._meta.get_field("request")
-    authorization_request.remote_field.set_cached_value(req, related["authorization__"])
-    if related["authorization__"] is not None:
-        authorization_request.set_cached_value(related["authorization__"], req)
-    for flag in CASE_FLAGS:
-        setattr(req, flag, row[flag])
-    return req
-
-
-# A determination's columns, and its letter's but the PDF (some 70 KB, which
-# the page links to), as .values() names them.
-DETERMINATION_COLUMNS = tuple(f.attname for f in Determination._meta.concrete_fields)
-LETTER_COLUMNS = {"id": "letter__id", "determination_id": "letter__determination",
-                  "kind": "letter__kind", "sha256": "letter__sha256",
-                  "created_at": "letter__created_at"}
+    authorization and owner, and CASE_FLAGS, read as the queryset reads
+    them (CompiledQuery.instance); None when there is no such request."""
+    return CASE.instance(using=using, request_id=request_id)
 
 
 def _determinations_of(request_id: int):
-    return (Determination.objects.filter(request=request_id).order_by("id")
-            .values(*DETERMINATION_COLUMNS, *LETTER_COLUMNS.values()))
+    # Not the letters' PDFs (some 70 KB each): the page links to them.
+    return (Determination.objects.filter(request=request_id).select_related("letter")
+            .defer("letter__pdf").order_by("id"))
 
 
 # On every reviewer's request page: compiled once per process (core/compiled.py).
@@ -137,18 +80,9 @@ DETERMINATIONS = CompiledQuery(_determinations_of, "request_id")
 def determinations_with_letters(req: AuthorizationRequest
                                 ) -> list[tuple[Determination, Letter | None]]:
     """The request's determinations, the oldest first, each with its letter
-    (None before it is rendered) without the PDF: one query, the instances
-    made from its rows as the ORM makes them (from_db)."""
-    using = req._state.db or "default"
-    found = []
-    for row in DETERMINATIONS.values(using=using, request_id=req.pk):
-        determination = Determination.from_db(
-            using, DETERMINATION_COLUMNS, [row[name] for name in DETERMINATION_COLUMNS])
-        letter = Letter.from_db(using, list(LETTER_COLUMNS),
-                                [row[name] for name in LETTER_COLUMNS.values()]) \
-            if row["letter__id"] is not None else None
-        found.append((determination, letter))
-    return found
+    (None before it is rendered) without the PDF."""
+    return [(d, getattr(d, "letter", None)) for d in DETERMINATIONS.instances(
+        using=req._state.db or "default", request_id=req.pk)]
 
 
 @dataclass(frozen=True)

@@ -114,28 +114,19 @@ def _with_names(events):
                            actor_login=Subquery(actor.values("username")[:1]))
 
 
-# A request for information's columns but its letter's PDF (the page links to it).
-INFORMATION_COLUMNS = tuple(f.attname for f in InformationRequest._meta.concrete_fields
-                            if f.attname != "letter_pdf")
-
-
 def _information_of(request_id: int):
-    return (InformationRequest.objects.filter(request=request_id).order_by("paused_at", "id")
-            .values(*INFORMATION_COLUMNS))
+    return (InformationRequest.objects.filter(request=request_id).defer("letter_pdf")
+            .order_by("paused_at", "id"))
 
 
-# Both sides' pages read them: compiled once per process (core/compiled.py).
+# Both sides' pages read them, without their letters' PDFs (the pages link to
+# them): compiled once per process (core/compiled.py).
 INFORMATION = CompiledQuery(_information_of, "request_id")
 
 
 def information_requests(req: AuthorizationRequest) -> list[InformationRequest]:
-    """The request's requests for information, the first asked first, without
-    their letters' PDFs: the instances made from the rows as the ORM makes
-    them (from_db)."""
-    using = req._state.db or "default"
-    return [InformationRequest.from_db(using, INFORMATION_COLUMNS,
-                                       [row[name] for name in INFORMATION_COLUMNS])
-            for row in INFORMATION.values(using=using, request_id=req.pk)]
+    """The request's requests for information, the first asked first."""
+    return INFORMATION.instances(using=req._state.db or "default", request_id=req.pk)
 
 
 def information_rows(req: AuthorizationRequest) -> list[dict[str, Any]]:
@@ -187,8 +178,8 @@ def _admin_events(request_id: object):
             .order_by("-at", "-id"))
 
 
-def _first_page(request_id: int):
-    return (_with_names(_admin_events(request_id)).annotate(total=Window(Count("pk")))
+def _first_page(object_id: str):
+    return (_with_names(_admin_events(object_id)).annotate(total=Window(Count("pk")))
             .values("id", "at", "actor_id", "actor_username", "action", "detail",
                     "actor_first", "actor_last", "actor_login", "total")[:TIMELINE_PAGE])
 
@@ -196,7 +187,7 @@ def _first_page(request_id: int):
 # The first page, the one every visit shows: compiled once per process
 # (core/compiled.py; its window and three subqueries took about 0.8 ms of CPU
 # to build and compile on every request page). Other pages through the ORM.
-FIRST_PAGE = CompiledQuery(_first_page, "request_id")
+FIRST_PAGE = CompiledQuery(_first_page, object_id=str)
 
 
 def timeline_page(req: AuthorizationRequest, number: object) -> dict[str, Any]:
@@ -213,7 +204,7 @@ def timeline_page(req: AuthorizationRequest, number: object) -> dict[str, Any]:
     rows: list[Any]
     if wanted == 1:
         rows = [SimpleNamespace(**row) for row in FIRST_PAGE.values(
-            using=req._state.db or "default", request_id=req.pk)]
+            using=req._state.db or "default", object_id=str(req.pk))]
     else:
         rows = list(_with_names(events).annotate(total=Window(Count("pk")))
                     [start:start + TIMELINE_PAGE]) if wanted >= 1 else []

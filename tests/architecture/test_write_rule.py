@@ -9,7 +9,8 @@ and account pages, and the management commands. A write made while no
 service runs (see core.audit.service) fails the test.
 
 Signals do not see queryset.update() nor bulk_create(); the application uses
-neither (tests may, to set up a case).
+neither (tests may, to set up a case), but for the audit rows a service's
+batched_audits() block writes at its end (core/audit.py), inside the service.
 """
 
 from __future__ import annotations

@@ -1,12 +1,17 @@
 """core/compiled.py: a query compiled once runs with each call's values, and a
 query whose values Django writes into the SQL itself is refused."""
 
+from datetime import date
+
 import pytest
+from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef
 from django.db.models.expressions import RawSQL
+from django.test.utils import CaptureQueriesContext
 
 from authorizations.core.compiled import CompiledQuery
 from authorizations.models import AuthorizationRequest, Document
+from authorizations.requests.services import request_create, request_save_draft
 from tests.factories import approvable_case
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +24,6 @@ def _has_documents(request_id: int):
 
 
 def test_each_call_runs_with_its_own_values(prescriber):
-    from authorizations.requests.services import request_create, request_save_draft
-
     made = []
     for member in ("M-ONE", "M-TWO"):
         req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
@@ -47,12 +50,120 @@ def test_a_value_written_into_the_sql_is_refused():
         query.first(request_id=1)
 
 
-def _events_of(request_id: int):
+def _as_passed(params) -> list:
+    """Parameters as the driver is given them (psycopg's Jsonb has no ==)."""
+    return [(type(p).__name__, getattr(p, "obj", p)) for p in params]
+
+
+@pytest.mark.parametrize("name", ["Ann O'Neil", 'Jo "50%_off" \\ Doe'])
+def test_strings_and_dates_run_as_django_writes_them(prescriber, name):
+    from authorizations.requests import facts
+
+    req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    values = {"request_id": req.pk, "key": "UHC_1%", "as_of": date(2026, 11, 27), "name": name,
+              "born": "1985-04-12"}
+    # The evaluation's facts (requests/facts.py): a JSON key's value (Jsonb on
+    # PostgreSQL, JSON text on SQLite), dates (text on SQLite) and iexact
+    # (escaped for LIKE on SQLite), each value passed as Django passes it.
+    for query, extra in ((facts._FACTS, {}),
+                         (facts._FACTS_AND_ROSTER, {"roster_key": "UHC_1%",
+                                                    "roster_born": date(1985, 4, 12)})):
+        for run in ({**values, **extra}, {**values, **extra, "name": "Bo", "key": "K"}):
+            sql, params = query.bound("default", run)
+            django_sql, django_params = query.sql("default", **run)
+            assert sql == django_sql
+            assert _as_passed(params) == _as_passed(django_params)
+
+
+def test_a_name_matches_as_django_matches_it(prescriber):
+    named = lambda name: AuthorizationRequest.objects.filter(  # noqa: E731
+        patient_name__iexact=name).values("patient_name")[:1]
+    query = CompiledQuery(named, name=str)
+    req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    request_save_draft(by=prescriber, req=req, step="review",
+                       answers=approvable_case(patient_first_name="Ann", patient_last_name="Bo"))
+    for name in ("ann bo", "Ann_Bo", "Ann%", "Ann Bo"):
+        expected = named(name).first()
+        assert query.first(name=name) == expected
+
+
+def test_a_value_inside_a_pattern_is_refused():
+    query = CompiledQuery(lambda name: AuthorizationRequest.objects.filter(
+        patient_name__contains=name).values("pk"), name=str)
+    with pytest.raises(ValueError, match="not plain parameters"):
+        query.first(name="Ann")
+
+
+def test_a_row_as_a_model_instance_reads_as_the_orm_does(prescriber):
+    from django.db.models import Count
+
+    def build(request_id):
+        return (AuthorizationRequest.objects.filter(pk=request_id)
+                .select_related("htc", "prescriber__prescriber", "authorization")
+                .annotate(drafters=Count("drafted_by")))
+
+    query = CompiledQuery(build, "request_id")
+    req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    request_save_draft(by=prescriber, req=req, answers=approvable_case(), step="review")
+    for _ in range(2):  # the second runs the SQL compiled in the first
+        read = query.instance(request_id=req.pk)
+        orm = build(req.pk).get()
+        for one, other in ((read, orm), (read.htc, orm.htc), (read.prescriber, orm.prescriber),
+                           (read.prescriber.prescriber, orm.prescriber.prescriber)):
+            fields = [f.attname for f in type(one)._meta.concrete_fields]
+            assert [getattr(one, f) for f in fields] == [getattr(other, f) for f in fields]
+        assert read.drafters == orm.drafters == 1
+        # What select_related read costs no query: the missing authorization too.
+        with CaptureQueriesContext(connection) as queries:
+            assert (read.htc.pk, read.prescriber.prescriber.htc_id) == (
+                orm.htc.pk, orm.prescriber.prescriber.htc_id)
+            assert not hasattr(read, "authorization")
+        assert queries.captured_queries == []
+    assert query.instance(request_id=10**9) is None
+
+
+def test_an_id_no_column_holds_finds_no_row(prescriber, client):
+    from authorizations.accounts.backends import ModelBackend
+    from tests.factories import login
+
+    query = CompiledQuery(_has_documents, "request_id")
+    assert query.first(request_id=2**63) is None and query.first(request_id=-(2**64)) is None
+    # As Django's get_object_or_404 answers it: a 404, not a database error.
+    login(client, prescriber)
+    assert client.get(f"/requests/{10**30}/").status_code == 404
+    # The signed-in user as the ORM reads them, with their profile and HTC.
+    user = ModelBackend().get_user(prescriber.pk)
+    assert (user, user.prescriber, user.prescriber.htc) == (
+        prescriber, prescriber.prescriber, prescriber.prescriber.htc)
+    assert ModelBackend().get_user(10**9) is None
+
+
+def test_a_datetime_runs_as_django_writes_it(client, prescriber):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from authorizations.core import sessions
+    from tests.factories import login
+
+    login(client, prescriber)
+    key, now = client.session.session_key, timezone.now()
+    # The session's read (core/sessions.py): a datetime (text on SQLite).
+    stored = sessions._STORED.instance(key=key, now=now)
+    sql, params = sessions._STORED.bound("default", {"key": key, "now": now})
+    assert (sql, _as_passed(params)) == (lambda s, p: (s, _as_passed(p)))(
+        *sessions._STORED.sql("default", key=key, now=now))
+    assert stored.session_key == key and stored.get_decoded()["_auth_user_id"] == str(
+        prescriber.pk)
+    # Expired by then: none, as Django's read finds none.
+    assert sessions._STORED.instance(key=key, now=stored.expire_date) is None
+    assert sessions._STORED.instance(key=key, now=now - timedelta(days=1)) is not None
+
+
+def _events_of(object_id: str):
     from authorizations.models import AuditEvent
 
-    # object_id is a text column: the marker goes in as text.
-    return (AuditEvent.objects.filter(object_type="AuthorizationRequest",
-                                      object_id=str(request_id))
+    return (AuditEvent.objects.filter(object_type="AuthorizationRequest", object_id=object_id)
             .order_by("id").values("at", "detail", "action"))
 
 
@@ -60,10 +171,24 @@ def test_values_are_converted_as_djangos_values_are(prescriber):
     from authorizations.requests.services import request_create
 
     made = [request_create(by=prescriber, htc=prescriber.prescriber.htc) for _ in range(2)]
-    query = CompiledQuery(_events_of, "request_id")
+    query = CompiledQuery(_events_of, object_id=str)
     for req in made + made:
-        rows = query.values(request_id=req.pk)
+        rows = query.values(object_id=str(req.pk))
         # Times as aware datetimes and JSON as dicts, on SQLite as on PostgreSQL.
-        assert rows and rows == list(_events_of(req.pk))
+        assert rows and rows == list(_events_of(str(req.pk)))
         assert all(r["at"].tzinfo is not None and isinstance(r["detail"], dict) for r in rows)
-    assert query.values(request_id=10**9) == []
+    assert query.values(object_id="no such request") == []
+
+
+def test_instances_are_the_querysets(prescriber):
+    from authorizations.models import AuditEvent
+    from authorizations.requests.services import request_create
+
+    req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    query = CompiledQuery(lambda object_id: AuditEvent.objects.filter(
+        object_type="AuthorizationRequest", object_id=object_id).order_by("id"), object_id=str)
+    ours = query.instances(object_id=str(req.pk))
+    djangos = list(AuditEvent.objects.filter(object_type="AuthorizationRequest",
+                                             object_id=str(req.pk)).order_by("id"))
+    assert ours == djangos and [e.detail for e in ours] == [e.detail for e in djangos]
+    assert query.instances(object_id="no such request") == []
