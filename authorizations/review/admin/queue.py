@@ -154,7 +154,10 @@ class QueuePaginator(Paginator):
     the 10,000th row: past that a reviewer searches, filters or sorts."""
 
     COUNT_CAP = 10_000
-    cap_words = f"{COUNT_CAP:,}"
+
+    @property
+    def cap_words(self) -> str:
+        return f"{self.COUNT_CAP:,}"
 
     @cached_property
     def count(self) -> int:
