@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_q.brokers import Broker
+from django_q.brokers.orm import ORM
+from django_q.conf import Conf
+from django_q.models import OrmQ
 from django_q.tasks import async_task
 
 from authorizations.core.actions import AuditAction
@@ -47,10 +52,32 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.DELIVERY_RETRY_MAX_SECONDS))
 
 
+class _RequestBroker(ORM):
+    """django-q2's ORM broker for a task queued by a web request or a command
+    once its transaction commits. django-q2's own closes the thread's stale
+    connections before each use, as its cluster's long-lived threads need;
+    in a request that made Django check the connection again (a SELECT 1,
+    CONN_HEALTH_CHECKS) before the INSERT of the task, on every decision.
+    Django closes a request's stale connections when the request ends."""
+
+    @staticmethod
+    def get_connection(list_key: str | None = None) -> Any:
+        return OrmQ.objects.using(Conf.ORM)
+
+
+def _broker() -> Broker | None:
+    """The broker to queue a job's task with: _RequestBroker when django-q2's
+    is its ORM broker (the brokers django_q.brokers.get_broker takes before
+    it not configured); otherwise None, and async_task takes the configured one."""
+    others = Conf.BROKER_CLASS or Conf.IRON_MQ or isinstance(Conf.SQS, dict)
+    return _RequestBroker() if Conf.ORM and not others else None
+
+
 def _queue(job: Delivery) -> None:
     """django-q2's task for the job, once the job (and the decision) commit."""
     transaction.on_commit(lambda: async_task(DELIVER_TASK, job.pk, group="delivery",
-                                             task_name=f"delivery-{job.pk}-{job.attempts}"))
+                                             task_name=f"delivery-{job.pk}-{job.attempts}",
+                                             broker=_broker()))
 
 
 @service
