@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import import_module
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import connections
@@ -214,8 +215,29 @@ def _server_bound(sql: str, slots: list[Any], using: str) -> tuple[str, list[_Sl
 
 @functools.cache
 def _server_binding(backend: str) -> type | None:
-    """The backend's cursor that binds on the server, if it has one."""
-    return getattr(import_module(backend), "ServerBindingCursor", None)
+    """The backend's cursor that binds on the server (Django's
+    ServerBindingCursor, psycopg 3's Cursor), if it has one, made to leave
+    for Django's log of queries (connection.queries, CaptureQueriesContext)
+    the statement with its values written in, as Django's own cursor leaves
+    it: Django reads it from psycopg's last query, which a prepared
+    statement's run does not set."""
+    binding = getattr(import_module(backend), "ServerBindingCursor", None)
+    if binding is None:
+        return None
+    from psycopg import ClientCursor
+
+    class Binding(binding):  # type: ignore[misc,valid-type]
+        logged = False  # set by _cursor: Django logs this connection's queries
+
+        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+            ran = super().execute(query, params, **options)
+            if self.logged:
+                # What DatabaseOperations.last_executed_query reads.
+                written = ClientCursor(self.connection).mogrify(query, params)
+                self._query = SimpleNamespace(query=written.encode())
+            return ran
+
+    return Binding
 
 
 def _cursor(using: str) -> Any:
@@ -236,9 +258,12 @@ def _cursor(using: str) -> Any:
     # The connection's factory for this one cursor: Django makes and wraps it.
     raw.cursor_factory = binding
     try:
-        return connection.cursor()
+        cursor = connection.cursor()
     finally:
         raw.cursor_factory = factory
+    if isinstance(cursor.cursor, binding):  # not when a failed health check reconnected
+        cursor.cursor.logged = connection.queries_logged
+    return cursor
 
 
 class CompiledQuery:

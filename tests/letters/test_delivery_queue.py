@@ -6,6 +6,7 @@ import importlib
 from datetime import timedelta
 
 import pytest
+from django import db
 from django.apps import apps as django_apps
 from django.utils import timezone
 from django_q.brokers import get_broker
@@ -47,6 +48,24 @@ def test_the_task_is_queued_in_the_database_when_the_decision_commits_and_taken_
     assert delivery.deliver(job.pk) is True
     assert delivery.deliver(job.pk) is False  # done: a second run does nothing
     assert Letter.objects.filter(determination__request=req).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_decision_queues_its_task_without_closing_the_connections(
+        prescriber, monkeypatch):
+    """django-q2's ORM broker closes its thread's stale connections before
+    each use, as its cluster's long-lived threads need; after a request's
+    commit that made Django check the connection again (a SELECT 1) before
+    the task's INSERT. The decision queues its task with the broker minus that."""
+    closed = []
+    monkeypatch.setattr(db, "close_old_connections", lambda **kwargs: closed.append(kwargs))
+    req = submitted_request(prescriber, approvable_case()).request  # committed: no test atomic
+    job = Delivery.objects.get(request=req, kind=Delivery.Kind.LETTER)
+    [queued] = OrmQ.objects.all()
+    assert closed == []
+    package = SignedPackage.loads(queued.payload)
+    assert (queued.key, package["func"], package["args"], package["group"]) == (
+        Conf.CLUSTER_NAME, delivery.deliver.__module__ + ".deliver", (job.pk,), "delivery")
 
 
 def test_the_drain_is_scheduled_every_minute():
