@@ -214,7 +214,7 @@ def _server_bound(sql: str, slots: list[Any], using: str) -> tuple[str, list[_Sl
 
 
 @functools.cache
-def _server_binding(backend: str) -> type | None:
+def _server_binding(backend: str) -> type[Any] | None:
     """The backend's cursor that binds on the server (Django's
     ServerBindingCursor, psycopg 3's Cursor), if it has one, made to leave
     for Django's log of queries (connection.queries, CaptureQueriesContext)
