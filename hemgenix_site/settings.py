@@ -151,16 +151,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # result rows under a backlog. WAL: pages are read while a letter is written.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL")
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The queries compiled once per process (core/compiled.py) are prepared on
-    # their connection from their second run, so PostgreSQL plans them once per
-    # connection (the session's read: about 1.1 ms to plan, 0.3 to run). Only
-    # they: Django's own queries bind on the client and are never prepared.
-    # Django leaves this off for connection poolers: behind one that cannot
-    # keep a session's prepared statements (PgBouncer in transaction mode
-    # before 1.21), set DJANGO_DB_PREPARE=false.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        prepare_threshold=1 if env_bool("DJANGO_DB_PREPARE", True) else None)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # core/prepared.py
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        1 if env_bool("DJANGO_DB_PREPARE", True) else None)  # README: behind a pooler
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

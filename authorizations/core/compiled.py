@@ -19,7 +19,8 @@ used otherwise (written into the SQL, inside a longer pattern, widened into
 a list of its own making) is refused when the query is first compiled, so a
 change in the queryset cannot silently run with a wrong value.
 
-`first` gives a row as the database returns it, without Django's converters
+On PostgreSQL each runs as a prepared statement of its connection
+(core/prepared.py). `first` gives a row as the database returns it, without Django's converters
 (SQLite gives an EXISTS as 0 or 1): callers read them as truthy values and
 strings; `values` gives every row as Django's `.values()` does, converted,
 and `instance` and `instances` model instances as the queryset makes them.
@@ -28,20 +29,18 @@ and `instance` and `instances` model instances as the queryset makes them.
 from __future__ import annotations
 
 import copy
-import functools
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from importlib import import_module
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import connections
 from django.db.models import Exists, QuerySet, Subquery
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.transaction import TransactionManagementError
+
+from authorizations.core import prepared
 
 # Integer markers no primary key or count takes, in a 32-bit column's range
 # (Django finds no row for a value out of it, and compiles no SQL).
@@ -144,7 +143,7 @@ class _Compiled:
     # column's converters, as Django's ValuesIterable reads them.
     names: list[str] | None = None
     converters: dict[int, tuple[list[Any], Any]] | None = None
-    # On PostgreSQL, what runs (_server_bound): the SQL with the query's own
+    # On PostgreSQL, what runs (prepared.constants_written): the SQL with its
     # constants written in, and the slots left to bind on the server.
     server: tuple[str, list[_Slot]] | None = None
 
@@ -180,90 +179,6 @@ class _Reader:
         for name, position in self.annotations.items():
             setattr(obj, name, row[position])
         return obj
-
-
-_PLACEHOLDER = re.compile(r"%%|%s")
-
-
-def _server_bound(sql: str, slots: list[Any], using: str) -> tuple[str, list[_Slot]] | None:
-    """On PostgreSQL (_cursor binds there on the server): the SQL with each
-    constant of the query (a parameter no call's value goes to: a status, a
-    document kind, a JSON key) written in as Django's own cursor writes it
-    (psycopg's client-side binding), and the slots left. A prepared statement
-    is planned once for all values of its parameters (a generic plan), and
-    PostgreSQL takes that plan only when it is no costlier than planning each
-    call's: with a constant left a parameter, a partial index whose condition
-    names it (request_approved_patient_name, status = 'approved') could not
-    serve a generic plan, and the evaluation's facts were planned on every run.
-    None elsewhere: the SQL runs as bound()."""
-    if _server_binding(type(connections[using]).__module__) is None:
-        return None
-    ops, rest, kept = connections[using].ops, iter(slots), []
-
-    def place(match: re.Match[str]) -> str:
-        if match.group() == "%%":
-            return "%%"
-        slot = next(rest)
-        if isinstance(slot, _Slot):
-            kept.append(slot)
-            return "%s"
-        # PostgreSQL's operations: psycopg's client-side binding, as Django's cursor binds.
-        return str(ops.compose_sql("%s", [slot])).replace("%", "%%")  # type: ignore[attr-defined]
-
-    return _PLACEHOLDER.sub(place, sql), kept
-
-
-@functools.cache
-def _server_binding(backend: str) -> type[Any] | None:
-    """The backend's cursor that binds on the server (Django's
-    ServerBindingCursor, psycopg 3's Cursor), if it has one, made to leave
-    for Django's log of queries (connection.queries, CaptureQueriesContext)
-    the statement with its values written in, as Django's own cursor leaves
-    it: Django reads it from psycopg's last query, which a prepared
-    statement's run does not set."""
-    binding = getattr(import_module(backend), "ServerBindingCursor", None)
-    if binding is None:
-        return None
-    from psycopg import ClientCursor
-
-    class Binding(binding):  # type: ignore[misc,valid-type]
-        logged = False  # set by _cursor: Django logs this connection's queries
-
-        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
-            ran = super().execute(query, params, **options)
-            if self.logged:
-                # What DatabaseOperations.last_executed_query reads.
-                written = ClientCursor(self.connection).mogrify(query, params)
-                self._query = SimpleNamespace(query=written.encode())
-            return ran
-
-    return Binding
-
-
-def _cursor(using: str) -> Any:
-    """A cursor for a compiled query. On PostgreSQL one that binds its values
-    on the server (psycopg's Cursor, Django's ServerBindingCursor), so that the
-    connection prepares the statement (settings.py: prepare_threshold) and
-    PostgreSQL plans it once per connection instead of on every call: the
-    session's read took longer to plan (about 1.1 ms) than to run. Django's
-    own cursors bind on the client, and psycopg never prepares their queries.
-    Django's wrappers (health check, time zone, the queries' log) as for its own."""
-    connection = connections[using]
-    binding = _server_binding(type(connection).__module__)
-    if binding is None:  # SQLite, or PostgreSQL through psycopg2
-        return connection.cursor()
-    connection.ensure_connection()
-    raw = connection.connection
-    factory = raw.cursor_factory
-    # The connection's factory for this one cursor: Django makes and wraps it.
-    raw.cursor_factory = binding
-    try:
-        cursor = connection.cursor()
-    finally:
-        raw.cursor_factory = factory
-    if isinstance(cursor.cursor, binding):  # not when a failed health check reconnected
-        cursor.cursor.logged = connection.queries_logged
-    return cursor
 
 
 class CompiledQuery:
@@ -302,7 +217,8 @@ class CompiledQuery:
             raise ValueError(f"CompiledQuery: parameters {sorted(set(self.kinds) - found)} "
                              f"or {stray} are not plain parameters of the compiled SQL")
         reader = _Reader(compiler, using) if getattr(compiler, "klass_info", None) else None
-        server = _server_bound(sql, slots, using)
+        server = prepared.constants_written(sql, slots, using,
+                                            keep=lambda p: isinstance(p, _Slot))
         if compiler is None or not compiler.query.values_select:
             return _Compiled(sql, slots, reader, server=server)
         # A .values() queryset of fields (and annotations): its names and converters.
@@ -343,7 +259,7 @@ class CompiledQuery:
             # finds no row for it without asking).
             return [], []
         sql, params = self._executed(using, values)
-        with _cursor(using) as cursor:
+        with prepared.cursor(using) as cursor:
             cursor.execute(sql, params)
             if first:
                 row = cursor.fetchone()
