@@ -151,9 +151,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # result rows under a backlog. WAL: pages are read while a letter is written.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL")
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # core/prepared.py
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        1 if env_bool("DJANGO_DB_PREPARE", True) else None)  # README: behind a pooler
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Prepared statements of the compiled queries (core/compiled.py; poolers: docs/deploy.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

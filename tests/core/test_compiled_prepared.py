@@ -1,6 +1,7 @@
-"""core/compiled.py on PostgreSQL: a compiled query is a prepared statement of
-its connection, its own constants written in and each call's values bound
-on the server; the log of queries reads as the ORM's either way."""
+"""core/prepared.py: on PostgreSQL a compiled query's prepared statement has
+its text constants written in (a generic plan can use what names them) and
+each call's values bound on the server; the log of queries reads as the
+ORM's either way."""
 
 import pytest
 from django.db import connection
@@ -25,7 +26,7 @@ def _draft(prescriber, member: str) -> AuthorizationRequest:
                               step="patient")
 
 
-def test_a_compiled_query_is_prepared_once_per_connection(prescriber):
+def test_a_prepared_statement_has_the_querys_text_constants_written_in(prescriber):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's prepared statements")
     query = CompiledQuery(_member_of_draft, "request_id")
@@ -37,7 +38,7 @@ def test_a_compiled_query_is_prepared_once_per_connection(prescriber):
                        ['%"member_id" FROM "authorizations_authorizationrequest"%'])
         statements = [row[0] for row in cursor.fetchall()]
     # One statement for the three calls: the id bound on the server, the
-    # query's own constant written in (a generic plan can use what names it).
+    # query's own text constant written in.
     assert len(statements) == 1
     assert '"id" = $1' in statements[0] and "\"status\" = 'draft'" in statements[0]
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -213,3 +214,58 @@ def test_the_filters_are_written_as_the_admins_template_writes_them(rf, reviewer
 
     assert tags(queue.filter_sidebar(cl)) == tags(admins)
     assert 'class="selected"' in admins
+
+
+@pytest.mark.django_db
+def test_the_rows_hold_what_the_orm_reads(reviewer, prescriber, submit):
+    # list_rows fills instances without Model.__init__: the same values as
+    # Django's own instances, related HTC and owner included.
+    from authorizations.models import AuthorizationRequest
+
+    owned = submit(prescriber, approvable_case(member_id="M-ROW-1", hbsag="positive"))
+    case_claim(by=reviewer, req=owned)
+    submit(prescriber, approvable_case(member_id="M-ROW-2", hbsag="positive"))
+    queryset = AuthorizationRequest.objects.exclude(status="draft").annotate(
+        responded=queue.review_selectors.RESPONDED,
+        exception_pending=Value(False)).order_by("pk")
+    rows, made = queue.list_rows(queryset), list(queryset.select_related("htc", "owner"))
+    assert [r.number for r in rows] == [m.number for m in made] and len(rows) == 2
+    for row, model in zip(rows, made, strict=True):
+        for name in queue.ROW_FIELDS:
+            assert getattr(row, name) == getattr(model, name), name
+        assert (row.htc.pk, row.htc.city, row.htc.state, row.htc.name) == (
+            model.htc.pk, model.htc.city, model.htc.state, model.htc.name)
+        assert (row.owner and row.owner.get_full_name()) == (
+            model.owner and model.owner.get_full_name())
+        assert row.is_overdue(timezone.now()) == model.is_overdue(timezone.now())
+        assert row._state.adding is False and row == model
+        assert row.submitted_at == model.submitted_at  # not read: loaded on access
+    assert rows[0].owner == reviewer and rows[1].owner is None
+
+
+@pytest.mark.django_db
+def test_the_rows_are_what_the_admins_own_cells_write(rf, reviewer, prescriber, submit):
+    # table() writes queue_cells' HTML directly; the admin's items_for_result
+    # writes each column through the ModelAdmin: the same row, cell for cell.
+    from django.contrib import admin
+    from django.contrib.admin.templatetags.admin_list import items_for_result
+
+    from authorizations.models import AuthorizationRequest
+
+    owned = submit(prescriber, approvable_case(member_id="M-CELL-1", hbsag="positive",
+                                               patient_first_name="<i>Ann</i>",
+                                               patient_last_name="D'Arcy & Co"))
+    case_claim(by=reviewer, req=owned)
+    submit(prescriber, approvable_case(member_id="M-CELL-2", hbsag="positive"))
+    submit(prescriber, approvable_case(member_id="M-CELL-3"))  # approved
+    request = rf.get(CHANGELIST)
+    request.user = reviewer
+    model_admin = admin.site._registry[AuthorizationRequest]
+    changelist = model_admin.get_changelist_instance(request)
+    rows = changelist.table()["rows"]
+    assert len(rows) == 3
+    for row, obj in zip(rows, changelist.result_list, strict=True):
+        assert row == "".join(items_for_result(changelist, obj, None))
+    page = "".join(rows)
+    assert "&lt;i&gt;Ann&lt;/i&gt; D&#x27;Arcy &amp; Co<br><small>M-CELL-1</small>" in page
+    assert ">Claim<" in page and "Decided <time" in page and "Rita Reviewer" in page
