@@ -146,18 +146,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the task worker write to one file. Wait for the write
     # lock instead of failing under concurrent prescribers (timeout); take it
     # when a transaction begins (IMMEDIATE): a transaction that read first and
-    # then wrote could not wait for it (SQLite answers "database is locked" at
-    # once rather than deadlock), which failed the worker's letters and its
-    # result rows under a backlog. WAL: pages are read while a letter is written.
+    # then wrote could not wait for it (SQLite answers "database is locked" at once
+    # rather than deadlock), which failed the worker's letters and its result rows
+    # under a backlog. WAL: pages are read while a letter is written.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL")
-
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Prepared statements for the queries compiled once per process
-    # (core/compiled.py), prepared at their first run: only their cursors
-    # bind on the server, so no other query is prepared. A pooler in front
-    # of PostgreSQL must keep a connection's prepared statements
-    # (docs/deploy.md).
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # core/compiled.py's queries prepared at their first run (only theirs bind on
+    # the server); a pooler must keep them (docs/deploy.md, Upgrading).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
