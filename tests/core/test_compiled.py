@@ -1,6 +1,7 @@
 """core/compiled.py: a query compiled once runs with each call's values, and a
 query whose values Django writes into the SQL itself is refused."""
 
+import re
 from datetime import date
 
 import pytest
@@ -192,3 +193,26 @@ def test_instances_are_the_querysets(prescriber):
                                              object_id=str(req.pk)).order_by("id"))
     assert ours == djangos and [e.detail for e in ours] == [e.detail for e in djangos]
     assert query.instances(object_id="no such request") == []
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_on_postgresql_a_compiled_query_is_a_prepared_statement_logged_with_its_values(
+        prescriber):
+    req = request_create(by=prescriber, htc=prescriber.prescriber.htc)
+    request_save_draft(by=prescriber, req=req, answers=approvable_case(member_id="M-PREP"),
+                       step="review")
+    query = CompiledQuery(_has_documents, "request_id")
+    with CaptureQueriesContext(connection) as ctx:
+        assert query.first(request_id=req.pk)["member_id"] == "M-PREP"
+        assert query.first(request_id=req.pk)["member_id"] == "M-PREP"
+    sql, _ = query.bound("default", {"request_id": req.pk})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    # Planned once for the connection: its SQL is there, $1, $2... for the values.
+    assert any(re.sub(r"\$\d+", "%s", statement) == sql for statement in prepared)
+    # The query log (tests, DEBUG) shows the values, as for any other query.
+    logged = [q["sql"] for q in ctx.captured_queries]
+    assert len(logged) == 2 and all(f'= {req.pk}' in q for q in logged), logged
+    # Django's own queries still bind on the client and are never prepared.
+    assert not [s for s in prepared if "django_session" in s or "SELECT 1" == s]

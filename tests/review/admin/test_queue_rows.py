@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -213,3 +214,30 @@ def test_the_filters_are_written_as_the_admins_template_writes_them(rf, reviewer
 
     assert tags(queue.filter_sidebar(cl)) == tags(admins)
     assert 'class="selected"' in admins
+
+
+@pytest.mark.django_db
+def test_the_rows_hold_what_the_orm_reads(reviewer, prescriber, submit):
+    # list_rows fills instances without Model.__init__: the same values as
+    # Django's own instances, related HTC and owner included.
+    from authorizations.models import AuthorizationRequest
+
+    owned = submit(prescriber, approvable_case(member_id="M-ROW-1", hbsag="positive"))
+    case_claim(by=reviewer, req=owned)
+    submit(prescriber, approvable_case(member_id="M-ROW-2", hbsag="positive"))
+    queryset = AuthorizationRequest.objects.exclude(status="draft").annotate(
+        responded=queue.review_selectors.RESPONDED,
+        exception_pending=Value(False)).order_by("pk")
+    rows, made = queue.list_rows(queryset), list(queryset.select_related("htc", "owner"))
+    assert [r.number for r in rows] == [m.number for m in made] and len(rows) == 2
+    for row, model in zip(rows, made, strict=True):
+        for name in queue.ROW_FIELDS:
+            assert getattr(row, name) == getattr(model, name), name
+        assert (row.htc.pk, row.htc.city, row.htc.state, row.htc.name) == (
+            model.htc.pk, model.htc.city, model.htc.state, model.htc.name)
+        assert (row.owner and row.owner.get_full_name()) == (
+            model.owner and model.owner.get_full_name())
+        assert row.is_overdue(timezone.now()) == model.is_overdue(timezone.now())
+        assert row._state.adding is False and row == model
+        assert row.submitted_at == model.submitted_at  # not read: loaded on access
+    assert rows[0].owner == reviewer and rows[1].owner is None
