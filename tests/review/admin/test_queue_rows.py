@@ -241,3 +241,31 @@ def test_the_rows_hold_what_the_orm_reads(reviewer, prescriber, submit):
         assert row._state.adding is False and row == model
         assert row.submitted_at == model.submitted_at  # not read: loaded on access
     assert rows[0].owner == reviewer and rows[1].owner is None
+
+
+@pytest.mark.django_db
+def test_the_rows_are_what_the_admins_own_cells_write(rf, reviewer, prescriber, submit):
+    # table() writes queue_cells' HTML directly; the admin's items_for_result
+    # writes each column through the ModelAdmin: the same row, cell for cell.
+    from django.contrib import admin
+    from django.contrib.admin.templatetags.admin_list import items_for_result
+
+    from authorizations.models import AuthorizationRequest
+
+    owned = submit(prescriber, approvable_case(member_id="M-CELL-1", hbsag="positive",
+                                               patient_first_name="<i>Ann</i>",
+                                               patient_last_name="D'Arcy & Co"))
+    case_claim(by=reviewer, req=owned)
+    submit(prescriber, approvable_case(member_id="M-CELL-2", hbsag="positive"))
+    submit(prescriber, approvable_case(member_id="M-CELL-3"))  # approved
+    request = rf.get(CHANGELIST)
+    request.user = reviewer
+    model_admin = admin.site._registry[AuthorizationRequest]
+    changelist = model_admin.get_changelist_instance(request)
+    rows = changelist.table()["rows"]
+    assert len(rows) == 3
+    for row, obj in zip(rows, changelist.result_list, strict=True):
+        assert row == "".join(items_for_result(changelist, obj, None))
+    page = "".join(rows)
+    assert "&lt;i&gt;Ann&lt;/i&gt; D&#x27;Arcy &amp; Co<br><small>M-CELL-1</small>" in page
+    assert ">Claim<" in page and "Decided <time" in page and "Rita Reviewer" in page
