@@ -35,8 +35,9 @@ ENGLISH = "en"
 class _Element:
     """A structure element as WeasyPrint built it (a pydyf dictionary), with
     its structure children: read in WeasyPrint's finisher, before the PDF is
-    written, as plain Python dictionaries (the same walk on the written PDF,
-    through pikepdf, cost about 6 ms a letter)."""
+    written, as plain Python dictionaries: 1.2 ms of CPU a letter (loaded
+    machine), where the same walk and edits on the written PDF, through
+    pikepdf's C++ objects, cost 5.7 ms more of pdf_tags.finish."""
 
     __slots__ = ("node", "kind", "children")
 
@@ -62,7 +63,7 @@ def _elements(pdf: pydyf.PDF, root: pydyf.Dictionary) -> list[_Element]:
         node = stack.pop()
         kids = node.get("K")
         kids = kids if isinstance(kids, list) else [] if kids is None else [kids]
-        children = [k for k in map(lambda kid: _object(pdf, kid), kids)
+        children = [k for k in (_object(pdf, kid) for kid in kids)
                     if isinstance(k, dict) and "S" in k]
         if "S" in node:
             found.append(_Element(node, children))
