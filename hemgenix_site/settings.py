@@ -146,9 +146,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the task worker write to one file. Wait for the write
     # lock instead of failing under concurrent prescribers (timeout); take it
     # when a transaction begins (IMMEDIATE): a transaction that read first and
-    # then wrote could not wait for it (SQLite answers "database is locked" at once
-    # rather than deadlock), which failed the worker's letters and its result rows
-    # under a backlog. WAL: pages are read while a letter is written.
+    # then wrote could not wait for it (SQLite answers "database is locked" at once,
+    # failing the worker's letters under a backlog). WAL: reads during writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

@@ -312,12 +312,13 @@ def _write_pdf(html: str, **options) -> bytes:
     # WeasyPrint's compression (zlib level 9, each stream twice) cost 18 ms a letter.
     # The letters' style parsed once (letter_sheet.css); their footer is in `html`.
     # LetterHTML: WeasyPrint's user-agent style less what no letter uses (reuse.py).
+    # Tagline languages, header scopes, one /AF entry per file (pdf_tags.py),
+    # set by WeasyPrint's finisher on the objects before it writes them.
+    languages = [t.code for t in TAGLINES] if 'class="tagline-list"' in html else []
     pdf = reuse.LetterHTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         pdf_variant="pdf/a-3a", font_config=reuse.font_config(), uncompressed_pdf=True,
-        stylesheets=[reuse.stylesheet()], **options)
-    # Tagline languages, header scopes, one /AF entry per file (pdf_tags.py).
-    languages = [t.code for t in TAGLINES] if 'class="tagline-list"' in html else []
-    return pdf_tags.finish(pdf, languages)
+        stylesheets=[reuse.stylesheet()], finisher=pdf_tags.tagger(languages), **options)
+    return pdf_tags.finish(pdf)
 
 
 def render_cover_pdf(html: str) -> bytes:

@@ -219,17 +219,12 @@ class ExactJSONEncoder(json.JSONEncoder):
     def iterencode(self, o: Any, _one_shot: bool = False) -> Iterator[str]:
         # The pure-Python encoder, with a float formatter that prints a
         # wrapped Decimal's own digits.
-        def floatstr(value: float) -> str:
-            if isinstance(value, _Number):
-                return value.text
-            return float.__repr__(value)
-
         markers: dict[int, Any] | None = {} if self.check_circular else None
         encode = json.encoder.encode_basestring_ascii if self.ensure_ascii \
             else json.encoder.encode_basestring
         # The stdlib's pure-Python encoder: not in typeshed, stable since Python 2.6.
         return json.encoder._make_iterencode(  # type: ignore[attr-defined,no-any-return]
-            markers, self.default, encode, self.indent, floatstr, self.key_separator,
+            markers, self.default, encode, self.indent, number_text, self.key_separator,
             self.item_separator, self.sort_keys, self.skipkeys, _one_shot)(o, 0)
 
 
@@ -243,6 +238,13 @@ class _Number(float):
         obj = super().__new__(cls, 0.0)
         obj.text = plain(number) if abs(number.adjusted()) < 20 else str(number)
         return obj
+
+
+def number_text(value: float) -> str:
+    """A float as ExactJSONEncoder writes it: a wrapped Decimal's own digits."""
+    if isinstance(value, _Number):
+        return value.text
+    return float.__repr__(value)
 
 
 class ExactJSONDecoder(json.JSONDecoder):

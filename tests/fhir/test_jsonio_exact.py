@@ -180,3 +180,30 @@ def test_a_model_the_plan_does_not_know_falls_back_to_fhir_core(monkeypatch):
         (key, jsonio._COMPLEX if key == "active" else kind, field)
         for key, kind, field in plan.slots))
     assert jsonio.dumps(patient) == expected
+
+
+def test_the_indented_writer_writes_what_json_writes():
+    """jsonio's indented writer (faster than json's pure-Python one) against
+    json.dumps with the same encoder, on what FHIR data holds and its edges:
+    empty and nested containers, tuples, text json escapes, exact decimals
+    (large and small), a lab value, a date, booleans, null, floats."""
+    data = {
+        "resourceType": "Observation", "empty": {}, "none": [], "nested": [[], {}, [{}], [[1]]],
+        "text": 'quote " backslash \\ tab \t newline \n bell \x07 é 注意 \u2066', "": "",
+        "decimals": [Decimal("0.59999999999999999999"), Decimal("1E+25"), Decimal("-0.0"),
+                     Decimal("3E13")],
+        "lab": values.LabValue(Decimal("0.3"), below=True),
+        "lab_value": values.LabValue(Decimal("12.5")), "day": date(2026, 12, 6),
+        "flags": (True, False, None), "numbers": [0, -7, 2**70, 1.5, 1e-7],
+    }
+    expected = json.dumps(data, cls=values.ExactJSONEncoder, indent=2, ensure_ascii=False)
+    assert jsonio._indented(data) == expected
+    assert jsonio._indented([]) == "[]" and jsonio._indented("x") == '"x"'
+
+
+def test_keys_that_are_not_text_are_left_to_json(monkeypatch):
+    """json writes an int key as text; the fast writer leaves such data to json."""
+    with pytest.raises(TypeError):
+        jsonio._indented({1: "one"})
+    monkeypatch.setattr(jsonio, "to_data", lambda resource: {"a": {1: Decimal("0.25")}})
+    assert jsonio.dumps(Patient(id="p")) == '{\n  "a": {\n    "1": 0.25\n  }\n}'
