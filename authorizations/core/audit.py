@@ -94,40 +94,12 @@ def audit(*, by: User | None, action: AuditAction, obj: Any,
         detail=detail,
     )
     pending = _pending.get()
-    if pending is not None:
-        pending.append(event)
-    elif action in READ_RECORDS:
-        _save_read_record(event)
-    else:
+    if pending is None:
         event.save(force_insert=True)
+    else:
+        pending.append(event)
     log_audit_event(event)  # the JSON log line an operator ships (core/logs.py)
     return event
-
-
-# Records that someone read a patient's data (a page, a document, a letter):
-# written before the page or file is given, so a failed write withholds it.
-READ_RECORDS = frozenset({AuditAction.VIEW, AuditAction.DOCUMENT_VIEW, AuditAction.DOWNLOAD,
-                          AuditAction.DOCUMENT_DOWNLOAD, AuditAction.EHR_LAUNCH_VIEW})
-
-
-def _save_read_record(event: AuditEvent) -> None:
-    """A read's record, on its own, commits without waiting for PostgreSQL to
-    flush it to disk (synchronous_commit off for that one transaction): the
-    wait was the request page's costliest statement (a disk flush, 1 to 6 ms
-    by the machine's disk, docs/benchmarks.md). The row is still written and
-    committed before the page is given, and no other transaction changes:
-    a decision, a letter or any other change still waits for the disk. What
-    PostgreSQL's crash (not the app's) may lose is the reads recorded in the
-    last 0.6 s before it (3 x wal_writer_delay), never a change
-    (docs/architecture.md, rules). Inside another transaction the record commits with it."""
-    connection = transaction.get_connection()
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        event.save(force_insert=True)
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        event.save(force_insert=True)
 
 
 def changes(obj: models.Model) -> dict[str, tuple[Any, Any]]:
