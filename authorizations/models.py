@@ -15,6 +15,7 @@ from django.db.models.functions import Upper
 
 from authorizations import policy
 from authorizations.core import deadlines, states, zones
+from authorizations.core.actions import AuditAction
 from authorizations.policy.values import ExactJSONDecoder, ExactJSONEncoder
 
 
@@ -340,6 +341,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # A record's timeline (review/timeline.py) without its page views (one a visit).
+        indexes = [models.Index(fields=["object_id", "object_type", "-at", "-id"],
+                                condition=~Q(action=AuditAction.VIEW), name="audit_timeline")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} " \
@@ -364,8 +368,7 @@ from authorizations.documents.models import (  # noqa: E402,F401
     DocumentKind,
 )
 
-# Notices to the member (issue 21): the roster and the mailing of their copies.
-# Delivery (issue 21): the letters' and notices' outbox.
+# Notices to the member (issue 21): the roster, their copies' mailing, the outbox.
 from authorizations.letters.models import (  # noqa: E402,F401
     Delivery,
     Letter,
