@@ -161,17 +161,10 @@ class QueueColumns:
         return mark_safe(write(obj, cells.Page(timezone.now(), page_datetime, queue_url())))
 
 
-# What the list's columns read, and nothing else: not the answers, their
-# origins or the draft's typed text (the case's page reads those), nor the
-# owner's password hash.
-LIST_RELATED = ("htc", "owner")
-LIST_FIELDS = ("id", "patient_name", "member_id", "status", "outcome", "due_at", "decided_at",
-               "unmet", "review_flags", "review_flag_reasons", "htc", "htc__name", "htc__city",
-               "htc__state", "owner", "owner__first_name", "owner__last_name",
-               "owner__username")
-
-
-# What list_rows reads of a request (attnames), of its HTC and of its owner.
+# What list_rows reads of a request (attnames), of its HTC and of its owner:
+# what the columns show, and nothing else (not the answers, their origins or
+# the draft's typed text, which the case's page reads, nor the owner's
+# password hash).
 ROW_FIELDS = ("id", "patient_name", "member_id", "status", "outcome", "due_at", "decided_at",
               "unmet", "review_flags", "review_flag_reasons", "htc_id", "owner_id",
               # Annotations of the admin's queryset (requests.py get_queryset).
@@ -217,10 +210,6 @@ class QueueChangeList(ChangeList):
     """The admin's list, lighter: the rows read only what the columns show
     (list_rows), and are drawn in one pass (table()) instead of the admin's
     per-cell lookups (docs/benchmarks.md, the desk)."""
-
-    def get_queryset(self, request, exclude_parameters=None):
-        queryset = super().get_queryset(request, exclude_parameters)
-        return queryset.select_related(None).select_related(*LIST_RELATED).only(*LIST_FIELDS)
 
     def get_results(self, request):
         super().get_results(request)
