@@ -28,7 +28,6 @@ and `instance` and `instances` model instances as the queryset makes them.
 from __future__ import annotations
 
 import copy
-import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,55 +47,6 @@ _MARKER_BASE = -2_073_400_000
 _ID_MIN, _ID_MAX = -(2**63), 2**63 - 1
 
 Columns = dict[str, Subquery]
-
-
-def _cursor(using: str) -> Any:
-    """Django's cursor; on PostgreSQL with psycopg's server-side binding, so
-    that each query is a prepared statement of the connection, planned once
-    (settings.py sets prepare_threshold for this; Django's other cursors bind
-    on the client and never prepare). PostgreSQL's planning was most of the
-    session's read, on every signed-in page: about 1.2 of 1.75 ms on a slow
-    machine (docs/benchmarks.md). These queries' shapes never change, and
-    each is run on PostgreSQL by the tests, so server-side binding cannot
-    surprise one of them (Django's ORM does not promise its SQL binds there,
-    ticket 20516). The wrapper stays Django's: query logs and counts see it."""
-    connection = connections[using]
-    cursor = connection.cursor()
-    if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get(
-            "prepare_threshold") is not None:
-        cursor.cursor.close()
-        cursor.cursor = _prepared_cursor_class()(connection.connection)
-    return cursor
-
-
-@functools.cache
-def _prepared_cursor_class() -> type:
-    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]
-        ServerBindingCursor,
-    )
-    from psycopg import ClientCursor
-
-    class LastQuery:
-        """What Django's query log reads of a cursor (`_query.query`), which
-        psycopg keeps only for a cursor that binds on the client: the SQL
-        with its values in place, as Django logs a server-bound query (and
-        only when something reads it: the log, under DEBUG or in a test)."""
-
-        def __init__(self, cursor: Any, sql: Any, params: Any) -> None:
-            self.cursor, self.sql, self.params = cursor, sql, params
-
-        @property
-        def query(self) -> bytes:
-            return ClientCursor(self.cursor.connection).mogrify(self.sql, self.params).encode()
-
-    class PreparedCursor(ServerBindingCursor):  # type: ignore[misc]
-        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            try:
-                return super().execute(query, params, **kwargs)
-            finally:
-                self._query = LastQuery(self, query, params)
-
-    return PreparedCursor
 
 
 def _marker(kind: type, i: int) -> Any:
@@ -266,8 +216,9 @@ class CompiledQuery:
             raise ValueError(f"CompiledQuery: parameters {sorted(set(self.kinds) - found)} "
                              f"or {stray} are not plain parameters of the compiled SQL")
         reader = _Reader(compiler, using) if getattr(compiler, "klass_info", None) else None
-        server = prepared.constants_written(sql, slots, using,
-                                            keep=lambda p: isinstance(p, _Slot))
+        # Text constants written in; the call's values (slots) and numbers stay.
+        server = prepared.constants_written(
+            sql, slots, using, keep=lambda p: isinstance(p, _Slot) or not isinstance(p, str))
         if compiler is None or not compiler.query.values_select:
             return _Compiled(sql, slots, reader, server=server)
         # A .values() queryset of fields (and annotations): its names and converters.
@@ -309,7 +260,7 @@ class CompiledQuery:
             # finds no row for it without asking).
             return [], []
         sql, params = self._executed(using, values)
-        with _cursor(using) as cursor:
+        with prepared.cursor(using) as cursor:
             cursor.execute(sql, params)
             if first:
                 row = cursor.fetchone()

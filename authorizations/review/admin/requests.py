@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -29,10 +29,8 @@ from authorizations.appeals import selectors as appeal_selectors
 from authorizations.core.audit import AuditAction, audit
 from authorizations.models import (
     OPEN_STATUSES,
-    PENDING_DUE,
     QUEUE_ORDER,
     AuthorizationRequest,
-    DecisionException,
     InvalidTransition,
     Status,
 )
@@ -61,6 +59,7 @@ from authorizations.review.admin.queue import (
     QueueColumns,
     QueueFilter,
     filter_sidebar,
+    queue_queryset,
     queue_tabs,
 )
 from authorizations.review.evidence import criteria_rows
@@ -74,7 +73,6 @@ from authorizations.review.services import (
 )
 
 DECIDE_PERMISSION = "authorizations.decide_authorizationrequest"
-SUBMITTED_STATUSES = tuple(s for s in Status if s != Status.DRAFT)
 
 # --------------------------------------------------------------------------
 # Requests
@@ -119,17 +117,9 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        # Every status but a draft, as IN: PostgreSQL counts the list's
-        # 100,000 requests from the status index's conditions, a third faster
-        # than testing each entry against NOT draft (docs/benchmarks.md).
-        return (super().get_queryset(request)
-                .filter(status__in=SUBMITTED_STATUSES)
-                .select_related("htc", "prescriber__prescriber", "authorization", "owner")
-                .annotate(pending_due=PENDING_DUE, exception_pending=Exists(
-                    DecisionException.objects.filter(request=OuterRef("pk"),
-                                                     signed_at__isnull=True)),
-                          # The queue's "Response" badge (queue.py badges).
-                          responded=review_selectors.RESPONDED))
+        # The same for every reviewer and view: built once per process
+        # (queue_queryset), cloned here.
+        return queue_queryset().all()
 
     def get_ordering(self, request):
         # Expressions, not annotations: the admin also orders related-field
@@ -215,8 +205,12 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
         return QueueChangeList
 
     def changelist_view(self, request, extra_context=None):
+        # No scripts of the admin's own but its filters' (the template): the
+        # queue has no bulk actions, related-object pop-ups or slugs, which
+        # the ModelAdmin's media (jQuery and six files) serve.
         response = super().changelist_view(request, {"title": "Requests for clinical review",
                                                      "queue_tabs": queue_tabs(request),
+                                                     "media": forms.Media(),
                                                      **(extra_context or {})})
         context = getattr(response, "context_data", None) or {}
         if isinstance(context.get("cl"), QueueChangeList):
