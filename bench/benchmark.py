@@ -332,17 +332,9 @@ def run_letters() -> None:
     import weasyprint
 
     from authorizations.letters import rendering as letters
-    from authorizations.models import PrescriberProfile
-    from authorizations.requests.services import request_create, request_save_draft, request_submit
-    from tests.cases import case_for
+    from bench.profiling import pended_determination
 
-    user = PrescriberProfile.objects.select_related("user", "htc").first().user
-    req = request_create(by=user, htc=user.prescriber.htc)
-    request_save_draft(
-        by=user, req=req, step="review",
-        answers=case_for(date.today(), member_id="LETTER-1", hbsag="positive",
-                         dose_gc_per_kg=3e13))
-    determination = request_submit(by=user, req=req).determination
+    determination = pended_determination()
 
     def timed(fn, n=20):
         fn()  # warm: fonts and stylesheets load once per process

@@ -13,22 +13,17 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.profiling import open_database, profile_arguments  # noqa: E402
-
-
-def cpu_ms(fn: Callable[[], Any]) -> float:
-    started = time.process_time()
-    fn()
-    return (time.process_time() - started) * 1000
+from bench.profiling import (  # noqa: E402
+    cpu_ms,
+    open_database,
+    pended_determination,
+    profile_arguments,
+)
 
 
 def main() -> None:
@@ -42,20 +37,7 @@ def main() -> None:
     import weasyprint
 
     from authorizations.letters import rendering
-    from authorizations.models import PrescriberProfile
-    from authorizations.requests.services import (
-        request_create,
-        request_save_draft,
-        request_submit,
-    )
-    from tests.cases import case_for
-
-    user = PrescriberProfile.objects.select_related("user", "htc").first().user
-    req = request_create(by=user, htc=user.prescriber.htc)
-    request_save_draft(by=user, req=req, step="review",
-                       answers=case_for(date.today(), member_id="LETTER-1", hbsag="positive",
-                                        dose_gc_per_kg=3e13))
-    determination = request_submit(by=user, req=req).determination
+    determination = pended_determination()
 
     def one_line() -> bytes:
         return weasyprint.HTML(string="<p>Hemgenix</p>").write_pdf()
