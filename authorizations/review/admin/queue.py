@@ -221,6 +221,8 @@ def list_rows(queryset: QuerySet) -> list[Any]:
     htc_model, owner_model = (fields.get_field(name).related_model for name in ("htc", "owner"))
     columns, rows = prepared.select(queryset.values(
         *ROW_FIELDS, *(f"htc__{f}" for f in HTC_FIELDS), *(f"owner__{f}" for f in OWNER_FIELDS)))
+    if not rows:  # (and no columns when no row can match: prepared.select)
+        return []
     at = {name: i for i, name in enumerate(columns)}
     row_at, htc_at, owner_at = ([at[name] for name in names] for names in (
         ROW_FIELDS, [f"htc__{f}" for f in HTC_FIELDS], [f"owner__{f}" for f in OWNER_FIELDS]))
