@@ -104,7 +104,7 @@ def _prepared_cursor_class() -> type:
     return PreparedCursor
 
 
-def select(queryset: QuerySet) -> tuple[list[str], list[Any]]:
+def select(queryset: QuerySet[Any]) -> tuple[list[str], list[Any]]:
     """A `.values()` queryset's column names, in the SQL's order (the names
     its SELECT gives them), and its rows, each value converted as Django
     converts it; run by `cursor`, its constants written in (`_run`). For a list
@@ -126,7 +126,7 @@ def select(queryset: QuerySet) -> tuple[list[str], list[Any]]:
     return names, rows
 
 
-def count(queryset: QuerySet, cap: int) -> int:
+def count(queryset: QuerySet[Any], cap: int) -> int:
     """How many rows `queryset` has, up to cap + 1 (counting only the keys
     of the first cap + 1, in any order); run as `select` runs its query."""
     keys = queryset.order_by().values_list("pk")[:cap + 1]
@@ -134,7 +134,7 @@ def count(queryset: QuerySet, cap: int) -> int:
         sql, params = keys.query.get_compiler(keys.db).as_sql()
     except EmptyResultSet:
         return 0
-    return _run(f"SELECT COUNT(*) FROM ({sql}) capped", list(params), keys.db)[1][0][0]
+    return int(_run(f"SELECT COUNT(*) FROM ({sql}) capped", list(params), keys.db)[1][0][0])
 
 
 def _run(sql: str, params: list[Any], using: str) -> tuple[list[str], list[Any]]:
