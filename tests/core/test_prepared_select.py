@@ -97,3 +97,16 @@ def test_the_queue_loads_none_of_the_admins_form_scripts(reviewer_client):
     assert "RelatedObjectLookups" not in html
     assert "admin/js/filters" in html and "admin/js/theme" in html
     assert queue.QueuePaginator.COUNT_CAP == 1_000
+
+
+def test_the_queues_base_queryset_is_built_once_and_never_run(reviewer_client, submit,
+                                                              prescriber):
+    _submitted(submit, prescriber, ["M-BASE-1"])
+    first = queue.queue_queryset()
+    assert reviewer_client.get(CHANGELIST).status_code == 200
+    # Each call a clone of the one base, whose results are never kept: a
+    # new request is listed on the next view.
+    assert queue.queue_queryset() is not first
+    assert queue._queue_base()._result_cache is None
+    _submitted(submit, prescriber, ["M-BASE-2"])
+    assert "M-BASE-2" in reviewer_client.get(CHANGELIST).content.decode()

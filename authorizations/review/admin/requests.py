@@ -117,9 +117,8 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        # The same for every reviewer and view: built once per process
-        # (queue_queryset), cloned here.
-        return queue_queryset().all()
+        # The same for every reviewer and view (built once per process).
+        return queue_queryset()
 
     def get_ordering(self, request):
         # Expressions, not annotations: the admin also orders related-field
