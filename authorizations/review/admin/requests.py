@@ -206,7 +206,7 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         # No scripts of the admin's own but its filters' (the template): the
         # queue has no bulk actions, related-object pop-ups or slugs, which
-        # the ModelAdmin's media (jQuery and six files) serve.
+        # the ModelAdmin's media (jQuery and seven other files) serve.
         response = super().changelist_view(request, {"title": "Requests for clinical review",
                                                      "queue_tabs": queue_tabs(request),
                                                      "media": forms.Media(),
