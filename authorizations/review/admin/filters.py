@@ -11,14 +11,17 @@ from authorizations.core import deadlines
 from authorizations.core.compiled import CompiledQuery
 from authorizations.models import HTC, OPEN_STATUSES, AuthorizationRequest, Status
 
+# What the reviewers' queue lists: every status but a draft (the prescriber's
+# unfinished work never reaches the reviewers).
+SUBMITTED_STATUSES = tuple(s for s in Status if s != Status.DRAFT)
+
 
 class StatusFilter(admin.SimpleListFilter):
-    # Drafts are the prescriber's unfinished work and never reach the reviewers.
     title = "status"
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [(s.value, s.label) for s in Status if s != Status.DRAFT]
+        return [(s.value, s.label) for s in SUBMITTED_STATUSES]
 
     def queryset(self, request, queryset):
         return queryset.filter(status=self.value()) if self.value() else queryset
