@@ -196,7 +196,7 @@ def _letters_without_weasyprint(request, monkeypatch):
     from authorizations.letters import rendering as letters
     from authorizations.letters import reuse
 
-    def stand_in(html: str, **options) -> bytes:
+    def stand_in(html: str, insert_html: str = "", **options) -> bytes:
         return b"%PDF-1.7 stand-in letter " + hashlib.sha256(html.encode()).hexdigest().encode()
 
     marker = request.node.get_closest_marker("real_letters")

@@ -1,11 +1,12 @@
 """What WeasyPrint's PDF/A-3a tagging leaves out, set afterwards on the
 structure tree (issue 21, PDF accessibility), by WeasyPrint's finisher
-(tagger) before the PDF is written; finish() then compresses it with pikepdf:
+(tagger) before the PDF is written; finish() then appends the letters' insert
+(letters/reuse.py) and compresses the whole with pikepdf:
 
 - each tagline's paragraph carries its language (/Lang), so a screen reader
-  reads Spanish, Arabic or Chinese in its own voice. The taglines close every
-  letter (letters/_taglines.html, nothing after them), so they are the last
-  paragraphs of the structure tree, in the order taglines.py gives;
+  reads Spanish, Arabic or Chinese in its own voice. The taglines close the
+  insert (letters/_taglines.html, nothing after them), so they are the last
+  paragraphs of its structure tree, in the order taglines.py gives;
 - the English a letter in another language quotes (the policy's own words,
   the payer's configured text, a finding stored in words the engine no
   longer writes) carries lang en. The templates write each as
@@ -116,12 +117,43 @@ def tagger(tagline_languages: list[str]) -> Callable[[Any, pydyf.PDF], None]:
     return tag
 
 
-def finish(pdf: bytes) -> bytes:
-    """The PDF WeasyPrint wrote (uncompressed, tagged by tagger()), compressed."""
+def _append(doc: pikepdf.Pdf, insert: pikepdf.Pdf) -> None:
+    """The insert's pages after the letter's, and its structure elements after
+    the letter's in the one Document element WeasyPrint writes, each page's
+    marked content still found through the parent tree: the insert's pages
+    take the parent tree keys after the letter's. Copied in one copier, so an
+    element's /Pg is the copy of its page."""
+    root = doc.Root.StructTreeRoot
+    document = root.K[0]
+    nums = root.ParentTree.Nums
+    next_key = max(int(nums[i]) for i in range(0, len(nums), 2)) + 1
+    first_page = len(doc.pages)
+    for page in insert.pages:
+        doc.pages.append(page)
+    source = insert.Root.StructTreeRoot
+    for kid in source.K[0].K:
+        element = doc.copy_foreign(kid)
+        element.P = document  # not the insert's own Document element
+        document.K.append(element)
+    source_nums = source.ParentTree.Nums
+    for i in range(0, len(source_nums), 2):
+        key = int(source_nums[i])  # the insert's page `key` (WeasyPrint numbers pages so)
+        nums.append(next_key + key)
+        nums.append(pikepdf.Array([doc.copy_foreign(e) for e in source_nums[i + 1]]))
+        doc.pages[first_page + key].obj.StructParents = next_key + key
+
+
+def finish(pdf: bytes, insert: pikepdf.Pdf | None = None) -> bytes:
+    """The PDF WeasyPrint wrote (uncompressed, tagged by tagger()), with the
+    insert's pages after its own, compressed."""
     with pikepdf.Pdf.open(io.BytesIO(pdf)) as doc:
+        if insert is not None:
+            _append(doc, insert)
         out = io.BytesIO()
         # Compressed here, once (rendering.py asks WeasyPrint for an uncompressed
         # PDF): every stream but the XMP metadata, objects in object streams.
+        # The file identifier is written here too, from the content (PDF/A
+        # needs one; WeasyPrint's own hashed every object once more).
         doc.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()

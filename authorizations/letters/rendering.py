@@ -306,19 +306,33 @@ def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
     }
 
 
-def _write_pdf(html: str, **options) -> bytes:
+def _weasyprint(html: str, **options) -> bytes:
     # PDF/A-3a: tagged (structure, language, title) for screen readers, and archival.
-    # Uncompressed: pdf_tags.finish writes the PDF again and compresses it then.
+    # Uncompressed and with no file identifier: pdf_tags.finish writes the PDF
+    # again, compresses it and writes the identifier then.
     # WeasyPrint's compression (zlib level 9, each stream twice) cost 18 ms a letter.
     # The letters' style parsed once (letter_sheet.css); their footer is in `html`.
     # LetterHTML: WeasyPrint's user-agent style less what no letter uses (reuse.py).
     # Tagline languages, header scopes, one /AF entry per file (pdf_tags.py),
     # set by WeasyPrint's finisher on the objects before it writes them.
     languages = [t.code for t in TAGLINES] if 'class="tagline-list"' in html else []
-    pdf = reuse.LetterHTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+    return reuse.LetterHTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         pdf_variant="pdf/a-3a", font_config=reuse.font_config(), uncompressed_pdf=True,
-        stylesheets=[reuse.stylesheet()], finisher=pdf_tags.tagger(languages), **options)
-    return pdf_tags.finish(pdf)
+        pdf_identifier=False, stylesheets=[reuse.stylesheet()],
+        finisher=pdf_tags.tagger(languages), **options)
+
+
+def _insert_html(context: dict[str, Any]) -> str:
+    """The insert after a letter's pages (insert.html): language help, auxiliary
+    aids, the nondiscrimination notice and the taglines, in the letter's words."""
+    return render_to_string("letters/insert.html", context)
+
+
+def _write_pdf(html: str, insert_html: str = "", **options) -> bytes:
+    """The PDF of `html`, with the insert after its pages (rendered once for
+    its words: reuse.insert)."""
+    insert = reuse.insert(insert_html, _weasyprint) if insert_html else None
+    return pdf_tags.finish(_weasyprint(html, **options), insert)
 
 
 def render_cover_pdf(html: str) -> bytes:
@@ -332,8 +346,10 @@ def render_information_pdf(ir, copy: str = PRESCRIBER) -> bytes:
     pending = (ir.request.determinations.filter(created_at__lte=ir.paused_at)
                .order_by("-created_at", "-id").first())
     with language.letter_language(copy == MEMBER, preferred_language(ir.request)):
-        html = render_to_string("letters/information.html", information_context(ir, copy))
-    return _write_pdf(html,
+        context = information_context(ir, copy)
+        html = render_to_string("letters/information.html", context)
+        insert_html = _insert_html(context)
+    return _write_pdf(html, insert_html,
                       attachments=reuse.attachments(pending) if pending is not None else None)
 
 
@@ -342,8 +358,9 @@ def _render_determination(determination: Determination, copy: str) -> bytes:
     with language.letter_language(copy == MEMBER, preferred_language(determination.request)):
         context = letter_context(determination, copy)
         html = render_to_string(TEMPLATE_BY_KIND[context["kind"]], context)
+        insert_html = _insert_html(context)
     # PDF/A-3 with the decision and answers as FHIR JSON files inside (fhir/bundle.py).
-    return _write_pdf(html, attachments=reuse.attachments(determination))
+    return _write_pdf(html, insert_html, attachments=reuse.attachments(determination))
 
 
 def render_pdf(determination: Determination) -> bytes:

@@ -1,17 +1,21 @@
 """What one letter's render can hand to the next (issue 21, render time):
 WeasyPrint's fonts, the letters' parsed stylesheet and a lighter user-agent
-stylesheet, kept for the process's life, and a letter's JSON files,
-serialized once for both its copies.
+stylesheet, kept for the process's life; the insert after every letter's own
+pages, rendered once for its words; and a letter's JSON files, serialized once
+for both its copies.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pikepdf
 from django.conf import settings
 from weasyprint import CSS, HTML
 from weasyprint import html as weasyprint_html
@@ -80,6 +84,30 @@ class LetterHTML(HTML):
 
     def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
         return [_letter_ua_stylesheet()] if not forms else super()._ua_stylesheets(forms)
+
+
+# Inserts kept per thread: one for each set of words a deployment prints (the
+# letter's language, the copy's voice, the configured phone number), a few.
+INSERTS_KEPT = 16
+
+
+def insert(html: str, render: Callable[[str], bytes]) -> pikepdf.Pdf:
+    """The insert after a letter's own pages (templates/letters/insert.html:
+    language help, auxiliary aids, the nondiscrimination notice and the
+    taglines), rendered by `render` once for each text and thread and opened
+    for pdf_tags.finish to append. It holds nothing of the member or the
+    request, so the same words are the same page: its layout was a third of a
+    letter's render time. Read only, never changed (copied from)."""
+    inserts = getattr(_local, "inserts", None)
+    if inserts is None:
+        inserts = _local.inserts = {}
+    key = hashlib.sha256(html.encode()).digest()
+    pdf = inserts.get(key)
+    if pdf is None:
+        if len(inserts) >= INSERTS_KEPT:
+            inserts.clear()
+        pdf = inserts[key] = pikepdf.Pdf.open(io.BytesIO(render(html)))
+    return pdf
 
 
 @contextmanager

@@ -63,7 +63,14 @@ def test_approval_letter_is_letter_paper_with_embedded_fonts_and_page_numbers(
         assert any(name in descriptor["/FontName"]
                    for name in ("DejaVu", "Hemgenix-Taglines", "Noto"))
         assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-    assert f"Page 1 of {len(reader.pages)}" in read_pdf(pdf)
+    # The letter's own pages are numbered; the insert after them (language help,
+    # the nondiscrimination notice, the taglines) is the same sheet in every letter.
+    own = len(reader.pages) - 1
+    assert f"Page 1 of {own}" in read_pdf(pdf) and f"Page {own} of {own}" in read_pdf(pdf)
+    insert = reader.pages[-1].extract_text()
+    assert "Nondiscrimination notice" in insert and "ATENCIÓN" in insert
+    assert "Language help and nondiscrimination notice" in insert and "Page" not in insert
+    assert req.number not in insert and req.patient_name not in insert
 
 
 @pytest.mark.real_letters(kinds=["pended"], copies=["prescriber"])

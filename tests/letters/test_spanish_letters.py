@@ -176,9 +176,9 @@ def html_of_each_pdf(monkeypatch):
     pages: list[str] = []
     write = letters._write_pdf
 
-    def spy(html: str, **options) -> bytes:
-        pages.append(html)
-        return write(html, **options)
+    def spy(html: str, insert_html: str = "", **options) -> bytes:
+        pages.append(html + insert_html)  # the letter's pages and the insert after them
+        return write(html, insert_html, **options)
 
     monkeypatch.setattr(letters, "_write_pdf", spy)
     return pages
@@ -295,8 +295,8 @@ def html_given_to_weasyprint(monkeypatch):
     """Each letter's HTML, instead of its PDF (no WeasyPrint: these read the words)."""
     pages: list[str] = []
 
-    def capture(html: str, **options) -> bytes:
-        pages.append(html)
+    def capture(html: str, insert_html: str = "", **options) -> bytes:
+        pages.append(html + insert_html)  # the letter's pages and the insert after them
         return b"%PDF-1.7 stand-in " + str(len(pages)).encode()
 
     monkeypatch.setattr(letters, "_write_pdf", capture)
