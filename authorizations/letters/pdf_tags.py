@@ -120,16 +120,19 @@ def tagger(tagline_languages: list[str]) -> Callable[[Any, pydyf.PDF], None]:
 def _append(doc: pikepdf.Pdf, insert: pikepdf.Pdf) -> None:
     """The insert's pages after the letter's, and its structure elements after
     the letter's in the one Document element WeasyPrint writes, each page's
-    marked content still found through the parent tree: the insert's pages
-    take the parent tree keys after the letter's. Copied in one copier, so an
-    element's /Pg is the copy of its page."""
+    marked content still found through the parent tree: the insert's parent
+    tree keys move past the letter's, on its pages and in the tree alike.
+    Copied in one copier, so an element's /Pg is the copy of its page."""
     root = doc.Root.StructTreeRoot
     document = root.K[0]
     nums = root.ParentTree.Nums
-    next_key = max(int(nums[i]) for i in range(0, len(nums), 2)) + 1
+    shift = max(int(nums[i]) for i in range(0, len(nums), 2)) + 1
     first_page = len(doc.pages)
     for page in insert.pages:
         doc.pages.append(page)
+    for index in range(first_page, len(doc.pages)):
+        page = doc.pages[index].obj
+        page.StructParents = int(page.StructParents) + shift
     source = insert.Root.StructTreeRoot
     for kid in source.K[0].K:
         element = doc.copy_foreign(kid)
@@ -137,10 +140,8 @@ def _append(doc: pikepdf.Pdf, insert: pikepdf.Pdf) -> None:
         document.K.append(element)
     source_nums = source.ParentTree.Nums
     for i in range(0, len(source_nums), 2):
-        key = int(source_nums[i])  # the insert's page `key` (WeasyPrint numbers pages so)
-        nums.append(next_key + key)
+        nums.append(int(source_nums[i]) + shift)
         nums.append(pikepdf.Array([doc.copy_foreign(e) for e in source_nums[i + 1]]))
-        doc.pages[first_page + key].obj.StructParents = next_key + key
 
 
 def finish(pdf: bytes, insert: pikepdf.Pdf | None = None) -> bytes:

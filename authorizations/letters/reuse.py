@@ -96,8 +96,8 @@ def insert(html: str, render: Callable[[str], bytes]) -> pikepdf.Pdf:
     language help, auxiliary aids, the nondiscrimination notice and the
     taglines), rendered by `render` once for each text and thread and opened
     for pdf_tags.finish to append. It holds nothing of the member or the
-    request, so the same words are the same page: its layout was a third of a
-    letter's render time. Read only, never changed (copied from)."""
+    request, so the same words are the same page: laying it out was more than
+    a quarter of a letter's render time. Read only, never changed (copied from)."""
     inserts = getattr(_local, "inserts", None)
     if inserts is None:
         inserts = _local.inserts = {}
