@@ -306,20 +306,19 @@ def information_context(ir, copy: str = PRESCRIBER) -> dict[str, Any]:
     }
 
 
-def _weasyprint(html: str, **options) -> bytes:
+def _weasyprint(html: str, tagline_languages: list[str] | None = None, **options) -> bytes:
     # PDF/A-3a: tagged (structure, language, title) for screen readers, and archival.
     # Uncompressed and with no file identifier: pdf_tags.finish writes the PDF
     # again, compresses it and writes the identifier then.
     # WeasyPrint's compression (zlib level 9, each stream twice) cost 18 ms a letter.
     # The letters' style parsed once (letter_sheet.css); their footer is in `html`.
     # LetterHTML: WeasyPrint's user-agent style less what no letter uses (reuse.py).
-    # Tagline languages, header scopes, one /AF entry per file (pdf_tags.py),
-    # set by WeasyPrint's finisher on the objects before it writes them.
-    languages = [t.code for t in TAGLINES] if 'class="tagline-list"' in html else []
+    # Tagline languages (the insert's), header scopes, one /AF entry per file
+    # (pdf_tags.py), set by WeasyPrint's finisher on the objects before it writes them.
     return reuse.LetterHTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
         pdf_variant="pdf/a-3a", font_config=reuse.font_config(), uncompressed_pdf=True,
         pdf_identifier=False, stylesheets=[reuse.stylesheet()],
-        finisher=pdf_tags.tagger(languages), **options)
+        finisher=pdf_tags.tagger(tagline_languages or []), **options)
 
 
 def _insert_html(context: dict[str, Any]) -> str:
@@ -333,8 +332,11 @@ def _write_pdf(html: str, insert_html: str = "", **options) -> bytes:
     its words: reuse.insert)."""
     insert = None
     if insert_html:
-        # Kept compressed: finish copies its streams as they are (2.6 ms).
-        insert = reuse.insert(insert_html, lambda text: pdf_tags.finish(_weasyprint(text)))
+        # It ends with every tagline (_taglines.html). Kept compressed: finish
+        # copies its streams as they are (2.6 ms).
+        languages = [t.code for t in TAGLINES]
+        insert = reuse.insert(insert_html, lambda text: pdf_tags.finish(
+            _weasyprint(text, tagline_languages=languages)))
     return pdf_tags.finish(_weasyprint(html, **options), insert)
 
 

@@ -90,7 +90,7 @@ class AuthorizationRequestAdmin(QueueColumns, admin.ModelAdmin):
     list_display = ("number_link", "state", "member", "htc_short", "time_left",
                     "owner_display", "badges")
     list_display_links = None
-    # None: list_rows reads the HTC and owner in its own values() query.
+    # No select_related: list_rows reads the HTC and owner in its own values() query.
     list_select_related = False
     list_filter = (QueueFilter, StatusFilter, "outcome", ("htc", HTCFilter),
                    PolicyFilter, "submitted_at", OverdueFilter, "expedited",
